@@ -1,0 +1,80 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+import { ConfigError } from './config-error.ts';
+import { validateConfig, type Config } from './schema.ts';
+
+/** The project root: config/ and views/ are found from here, wherever the process was started. */
+export const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+type Env = Record<string, string | undefined>;
+
+function readJson(file: string): Record<string, unknown> {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+  } catch (error) {
+    throw new ConfigError(file, `could not be read as JSON: ${(error as Error).message}`);
+  }
+}
+
+function deepMerge(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(over)) {
+    const current = out[key];
+    const bothObjects = [current, value].every((v) => typeof v === 'object' && v !== null && !Array.isArray(v));
+    out[key] = bothObjects ? deepMerge(current as Record<string, unknown>, value as Record<string, unknown>) : value;
+  }
+  return out;
+}
+
+function parseInteger(name: string, value: string): number {
+  if (!/^\d+$/.test(value)) throw new ConfigError(name, `must be a whole number (got ${JSON.stringify(value)})`);
+  return Number(value);
+}
+
+function parseBoolean(name: string, value: string): boolean {
+  if (value === 'true' || value === '1') return true;
+  if (value === 'false' || value === '0') return false;
+  throw new ConfigError(name, `must be true or false (got ${JSON.stringify(value)})`);
+}
+
+/** The operator's environment, mapped onto the config shape. Only set variables override. */
+function fromEnvironment(env: Env): Record<string, unknown> {
+  const over: Record<string, unknown> = {};
+  const redis: Record<string, unknown> = {};
+  const demoApp: Record<string, unknown> = {};
+  if (env.NODE_ENV) over.env = env.NODE_ENV;
+  if (env.PORT) over.port = parseInteger('PORT', env.PORT);
+  if (env.ISSUER) over.issuer = env.ISSUER;
+  if (env.DATA_DIR) over.dataDir = env.DATA_DIR;
+  if (env.CLIENTS_FILE) over.clientsFile = env.CLIENTS_FILE;
+  if (env.KEYS_FILE) over.keysFile = env.KEYS_FILE;
+  if (env.TRUST_PROXY) over.trustProxy = parseBoolean('TRUST_PROXY', env.TRUST_PROXY);
+  if (env.REDIS_URL) redis.url = env.REDIS_URL;
+  if (env.REDIS_PREFIX) redis.prefix = env.REDIS_PREFIX;
+  if (env.DEMO_APP) demoApp.enabled = parseBoolean('DEMO_APP', env.DEMO_APP);
+  if (env.DEMO_PORT) demoApp.port = parseInteger('DEMO_PORT', env.DEMO_PORT);
+  if (Object.keys(redis).length) over.redis = redis;
+  if (Object.keys(demoApp).length) over.demoApp = demoApp;
+  return over;
+}
+
+/**
+ * config/default.json, then config/<NODE_ENV>.json if present, then the environment.
+ * The only place in the code base that reads process.env.
+ */
+export function loadConfig(env: Env = process.env): Config {
+  const nodeEnv = env.NODE_ENV || 'development';
+  const configDir = path.join(PROJECT_ROOT, 'config');
+  let merged: Record<string, unknown> = { env: nodeEnv, ...readJson(path.join(configDir, "default.json")) };
+  const perEnvironment = path.join(configDir, `${nodeEnv}.json`);
+  if (existsSync(perEnvironment)) merged = deepMerge(merged, readJson(perEnvironment));
+  merged = deepMerge(merged, fromEnvironment(env));
+  const config = validateConfig(merged);
+  return {
+    ...config,
+    dataDir: path.resolve(PROJECT_ROOT, config.dataDir),
+    clientsFile: path.resolve(PROJECT_ROOT, config.clientsFile),
+    keysFile: config.keysFile === null ? null : path.resolve(PROJECT_ROOT, config.keysFile),
+  };
+}

@@ -1,0 +1,133 @@
+import type { JWK } from 'oidc-provider';
+import { ConfigError } from './config-error.ts';
+
+export type NodeEnv = 'development' | 'production' | 'test';
+
+export interface SealingKey {
+  id: string;
+  /** 32 bytes for AES-256-GCM. */
+  key: Buffer;
+}
+
+export interface Keys {
+  jwks: { keys: JWK[] };
+  cookieKeys: string[];
+  /** The first key seals; all of them open (rotation). */
+  sealingKeys: SealingKey[];
+}
+
+export interface Config {
+  env: NodeEnv;
+  port: number;
+  issuer: string;
+  dataDir: string;
+  clientsFile: string;
+  /** JSON file with signing, cookie and sealing keys; required in production. */
+  keysFile: string | null;
+  trustProxy: boolean;
+  redis: { url: string | null; prefix: string };
+  demoApp: { enabled: boolean; port: number };
+  http: { bodyLimitBytes: number };
+  login: { maxFailuresPerAccount: number; maxFailuresPerIp: number; failureWindowSeconds: number };
+  ttl: {
+    interactionSeconds: number;
+    sessionSeconds: number;
+    grantSeconds: number;
+    authorizationCodeSeconds: number;
+    accessTokenSeconds: number;
+    idTokenSeconds: number;
+    refreshTokenSeconds: number;
+  };
+}
+
+type Raw = Record<string, unknown>;
+
+function objectAt(raw: unknown, path: string): Raw {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new ConfigError(path, 'must be an object');
+  return raw as Raw;
+}
+
+function intAt(raw: Raw, key: string, path: string, min: number, max: number): number {
+  const value = raw[key];
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigError(`${path}.${key}`, `must be an integer from ${min} to ${max} (got ${JSON.stringify(value)})`);
+  }
+  return value;
+}
+
+function stringAt(raw: Raw, key: string, path: string): string {
+  const value = raw[key];
+  if (typeof value !== 'string' || value.length === 0) {
+    throw new ConfigError(`${path}.${key}`, `must be a non-empty string (got ${JSON.stringify(value)})`);
+  }
+  return value;
+}
+
+function boolAt(raw: Raw, key: string, path: string): boolean {
+  const value = raw[key];
+  if (typeof value !== 'boolean') throw new ConfigError(`${path}.${key}`, `must be true or false (got ${JSON.stringify(value)})`);
+  return value;
+}
+
+function issuerAt(raw: Raw, env: NodeEnv): string {
+  const issuer = stringAt(raw, 'issuer', 'config');
+  let url: URL;
+  try {
+    url = new URL(issuer);
+  } catch {
+    throw new ConfigError('config.issuer', `must be an absolute URL (got ${JSON.stringify(issuer)})`);
+  }
+  if (url.search || url.hash) throw new ConfigError('config.issuer', 'must not have a query or fragment (OpenID Connect Discovery 1.0 §2)');
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new ConfigError('config.issuer', 'must be an http(s) URL');
+  if (env === 'production' && url.protocol !== 'https:') throw new ConfigError('config.issuer', 'must use https when NODE_ENV=production');
+  return issuer.replace(/\/$/, '');
+}
+
+const SECONDS_PER_YEAR = 31_536_000;
+
+/** Checks the merged configuration once, at start-up; the first problem stops the process. */
+export function validateConfig(input: unknown): Config {
+  const raw = objectAt(input, 'config');
+  const env = raw.env;
+  if (env !== 'development' && env !== 'production' && env !== 'test') {
+    throw new ConfigError('config.env (NODE_ENV)', `must be development, production or test (got ${JSON.stringify(env)})`);
+  }
+  const redis = objectAt(raw.redis, 'config.redis');
+  const redisUrl = redis.url ?? null;
+  if (redisUrl !== null) {
+    if (typeof redisUrl !== 'string' || !/^rediss?:\/\//.test(redisUrl)) {
+      throw new ConfigError('config.redis.url (REDIS_URL)', 'must start with redis:// or rediss://');
+    }
+  }
+  const demoApp = objectAt(raw.demoApp, 'config.demoApp');
+  const http = objectAt(raw.http, 'config.http');
+  const login = objectAt(raw.login, 'config.login');
+  const ttl = objectAt(raw.ttl, 'config.ttl');
+  const ttlSeconds = (key: string) => intAt(ttl, key, 'config.ttl', 1, SECONDS_PER_YEAR);
+  return {
+    env,
+    port: intAt(raw, 'port', 'config', 0, 65535),
+    issuer: issuerAt(raw, env),
+    dataDir: stringAt(raw, 'dataDir', 'config'),
+    clientsFile: stringAt(raw, 'clientsFile', 'config'),
+    keysFile: raw.keysFile == null ? null : stringAt(raw, 'keysFile', 'config'),
+    trustProxy: boolAt(raw, 'trustProxy', 'config'),
+    redis: { url: redisUrl as string | null, prefix: stringAt(redis, 'prefix', 'config.redis') },
+    demoApp: { enabled: boolAt(demoApp, 'enabled', 'config.demoApp'), port: intAt(demoApp, 'port', 'config.demoApp', 0, 65535) },
+    http: { bodyLimitBytes: intAt(http, 'bodyLimitBytes', 'config.http', 1024, 1_048_576) },
+    login: {
+      maxFailuresPerAccount: intAt(login, 'maxFailuresPerAccount', 'config.login', 1, 1000),
+      maxFailuresPerIp: intAt(login, 'maxFailuresPerIp', 'config.login', 1, 100_000),
+      failureWindowSeconds: intAt(login, 'failureWindowSeconds', 'config.login', 1, 86_400),
+    },
+    ttl: {
+      interactionSeconds: ttlSeconds('interactionSeconds'),
+      sessionSeconds: ttlSeconds('sessionSeconds'),
+      grantSeconds: ttlSeconds('grantSeconds'),
+      authorizationCodeSeconds: intAt(ttl, 'authorizationCodeSeconds', 'config.ttl', 1, 600),
+      accessTokenSeconds: ttlSeconds('accessTokenSeconds'),
+      idTokenSeconds: ttlSeconds('idTokenSeconds'),
+      refreshTokenSeconds: ttlSeconds('refreshTokenSeconds'),
+    },
+  };
+}

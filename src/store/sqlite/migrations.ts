@@ -1,0 +1,57 @@
+import type { DatabaseSync } from 'node:sqlite';
+
+/**
+ * Schema changes in order; each runs once, inside a transaction, and is recorded in
+ * schema_migrations. Never edit a migration that has shipped: add the next one.
+ */
+const MIGRATIONS: string[] = [
+  `CREATE TABLE oidc_model (
+     model TEXT NOT NULL,
+     id TEXT NOT NULL,
+     payload TEXT NOT NULL,
+     grant_id TEXT,
+     user_code TEXT,
+     uid TEXT,
+     expires_at INTEGER,
+     consumed_at INTEGER,
+     PRIMARY KEY (model, id)
+   );
+   CREATE INDEX oidc_model_grant ON oidc_model (grant_id) WHERE grant_id IS NOT NULL;
+   CREATE INDEX oidc_model_uid ON oidc_model (model, uid) WHERE uid IS NOT NULL;
+   CREATE INDEX oidc_model_user_code ON oidc_model (model, user_code) WHERE user_code IS NOT NULL;
+   CREATE INDEX oidc_model_expiry ON oidc_model (expires_at) WHERE expires_at IS NOT NULL;
+   CREATE TABLE account (
+     id TEXT PRIMARY KEY,
+     email TEXT NOT NULL UNIQUE,
+     email_verified INTEGER NOT NULL,
+     name TEXT NOT NULL,
+     password_hash TEXT NOT NULL,
+     created_at INTEGER NOT NULL,
+     credentials_changed_at INTEGER NOT NULL
+   );
+   CREATE TABLE counter (
+     key TEXT PRIMARY KEY,
+     count INTEGER NOT NULL,
+     reset_at INTEGER NOT NULL
+   );
+   CREATE INDEX counter_reset ON counter (reset_at);`,
+];
+
+export function migrate(db: DatabaseSync): void {
+  db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)');
+  const row = db.prepare('SELECT MAX(version) AS version FROM schema_migrations').get() as { version: number | null };
+  const current = row.version ?? 0;
+  MIGRATIONS.forEach((sql, index) => {
+    const version = index + 1;
+    if (version <= current) return;
+    db.exec('BEGIN IMMEDIATE');
+    try {
+      db.exec(sql);
+      db.prepare('INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)').run(version, Date.now());
+      db.exec('COMMIT');
+    } catch (error) {
+      db.exec('ROLLBACK');
+      throw error;
+    }
+  });
+}

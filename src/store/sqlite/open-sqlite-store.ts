@@ -1,0 +1,56 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
+import { systemClock, type Clock } from '../../clock.ts';
+import type { Store } from '../store.ts';
+import { migrate } from './migrations.ts';
+import { createSqliteAdapterFactory } from './sqlite-adapter.ts';
+import { createSqliteAccounts } from './sqlite-accounts.ts';
+import { createSqliteCounters } from './sqlite-counters.ts';
+
+export interface SqliteStoreOptions {
+  /** A file path, or ':memory:' for tests. */
+  file: string;
+  clock?: Clock;
+  /** How often expired rows are swept; 0 turns the sweeper off. */
+  sweepIntervalMs?: number;
+}
+
+/** The embedded default: one SQLite file, WAL so readers never wait for the writer. */
+export function openSqliteStore(options: SqliteStoreOptions): Store {
+  const clock = options.clock ?? systemClock;
+  if (options.file !== ':memory:') mkdirSync(path.dirname(options.file), { recursive: true, mode: 0o700 });
+  const db = new DatabaseSync(options.file);
+  db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON;');
+  migrate(db);
+
+  const sweepModels = db.prepare('DELETE FROM oidc_model WHERE expires_at IS NOT NULL AND expires_at <= ?');
+  const sweepCounters = db.prepare('DELETE FROM counter WHERE reset_at <= ?');
+  const sweep = () => {
+    const now = clock();
+    sweepModels.run(now);
+    sweepCounters.run(now);
+  };
+  sweep();
+  const interval = options.sweepIntervalMs ?? 60_000;
+  const timer = interval > 0 ? setInterval(sweep, interval) : undefined;
+  timer?.unref();
+
+  let open = true;
+  return {
+    kind: 'sqlite',
+    adapterFactory: createSqliteAdapterFactory(db, clock),
+    accounts: createSqliteAccounts(db),
+    counters: createSqliteCounters(db, clock),
+    async ping() {
+      if (!open) throw new Error('the SQLite store is closed');
+      db.prepare('SELECT 1').get();
+    },
+    async close() {
+      if (!open) return;
+      open = false;
+      clearInterval(timer);
+      db.close();
+    },
+  };
+}

@@ -1,0 +1,59 @@
+import type { DatabaseSync } from 'node:sqlite';
+import type { AccountRecord, AccountStore } from '../../accounts/account-store.ts';
+
+interface AccountRow {
+  id: string;
+  email: string;
+  email_verified: number;
+  name: string;
+  password_hash: string;
+  created_at: number;
+  credentials_changed_at: number;
+}
+
+function toRecord(row: unknown): AccountRecord | undefined {
+  if (!row) return undefined;
+  const r = row as AccountRow;
+  return {
+    id: r.id,
+    email: r.email,
+    emailVerified: r.email_verified === 1,
+    name: r.name,
+    passwordHash: r.password_hash,
+    createdAt: r.created_at,
+    credentialsChangedAt: r.credentials_changed_at,
+  };
+}
+
+export function createSqliteAccounts(db: DatabaseSync): AccountStore {
+  const insert = db.prepare(`INSERT INTO account (id, email, email_verified, name, password_hash, created_at, credentials_changed_at)
+    VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`);
+  const byId = db.prepare('SELECT * FROM account WHERE id = ?');
+  const byEmail = db.prepare('SELECT * FROM account WHERE email = ?');
+  const all = db.prepare('SELECT * FROM account ORDER BY email');
+  const remove = db.prepare('DELETE FROM account WHERE id = ?');
+  const setPassword = db.prepare('UPDATE account SET password_hash = ?, credentials_changed_at = ? WHERE id = ?');
+
+  return {
+    async create(record) {
+      const result = insert.run(record.id, record.email, record.emailVerified ? 1 : 0, record.name,
+        record.passwordHash, record.createdAt, record.credentialsChangedAt);
+      return result.changes === 1 ? 'created' : 'email-taken';
+    },
+    async findById(id) {
+      return toRecord(byId.get(id));
+    },
+    async findByEmail(email) {
+      return toRecord(byEmail.get(email));
+    },
+    async list() {
+      return all.all().map((row) => toRecord(row)!);
+    },
+    async remove(id) {
+      return remove.run(id).changes === 1;
+    },
+    async updatePassword(id, passwordHash, changedAt) {
+      return setPassword.run(passwordHash, changedAt, id).changes === 1;
+    },
+  };
+}

@@ -1,0 +1,36 @@
+import type { AdapterFactory } from 'oidc-provider';
+import type { AccountStore } from '../accounts/account-store.ts';
+import type { CounterStore } from '../guard/counter-store.ts';
+
+/**
+ * Everything the identity provider keeps. Two implementations, one contract suite
+ * (test/contract): store/sqlite (embedded default) and store/redis (several instances).
+ */
+export interface Store {
+  readonly kind: 'sqlite' | 'redis';
+  /** oidc-provider's storage adapter for every model (Session, Interaction, Grant, tokens, ...). */
+  readonly adapterFactory: AdapterFactory;
+  readonly accounts: AccountStore;
+  readonly counters: CounterStore;
+  /** Resolves when the store answers; rejects when it does not. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Raised when the store cannot be reached; pages answer 503 "temporarily unavailable". */
+export class StoreUnavailableError extends Error {
+  constructor(cause: unknown) {
+    super('the store is unavailable', { cause });
+    this.name = 'StoreUnavailableError';
+  }
+}
+
+/** oidc-provider models whose rows carry a grantId and go when the grant is revoked. */
+export const GRANTABLE_MODELS = new Set([
+  'AccessToken',
+  'AuthorizationCode',
+  'RefreshToken',
+  'DeviceCode',
+  'BackchannelAuthenticationRequest',
+  'PreAuthorizedCode',
+]);
