@@ -6,7 +6,7 @@ import { ConfigError } from './config-error.ts';
 import type { Config, Keys } from './schema.ts';
 
 /** The keys file as stored: JSON, key material base64url. */
-interface KeysFile {
+export interface KeysFile {
   jwks: { keys: JWK[] };
   cookieKeys: string[];
   sealingKeys: { id: string; key: string }[];
@@ -30,6 +30,11 @@ function parseKeysFile(file: string): Keys {
   } catch (error) {
     throw new ConfigError(`keys file ${file}`, `could not be read as JSON: ${(error as Error).message}`);
   }
+  return parseKeys(raw, file);
+}
+
+/** Checks a keys file's content and decodes it; `file` only names it in errors. */
+export function parseKeys(raw: KeysFile, file = 'keys'): Keys {
   if (!Array.isArray(raw?.jwks?.keys) || raw.jwks.keys.length === 0 || raw.jwks.keys.some((k) => typeof k?.d !== 'string')) {
     throw new ConfigError(`${file}: jwks.keys`, 'must hold at least one private signing key (JWK with "d")');
   }
@@ -62,7 +67,12 @@ export function loadKeys(config: Config): Keys {
   const file = path.join(config.dataDir, 'dev-keys.json');
   if (!existsSync(file)) {
     mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
-    writeFileSync(file, JSON.stringify(generateKeysFile(), null, 2), { mode: 0o600, flag: 'wx' });
+    try {
+      writeFileSync(file, JSON.stringify(generateKeysFile(), null, 2), { mode: 0o600, flag: 'wx' });
+    } catch (error) {
+      // Another instance made them first: use theirs.
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
   }
   return parseKeysFile(file);
 }

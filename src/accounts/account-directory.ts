@@ -1,0 +1,97 @@
+import { randomUUID } from 'node:crypto';
+import type { Clock } from '../clock.ts';
+import { hashPassword, verifyAgainstDummy, verifyPassword } from '../crypto/password-hash.ts';
+import { AppError, assertThat } from '../errors.ts';
+import type { AccountRecord, AccountStore } from './account-store.ts';
+import { looksLikeEmail, MAX_EMAIL_LENGTH, normalizeEmail } from './normalize-email.ts';
+import { checkNewPassword, MAX_PASSWORD_LENGTH, passwordLength } from './password-policy.ts';
+
+export interface NewAccount {
+  email: string;
+  password: string;
+  name?: string;
+  emailVerified?: boolean;
+}
+
+/** The claims a relying app can receive about an account (OpenID Connect Core §5.1). */
+export type AccountClaims = {
+  sub: string;
+  email: string;
+  email_verified: boolean;
+  name: string;
+};
+
+/** The built-in account directory: validation and hashing over an AccountStore. */
+export interface AccountDirectory {
+  add(account: NewAccount): Promise<AccountRecord>;
+  /** The account id when email and password match; undefined otherwise, in about the same time. */
+  authenticate(email: string, password: string): Promise<string | undefined>;
+  findById(id: string): Promise<AccountRecord | undefined>;
+  findByEmail(email: string): Promise<AccountRecord | undefined>;
+  list(): Promise<AccountRecord[]>;
+  remove(email: string): Promise<boolean>;
+  setPassword(email: string, password: string): Promise<boolean>;
+  claims(record: AccountRecord): AccountClaims;
+}
+
+export function validateEmail(input: string): string {
+  const email = normalizeEmail(input);
+  assertThat(email.length > 0, 'EMAIL_REQUIRED');
+  assertThat(email.length <= MAX_EMAIL_LENGTH, 'EMAIL_TOO_LONG');
+  assertThat(looksLikeEmail(email), 'EMAIL_INVALID');
+  return email;
+}
+
+function validateNewPassword(password: string): void {
+  const problem = checkNewPassword(password);
+  if (problem) throw new AppError(problem);
+}
+
+export function createAccountDirectory(store: AccountStore, clock: Clock): AccountDirectory {
+  return {
+    async add({ email, password, name, emailVerified = false }) {
+      const normalized = validateEmail(email);
+      validateNewPassword(password);
+      const now = clock();
+      const record: AccountRecord = {
+        id: randomUUID(),
+        email: normalized,
+        emailVerified,
+        name: name?.trim() || normalized.split('@')[0]!,
+        passwordHash: await hashPassword(password),
+        createdAt: now,
+        credentialsChangedAt: now,
+      };
+      assertThat((await store.create(record)) === 'created', 'EMAIL_TAKEN');
+      return record;
+    },
+
+    async authenticate(email, password) {
+      // Over-long input never reaches argon2; the caller refuses it before counting a failure.
+      if (passwordLength(password) > MAX_PASSWORD_LENGTH) return undefined;
+      const account = await store.findByEmail(normalizeEmail(email));
+      if (!account) return verifyAgainstDummy(password).then(() => undefined);
+      return (await verifyPassword(account.passwordHash, password)) ? account.id : undefined;
+    },
+
+    findById: (id) => store.findById(id),
+    findByEmail: (email) => store.findByEmail(normalizeEmail(email)),
+    list: () => store.list(),
+
+    async remove(email) {
+      const account = await store.findByEmail(normalizeEmail(email));
+      return account ? store.remove(account.id) : false;
+    },
+
+    async setPassword(email, password) {
+      validateNewPassword(password);
+      const account = await store.findByEmail(normalizeEmail(email));
+      if (!account) return false;
+      return store.updatePassword(account.id, await hashPassword(password), clock());
+    },
+
+    claims(record) {
+      return { sub: record.id, email: record.email, email_verified: record.emailVerified, name: record.name };
+    },
+  };
+}

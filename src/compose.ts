@@ -1,0 +1,29 @@
+import type { ClientMetadata } from 'oidc-provider';
+import path from 'node:path';
+import { createAccountDirectory } from './accounts/account-directory.ts';
+import { createApp } from './app.ts';
+import { systemClock, type Clock } from './clock.ts';
+import { PROJECT_ROOT } from './config/load-config.ts';
+import type { Config, Keys } from './config/schema.ts';
+import { createRenderer } from './http/views.ts';
+import type { Logger } from './log.ts';
+import { createProvider } from './provider/create-provider.ts';
+import type { Store } from './store/store.ts';
+
+export interface ComposeOptions {
+  config: Config;
+  keys: Keys;
+  store: Store;
+  clients: ClientMetadata[];
+  log: Logger;
+  clock?: Clock;
+}
+
+/** Wires the hosted identity provider from its parts; server.ts and the tests both start here. */
+export function composeIdentityProvider({ config, keys, store, clients, log, clock = systemClock }: ComposeOptions) {
+  const render = createRenderer(path.join(PROJECT_ROOT, 'views'));
+  const directory = createAccountDirectory(store.accounts, clock);
+  const provider = createProvider({ config, keys, store, directory, clients, render });
+  const app = createApp({ config, keys, store, directory, provider, render, log });
+  return { app, provider, directory };
+}

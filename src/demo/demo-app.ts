@@ -1,0 +1,141 @@
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import Koa from 'koa';
+import * as oidc from 'openid-client';
+import { PROJECT_ROOT } from '../config/load-config.ts';
+import { securityHeaders } from '../http/security-headers.ts';
+import { staticFiles } from '../http/static-files.ts';
+import type { RenderPage } from '../http/views.ts';
+import { DEMO_CLIENT_ID } from './demo-client.ts';
+
+export interface DemoAppOptions {
+  issuer: string;
+  /** Where the demo app itself is reached, e.g. http://localhost:3001 */
+  baseUrl: string;
+  render: RenderPage;
+}
+
+interface SignedIn {
+  idToken: string;
+  claims: oidc.IDToken;
+}
+
+interface Pending {
+  verifier: string;
+  nonce: string;
+  expiresAt: number;
+}
+
+const PENDING_TTL_MS = 10 * 60 * 1000;
+
+/**
+ * A relying app as its developer would write it with openid-client: authorization code + PKCE,
+ * then a page showing who signed in and how (acr, amr, auth_time). State lives in memory: it is a demo.
+ */
+export function createDemoApp({ issuer, baseUrl, render }: DemoAppOptions): Koa {
+  const app = new Koa();
+  const sessions = new Map<string, SignedIn>();
+  const pending = new Map<string, Pending>();
+  let discovered: Promise<oidc.Configuration> | undefined;
+  const configuration = () => {
+    discovered ??= oidc.discovery(new URL(issuer), DEMO_CLIENT_ID, undefined, oidc.None(), {
+      execute: new URL(issuer).protocol === 'http:' ? [oidc.allowInsecureRequests] : [],
+    }).catch((error: unknown) => {
+      discovered = undefined;
+      throw error;
+    });
+    return discovered;
+  };
+  const redirectUri = `${baseUrl}/callback`;
+
+  app.use(securityHeaders());
+  app.use(staticFiles(path.join(PROJECT_ROOT, 'static'), ['site.css']));
+  app.use(async (ctx, next) => {
+    try {
+      await next();
+    } catch (error) {
+      ctx.status = 502;
+      ctx.type = 'html';
+      ctx.body = render('error', { title: 'The demo app could not finish', code: 'DEMO_SIGN_IN_FAILED', message: (error as Error).message });
+    }
+  });
+
+  app.use(async (ctx, next) => {
+    if (ctx.method !== 'GET' || ctx.path !== '/') return next();
+    const session = sessions.get(ctx.cookies.get('demo_session') ?? '');
+    const claims = session?.claims;
+    ctx.type = 'html';
+    ctx.body = render('demo', {
+      title: 'Demo app',
+      signedIn: Boolean(claims),
+      name: claims?.name,
+      email: claims?.email,
+      sub: claims?.sub,
+      acr: claims?.acr,
+      amr: Array.isArray(claims?.amr) ? claims.amr.join(', ') : undefined,
+      authTime: claims?.auth_time ? new Date(claims.auth_time * 1000).toISOString() : undefined,
+      issuer,
+    });
+  });
+
+  app.use(async (ctx, next) => {
+    if (ctx.method !== 'GET' || ctx.path !== '/login') return next();
+    const config = await configuration();
+    const verifier = oidc.randomPKCECodeVerifier();
+    const state = oidc.randomState();
+    const nonce = oidc.randomNonce();
+    pending.set(state, { verifier, nonce, expiresAt: Date.now() + PENDING_TTL_MS });
+    ctx.cookies.set('demo_auth', state, { httpOnly: true, sameSite: 'lax', maxAge: PENDING_TTL_MS });
+    ctx.redirect(oidc.buildAuthorizationUrl(config, {
+      redirect_uri: redirectUri,
+      scope: 'openid email profile',
+      code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
+      code_challenge_method: 'S256',
+      state,
+      nonce,
+    }).href);
+  });
+
+  app.use(async (ctx, next) => {
+    if (ctx.method !== 'GET' || ctx.path !== '/callback') return next();
+    const state = ctx.cookies.get('demo_auth') ?? '';
+    const started = pending.get(state);
+    pending.delete(state);
+    ctx.cookies.set('demo_auth', null);
+    if (typeof ctx.query.error === 'string') {
+      ctx.status = 400;
+      ctx.type = 'html';
+      ctx.body = render('error', { title: 'Sign-in did not finish', code: ctx.query.error, message: String(ctx.query.error_description ?? 'The sign-in was cancelled.') });
+      return;
+    }
+    if (!started || started.expiresAt < Date.now()) {
+      ctx.redirect('/');
+      return;
+    }
+    const tokens = await oidc.authorizationCodeGrant(await configuration(), new URL(ctx.originalUrl, baseUrl), {
+      pkceCodeVerifier: started.verifier,
+      expectedState: state,
+      expectedNonce: started.nonce,
+    });
+    const sid = randomBytes(32).toString('base64url');
+    sessions.set(sid, { idToken: tokens.id_token!, claims: tokens.claims()! });
+    ctx.cookies.set('demo_session', sid, { httpOnly: true, sameSite: 'lax' });
+    ctx.redirect('/');
+  });
+
+  app.use(async (ctx, next) => {
+    if (ctx.method !== 'POST' || ctx.path !== '/logout') return next();
+    const sid = ctx.cookies.get('demo_session') ?? '';
+    const session = sessions.get(sid);
+    sessions.delete(sid);
+    ctx.cookies.set('demo_session', null);
+    if (!session) return ctx.redirect('/');
+    ctx.status = 303;
+    ctx.redirect(oidc.buildEndSessionUrl(await configuration(), {
+      id_token_hint: session.idToken,
+      post_logout_redirect_uri: `${baseUrl}/`,
+    }).href);
+  });
+
+  return app;
+}

@@ -1,0 +1,51 @@
+/**
+ * Stable error codes (UPPER_SNAKE), kept apart from their wording: tests, logs and JSON
+ * answers use the code; people read the message.
+ */
+export const ERRORS = {
+  INVALID_CREDENTIALS: {
+    status: 400,
+    message: "We couldn't sign you in with that email and password. Check them and try again. After repeated failures, sign-in is paused for a while.",
+  },
+  TOO_MANY_ATTEMPTS: { status: 429, message: 'Too many sign-in attempts from your network. Wait a few minutes, then try again.' },
+  EMAIL_REQUIRED: { status: 400, message: 'Enter your email address.' },
+  EMAIL_INVALID: { status: 400, message: 'Enter an email address like name@example.com.' },
+  EMAIL_TOO_LONG: { status: 400, message: 'Email addresses are at most 254 characters.' },
+  EMAIL_TAKEN: { status: 409, message: 'An account with that email already exists.' },
+  PASSWORD_REQUIRED: { status: 400, message: 'Enter your password.' },
+  PASSWORD_TOO_SHORT: { status: 400, message: 'Passwords are at least 8 characters.' },
+  PASSWORD_TOO_LONG: { status: 400, message: 'Passwords are at most 1024 characters.' },
+  CSRF_FAILED: { status: 403, message: 'This form has expired or did not come from this page. Go back, reload the page and try again.' },
+  ORIGIN_REJECTED: { status: 403, message: 'This form was sent from another site, so it was refused.' },
+  BODY_TOO_LARGE: { status: 413, message: 'What you sent is too large.' },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'Forms must be sent as application/x-www-form-urlencoded.' },
+  MALFORMED_BODY: { status: 400, message: 'What you sent could not be read.' },
+  INTERACTION_EXPIRED: {
+    status: 400,
+    message: 'This sign-in has expired or is no longer valid. Go back to the app you were signing in to and start again.',
+  },
+  WRONG_STEP: { status: 400, message: 'This step of the sign-in is not the current one. Go back to the app and start again.' },
+  NOT_FOUND: { status: 404, message: 'There is no page at this address.' },
+  METHOD_NOT_ALLOWED: { status: 405, message: 'This page does not accept that kind of request.' },
+  STORE_UNAVAILABLE: { status: 503, message: 'Sign-in is temporarily unavailable. Please try again in a minute.' },
+  INTERNAL: { status: 500, message: 'Something went wrong on our side. Please try again.' },
+} as const satisfies Record<string, { status: number; message: string }>;
+
+export type ErrorCode = keyof typeof ERRORS;
+
+/** An expected failure with a stable code; rendered as a 4xx/5xx page or JSON, never a stack trace. */
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+
+  constructor(code: ErrorCode, options?: { cause?: unknown }) {
+    super(ERRORS[code].message, options);
+    this.name = 'AppError';
+    this.code = code;
+    this.status = ERRORS[code].status;
+  }
+}
+
+export function assertThat(condition: unknown, code: ErrorCode): asserts condition {
+  if (!condition) throw new AppError(code);
+}

@@ -1,0 +1,17 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Middleware } from 'koa';
+
+const TYPES: Record<string, string> = { '.css': 'text/css; charset=utf-8', '.js': 'text/javascript; charset=utf-8' };
+
+/** Serves the few files in static/ from memory; the list is fixed at start-up, so no path tricks reach the disk. */
+export function staticFiles(dir: string, names: string[]): Middleware {
+  const files = new Map(names.map((name) => [`/static/${name}`, readFileSync(path.join(dir, name))]));
+  return async (ctx, next) => {
+    const body = ctx.method === 'GET' || ctx.method === 'HEAD' ? files.get(ctx.path) : undefined;
+    if (!body) return next();
+    ctx.type = TYPES[path.extname(ctx.path)] ?? 'application/octet-stream';
+    ctx.set('cache-control', 'public, max-age=3600');
+    ctx.body = body;
+  };
+}

@@ -1,0 +1,46 @@
+import type { Context } from 'koa';
+import type { InteractionResults } from 'oidc-provider';
+import { assertThat } from '../errors.ts';
+import { assertSameOrigin } from '../http/origin-check.ts';
+import { field, readForm } from '../http/read-form.ts';
+import type { InteractionDeps } from './interaction-deps.ts';
+
+export type InteractionDetails = Awaited<ReturnType<InteractionDeps['provider']['interactionDetails']>>;
+
+/** The interaction this browser is in; it must be the one the URL names (oidc-provider binds it to a cookie). */
+export async function loadInteraction(ctx: Context, deps: InteractionDeps): Promise<InteractionDetails> {
+  const details = await deps.provider.interactionDetails(ctx.req, ctx.res);
+  assertThat(details.uid === ctx.params.uid, 'INTERACTION_EXPIRED');
+  return details;
+}
+
+export function csrfScope(details: InteractionDetails): string {
+  return `interaction:${details.uid}`;
+}
+
+/** A POST of this interaction: same origin, a readable form, and this interaction's CSRF token. */
+export async function readInteractionForm(ctx: Context, deps: InteractionDeps): Promise<{ details: InteractionDetails; form: Record<string, string> }> {
+  assertSameOrigin(ctx, deps.issuerOrigin);
+  const details = await loadInteraction(ctx, deps);
+  const form = await readForm(ctx, deps.bodyLimitBytes);
+  assertThat(deps.csrf.verify(csrfScope(details), field(form, 'csrf')), 'CSRF_FAILED');
+  return { details, form };
+}
+
+/** Hands the result to oidc-provider and sends the browser back to its resume URL (303: the next request is a GET). */
+export async function finishInteraction(ctx: Context, deps: InteractionDeps, result: InteractionResults, mergeWithLastSubmission: boolean): Promise<void> {
+  const url = await deps.provider.interactionResult(ctx.req, ctx.res, result, { mergeWithLastSubmission });
+  ctx.status = 303;
+  ctx.redirect(url);
+}
+
+export async function clientNameOf(deps: InteractionDeps, details: InteractionDetails): Promise<string> {
+  const clientId = String(details.params.client_id);
+  const client = await deps.provider.Client.find(clientId);
+  return client?.clientName ?? clientId;
+}
+
+export function actionsFor(details: InteractionDetails) {
+  const base = `/interaction/${details.uid}`;
+  return { login: `${base}/login`, consent: `${base}/consent`, abort: `${base}/abort` };
+}

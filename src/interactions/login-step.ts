@@ -1,0 +1,63 @@
+import type { Context } from 'koa';
+import { MAX_EMAIL_LENGTH, normalizeEmail } from '../accounts/normalize-email.ts';
+import { MAX_PASSWORD_LENGTH, passwordLength } from '../accounts/password-policy.ts';
+import { verifyAgainstDummy } from '../crypto/password-hash.ts';
+import { ERRORS, type ErrorCode } from '../errors.ts';
+import { ACR, AMR_PASSWORD } from '../provider/acr.ts';
+import type { InteractionDeps } from './interaction-deps.ts';
+import { actionsFor, clientNameOf, csrfScope, finishInteraction, type InteractionDetails } from './interaction-io.ts';
+
+export async function showLogin(ctx: Context, deps: InteractionDeps, details: InteractionDetails, problem?: { code: ErrorCode; email: string }) {
+  const actions = actionsFor(details);
+  ctx.status = problem ? ERRORS[problem.code].status : 200;
+  ctx.type = 'html';
+  const hint = typeof details.params.login_hint === 'string' ? details.params.login_hint : '';
+  ctx.body = deps.render('login', {
+    title: 'Sign in',
+    client: await clientNameOf(deps, details),
+    action: actions.login,
+    abortAction: actions.abort,
+    csrf: deps.csrf.tokenFor(csrfScope(details)),
+    email: (problem ? problem.email : hint).slice(0, MAX_EMAIL_LENGTH),
+    error: problem ? ERRORS[problem.code].message : undefined,
+  });
+}
+
+/** Checks that need no account lookup: answered at once, and not counted as a failed sign-in. */
+function formProblem(email: string, password: string): ErrorCode | undefined {
+  if (!email.trim()) return 'EMAIL_REQUIRED';
+  if (email.length > MAX_EMAIL_LENGTH) return 'EMAIL_TOO_LONG';
+  if (!password) return 'PASSWORD_REQUIRED';
+  if (passwordLength(password) > MAX_PASSWORD_LENGTH) return 'PASSWORD_TOO_LONG';
+  return undefined;
+}
+
+/**
+ * The password step. An unknown email, a wrong password and a locked account give the same
+ * status, page and (through the dummy hash) time: nothing tells which it was.
+ */
+export async function submitLogin(ctx: Context, deps: InteractionDeps, details: InteractionDetails, form: Record<string, string>) {
+  const email = form.email ?? '';
+  const password = form.password ?? '';
+  const problem = formProblem(email, password);
+  if (problem) return showLogin(ctx, deps, details, { code: problem, email: problem === 'EMAIL_TOO_LONG' ? '' : email });
+
+  const login = normalizeEmail(email);
+  const gate = await deps.throttle.gate(login, ctx.ip);
+  if (gate === 'ip-locked') return showLogin(ctx, deps, details, { code: 'TOO_MANY_ATTEMPTS', email });
+
+  const accountId = gate === 'open'
+    ? await deps.directory.authenticate(email, password)
+    : await verifyAgainstDummy(password).then(() => undefined);
+  if (!accountId) {
+    await deps.throttle.recordFailure(login, ctx.ip);
+    deps.log.info('login.failed', { clientId: details.params.client_id, ip: ctx.ip, locked: gate === 'account-locked' });
+    return showLogin(ctx, deps, details, { code: 'INVALID_CREDENTIALS', email });
+  }
+
+  await deps.throttle.recordSuccess(login);
+  deps.log.info('login.succeeded', { accountId, clientId: details.params.client_id, ip: ctx.ip });
+  await finishInteraction(ctx, deps, {
+    login: { accountId, acr: ACR.password, amr: [...AMR_PASSWORD], remember: true },
+  }, false);
+}

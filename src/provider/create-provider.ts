@@ -1,0 +1,88 @@
+import Provider, { type ClientMetadata, type Configuration } from 'oidc-provider';
+import type { AccountDirectory } from '../accounts/account-directory.ts';
+import type { Config, Keys } from '../config/schema.ts';
+import type { RenderPage } from '../http/views.ts';
+import type { Store } from '../store/store.ts';
+import { ACR_VALUES_SUPPORTED } from './acr.ts';
+import { extraClientMetadata } from './client-metadata.ts';
+import { loadExistingGrant } from './grants.ts';
+import { createInteractionPolicy } from './login-policy.ts';
+import { createProviderPages } from './provider-pages.ts';
+
+export interface ProviderDeps {
+  config: Config;
+  keys: Keys;
+  store: Store;
+  directory: AccountDirectory;
+  clients: ClientMetadata[];
+  render: RenderPage;
+}
+
+/** The oidc-provider configuration: every default that matters is set here on purpose. */
+export function createProvider({ config, keys, store, directory, clients, render }: ProviderDeps): Provider {
+  const { ttl } = config;
+  const { renderError, logoutSource, postLogoutSuccessSource } = createProviderPages(render);
+  const configuration: Configuration = {
+    adapter: store.adapterFactory,
+    clients,
+    jwks: keys.jwks,
+    cookies: {
+      keys: keys.cookieKeys,
+      long: { signed: true, httpOnly: true, sameSite: 'lax' },
+      short: { signed: true, httpOnly: true, sameSite: 'lax' },
+    },
+    async findAccount(_ctx, id) {
+      const record = await directory.findById(id);
+      if (!record) return undefined;
+      return { accountId: record.id, claims: async () => directory.claims(record) };
+    },
+    claims: {
+      // oidc-provider puts acr only on request (acr_values), amr only via the claims parameter and
+      // auth_time only with max_age: tying them to `openid` puts them in every ID token, so a
+      // relying app always learns how this person authenticated (OpenID Connect Core §2).
+      openid: ['sub', 'acr', 'amr', 'auth_time'],
+      email: ['email', 'email_verified'],
+      profile: ['name'],
+      sid: null,
+      iss: null,
+    },
+    acrValues: ACR_VALUES_SUPPORTED,
+    scopes: ['openid', 'email', 'profile', 'offline_access'],
+    extraClientMetadata,
+    clientDefaults: {
+      grant_types: ['authorization_code', 'refresh_token'],
+      response_types: ['code'],
+      token_endpoint_auth_method: 'client_secret_basic',
+      id_token_signed_response_alg: 'RS256',
+    },
+    responseTypes: ['code'],
+    // RFC 9700 §2.1.1: PKCE for every client, confidential ones too.
+    pkce: { required: () => true },
+    interactions: {
+      policy: createInteractionPolicy(async (accountId) => (await directory.findById(accountId))?.credentialsChangedAt),
+      url: (_ctx, interaction) => `/interaction/${interaction.uid}`,
+    },
+    loadExistingGrant,
+    // Any client registered for the refresh_token grant gets one; no prompt=consent dance.
+    issueRefreshToken: async (_ctx, client) => client.grantTypeAllowed('refresh_token'),
+    features: {
+      devInteractions: { enabled: false },
+      revocation: { enabled: true },
+      userinfo: { enabled: true },
+      rpInitiatedLogout: { enabled: true, logoutSource, postLogoutSuccessSource },
+    },
+    renderError,
+    ttl: {
+      Interaction: ttl.interactionSeconds,
+      Session: ttl.sessionSeconds,
+      Grant: ttl.grantSeconds,
+      AuthorizationCode: ttl.authorizationCodeSeconds,
+      AccessToken: ttl.accessTokenSeconds,
+      IdToken: ttl.idTokenSeconds,
+      RefreshToken: ttl.refreshTokenSeconds,
+    },
+  };
+  const provider = new Provider(config.issuer, configuration);
+  provider.proxy = config.trustProxy;
+  return provider;
+}

@@ -1,0 +1,28 @@
+import { interactionPolicy, type KoaContextWithOIDC } from 'oidc-provider';
+
+const { Check, base } = interactionPolicy;
+
+/** When an account's credentials last changed (ms), or undefined if the account is gone. */
+export type CredentialsChangedAt = (accountId: string) => Promise<number | undefined>;
+
+/**
+ * oidc-provider keeps no account state on a Session, so a password change cannot end sessions
+ * directly: instead the `login` prompt asks again when the session started before the change
+ * (OWASP ASVS 5.0 V7.4.3), or when its account no longer exists.
+ */
+function credentialsChangedCheck(credentialsChangedAt: CredentialsChangedAt) {
+  return new Check('credentials_changed', 'End-User credentials changed since the session started', async (ctx: KoaContextWithOIDC) => {
+    const session = ctx.oidc.session;
+    if (!session?.accountId) return Check.NO_NEED_TO_PROMPT;
+    const changedAt = await credentialsChangedAt(session.accountId);
+    if (changedAt === undefined) return Check.REQUEST_PROMPT;
+    const loginMs = (session.loginTs ?? 0) * 1000;
+    return loginMs < Math.floor(changedAt / 1000) * 1000 ? Check.REQUEST_PROMPT : Check.NO_NEED_TO_PROMPT;
+  });
+}
+
+export function createInteractionPolicy(credentialsChangedAt: CredentialsChangedAt) {
+  const policy = base();
+  policy.get('login')!.checks.add(credentialsChangedCheck(credentialsChangedAt));
+  return policy;
+}

@@ -1,0 +1,67 @@
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import type { Server } from 'node:http';
+import { composeIdentityProvider } from './compose.ts';
+import { ConfigError } from './config/config-error.ts';
+import { loadKeys } from './config/keys.ts';
+import { loadConfig, PROJECT_ROOT } from './config/load-config.ts';
+import { ensureDemoAccount } from './demo/demo-account.ts';
+import { createDemoApp } from './demo/demo-app.ts';
+import { demoClientMetadata } from './demo/demo-client.ts';
+import { createRenderer } from './http/views.ts';
+import { createJsonLogger, describeError } from './log.ts';
+import { loadClients } from './provider/load-clients.ts';
+import { openStore } from './store/open-store.ts';
+
+function listenOn(app: { listen(port: number): Server }, port: number): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    const server = app.listen(port);
+    server.once('listening', () => resolve(server));
+    server.once('error', reject);
+  });
+}
+
+/** The composition root: config -> keys -> store -> provider + app -> listen. The only place that listens. */
+async function main(): Promise<void> {
+  const log = createJsonLogger();
+  const config = loadConfig();
+  const keys = loadKeys(config);
+  const store = await openStore(config);
+  const demoBaseUrl = `http://localhost:${config.demoApp.port}`;
+  const clients = loadClients(config.clientsFile);
+  if (config.demoApp.enabled) clients.push(demoClientMetadata(demoBaseUrl));
+
+  const { app, directory } = composeIdentityProvider({ config, keys, store, clients, log });
+  const servers: Server[] = [];
+  const idp = await listenOn(app, config.port);
+  servers.push(idp);
+  console.log(`Identity provider: ${config.issuer} (listening on port ${(idp.address() as AddressInfo).port}, store: ${store.kind})`);
+
+  if (config.demoApp.enabled) {
+    const demo = createDemoApp({ issuer: config.issuer, baseUrl: demoBaseUrl, render: createRenderer(path.join(PROJECT_ROOT, 'views')) });
+    servers.push(await listenOn(demo, config.demoApp.port));
+    console.log(`Demo relying app:  ${demoBaseUrl}`);
+    if (config.env !== 'production') {
+      const account = await ensureDemoAccount(directory, config.dataDir);
+      console.log(`Demo account (development only): ${account.email} / ${account.password}`);
+    }
+  }
+
+  const shutdown = async (signal: string) => {
+    log.info('server.stopping', { signal });
+    await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
+    await store.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof ConfigError) {
+    console.error(`Cannot start: ${error.message}`);
+  } else {
+    console.error('Cannot start:', describeError(error));
+  }
+  process.exit(1);
+});

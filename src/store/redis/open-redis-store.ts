@@ -1,0 +1,106 @@
+import { createClient } from 'redis';
+import { systemClock, type Clock } from '../../clock.ts';
+import { createJsonLogger, describeError, type Logger } from '../../log.ts';
+import { StoreUnavailableError, type Store } from '../store.ts';
+import { createRedisAccounts } from './redis-accounts.ts';
+import { createRedisAdapterFactory } from './redis-adapter.ts';
+import { createRedisCounters } from './redis-counters.ts';
+
+export interface RedisStoreOptions {
+  /** redis:// or rediss:// URL; may carry credentials, so it is never logged. */
+  url: string;
+  /** Starts every key, so several deployments (or test runs) can share one Redis. */
+  prefix: string;
+  clock?: Clock;
+  logger?: Logger;
+}
+
+const CONNECT_TIMEOUT_MS = 5_000;
+const PING_TIMEOUT_MS = 2_000;
+const CLOSE_TIMEOUT_MS = 2_000;
+const MAX_RECONNECT_DELAY_MS = 2_000;
+
+/**
+ * The store for several instances: one Redis (a single node or a primary; Redis Cluster is not
+ * supported, see lua-scripts.ts). Resolves once connected; rejects with StoreUnavailableError
+ * when the first connection fails, so a misconfigured URL shows at startup rather than as
+ * 503s later. After that, a lost connection is retried forever in the background while every
+ * command fails at once (no offline queue), so requests answer 503 instead of hanging.
+ */
+export async function openRedisStore(options: RedisStoreOptions): Promise<Store> {
+  const clock = options.clock ?? systemClock;
+  const logger = options.logger ?? createJsonLogger();
+  let connected = false;
+  let healthy = true;
+
+  const client = createClient({
+    url: options.url,
+    disableOfflineQueue: true,
+    socket: {
+      connectTimeout: CONNECT_TIMEOUT_MS,
+      // Returning the error stops retrying: only the very first connection gives up.
+      reconnectStrategy: (retries, cause) => connected
+        ? Math.min(50 * 2 ** retries, MAX_RECONNECT_DELAY_MS) + Math.floor(Math.random() * 100)
+        : cause,
+    },
+  });
+  // Without an 'error' listener node-redis's EventEmitter would throw and crash the process.
+  // Logged once per outage (not once per retry); the message never carries the URL.
+  client.on('error', (error: unknown) => {
+    if (!healthy) return;
+    healthy = false;
+    logger.warn('store.redis.unavailable', describeError(error));
+  });
+  client.on('ready', () => {
+    if (healthy) return;
+    healthy = true;
+    logger.info('store.redis.available');
+  });
+
+  try {
+    await client.connect();
+  } catch (error) {
+    client.destroy();
+    throw new StoreUnavailableError(error);
+  }
+  connected = true;
+
+  let closing: Promise<void> | undefined;
+  const shutdown = async () => {
+    if (!client.isOpen) {
+      client.destroy();
+      return;
+    }
+    // close() lets in-flight commands finish; a Redis that stopped answering must not hold it up.
+    const timer = setTimeout(() => client.destroy(), CLOSE_TIMEOUT_MS);
+    try {
+      await client.close();
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+
+  return {
+    kind: 'redis',
+    adapterFactory: createRedisAdapterFactory(client, options.prefix, clock),
+    accounts: createRedisAccounts(client, options.prefix),
+    counters: createRedisCounters(client, options.prefix, clock),
+    async ping() {
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error('Redis did not answer PING in time')), PING_TIMEOUT_MS);
+      });
+      try {
+        await Promise.race([client.ping(), timeout]);
+      } catch (error) {
+        throw new StoreUnavailableError(error);
+      } finally {
+        clearTimeout(timer);
+      }
+    },
+    close() {
+      closing ??= shutdown();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,74 @@
+import type { AccountRecord, AccountStore } from '../../accounts/account-store.ts';
+import { CREATE_ACCOUNT, REMOVE_ACCOUNT, UPDATE_PASSWORD } from './lua-scripts.ts';
+import { runScript, type RedisClient } from './redis-script.ts';
+
+function toFields(record: AccountRecord): string[] {
+  return [
+    'id', record.id,
+    'email', record.email,
+    'emailVerified', record.emailVerified ? '1' : '0',
+    'name', record.name,
+    'passwordHash', record.passwordHash,
+    'createdAt', String(record.createdAt),
+    'credentialsChangedAt', String(record.credentialsChangedAt),
+  ];
+}
+
+function toRecord(hash: Record<string, string>): AccountRecord | undefined {
+  // HGETALL answers {} for a missing key.
+  if (hash.id === undefined || hash.email === undefined) return undefined;
+  return {
+    id: hash.id,
+    email: hash.email,
+    emailVerified: hash.emailVerified === '1',
+    name: hash.name ?? '',
+    passwordHash: hash.passwordHash ?? '',
+    createdAt: Number(hash.createdAt),
+    credentialsChangedAt: Number(hash.credentialsChangedAt),
+  };
+}
+
+/** Byte order, as SQLite's default BINARY collation sorts, so both stores list alike. */
+function byEmail(a: AccountRecord, b: AccountRecord): number {
+  return Buffer.compare(Buffer.from(a.email), Buffer.from(b.email));
+}
+
+/**
+ * Accounts on Redis: one hash per account (account:<id>) and one hash email -> id
+ * (account-emails) that both answers findByEmail and makes the email unique.
+ */
+export function createRedisAccounts(client: RedisClient, prefix: string): AccountStore {
+  const accountKey = (id: string) => `${prefix}account:${id}`;
+  const emailIndex = `${prefix}account-emails`;
+
+  const findById = async (id: string) => toRecord(await client.hGetAll(accountKey(id)));
+
+  return {
+    async create(record) {
+      // Like SQLite's ON CONFLICT DO NOTHING, a taken id is refused too (and reported the same way).
+      const created = await runScript(client, CREATE_ACCOUNT, [accountKey(record.id), emailIndex],
+        [record.id, record.email, ...toFields(record)]);
+      return created === 1 ? 'created' : 'email-taken';
+    },
+    findById,
+    async findByEmail(email) {
+      const id = await client.hGet(emailIndex, email);
+      if (id == null) return undefined;
+      const record = await findById(id);
+      // Guards against a removal racing between the two reads.
+      return record?.email === email ? record : undefined;
+    },
+    async list() {
+      // Not one snapshot: an account removed meanwhile is skipped, which is all a listing needs.
+      const ids = Object.values(await client.hGetAll(emailIndex));
+      const records = await Promise.all(ids.map(findById));
+      return records.filter((record): record is AccountRecord => record !== undefined).sort(byEmail);
+    },
+    async remove(id) {
+      return (await runScript(client, REMOVE_ACCOUNT, [accountKey(id), emailIndex], [id])) === 1;
+    },
+    async updatePassword(id, passwordHash, changedAt) {
+      return (await runScript(client, UPDATE_PASSWORD, [accountKey(id)], [passwordHash, String(changedAt)])) === 1;
+    },
+  };
+}

@@ -1,0 +1,91 @@
+import type { Adapter, AdapterFactory, AdapterPayload } from 'oidc-provider';
+import type { Clock } from '../../clock.ts';
+import { GRANTABLE_MODELS } from '../store.ts';
+import { CONSUME_ENTRY, DESTROY_ENTRY, REVOKE_GRANT, UPSERT_ENTRY } from './lua-scripts.ts';
+import { EXPIRY_SLACK_MS, runScript, type RedisClient } from './redis-script.ts';
+
+const FIELDS = ['payload', 'exp', 'consumed', 'uidKey', 'userCodeKey'] as const;
+
+interface Entry {
+  payload: AdapterPayload;
+  uidKey: string | undefined;
+  userCodeKey: string | undefined;
+}
+
+/**
+ * oidc-provider's storage adapter on Redis. Key layout under the prefix, where the model
+ * name never contains ':' so the parts cannot run into each other:
+ *   oidc:<model>:<id>              the entry (hash, see lua-scripts.ts)
+ *   oidc-uid:<model>:<uid>         -> id (Session lookups by uid)
+ *   oidc-user-code:<model>:<code>  -> id (DeviceCode lookups by user code)
+ *   oidc-grant:<grantId>           set of entry keys of a grant (GRANTABLE_MODELS only)
+ */
+export function createRedisAdapterFactory(client: RedisClient, prefix: string, clock: Clock): AdapterFactory {
+  const grantKey = (grantId: string) => `${prefix}oidc-grant:${grantId}`;
+
+  return (model: string): Adapter => {
+    const entryKey = (id: string) => `${prefix}oidc:${model}:${id}`;
+    const uidKey = (uid: string) => `${prefix}oidc-uid:${model}:${uid}`;
+    const userCodeKey = (userCode: string) => `${prefix}oidc-user-code:${model}:${userCode}`;
+    const grantable = GRANTABLE_MODELS.has(model);
+
+    const read = async (id: string): Promise<Entry | undefined> => {
+      const [payload, exp, consumed, storedUidKey, storedUserCodeKey] = await client.hmGet(entryKey(id), [...FIELDS]);
+      // Redis may still hold an entry for up to EXPIRY_SLACK_MS after it logically expired.
+      if (payload == null || (exp != null && Number(exp) <= clock())) return undefined;
+      const parsed = JSON.parse(payload) as AdapterPayload;
+      return {
+        // oidc-provider reads `consumed` as a truthy marker; seconds since the epoch, like its own timestamps.
+        payload: consumed == null ? parsed : { ...parsed, consumed: Number(consumed) },
+        uidKey: storedUidKey ?? undefined,
+        userCodeKey: storedUserCodeKey ?? undefined,
+      };
+    };
+
+    // The index may briefly point at an entry that has since been replaced, so confirm it.
+    const readThroughIndex = async (indexKey: string, field: 'uidKey' | 'userCodeKey') => {
+      const id = await client.get(indexKey);
+      if (id == null) return undefined;
+      const entry = await read(id);
+      return entry?.[field] === indexKey ? entry.payload : undefined;
+    };
+
+    return {
+      async upsert(id, payload, expiresIn) {
+        const hasExpiry = typeof expiresIn === 'number';
+        const ttlMs = hasExpiry ? Math.max(1, Math.ceil(expiresIn * 1000) + EXPIRY_SLACK_MS) : undefined;
+        const grantId = grantable && typeof payload.grantId === 'string' ? payload.grantId : undefined;
+        await runScript(client, UPSERT_ENTRY, [
+          entryKey(id),
+          typeof payload.uid === 'string' ? uidKey(payload.uid) : '',
+          typeof payload.userCode === 'string' ? userCodeKey(payload.userCode) : '',
+          grantId === undefined ? '' : grantKey(grantId),
+        ], [
+          id,
+          JSON.stringify(payload),
+          hasExpiry ? String(clock() + expiresIn * 1000) : '',
+          ttlMs === undefined ? '' : String(ttlMs),
+        ]);
+      },
+      async find(id) {
+        return (await read(id))?.payload;
+      },
+      async findByUid(uid) {
+        return readThroughIndex(uidKey(uid), 'uidKey');
+      },
+      async findByUserCode(userCode) {
+        return readThroughIndex(userCodeKey(userCode), 'userCodeKey');
+      },
+      async consume(id) {
+        const now = clock();
+        await runScript(client, CONSUME_ENTRY, [entryKey(id)], [String(now), String(Math.floor(now / 1000))]);
+      },
+      async destroy(id) {
+        await runScript(client, DESTROY_ENTRY, [entryKey(id)], []);
+      },
+      async revokeByGrantId(grantId) {
+        await runScript(client, REVOKE_GRANT, [grantKey(grantId)], []);
+      },
+    };
+  };
+}

@@ -1,0 +1,27 @@
+import type { Clock } from '../../clock.ts';
+import type { CounterStore } from '../../guard/counter-store.ts';
+import { INCREMENT_COUNTER } from './lua-scripts.ts';
+import { EXPIRY_SLACK_MS, runScript, type RedisClient } from './redis-script.ts';
+
+/**
+ * Fixed-window counters, one hash per key (counter:<key>: count, resetAt). The window is
+ * judged by the injected clock, passed in as `now`, not by Redis's own clock or TTL.
+ */
+export function createRedisCounters(client: RedisClient, prefix: string, clock: Clock): CounterStore {
+  const counterKey = (key: string) => `${prefix}counter:${key}`;
+
+  return {
+    async increment(key, windowSeconds) {
+      const count = await runScript(client, INCREMENT_COUNTER, [counterKey(key)],
+        [String(clock()), String(windowSeconds * 1000), String(EXPIRY_SLACK_MS)]);
+      return Number(count);
+    },
+    async get(key) {
+      const [count, resetAt] = await client.hmGet(counterKey(key), ['count', 'resetAt']);
+      return count != null && resetAt != null && Number(resetAt) > clock() ? Number(count) : 0;
+    },
+    async reset(key) {
+      await client.del(counterKey(key));
+    },
+  };
+}

@@ -1,0 +1,77 @@
+import { createClient } from 'redis';
+import { silentLogger } from '../../src/log.ts';
+import { openRedisStore } from '../../src/store/redis/open-redis-store.ts';
+import { StoreUnavailableError } from '../../src/store/store.ts';
+import { createFakeClock } from '../helpers/fake-clock.ts';
+import { deleteRedisPrefix, randomRedisPrefix, TEST_REDIS_URL } from '../helpers/redis.ts';
+import { describeStoreContract } from './store-contract.ts';
+
+const runPrefix = randomRedisPrefix();
+let opened = 0;
+// Each store gets a sub-prefix of the run's prefix, so every test starts from an empty store.
+const nextPrefix = () => `${runPrefix}${(opened += 1)}:`;
+
+describeStoreContract(
+  'redis',
+  (clock) => openRedisStore({ url: TEST_REDIS_URL, prefix: nextPrefix(), clock, logger: silentLogger }),
+  () => deleteRedisPrefix(TEST_REDIS_URL, runPrefix),
+);
+
+describe('redis store specifics', () => {
+  const inspector = createClient({ url: TEST_REDIS_URL, socket: { reconnectStrategy: false } });
+
+  beforeAll(async () => {
+    inspector.on('error', () => {});
+    await inspector.connect();
+  });
+  afterAll(async () => {
+    inspector.destroy();
+    await deleteRedisPrefix(TEST_REDIS_URL, runPrefix);
+  });
+
+  const keysUnder = async (prefix: string) => {
+    const keys: string[] = [];
+    for await (const batch of inspector.scanIterator({ MATCH: `${prefix}*`, COUNT: 500 })) keys.push(...batch);
+    return keys;
+  };
+
+  it('writes every key under its prefix, and gives expiring entries a real TTL as cleanup', async () => {
+    const prefix = nextPrefix();
+    const clock = createFakeClock();
+    const store = await openRedisStore({ url: TEST_REDIS_URL, prefix, clock, logger: silentLogger });
+    try {
+      await store.adapterFactory('Session').upsert('s1', { jti: 's1', uid: 'uid-1' }, 60);
+      await store.adapterFactory('DeviceCode').upsert('d1', { jti: 'd1', userCode: 'AB-CD', grantId: 'g1' }, 120);
+      await store.adapterFactory('AccessToken').upsert('t1', { jti: 't1', grantId: 'g1' }, 30);
+      await store.accounts.create({
+        id: 'sub-1', email: 'alice@example.com', emailVerified: true, name: 'Alice',
+        passwordHash: '$argon2id$hash', createdAt: clock(), credentialsChangedAt: clock(),
+      });
+      await store.counters.increment('ip:1', 60);
+
+      const keys = await keysUnder(prefix);
+      expect(keys).toHaveLength(9);
+      const ttls = Object.fromEntries(await Promise.all(keys.map(async (key) => [key.slice(prefix.length), await inspector.pTTL(key)] as const)));
+      for (const [name, seconds] of [['oidc:Session:s1', 60], ['oidc-uid:Session:uid-1', 60], ['oidc:DeviceCode:d1', 120],
+        ['oidc-user-code:DeviceCode:AB-CD', 120], ['oidc-grant:g1', 120], ['oidc:AccessToken:t1', 30], ['counter:ip:1', 60]] as const) {
+        expect(ttls[name]).toBeGreaterThan(seconds * 1000);
+        expect(ttls[name]).toBeLessThanOrEqual(seconds * 1000 + 10_000);
+      }
+      expect(ttls['account:sub-1']).toBe(-1);
+      expect(ttls['account-emails']).toBe(-1);
+
+      await store.adapterFactory('AccessToken').revokeByGrantId('g1');
+      await store.adapterFactory('Session').destroy('s1');
+      await store.accounts.remove('sub-1');
+      await store.counters.reset('ip:1');
+      expect(await keysUnder(prefix)).toEqual([]);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('rejects with StoreUnavailableError when Redis cannot be reached at startup', async () => {
+    await expect(openRedisStore({ url: 'redis://127.0.0.1:1', prefix: nextPrefix(), logger: silentLogger }))
+      .rejects.toBeInstanceOf(StoreUnavailableError);
+  });
+});

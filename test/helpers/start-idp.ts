@@ -1,0 +1,68 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { ClientMetadata } from 'oidc-provider';
+import type { Clock } from '../../src/clock.ts';
+import { composeIdentityProvider } from '../../src/compose.ts';
+import type { Config } from '../../src/config/schema.ts';
+import { silentLogger, type Logger } from '../../src/log.ts';
+import type { Store } from '../../src/store/store.ts';
+import { testConfig, testKeys } from './test-config.ts';
+
+export const RP_CALLBACK = 'http://rp.test/callback';
+export const RP_LOGGED_OUT = 'http://rp.test/logged-out';
+
+/** The relying apps every integration test can use; their redirects are read, never followed. */
+export const TEST_CLIENTS: ClientMetadata[] = [
+  {
+    client_id: 'third-party-app',
+    client_name: 'Third Party App',
+    client_secret: 'third-party-app-secret-for-tests-only',
+    redirect_uris: [RP_CALLBACK],
+    post_logout_redirect_uris: [RP_LOGGED_OUT],
+  },
+  {
+    client_id: 'first-party-app',
+    client_name: 'First Party App',
+    token_endpoint_auth_method: 'none',
+    redirect_uris: [RP_CALLBACK],
+    post_logout_redirect_uris: [RP_LOGGED_OUT],
+    first_party: true,
+  },
+];
+
+export interface TestIdp {
+  issuer: string;
+  server: Server;
+  app: ReturnType<typeof composeIdentityProvider>['app'];
+  directory: ReturnType<typeof composeIdentityProvider>['directory'];
+  config: Config;
+  close(): Promise<void>;
+}
+
+/** The hosted identity provider on port 0, issuer = its real address. The caller owns and closes the store. */
+export async function startIdp(options: { store: Store; clock?: Clock; config?: Partial<Config>; clients?: ClientMetadata[]; log?: Logger }): Promise<TestIdp> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const config = testConfig({ issuer, ...options.config });
+  const { app, directory } = composeIdentityProvider({
+    config,
+    keys: testKeys(),
+    store: options.store,
+    clients: options.clients ?? TEST_CLIENTS,
+    log: options.log ?? silentLogger,
+    clock: options.clock,
+  });
+  server.on('request', app.callback());
+  return {
+    issuer,
+    server,
+    app,
+    directory,
+    config,
+    close: () => new Promise<void>((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    }),
+  };
+}
