@@ -20,6 +20,7 @@ export async function showLogin(ctx: Context, deps: InteractionDeps, details: In
     csrf: deps.csrf.tokenFor(csrfScope(details)),
     email: (problem ? problem.email : hint).slice(0, MAX_EMAIL_LENGTH),
     error: problem ? ERRORS[problem.code].message : undefined,
+    errorCode: problem?.code,
   });
 }
 

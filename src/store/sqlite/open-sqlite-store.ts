@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync } from 'node:fs';
 import path from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { systemClock, type Clock } from '../../clock.ts';
@@ -19,7 +19,12 @@ export interface SqliteStoreOptions {
 /** The embedded default: one SQLite file, WAL so readers never wait for the writer. */
 export function openSqliteStore(options: SqliteStoreOptions): Store {
   const clock = options.clock ?? systemClock;
-  if (options.file !== ':memory:') mkdirSync(path.dirname(options.file), { recursive: true, mode: 0o700 });
+  if (options.file !== ':memory:') {
+    mkdirSync(path.dirname(options.file), { recursive: true, mode: 0o700 });
+    // Create the file owner-only before SQLite opens it: it holds password hashes, and SQLite
+    // gives its -wal and -shm files the database file's permissions.
+    closeSync(openSync(options.file, 'a', 0o600));
+  }
   const db = new DatabaseSync(options.file);
   db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON;');
   migrate(db);

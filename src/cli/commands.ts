@@ -1,0 +1,118 @@
+import type { AccountDirectory } from '../accounts/account-directory.ts';
+import { generateKeysFile } from '../config/keys.ts';
+import { AppError } from '../errors.ts';
+import { assertOnlyOptions, requireOption, UsageError, type ParsedArgs } from './args.ts';
+
+export interface CliIo {
+  out(line: string): void;
+  err(line: string): void;
+  readStdin(): Promise<string>;
+}
+
+export interface CliContext {
+  io: CliIo;
+  /** Opened only by commands that need the store; closed by the caller. */
+  directory(): Promise<AccountDirectory>;
+  clients(): { client_id: string; client_name?: string; redirect_uris?: string[]; first_party?: boolean }[];
+}
+
+export const USAGE = `Usage: npm run cli -- <command>
+
+  user add --email E --password-stdin [--name N]   add an account (password read from standard input)
+  user list                                         list accounts
+  user remove --email E                             remove an account
+  user set-password --email E --password-stdin      set a new password (ends the account's sessions)
+  client list                                       list registered relying apps
+  keys generate                                     print a new keys file for KEYS_FILE (production)`;
+
+/** One line of stdin, without its line ending: `printf %s "$PW" | npm run cli -- user add ...` or a pipe with a newline. */
+async function passwordFromStdin(args: ParsedArgs, io: CliIo): Promise<string> {
+  if (args.options.get('password-stdin') !== true) throw new UsageError('--password-stdin is required (passwords are never taken as arguments: they would show in the process list and shell history)');
+  const input = await io.readStdin();
+  return input.replace(/\r?\n$/, '');
+}
+
+type Command = (args: ParsedArgs, ctx: CliContext) => Promise<number>;
+
+const COMMANDS: Record<string, Command> = {
+  async 'user add'(args, ctx) {
+    assertOnlyOptions(args, ['email', 'password-stdin', 'name']);
+    const email = requireOption(args, 'email');
+    const password = await passwordFromStdin(args, ctx.io);
+    const name = args.options.get('name');
+    const record = await (await ctx.directory()).add({ email, password, name: typeof name === 'string' ? name : undefined });
+    ctx.io.out(`added ${record.email} (sub ${record.id})`);
+    return 0;
+  },
+
+  async 'user list'(args, ctx) {
+    assertOnlyOptions(args, []);
+    const accounts = await (await ctx.directory()).list();
+    if (accounts.length === 0) ctx.io.out('no accounts');
+    for (const account of accounts) {
+      ctx.io.out(`${account.email}\t${account.name}\tsub=${account.id}\tcreated=${new Date(account.createdAt).toISOString()}`);
+    }
+    return 0;
+  },
+
+  async 'user remove'(args, ctx) {
+    assertOnlyOptions(args, ['email']);
+    const email = requireOption(args, 'email');
+    if (!(await (await ctx.directory()).remove(email))) {
+      ctx.io.err(`error: no account with email ${email}`);
+      return 1;
+    }
+    ctx.io.out(`removed ${email}`);
+    return 0;
+  },
+
+  async 'user set-password'(args, ctx) {
+    assertOnlyOptions(args, ['email', 'password-stdin']);
+    const email = requireOption(args, 'email');
+    const password = await passwordFromStdin(args, ctx.io);
+    if (!(await (await ctx.directory()).setPassword(email, password))) {
+      ctx.io.err(`error: no account with email ${email}`);
+      return 1;
+    }
+    ctx.io.out(`password changed for ${email}; its sessions must sign in again`);
+    return 0;
+  },
+
+  async 'client list'(args, ctx) {
+    assertOnlyOptions(args, []);
+    const clients = ctx.clients();
+    if (clients.length === 0) ctx.io.out('no clients registered');
+    for (const client of clients) {
+      ctx.io.out(`${client.client_id}\t${client.client_name ?? ''}\t${(client.redirect_uris ?? []).join(' ')}${client.first_party ? '\tfirst-party' : ''}`);
+    }
+    return 0;
+  },
+
+  async 'keys generate'(args, ctx) {
+    assertOnlyOptions(args, []);
+    ctx.io.out(JSON.stringify(generateKeysFile(), null, 2));
+    return 0;
+  },
+};
+
+/** Runs one command; returns the exit code. Bad input: a message and exit code 2 (usage) or 1 (refused). */
+export async function runCommand(args: ParsedArgs, ctx: CliContext): Promise<number> {
+  const command = COMMANDS[args.words.join(' ')];
+  if (!command) {
+    ctx.io.err(args.words.length ? `unknown command: ${args.words.join(' ')}\n\n${USAGE}` : USAGE);
+    return 2;
+  }
+  try {
+    return await command(args, ctx);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      ctx.io.err(`error: ${error.message}\n\n${USAGE}`);
+      return 2;
+    }
+    if (error instanceof AppError) {
+      ctx.io.err(`error: ${error.message} (${error.code})`);
+      return 1;
+    }
+    throw error;
+  }
+}

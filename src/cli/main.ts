@@ -1,0 +1,51 @@
+import { createAccountDirectory } from '../accounts/account-directory.ts';
+import { systemClock } from '../clock.ts';
+import { ConfigError } from '../config/config-error.ts';
+import { loadConfig } from '../config/load-config.ts';
+import { demoClientMetadata } from '../demo/demo-client.ts';
+import { loadClients } from '../provider/load-clients.ts';
+import { openStore } from '../store/open-store.ts';
+import type { Store } from '../store/store.ts';
+import { parseArgs, UsageError } from './args.ts';
+import { runCommand, USAGE } from './commands.ts';
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** Operator commands against the same config and store as the running provider. */
+async function main(): Promise<number> {
+  let args;
+  try {
+    args = parseArgs(process.argv.slice(2), new Set(['password-stdin']));
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    console.error(`error: ${error.message}\n\n${USAGE}`);
+    return 2;
+  }
+  const config = loadConfig();
+  let store: Store | undefined;
+  try {
+    return await runCommand(args, {
+      io: { out: (line) => console.log(line), err: (line) => console.error(line), readStdin },
+      async directory() {
+        store ??= await openStore(config);
+        return createAccountDirectory(store.accounts, systemClock);
+      },
+      clients() {
+        const clients = loadClients(config.clientsFile);
+        if (config.demoApp.enabled) clients.push(demoClientMetadata(`http://localhost:${config.demoApp.port}`));
+        return clients as ReturnType<Parameters<typeof runCommand>[1]['clients']>;
+      },
+    });
+  } finally {
+    await store?.close();
+  }
+}
+
+main().then((code) => process.exit(code), (error: unknown) => {
+  console.error(error instanceof ConfigError ? `error: ${error.message}` : `error: ${(error as Error).message}`);
+  process.exit(1);
+});
