@@ -18,6 +18,7 @@ export interface DemoAppOptions {
 interface SignedIn {
   idToken: string;
   claims: oidc.IDToken;
+  userinfo: oidc.UserInfoResponse;
 }
 
 interface Pending {
@@ -68,8 +69,8 @@ export function createDemoApp({ issuer, baseUrl, render }: DemoAppOptions): Koa 
     ctx.body = render('demo', {
       title: 'Demo app',
       signedIn: Boolean(claims),
-      name: claims?.name,
-      email: claims?.email,
+      name: session?.userinfo.name,
+      email: session?.userinfo.email,
       sub: claims?.sub,
       acr: claims?.acr,
       amr: Array.isArray(claims?.amr) ? claims.amr.join(', ') : undefined,
@@ -117,8 +118,11 @@ export function createDemoApp({ issuer, baseUrl, render }: DemoAppOptions): Koa 
       expectedState: state,
       expectedNonce: started.nonce,
     });
+    const claims = tokens.claims()!;
+    // The ID token says who and how; name and email come from userinfo (OpenID Connect Core §5.4).
+    const userinfo = await oidc.fetchUserInfo(await configuration(), tokens.access_token, claims.sub);
     const sid = randomBytes(32).toString('base64url');
-    sessions.set(sid, { idToken: tokens.id_token!, claims: tokens.claims()! });
+    sessions.set(sid, { idToken: tokens.id_token!, claims, userinfo });
     ctx.cookies.set('demo_session', sid, { httpOnly: true, sameSite: 'lax' });
     ctx.redirect('/');
   });

@@ -16,8 +16,8 @@ function credentialsChangedCheck(credentialsChangedAt: CredentialsChangedAt) {
     if (!session?.accountId) return Check.NO_NEED_TO_PROMPT;
     const changedAt = await credentialsChangedAt(session.accountId);
     if (changedAt === undefined) return Check.REQUEST_PROMPT;
-    const loginMs = (session.loginTs ?? 0) * 1000;
-    return loginMs < Math.floor(changedAt / 1000) * 1000 ? Check.REQUEST_PROMPT : Check.NO_NEED_TO_PROMPT;
+    // loginTs is in whole seconds: a change in the same second as the sign-in does not end it.
+    return (session.loginTs ?? 0) < Math.floor(changedAt / 1000) ? Check.REQUEST_PROMPT : Check.NO_NEED_TO_PROMPT;
   });
 }
 
