@@ -1,0 +1,129 @@
+/**
+ * A minimal browser for the load driver: a path-aware cookie jar over plain fetch with
+ * manual redirects. One per flow, so every sign-in starts with no cookies.
+ */
+interface Cookie {
+  value: string;
+  path: string;
+  expiresAt: number;
+}
+
+export interface Reply {
+  status: number;
+  url: string;
+  /** Absolute, when the response had a Location header. */
+  location?: string;
+  text: string;
+}
+
+/** Thrown for any answer a flow did not expect; its message says which step and what came back. */
+export class FlowError extends Error {
+  constructor(step: string, reply: Reply | undefined, detail = '') {
+    super(`${step}: ${reply ? `HTTP ${reply.status}` : 'no reply'}${detail ? ` (${detail})` : ''}`);
+    this.name = 'FlowError';
+  }
+}
+
+const isRedirect = (status: number) => status === 302 || status === 303;
+
+function pathMatches(requestPath: string, cookiePath: string): boolean {
+  if (requestPath === cookiePath) return true;
+  return requestPath.startsWith(cookiePath.endsWith('/') ? cookiePath : `${cookiePath}/`);
+}
+
+export class Browser {
+  private readonly cookies = new Map<string, Cookie & { name: string }>();
+  private readonly signal: AbortSignal;
+
+  /** `signal` bounds every request of this browser (the flow's time limit). */
+  constructor(signal: AbortSignal) {
+    this.signal = signal;
+  }
+
+  private cookieHeader(url: URL): string {
+    const now = Date.now();
+    const pairs: string[] = [];
+    for (const cookie of this.cookies.values()) {
+      if (cookie.expiresAt > now && pathMatches(url.pathname, cookie.path)) pairs.push(`${cookie.name}=${cookie.value}`);
+    }
+    return pairs.join('; ');
+  }
+
+  private storeCookies(headers: Headers): void {
+    for (const line of headers.getSetCookie()) {
+      const [pair = '', ...attributes] = line.split(';').map((part) => part.trim());
+      const eq = pair.indexOf('=');
+      const cookie = { name: pair.slice(0, eq), value: pair.slice(eq + 1), path: '/', expiresAt: Number.POSITIVE_INFINITY };
+      for (const attribute of attributes) {
+        const [key = '', value = ''] = attribute.split('=');
+        const lower = key.toLowerCase();
+        if (lower === 'path') cookie.path = value;
+        else if (lower === 'expires') cookie.expiresAt = Date.parse(value);
+        else if (lower === 'max-age') cookie.expiresAt = Date.now() + Number(value) * 1000;
+      }
+      const key = `${cookie.name};${cookie.path}`;
+      if (cookie.value === '' || cookie.expiresAt <= Date.now()) this.cookies.delete(key);
+      else this.cookies.set(key, cookie);
+    }
+  }
+
+  async request(url: string, init: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<Reply> {
+    const target = new URL(url);
+    const headers = new Headers(init.headers);
+    const cookie = this.cookieHeader(target);
+    if (cookie) headers.set('cookie', cookie);
+    const response = await fetch(target, { ...init, headers, redirect: 'manual', signal: this.signal });
+    this.storeCookies(response.headers);
+    const location = response.headers.get('location');
+    return { status: response.status, url: target.href, location: location ? new URL(location, target).href : undefined, text: await response.text() };
+  }
+
+  get(url: string): Promise<Reply> {
+    return this.request(url, { headers: { accept: 'text/html' } });
+  }
+
+  postForm(url: string, fields: Record<string, string>): Promise<Reply> {
+    return this.request(url, {
+      method: 'POST',
+      headers: { accept: 'text/html', 'content-type': 'application/x-www-form-urlencoded', origin: new URL(url).origin },
+      body: new URLSearchParams(fields).toString(),
+    });
+  }
+
+  /**
+   * Follows 302/303 redirects while they stay on `origin`; returns the first reply that is not
+   * one, or the redirect that leaves the origin (the callback to the relying app).
+   */
+  async follow(reply: Reply, origin: string, step: string, maxHops = 10): Promise<Reply> {
+    let current = reply;
+    for (let hop = 0; isRedirect(current.status) && current.location && new URL(current.location).origin === origin; hop += 1) {
+      if (hop === maxHops) throw new FlowError(step, current, 'too many redirects');
+      current = await this.get(current.location);
+    }
+    return current;
+  }
+}
+
+/** The action of the first form posting to a URL that contains `fragment`, made absolute. */
+export function formAction(reply: Reply, fragment: string, step: string): string {
+  const match = new RegExp(`action="([^"]*${fragment}[^"]*)"`).exec(reply.text);
+  if (!match) throw new FlowError(step, reply, `no form posting to *${fragment}*`);
+  return new URL(match[1]!.replaceAll('&amp;', '&'), reply.url).href;
+}
+
+/** The hidden fields of a page (e.g. csrf), so a form is posted the way a browser would. */
+export function hiddenFields(reply: Reply): Record<string, string> {
+  const fields: Record<string, string> = {};
+  for (const [input] of reply.text.matchAll(/<input[^>]*type="hidden"[^>]*>/g)) {
+    const name = /name="([^"]*)"/.exec(input)?.[1];
+    const value = /value="([^"]*)"/.exec(input)?.[1] ?? '';
+    if (name && !(name in fields)) fields[name] = value.replaceAll('&amp;', '&');
+  }
+  return fields;
+}
+
+/** A page the flow must land on: 200 and a form posting to `fragment`. */
+export function expectForm(reply: Reply, fragment: string, step: string): { action: string; hidden: Record<string, string> } {
+  if (reply.status !== 200) throw new FlowError(step, reply, reply.location ? `redirect to ${new URL(reply.location).pathname}` : '');
+  return { action: formAction(reply, fragment, step), hidden: hiddenFields(reply) };
+}

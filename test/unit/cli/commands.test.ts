@@ -1,0 +1,84 @@
+import { createAccountDirectory } from '../../../src/accounts/account-directory.ts';
+import { parseArgs } from '../../../src/cli/args.ts';
+import { runCommand, type CliContext } from '../../../src/cli/commands.ts';
+import { systemClock } from '../../../src/clock.ts';
+import { openSqliteStore } from '../../../src/store/sqlite/open-sqlite-store.ts';
+import type { Store } from '../../../src/store/store.ts';
+
+describe('operator CLI', () => {
+  let store: Store;
+  let out: string[];
+  let err: string[];
+  let stdin: string;
+  let ctx: CliContext;
+
+  beforeEach(() => {
+    store = openSqliteStore({ file: ':memory:', sweepIntervalMs: 0 });
+    out = [];
+    err = [];
+    stdin = '';
+    ctx = {
+      io: { out: (line) => out.push(line), err: (line) => err.push(line), readStdin: async () => stdin },
+      directory: async () => createAccountDirectory(store.accounts, systemClock),
+      clients: () => [{ client_id: 'app', client_name: 'App', redirect_uris: ['https://app.example/cb'], first_party: true }],
+    };
+  });
+
+  afterEach(() => store.close());
+
+  const run = (...argv: string[]) => runCommand(parseArgs(argv, new Set(['password-stdin'])), ctx);
+
+  test('user add reads the password from stdin, then user list shows the account', async () => {
+    stdin = 'a good long password\n';
+    expect(await run('user', 'add', '--email', ' Lin@Example.com', '--password-stdin', '--name', 'Lin')).toBe(0);
+    expect(out[0]).toMatch(/^added lin@example\.com \(sub [\w-]+\)$/);
+    const account = await store.accounts.findByEmail('lin@example.com');
+    expect(account?.passwordHash).toMatch(/^\$argon2id\$v=19\$m=19456,p=1,t=2\$/);
+    out = [];
+    expect(await run('user', 'list')).toBe(0);
+    expect(out.join('\n')).toContain('lin@example.com\tLin');
+    expect(out.join('\n')).not.toContain('argon2');
+  });
+
+  test.each([
+    [['user', 'add', '--email', 'x@example.com'], 2, '--password-stdin is required'],
+    [['user', 'add', '--password-stdin'], 2, '--email is required'],
+    [['user', 'add', '--email', 'x@example.com', '--password-stdin', '--admin', 'yes'], 2, 'unknown option --admin'],
+    [['user', 'remove', '--email', 'ghost@example.com'], 1, 'no account with email ghost@example.com'],
+    [['user', 'frobnicate'], 2, 'unknown command: user frobnicate'],
+  ])('%j exits %i with a message', async (argv, code, message) => {
+    expect(await run(...argv)).toBe(code);
+    expect(err.join('\n')).toContain(message);
+    expect(await store.accounts.list()).toEqual([]);
+  });
+
+  test('a too-short password or a taken email is refused and changes nothing', async () => {
+    stdin = 'short';
+    expect(await run('user', 'add', '--email', 'x@example.com', '--password-stdin')).toBe(1);
+    expect(err.join('\n')).toContain('PASSWORD_TOO_SHORT');
+    expect(await store.accounts.list()).toEqual([]);
+    stdin = 'a good long password';
+    expect(await run('user', 'add', '--email', 'x@example.com', '--password-stdin')).toBe(0);
+    expect(await run('user', 'add', '--email', 'X@example.com', '--password-stdin')).toBe(1);
+    expect(err.join('\n')).toContain('EMAIL_TAKEN');
+    expect(await store.accounts.list()).toHaveLength(1);
+  });
+
+  test('user remove and user set-password act on the account', async () => {
+    stdin = 'a good long password';
+    await run('user', 'add', '--email', 'x@example.com', '--password-stdin');
+    const before = (await store.accounts.findByEmail('x@example.com'))!;
+    stdin = 'another good password';
+    expect(await run('user', 'set-password', '--email', 'x@example.com', '--password-stdin')).toBe(0);
+    const after = (await store.accounts.findByEmail('x@example.com'))!;
+    expect(after.passwordHash).not.toBe(before.passwordHash);
+    expect(after.credentialsChangedAt).toBeGreaterThanOrEqual(before.credentialsChangedAt);
+    expect(await run('user', 'remove', '--email', 'x@example.com')).toBe(0);
+    expect(await store.accounts.list()).toEqual([]);
+  });
+
+  test('client list shows each registered app', async () => {
+    expect(await run('client', 'list')).toBe(0);
+    expect(out).toEqual(['app\tApp\thttps://app.example/cb\tfirst-party']);
+  });
+});
