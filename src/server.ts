@@ -26,7 +26,7 @@ async function main(): Promise<void> {
   const log = createJsonLogger();
   const config = loadConfig();
   const keys = loadKeys(config);
-  const store = await openStore(config);
+  const store = await openStore(config, { logger: log });
   const demoBaseUrl = `http://localhost:${config.demoApp.port}`;
   const clients = loadClients(config.clientsFile);
   if (config.demoApp.enabled) clients.push(demoClientMetadata(demoBaseUrl));

@@ -26,6 +26,11 @@ export class FlowError extends Error {
 
 const isRedirect = (status: number) => status === 302 || status === 303;
 
+/** A URL's path with ids (interaction uids, ...) blanked, so the same failure reads the same every time. */
+export function pathOf(url: string): string {
+  return new URL(url).pathname.replace(/[\w-]{16,}/g, ':id');
+}
+
 function pathMatches(requestPath: string, cookiePath: string): boolean {
   if (requestPath === cookiePath) return true;
   return requestPath.startsWith(cookiePath.endsWith('/') ? cookiePath : `${cookiePath}/`);
@@ -104,26 +109,33 @@ export class Browser {
   }
 }
 
-/** The action of the first form posting to a URL that contains `fragment`, made absolute. */
-export function formAction(reply: Reply, fragment: string, step: string): string {
-  const match = new RegExp(`action="([^"]*${fragment}[^"]*)"`).exec(reply.text);
-  if (!match) throw new FlowError(step, reply, `no form posting to *${fragment}*`);
-  return new URL(match[1]!.replaceAll('&amp;', '&'), reply.url).href;
+const unescapeHtml = (text: string) => text.replaceAll('&amp;', '&').replaceAll('&quot;', '"');
+
+export interface PageForm {
+  /** Absolute URL the form posts to. */
+  action: string;
+  /** Its hidden inputs (e.g. csrf), posted back the way a browser would. */
+  hidden: Record<string, string>;
 }
 
-/** The hidden fields of a page (e.g. csrf), so a form is posted the way a browser would. */
-export function hiddenFields(reply: Reply): Record<string, string> {
-  const fields: Record<string, string> = {};
-  for (const [input] of reply.text.matchAll(/<input[^>]*type="hidden"[^>]*>/g)) {
-    const name = /name="([^"]*)"/.exec(input)?.[1];
-    const value = /value="([^"]*)"/.exec(input)?.[1] ?? '';
-    if (name && !(name in fields)) fields[name] = value.replaceAll('&amp;', '&');
+/** The first form on the page whose action contains `fragment`. */
+export function findForm(reply: Reply, fragment: string, step: string): PageForm {
+  const forms = reply.text.matchAll(/<form\b([^>]*)>([\s\S]*?)<\/form>/g);
+  for (const [, attributes = '', body = ''] of forms) {
+    const action = /action="([^"]*)"/.exec(attributes)?.[1];
+    if (!action || !unescapeHtml(action).includes(fragment)) continue;
+    const hidden: Record<string, string> = {};
+    for (const [input] of body.matchAll(/<input\b[^>]*type="hidden"[^>]*>/g)) {
+      const name = /name="([^"]*)"/.exec(input)?.[1];
+      if (name && !(name in hidden)) hidden[name] = unescapeHtml(/value="([^"]*)"/.exec(input)?.[1] ?? '');
+    }
+    return { action: new URL(unescapeHtml(action), reply.url).href, hidden };
   }
-  return fields;
+  throw new FlowError(step, reply, `no form posting to *${fragment}*`);
 }
 
 /** A page the flow must land on: 200 and a form posting to `fragment`. */
-export function expectForm(reply: Reply, fragment: string, step: string): { action: string; hidden: Record<string, string> } {
-  if (reply.status !== 200) throw new FlowError(step, reply, reply.location ? `redirect to ${new URL(reply.location).pathname}` : '');
-  return { action: formAction(reply, fragment, step), hidden: hiddenFields(reply) };
+export function expectForm(reply: Reply, fragment: string, step: string): PageForm {
+  if (reply.status !== 200) throw new FlowError(step, reply, reply.location ? `redirect to ${pathOf(reply.location)}` : `at ${pathOf(reply.url)}`);
+  return findForm(reply, fragment, step);
 }

@@ -29,6 +29,7 @@ export interface Config {
   demoApp: { enabled: boolean; port: number };
   http: { bodyLimitBytes: number };
   login: { maxFailuresPerAccount: number; maxFailuresPerIp: number; failureWindowSeconds: number };
+  mfa: MfaSettings;
   ttl: {
     interactionSeconds: number;
     sessionSeconds: number;
@@ -38,6 +39,21 @@ export interface Config {
     idTokenSeconds: number;
     refreshTokenSeconds: number;
   };
+}
+
+export interface MfaSettings {
+  /** optional: people opt in from the Security page; required: enrolment during sign-in for anyone without MFA. */
+  enforcement: 'optional' | 'required';
+  /** The issuer name authenticator apps show beside the account. */
+  issuerLabel: string;
+  /** How recent a sign-in must be for a sensitive change (enable MFA, new backup code). */
+  reauthWithinSeconds: number;
+  /** Wrong codes in a row before the factor locks, with backoff. */
+  lockAfterFailures: number;
+  /** Wrong codes in all before an operator must unlock (NIST SP 800-63B §5.2.2: at most 100). */
+  maxFailures: number;
+  /** How long an unfinished setup (a secret not yet confirmed) is kept. */
+  setupTtlSeconds: number;
 }
 
 type Raw = Record<string, unknown>;
@@ -103,6 +119,10 @@ export function validateConfig(input: unknown): Config {
   const http = objectAt(raw.http, 'config.http');
   const login = objectAt(raw.login, 'config.login');
   const ttl = objectAt(raw.ttl, 'config.ttl');
+  const mfa = objectAt(raw.mfa, 'config.mfa');
+  if (mfa.enforcement !== 'optional' && mfa.enforcement !== 'required') {
+    throw new ConfigError('config.mfa.enforcement', `must be "optional" or "required" (got ${JSON.stringify(mfa.enforcement)})`);
+  }
   const ttlSeconds = (key: string) => intAt(ttl, key, 'config.ttl', 1, SECONDS_PER_YEAR);
   return {
     env,
@@ -119,6 +139,14 @@ export function validateConfig(input: unknown): Config {
       maxFailuresPerAccount: intAt(login, 'maxFailuresPerAccount', 'config.login', 1, 1000),
       maxFailuresPerIp: intAt(login, 'maxFailuresPerIp', 'config.login', 1, 100_000),
       failureWindowSeconds: intAt(login, 'failureWindowSeconds', 'config.login', 1, 86_400),
+    },
+    mfa: {
+      enforcement: mfa.enforcement,
+      issuerLabel: stringAt(mfa, 'issuerLabel', 'config.mfa'),
+      reauthWithinSeconds: intAt(mfa, 'reauthWithinSeconds', 'config.mfa', 30, 3600),
+      lockAfterFailures: intAt(mfa, 'lockAfterFailures', 'config.mfa', 1, 100),
+      maxFailures: intAt(mfa, 'maxFailures', 'config.mfa', 1, 100),
+      setupTtlSeconds: intAt(mfa, 'setupTtlSeconds', 'config.mfa', 60, 86_400),
     },
     ttl: {
       interactionSeconds: ttlSeconds('interactionSeconds'),

@@ -1,12 +1,14 @@
 import path from 'node:path';
 import type { Clock } from '../clock.ts';
 import type { Config } from '../config/schema.ts';
+import type { Logger } from '../log.ts';
 import { openRedisStore } from './redis/open-redis-store.ts';
 import { openSqliteStore } from './sqlite/open-sqlite-store.ts';
 import type { Store } from './store.ts';
 
 /** REDIS_URL set: Redis (shared by every instance). Otherwise the embedded SQLite file in DATA_DIR. */
-export async function openStore(config: Config, clock?: Clock): Promise<Store> {
-  if (config.redis.url) return openRedisStore({ url: config.redis.url, prefix: config.redis.prefix, clock });
+export async function openStore(config: Config, options: { clock?: Clock; logger?: Logger } = {}): Promise<Store> {
+  const { clock, logger } = options;
+  if (config.redis.url) return openRedisStore({ url: config.redis.url, prefix: config.redis.prefix, clock, logger });
   return openSqliteStore({ file: path.join(config.dataDir, 'oidc-mfa.sqlite'), clock });
 }

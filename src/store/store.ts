@@ -1,6 +1,7 @@
 import type { AdapterFactory } from 'oidc-provider';
 import type { AccountStore } from '../accounts/account-store.ts';
 import type { CounterStore } from '../guard/counter-store.ts';
+import type { MfaStore, TransientStore } from '../mfa/mfa-store.ts';
 
 /**
  * Everything the identity provider keeps. Two implementations, one contract suite
@@ -12,6 +13,8 @@ export interface Store {
   readonly adapterFactory: AdapterFactory;
   readonly accounts: AccountStore;
   readonly counters: CounterStore;
+  readonly mfa: MfaStore;
+  readonly transient: TransientStore;
   /** Resolves when the store answers; rejects when it does not. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -70,6 +70,15 @@ describe('redis store specifics', () => {
     }
   });
 
+  it('reports commands on a closed store as StoreUnavailableError', async () => {
+    const store = await openRedisStore({ url: TEST_REDIS_URL, prefix: nextPrefix(), logger: silentLogger });
+    await store.close();
+    await expect(store.adapterFactory('Session').find('s1')).rejects.toBeInstanceOf(StoreUnavailableError);
+    await expect(store.accounts.list()).rejects.toBeInstanceOf(StoreUnavailableError);
+    await expect(store.counters.increment('k', 60)).rejects.toBeInstanceOf(StoreUnavailableError);
+    await expect(store.ping()).rejects.toBeInstanceOf(StoreUnavailableError);
+  });
+
   it('rejects with StoreUnavailableError when Redis cannot be reached at startup', async () => {
     await expect(openRedisStore({ url: 'redis://127.0.0.1:1', prefix: nextPrefix(), logger: silentLogger }))
       .rejects.toBeInstanceOf(StoreUnavailableError);

@@ -5,6 +5,7 @@ import { StoreUnavailableError, type Store } from '../store.ts';
 import { createRedisAccounts } from './redis-accounts.ts';
 import { createRedisAdapterFactory } from './redis-adapter.ts';
 import { createRedisCounters } from './redis-counters.ts';
+import { withStoreErrors } from './redis-errors.ts';
 
 export interface RedisStoreOptions {
   /** redis:// or rediss:// URL; may carry credentials, so it is never logged. */
@@ -38,10 +39,11 @@ export async function openRedisStore(options: RedisStoreOptions): Promise<Store>
     disableOfflineQueue: true,
     socket: {
       connectTimeout: CONNECT_TIMEOUT_MS,
-      // Returning the error stops retrying: only the very first connection gives up.
-      reconnectStrategy: (retries, cause) => connected
+      // false stops retrying, so only the very first connection gives up; later outages back
+      // off (with jitter, so instances do not reconnect in lockstep) and retry forever.
+      reconnectStrategy: (retries) => connected
         ? Math.min(50 * 2 ** retries, MAX_RECONNECT_DELAY_MS) + Math.floor(Math.random() * 100)
-        : cause,
+        : false,
     },
   });
   // Without an 'error' listener node-redis's EventEmitter would throw and crash the process.
@@ -49,7 +51,8 @@ export async function openRedisStore(options: RedisStoreOptions): Promise<Store>
   client.on('error', (error: unknown) => {
     if (!healthy) return;
     healthy = false;
-    logger.warn('store.redis.unavailable', describeError(error));
+    // node-redis errors all have the name 'Error'; the class says which one it was.
+    logger.warn('store.redis.unavailable', { ...describeError(error), errorClass: (error as object | undefined)?.constructor?.name });
   });
   client.on('ready', () => {
     if (healthy) return;
@@ -65,6 +68,7 @@ export async function openRedisStore(options: RedisStoreOptions): Promise<Store>
   }
   connected = true;
 
+  const adapterFactory = createRedisAdapterFactory(client, options.prefix, clock);
   let closing: Promise<void> | undefined;
   const shutdown = async () => {
     if (!client.isOpen) {
@@ -82,9 +86,9 @@ export async function openRedisStore(options: RedisStoreOptions): Promise<Store>
 
   return {
     kind: 'redis',
-    adapterFactory: createRedisAdapterFactory(client, options.prefix, clock),
-    accounts: createRedisAccounts(client, options.prefix),
-    counters: createRedisCounters(client, options.prefix, clock),
+    adapterFactory: (model) => withStoreErrors(adapterFactory(model)),
+    accounts: withStoreErrors(createRedisAccounts(client, options.prefix)),
+    counters: withStoreErrors(createRedisCounters(client, options.prefix, clock)),
     async ping() {
       let timer: NodeJS.Timeout | undefined;
       const timeout = new Promise<never>((_, reject) => {

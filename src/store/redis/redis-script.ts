@@ -29,7 +29,7 @@ export async function runScript(client: RedisClient, script: LuaScript, keys: st
   try {
     return await client.evalSha(script.sha, { keys, arguments: args });
   } catch (error) {
-    if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT')) throw error;
+    if (!String((error as { message?: unknown } | undefined)?.message).startsWith('NOSCRIPT')) throw error;
     return client.eval(script.source, { keys, arguments: args });
   }
 }

@@ -35,6 +35,20 @@ const MIGRATIONS: string[] = [
      reset_at INTEGER NOT NULL
    );
    CREATE INDEX counter_reset ON counter (reset_at);`,
+  `CREATE TABLE mfa (
+     account_id TEXT PRIMARY KEY,
+     totp_sealed_secret TEXT,
+     totp_enrolled_at INTEGER,
+     totp_last_step INTEGER,
+     backup_code_hash TEXT,
+     backup_code_created_at INTEGER
+   );
+   CREATE TABLE transient (
+     key TEXT PRIMARY KEY,
+     value TEXT NOT NULL,
+     expires_at INTEGER NOT NULL
+   );
+   CREATE INDEX transient_expiry ON transient (expires_at);`,
 ];
 
 export function migrate(db: DatabaseSync): void {

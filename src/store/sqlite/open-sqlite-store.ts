@@ -2,11 +2,13 @@ import { closeSync, mkdirSync, openSync } from 'node:fs';
 import path from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { systemClock, type Clock } from '../../clock.ts';
-import type { Store } from '../store.ts';
+import { StoreUnavailableError, type Store } from '../store.ts';
 import { migrate } from './migrations.ts';
 import { createSqliteAdapterFactory } from './sqlite-adapter.ts';
 import { createSqliteAccounts } from './sqlite-accounts.ts';
 import { createSqliteCounters } from './sqlite-counters.ts';
+import { createSqliteMfa } from './sqlite-mfa.ts';
+import { createSqliteTransient } from './sqlite-transient.ts';
 
 export interface SqliteStoreOptions {
   /** A file path, or ':memory:' for tests. */
@@ -31,10 +33,12 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
 
   const sweepModels = db.prepare('DELETE FROM oidc_model WHERE expires_at IS NOT NULL AND expires_at <= ?');
   const sweepCounters = db.prepare('DELETE FROM counter WHERE reset_at <= ?');
+  const sweepTransient = db.prepare('DELETE FROM transient WHERE expires_at <= ?');
   const sweep = () => {
     const now = clock();
     sweepModels.run(now);
     sweepCounters.run(now);
+    sweepTransient.run(now);
   };
   sweep();
   const interval = options.sweepIntervalMs ?? 60_000;
@@ -47,8 +51,10 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     adapterFactory: createSqliteAdapterFactory(db, clock),
     accounts: createSqliteAccounts(db),
     counters: createSqliteCounters(db, clock),
+    mfa: createSqliteMfa(db),
+    transient: createSqliteTransient(db, clock),
     async ping() {
-      if (!open) throw new Error('the SQLite store is closed');
+      if (!open) throw new StoreUnavailableError(new Error('the SQLite store is closed'));
       db.prepare('SELECT 1').get();
     },
     async close() {

@@ -19,7 +19,7 @@ export function createSqliteAdapterFactory(db: DatabaseSync, clock: Clock): Adap
   const findById = db.prepare(`SELECT payload, consumed_at FROM oidc_model WHERE model = ? AND id = ? AND ${LIVE}`);
   const findByUid = db.prepare(`SELECT payload, consumed_at FROM oidc_model WHERE model = ? AND uid = ? AND ${LIVE}`);
   const findByUserCode = db.prepare(`SELECT payload, consumed_at FROM oidc_model WHERE model = ? AND user_code = ? AND ${LIVE}`);
-  const consume = db.prepare('UPDATE oidc_model SET consumed_at = ? WHERE model = ? AND id = ? AND consumed_at IS NULL');
+  const consume = db.prepare(`UPDATE oidc_model SET consumed_at = ? WHERE model = ? AND id = ? AND consumed_at IS NULL AND ${LIVE}`);
   const destroy = db.prepare('DELETE FROM oidc_model WHERE model = ? AND id = ?');
   const grantModels = [...GRANTABLE_MODELS].map(() => '?').join(', ');
   const revokeByGrantId = db.prepare(`DELETE FROM oidc_model WHERE grant_id = ? AND model IN (${grantModels})`);
@@ -47,7 +47,8 @@ export function createSqliteAdapterFactory(db: DatabaseSync, clock: Clock): Adap
       return toPayload(findByUserCode.get(model, userCode, clock()));
     },
     async consume(id) {
-      consume.run(clock(), model, id);
+      const now = clock();
+      consume.run(now, model, id, now);
     },
     async destroy(id) {
       destroy.run(model, id);

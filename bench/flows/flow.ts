@@ -1,0 +1,16 @@
+import type { BenchAccount, BenchClient } from '../lib/protocol.ts';
+
+/** What one complete sign-in needs: where the identity provider is, which app signs in, as whom. */
+export interface FlowContext {
+  baseUrl: string;
+  client: BenchClient;
+  account: BenchAccount;
+  /** Aborts every request of this flow when its time is up. */
+  signal: AbortSignal;
+}
+
+/**
+ * One complete sign-in from a fresh browser (no cookies) to tokens in hand. Resolves on
+ * success; throws (a FlowError for an unexpected answer) on anything else.
+ */
+export type SignInFlow = (context: FlowContext) => Promise<void>;

@@ -1,0 +1,43 @@
+import { parseArgs } from 'node:util';
+import { SCENARIOS, type Scenario } from '../scenarios.ts';
+import type { RunSettings } from './run-scenario.ts';
+
+export const USAGE = `Usage: npm run bench -- [--duration <s>] [--warmup <s>] [--concurrency <n>] [--scenarios ${SCENARIOS.map((s) => s.name).join(',')}]`;
+
+function number(name: string, raw: string | undefined, fallback: number, min: number, max: number): number {
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value < min || value > max) throw new Error(`--${name} must be a number from ${min} to ${max} (got ${JSON.stringify(raw)})`);
+  return value;
+}
+
+export function parseOptions(argv: string[]): { settings: RunSettings; scenarios: Scenario[] } {
+  const { values } = parseArgs({
+    args: argv,
+    strict: true,
+    options: {
+      duration: { type: 'string' },
+      warmup: { type: 'string' },
+      concurrency: { type: 'string' },
+      scenarios: { type: 'string' },
+    },
+  });
+  const names = (values.scenarios ?? SCENARIOS.map((s) => s.name).join(',')).split(',').map((name) => name.trim()).filter(Boolean);
+  const scenarios = names.map((name) => {
+    const scenario = SCENARIOS.find((s) => s.name === name);
+    if (!scenario) throw new Error(`unknown scenario "${name}" (known: ${SCENARIOS.map((s) => s.name).join(', ')})`);
+    return scenario;
+  });
+  if (scenarios.length === 0) throw new Error('--scenarios names no scenario');
+  const concurrency = number('concurrency', values.concurrency, 8, 1, 256);
+  if (!Number.isInteger(concurrency)) throw new Error('--concurrency must be a whole number');
+  return {
+    scenarios,
+    settings: {
+      concurrency,
+      durationMs: Math.round(number('duration', values.duration, 8, 0.5, 600) * 1000),
+      warmupMs: Math.round(number('warmup', values.warmup, 2, 0, 60) * 1000),
+      flowTimeoutMs: 20_000,
+    },
+  };
+}

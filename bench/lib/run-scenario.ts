@@ -1,0 +1,94 @@
+/**
+ * One scenario: a fresh temporary DATA_DIR (and Redis prefix), the server child, the driver
+ * child, peak RSS of the server, then everything stopped and cleaned up, even on failure.
+ */
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { REDIS_URL, type Scenario } from '../scenarios.ts';
+import { nextMessage, peakRssKiB, startChild, stopChild } from './children.ts';
+import type { DriverJob, DriverMessage, DriverResult, ServerMessage, ServerOptions } from './protocol.ts';
+import { deleteRedisPrefix, randomRedisPrefix } from './redis-cleanup.ts';
+
+export interface RunSettings {
+  concurrency: number;
+  warmupMs: number;
+  durationMs: number;
+  flowTimeoutMs: number;
+}
+
+export interface ScenarioResult {
+  scenario: string;
+  store: string;
+  flow: string;
+  /** Set when the scenario could not run to the end (server did not start, driver failed...). */
+  failure?: string;
+  driver?: DriverResult;
+  signInsPerSecond?: number;
+  peakRssMiB?: number;
+  /** warn/error lines the server logged (JSON logs) or wrote to stderr, first few kept. */
+  serverLogProblems: string[];
+  redisKeysDeleted?: number;
+}
+
+const SERVER_START_LIMIT_MS = 60_000;
+
+/** Lines of the server's output that report a problem (our JSON logs at warn/error, stack traces, ...). */
+function logProblems(file: string): string[] {
+  let text = '';
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    return [];
+  }
+  return text.split('\n').filter((line) => /"level":"(warn|error)"|error|exception|unhandled/i.test(line)).slice(0, 10);
+}
+
+/** Sends cleanup work to the caller's signal handler while it is pending. */
+export type CleanupRegistry = Set<() => Promise<unknown>>;
+
+export async function runScenario(scenario: Scenario, settings: RunSettings, cleanups: CleanupRegistry): Promise<ScenarioResult> {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), `oidc-mfa-bench-${scenario.name}-`));
+  const logFile = path.join(dataDir, 'server.log');
+  const logFd = openSync(logFile, 'a');
+  const redisPrefix = scenario.store === 'redis' ? randomRedisPrefix() : undefined;
+  const result: ScenarioResult = { scenario: scenario.name, store: scenario.store, flow: scenario.flow, serverLogProblems: [] };
+  const cleanup = async () => {
+    if (redisPrefix) result.redisKeysDeleted = await deleteRedisPrefix(REDIS_URL, redisPrefix);
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+  cleanups.add(cleanup);
+
+  const options: ServerOptions = { store: scenario.store, dataDir, redisUrl: redisPrefix && REDIS_URL, redisPrefix };
+  const server = startChild(scenario.server, [JSON.stringify(options)], logFd);
+  const driver = startChild('driver.ts', []);
+  try {
+    const ready = await nextMessage<ServerMessage>(server, `${scenario.name} server`, SERVER_START_LIMIT_MS);
+    if (ready.type !== 'ready') throw new Error(`${scenario.name} server did not start: ${ready.message}`);
+
+    const job: DriverJob = { type: 'job', flow: scenario.flow, baseUrl: ready.baseUrl, client: ready.client, account: ready.account, ...settings };
+    const limit = settings.warmupMs + settings.durationMs + settings.flowTimeoutMs + 15_000;
+    const answer = nextMessage<DriverMessage>(driver, `${scenario.name} load driver`, limit);
+    driver.send(job);
+    const outcome = await answer;
+    if (outcome.type !== 'result') throw new Error(`${scenario.name} load driver failed: ${outcome.message}`);
+
+    result.driver = outcome;
+    result.signInsPerSecond = outcome.elapsedMs > 0 ? (outcome.flows * 1000) / outcome.elapsedMs : 0;
+    const peak = peakRssKiB(server.pid);
+    if (peak !== undefined) result.peakRssMiB = peak / 1024;
+  } catch (error) {
+    result.failure = error instanceof Error ? error.message : String(error);
+  } finally {
+    await Promise.all([stopChild(driver, 'signal'), stopChild(server, 'message')]);
+    closeSync(logFd);
+    result.serverLogProblems = logProblems(logFile);
+    try {
+      await cleanup();
+    } catch (error) {
+      result.failure ??= `cleanup failed: ${error instanceof Error ? error.message : String(error)}`;
+    }
+    cleanups.delete(cleanup);
+  }
+  return result;
+}

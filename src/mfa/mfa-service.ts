@@ -1,0 +1,120 @@
+import QRCode from 'qrcode';
+import type { Clock } from '../clock.ts';
+import { hashPassword as hashSecret, verifyPassword as verifySecret } from '../crypto/password-hash.ts';
+import type { SecretBox } from '../crypto/secret-box.ts';
+import { canonicalBackupCode, newBackupCode } from '../factors/backup-code/backup-code.ts';
+import { groupedKey, matchTotp, newTotpSecret, otpauthUri } from '../factors/totp/totp.ts';
+import type { FactorGuard } from '../guard/factor-guard.ts';
+import type { MfaRecord, MfaStore } from './mfa-store.ts';
+
+export interface MfaStatus {
+  enabled: boolean;
+  totp: { enrolledAt: number } | null;
+  backupCode: { createdAt: number } | null;
+}
+
+/** What the setup page shows: the same secret as a QR code and as grouped text, and its sealed form to keep meanwhile. */
+export interface TotpSetup {
+  sealedSecret: string;
+  uri: string;
+  groupedKey: string;
+  qrSvg: string;
+}
+
+export interface MfaServiceDeps {
+  store: MfaStore;
+  guard: FactorGuard;
+  box: SecretBox;
+  clock: Clock;
+  issuerLabel: string;
+}
+
+/** The second factors of an account: setup, verification, the backup code. No HTTP here. */
+export interface MfaService {
+  status(accountId: string): Promise<MfaStatus>;
+  startTotpSetup(accountId: string, accountName: string): Promise<TotpSetup>;
+  /** The first backup code when the code confirms the setup; undefined when it does not. */
+  finishTotpSetup(accountId: string, sealedSecret: string, code: string): Promise<string | undefined>;
+  /** True once per right code; false for a wrong, expired or replayed code or a locked factor alike. */
+  verifyTotp(accountId: string, code: string): Promise<boolean>;
+  /** Spends the backup code and returns its replacement (shown once); undefined when refused. */
+  spendBackupCode(accountId: string, code: string): Promise<string | undefined>;
+  regenerateBackupCode(accountId: string): Promise<string>;
+}
+
+const sealContext = (accountId: string) => `totp:${accountId}`;
+
+function statusOf(record: MfaRecord | undefined): MfaStatus {
+  const totp = record?.totp ? { enrolledAt: record.totp.enrolledAt } : null;
+  const backupCode = record?.backupCodeHash ? { createdAt: record.backupCodeCreatedAt ?? 0 } : null;
+  return { enabled: totp !== null, totp, backupCode };
+}
+
+export function createMfaService({ store, guard, box, clock, issuerLabel }: MfaServiceDeps): MfaService {
+  const openSecret = (accountId: string, sealed: string) => box.open(sealed, sealContext(accountId));
+
+  return {
+    status: async (accountId) => statusOf(await store.get(accountId)),
+
+    async startTotpSetup(accountId, accountName) {
+      const secret = newTotpSecret();
+      const uri = otpauthUri(secret, issuerLabel, accountName);
+      return {
+        sealedSecret: box.seal(secret, sealContext(accountId)),
+        uri,
+        groupedKey: groupedKey(secret),
+        qrSvg: await QRCode.toString(uri, { type: 'svg', errorCorrectionLevel: 'M', margin: 1 }),
+      };
+    },
+
+    async finishTotpSetup(accountId, sealedSecret, code) {
+      const step = matchTotp(openSecret(accountId, sealedSecret), code.replace(/\s/g, ''), clock(), null);
+      if (step === undefined) return undefined;
+      const backupCode = newBackupCode();
+      await store.enrolTotp(accountId, sealedSecret, step, await hashSecret(canonicalBackupCode(backupCode)!), clock());
+      return backupCode;
+    },
+
+    async verifyTotp(accountId, code) {
+      if (await guard.isLocked(accountId, 'totp')) return false;
+      const totp = (await store.get(accountId))?.totp;
+      const step = totp ? matchTotp(openSecret(accountId, totp.sealedSecret), code.replace(/\s/g, ''), clock(), totp.lastAcceptedStep) : undefined;
+      // The conditional write is the real replay guard: of two instances seeing the same step, one wins.
+      if (step !== undefined && (await store.acceptTotpStep(accountId, step))) {
+        await guard.recordSuccess(accountId, 'totp');
+        return true;
+      }
+      await guard.recordFailure(accountId, 'totp');
+      return false;
+    },
+
+    async spendBackupCode(accountId, code) {
+      if (await guard.isLocked(accountId, 'backup-code')) return undefined;
+      const record = await store.get(accountId);
+      const canonical = canonicalBackupCode(code);
+      const current = record?.backupCodeHash;
+      const right = Boolean(current && canonical && (await verifySecret(current, canonical)));
+      if (right && current) {
+        const replacement = newBackupCode();
+        if (await store.swapBackupCode(accountId, current, await hashSecret(canonicalBackupCode(replacement)!), clock())) {
+          await guard.recordSuccess(accountId, 'backup-code');
+          return replacement;
+        }
+        // Another request spent it between our check and our write: this one fails.
+        return undefined;
+      }
+      await guard.recordFailure(accountId, 'backup-code');
+      return undefined;
+    },
+
+    async regenerateBackupCode(accountId) {
+      const record = await store.get(accountId);
+      const code = newBackupCode();
+      const hash = await hashSecret(canonicalBackupCode(code)!);
+      if (!record?.backupCodeHash || !(await store.swapBackupCode(accountId, record.backupCodeHash, hash, clock()))) {
+        throw new Error('no backup code to replace, or it changed meanwhile');
+      }
+      return code;
+    },
+  };
+}

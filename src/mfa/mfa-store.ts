@@ -1,0 +1,44 @@
+/** An account's authenticator-app enrolment. The secret is sealed (crypto/secret-box.ts), never stored plain. */
+export interface TotpEnrolment {
+  sealedSecret: string;
+  enrolledAt: number;
+  /** The last RFC 6238 time step accepted for this account; a step is accepted once. */
+  lastAcceptedStep: number | null;
+}
+
+/** An account's second factors. No record, or one without a method, means MFA is off. */
+export interface MfaRecord {
+  accountId: string;
+  totp: TotpEnrolment | null;
+  /** argon2id hash of the one current backup code. */
+  backupCodeHash: string | null;
+  backupCodeCreatedAt: number | null;
+}
+
+/** What the MFA step needs from a store. Every method is atomic across instances. */
+export interface MfaStore {
+  get(accountId: string): Promise<MfaRecord | undefined>;
+  /**
+   * Turns the authenticator app on (replacing an earlier one) together with a new backup code.
+   * `acceptedStep` is the step of the code that confirmed the setup: it cannot be used again.
+   */
+  enrolTotp(accountId: string, sealedSecret: string, acceptedStep: number, backupCodeHash: string, now: number): Promise<void>;
+  /** Records `step` as used when it is later than the last accepted step; false for a replay. */
+  acceptTotpStep(accountId: string, step: number): Promise<boolean>;
+  /** Replaces the backup code only while it is still `expectedHash`: of two racing spends, one wins. */
+  swapBackupCode(accountId: string, expectedHash: string, newHash: string, now: number): Promise<boolean>;
+  /** Turns MFA off: every factor and the backup code go. */
+  remove(accountId: string): Promise<void>;
+}
+
+/**
+ * Short-lived values keyed by something already bound to the browser (an interaction uid, a
+ * console session): "password ok, code pending", a setup in progress. They expire on their own.
+ */
+export interface TransientStore {
+  set(key: string, value: string, ttlSeconds: number): Promise<void>;
+  get(key: string): Promise<string | undefined>;
+  /** Reads and deletes in one step: of two racing takers, one gets the value. */
+  take(key: string): Promise<string | undefined>;
+  delete(key: string): Promise<void>;
+}

@@ -1,0 +1,54 @@
+import type { DatabaseSync } from 'node:sqlite';
+import type { MfaRecord, MfaStore } from '../../mfa/mfa-store.ts';
+
+interface MfaRow {
+  account_id: string;
+  totp_sealed_secret: string | null;
+  totp_enrolled_at: number | null;
+  totp_last_step: number | null;
+  backup_code_hash: string | null;
+  backup_code_created_at: number | null;
+}
+
+function toRecord(row: MfaRow): MfaRecord {
+  return {
+    accountId: row.account_id,
+    totp: row.totp_sealed_secret === null
+      ? null
+      : { sealedSecret: row.totp_sealed_secret, enrolledAt: row.totp_enrolled_at ?? 0, lastAcceptedStep: row.totp_last_step },
+    backupCodeHash: row.backup_code_hash,
+    backupCodeCreatedAt: row.backup_code_created_at,
+  };
+}
+
+/** Each change is one conditional statement, so the check and the write cannot be split by another writer. */
+export function createSqliteMfa(db: DatabaseSync): MfaStore {
+  const get = db.prepare('SELECT * FROM mfa WHERE account_id = ?');
+  const enrolTotp = db.prepare(`INSERT INTO mfa (account_id, totp_sealed_secret, totp_enrolled_at, totp_last_step, backup_code_hash, backup_code_created_at)
+    VALUES (?, ?, ?, ?, ?, ?)
+    ON CONFLICT (account_id) DO UPDATE SET totp_sealed_secret = excluded.totp_sealed_secret, totp_enrolled_at = excluded.totp_enrolled_at,
+      totp_last_step = excluded.totp_last_step, backup_code_hash = excluded.backup_code_hash, backup_code_created_at = excluded.backup_code_created_at`);
+  const acceptStep = db.prepare(`UPDATE mfa SET totp_last_step = ?
+    WHERE account_id = ? AND totp_sealed_secret IS NOT NULL AND (totp_last_step IS NULL OR totp_last_step < ?)`);
+  const swapBackup = db.prepare('UPDATE mfa SET backup_code_hash = ?, backup_code_created_at = ? WHERE account_id = ? AND backup_code_hash = ?');
+  const remove = db.prepare('DELETE FROM mfa WHERE account_id = ?');
+
+  return {
+    async get(accountId) {
+      const row = get.get(accountId) as MfaRow | undefined;
+      return row ? toRecord(row) : undefined;
+    },
+    async enrolTotp(accountId, sealedSecret, acceptedStep, backupCodeHash, now) {
+      enrolTotp.run(accountId, sealedSecret, now, acceptedStep, backupCodeHash, now);
+    },
+    async acceptTotpStep(accountId, step) {
+      return acceptStep.run(step, accountId, step).changes === 1;
+    },
+    async swapBackupCode(accountId, expectedHash, newHash, now) {
+      return swapBackup.run(newHash, now, accountId, expectedHash).changes === 1;
+    },
+    async remove(accountId) {
+      remove.run(accountId);
+    },
+  };
+}
