@@ -2,6 +2,7 @@ import type { ClientMetadata } from 'oidc-provider';
 import path from 'node:path';
 import { createAccountDirectory } from './accounts/account-directory.ts';
 import { createApp } from './app.ts';
+import { createMfa } from './plugin/create-mfa.ts';
 import { systemClock, type Clock } from './clock.ts';
 import { PROJECT_ROOT } from './config/load-config.ts';
 import type { Config, Keys } from './config/schema.ts';
@@ -23,7 +24,20 @@ export interface ComposeOptions {
 export function composeIdentityProvider({ config, keys, store, clients, log, clock = systemClock }: ComposeOptions) {
   const render = createRenderer(path.join(PROJECT_ROOT, 'views'));
   const directory = createAccountDirectory(store.accounts, clock);
-  const provider = createProvider({ config, keys, store, directory, clients, render });
-  const app = createApp({ config, keys, store, directory, provider, render, log });
-  return { app, provider, directory };
+  const mfa = createMfa({
+    issuer: config.issuer,
+    directory,
+    store,
+    sealingKeys: keys.sealingKeys,
+    csrfSecret: keys.cookieKeys[0]!,
+    settings: config.mfa,
+    login: config.login,
+    interactionTtlSeconds: config.ttl.interactionSeconds,
+    bodyLimitBytes: config.http.bodyLimitBytes,
+    log,
+    render,
+  });
+  const provider = createProvider({ config, keys, store, directory, clients, mfa });
+  const app = createApp({ provider, mfa, store });
+  return { app, provider, directory, mfa };
 }

@@ -42,5 +42,14 @@ export async function clientNameOf(deps: InteractionDeps, details: InteractionDe
 
 export function actionsFor(details: InteractionDetails) {
   const base = `/interaction/${details.uid}`;
-  return { login: `${base}/login`, consent: `${base}/consent`, abort: `${base}/abort` };
+  return {
+    page: base,
+    login: `${base}/login`,
+    consent: `${base}/consent`,
+    abort: `${base}/abort`,
+    totp: `${base}/totp`,
+    backupCode: `${base}/backup-code`,
+    enrol: `${base}/enrol`,
+    continue: `${base}/continue`,
+  };
 }

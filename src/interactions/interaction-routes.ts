@@ -1,38 +1,80 @@
 import Router from '@koa/router';
-import { AppError } from '../errors.ts';
+import type { Context } from 'koa';
+import { AppError, assertThat } from '../errors.ts';
+import { showBackupCodeForm, submitBackupCode } from './backup-code-step.ts';
+import { completeSecondFactor, showChallenge, submitTotp } from './challenge-step.ts';
 import { showConsent, submitConsent } from './consent-step.ts';
+import { showEnrol, submitEnrol } from './enrol-step.ts';
 import type { InteractionDeps } from './interaction-deps.ts';
-import { finishInteraction, loadInteraction, readInteractionForm } from './interaction-io.ts';
+import { finishInteraction, loadInteraction, readInteractionForm, type InteractionDetails } from './interaction-io.ts';
 import { showLogin, submitLogin } from './login-step.ts';
+import { subjectOf, takeFactorPassed, type SecondFactorSubject } from './second-factor-state.ts';
 
 /** The hosted pages of a sign-in, one route per step; each checks that its step is the current one. */
 export function createInteractionRoutes(deps: InteractionDeps): Router {
   const router = new Router();
 
+  /** The person proving a second factor right now, with the kind of proof expected; else WRONG_STEP. */
+  async function requireSubject(details: InteractionDetails, requirement: SecondFactorSubject['requirement']) {
+    const subject = await subjectOf(deps, details);
+    assertThat(subject && subject.requirement === requirement, 'WRONG_STEP');
+    return subject;
+  }
+
+  async function post(ctx: Context, handle: (details: InteractionDetails, form: Record<string, string>) => Promise<void>) {
+    const { details, form } = await readInteractionForm(ctx, deps);
+    await handle(details, form);
+  }
+
   router.get('/interaction/:uid', async (ctx) => {
     const details = await loadInteraction(ctx, deps);
-    if (details.prompt.name === 'login') return showLogin(ctx, deps, details);
-    if (details.prompt.name === 'consent') return showConsent(ctx, deps, details);
-    throw new AppError('WRONG_STEP');
+    const { name } = details.prompt;
+    if (name === 'consent') return showConsent(ctx, deps, details);
+    if (name !== 'login' && name !== 'mfa') throw new AppError('WRONG_STEP');
+    const subject = await subjectOf(deps, details);
+    if (!subject) return showLogin(ctx, deps, details);
+    return subject.requirement === 'enrol' ? showEnrol(ctx, deps, details, subject) : showChallenge(ctx, deps, details);
   });
 
-  router.post('/interaction/:uid/login', async (ctx) => {
-    const { details, form } = await readInteractionForm(ctx, deps);
-    if (details.prompt.name !== 'login') throw new AppError('WRONG_STEP');
+  router.post('/interaction/:uid/login', (ctx) => post(ctx, async (details, form) => {
+    assertThat(details.prompt.name === 'login', 'WRONG_STEP');
     await submitLogin(ctx, deps, details, form);
+  }));
+
+  router.post('/interaction/:uid/totp', (ctx) => post(ctx, async (details, form) => {
+    await submitTotp(ctx, deps, details, await requireSubject(details, 'challenge'), form);
+  }));
+
+  router.get('/interaction/:uid/backup-code', async (ctx) => {
+    const details = await loadInteraction(ctx, deps);
+    await requireSubject(details, 'challenge');
+    await showBackupCodeForm(ctx, deps, details);
   });
 
-  router.post('/interaction/:uid/consent', async (ctx) => {
-    const { details } = await readInteractionForm(ctx, deps);
-    if (details.prompt.name !== 'consent' || !details.session?.accountId) throw new AppError('WRONG_STEP');
+  router.post('/interaction/:uid/backup-code', (ctx) => post(ctx, async (details, form) => {
+    await submitBackupCode(ctx, deps, details, await requireSubject(details, 'challenge'), form);
+  }));
+
+  router.post('/interaction/:uid/enrol', (ctx) => post(ctx, async (details, form) => {
+    await submitEnrol(ctx, deps, details, await requireSubject(details, 'enrol'), form);
+  }));
+
+  // "Next" after a new backup code was shown: the factor already passed in this interaction.
+  router.post('/interaction/:uid/continue', (ctx) => post(ctx, async (details) => {
+    const passed = await takeFactorPassed(deps, details.uid);
+    assertThat(passed, 'WRONG_STEP');
+    await completeSecondFactor(ctx, deps, details, passed.subject, passed.method);
+  }));
+
+  router.post('/interaction/:uid/consent', (ctx) => post(ctx, async (details) => {
+    assertThat(details.prompt.name === 'consent' && details.session?.accountId, 'WRONG_STEP');
     await submitConsent(ctx, deps, details);
-  });
+  }));
 
   // Cancel: the relying app receives access_denied (RFC 6749 §4.1.2.1).
-  router.post('/interaction/:uid/abort', async (ctx) => {
-    await readInteractionForm(ctx, deps);
+  router.post('/interaction/:uid/abort', (ctx) => post(ctx, async () => {
     await finishInteraction(ctx, deps, { error: 'access_denied', error_description: 'The person cancelled the sign-in' }, false);
-  });
+  }));
 
   return router;
 }

@@ -3,7 +3,8 @@ import { MAX_EMAIL_LENGTH, normalizeEmail } from '../accounts/normalize-email.ts
 import { MAX_PASSWORD_LENGTH, passwordLength } from '../accounts/password-policy.ts';
 import { verifyAgainstDummy } from '../crypto/password-hash.ts';
 import { ERRORS, type ErrorCode } from '../errors.ts';
-import { ACR, AMR_PASSWORD } from '../provider/acr.ts';
+import { ACR, AMR } from '../provider/acr.ts';
+import { rememberPasswordPassed } from './second-factor-state.ts';
 import type { InteractionDeps } from './interaction-deps.ts';
 import { actionsFor, clientNameOf, csrfScope, finishInteraction, type InteractionDetails } from './interaction-io.ts';
 
@@ -57,8 +58,15 @@ export async function submitLogin(ctx: Context, deps: InteractionDeps, details: 
   }
 
   await deps.throttle.recordSuccess(login);
-  deps.log.info('login.succeeded', { accountId, clientId: details.params.client_id, ip: ctx.ip });
-  await finishInteraction(ctx, deps, {
-    login: { accountId, acr: ACR.password, amr: [...AMR_PASSWORD], remember: true },
-  }, false);
+  deps.log.info('login.password_ok', { accountId, clientId: details.params.client_id, ip: ctx.ip });
+  const client = await deps.provider.Client.find(String(details.params.client_id));
+  const requirement = await deps.requirementFor(accountId, client as unknown as Record<string, unknown>, details.params.acr_values, AMR.password);
+  if (requirement === 'none') {
+    await finishInteraction(ctx, deps, { login: { accountId, acr: ACR.password, amr: [...AMR.password], remember: true } }, false);
+    return;
+  }
+  // Not finished yet: a session must never hold this account after the password alone.
+  await rememberPasswordPassed(deps, details.uid, accountId, requirement);
+  ctx.status = 303;
+  ctx.redirect(actionsFor(details).page);
 }

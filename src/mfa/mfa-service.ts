@@ -13,9 +13,8 @@ export interface MfaStatus {
   backupCode: { createdAt: number } | null;
 }
 
-/** What the setup page shows: the same secret as a QR code and as grouped text, and its sealed form to keep meanwhile. */
-export interface TotpSetup {
-  sealedSecret: string;
+/** What the setup page shows: the same secret as a QR code and as grouped text. */
+export interface TotpSetupView {
   uri: string;
   groupedKey: string;
   qrSvg: string;
@@ -32,9 +31,13 @@ export interface MfaServiceDeps {
 /** The second factors of an account: setup, verification, the backup code. No HTTP here. */
 export interface MfaService {
   status(accountId: string): Promise<MfaStatus>;
-  startTotpSetup(accountId: string, accountName: string): Promise<TotpSetup>;
-  /** The first backup code when the code confirms the setup; undefined when it does not. */
-  finishTotpSetup(accountId: string, sealedSecret: string, code: string): Promise<string | undefined>;
+  /** A new secret, sealed, to keep with the setup until its first code confirms it. Nothing is stored here. */
+  startTotpSetup(accountId: string): string;
+  describeSetup(accountId: string, sealedSecret: string, accountName: string): Promise<TotpSetupView>;
+  /** The time step of a right first code, or undefined. Stores nothing: the caller first claims the setup. */
+  checkSetupCode(accountId: string, sealedSecret: string, code: string): number | undefined;
+  /** Turns the authenticator app on; returns the first backup code (shown once). */
+  enrolTotp(accountId: string, sealedSecret: string, acceptedStep: number): Promise<string>;
   /** True once per right code; false for a wrong, expired or replayed code or a locked factor alike. */
   verifyTotp(accountId: string, code: string): Promise<boolean>;
   /** Spends the backup code and returns its replacement (shown once); undefined when refused. */
@@ -56,22 +59,20 @@ export function createMfaService({ store, guard, box, clock, issuerLabel }: MfaS
   return {
     status: async (accountId) => statusOf(await store.get(accountId)),
 
-    async startTotpSetup(accountId, accountName) {
-      const secret = newTotpSecret();
+    startTotpSetup: (accountId) => box.seal(newTotpSecret(), sealContext(accountId)),
+
+    async describeSetup(accountId, sealedSecret, accountName) {
+      const secret = openSecret(accountId, sealedSecret);
       const uri = otpauthUri(secret, issuerLabel, accountName);
-      return {
-        sealedSecret: box.seal(secret, sealContext(accountId)),
-        uri,
-        groupedKey: groupedKey(secret),
-        qrSvg: await QRCode.toString(uri, { type: 'svg', errorCorrectionLevel: 'M', margin: 1 }),
-      };
+      return { uri, groupedKey: groupedKey(secret), qrSvg: await QRCode.toString(uri, { type: 'svg', errorCorrectionLevel: 'M', margin: 1 }) };
     },
 
-    async finishTotpSetup(accountId, sealedSecret, code) {
-      const step = matchTotp(openSecret(accountId, sealedSecret), code.replace(/\s/g, ''), clock(), null);
-      if (step === undefined) return undefined;
+    checkSetupCode: (accountId, sealedSecret, code) => matchTotp(openSecret(accountId, sealedSecret), code.replace(/\s/g, ''), clock(), null),
+
+    async enrolTotp(accountId, sealedSecret, acceptedStep) {
       const backupCode = newBackupCode();
-      await store.enrolTotp(accountId, sealedSecret, step, await hashSecret(canonicalBackupCode(backupCode)!), clock());
+      await store.enrolTotp(accountId, sealedSecret, acceptedStep, await hashSecret(canonicalBackupCode(backupCode)!), clock());
+      await guard.unlock(accountId, 'totp');
       return backupCode;
     },
 

@@ -6,10 +6,29 @@
 export const ACR = {
   /** Something you know: the password alone. */
   password: 'urn:oidc-mfa:password',
+  /** Password and a second factor, in this authentication. */
+  mfa: 'urn:oidc-mfa:mfa',
 } as const;
 
-/** RFC 8176 §2: "pwd" — password-based authentication. */
-export const AMR_PASSWORD = ['pwd'] as const;
+/** OpenID Provider Authentication Policy Extension 1.0: accepted in acr_values as a synonym of ACR.mfa. */
+export const PAPE_MULTI_FACTOR = 'http://schemas.openid.net/pape/policies/2007/06/multi-factor';
+
+/** acr_values that ask for a second factor. */
+export const MFA_ACR_REQUESTS: ReadonlySet<string> = new Set([ACR.mfa, PAPE_MULTI_FACTOR]);
+
+/**
+ * RFC 8176 §2 values: pwd (password), otp (one-time password), sms (code by text message),
+ * mfa (more than one factor). `backup-code` is ours: a single-use look-up secret
+ * (NIST SP 800-63B §5.1.2), which RFC 8176 has no value for.
+ */
+export const AMR = {
+  password: ['pwd'],
+  totp: ['pwd', 'otp', 'mfa'],
+  backupCode: ['pwd', 'mfa', 'backup-code'],
+} as const;
+
+/** Kept for callers written before the MFA levels existed. */
+export const AMR_PASSWORD = AMR.password;
 
 /** Advertised in discovery (`acr_values_supported`); oidc-provider adds `acr` to ID tokens only when non-empty. */
-export const ACR_VALUES_SUPPORTED = [ACR.password];
+export const ACR_VALUES_SUPPORTED = [ACR.password, ACR.mfa, PAPE_MULTI_FACTOR];

@@ -1,17 +1,24 @@
 import { errors, type Configuration } from 'oidc-provider';
 
+const BOOLEAN_PROPERTIES = ['first_party', 'require_mfa'] as const;
+
 /**
  * Our per-client settings, carried as extra client metadata so they live with the client's
  * registration. `first_party`: the operator's own app; consent is not asked.
+ * `require_mfa`: every sign-in to this app needs a second factor (enrolment if there is none).
  */
 export const extraClientMetadata: NonNullable<Configuration['extraClientMetadata']> = {
-  properties: ['first_party'],
+  properties: [...BOOLEAN_PROPERTIES],
   validator(_ctx, key, value) {
-    if (key === 'first_party' && value !== undefined && typeof value !== 'boolean') {
-      throw new errors.InvalidClientMetadata('first_party must be true or false');
+    if (value !== undefined && typeof value !== 'boolean') {
+      throw new errors.InvalidClientMetadata(`${key} must be true or false`);
     }
   },
 };
+
+export function requiresMfa(client: { [key: string]: unknown }): boolean {
+  return client.require_mfa === true;
+}
 
 export function isFirstParty(client: { [key: string]: unknown }): boolean {
   return client.first_party === true;

@@ -1,13 +1,9 @@
 import Provider, { type ClientMetadata, type Configuration } from 'oidc-provider';
 import type { AccountDirectory } from '../accounts/account-directory.ts';
 import type { Config, Keys } from '../config/schema.ts';
-import type { RenderPage } from '../http/views.ts';
+import type { MfaPlugin } from '../plugin/create-mfa.ts';
 import type { Store } from '../store/store.ts';
-import { ACR_VALUES_SUPPORTED } from './acr.ts';
-import { extraClientMetadata } from './client-metadata.ts';
 import { loadExistingGrant } from './grants.ts';
-import { createInteractionPolicy } from './login-policy.ts';
-import { createProviderPages } from './provider-pages.ts';
 
 export interface ProviderDeps {
   config: Config;
@@ -15,16 +11,19 @@ export interface ProviderDeps {
   store: Store;
   directory: AccountDirectory;
   clients: ClientMetadata[];
-  render: RenderPage;
+  mfa: MfaPlugin;
 }
 
-/** The oidc-provider configuration: every default that matters is set here on purpose. */
-export function createProvider({ config, keys, store, directory, clients, render }: ProviderDeps): Provider {
+/**
+ * The hosted provider's oidc-provider configuration, composed with the MFA plugin exactly as a
+ * host would: every default that matters is set here on purpose.
+ */
+export function createProvider({ config, keys, store, directory, clients, mfa }: ProviderDeps): Provider {
   const { ttl } = config;
-  const { renderError, logoutSource, postLogoutSuccessSource } = createProviderPages(render);
+  const { renderError, logoutSource, postLogoutSuccessSource } = mfa.providerPages;
   const configuration: Configuration = {
     adapter: store.adapterFactory,
-    clients,
+    clients: [...clients, ...mfa.clients],
     jwks: keys.jwks,
     cookies: {
       keys: keys.cookieKeys,
@@ -40,28 +39,26 @@ export function createProvider({ config, keys, store, directory, clients, render
       // oidc-provider puts acr only on request (acr_values), amr only via the claims parameter and
       // auth_time only with max_age: tying them to `openid` puts them in every ID token, so a
       // relying app always learns how this person authenticated (OpenID Connect Core §2).
-      openid: ['sub', 'acr', 'amr', 'auth_time'],
+      ...mfa.claims,
       email: ['email', 'email_verified'],
       profile: ['name'],
       sid: null,
       iss: null,
     },
-    acrValues: ACR_VALUES_SUPPORTED,
+    acrValues: mfa.acrValues,
     scopes: ['openid', 'email', 'profile', 'offline_access'],
-    extraClientMetadata,
+    extraClientMetadata: mfa.extraClientMetadata,
     clientDefaults: {
       grant_types: ['authorization_code', 'refresh_token'],
       response_types: ['code'],
       token_endpoint_auth_method: 'client_secret_basic',
       id_token_signed_response_alg: 'RS256',
     },
-    responseTypes: ['code'],
+    // 'none' only for the account console (see account/console-client.ts); clients get what they registered.
+    responseTypes: ['code', 'none'],
     // RFC 9700 §2.1.1: PKCE for every client, confidential ones too.
     pkce: { required: () => true },
-    interactions: {
-      policy: createInteractionPolicy(async (accountId) => (await directory.findById(accountId))?.credentialsChangedAt),
-      url: (_ctx, interaction) => `/interaction/${interaction.uid}`,
-    },
+    interactions: { policy: mfa.policy, url: mfa.interactionUrl },
     loadExistingGrant,
     // Any client registered for the refresh_token grant gets one; no prompt=consent dance.
     issueRefreshToken: async (_ctx, client) => client.grantTypeAllowed('refresh_token'),

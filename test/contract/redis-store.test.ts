@@ -1,21 +1,30 @@
 import { createClient } from 'redis';
 import { silentLogger } from '../../src/log.ts';
 import { openRedisStore } from '../../src/store/redis/open-redis-store.ts';
-import { StoreUnavailableError } from '../../src/store/store.ts';
+import { StoreUnavailableError, type Store } from '../../src/store/store.ts';
 import { createFakeClock } from '../helpers/fake-clock.ts';
 import { deleteRedisPrefix, randomRedisPrefix, TEST_REDIS_URL } from '../helpers/redis.ts';
-import { describeStoreContract } from './store-contract.ts';
+import { describeAccountsContract } from './accounts-contract.ts';
+import { describeAdapterContract } from './adapter-contract.ts';
+import type { OpenStore } from './contract-harness.ts';
+import { describeCountersContract } from './counters-contract.ts';
+import { describeLifecycleContract } from './lifecycle-contract.ts';
+import { describeMfaContract } from './mfa-contract.ts';
+import { describeTransientContract } from './transient-contract.ts';
 
 const runPrefix = randomRedisPrefix();
 let opened = 0;
 // Each store gets a sub-prefix of the run's prefix, so every test starts from an empty store.
 const nextPrefix = () => `${runPrefix}${(opened += 1)}:`;
 
-describeStoreContract(
-  'redis',
-  (clock) => openRedisStore({ url: TEST_REDIS_URL, prefix: nextPrefix(), clock, logger: silentLogger }),
-  () => deleteRedisPrefix(TEST_REDIS_URL, runPrefix),
-);
+const open: OpenStore = (clock) => openRedisStore({ url: TEST_REDIS_URL, prefix: nextPrefix(), clock, logger: silentLogger });
+const cleanup = () => deleteRedisPrefix(TEST_REDIS_URL, runPrefix);
+for (const describeContract of [
+  describeAdapterContract, describeAccountsContract, describeCountersContract, describeMfaContract,
+  describeTransientContract, describeLifecycleContract,
+]) {
+  describeContract('redis', open, cleanup);
+}
 
 describe('redis store specifics', () => {
   const inspector = createClient({ url: TEST_REDIS_URL, socket: { reconnectStrategy: false } });
@@ -48,22 +57,27 @@ describe('redis store specifics', () => {
         passwordHash: '$argon2id$hash', createdAt: clock(), credentialsChangedAt: clock(),
       });
       await store.counters.increment('ip:1', 60);
+      await store.mfa.enrolTotp('sub-1', 'k1.sealed', 63_115_200, '$argon2id$backup', clock());
+      await store.transient.set('pending:uid-1', 'sub-1', 300);
 
       const keys = await keysUnder(prefix);
-      expect(keys).toHaveLength(9);
+      expect(keys).toHaveLength(11);
       const ttls = Object.fromEntries(await Promise.all(keys.map(async (key) => [key.slice(prefix.length), await inspector.pTTL(key)] as const)));
       for (const [name, seconds] of [['oidc:Session:s1', 60], ['oidc-uid:Session:uid-1', 60], ['oidc:DeviceCode:d1', 120],
-        ['oidc-user-code:DeviceCode:AB-CD', 120], ['oidc-grant:g1', 120], ['oidc:AccessToken:t1', 30], ['counter:ip:1', 60]] as const) {
+        ['oidc-user-code:DeviceCode:AB-CD', 120], ['oidc-grant:g1', 120], ['oidc:AccessToken:t1', 30], ['counter:ip:1', 60], ['transient:pending:uid-1', 300]] as const) {
         expect(ttls[name]).toBeGreaterThan(seconds * 1000);
         expect(ttls[name]).toBeLessThanOrEqual(seconds * 1000 + 10_000);
       }
       expect(ttls['account:sub-1']).toBe(-1);
       expect(ttls['account-emails']).toBe(-1);
+      expect(ttls['mfa:sub-1']).toBe(-1);
 
       await store.adapterFactory('AccessToken').revokeByGrantId('g1');
       await store.adapterFactory('Session').destroy('s1');
       await store.accounts.remove('sub-1');
       await store.counters.reset('ip:1');
+      await store.mfa.remove('sub-1');
+      expect(await store.transient.take('pending:uid-1')).toBe('sub-1');
       expect(await keysUnder(prefix)).toEqual([]);
     } finally {
       await store.close();
@@ -76,7 +90,31 @@ describe('redis store specifics', () => {
     await expect(store.adapterFactory('Session').find('s1')).rejects.toBeInstanceOf(StoreUnavailableError);
     await expect(store.accounts.list()).rejects.toBeInstanceOf(StoreUnavailableError);
     await expect(store.counters.increment('k', 60)).rejects.toBeInstanceOf(StoreUnavailableError);
+    await expect(store.mfa.acceptTotpStep('sub-1', 1)).rejects.toBeInstanceOf(StoreUnavailableError);
+    await expect(store.transient.take('k')).rejects.toBeInstanceOf(StoreUnavailableError);
     await expect(store.ping()).rejects.toBeInstanceOf(StoreUnavailableError);
+  });
+
+  it('lets only one of two instances win a TOTP step, a backup code or a transient value', async () => {
+    const prefix = nextPrefix();
+    const clock = createFakeClock();
+    const [first, second] = await Promise.all([1, 2].map(() => openRedisStore({ url: TEST_REDIS_URL, prefix, clock, logger: silentLogger })));
+    try {
+      // 20 calls, alternating between the two instances (two connections).
+      const both = <T>(call: (store: Store, index: number) => Promise<T>) =>
+        Promise.all(Array.from({ length: 20 }, (_, index) => call(index % 2 === 0 ? first! : second!, index)));
+      await first!.mfa.enrolTotp('sub-1', 'k1.sealed', 100, 'hash-0', clock());
+      expect((await both((store) => store.mfa.acceptTotpStep('sub-1', 101))).filter(Boolean)).toHaveLength(1);
+      const swaps = await both((store, index) => store.mfa.swapBackupCode('sub-1', 'hash-0', `hash-${index + 1}`, clock()));
+      expect(swaps.filter(Boolean)).toHaveLength(1);
+      expect((await second!.mfa.get('sub-1'))?.backupCodeHash).toBe(`hash-${swaps.indexOf(true) + 1}`);
+      await first!.transient.set('k', 'v', 60);
+      expect((await both((store) => store.transient.take('k'))).filter((value) => value !== undefined)).toEqual(['v']);
+      await first!.mfa.remove('sub-1');
+      expect(await keysUnder(prefix)).toEqual([]);
+    } finally {
+      await Promise.all([first!.close(), second!.close()]);
+    }
   });
 
   it('rejects with StoreUnavailableError when Redis cannot be reached at startup', async () => {

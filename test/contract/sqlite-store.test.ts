@@ -3,9 +3,21 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { openSqliteStore } from '../../src/store/sqlite/open-sqlite-store.ts';
 import { createFakeClock } from '../helpers/fake-clock.ts';
-import { describeStoreContract } from './store-contract.ts';
+import { describeAccountsContract } from './accounts-contract.ts';
+import { describeAdapterContract } from './adapter-contract.ts';
+import type { OpenStore } from './contract-harness.ts';
+import { describeCountersContract } from './counters-contract.ts';
+import { describeLifecycleContract } from './lifecycle-contract.ts';
+import { describeMfaContract } from './mfa-contract.ts';
+import { describeTransientContract } from './transient-contract.ts';
 
-describeStoreContract('sqlite', async (clock) => openSqliteStore({ file: ':memory:', clock, sweepIntervalMs: 0 }));
+const open: OpenStore = async (clock) => openSqliteStore({ file: ':memory:', clock, sweepIntervalMs: 0 });
+for (const describeContract of [
+  describeAdapterContract, describeAccountsContract, describeCountersContract, describeMfaContract,
+  describeTransientContract, describeLifecycleContract,
+]) {
+  describeContract('sqlite', open);
+}
 
 describe('sqlite store on a file', () => {
   let dir: string;

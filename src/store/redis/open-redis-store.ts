@@ -5,6 +5,8 @@ import { StoreUnavailableError, type Store } from '../store.ts';
 import { createRedisAccounts } from './redis-accounts.ts';
 import { createRedisAdapterFactory } from './redis-adapter.ts';
 import { createRedisCounters } from './redis-counters.ts';
+import { createRedisMfa } from './redis-mfa.ts';
+import { createRedisTransient } from './redis-transient.ts';
 import { withStoreErrors } from './redis-errors.ts';
 
 export interface RedisStoreOptions {
@@ -89,6 +91,8 @@ export async function openRedisStore(options: RedisStoreOptions): Promise<Store>
     adapterFactory: (model) => withStoreErrors(adapterFactory(model)),
     accounts: withStoreErrors(createRedisAccounts(client, options.prefix)),
     counters: withStoreErrors(createRedisCounters(client, options.prefix, clock)),
+    mfa: withStoreErrors(createRedisMfa(client, options.prefix)),
+    transient: withStoreErrors(createRedisTransient(client, options.prefix, clock)),
     async ping() {
       let timer: NodeJS.Timeout | undefined;
       const timeout = new Promise<never>((_, reject) => {

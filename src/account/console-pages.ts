@@ -1,0 +1,46 @@
+import type { Context } from 'koa';
+import { AppError, assertThat, ERRORS, type ErrorCode } from '../errors.ts';
+import { assertSameOrigin } from '../http/origin-check.ts';
+import { readForm } from '../http/read-form.ts';
+import type { ConsoleDeps } from './console-deps.ts';
+import { loadConsoleSession, signInUrl, type ConsoleSession } from './console-session.ts';
+
+/**
+ * The console session for a page, or a redirect to sign in (undefined then: the caller stops).
+ * `fresh` pages send a stale session through re-authentication first and come back.
+ */
+export async function pageSession(ctx: Context, deps: ConsoleDeps, options: { fresh: boolean }): Promise<ConsoleSession | undefined> {
+  const session = await loadConsoleSession(ctx, deps);
+  if (!session || (options.fresh && !session.fresh)) {
+    ctx.redirect(signInUrl(ctx.path, Boolean(session)));
+    return undefined;
+  }
+  return session;
+}
+
+/**
+ * A console POST: same origin, signed in, CSRF token of this session, and for sensitive
+ * changes a recent re-authentication. Anything else is refused and changes nothing.
+ */
+export async function formSession(ctx: Context, deps: ConsoleDeps, options: { fresh: boolean }): Promise<{ session: ConsoleSession; form: Record<string, string> }> {
+  assertSameOrigin(ctx, deps.issuerOrigin);
+  const session = await loadConsoleSession(ctx, deps);
+  if (!session) throw new AppError('NOT_SIGNED_IN');
+  const form = await readForm(ctx, deps.bodyLimitBytes);
+  assertThat(deps.csrf.verify(session.csrfScope, form.csrf ?? ''), 'CSRF_FAILED');
+  if (options.fresh && !session.fresh) throw new AppError('REAUTH_REQUIRED');
+  return { session, form };
+}
+
+export function renderConsole(ctx: Context, deps: ConsoleDeps, session: ConsoleSession, template: string, model: { title: string; [key: string]: unknown }, problem?: ErrorCode): void {
+  ctx.status = problem ? ERRORS[problem].status : 200;
+  ctx.type = 'html';
+  ctx.set('cache-control', 'no-store');
+  ctx.body = deps.render(template, {
+    ...model,
+    csrf: deps.csrf.tokenFor(session.csrfScope),
+    email: session.account.email,
+    error: problem ? ERRORS[problem].message : undefined,
+    errorCode: problem,
+  });
+}

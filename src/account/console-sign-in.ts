@@ -1,0 +1,52 @@
+import { randomBytes } from 'node:crypto';
+import type { Context } from 'koa';
+import { AppError } from '../errors.ts';
+import { CONSOLE_CLIENT_ID } from './console-client.ts';
+import type { ConsoleDeps } from './console-deps.ts';
+import { safeNext } from './safe-next.ts';
+
+const STATE_COOKIE = 'oidc_mfa_console_state';
+const STATE_TTL_SECONDS = 1800;
+
+/**
+ * Sends the browser through the provider's authorization endpoint. `fresh` asks for
+ * prompt=login: the re-authentication sensitive changes need (password, then the second
+ * factor where enrolled), done by the provider's own prompt rather than a second login system.
+ */
+export async function startConsoleSignIn(ctx: Context, deps: ConsoleDeps): Promise<void> {
+  const state = randomBytes(24).toString('base64url');
+  const next = safeNext(ctx.query.next);
+  await deps.transient.set(`console-sign-in:${state}`, next, STATE_TTL_SECONDS);
+  ctx.cookies.set(STATE_COOKIE, state, { httpOnly: true, sameSite: 'lax', secure: ctx.secure, maxAge: STATE_TTL_SECONDS * 1000, path: '/account/callback' });
+  const url = new URL('/auth', deps.issuer);
+  url.search = new URLSearchParams({
+    client_id: CONSOLE_CLIENT_ID,
+    response_type: 'none',
+    scope: 'openid',
+    redirect_uri: `${deps.issuer}/account/callback`,
+    state,
+    ...(ctx.query.fresh === '1' ? { prompt: 'login' } : {}),
+  }).toString();
+  ctx.redirect(url.href);
+}
+
+/** The state must be the one this browser started with (login CSRF); then on to the page asked for. */
+export async function finishConsoleSignIn(ctx: Context, deps: ConsoleDeps): Promise<void> {
+  const state = typeof ctx.query.state === 'string' ? ctx.query.state : '';
+  const expected = ctx.cookies.get(STATE_COOKIE);
+  ctx.cookies.set(STATE_COOKIE, null, { path: '/account/callback' });
+  if (!state || state !== expected) throw new AppError('CSRF_FAILED');
+  const next = await deps.transient.take(`console-sign-in:${state}`);
+  if (!next) throw new AppError('INTERACTION_EXPIRED');
+  if (typeof ctx.query.error === 'string') {
+    ctx.type = 'html';
+    ctx.body = deps.render('error', {
+      title: 'Not signed in',
+      code: ctx.query.error,
+      message: 'The sign-in did not finish, so nothing was changed.',
+      link: { href: safeNext(next), text: 'Try again' },
+    });
+    return;
+  }
+  ctx.redirect(safeNext(next));
+}

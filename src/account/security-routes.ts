@@ -1,0 +1,48 @@
+import type Router from '@koa/router';
+import { assertThat } from '../errors.ts';
+import type { ConsoleDeps } from './console-deps.ts';
+import { formSession, pageSession, renderConsole } from './console-pages.ts';
+
+const formatDate = (ms: number | undefined) => (ms ? new Date(ms).toISOString().slice(0, 10) : undefined);
+
+/** Security → Multi-factor authentication: status, and Manage → Backup code → View → Generate. */
+export function addSecurityRoutes(router: Router, deps: ConsoleDeps): void {
+  router.get('/account/security', async (ctx) => {
+    const session = await pageSession(ctx, deps, { fresh: false });
+    if (!session) return;
+    const status = await deps.mfa.status(session.accountId);
+    renderConsole(ctx, deps, session, 'security', {
+      title: 'Security',
+      mfaEnabled: status.enabled,
+      method: status.totp ? 'Authenticator app' : undefined,
+      enrolledAt: formatDate(status.totp?.enrolledAt),
+      backupCodeCreatedAt: formatDate(status.backupCode?.createdAt),
+      enforcement: deps.settings.enforcement,
+    });
+  });
+
+  router.get('/account/security/backup-code', async (ctx) => {
+    const session = await pageSession(ctx, deps, { fresh: false });
+    if (!session) return;
+    const status = await deps.mfa.status(session.accountId);
+    renderConsole(ctx, deps, session, 'backup-code-manage', {
+      title: 'Backup code',
+      mfaEnabled: status.enabled,
+      createdAt: formatDate(status.backupCode?.createdAt),
+      fresh: session.fresh,
+    });
+  });
+
+  router.post('/account/security/backup-code', async (ctx) => {
+    const { session } = await formSession(ctx, deps, { fresh: true });
+    assertThat((await deps.mfa.status(session.accountId)).backupCode, 'MFA_NOT_ENABLED');
+    const code = await deps.mfa.regenerateBackupCode(session.accountId);
+    deps.log.info('mfa.backup_code.regenerated', { accountId: session.accountId, ip: ctx.ip, userAgent: ctx.get('user-agent').slice(0, 200) });
+    renderConsole(ctx, deps, session, 'backup-code-new', {
+      title: 'Save your new backup code',
+      lead: 'Your old backup code no longer works. This is the new one; it is shown only now.',
+      code,
+      doneHref: '/account/security',
+    });
+  });
+}

@@ -1,0 +1,71 @@
+import type Router from '@koa/router';
+import { assertThat } from '../errors.ts';
+import type { ConsoleDeps } from './console-deps.ts';
+import { formSession, pageSession, renderConsole } from './console-pages.ts';
+import type { ConsoleSession } from './console-session.ts';
+
+const setupKey = (session: ConsoleSession) => `totp-setup:${session.accountId}:${session.csrfScope}`;
+const CODE_INPUT_LIMIT = 64;
+
+/**
+ * Set up → "Use an authenticator app" → Next → QR code and key → first code → backup code.
+ * Nothing is stored as enrolled until the first code verifies: the secret waits, sealed, in the
+ * transient store and expires with an abandoned setup.
+ */
+export function addSetupRoutes(router: Router, deps: ConsoleDeps): void {
+  router.get('/account/security/setup', async (ctx) => {
+    const session = await pageSession(ctx, deps, { fresh: true });
+    if (!session) return;
+    renderConsole(ctx, deps, session, 'setup-choose', { title: 'Set up multi-factor authentication' });
+  });
+
+  router.post('/account/security/setup', async (ctx) => {
+    const { session, form } = await formSession(ctx, deps, { fresh: true });
+    assertThat(form.method === 'totp', 'WRONG_STEP');
+    await deps.transient.set(setupKey(session), deps.mfa.startTotpSetup(session.accountId), deps.settings.setupTtlSeconds);
+    ctx.status = 303;
+    ctx.redirect('/account/security/setup/app');
+  });
+
+  const showAppSetup = async (ctx: Parameters<Parameters<Router['get']>[1]>[0], session: ConsoleSession, problem?: 'CODE_INVALID' | 'CODE_REQUIRED') => {
+    const sealed = await deps.transient.get(setupKey(session));
+    if (!sealed) {
+      ctx.redirect('/account/security/setup');
+      return;
+    }
+    const view = await deps.mfa.describeSetup(session.accountId, sealed, session.account.email);
+    renderConsole(ctx, deps, session, 'enrol-totp', {
+      title: 'Set up your authenticator app',
+      lead: 'Scan the QR code with your authenticator app, or type the key into it. Then enter the 6-digit code it shows.',
+      qrSvg: view.qrSvg,
+      groupedKey: view.groupedKey,
+      action: '/account/security/setup/app',
+      cancelHref: '/account/security',
+    }, problem);
+  };
+
+  router.get('/account/security/setup/app', async (ctx) => {
+    const session = await pageSession(ctx, deps, { fresh: true });
+    if (session) await showAppSetup(ctx, session);
+  });
+
+  router.post('/account/security/setup/app', async (ctx) => {
+    const { session, form } = await formSession(ctx, deps, { fresh: true });
+    const sealed = await deps.transient.get(setupKey(session));
+    assertThat(sealed, 'SETUP_EXPIRED');
+    const code = (form.code ?? '').slice(0, CODE_INPUT_LIMIT).trim();
+    if (!code) return showAppSetup(ctx, session, 'CODE_REQUIRED');
+    const step = deps.mfa.checkSetupCode(session.accountId, sealed, code);
+    if (step === undefined) return showAppSetup(ctx, session, 'CODE_INVALID');
+    // Claim the setup first: of two racing confirmations, one enrols and shows a backup code.
+    assertThat((await deps.transient.take(setupKey(session))) === sealed, 'SETUP_EXPIRED');
+    const backupCode = await deps.mfa.enrolTotp(session.accountId, sealed, step);
+    deps.log.info('mfa.enrolled', { accountId: session.accountId, method: 'totp', ip: ctx.ip, userAgent: ctx.get('user-agent').slice(0, 200) });
+    renderConsole(ctx, deps, session, 'backup-code-new', {
+      title: 'Multi-factor authentication is on',
+      lead: 'Save this backup code somewhere private. It lets you sign in if you lose your phone, and it is shown only now.',
+      code: backupCode,
+      doneHref: '/account/security',
+    });
+  });
+}

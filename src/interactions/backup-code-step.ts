@@ -1,0 +1,33 @@
+import type { Context } from 'koa';
+import type { ErrorCode } from '../errors.ts';
+import { readCode } from './challenge-step.ts';
+import type { InteractionDeps } from './interaction-deps.ts';
+import type { InteractionDetails } from './interaction-io.ts';
+import { rememberFactorPassed, type SecondFactorSubject } from './second-factor-state.ts';
+import { secondFactorModel, sendPage } from './second-factor-pages.ts';
+
+export async function showBackupCodeForm(ctx: Context, deps: InteractionDeps, details: InteractionDetails, problem?: ErrorCode) {
+  sendPage(ctx, deps, 'backup-code-form', { title: 'Use your backup code', ...secondFactorModel(deps, details, problem) }, problem);
+}
+
+/**
+ * The product brief's rotation: the code is spent (atomically: of parallel uses, one wins) and
+ * a new one is shown once, on its own page; Next then completes the sign-in.
+ */
+export async function submitBackupCode(ctx: Context, deps: InteractionDeps, details: InteractionDetails, subject: SecondFactorSubject, form: Record<string, string>) {
+  const code = readCode(form);
+  if (!code) return showBackupCodeForm(ctx, deps, details, 'CODE_REQUIRED');
+  const replacement = await deps.mfa.spendBackupCode(subject.accountId, code);
+  if (!replacement) {
+    deps.log.info('mfa.challenge.failed', { accountId: subject.accountId, clientId: details.params.client_id, method: 'backup-code', ip: ctx.ip });
+    return showBackupCodeForm(ctx, deps, details, 'CODE_INVALID');
+  }
+  deps.log.info('mfa.backup_code.used', { accountId: subject.accountId, clientId: details.params.client_id, ip: ctx.ip });
+  await rememberFactorPassed(deps, details.uid, subject, 'backupCode');
+  showNewBackupCode(ctx, deps, details, replacement, 'Your backup code was used, so here is a new one.');
+}
+
+export function showNewBackupCode(ctx: Context, deps: InteractionDeps, details: InteractionDetails, code: string, lead: string) {
+  ctx.set('cache-control', 'no-store');
+  sendPage(ctx, deps, 'backup-code-new', { title: 'Save your new backup code', lead, code, ...secondFactorModel(deps, details) });
+}

@@ -1,0 +1,43 @@
+import type { Context } from 'koa';
+import { ACR, AMR } from '../provider/acr.ts';
+import type { ErrorCode } from '../errors.ts';
+import type { InteractionDeps } from './interaction-deps.ts';
+import { finishInteraction, type InteractionDetails } from './interaction-io.ts';
+import { forgetPending, rememberFactorPassed, type SecondFactorSubject } from './second-factor-state.ts';
+import { secondFactorModel, sendPage } from './second-factor-pages.ts';
+
+/** Six digits at most are read; anything longer is not a code and is not worth hashing. */
+const MAX_CODE_INPUT = 64;
+
+export function readCode(form: Record<string, string>): string {
+  return (form.code ?? '').slice(0, MAX_CODE_INPUT).trim();
+}
+
+export async function showChallenge(ctx: Context, deps: InteractionDeps, details: InteractionDetails, problem?: ErrorCode) {
+  sendPage(ctx, deps, 'challenge', { title: 'Enter your code', ...secondFactorModel(deps, details, problem) }, problem);
+}
+
+/**
+ * Finishes `login` with what was proven. On the step-up path the original `ts` is re-submitted:
+ * submitting only a new prompt result would replay the old login and loop (see DESIGN.md).
+ */
+export async function completeSecondFactor(ctx: Context, deps: InteractionDeps, details: InteractionDetails, subject: SecondFactorSubject, method: 'totp' | 'backupCode') {
+  await forgetPending(deps, details.uid);
+  deps.log.info('mfa.challenge.passed', { accountId: subject.accountId, clientId: details.params.client_id, method, ip: ctx.ip });
+  await finishInteraction(ctx, deps, {
+    login: { accountId: subject.accountId, ts: subject.ts, acr: ACR.mfa, amr: [...AMR[method]], remember: true },
+  }, subject.via === 'session');
+}
+
+/** The same generic answer for a wrong, expired, replayed or locked code. */
+export async function submitTotp(ctx: Context, deps: InteractionDeps, details: InteractionDetails, subject: SecondFactorSubject, form: Record<string, string>) {
+  const code = readCode(form);
+  if (!code) return showChallenge(ctx, deps, details, 'CODE_REQUIRED');
+  if (!(await deps.mfa.verifyTotp(subject.accountId, code))) {
+    deps.log.info('mfa.challenge.failed', { accountId: subject.accountId, clientId: details.params.client_id, method: 'totp', ip: ctx.ip });
+    return showChallenge(ctx, deps, details, 'CODE_INVALID');
+  }
+  await completeSecondFactor(ctx, deps, details, subject, 'totp');
+}
+
+export { rememberFactorPassed };

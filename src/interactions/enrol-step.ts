@@ -1,0 +1,48 @@
+import type { Context } from 'koa';
+import type { ErrorCode } from '../errors.ts';
+import { readCode } from './challenge-step.ts';
+import { showNewBackupCode } from './backup-code-step.ts';
+import type { InteractionDeps } from './interaction-deps.ts';
+import type { InteractionDetails } from './interaction-io.ts';
+import { rememberFactorPassed, type SecondFactorSubject } from './second-factor-state.ts';
+import { secondFactorModel, sendPage } from './second-factor-pages.ts';
+
+const setupKey = (uid: string) => `enrol-at-login:${uid}`;
+
+/**
+ * Enrolment during sign-in (mfa.enforcement=required, or a require_mfa app): the password was
+ * right in this interaction; the authenticator app is set up before the sign-in completes.
+ * The secret is made once per interaction and kept sealed until the first code confirms it.
+ */
+export async function showEnrol(ctx: Context, deps: InteractionDeps, details: InteractionDetails, subject: SecondFactorSubject, problem?: ErrorCode) {
+  const account = await deps.directory.findById(subject.accountId);
+  let sealedSecret = await deps.transient.get(setupKey(details.uid));
+  if (!sealedSecret) {
+    sealedSecret = deps.mfa.startTotpSetup(subject.accountId);
+    await deps.transient.set(setupKey(details.uid), sealedSecret, deps.pendingTtlSeconds);
+  }
+  const shown = await deps.mfa.describeSetup(subject.accountId, sealedSecret, account?.email ?? subject.accountId);
+  sendPage(ctx, deps, 'enrol-totp', {
+    title: 'Set up your authenticator app',
+    lead: 'This app requires a second step at sign-in. Set up an authenticator app to continue.',
+    qrSvg: shown.qrSvg,
+    groupedKey: shown.groupedKey,
+    action: secondFactorModel(deps, details).actions.enrol,
+    ...secondFactorModel(deps, details, problem),
+  }, problem);
+}
+
+export async function submitEnrol(ctx: Context, deps: InteractionDeps, details: InteractionDetails, subject: SecondFactorSubject, form: Record<string, string>) {
+  const sealedSecret = await deps.transient.get(setupKey(details.uid));
+  if (!sealedSecret) return showEnrol(ctx, deps, details, subject);
+  const code = readCode(form);
+  if (!code) return showEnrol(ctx, deps, details, subject, 'CODE_REQUIRED');
+  const step = deps.mfa.checkSetupCode(subject.accountId, sealedSecret, code);
+  if (step === undefined) return showEnrol(ctx, deps, details, subject, 'CODE_INVALID');
+  // Claim the setup before storing it: of two racing confirmations only one enrols and shows a backup code.
+  if ((await deps.transient.take(setupKey(details.uid))) !== sealedSecret) return showEnrol(ctx, deps, details, subject, 'CODE_INVALID');
+  const backupCode = await deps.mfa.enrolTotp(subject.accountId, sealedSecret, step);
+  deps.log.info('mfa.enrolled', { accountId: subject.accountId, method: 'totp', clientId: details.params.client_id, ip: ctx.ip, during: 'sign-in' });
+  await rememberFactorPassed(deps, details.uid, subject, 'totp');
+  showNewBackupCode(ctx, deps, details, backupCode, 'Your authenticator app is set up. Keep this backup code for when you cannot use it.');
+}

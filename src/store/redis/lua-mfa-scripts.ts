@@ -1,0 +1,50 @@
+import { defineScript } from './redis-script.ts';
+
+/*
+ * Scripts of the MFA and transient stores (redis-mfa.ts, redis-transient.ts). Each touches one
+ * key, received in KEYS, so the check and the write of a conditional change cannot be split by
+ * another instance's command. Numbers travel as decimal strings and are compared with
+ * tonumber(); what is written back is the caller's string, never a Lua number (which could
+ * come back as 1e+15).
+ */
+
+/**
+ * KEYS: MFA record. ARGV: step. Records the step only when a TOTP enrolment exists and the step
+ * is later than the last accepted one (or none was accepted yet). Returns 1 when recorded.
+ */
+export const ACCEPT_TOTP_STEP = defineScript(`
+local f = redis.call('HMGET', KEYS[1], 'totpSealedSecret', 'totpLastStep')
+if not f[1] then return 0 end
+if f[2] and tonumber(f[2]) >= tonumber(ARGV[1]) then return 0 end
+redis.call('HSET', KEYS[1], 'totpLastStep', ARGV[1])
+return 1
+`);
+
+/**
+ * KEYS: MFA record. ARGV: expected hash, new hash, now (ms). Replaces the backup code only
+ * while the stored one is still the expected one (a missing record or code never matches).
+ */
+export const SWAP_BACKUP_CODE = defineScript(`
+if redis.call('HGET', KEYS[1], 'backupCodeHash') ~= ARGV[1] then return 0 end
+redis.call('HSET', KEYS[1], 'backupCodeHash', ARGV[2], 'backupCodeCreatedAt', ARGV[3])
+return 1
+`);
+
+/** KEYS: transient entry. ARGV: value, exp (ms, logical expiry), ttl in ms for the real PEXPIRE. */
+export const SET_TRANSIENT = defineScript(`
+redis.call('HSET', KEYS[1], 'value', ARGV[1], 'exp', ARGV[2])
+redis.call('PEXPIRE', KEYS[1], ARGV[3])
+return 1
+`);
+
+/**
+ * KEYS: transient entry. ARGV: now (ms). Deletes the entry and returns its value when it had
+ * not expired by the injected clock; nil otherwise (an expired entry goes all the same).
+ */
+export const TAKE_TRANSIENT = defineScript(`
+local f = redis.call('HMGET', KEYS[1], 'value', 'exp')
+if not f[1] then return nil end
+redis.call('DEL', KEYS[1])
+if not f[2] or tonumber(f[2]) <= tonumber(ARGV[1]) then return nil end
+return f[1]
+`);

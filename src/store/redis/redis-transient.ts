@@ -1,0 +1,31 @@
+import type { Clock } from '../../clock.ts';
+import type { TransientStore } from '../../mfa/mfa-store.ts';
+import { SET_TRANSIENT, TAKE_TRANSIENT } from './lua-mfa-scripts.ts';
+import { EXPIRY_SLACK_MS, runScript, type RedisClient } from './redis-script.ts';
+
+/**
+ * Short-lived values on Redis, one hash per key (transient:<key>: value, exp). Like the adapter,
+ * expiry is judged by the injected clock (exp, ms since the epoch); the real PEXPIRE, a little
+ * later, only cleans up.
+ */
+export function createRedisTransient(client: RedisClient, prefix: string, clock: Clock): TransientStore {
+  const transientKey = (key: string) => `${prefix}transient:${key}`;
+
+  return {
+    async set(key, value, ttlSeconds) {
+      const ttlMs = Math.max(1, Math.ceil(ttlSeconds * 1000) + EXPIRY_SLACK_MS);
+      await runScript(client, SET_TRANSIENT, [transientKey(key)], [value, String(clock() + ttlSeconds * 1000), String(ttlMs)]);
+    },
+    async get(key) {
+      const [value, exp] = await client.hmGet(transientKey(key), ['value', 'exp']);
+      return value != null && exp != null && Number(exp) > clock() ? value : undefined;
+    },
+    async take(key) {
+      const value = await runScript(client, TAKE_TRANSIENT, [transientKey(key)], [String(clock())]);
+      return typeof value === 'string' ? value : undefined;
+    },
+    async delete(key) {
+      await client.del(transientKey(key));
+    },
+  };
+}

@@ -1,0 +1,10 @@
+// Copy buttons: <button data-copy-target="id"> copies the text of the element with that id.
+// Served from our origin (CSP script-src 'self'); the page works without it.
+for (const button of document.querySelectorAll('button[data-copy-target]')) {
+  button.addEventListener('click', async () => {
+    const target = document.getElementById(button.dataset.copyTarget);
+    if (!target || !navigator.clipboard) return;
+    await navigator.clipboard.writeText(target.textContent.trim());
+    button.textContent = 'Copied';
+  });
+}

@@ -1,0 +1,150 @@
+import { useFreshStore, type Cleanup, type OpenStore } from './contract-harness.ts';
+
+const ALICE = 'sub-alice';
+const BOB = 'sub-bob';
+const STEP = 63_115_200; // 2030-01-01T00:00:00Z in 30-second steps
+const SECRET = 'k1.sealed-secret-of-alice';
+const HASH = '$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$backup-1';
+const NEW_HASH = '$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$backup-2';
+
+/** Store.mfa (src/mfa/mfa-store.ts), as every Store must provide it. */
+export function describeMfaContract(label: string, open: OpenStore, cleanup?: Cleanup): void {
+  describe(`${label} store contract`, () => {
+    const ctx = useFreshStore(open, cleanup);
+    const mfa = () => ctx.store.mfa;
+
+    describe('mfa', () => {
+      it('get of an account without a record answers undefined', async () => {
+        expect(await mfa().get(ALICE)).toBeUndefined();
+      });
+
+      it('enrolTotp stores the enrolment and the backup code; the confirming step counts as accepted', async () => {
+        const now = ctx.clock();
+        await mfa().enrolTotp(ALICE, SECRET, STEP, HASH, now);
+        expect(await mfa().get(ALICE)).toEqual({
+          accountId: ALICE,
+          totp: { sealedSecret: SECRET, enrolledAt: now, lastAcceptedStep: STEP },
+          backupCodeHash: HASH,
+          backupCodeCreatedAt: now,
+        });
+      });
+
+      it('a second enrolTotp replaces the secret, the step and the backup code', async () => {
+        await mfa().enrolTotp(ALICE, SECRET, STEP, HASH, ctx.clock());
+        await mfa().acceptTotpStep(ALICE, STEP + 10);
+        ctx.clock.advance(60_000);
+        const later = ctx.clock();
+        await mfa().enrolTotp(ALICE, 'k1.another-secret', STEP + 2, NEW_HASH, later);
+        expect(await mfa().get(ALICE)).toEqual({
+          accountId: ALICE,
+          totp: { sealedSecret: 'k1.another-secret', enrolledAt: later, lastAcceptedStep: STEP + 2 },
+          backupCodeHash: NEW_HASH,
+          backupCodeCreatedAt: later,
+        });
+      });
+
+      describe('acceptTotpStep', () => {
+        it('accepts a later step and records it', async () => {
+          await mfa().enrolTotp(ALICE, SECRET, STEP, HASH, ctx.clock());
+          expect(await mfa().acceptTotpStep(ALICE, STEP + 1)).toBe(true);
+          expect((await mfa().get(ALICE))?.totp?.lastAcceptedStep).toBe(STEP + 1);
+          expect(await mfa().acceptTotpStep(ALICE, STEP + 5)).toBe(true);
+          expect((await mfa().get(ALICE))?.totp?.lastAcceptedStep).toBe(STEP + 5);
+        });
+
+        it('refuses the same or an earlier step and keeps the last one', async () => {
+          await mfa().enrolTotp(ALICE, SECRET, STEP, HASH, ctx.clock());
+          expect(await mfa().acceptTotpStep(ALICE, STEP)).toBe(false);
+          expect(await mfa().acceptTotpStep(ALICE, STEP - 1)).toBe(false);
+          expect(await mfa().acceptTotpStep(ALICE, STEP + 3)).toBe(true);
+          expect(await mfa().acceptTotpStep(ALICE, STEP + 3)).toBe(false);
+          expect(await mfa().acceptTotpStep(ALICE, STEP + 2)).toBe(false);
+          expect((await mfa().get(ALICE))?.totp?.lastAcceptedStep).toBe(STEP + 3);
+        });
+
+        it('refuses every step without an enrolment, and creates no record', async () => {
+          expect(await mfa().acceptTotpStep(ALICE, STEP)).toBe(false);
+          expect(await mfa().get(ALICE)).toBeUndefined();
+        });
+
+        it('of 20 parallel accepts of the same step, exactly one succeeds', async () => {
+          await mfa().enrolTotp(ALICE, SECRET, STEP, HASH, ctx.clock());
+          const results = await Promise.all(Array.from({ length: 20 }, () => mfa().acceptTotpStep(ALICE, STEP + 1)));
+          expect(results.filter(Boolean)).toHaveLength(1);
+          expect((await mfa().get(ALICE))?.totp?.lastAcceptedStep).toBe(STEP + 1);
+        });
+      });
+
+      describe('swapBackupCode', () => {
+        it('replaces the backup code while it is the expected one', async () => {
+          await mfa().enrolTotp(ALICE, SECRET, STEP, HASH, ctx.clock());
+          ctx.clock.advance(5_000);
+          expect(await mfa().swapBackupCode(ALICE, HASH, NEW_HASH, ctx.clock())).toBe(true);
+          const record = await mfa().get(ALICE);
+          expect(record).toMatchObject({ backupCodeHash: NEW_HASH, backupCodeCreatedAt: ctx.clock() });
+          // The authenticator app is untouched.
+          expect(record?.totp).toEqual({ sealedSecret: SECRET, enrolledAt: ctx.clock() - 5_000, lastAcceptedStep: STEP });
+        });
+
+        it('refuses a wrong expected hash and changes nothing', async () => {
+          await mfa().enrolTotp(ALICE, SECRET, STEP, HASH, ctx.clock());
+          const before = await mfa().get(ALICE);
+          ctx.clock.advance(5_000);
+          expect(await mfa().swapBackupCode(ALICE, 'not-the-hash', NEW_HASH, ctx.clock())).toBe(false);
+          expect(await mfa().swapBackupCode(ALICE, '', NEW_HASH, ctx.clock())).toBe(false);
+          expect(await mfa().get(ALICE)).toEqual(before);
+          // Spent once, the old hash is no longer the expected one.
+          expect(await mfa().swapBackupCode(ALICE, HASH, NEW_HASH, ctx.clock())).toBe(true);
+          expect(await mfa().swapBackupCode(ALICE, HASH, 'third', ctx.clock())).toBe(false);
+          expect((await mfa().get(ALICE))?.backupCodeHash).toBe(NEW_HASH);
+        });
+
+        it('refuses without a record, and creates none', async () => {
+          expect(await mfa().swapBackupCode(ALICE, HASH, NEW_HASH, ctx.clock())).toBe(false);
+          expect(await mfa().get(ALICE)).toBeUndefined();
+        });
+
+        it('of 20 parallel swaps from the same code, exactly one wins and its hash is kept', async () => {
+          await mfa().enrolTotp(ALICE, SECRET, STEP, HASH, ctx.clock());
+          const newHashes = Array.from({ length: 20 }, (_, index) => `${NEW_HASH}-${index}`);
+          const results = await Promise.all(newHashes.map((hash) => mfa().swapBackupCode(ALICE, HASH, hash, ctx.clock())));
+          expect(results.filter(Boolean)).toHaveLength(1);
+          expect((await mfa().get(ALICE))?.backupCodeHash).toBe(newHashes[results.indexOf(true)]);
+        });
+      });
+
+      it('remove deletes the whole record, and is a no-op without one', async () => {
+        await mfa().enrolTotp(ALICE, SECRET, STEP, HASH, ctx.clock());
+        await mfa().remove(ALICE);
+        await expect(mfa().remove(BOB)).resolves.toBeUndefined();
+        expect(await mfa().get(ALICE)).toBeUndefined();
+        expect(await mfa().acceptTotpStep(ALICE, STEP + 1)).toBe(false);
+        expect(await mfa().swapBackupCode(ALICE, HASH, NEW_HASH, ctx.clock())).toBe(false);
+        expect(await mfa().get(ALICE)).toBeUndefined();
+      });
+
+      it('keeps the records of two accounts independent', async () => {
+        await mfa().enrolTotp(ALICE, SECRET, STEP, HASH, ctx.clock());
+        await mfa().enrolTotp(BOB, 'k1.sealed-secret-of-bob', STEP + 100, 'bob-hash', ctx.clock());
+        expect(await mfa().acceptTotpStep(ALICE, STEP + 1)).toBe(true);
+        expect(await mfa().swapBackupCode(BOB, HASH, NEW_HASH, ctx.clock())).toBe(false);
+        expect(await mfa().swapBackupCode(ALICE, 'bob-hash', NEW_HASH, ctx.clock())).toBe(false);
+        await mfa().remove(ALICE);
+        expect(await mfa().get(ALICE)).toBeUndefined();
+        expect(await mfa().get(BOB)).toEqual({
+          accountId: BOB,
+          totp: { sealedSecret: 'k1.sealed-secret-of-bob', enrolledAt: ctx.clock(), lastAcceptedStep: STEP + 100 },
+          backupCodeHash: 'bob-hash',
+          backupCodeCreatedAt: ctx.clock(),
+        });
+      });
+
+      it('never expires a record', async () => {
+        await mfa().enrolTotp(ALICE, SECRET, STEP, HASH, ctx.clock());
+        ctx.clock.advance(10 * 365 * 24 * 60 * 60_000);
+        expect((await mfa().get(ALICE))?.backupCodeHash).toBe(HASH);
+        expect(await mfa().acceptTotpStep(ALICE, STEP + 1)).toBe(true);
+      });
+    });
+  });
+}
