@@ -17,13 +17,15 @@ export interface ComposeOptions {
   store: Store;
   clients: ClientMetadata[];
   log: Logger;
+  /** Time for the MFA step (TOTP steps, re-authentication age); tests pass a fake one. */
   clock?: Clock;
 }
 
 /** Wires the hosted identity provider from its parts; server.ts and the tests both start here. */
 export function composeIdentityProvider({ config, keys, store, clients, log, clock = systemClock }: ComposeOptions) {
   const render = createRenderer(path.join(PROJECT_ROOT, 'views'));
-  const directory = createAccountDirectory(store.accounts, clock);
+  // Account timestamps are compared with oidc-provider's own (real) session times: real clock.
+  const directory = createAccountDirectory(store.accounts, systemClock);
   const mfa = createMfa({
     issuer: config.issuer,
     directory,
@@ -36,6 +38,7 @@ export function composeIdentityProvider({ config, keys, store, clients, log, clo
     bodyLimitBytes: config.http.bodyLimitBytes,
     log,
     render,
+    clock,
   });
   const provider = createProvider({ config, keys, store, directory, clients, mfa });
   const app = createApp({ provider, mfa, store });

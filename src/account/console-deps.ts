@@ -1,4 +1,5 @@
 import type Provider from 'oidc-provider';
+import type { Clock } from '../clock.ts';
 import type { MfaSettings } from '../config/schema.ts';
 import type { Csrf } from '../http/csrf.ts';
 import type { RenderPage } from '../http/views.ts';
@@ -19,4 +20,5 @@ export interface ConsoleDeps {
   issuerOrigin: string;
   bodyLimitBytes: number;
   settings: MfaSettings;
+  clock: Clock;
 }

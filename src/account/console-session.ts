@@ -25,7 +25,7 @@ export async function loadConsoleSession(ctx: Context, deps: ConsoleDeps): Promi
   // Sessions from before a password change are over here too, as they are at the authorize endpoint.
   if (loginTs < Math.floor((account.credentialsChangedAt ?? 0) / 1000)) return undefined;
   const mfaEnabled = (await deps.mfa.status(accountId)).enabled;
-  const recent = Date.now() / 1000 - loginTs <= deps.settings.reauthWithinSeconds;
+  const recent = deps.clock() / 1000 - loginTs <= deps.settings.reauthWithinSeconds;
   const secondFactor = !mfaEnabled || (session.amr ?? []).includes('mfa');
   return { accountId, account, mfaEnabled, fresh: recent && secondFactor, csrfScope: `console:${session.jti}` };
 }

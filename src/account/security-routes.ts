@@ -2,6 +2,7 @@ import type Router from '@koa/router';
 import { assertThat } from '../errors.ts';
 import type { ConsoleDeps } from './console-deps.ts';
 import { formSession, pageSession, renderConsole } from './console-pages.ts';
+import { signInUrl } from './console-session.ts';
 
 const formatDate = (ms: number | undefined) => (ms ? new Date(ms).toISOString().slice(0, 10) : undefined);
 
@@ -30,6 +31,7 @@ export function addSecurityRoutes(router: Router, deps: ConsoleDeps): void {
       mfaEnabled: status.enabled,
       createdAt: formatDate(status.backupCode?.createdAt),
       fresh: session.fresh,
+      reauthHref: signInUrl('/account/security/backup-code', true),
     });
   });
 

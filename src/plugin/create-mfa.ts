@@ -100,7 +100,7 @@ export function createMfa(options: MfaPluginOptions) {
     });
     const console = createAccountConsoleRoutes({
       provider, directory: options.directory, mfa: service, transient: options.store.transient, csrf, render, log,
-      issuer: options.issuer, issuerOrigin, bodyLimitBytes: options.bodyLimitBytes ?? 16_384, settings,
+      issuer: options.issuer, issuerOrigin, bodyLimitBytes: options.bodyLimitBytes ?? 16_384, settings, clock,
     });
     provider.use(errorPages(render, log));
     provider.use(securityHeaders());

@@ -26,6 +26,18 @@ function credentialsChangedCheck(credentialsChangedAt: CredentialsChangedAt) {
 }
 
 /**
+ * A session whose account must now enrol (a require_mfa app, enforcement=required, acr_values)
+ * signs in with the password again first: enrolling a new authenticator on the strength of an
+ * old session would let anyone at an unattended browser take the account over.
+ */
+function enrolmentNeedsPasswordCheck(requirementFor: MfaRequirementFor) {
+  return new Check('mfa_enrolment_required', 'A second factor must be set up', async (ctx: KoaContextWithOIDC) => {
+    if (!ctx.oidc.session?.accountId || ctx.oidc.result?.login) return Check.NO_NEED_TO_PROMPT;
+    return (await requirementFor(ctx)) === 'enrol' ? Check.REQUEST_PROMPT : Check.NO_NEED_TO_PROMPT;
+  });
+}
+
+/**
  * The `mfa` prompt, after `login` and before `consent`: step-up inside an existing session
  * (a client or acr_values wanting MFA, an account enrolled after its session began).
  * oidc-provider never enforces voluntary acr_values itself; this check does.
@@ -35,14 +47,16 @@ function mfaPrompt(requirementFor: MfaRequirementFor) {
     { name: 'mfa', requestable: false },
     new Check('mfa_required', 'A second factor is required', async (ctx: KoaContextWithOIDC) => {
       if (!ctx.oidc.session?.accountId) return Check.NO_NEED_TO_PROMPT;
-      return (await requirementFor(ctx)) === 'none' ? Check.NO_NEED_TO_PROMPT : Check.REQUEST_PROMPT;
+      return (await requirementFor(ctx)) === 'challenge' ? Check.REQUEST_PROMPT : Check.NO_NEED_TO_PROMPT;
     }),
   );
 }
 
 export function createInteractionPolicy(credentialsChangedAt: CredentialsChangedAt, requirementFor: MfaRequirementFor) {
   const policy = base();
-  policy.get('login')!.checks.add(credentialsChangedCheck(credentialsChangedAt));
+  const login = policy.get('login')!;
+  login.checks.add(credentialsChangedCheck(credentialsChangedAt));
+  login.checks.add(enrolmentNeedsPasswordCheck(requirementFor));
   policy.add(mfaPrompt(requirementFor), 1);
   return policy;
 }
