@@ -1,0 +1,145 @@
+import { createFakeClock, type FakeClock } from '../helpers/fake-clock.ts';
+import { formAction, hiddenField, HttpSession, type HttpResponse } from '../helpers/http-session.ts';
+import { codeFor, enrolAuthenticator, openSecurityPage, submitCode } from '../helpers/mfa-flow.ts';
+import { buildAuthorization, discoverClient, isCallback, openAuthorization, submitPassword } from '../helpers/oidc-flow.ts';
+import { startIdp, type TestIdp } from '../helpers/start-idp.ts';
+import { openTestStore, STORE_KINDS, type TestStore } from '../helpers/test-stores.ts';
+
+const PASSWORD = 'a password for bypass tests';
+const STEP_MS = 30_000;
+
+describe.each(STORE_KINDS)('the MFA step cannot be skipped on %s', (kind) => {
+  let testStore: TestStore;
+  let idp: TestIdp;
+  let clock: FakeClock;
+  let n = 0;
+
+  beforeAll(async () => {
+    clock = createFakeClock(Date.now());
+    testStore = await openTestStore(kind, clock);
+    idp = await startIdp({ store: testStore.store, clock });
+  });
+
+  afterAll(async () => {
+    await idp.close();
+    await testStore.dispose();
+  });
+
+  async function enrolled() {
+    const email = `bypass${(n += 1)}@example.com`;
+    await idp.directory.add({ email, password: PASSWORD });
+    const session = new HttpSession();
+    await openSecurityPage(session, idp.issuer, { email, password: PASSWORD });
+    const { key, backupCode, csrf } = await enrolAuthenticator(session, idp.issuer, clock);
+    return { email, key, backupCode, session, csrf };
+  }
+
+  /** A fresh browser that got past the password and sits at the code page. */
+  async function atChallenge(email: string, clientId = 'first-party-app'): Promise<{ session: HttpSession; challenge: HttpResponse }> {
+    const session = new HttpSession();
+    const client = await discoverClient(idp.issuer, clientId);
+    const page = await openAuthorization(session, idp.issuer, await buildAuthorization(client));
+    const challenge = await submitPassword(session, idp.issuer, page, email, PASSWORD);
+    expect(challenge.text).toContain('autocomplete="one-time-code"');
+    return { session, challenge };
+  }
+
+  async function expectNoSession(session: HttpSession) {
+    const other = await discoverClient(idp.issuer, 'third-party-app', 'third-party-app-secret-for-tests-only');
+    const page = await openAuthorization(session, idp.issuer, await buildAuthorization(other));
+    expect(page.text).toContain('autocomplete="current-password"');
+    const console = await session.get(`${idp.issuer}/account/security`);
+    expect(console.location).toContain('/account/sign-in');
+  }
+
+  test('after the password alone: the resume URL, the consent form, Next, and another app give no code and no session', async () => {
+    const { email } = await enrolled();
+    const { session, challenge } = await atChallenge(email);
+    const uid = /\/interaction\/([\w-]+)/.exec(challenge.url)![1]!;
+    const csrf = hiddenField(challenge.text, 'csrf');
+
+    for (const step of ['consent', 'continue', 'enrol']) {
+      const response = await session.postForm(`${idp.issuer}/interaction/${uid}/${step}`, { csrf, code: '123456' });
+      expect(response.status).toBe(400);
+      expect(response.text).toContain('WRONG_STEP');
+    }
+
+    // oidc-provider's resume endpoint has no result to resume with: it starts over, with no code.
+    const resume = await session.follow(await session.get(`${idp.issuer}/auth/${uid}`), idp.issuer);
+    expect(isCallback(resume)).toBe(false);
+    expect(resume.location ?? '').not.toContain('code=');
+    await expectNoSession(session);
+  });
+
+  test('a TOTP code works once: the same code in a second sign-in is refused', async () => {
+    const { email, key } = await enrolled();
+    clock.advance(STEP_MS);
+    const code = codeFor(key, clock);
+    const first = await atChallenge(email);
+    expect(isCallback(await submitCode(first.session, idp.issuer, first.challenge, code))).toBe(true);
+    const second = await atChallenge(email);
+    const replay = await submitCode(second.session, idp.issuer, second.challenge, code);
+    expect(replay.status).toBe(400);
+    expect(replay.text).toContain('data-code="CODE_INVALID"');
+    await expectNoSession(second.session);
+  });
+
+  test("another account's code is refused", async () => {
+    const a = await enrolled();
+    const b = await enrolled();
+    clock.advance(STEP_MS);
+    const { session, challenge } = await atChallenge(a.email);
+    const wrong = await submitCode(session, idp.issuer, challenge, codeFor(b.key, clock));
+    expect(wrong.text).toContain('data-code="CODE_INVALID"');
+    await expectNoSession(session);
+  });
+
+  test('twenty parallel uses of one backup code: exactly one succeeds', async () => {
+    const { email, backupCode } = await enrolled();
+    const forms = await Promise.all(Array.from({ length: 20 }, async () => {
+      const { session, challenge } = await atChallenge(email);
+      const form = await session.get(new URL(/href="([^"]*\/backup-code)"/.exec(challenge.text)![1]!, idp.issuer).href);
+      return { session, form };
+    }));
+    const results = await Promise.all(forms.map(({ session, form }) =>
+      session.postForm(formAction(form.text, '/backup-code', idp.issuer), { csrf: hiddenField(form.text, 'csrf'), code: backupCode })));
+    expect(results.filter((r) => r.text.includes('id="backup-code"'))).toHaveLength(1);
+    expect(results.filter((r) => r.status === 400 && r.text.includes('data-code="CODE_INVALID"'))).toHaveLength(19);
+  });
+
+  test('five wrong codes lock the factor: the right code then gets the same generic answer', async () => {
+    const { email, key } = await enrolled();
+    const { session, challenge } = await atChallenge(email);
+    let page = challenge;
+    for (let i = 0; i < 5; i += 1) page = await submitCode(session, idp.issuer, page, '000000');
+    clock.advance(STEP_MS);
+    const locked = await submitCode(session, idp.issuer, page, codeFor(key, clock));
+    expect(locked.status).toBe(400);
+    expect(locked.text).toContain('data-code="CODE_INVALID"');
+    clock.advance(61_000);
+    expect(isCallback(await submitCode(session, idp.issuer, locked, codeFor(key, clock)))).toBe(true);
+  });
+
+  test('setting up MFA needs a session, the CSRF token, our origin and a recent sign-in', async () => {
+    const email = `setup${(n += 1)}@example.com`;
+    await idp.directory.add({ email, password: PASSWORD });
+    const session = new HttpSession();
+    await openSecurityPage(session, idp.issuer, { email, password: PASSWORD });
+    const choose = await session.get(`${idp.issuer}/account/security/setup`);
+    const csrf = hiddenField(choose.text, 'csrf');
+    const url = `${idp.issuer}/account/security/setup`;
+
+    expect((await new HttpSession().postForm(url, { csrf, method: 'totp' })).status).toBe(401);
+    expect((await session.postForm(url, { csrf: 'forged', method: 'totp' })).status).toBe(403);
+    expect((await session.postForm(url, { method: 'totp' })).status).toBe(403);
+    expect((await session.postForm(url, { csrf, method: 'totp' }, { origin: 'https://evil.example' })).status).toBe(403);
+
+    clock.advance(10 * 60_000);
+    const stale = await session.postForm(url, { csrf, method: 'totp' });
+    expect(stale.status).toBe(403);
+    expect(stale.text).toContain('REAUTH_REQUIRED');
+    const page = await session.get(url);
+    expect(page.location).toContain('/account/sign-in?next=%2Faccount%2Fsecurity%2Fsetup&fresh=1');
+    expect((await testStore.store.mfa.get((await idp.directory.findByEmail(email))!.id))).toBeUndefined();
+  });
+});
