@@ -1,0 +1,11 @@
+/**
+ * oidc-mfa as a plugin: a host that runs its own oidc-provider and user directory adds the MFA
+ * step with createMfa(). See the README ("Adding MFA to your own oidc-provider").
+ */
+export { createMfa, DEFAULT_MFA_SETTINGS, type MfaPlugin, type MfaPluginOptions } from './plugin/create-mfa.ts';
+export type { UserDirectory, DirectoryAccount } from './plugin/user-directory.ts';
+export { ACR, AMR, PAPE_MULTI_FACTOR } from './provider/acr.ts';
+export { openSqliteStore } from './store/sqlite/open-sqlite-store.ts';
+export { openRedisStore } from './store/redis/open-redis-store.ts';
+export type { Store } from './store/store.ts';
+export type { MfaSettings, SealingKey } from './config/schema.ts';

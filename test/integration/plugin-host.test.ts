@@ -1,0 +1,97 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import Provider from 'oidc-provider';
+import { createMfa, type UserDirectory } from '../../src/index.ts';
+import { AMR, ACR } from '../../src/provider/acr.ts';
+import { openSqliteStore } from '../../src/store/sqlite/open-sqlite-store.ts';
+import { totpCode, timeStep } from '../../src/factors/totp/totp.ts';
+import { createSecretBox } from '../../src/crypto/secret-box.ts';
+import { createFakeClock } from '../helpers/fake-clock.ts';
+import { HttpSession } from '../helpers/http-session.ts';
+import { buildAuthorization, discoverClient, isCallback, openAuthorization, redeemCode, submitPassword } from '../helpers/oidc-flow.ts';
+import { submitCode } from '../helpers/mfa-flow.ts';
+import { RP_CALLBACK } from '../helpers/start-idp.ts';
+import { testKeys } from '../helpers/test-config.ts';
+
+/** A host's own user directory: plain objects in a Map (a test stand-in; a real one hashes), compared in constant time. */
+function hostDirectory(): UserDirectory & { users: Map<string, { id: string; email: string; password: string }> } {
+  const users = new Map([['sam', { id: 'host-user-1', email: 'sam@host.example', password: 'host password 1' }]]);
+  const digest = (s: string) => createHash('sha256').update(s).digest();
+  return {
+    users,
+    async authenticate(login, password) {
+      const user = users.get(login);
+      const ok = timingSafeEqual(digest(user?.password ?? 'x'), digest(password));
+      return user && ok ? user.id : undefined;
+    },
+    async findById(id) {
+      const user = [...users.values()].find((u) => u.id === id);
+      return user ? { id: user.id, email: user.email } : undefined;
+    },
+  };
+}
+
+test('a host with its own Provider and user directory adds MFA through createMfa(); password + TOTP signs in', async () => {
+  const clock = createFakeClock(Date.now());
+  const store = openSqliteStore({ file: ':memory:', clock, sweepIntervalMs: 0 });
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const directory = hostDirectory();
+  const sealingKeys = [{ id: 'host-k1', key: randomBytes(32) }];
+  const keys = testKeys();
+
+  const mfa = createMfa({ issuer, directory, store, sealingKeys, csrfSecret: keys.cookieKeys[0]!, clock });
+  const provider = new Provider(issuer, {
+    // The host's own configuration, with the plugin's pieces merged in.
+    clients: [
+      { client_id: 'host-app', token_endpoint_auth_method: 'none', redirect_uris: [RP_CALLBACK], first_party: true },
+      ...mfa.clients,
+    ],
+    jwks: keys.jwks,
+    cookies: { keys: keys.cookieKeys },
+    findAccount: async (_ctx, sub) => ({ accountId: sub, claims: async () => ({ sub }) }),
+    features: { devInteractions: { enabled: false } },
+    interactions: { policy: mfa.policy, url: mfa.interactionUrl },
+    acrValues: mfa.acrValues,
+    claims: { ...mfa.claims },
+    extraClientMetadata: mfa.extraClientMetadata,
+    responseTypes: ['code', 'none'],
+    loadExistingGrant: async (ctx) => {
+      const grant = new ctx.oidc.provider.Grant({ clientId: ctx.oidc.client!.clientId, accountId: ctx.oidc.session!.accountId! });
+      grant.addOIDCScope('openid');
+      await grant.save();
+      return grant;
+    },
+  });
+  mfa.install(provider);
+  server.on('request', provider.callback());
+
+  try {
+    // The host enrols its user through the plugin's service (as its own Security page would).
+    const sealed = mfa.service.startTotpSetup('host-user-1');
+    const secret = createSecretBox(sealingKeys).open(sealed, 'totp:host-user-1');
+    const step = mfa.service.checkSetupCode('host-user-1', sealed, totpCode(secret, timeStep(clock())));
+    expect(step).toBeDefined();
+    await mfa.service.enrolTotp('host-user-1', sealed, step!);
+
+    clock.advance(30_000);
+    const client = await discoverClient(issuer, 'host-app');
+    const session = new HttpSession();
+    const authorization = await buildAuthorization(client, { scope: 'openid' });
+    const login = await openAuthorization(session, issuer, authorization);
+    const challenge = await submitPassword(session, issuer, login, 'sam', 'host password 1');
+    expect(challenge.text).toContain('autocomplete="one-time-code"');
+    const callback = await submitCode(session, issuer, challenge, totpCode(secret, timeStep(clock())));
+    expect(isCallback(callback)).toBe(true);
+    const claims = (await redeemCode(client, callback, authorization)).claims()!;
+    expect(claims.sub).toBe('host-user-1');
+    expect(claims.amr).toEqual([...AMR.totp]);
+    expect(claims.acr).toBe(ACR.mfa);
+  } finally {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+    await store.close();
+  }
+});
