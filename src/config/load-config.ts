@@ -54,6 +54,7 @@ function fromEnvironment(env: Env): Record<string, unknown> {
   if (env.REDIS_PREFIX) redis.prefix = env.REDIS_PREFIX;
   if (env.DEMO_APP) demoApp.enabled = parseBoolean('DEMO_APP', env.DEMO_APP);
   if (env.DEMO_PORT) demoApp.port = parseInteger('DEMO_PORT', env.DEMO_PORT);
+  if (env.MFA_ENFORCEMENT) over.mfa = { enforcement: env.MFA_ENFORCEMENT };
   if (Object.keys(redis).length) over.redis = redis;
   if (Object.keys(demoApp).length) over.demoApp = demoApp;
   return over;

@@ -60,8 +60,6 @@ export function createProvider({ config, keys, store, directory, clients, mfa }:
     pkce: { required: () => true },
     interactions: { policy: mfa.policy, url: mfa.interactionUrl },
     loadExistingGrant,
-    // Any client registered for the refresh_token grant gets one; no prompt=consent dance.
-    issueRefreshToken: async (_ctx, client) => client.grantTypeAllowed('refresh_token'),
     features: {
       devInteractions: { enabled: false },
       revocation: { enabled: true },

@@ -26,7 +26,8 @@ describe.each(STORE_KINDS)('password sign-in end to end on %s', (kind) => {
   test('a third-party app: sign-in page, password, consent, code + PKCE, ID token, userinfo, refresh', async () => {
     const client = await discoverClient(idp.issuer, 'third-party-app', 'third-party-app-secret-for-tests-only');
     const session = new HttpSession();
-    const authorization = await buildAuthorization(client);
+    // Refresh tokens come with offline_access, which OpenID Connect Core §11 ties to prompt=consent.
+    const authorization = await buildAuthorization(client, { scope: 'openid email profile offline_access', prompt: 'consent' });
 
     const loginPage = await openAuthorization(session, idp.issuer, authorization);
     expect(loginPage.status).toBe(200);

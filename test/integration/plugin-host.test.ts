@@ -45,6 +45,7 @@ test('a host with its own Provider and user directory adds MFA through createMfa
   const mfa = createMfa({ issuer, directory, store, sealingKeys, csrfSecret: keys.cookieKeys[0]!, clock });
   const provider = new Provider(issuer, {
     // The host's own configuration, with the plugin's pieces merged in.
+    adapter: store.adapterFactory,
     clients: [
       { client_id: 'host-app', token_endpoint_auth_method: 'none', redirect_uris: [RP_CALLBACK], first_party: true },
       ...mfa.clients,
