@@ -1,7 +1,10 @@
 import type { AccountDirectory } from '../accounts/account-directory.ts';
 import { generateKeysFile } from '../config/keys.ts';
 import { AppError } from '../errors.ts';
+import type { FactorGuard } from '../guard/factor-guard.ts';
+import type { MfaService } from '../mfa/mfa-service.ts';
 import { assertOnlyOptions, requireOption, UsageError, type ParsedArgs } from './args.ts';
+import { MFA_COMMANDS } from './mfa-commands.ts';
 
 export interface CliIo {
   out(line: string): void;
@@ -14,6 +17,7 @@ export interface CliContext {
   /** Opened only by commands that need the store; closed by the caller. */
   directory(): Promise<AccountDirectory>;
   clients(): { client_id: string; client_name?: string; redirect_uris?: string[]; first_party?: boolean }[];
+  mfa(): Promise<{ service: MfaService; guard: FactorGuard }>;
 }
 
 export const USAGE = `Usage: npm run cli -- <command>
@@ -23,6 +27,8 @@ export const USAGE = `Usage: npm run cli -- <command>
   user remove --email E                             remove an account
   user set-password --email E --password-stdin      set a new password (ends the account's sessions)
   client list                                       list registered relying apps
+  mfa status --email E                              an account's second factors and lockouts (no secrets)
+  mfa unlock --email E                              clear a locked second factor
   keys generate                                     print a new keys file for KEYS_FILE (production)`;
 
 /** One line of stdin, without its line ending: `printf %s "$PW" | npm run cli -- user add ...` or a pipe with a newline. */
@@ -35,6 +41,7 @@ async function passwordFromStdin(args: ParsedArgs, io: CliIo): Promise<string> {
 type Command = (args: ParsedArgs, ctx: CliContext) => Promise<number>;
 
 const COMMANDS: Record<string, Command> = {
+  ...MFA_COMMANDS,
   async 'user add'(args, ctx) {
     assertOnlyOptions(args, ['email', 'password-stdin', 'name']);
     const email = requireOption(args, 'email');

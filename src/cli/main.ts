@@ -6,6 +6,10 @@ import { demoClientMetadata } from '../demo/demo-client.ts';
 import { loadClients } from '../provider/load-clients.ts';
 import { openStore } from '../store/open-store.ts';
 import type { Store } from '../store/store.ts';
+import { loadKeys } from '../config/keys.ts';
+import { createSecretBox } from '../crypto/secret-box.ts';
+import { createFactorGuard } from '../guard/factor-guard.ts';
+import { createMfaService } from '../mfa/mfa-service.ts';
 import { parseArgs, UsageError } from './args.ts';
 import { runCommand, USAGE } from './commands.ts';
 
@@ -33,6 +37,12 @@ async function main(): Promise<number> {
       async directory() {
         store ??= await openStore(config);
         return createAccountDirectory(store.accounts, systemClock);
+      },
+      async mfa() {
+        store ??= await openStore(config);
+        const guard = createFactorGuard(store.counters, config.mfa);
+        const service = createMfaService({ store: store.mfa, guard, box: createSecretBox(loadKeys(config).sealingKeys), clock: systemClock, issuerLabel: config.mfa.issuerLabel });
+        return { service, guard };
       },
       clients() {
         const clients = loadClients(config.clientsFile);

@@ -1,4 +1,8 @@
+import { randomBytes } from 'node:crypto';
 import { createAccountDirectory } from '../../../src/accounts/account-directory.ts';
+import { createSecretBox } from '../../../src/crypto/secret-box.ts';
+import { createFactorGuard } from '../../../src/guard/factor-guard.ts';
+import { createMfaService } from '../../../src/mfa/mfa-service.ts';
 import { parseArgs } from '../../../src/cli/args.ts';
 import { runCommand, type CliContext } from '../../../src/cli/commands.ts';
 import { systemClock } from '../../../src/clock.ts';
@@ -21,6 +25,11 @@ describe('operator CLI', () => {
       io: { out: (line) => out.push(line), err: (line) => err.push(line), readStdin: async () => stdin },
       directory: async () => createAccountDirectory(store.accounts, systemClock),
       clients: () => [{ client_id: 'app', client_name: 'App', redirect_uris: ['https://app.example/cb'], first_party: true }],
+      mfa: async () => {
+        const guard = createFactorGuard(store.counters, { lockAfterFailures: 5, maxFailures: 100 });
+        const service = createMfaService({ store: store.mfa, guard, box: createSecretBox([{ id: 't', key: randomBytes(32) }]), clock: systemClock, issuerLabel: 'test' });
+        return { service, guard };
+      },
     };
   });
 
@@ -80,5 +89,25 @@ describe('operator CLI', () => {
   test('client list shows each registered app', async () => {
     expect(await run('client', 'list')).toBe(0);
     expect(out).toEqual(['app\tApp\thttps://app.example/cb\tfirst-party']);
+  });
+
+  test('mfa status shows methods and lockouts without secrets; mfa unlock clears a lock', async () => {
+    stdin = 'a good long password';
+    await run('user', 'add', '--email', 'x@example.com', '--password-stdin');
+    const account = (await store.accounts.findByEmail('x@example.com'))!;
+    const { service, guard } = await ctx.mfa();
+    const sealed = service.startTotpSetup(account.id);
+    await service.enrolTotp(account.id, sealed, 1);
+    for (let i = 0; i < 5; i += 1) await guard.recordFailure(account.id, 'totp');
+    out = [];
+    expect(await run('mfa', 'status', '--email', 'x@example.com')).toBe(0);
+    const text = out.join('\n');
+    expect(text).toMatch(/mfa\s+on/);
+    expect(text).toMatch(/totp\s+5 wrong in a row, LOCKED/);
+    expect(text).not.toContain(sealed);
+    expect(text).not.toMatch(/argon2|v1\./);
+    expect(await run('mfa', 'unlock', '--email', 'x@example.com')).toBe(0);
+    expect(await guard.isLocked(account.id, 'totp')).toBe(false);
+    expect(await run('mfa', 'status', '--email', 'nobody@example.com')).toBe(1);
   });
 });

@@ -1,0 +1,46 @@
+import type { FactorId } from '../guard/factor-guard.ts';
+import { assertOnlyOptions, requireOption, type ParsedArgs } from './args.ts';
+import type { CliContext } from './commands.ts';
+
+type Command = (args: ParsedArgs, ctx: CliContext) => Promise<number>;
+
+const FACTORS: FactorId[] = ['totp', 'backup-code'];
+const day = (ms: number | null | undefined) => (ms ? new Date(ms).toISOString().slice(0, 10) : '-');
+
+/** Support's view of an account's second factors: methods, dates and lockouts; never a secret. */
+export const MFA_COMMANDS: Record<string, Command> = {
+  async 'mfa status'(args, ctx) {
+    assertOnlyOptions(args, ['email']);
+    const email = requireOption(args, 'email');
+    const account = await (await ctx.directory()).findByEmail(email);
+    if (!account) {
+      ctx.io.err(`error: no account with email ${email}`);
+      return 1;
+    }
+    const { service, guard } = await ctx.mfa();
+    const status = await service.status(account.id);
+    ctx.io.out(`account     ${account.email} (sub ${account.id})`);
+    ctx.io.out(`mfa         ${status.enabled ? 'on' : 'off'}`);
+    ctx.io.out(`app (totp)  ${status.totp ? `enrolled ${day(status.totp.enrolledAt)}` : 'not enrolled'}`);
+    ctx.io.out(`backup code ${status.backupCode ? `created ${day(status.backupCode.createdAt)}` : 'none'}`);
+    for (const factor of FACTORS) {
+      const locked = await guard.isLocked(account.id, factor);
+      ctx.io.out(`${factor.padEnd(11)} ${await guard.failures(account.id, factor)} wrong in a row${locked ? ', LOCKED' : ''}`);
+    }
+    return 0;
+  },
+
+  async 'mfa unlock'(args, ctx) {
+    assertOnlyOptions(args, ['email']);
+    const email = requireOption(args, 'email');
+    const account = await (await ctx.directory()).findByEmail(email);
+    if (!account) {
+      ctx.io.err(`error: no account with email ${email}`);
+      return 1;
+    }
+    const { guard } = await ctx.mfa();
+    for (const factor of FACTORS) await guard.unlock(account.id, factor);
+    ctx.io.out(`unlocked the second factors of ${account.email}`);
+    return 0;
+  },
+};
