@@ -22,7 +22,8 @@ export function securityHeaders(): Middleware {
     if (!ctx.response.get('content-security-policy')) ctx.set('content-security-policy', CONTENT_SECURITY_POLICY);
     ctx.set('x-frame-options', 'DENY');
     ctx.set('x-content-type-options', 'nosniff');
-    ctx.set('referrer-policy', 'no-referrer');
+    // same-origin, not no-referrer: with no-referrer, browsers send `Origin: null` on our own form posts.
+    ctx.set('referrer-policy', 'same-origin');
     ctx.set('cross-origin-opener-policy', 'same-origin');
     if (ctx.response.is('html') && !ctx.response.get('cache-control')) ctx.set('cache-control', 'no-store');
   };
