@@ -1,13 +1,7 @@
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import path from 'node:path';
-import { createDemoApp } from '../../src/demo/demo-app.ts';
-import { demoClientMetadata } from '../../src/demo/demo-client.ts';
-import { PROJECT_ROOT } from '../../src/config/load-config.ts';
-import { createRenderer } from '../../src/http/views.ts';
-import { HttpSession } from '../helpers/http-session.ts';
+import { formAction, hiddenField, HttpSession } from '../helpers/http-session.ts';
+import { startDemoStack } from '../helpers/start-demo-stack.ts';
 import { buildAuthorization, discoverClient, openAuthorization, signIn, submitPassword } from '../helpers/oidc-flow.ts';
-import { startIdp, TEST_CLIENTS, type TestIdp } from '../helpers/start-idp.ts';
+import { startIdp, type TestIdp } from '../helpers/start-idp.ts';
 import { openTestStore, STORE_KINDS, type TestStore } from '../helpers/test-stores.ts';
 
 const PASSWORD = 'the first password';
@@ -84,13 +78,8 @@ test('/healthz answers 503 when the store does not', async () => {
 });
 
 test('the demo relying app signs a person in and shows acr, amr and auth_time', async () => {
-  const demoServer = createServer();
-  await new Promise<void>((resolve) => demoServer.listen(0, '127.0.0.1', resolve));
-  const demoUrl = `http://127.0.0.1:${(demoServer.address() as AddressInfo).port}`;
   const testStore = await openTestStore('sqlite');
-  const idp = await startIdp({ store: testStore.store, clients: [...TEST_CLIENTS, demoClientMetadata(demoUrl)] });
-  const demo = createDemoApp({ issuer: idp.issuer, baseUrl: demoUrl, render: createRenderer(path.join(PROJECT_ROOT, 'views')) });
-  demoServer.on('request', demo.callback());
+  const { idp, demoUrl, close } = await startDemoStack(testStore.store);
   try {
     await idp.directory.add({ email: 'demo@example.com', password: PASSWORD, name: 'Demo Person' });
     const browser = new HttpSession();
@@ -102,7 +91,6 @@ test('the demo relying app signs a person in and shows acr, amr and auth_time', 
     const loginPage = await browser.follow(toProvider, idp.issuer);
     const consentPage = await submitPassword(browser, idp.issuer, loginPage, 'demo@example.com', PASSWORD);
     expect(consentPage.text).toContain('Demo app');
-    const { formAction, hiddenField } = await import('../helpers/http-session.ts');
     const back = await browser.follow(
       await browser.postForm(formAction(consentPage.text, '/consent', idp.issuer), { csrf: hiddenField(consentPage.text, 'csrf') }),
       idp.issuer,
@@ -116,9 +104,7 @@ test('the demo relying app signs a person in and shows acr, amr and auth_time', 
     expect(signedIn.text).toMatch(/<code>pwd<\/code>/);
     expect(signedIn.text).toMatch(/\d{4}-\d{2}-\d{2}T/);
   } finally {
-    demoServer.closeAllConnections();
-    await new Promise((resolve) => demoServer.close(resolve));
-    await idp.close();
+    await close();
     await testStore.dispose();
   }
 });

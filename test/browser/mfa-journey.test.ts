@@ -1,0 +1,119 @@
+import type { Browser, Page } from 'playwright-core';
+import { totpCode, timeStep } from '../../src/factors/totp/totp.ts';
+import { base32Decode } from '../helpers/base32.ts';
+import { launchChromium, screenshotter } from '../helpers/chromium.ts';
+import { createFakeClock } from '../helpers/fake-clock.ts';
+import { startDemoStack, type DemoStack } from '../helpers/start-demo-stack.ts';
+import { openTestStore, type TestStore } from '../helpers/test-stores.ts';
+
+const EMAIL = 'browser@example.com';
+const PASSWORD = 'a password typed in a browser';
+
+describe.each([375, 1280])('a person in Chromium at %ipx', (width) => {
+  const clock = createFakeClock(Date.now());
+  let browser: Browser;
+  let testStore: TestStore;
+  let stack: DemoStack;
+  let page: Page;
+  const shot = screenshotter(`mfa-journey-${width}`);
+
+  beforeAll(async () => {
+    browser = await launchChromium();
+    testStore = await openTestStore('sqlite');
+    stack = await startDemoStack(testStore.store, clock);
+    await stack.idp.directory.add({ email: EMAIL, password: PASSWORD, name: 'Browser Person' });
+    page = await browser.newPage({ viewport: { width, height: 800 } });
+    // Fail at the step that is stuck, with its locator, rather than at the test's own timeout.
+    page.setDefaultTimeout(5000);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await stack?.close();
+    await testStore?.dispose();
+  });
+
+  async function signInWithPassword() {
+    await page.goto(`${stack.demoUrl}/`);
+    await page.getByRole('link', { name: 'Sign in' }).click();
+    await page.waitForSelector('#password');
+    await shot(page, 'sign-in');
+    await page.fill('#email', EMAIL);
+    await page.fill('#password', PASSWORD);
+    await page.getByRole('button', { name: 'Continue' }).click();
+  }
+
+  /** Consent is remembered per session, so a new sign-in to the demo app asks again. */
+  async function allow() {
+    await page.waitForSelector('h1:has-text("Allow access?")');
+    await page.getByRole('button', { name: 'Allow' }).click();
+  }
+
+  async function signOut() {
+    await page.goto(`${stack.demoUrl}/`);
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.waitForSelector('text=Yes, sign me out');
+    await shot(page, 'sign-out');
+    await page.getByRole('button', { name: 'Yes, sign me out' }).click();
+    await page.waitForURL(`${stack.demoUrl}/`);
+  }
+
+  test('sets up the authenticator app from the Security page and signs in with a code, then with the backup code', async () => {
+    await signInWithPassword();
+    await page.waitForSelector('text=Allow access?');
+    await shot(page, 'consent');
+    await page.getByRole('button', { name: 'Allow' }).click();
+    await page.waitForURL(`${stack.demoUrl}/`);
+    expect(await page.textContent('body')).toContain('urn:oidc-mfa:password');
+    await shot(page, 'demo-signed-in');
+
+    await page.getByRole('link', { name: /Security settings/ }).click();
+    await page.waitForSelector('#mfa-heading');
+    await shot(page, 'security-off');
+    await page.getByRole('link', { name: 'Set up' }).click();
+    await shot(page, 'choose-method');
+    await page.getByRole('button', { name: 'Next' }).click();
+    await page.waitForSelector('#totp-key');
+    await shot(page, 'scan-qr');
+    expect(await page.locator('figure.qr svg').count()).toBe(1);
+    const key = (await page.textContent('#totp-key'))!.replace(/\s/g, '');
+    const secret = base32Decode(key);
+    await page.fill('#code', totpCode(secret, timeStep(clock())));
+    await page.getByRole('button', { name: 'Verify and turn on' }).click();
+    await page.waitForSelector('#backup-code');
+    const backupCode = (await page.textContent('#backup-code'))!.trim();
+    await shot(page, 'backup-code');
+    await page.getByRole('link', { name: 'Done' }).click();
+    await page.waitForSelector('text=Authenticator app since');
+    await shot(page, 'security-on');
+
+    await signOut();
+    clock.advance(30_000);
+    await signInWithPassword();
+    await page.waitForSelector('#code');
+    expect(await page.getAttribute('#code', 'autocomplete')).toBe('one-time-code');
+    expect(await page.getAttribute('#code', 'inputmode')).toBe('numeric');
+    await shot(page, 'code');
+    await page.fill('#code', totpCode(secret, timeStep(clock())));
+    await page.getByRole('button', { name: 'Verify', exact: true }).click();
+    await allow();
+    await page.waitForURL(`${stack.demoUrl}/`);
+    expect(await page.textContent('body')).toContain('pwd, otp, mfa');
+    await shot(page, 'demo-signed-in-with-code');
+
+    await signOut();
+    await signInWithPassword();
+    await page.waitForSelector('#code');
+    await page.getByRole('link', { name: 'Use backup code' }).click();
+    await shot(page, 'backup-code-form');
+    await page.fill('#code', backupCode);
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await page.waitForSelector('#backup-code');
+    expect((await page.textContent('#backup-code'))!.trim()).not.toBe(backupCode);
+    await shot(page, 'new-backup-code');
+    await page.getByRole('button', { name: 'Next' }).click();
+    await allow();
+    await page.waitForURL(`${stack.demoUrl}/`);
+    expect(await page.textContent('body')).toContain('pwd, mfa, backup-code');
+  }, 60_000);
+});

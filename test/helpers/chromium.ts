@@ -1,0 +1,29 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+
+/** Debian's chromium (installed by .ci/run); playwright-core never downloads a browser of its own. */
+export const CHROMIUM_PATH = '/usr/bin/chromium';
+
+/** Without the background-networking flags Chromium keeps dialling Google's hosts, which this network refuses. */
+const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM_PATH, args: ARGS });
+}
+
+/** Saves numbered screenshots under test-artifacts/screenshots/<journey>/ (kept out of git) for a person to look at. */
+export function screenshotter(journey: string) {
+  const dir = path.join(process.cwd(), 'test-artifacts', 'screenshots', journey);
+  mkdirSync(dir, { recursive: true });
+  let n = 0;
+  return async (page: Page, name: string) => {
+    n += 1;
+    const width = page.viewportSize()?.width ?? 0;
+    await page.screenshot({ path: path.join(dir, `${String(n).padStart(2, '0')}-${name}-${width}.png`), fullPage: true });
+    // Usable at this width: nothing wider than the viewport.
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    if (overflow > 0) throw new Error(`${name} at ${width}px is ${overflow}px too wide`);
+  };
+}
