@@ -31,21 +31,34 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
   db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON;');
   migrate(db);
 
-  const sweepModels = db.prepare('DELETE FROM oidc_model WHERE expires_at IS NOT NULL AND expires_at <= ?');
-  const sweepCounters = db.prepare('DELETE FROM counter WHERE reset_at <= ?');
-  const sweepTransient = db.prepare('DELETE FROM transient WHERE expires_at <= ?');
-  const sweep = () => {
-    const now = clock();
-    sweepModels.run(now);
-    sweepCounters.run(now);
-    sweepTransient.run(now);
+  // Bounded batches, each its own short statement, so a large backlog never stalls the event loop.
+  const SWEEP_BATCH = 500;
+  const sweepers = [
+    db.prepare(`DELETE FROM oidc_model WHERE rowid IN (SELECT rowid FROM oidc_model WHERE expires_at IS NOT NULL AND expires_at <= ? LIMIT ${SWEEP_BATCH})`),
+    db.prepare(`DELETE FROM counter WHERE rowid IN (SELECT rowid FROM counter WHERE reset_at <= ? LIMIT ${SWEEP_BATCH})`),
+    db.prepare(`DELETE FROM transient WHERE rowid IN (SELECT rowid FROM transient WHERE expires_at <= ? LIMIT ${SWEEP_BATCH})`),
+  ];
+  let sweeping = false;
+  const sweep = async () => {
+    if (sweeping) return;
+    sweeping = true;
+    try {
+      const now = clock();
+      for (const statement of sweepers) {
+        while (open && statement.run(now).changes === SWEEP_BATCH) await new Promise((resolve) => setImmediate(resolve));
+      }
+    } catch {
+      // A busy or closing database: expired rows are invisible to reads anyway; the next sweep retries.
+    } finally {
+      sweeping = false;
+    }
   };
-  sweep();
+  let open = true;
+  void sweep();
   const interval = options.sweepIntervalMs ?? 60_000;
-  const timer = interval > 0 ? setInterval(sweep, interval) : undefined;
+  const timer = interval > 0 ? setInterval(() => void sweep(), interval) : undefined;
   timer?.unref();
 
-  let open = true;
   return {
     kind: 'sqlite',
     adapterFactory: createSqliteAdapterFactory(db, clock),
