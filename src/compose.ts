@@ -1,4 +1,6 @@
 import type { ClientMetadata } from 'oidc-provider';
+import type twilio from 'twilio';
+import { createSmsProvider } from './factors/sms/create-sms-provider.ts';
 import path from 'node:path';
 import { createAccountDirectory } from './accounts/account-directory.ts';
 import { createApp } from './app.ts';
@@ -19,13 +21,16 @@ export interface ComposeOptions {
   log: Logger;
   /** Time for the MFA step (TOTP steps, re-authentication age); tests pass a fake one. */
   clock?: Clock;
+  /** Tests point the twilio SDK at a local fake API through this. */
+  smsHttpClient?: twilio.RequestClient;
 }
 
 /** Wires the hosted identity provider from its parts; server.ts and the tests both start here. */
-export function composeIdentityProvider({ config, keys, store, clients, log, clock = systemClock }: ComposeOptions) {
+export function composeIdentityProvider({ config, keys, store, clients, log, clock = systemClock, smsHttpClient }: ComposeOptions) {
   const render = createRenderer(path.join(PROJECT_ROOT, 'views'));
   // Account timestamps are compared with oidc-provider's own (real) session times: real clock.
-  const directory = createAccountDirectory(store.accounts, systemClock);
+  const directory = createAccountDirectory(store.accounts, systemClock, (accountId) => store.mfa.remove(accountId));
+  const smsProvider = createSmsProvider(config.sms, log, smsHttpClient);
   const mfa = createMfa({
     issuer: config.issuer,
     directory,
@@ -33,6 +38,7 @@ export function composeIdentityProvider({ config, keys, store, clients, log, clo
     sealingKeys: keys.sealingKeys,
     csrfSecret: keys.cookieKeys[0]!,
     settings: config.mfa,
+    sms: smsProvider && { provider: smsProvider, limits: config.sms },
     login: config.login,
     interactionTtlSeconds: config.ttl.interactionSeconds,
     bodyLimitBytes: config.http.bodyLimitBytes,

@@ -5,6 +5,7 @@ import type { Csrf } from '../http/csrf.ts';
 import type { RenderPage } from '../http/views.ts';
 import type { Logger } from '../log.ts';
 import type { MfaService } from '../mfa/mfa-service.ts';
+import type { SmsCodes } from '../mfa/sms-codes.ts';
 import type { TransientStore } from '../mfa/mfa-store.ts';
 import type { UserDirectory } from '../plugin/user-directory.ts';
 
@@ -12,6 +13,9 @@ export interface ConsoleDeps {
   provider: Provider;
   directory: UserDirectory;
   mfa: MfaService;
+  /** Undefined when text messages are off. */
+  sms: SmsCodes | undefined;
+  allowedCountries: string[] | null;
   transient: TransientStore;
   csrf: Csrf;
   render: RenderPage;

@@ -3,6 +3,7 @@ import type { ConsoleDeps } from './console-deps.ts';
 import { finishConsoleSignIn, startConsoleSignIn } from './console-sign-in.ts';
 import { addSecurityRoutes } from './security-routes.ts';
 import { addSetupRoutes } from './setup-routes.ts';
+import { addSmsSetupRoutes } from './sms-setup-routes.ts';
 
 /** The self-service Security pages, on the identity provider itself. */
 export function createAccountConsoleRoutes(deps: ConsoleDeps): Router {
@@ -12,5 +13,6 @@ export function createAccountConsoleRoutes(deps: ConsoleDeps): Router {
   router.get('/account/callback', (ctx) => finishConsoleSignIn(ctx, deps));
   addSecurityRoutes(router, deps);
   addSetupRoutes(router, deps);
+  addSmsSetupRoutes(router, deps);
   return router;
 }

@@ -1,5 +1,6 @@
 import type Router from '@koa/router';
 import { assertThat } from '../errors.ts';
+import { maskPhone } from '../factors/sms/phone-number.ts';
 import type { ConsoleDeps } from './console-deps.ts';
 import { formSession, pageSession, renderConsole } from './console-pages.ts';
 import { signInUrl } from './console-session.ts';
@@ -15,8 +16,8 @@ export function addSecurityRoutes(router: Router, deps: ConsoleDeps): void {
     renderConsole(ctx, deps, session, 'security', {
       title: 'Security',
       mfaEnabled: status.enabled,
-      method: status.totp ? 'Authenticator app' : undefined,
-      enrolledAt: formatDate(status.totp?.enrolledAt),
+      method: status.method === 'totp' ? 'Authenticator app' : status.method === 'sms' ? `Text message to ${maskPhone(status.sms!.phone)}` : undefined,
+      enrolledAt: formatDate(status.totp?.enrolledAt ?? status.sms?.enrolledAt),
       backupCodeCreatedAt: formatDate(status.backupCode?.createdAt),
       enforcement: deps.settings.enforcement,
     });

@@ -16,11 +16,16 @@ export function addSetupRoutes(router: Router, deps: ConsoleDeps): void {
   router.get('/account/security/setup', async (ctx) => {
     const session = await pageSession(ctx, deps, { fresh: true });
     if (!session) return;
-    renderConsole(ctx, deps, session, 'setup-choose', { title: 'Set up multi-factor authentication' });
+    renderConsole(ctx, deps, session, 'setup-choose', { title: 'Set up multi-factor authentication', smsAvailable: Boolean(deps.sms) });
   });
 
   router.post('/account/security/setup', async (ctx) => {
     const { session, form } = await formSession(ctx, deps, { fresh: true });
+    if (form.method === 'sms' && deps.sms) {
+      ctx.status = 303;
+      ctx.redirect('/account/security/setup/sms');
+      return;
+    }
     assertThat(form.method === 'totp', 'WRONG_STEP');
     await deps.transient.set(setupKey(session), deps.mfa.startTotpSetup(session.accountId), deps.settings.setupTtlSeconds);
     ctx.status = 303;

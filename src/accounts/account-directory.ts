@@ -47,7 +47,8 @@ function validateNewPassword(password: string): void {
   if (problem) throw new AppError(problem);
 }
 
-export function createAccountDirectory(store: AccountStore, clock: Clock): AccountDirectory {
+/** `onRemoved` deletes what other stores keep about a removed account (its second factors). */
+export function createAccountDirectory(store: AccountStore, clock: Clock, onRemoved: (accountId: string) => Promise<void> = async () => {}): AccountDirectory {
   return {
     async add({ email, password, name, emailVerified = false }) {
       const normalized = validateEmail(email);
@@ -80,7 +81,9 @@ export function createAccountDirectory(store: AccountStore, clock: Clock): Accou
 
     async remove(email) {
       const account = await store.findByEmail(normalizeEmail(email));
-      return account ? store.remove(account.id) : false;
+      if (!account || !(await store.remove(account.id))) return false;
+      await onRemoved(account.id);
+      return true;
     },
 
     async setPassword(email, password) {

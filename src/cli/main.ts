@@ -36,7 +36,8 @@ async function main(): Promise<number> {
       io: { out: (line) => console.log(line), err: (line) => console.error(line), readStdin },
       async directory() {
         store ??= await openStore(config);
-        return createAccountDirectory(store.accounts, systemClock);
+        const opened = store;
+        return createAccountDirectory(opened.accounts, systemClock, (accountId) => opened.mfa.remove(accountId));
       },
       async mfa() {
         store ??= await openStore(config);

@@ -55,9 +55,26 @@ function fromEnvironment(env: Env): Record<string, unknown> {
   if (env.DEMO_APP) demoApp.enabled = parseBoolean('DEMO_APP', env.DEMO_APP);
   if (env.DEMO_PORT) demoApp.port = parseInteger('DEMO_PORT', env.DEMO_PORT);
   if (env.MFA_ENFORCEMENT) over.mfa = { enforcement: env.MFA_ENFORCEMENT };
+  const sms = smsFromEnvironment(env);
+  if (Object.keys(sms).length) over.sms = sms;
   if (Object.keys(redis).length) over.redis = redis;
   if (Object.keys(demoApp).length) over.demoApp = demoApp;
   return over;
+}
+
+function smsFromEnvironment(env: Env): Record<string, unknown> {
+  const sms: Record<string, unknown> = {};
+  const twilio: Record<string, unknown> = {};
+  if (env.SMS_PROVIDER) sms.provider = env.SMS_PROVIDER;
+  if (env.SMS_OUTBOX) sms.outboxFile = env.SMS_OUTBOX;
+  if (env.SMS_ALLOWED_COUNTRIES) sms.allowedCountries = env.SMS_ALLOWED_COUNTRIES.split(',').map((c) => c.trim().toUpperCase()).filter(Boolean);
+  if (env.TWILIO_ACCOUNT_SID) twilio.accountSid = env.TWILIO_ACCOUNT_SID;
+  if (env.TWILIO_AUTH_TOKEN) twilio.authToken = env.TWILIO_AUTH_TOKEN;
+  if (env.TWILIO_FROM) twilio.from = env.TWILIO_FROM;
+  if (env.TWILIO_MESSAGING_SERVICE_SID) twilio.messagingServiceSid = env.TWILIO_MESSAGING_SERVICE_SID;
+  if (env.TWILIO_VERIFY_SERVICE_SID) twilio.verifyServiceSid = env.TWILIO_VERIFY_SERVICE_SID;
+  if (Object.keys(twilio).length) sms.twilio = twilio;
+  return sms;
 }
 
 /**
@@ -77,5 +94,9 @@ export function loadConfig(env: Env = process.env): Config {
     dataDir: path.resolve(PROJECT_ROOT, config.dataDir),
     clientsFile: path.resolve(PROJECT_ROOT, config.clientsFile),
     keysFile: config.keysFile === null ? null : path.resolve(PROJECT_ROOT, config.keysFile),
+    sms: {
+      ...config.sms,
+      outboxFile: path.resolve(PROJECT_ROOT, config.sms.outboxFile ?? path.join(config.dataDir, 'sms-outbox.jsonl')),
+    },
   };
 }

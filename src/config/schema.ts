@@ -1,5 +1,6 @@
 import type { JWK } from 'oidc-provider';
 import { ConfigError } from './config-error.ts';
+import { validateSmsSettings, type SmsSettings } from './sms-schema.ts';
 
 export type NodeEnv = 'development' | 'production' | 'test';
 
@@ -30,6 +31,7 @@ export interface Config {
   http: { bodyLimitBytes: number };
   login: { maxFailuresPerAccount: number; maxFailuresPerIp: number; failureWindowSeconds: number };
   mfa: MfaSettings;
+  sms: SmsSettings;
   ttl: {
     interactionSeconds: number;
     sessionSeconds: number;
@@ -148,6 +150,7 @@ export function validateConfig(input: unknown): Config {
       maxFailures: intAt(mfa, 'maxFailures', 'config.mfa', 1, 100),
       setupTtlSeconds: intAt(mfa, 'setupTtlSeconds', 'config.mfa', 60, 86_400),
     },
+    sms: validateSmsSettings(raw.sms, env),
     ttl: {
       interactionSeconds: ttlSeconds('interactionSeconds'),
       sessionSeconds: ttlSeconds('sessionSeconds'),

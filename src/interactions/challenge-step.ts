@@ -21,7 +21,7 @@ export async function showChallenge(ctx: Context, deps: InteractionDeps, details
  * Finishes `login` with what was proven. On the step-up path the original `ts` is re-submitted:
  * submitting only a new prompt result would replay the old login and loop (see DESIGN.md).
  */
-export async function completeSecondFactor(ctx: Context, deps: InteractionDeps, details: InteractionDetails, subject: SecondFactorSubject, method: 'totp' | 'backupCode') {
+export async function completeSecondFactor(ctx: Context, deps: InteractionDeps, details: InteractionDetails, subject: SecondFactorSubject, method: 'totp' | 'sms' | 'backupCode') {
   await forgetPending(deps, details.uid);
   deps.log.info('mfa.challenge.passed', { accountId: subject.accountId, clientId: details.params.client_id, method, ip: ctx.ip });
   await finishInteraction(ctx, deps, {

@@ -5,6 +5,7 @@ import type { RenderPage } from '../http/views.ts';
 import type { Logger } from '../log.ts';
 import type { RequirementFor } from '../mfa/requirement-for.ts';
 import type { MfaService } from '../mfa/mfa-service.ts';
+import type { SmsCodes } from '../mfa/sms-codes.ts';
 import type { TransientStore } from '../mfa/mfa-store.ts';
 import type { UserDirectory } from '../plugin/user-directory.ts';
 
@@ -14,6 +15,8 @@ export interface InteractionDeps {
   directory: UserDirectory;
   throttle: LoginThrottle;
   mfa: MfaService;
+  /** Undefined when text messages are off (sms.provider = none). */
+  sms: SmsCodes | undefined;
   transient: TransientStore;
   csrf: Csrf;
   render: RenderPage;

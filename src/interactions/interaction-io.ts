@@ -48,6 +48,8 @@ export function actionsFor(details: InteractionDetails) {
     consent: `${base}/consent`,
     abort: `${base}/abort`,
     totp: `${base}/totp`,
+    sms: `${base}/sms`,
+    smsSend: `${base}/sms/send`,
     backupCode: `${base}/backup-code`,
     enrol: `${base}/enrol`,
     continue: `${base}/continue`,

@@ -8,6 +8,7 @@ import { showEnrol, submitEnrol } from './enrol-step.ts';
 import type { InteractionDeps } from './interaction-deps.ts';
 import { finishInteraction, loadInteraction, readInteractionForm, type InteractionDetails } from './interaction-io.ts';
 import { showLogin, submitLogin } from './login-step.ts';
+import { openSmsChallenge, resendSmsCode, submitSmsCode } from './sms-step.ts';
 import { subjectOf, takeFactorPassed, type SecondFactorSubject } from './second-factor-state.ts';
 
 /** The hosted pages of a sign-in, one route per step; each checks that its step is the current one. */
@@ -33,7 +34,9 @@ export function createInteractionRoutes(deps: InteractionDeps): Router {
     if (name !== 'login' && name !== 'mfa') throw new AppError('WRONG_STEP');
     const subject = await subjectOf(deps, details);
     if (!subject) return showLogin(ctx, deps, details);
-    return subject.requirement === 'enrol' ? showEnrol(ctx, deps, details, subject) : showChallenge(ctx, deps, details);
+    if (subject.requirement === 'enrol') return showEnrol(ctx, deps, details, subject);
+    const { method } = await deps.mfa.status(subject.accountId);
+    return method === 'sms' ? openSmsChallenge(ctx, deps, details, subject) : showChallenge(ctx, deps, details);
   });
 
   router.post('/interaction/:uid/login', (ctx) => post(ctx, async (details, form) => {
@@ -43,6 +46,14 @@ export function createInteractionRoutes(deps: InteractionDeps): Router {
 
   router.post('/interaction/:uid/totp', (ctx) => post(ctx, async (details, form) => {
     await submitTotp(ctx, deps, details, await requireSubject(details, 'challenge'), form);
+  }));
+
+  router.post('/interaction/:uid/sms', (ctx) => post(ctx, async (details, form) => {
+    await submitSmsCode(ctx, deps, details, await requireSubject(details, 'challenge'), form);
+  }));
+
+  router.post('/interaction/:uid/sms/send', (ctx) => post(ctx, async (details) => {
+    await resendSmsCode(ctx, deps, details, await requireSubject(details, 'challenge'));
   }));
 
   router.get('/interaction/:uid/backup-code', async (ctx) => {

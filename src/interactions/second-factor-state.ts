@@ -37,11 +37,11 @@ export async function subjectOf(deps: InteractionDeps, details: InteractionDetai
 }
 
 /** After a backup code page: the factor passed, the person has yet to press Next. */
-export async function rememberFactorPassed(deps: InteractionDeps, uid: string, subject: SecondFactorSubject, method: 'totp' | 'backupCode'): Promise<void> {
+export async function rememberFactorPassed(deps: InteractionDeps, uid: string, subject: SecondFactorSubject, method: 'totp' | 'sms' | 'backupCode'): Promise<void> {
   await deps.transient.set(passedKey(uid), JSON.stringify({ subject, method }), deps.pendingTtlSeconds);
 }
 
-export async function takeFactorPassed(deps: InteractionDeps, uid: string): Promise<{ subject: SecondFactorSubject; method: 'totp' | 'backupCode' } | undefined> {
+export async function takeFactorPassed(deps: InteractionDeps, uid: string): Promise<{ subject: SecondFactorSubject; method: 'totp' | 'sms' | 'backupCode' } | undefined> {
   const raw = await deps.transient.take(passedKey(uid));
   return raw ? JSON.parse(raw) : undefined;
 }

@@ -9,7 +9,10 @@ import type { MfaRecord, MfaStore } from './mfa-store.ts';
 
 export interface MfaStatus {
   enabled: boolean;
+  method: 'totp' | 'sms' | null;
   totp: { enrolledAt: number } | null;
+  /** The verified number (E.164): only ever shown masked. */
+  sms: { phone: string; enrolledAt: number } | null;
   backupCode: { createdAt: number } | null;
 }
 
@@ -38,6 +41,8 @@ export interface MfaService {
   checkSetupCode(accountId: string, sealedSecret: string, code: string): number | undefined;
   /** Turns the authenticator app on; returns the first backup code (shown once). */
   enrolTotp(accountId: string, sealedSecret: string, acceptedStep: number): Promise<string>;
+  /** Turns text-message codes on for a number whose code was just verified; returns the first backup code. */
+  enrolSms(accountId: string, phone: string): Promise<string>;
   /** True once per right code; false for a wrong, expired or replayed code or a locked factor alike. */
   verifyTotp(accountId: string, code: string): Promise<boolean>;
   /** Spends the backup code and returns its replacement (shown once); undefined when refused. */
@@ -49,8 +54,10 @@ const sealContext = (accountId: string) => `totp:${accountId}`;
 
 function statusOf(record: MfaRecord | undefined): MfaStatus {
   const totp = record?.totp ? { enrolledAt: record.totp.enrolledAt } : null;
+  const sms = record?.sms ?? null;
   const backupCode = record?.backupCodeHash ? { createdAt: record.backupCodeCreatedAt ?? 0 } : null;
-  return { enabled: totp !== null, totp, backupCode };
+  const method = totp ? 'totp' : sms ? 'sms' : null;
+  return { enabled: method !== null, method, totp, sms, backupCode };
 }
 
 export function createMfaService({ store, guard, box, clock, issuerLabel }: MfaServiceDeps): MfaService {
@@ -73,6 +80,13 @@ export function createMfaService({ store, guard, box, clock, issuerLabel }: MfaS
       const backupCode = newBackupCode();
       await store.enrolTotp(accountId, sealedSecret, acceptedStep, await hashSecret(canonicalBackupCode(backupCode)!), clock());
       await guard.unlock(accountId, 'totp');
+      return backupCode;
+    },
+
+    async enrolSms(accountId, phone) {
+      const backupCode = newBackupCode();
+      await store.enrolSms(accountId, phone, await hashSecret(canonicalBackupCode(backupCode)!), clock());
+      await guard.unlock(accountId, 'sms');
       return backupCode;
     },
 

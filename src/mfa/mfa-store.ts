@@ -6,10 +6,20 @@ export interface TotpEnrolment {
   lastAcceptedStep: number | null;
 }
 
-/** An account's second factors. No record, or one without a method, means MFA is off. */
+/** A verified mobile number for codes by text message, in E.164. */
+export interface SmsEnrolment {
+  phone: string;
+  enrolledAt: number;
+}
+
+/**
+ * An account's second factors: one method at a time (the app or text messages) and one backup
+ * code. No record, or one without a method, means MFA is off.
+ */
 export interface MfaRecord {
   accountId: string;
   totp: TotpEnrolment | null;
+  sms: SmsEnrolment | null;
   /** argon2id hash of the one current backup code. */
   backupCodeHash: string | null;
   backupCodeCreatedAt: number | null;
@@ -19,10 +29,12 @@ export interface MfaRecord {
 export interface MfaStore {
   get(accountId: string): Promise<MfaRecord | undefined>;
   /**
-   * Turns the authenticator app on (replacing an earlier one) together with a new backup code.
+   * Turns the authenticator app on (replacing an earlier one, or text messages) together with a new backup code.
    * `acceptedStep` is the step of the code that confirmed the setup: it cannot be used again.
    */
   enrolTotp(accountId: string, sealedSecret: string, acceptedStep: number, backupCodeHash: string, now: number): Promise<void>;
+  /** Turns text-message codes on for a verified number (replacing any other method) together with a new backup code. */
+  enrolSms(accountId: string, phone: string, backupCodeHash: string, now: number): Promise<void>;
   /** Records `step` as used when it is later than the last accepted step; false for a replay. */
   acceptTotpStep(accountId: string, step: number): Promise<boolean>;
   /** Replaces the backup code only while it is still `expectedHash`: of two racing spends, one wins. */

@@ -20,6 +20,9 @@ import { silentLogger, type Logger } from '../log.ts';
 import { createMfaService } from '../mfa/mfa-service.ts';
 import type { MfaStore, TransientStore } from '../mfa/mfa-store.ts';
 import { createRequirementFor } from '../mfa/requirement-for.ts';
+import { createSmsCodes } from '../mfa/sms-codes.ts';
+import { createSmsBudget, type SmsBudgetLimits } from '../guard/sms-budget.ts';
+import type { SmsProvider } from '../factors/sms/sms-provider.ts';
 import { ACR_VALUES_SUPPORTED } from '../provider/acr.ts';
 import { extraClientMetadata } from '../provider/client-metadata.ts';
 import { createInteractionPolicy } from '../provider/interaction-policy.ts';
@@ -45,6 +48,8 @@ export interface MfaPluginOptions {
   /** Server secret for CSRF tokens (a cookie key will do). */
   csrfSecret: string;
   settings?: Partial<MfaSettings>;
+  /** Codes by text message; leave out to offer the authenticator app only. */
+  sms?: { provider: SmsProvider; limits: SmsBudgetLimits & { codeTtlSeconds: number; allowedCountries: string[] | null } };
   login?: Partial<LoginThrottleLimits>;
   /** Match the provider's ttl.Interaction, so a pending second factor lives as long as its sign-in. */
   interactionTtlSeconds?: number;
@@ -64,14 +69,27 @@ export function createMfa(options: MfaPluginOptions) {
   const log = options.log ?? silentLogger;
   const clock = options.clock ?? systemClock;
   const render = options.render ?? createRenderer(path.join(PROJECT_ROOT, 'views'));
+  const guard = createFactorGuard(options.store.counters, settings);
   const service = createMfaService({
     store: options.store.mfa,
-    guard: createFactorGuard(options.store.counters, settings),
+    guard,
     box: createSecretBox(options.sealingKeys),
     clock,
     issuerLabel: settings.issuerLabel,
   });
   const requirementFor = createRequirementFor(service, settings.enforcement);
+  const sms = options.sms && createSmsCodes({
+    provider: options.sms.provider,
+    budget: createSmsBudget(options.store.counters, options.sms.limits, log),
+    guard,
+    transient: options.store.transient,
+    secret: `${options.csrfSecret}:sms-codes`,
+    clock,
+    log,
+    codeTtlSeconds: options.sms.limits.codeTtlSeconds,
+    appName: settings.issuerLabel,
+    host: new URL(options.issuer).host,
+  });
   const csrf = createCsrf(options.csrfSecret);
   const issuerOrigin = new URL(options.issuer).origin;
 
@@ -89,6 +107,7 @@ export function createMfa(options: MfaPluginOptions) {
       directory: options.directory,
       throttle: createLoginThrottle(options.store.counters, { maxFailuresPerAccount: 10, maxFailuresPerIp: 100, failureWindowSeconds: 900, ...options.login }),
       mfa: service,
+      sms,
       transient: options.store.transient,
       csrf,
       render,
@@ -99,7 +118,7 @@ export function createMfa(options: MfaPluginOptions) {
       pendingTtlSeconds: options.interactionTtlSeconds ?? 1800,
     });
     const console = createAccountConsoleRoutes({
-      provider, directory: options.directory, mfa: service, transient: options.store.transient, csrf, render, log,
+      provider, directory: options.directory, mfa: service, sms, allowedCountries: options.sms?.limits.allowedCountries ?? null, transient: options.store.transient, csrf, render, log,
       issuer: options.issuer, issuerOrigin, bodyLimitBytes: options.bodyLimitBytes ?? 16_384, settings, clock,
     });
     provider.use(errorPages(render, log));

@@ -24,6 +24,7 @@ export const MFA_ACR_REQUESTS: ReadonlySet<string> = new Set([ACR.mfa, PAPE_MULT
 export const AMR = {
   password: ['pwd'],
   totp: ['pwd', 'otp', 'mfa'],
+  sms: ['pwd', 'sms', 'mfa'],
   backupCode: ['pwd', 'mfa', 'backup-code'],
 } as const;
 

@@ -84,7 +84,7 @@ describe.each([375, 1280])('a person in Chromium at %ipx', (width) => {
     const backupCode = (await page.textContent('#backup-code'))!.trim();
     await shot(page, 'backup-code');
     await page.getByRole('link', { name: 'Done' }).click();
-    await page.waitForSelector('text=Authenticator app since');
+    await page.waitForSelector('text=Authenticator app · since');
     await shot(page, 'security-on');
 
     await signOut();

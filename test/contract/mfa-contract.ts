@@ -24,6 +24,7 @@ export function describeMfaContract(label: string, open: OpenStore, cleanup?: Cl
         expect(await mfa().get(ALICE)).toEqual({
           accountId: ALICE,
           totp: { sealedSecret: SECRET, enrolledAt: now, lastAcceptedStep: STEP },
+          sms: null,
           backupCodeHash: HASH,
           backupCodeCreatedAt: now,
         });
@@ -38,9 +39,34 @@ export function describeMfaContract(label: string, open: OpenStore, cleanup?: Cl
         expect(await mfa().get(ALICE)).toEqual({
           accountId: ALICE,
           totp: { sealedSecret: 'k1.another-secret', enrolledAt: later, lastAcceptedStep: STEP + 2 },
+          sms: null,
           backupCodeHash: NEW_HASH,
           backupCodeCreatedAt: later,
         });
+      });
+
+      it('enrolSms stores the number and a backup code, and replaces the app (one method at a time)', async () => {
+        await mfa().enrolTotp(ALICE, SECRET, STEP, HASH, ctx.clock());
+        ctx.clock.advance(1000);
+        const later = ctx.clock();
+        await mfa().enrolSms(ALICE, '+447400123456', NEW_HASH, later);
+        expect(await mfa().get(ALICE)).toEqual({
+          accountId: ALICE,
+          totp: null,
+          sms: { phone: '+447400123456', enrolledAt: later },
+          backupCodeHash: NEW_HASH,
+          backupCodeCreatedAt: later,
+        });
+        expect(await mfa().acceptTotpStep(ALICE, STEP + 5)).toBe(false);
+      });
+
+      it('enrolTotp after enrolSms removes the number', async () => {
+        await mfa().enrolSms(ALICE, '+447400123456', HASH, ctx.clock());
+        await mfa().enrolTotp(ALICE, SECRET, STEP, NEW_HASH, ctx.clock());
+        const record = await mfa().get(ALICE);
+        expect(record?.sms).toBeNull();
+        expect(record?.totp?.sealedSecret).toBe(SECRET);
+        expect(record?.backupCodeHash).toBe(NEW_HASH);
       });
 
       describe('acceptTotpStep', () => {
@@ -134,6 +160,7 @@ export function describeMfaContract(label: string, open: OpenStore, cleanup?: Cl
         expect(await mfa().get(BOB)).toEqual({
           accountId: BOB,
           totp: { sealedSecret: 'k1.sealed-secret-of-bob', enrolledAt: ctx.clock(), lastAcceptedStep: STEP + 100 },
+          sms: null,
           backupCodeHash: 'bob-hash',
           backupCodeCreatedAt: ctx.clock(),
         });

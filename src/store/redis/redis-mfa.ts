@@ -12,6 +12,7 @@ function toRecord(accountId: string, hash: Record<string, string>): MfaRecord | 
     totp: hash.totpSealedSecret === undefined
       ? null
       : { sealedSecret: hash.totpSealedSecret, enrolledAt: Number(hash.totpEnrolledAt ?? 0), lastAcceptedStep: optionalNumber(hash.totpLastStep) },
+    sms: hash.smsPhone === undefined ? null : { phone: hash.smsPhone, enrolledAt: Number(hash.smsEnrolledAt ?? 0) },
     backupCodeHash: hash.backupCodeHash ?? null,
     backupCodeCreatedAt: optionalNumber(hash.backupCodeCreatedAt),
   };
@@ -19,7 +20,7 @@ function toRecord(accountId: string, hash: Record<string, string>): MfaRecord | 
 
 /**
  * An account's second factors on Redis: one hash per account (mfa:<accountId>) with the fields
- * totpSealedSecret, totpEnrolledAt, totpLastStep, backupCodeHash and backupCodeCreatedAt (an
+ * totpSealedSecret, totpEnrolledAt, totpLastStep, smsPhone, smsEnrolledAt, backupCodeHash and backupCodeCreatedAt (an
  * absent field is null). It never expires. The conditional changes are Lua scripts
  * (lua-mfa-scripts.ts), so of two instances racing on the same step or code, one wins.
  */
@@ -31,14 +32,23 @@ export function createRedisMfa(client: RedisClient, prefix: string): MfaStore {
       return toRecord(accountId, await client.hGetAll(mfaKey(accountId)));
     },
     async enrolTotp(accountId, sealedSecret, acceptedStep, backupCodeHash, now) {
-      // One HSET that writes every field the record has, so it replaces an earlier enrolment whole.
-      await client.hSet(mfaKey(accountId), {
-        totpSealedSecret: sealedSecret,
-        totpEnrolledAt: String(now),
-        totpLastStep: String(acceptedStep),
-        backupCodeHash,
-        backupCodeCreatedAt: String(now),
-      });
+      // MULTI: the new method and code are written and the other method removed as one step.
+      await client.multi()
+        .hSet(mfaKey(accountId), {
+          totpSealedSecret: sealedSecret,
+          totpEnrolledAt: String(now),
+          totpLastStep: String(acceptedStep),
+          backupCodeHash,
+          backupCodeCreatedAt: String(now),
+        })
+        .hDel(mfaKey(accountId), ['smsPhone', 'smsEnrolledAt'])
+        .exec();
+    },
+    async enrolSms(accountId, phone, backupCodeHash, now) {
+      await client.multi()
+        .hSet(mfaKey(accountId), { smsPhone: phone, smsEnrolledAt: String(now), backupCodeHash, backupCodeCreatedAt: String(now) })
+        .hDel(mfaKey(accountId), ['totpSealedSecret', 'totpEnrolledAt', 'totpLastStep'])
+        .exec();
     },
     async acceptTotpStep(accountId, step) {
       return (await runScript(client, ACCEPT_TOTP_STEP, [mfaKey(accountId)], [String(step)])) === 1;

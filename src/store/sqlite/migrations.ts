@@ -49,6 +49,8 @@ const MIGRATIONS: string[] = [
      expires_at INTEGER NOT NULL
    );
    CREATE INDEX transient_expiry ON transient (expires_at);`,
+  `ALTER TABLE mfa ADD COLUMN sms_phone TEXT;
+   ALTER TABLE mfa ADD COLUMN sms_enrolled_at INTEGER;`,
 ];
 
 export function migrate(db: DatabaseSync): void {

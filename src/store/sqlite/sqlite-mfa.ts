@@ -8,6 +8,8 @@ interface MfaRow {
   totp_last_step: number | null;
   backup_code_hash: string | null;
   backup_code_created_at: number | null;
+  sms_phone: string | null;
+  sms_enrolled_at: number | null;
 }
 
 function toRecord(row: MfaRow): MfaRecord {
@@ -16,6 +18,7 @@ function toRecord(row: MfaRow): MfaRecord {
     totp: row.totp_sealed_secret === null
       ? null
       : { sealedSecret: row.totp_sealed_secret, enrolledAt: row.totp_enrolled_at ?? 0, lastAcceptedStep: row.totp_last_step },
+    sms: row.sms_phone === null ? null : { phone: row.sms_phone, enrolledAt: row.sms_enrolled_at ?? 0 },
     backupCodeHash: row.backup_code_hash,
     backupCodeCreatedAt: row.backup_code_created_at,
   };
@@ -27,7 +30,13 @@ export function createSqliteMfa(db: DatabaseSync): MfaStore {
   const enrolTotp = db.prepare(`INSERT INTO mfa (account_id, totp_sealed_secret, totp_enrolled_at, totp_last_step, backup_code_hash, backup_code_created_at)
     VALUES (?, ?, ?, ?, ?, ?)
     ON CONFLICT (account_id) DO UPDATE SET totp_sealed_secret = excluded.totp_sealed_secret, totp_enrolled_at = excluded.totp_enrolled_at,
-      totp_last_step = excluded.totp_last_step, backup_code_hash = excluded.backup_code_hash, backup_code_created_at = excluded.backup_code_created_at`);
+      totp_last_step = excluded.totp_last_step, backup_code_hash = excluded.backup_code_hash, backup_code_created_at = excluded.backup_code_created_at,
+      sms_phone = NULL, sms_enrolled_at = NULL`);
+  const enrolSms = db.prepare(`INSERT INTO mfa (account_id, sms_phone, sms_enrolled_at, backup_code_hash, backup_code_created_at)
+    VALUES (?, ?, ?, ?, ?)
+    ON CONFLICT (account_id) DO UPDATE SET sms_phone = excluded.sms_phone, sms_enrolled_at = excluded.sms_enrolled_at,
+      backup_code_hash = excluded.backup_code_hash, backup_code_created_at = excluded.backup_code_created_at,
+      totp_sealed_secret = NULL, totp_enrolled_at = NULL, totp_last_step = NULL`);
   const acceptStep = db.prepare(`UPDATE mfa SET totp_last_step = ?
     WHERE account_id = ? AND totp_sealed_secret IS NOT NULL AND (totp_last_step IS NULL OR totp_last_step < ?)`);
   const swapBackup = db.prepare('UPDATE mfa SET backup_code_hash = ?, backup_code_created_at = ? WHERE account_id = ? AND backup_code_hash = ?');
@@ -40,6 +49,9 @@ export function createSqliteMfa(db: DatabaseSync): MfaStore {
     },
     async enrolTotp(accountId, sealedSecret, acceptedStep, backupCodeHash, now) {
       enrolTotp.run(accountId, sealedSecret, now, acceptedStep, backupCodeHash, now);
+    },
+    async enrolSms(accountId, phone, backupCodeHash, now) {
+      enrolSms.run(accountId, phone, now, backupCodeHash, now);
     },
     async acceptTotpStep(accountId, step) {
       return acceptStep.run(step, accountId, step).changes === 1;

@@ -1,0 +1,55 @@
+import type { Context } from 'koa';
+import type { ErrorCode } from '../errors.ts';
+import { maskPhone } from '../factors/sms/phone-number.ts';
+import { completeSecondFactor, readCode } from './challenge-step.ts';
+import type { InteractionDeps } from './interaction-deps.ts';
+import type { InteractionDetails } from './interaction-io.ts';
+import type { SecondFactorSubject } from './second-factor-state.ts';
+import { secondFactorModel, sendPage } from './second-factor-pages.ts';
+
+async function enrolledPhone(deps: InteractionDeps, subject: SecondFactorSubject): Promise<string | undefined> {
+  return (await deps.mfa.status(subject.accountId)).sms?.phone;
+}
+
+export async function showSmsChallenge(ctx: Context, deps: InteractionDeps, details: InteractionDetails, subject: SecondFactorSubject, problem?: ErrorCode) {
+  const phone = await enrolledPhone(deps, subject);
+  sendPage(ctx, deps, 'sms-challenge', {
+    title: 'Enter the code we texted you',
+    maskedPhone: phone ? maskPhone(phone) : '',
+    available: Boolean(deps.sms),
+    ...secondFactorModel(deps, details, problem),
+  }, problem);
+}
+
+/** Sends a code for this interaction (bound to it), within the SMS budget; the outcome is shown on the page. */
+async function sendCode(ctx: Context, deps: InteractionDeps, details: InteractionDetails, subject: SecondFactorSubject): Promise<ErrorCode | undefined> {
+  const phone = await enrolledPhone(deps, subject);
+  if (!deps.sms || !phone) return 'SMS_UNAVAILABLE';
+  return deps.sms.send({ scope: details.uid, accountId: subject.accountId, phone, ip: ctx.ip });
+}
+
+/**
+ * The first view of the page sends the code: the subject exists only once the password was
+ * right in this interaction (or for a session being stepped up), so nothing is sent before that.
+ */
+export async function openSmsChallenge(ctx: Context, deps: InteractionDeps, details: InteractionDetails, subject: SecondFactorSubject) {
+  const alreadySent = deps.sms ? await deps.sms.pending(details.uid) : undefined;
+  const problem = alreadySent ? undefined : await sendCode(ctx, deps, details, subject);
+  return showSmsChallenge(ctx, deps, details, subject, problem);
+}
+
+/** Resend: a new code replaces the old one; the wrong-code count carries on (NIST SP 800-63B rev 4 §3.1.3.2). */
+export async function resendSmsCode(ctx: Context, deps: InteractionDeps, details: InteractionDetails, subject: SecondFactorSubject) {
+  const problem = await sendCode(ctx, deps, details, subject);
+  return showSmsChallenge(ctx, deps, details, subject, problem ?? undefined);
+}
+
+export async function submitSmsCode(ctx: Context, deps: InteractionDeps, details: InteractionDetails, subject: SecondFactorSubject, form: Record<string, string>) {
+  const code = readCode(form);
+  if (!code) return showSmsChallenge(ctx, deps, details, subject, 'CODE_REQUIRED');
+  if (!deps.sms || !(await deps.sms.check({ scope: details.uid, accountId: subject.accountId, code }))) {
+    deps.log.info('mfa.challenge.failed', { accountId: subject.accountId, clientId: details.params.client_id, method: 'sms', ip: ctx.ip });
+    return showSmsChallenge(ctx, deps, details, subject, 'CODE_INVALID');
+  }
+  await completeSecondFactor(ctx, deps, details, subject, 'sms');
+}

@@ -1,0 +1,106 @@
+import { createHmac, randomInt, timingSafeEqual } from 'node:crypto';
+import type { Clock } from '../clock.ts';
+import { SmsSendError, type SmsProvider } from '../factors/sms/sms-provider.ts';
+import type { FactorGuard } from '../guard/factor-guard.ts';
+import type { SmsBudget, SmsRefusal } from '../guard/sms-budget.ts';
+import type { Logger } from '../log.ts';
+import type { TransientStore } from './mfa-store.ts';
+
+/** NIST SP 800-63B §5.1.3.1 / rev 4 §3.1.3.2: an out-of-band code of 6 digits from a CSPRNG, short-lived. */
+const CODE_DIGITS = 6;
+
+interface PendingCode {
+  phone: string;
+  /** HMAC of the code, bound to its scope; absent under Twilio Verify, which keeps the code itself. */
+  hash?: string;
+  sentAt: number;
+  expiresAt: number;
+}
+
+export interface SmsCodesDeps {
+  provider: SmsProvider;
+  budget: SmsBudget;
+  guard: FactorGuard;
+  transient: TransientStore;
+  /** Server key for the code hashes. */
+  secret: string;
+  clock: Clock;
+  log: Logger;
+  codeTtlSeconds: number;
+  /** How the message names us, and the host WebOTP binds the code to. */
+  appName: string;
+  host: string;
+}
+
+export type SendOutcome = SmsRefusal | 'SMS_SEND_FAILED' | undefined;
+
+/**
+ * One-time codes by text message, each bound to a scope (the interaction that asked for it,
+ * or a setup in progress): stored hashed, valid 10 minutes, single use, replaced by a resend.
+ * Wrong codes count against the account's `sms` factor; a resend does not reset that count.
+ */
+export function createSmsCodes(deps: SmsCodesDeps) {
+  const key = (scope: string) => `sms-code:${scope}`;
+  const hash = (scope: string, code: string) => createHmac('sha256', deps.secret).update(`${scope}\0${code}`).digest('base64url');
+
+  async function send(input: { scope: string; accountId: string; phone: string; ip: string }): Promise<SendOutcome> {
+    const refusal = await deps.budget.reserve(input);
+    if (refusal) {
+      deps.log.info('sms.refused', { accountId: input.accountId, reason: refusal, ip: input.ip });
+      return refusal;
+    }
+    const now = deps.clock();
+    const pending: PendingCode = { phone: input.phone, sentAt: now, expiresAt: now + deps.codeTtlSeconds * 1000 };
+    try {
+      if (deps.provider.kind === 'twilio-verify') {
+        await deps.provider.start(input.phone);
+      } else {
+        const code = String(randomInt(0, 10 ** CODE_DIGITS)).padStart(CODE_DIGITS, '0');
+        // The last line is the WebOTP format (origin-bound one-time codes), so browsers can offer to fill it in.
+        const body = `${code} is your ${deps.appName} code. It expires in ${Math.round(deps.codeTtlSeconds / 60)} minutes. Don't share it.\n\n@${deps.host} #${code}`;
+        await deps.provider.deliver({ to: input.phone, body });
+        pending.hash = hash(input.scope, code);
+      }
+    } catch (error) {
+      if (!(error instanceof SmsSendError)) throw error;
+      // Nothing is stored: an earlier code stays as it was.
+      deps.log.warn('sms.send.failed', { accountId: input.accountId, providerCode: error.providerCode, status: error.status });
+      return 'SMS_SEND_FAILED';
+    }
+    await deps.transient.set(key(input.scope), JSON.stringify(pending), deps.codeTtlSeconds);
+    deps.log.info('sms.sent', { accountId: input.accountId, provider: deps.provider.kind, ip: input.ip });
+    return undefined;
+  }
+
+  async function matches(scope: string, pending: PendingCode, code: string): Promise<boolean> {
+    if (pending.expiresAt <= deps.clock() || !/^\d{6}$/.test(code)) return false;
+    if (deps.provider.kind === 'twilio-verify') return deps.provider.check(pending.phone, code);
+    const expected = Buffer.from(pending.hash ?? '');
+    const given = Buffer.from(hash(scope, code));
+    return expected.length === given.length && timingSafeEqual(expected, given);
+  }
+
+  /** True once for the right code of the latest send for this scope; the same generic false otherwise. */
+  async function check(input: { scope: string; accountId: string; code: string }): Promise<boolean> {
+    if (await deps.guard.isLocked(input.accountId, 'sms')) return false;
+    const raw = await deps.transient.get(key(input.scope));
+    const pending = raw ? (JSON.parse(raw) as PendingCode) : undefined;
+    const right = pending ? await matches(input.scope, pending, input.code.replace(/\s/g, '')) : false;
+    // Spend it atomically: of two racing right answers, one takes the code.
+    if (right && (await deps.transient.take(key(input.scope))) === raw) {
+      await deps.guard.recordSuccess(input.accountId, 'sms');
+      return true;
+    }
+    await deps.guard.recordFailure(input.accountId, 'sms');
+    return false;
+  }
+
+  async function pending(scope: string): Promise<{ phone: string; sentAt: number } | undefined> {
+    const raw = await deps.transient.get(key(scope));
+    return raw ? (JSON.parse(raw) as PendingCode) : undefined;
+  }
+
+  return { send, check, pending };
+}
+
+export type SmsCodes = ReturnType<typeof createSmsCodes>;
