@@ -30,7 +30,7 @@ export const ERRORS = {
   SMS_IP_CAP: { status: 429, message: 'Too many codes were asked for from your network. Wait an hour, or use your backup code.' },
   SMS_UNAVAILABLE: { status: 503, message: "Text messages can't be sent right now. Use your backup code instead, or try again later." },
   SMS_SEND_FAILED: { status: 503, message: "We couldn't send a code to your phone. Try again in a moment, or use your backup code." },
-  PHONE_INVALID: { status: 400, message: 'Enter a mobile number with its country code, like +44 7700 900123.' },
+  PHONE_INVALID: { status: 400, message: 'Enter a mobile number with its country code, like +44 7400 123456.' },
   PHONE_NOT_MOBILE: { status: 400, message: 'That number is not a mobile number. Enter a number that can receive text messages.' },
   PHONE_COUNTRY_NOT_ALLOWED: { status: 400, message: "We can't send text messages to numbers in that country. Use an authenticator app instead." },
   CSRF_FAILED: { status: 403, message: 'This form has expired or did not come from this page. Go back, reload the page and try again.' },

@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ClientMetadata } from 'oidc-provider';
+import type twilio from 'twilio';
 import type { Clock } from '../../src/clock.ts';
 import { composeIdentityProvider } from '../../src/compose.ts';
 import type { Config } from '../../src/config/schema.ts';
@@ -44,7 +45,7 @@ export interface TestIdp {
  * the store. A fake `clock` drives the MFA step (TOTP steps, re-authentication age); the account
  * directory keeps real time, because oidc-provider stamps sessions with real time.
  */
-export async function startIdp(options: { store: Store; clock?: Clock; config?: Partial<Config>; clients?: ClientMetadata[]; log?: Logger }): Promise<TestIdp> {
+export async function startIdp(options: { store: Store; clock?: Clock; smsHttpClient?: twilio.RequestClient; config?: Partial<Config>; clients?: ClientMetadata[]; log?: Logger }): Promise<TestIdp> {
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -56,6 +57,7 @@ export async function startIdp(options: { store: Store; clock?: Clock; config?: 
     clients: options.clients ?? TEST_CLIENTS,
     log: options.log ?? silentLogger,
     clock: options.clock,
+    smsHttpClient: options.smsHttpClient,
   });
   server.on('request', app.callback());
   return {

@@ -10,7 +10,8 @@ const defaults = JSON.parse(readFileSync(new URL('../../config/default.json', im
 /** The shipped defaults with a test environment, a temporary data dir and the given overrides. */
 export function testConfig(overrides: Partial<Config> = {}): Config {
   const base = validateConfig({ ...defaults, env: 'test' });
-  return { ...base, dataDir: mkdtempSync(path.join(os.tmpdir(), 'oidc-mfa-test-')), ...overrides };
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'oidc-mfa-test-'));
+  return { ...base, dataDir, sms: { ...base.sms, outboxFile: path.join(dataDir, 'sms-outbox.jsonl') }, ...overrides };
 }
 
 let sharedKeys: Keys | undefined;
