@@ -1,5 +1,6 @@
 import { createHmac, randomInt, timingSafeEqual } from 'node:crypto';
 import type { Clock } from '../clock.ts';
+import { AppError } from '../errors.ts';
 import { SmsSendError, type SmsProvider } from '../factors/sms/sms-provider.ts';
 import type { FactorGuard } from '../guard/factor-guard.ts';
 import type { SmsBudget, SmsRefusal } from '../guard/sms-budget.ts';
@@ -74,7 +75,16 @@ export function createSmsCodes(deps: SmsCodesDeps) {
 
   async function matches(scope: string, pending: PendingCode, code: string): Promise<boolean> {
     if (pending.expiresAt <= deps.clock() || !/^\d{6}$/.test(code)) return false;
-    if (deps.provider.kind === 'twilio-verify') return deps.provider.check(pending.phone, code);
+    if (deps.provider.kind === 'twilio-verify') {
+      try {
+        return await deps.provider.check(pending.phone, code);
+      } catch (error) {
+        if (!(error instanceof SmsSendError)) throw error;
+        // Twilio did not answer: neither a right nor a wrong code, so nothing is counted.
+        deps.log.warn('sms.check.failed', { providerCode: error.providerCode, status: error.status });
+        throw new AppError('SMS_SEND_FAILED');
+      }
+    }
     const expected = Buffer.from(pending.hash ?? '');
     const given = Buffer.from(hash(scope, code));
     return expected.length === given.length && timingSafeEqual(expected, given);
