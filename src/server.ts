@@ -36,6 +36,7 @@ async function main(): Promise<void> {
   const idp = await listenOn(app, config.port);
   servers.push(idp);
   console.log(`Identity provider: ${config.issuer} (listening on port ${(idp.address() as AddressInfo).port}, store: ${store.kind})`);
+  if (config.sms.provider === 'outbox') console.log(`Text messages (development outbox): ${config.sms.outboxFile}`);
 
   if (config.demoApp.enabled) {
     const demo = createDemoApp({ issuer: config.issuer, baseUrl: demoBaseUrl, render: createRenderer(path.join(PROJECT_ROOT, 'views')) });
