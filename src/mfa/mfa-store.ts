@@ -23,6 +23,13 @@ export interface MfaRecord {
   /** argon2id hash of the one current backup code. */
   backupCodeHash: string | null;
   backupCodeCreatedAt: number | null;
+  /**
+   * The account's security epoch: rises on a factor change, MFA off or reset, and "sign out
+   * everywhere". Trusted devices from an older epoch stop working. 0 for a new record.
+   */
+  epoch: number;
+  /** Sessions that began before this (ms) must sign in again; null when never set. */
+  sessionsValidAfter: number | null;
 }
 
 /** What the MFA step needs from a store. Every method is atomic across instances. */
@@ -39,7 +46,14 @@ export interface MfaStore {
   acceptTotpStep(accountId: string, step: number): Promise<boolean>;
   /** Replaces the backup code only while it is still `expectedHash`: of two racing spends, one wins. */
   swapBackupCode(accountId: string, expectedHash: string, newHash: string, now: number): Promise<boolean>;
-  /** Turns MFA off: every factor and the backup code go. */
+  /**
+   * Raises the epoch by one (creating the record if needed) and, with `endSessions`, sets
+   * sessionsValidAfter to `now`. Returns the new epoch.
+   */
+  raiseEpoch(accountId: string, now: number, endSessions: boolean): Promise<number>;
+  /** Turns MFA off: every factor and the backup code go; the epoch rises and sessions end. */
+  disable(accountId: string, now: number): Promise<void>;
+  /** Deletes the whole record, epoch included: only when the account itself is deleted. */
   remove(accountId: string): Promise<void>;
 }
 

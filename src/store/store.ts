@@ -2,6 +2,7 @@ import type { AdapterFactory } from 'oidc-provider';
 import type { AccountStore } from '../accounts/account-store.ts';
 import type { CounterStore } from '../guard/counter-store.ts';
 import type { MfaStore, TransientStore } from '../mfa/mfa-store.ts';
+import type { TrustedDeviceStore } from '../trusted-device/trusted-device-store.ts';
 
 /**
  * Everything the identity provider keeps. Two implementations, one contract suite
@@ -15,6 +16,7 @@ export interface Store {
   readonly counters: CounterStore;
   readonly mfa: MfaStore;
   readonly transient: TransientStore;
+  readonly trustedDevices: TrustedDeviceStore;
   /** Resolves when the store answers; rejects when it does not. */
   ping(): Promise<void>;
   close(): Promise<void>;
