@@ -5,6 +5,11 @@ export interface FlowContext {
   baseUrl: string;
   client: BenchClient;
   account: BenchAccount;
+  /**
+   * Flows with a second factor: the authenticator app's code for this account, now. Call it
+   * once, right before the code is posted (each account's time step is used at most once).
+   */
+  oneTimeCode?: () => string;
   /** Aborts every request of this flow when its time is up. */
   signal: AbortSignal;
 }

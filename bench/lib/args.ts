@@ -1,8 +1,10 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { SCENARIOS, type Scenario } from '../scenarios.ts';
 import type { RunSettings } from './run-scenario.ts';
 
-export const USAGE = `Usage: npm run bench -- [--duration <s>] [--warmup <s>] [--concurrency <n>] [--scenarios ${SCENARIOS.map((s) => s.name).join(',')}]`;
+export const USAGE = `Usage: npm run bench -- [--duration <s>] [--warmup <s>] [--concurrency <n>] [--scenarios ${SCENARIOS.map((s) => s.name).join(',')}] [--cpu-prof-dir <dir>]`;
 
 function number(name: string, raw: string | undefined, fallback: number, min: number, max: number): number {
   if (raw === undefined) return fallback;
@@ -20,6 +22,7 @@ export function parseOptions(argv: string[]): { settings: RunSettings; scenarios
       warmup: { type: 'string' },
       concurrency: { type: 'string' },
       scenarios: { type: 'string' },
+      'cpu-prof-dir': { type: 'string' },
     },
   });
   const names = (values.scenarios ?? SCENARIOS.map((s) => s.name).join(',')).split(',').map((name) => name.trim()).filter(Boolean);
@@ -31,6 +34,9 @@ export function parseOptions(argv: string[]): { settings: RunSettings; scenarios
   if (scenarios.length === 0) throw new Error('--scenarios names no scenario');
   const concurrency = number('concurrency', values.concurrency, 8, 1, 256);
   if (!Number.isInteger(concurrency)) throw new Error('--concurrency must be a whole number');
+  // Profiling: each server child writes <scenario>.cpuprofile there (summarise with bench/tools/cpuprofile-summary.ts).
+  const cpuProfDir = values['cpu-prof-dir'] === undefined ? undefined : path.resolve(values['cpu-prof-dir']);
+  if (cpuProfDir) mkdirSync(cpuProfDir, { recursive: true });
   return {
     scenarios,
     settings: {
@@ -38,6 +44,7 @@ export function parseOptions(argv: string[]): { settings: RunSettings; scenarios
       durationMs: Math.round(number('duration', values.duration, 8, 0.5, 600) * 1000),
       warmupMs: Math.round(number('warmup', values.warmup, 2, 0, 60) * 1000),
       flowTimeoutMs: 20_000,
+      ...(cpuProfDir ? { cpuProfDir } : {}),
     },
   };
 }

@@ -134,8 +134,16 @@ export function findForm(reply: Reply, fragment: string, step: string): PageForm
   throw new FlowError(step, reply, `no form posting to *${fragment}*`);
 }
 
+/** The error code a page shows (`data-code="CODE_INVALID"` on its error message), if any. */
+export function pageProblem(reply: Reply): string | undefined {
+  return /\bdata-code="([^"]*)"/.exec(reply.text)?.[1];
+}
+
 /** A page the flow must land on: 200 and a form posting to `fragment`. */
 export function expectForm(reply: Reply, fragment: string, step: string): PageForm {
-  if (reply.status !== 200) throw new FlowError(step, reply, reply.location ? `redirect to ${pathOf(reply.location)}` : `at ${pathOf(reply.url)}`);
+  if (reply.status !== 200) {
+    const problem = pageProblem(reply);
+    throw new FlowError(step, reply, `${reply.location ? `redirect to ${pathOf(reply.location)}` : `at ${pathOf(reply.url)}`}${problem ? `, ${problem}` : ''}`);
+  }
   return findForm(reply, fragment, step);
 }

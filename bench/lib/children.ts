@@ -10,10 +10,13 @@ import { fileURLToPath } from 'node:url';
 const BENCH_DIR = fileURLToPath(new URL('../', import.meta.url));
 const live = new Set<ChildProcess>();
 
-/** Forks bench/<entry> (a .ts file, run by this same Node) with an IPC channel; stdout/stderr go to `outputFd` or are inherited. */
-export function startChild(entry: string, args: string[], outputFd?: number): ChildProcess {
+/**
+ * Forks bench/<entry> (a .ts file, run by this same Node) with an IPC channel; stdout/stderr go
+ * to `outputFd` or are inherited. `extraExecArgv` adds Node options (e.g. --cpu-prof) to ours.
+ */
+export function startChild(entry: string, args: string[], outputFd?: number, extraExecArgv: string[] = []): ChildProcess {
   const output = outputFd ?? 'inherit';
-  const child = fork(path.join(BENCH_DIR, entry), args, { stdio: ['ignore', outputFd ?? 'ignore', output, 'ipc'] });
+  const child = fork(path.join(BENCH_DIR, entry), args, { stdio: ['ignore', outputFd ?? 'ignore', output, 'ipc'], execArgv: [...process.execArgv, ...extraExecArgv] });
   live.add(child);
   child.once('exit', () => live.delete(child));
   return child;

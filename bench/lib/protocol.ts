@@ -18,6 +18,17 @@ export interface BenchAccount {
   [extra: string]: string;
 }
 
+/**
+ * An account with the authenticator app on: its password credentials, its raw TOTP secret
+ * (base64) and the time step its enrolment used (RFC 6238 §5.2: each step is accepted once).
+ */
+export interface TotpAccount {
+  email: string;
+  password: string;
+  totpSecret: string;
+  enrolledStep: number;
+}
+
 export type StoreKind = 'memory' | 'sqlite' | 'redis';
 
 /** argv[2] of a server child, as JSON. */
@@ -27,10 +38,12 @@ export interface ServerOptions {
   dataDir: string;
   redisUrl?: string;
   redisPrefix?: string;
+  /** How many accounts with TOTP to enrol before reporting ready (scenarios whose flow needs a code). */
+  totpAccounts?: number;
 }
 
 export type ServerMessage =
-  | { type: 'ready'; baseUrl: string; client: BenchClient; account: BenchAccount }
+  | { type: 'ready'; baseUrl: string; client: BenchClient; account: BenchAccount; totp?: { accounts: TotpAccount[]; enrolMs: number } }
   | { type: 'failed'; message: string };
 
 export type ParentToServer = { type: 'shutdown' };
@@ -41,6 +54,8 @@ export interface DriverJob {
   baseUrl: string;
   client: BenchClient;
   account: BenchAccount;
+  /** The pool a TOTP flow signs in from: one account per flow, never twice in one time step. */
+  totpAccounts?: TotpAccount[];
   concurrency: number;
   warmupMs: number;
   durationMs: number;
@@ -67,6 +82,8 @@ export interface DriverResult {
   latencyMs: LatencySummary | null;
   /** Distinct error messages (measured and warm-up phases) with how often each occurred. */
   errorSamples: { message: string; count: number }[];
+  /** TOTP scenarios: codes sent, and how often (and how long, ms) a flow waited for an account free in the current step. */
+  totpPool?: { accounts: number; codes: number; waits: number; waitMs: number };
 }
 
 export type DriverMessage = DriverResult | { type: 'failed'; message: string };

@@ -38,26 +38,42 @@ export function failed(result: ScenarioResult): boolean {
 
 const fixed = (value: number | undefined, digits: number) => (value === undefined || Number.isNaN(value) ? 'n/a' : value.toFixed(digits));
 
+/** `value / base` as "0.00×", or n/a. */
+const ratio = (value: number | undefined, base: number | undefined) => (value !== undefined && base ? `${(value / base).toFixed(2)}×` : 'n/a');
+
+/** The password flow on the same store in this run: what a scenario with a second factor is compared with. */
+function passwordOnly(results: ScenarioResult[], r: ScenarioResult): ScenarioResult | undefined {
+  return results.find((p) => p.flow === 'password' && p.store === r.store && !p.failure);
+}
+
 export function markdownReport(machine: Machine, settings: RunSettings, results: ScenarioResult[], referenceName: string): string {
   const reference = results.find((r) => r.scenario === referenceName && !r.failure)?.signInsPerSecond;
   const lines = [
-    `## Complete sign-ins (authorize → password → consent → code → token)`,
+    `## Complete sign-ins (authorize → password [→ TOTP code] → consent → code → token)`,
     '',
     `- date: ${machine.date}`,
     `- node: ${machine.node}, nproc: ${machine.nproc}, CPU: ${machine.cpuModel}, load average (1 min) at start: ${machine.loadAverage1m}`,
     `- ${settings.concurrency} concurrent flows from a separate process, ${settings.warmupMs / 1000} s warm-up, ${settings.durationMs / 1000} s measured per scenario`,
+    ...(settings.cpuProfDir ? [`- servers ran with --cpu-prof (profiles in ${settings.cpuProfDir}): slower than unprofiled runs, compare only with each other`] : []),
     '',
-    '| Scenario | Flows | Errors | Sign-ins/s | p50 ms | p99 ms | vs reference | Peak RSS MiB |',
-    '|---|--:|--:|--:|--:|--:|--:|--:|',
+    '| Scenario | Flows | Errors | Sign-ins/s | p50 ms | p99 ms | vs reference | vs password-only | Peak RSS MiB |',
+    '|---|--:|--:|--:|--:|--:|--:|--:|--:|',
   ];
   for (const r of results) {
-    const ratio = reference && r.signInsPerSecond !== undefined ? `${(r.signInsPerSecond / reference).toFixed(2)}×` : 'n/a';
+    const vsPassword = r.flow === 'password' ? '—' : ratio(r.signInsPerSecond, passwordOnly(results, r)?.signInsPerSecond);
     const flows = r.driver ? String(r.driver.flows) : 'n/a';
-    lines.push(`| ${r.scenario}${r.failure ? ' (failed)' : ''} | ${flows} | ${errorsOf(r)} | ${fixed(r.signInsPerSecond, 1)} | ${fixed(r.driver?.latencyMs?.p50, 0)} | ${fixed(r.driver?.latencyMs?.p99, 0)} | ${ratio} | ${fixed(r.peakRssMiB, 0)} |`);
+    lines.push(`| ${r.scenario}${r.failure ? ' (failed)' : ''} | ${flows} | ${errorsOf(r)} | ${fixed(r.signInsPerSecond, 1)} | ${fixed(r.driver?.latencyMs?.p50, 0)} | ${fixed(r.driver?.latencyMs?.p99, 0)} | ${ratio(r.signInsPerSecond, reference)} | ${vsPassword} | ${fixed(r.peakRssMiB, 0)} |`);
   }
-  lines.push('', 'Errors include the warm-up. Peak RSS is the server process\'s VmHWM.');
+  lines.push('', 'Errors include the warm-up; a refused TOTP code counts as one. "vs password-only" compares with the password flow on the same store in this run. Peak RSS is the server process\'s VmHWM.');
+  const pools = results.filter((r) => r.totpAccounts).map((r) => {
+    const pool = r.driver?.totpPool;
+    const usage = pool ? `, ${pool.codes} codes sent (warm-up included), each (account, 30 s step) at most once` : '';
+    return `${r.scenario}: ${r.totpAccounts!.count} accounts enrolled in ${fixed(r.totpAccounts!.enrolMs / 1000, 1)} s before the warm-up (not measured)${usage}`;
+  });
+  if (pools.length) lines.push('', `TOTP pools: ${pools.join('; ')}.`);
   const notes = results.flatMap((r) => [
     ...(r.failure ? [`- ${r.scenario}: FAILED: ${r.failure}`] : []),
+    ...(r.driver?.totpPool?.waits ? [`- ${r.scenario}: every TOTP account was spent for the current step ${r.driver.totpPool.waits}× (${r.driver.totpPool.waitMs} ms waiting): throughput is understated, enrol more accounts`] : []),
     ...(r.driver?.errorSamples ?? []).slice(0, 5).map((e) => `- ${r.scenario}: ${e.count}× ${e.message}`),
     ...r.serverLogProblems.slice(0, 3).map((line) => `- ${r.scenario} server log: ${line.slice(0, 300)}`),
   ]);

@@ -9,12 +9,15 @@ import { REDIS_URL, type Scenario } from '../scenarios.ts';
 import { nextMessage, peakRssKiB, startChild, stopChild } from './children.ts';
 import type { DriverJob, DriverMessage, DriverResult, ServerMessage, ServerOptions } from './protocol.ts';
 import { deleteRedisPrefix, randomRedisPrefix } from './redis-cleanup.ts';
+import { totpPoolSize } from './totp-pool.ts';
 
 export interface RunSettings {
   concurrency: number;
   warmupMs: number;
   durationMs: number;
   flowTimeoutMs: number;
+  /** When set, every server child runs with --cpu-prof and writes <scenario>.cpuprofile here. */
+  cpuProfDir?: string;
 }
 
 export interface ScenarioResult {
@@ -29,9 +32,13 @@ export interface ScenarioResult {
   /** warn/error lines the server logged (JSON logs) or wrote to stderr, first few kept. */
   serverLogProblems: string[];
   redisKeysDeleted?: number;
+  /** TOTP scenarios: the pool the server enrolled before the measured phases, and how long that took. */
+  totpAccounts?: { count: number; enrolMs: number };
 }
 
 const SERVER_START_LIMIT_MS = 60_000;
+/** Two argon2 hashes each (about 10 ms of a core apiece here): a generous allowance per account. */
+const ENROL_LIMIT_PER_ACCOUNT_MS = 100;
 
 /** Lines of the server's output that report a problem (our JSON logs at warn/error, stack traces, ...). */
 function logProblems(file: string): string[] {
@@ -59,14 +66,24 @@ export async function runScenario(scenario: Scenario, settings: RunSettings, cle
   };
   cleanups.add(cleanup);
 
-  const options: ServerOptions = { store: scenario.store, dataDir, redisUrl: redisPrefix && REDIS_URL, redisPrefix };
-  const server = startChild(scenario.server, [JSON.stringify(options)], logFd);
+  const totpAccounts = scenario.totpAccounts ? totpPoolSize(settings) : undefined;
+  const options: ServerOptions = { store: scenario.store, dataDir, redisUrl: redisPrefix && REDIS_URL, redisPrefix, totpAccounts };
+  const profile = settings.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${settings.cpuProfDir}`, `--cpu-prof-name=${scenario.name}.cpuprofile`] : [];
+  const server = startChild(scenario.server, [JSON.stringify(options)], logFd, profile);
   const driver = startChild('driver.ts', []);
   try {
-    const ready = await nextMessage<ServerMessage>(server, `${scenario.name} server`, SERVER_START_LIMIT_MS);
+    const startLimit = SERVER_START_LIMIT_MS + (totpAccounts ?? 0) * ENROL_LIMIT_PER_ACCOUNT_MS;
+    if (totpAccounts) console.error(`bench: ${scenario.name}: enrolling ${totpAccounts} accounts with TOTP first (not measured)...`);
+    const ready = await nextMessage<ServerMessage>(server, `${scenario.name} server`, startLimit);
     if (ready.type !== 'ready') throw new Error(`${scenario.name} server did not start: ${ready.message}`);
+    if (totpAccounts && ready.totp?.accounts.length !== totpAccounts) throw new Error(`${scenario.name} server did not enrol the ${totpAccounts} TOTP accounts asked for`);
+    if (ready.totp) {
+      result.totpAccounts = { count: ready.totp.accounts.length, enrolMs: ready.totp.enrolMs };
+      console.error(`bench: ${scenario.name}: ${ready.totp.accounts.length} accounts enrolled in ${(ready.totp.enrolMs / 1000).toFixed(1)} s`);
+    }
 
-    const job: DriverJob = { type: 'job', flow: scenario.flow, baseUrl: ready.baseUrl, client: ready.client, account: ready.account, ...settings };
+    const { cpuProfDir: _, ...timing } = settings;
+    const job: DriverJob = { type: 'job', flow: scenario.flow, baseUrl: ready.baseUrl, client: ready.client, account: ready.account, totpAccounts: ready.totp?.accounts, ...timing };
     const limit = settings.warmupMs + settings.durationMs + settings.flowTimeoutMs + 15_000;
     const answer = nextMessage<DriverMessage>(driver, `${scenario.name} load driver`, limit);
     driver.send(job);
@@ -80,7 +97,8 @@ export async function runScenario(scenario: Scenario, settings: RunSettings, cle
   } catch (error) {
     result.failure = error instanceof Error ? error.message : String(error);
   } finally {
-    await Promise.all([stopChild(driver, 'signal'), stopChild(server, 'message')]);
+    // A profiled server writes its .cpuprofile on the way out: give it longer before SIGKILL.
+    await Promise.all([stopChild(driver, 'signal'), stopChild(server, 'message', settings.cpuProfDir ? 30_000 : 5_000)]);
     closeSync(logFd);
     result.serverLogProblems = logProblems(logFile);
     try {

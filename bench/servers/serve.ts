@@ -5,7 +5,7 @@
  */
 import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { BenchAccount, BenchClient, ParentToServer, ServerMessage, ServerOptions } from '../lib/protocol.ts';
+import type { BenchAccount, BenchClient, ParentToServer, ServerMessage, ServerOptions, TotpAccount } from '../lib/protocol.ts';
 
 /** Never contacted: the driver reads the redirect to it and stops there. */
 export const BENCH_CLIENT: BenchClient = {
@@ -45,6 +45,8 @@ export interface Started {
   handler: RequestListener;
   baseUrl: string;
   account: BenchAccount;
+  /** Accounts with the authenticator app on, when ServerOptions.totpAccounts asked for them. */
+  totp?: { accounts: TotpAccount[]; enrolMs: number };
   /** Releases what the server holds besides its sockets (e.g. the store). */
   close(): Promise<void>;
 }
@@ -73,7 +75,7 @@ export function runServer(start: () => Promise<Started>): void {
     (ready) => {
       started = ready;
       ready.server.on('request', ready.handler);
-      send({ type: 'ready', baseUrl: ready.baseUrl, client: BENCH_CLIENT, account: ready.account });
+      send({ type: 'ready', baseUrl: ready.baseUrl, client: BENCH_CLIENT, account: ready.account, totp: ready.totp });
     },
     (error: unknown) => {
       console.error('bench server failed to start:', error);

@@ -4,6 +4,7 @@ import { finishConsoleSignIn, startConsoleSignIn } from './console-sign-in.ts';
 import { addSecurityRoutes } from './security-routes.ts';
 import { addSetupRoutes } from './setup-routes.ts';
 import { addSmsSetupRoutes } from './sms-setup-routes.ts';
+import { addManageRoutes } from './manage-routes.ts';
 
 /** The self-service Security pages, on the identity provider itself. */
 export function createAccountConsoleRoutes(deps: ConsoleDeps): Router {
@@ -14,5 +15,6 @@ export function createAccountConsoleRoutes(deps: ConsoleDeps): Router {
   addSecurityRoutes(router, deps);
   addSetupRoutes(router, deps);
   addSmsSetupRoutes(router, deps);
+  addManageRoutes(router, deps);
   return router;
 }

@@ -22,8 +22,9 @@ export async function loadConsoleSession(ctx: Context, deps: ConsoleDeps): Promi
   const account = await deps.directory.findById(accountId);
   if (!account) return undefined;
   const loginTs = session.loginTs ?? 0;
-  // Sessions from before a password change are over here too, as they are at the authorize endpoint.
-  if (loginTs < Math.floor((account.credentialsChangedAt ?? 0) / 1000)) return undefined;
+  // Sessions from before a password change (or MFA off/reset, sign out everywhere) are over here
+  // too, as they are at the authorize endpoint.
+  if (loginTs < Math.floor(((await deps.security.validAfter(accountId)) ?? 0) / 1000)) return undefined;
   const mfaEnabled = (await deps.mfa.status(accountId)).enabled;
   const recent = deps.clock() / 1000 - loginTs <= deps.settings.reauthWithinSeconds;
   const secondFactor = !mfaEnabled || (session.amr ?? []).includes('mfa');

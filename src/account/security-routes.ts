@@ -1,6 +1,7 @@
 import type Router from '@koa/router';
 import { assertThat } from '../errors.ts';
 import { maskPhone } from '../factors/sms/phone-number.ts';
+import { requestFields } from '../audit/audit.ts';
 import type { ConsoleDeps } from './console-deps.ts';
 import { formSession, pageSession, renderConsole } from './console-pages.ts';
 import { signInUrl } from './console-session.ts';
@@ -20,6 +21,7 @@ export function addSecurityRoutes(router: Router, deps: ConsoleDeps): void {
       enrolledAt: formatDate(status.totp?.enrolledAt ?? status.sms?.enrolledAt),
       backupCodeCreatedAt: formatDate(status.backupCode?.createdAt),
       enforcement: deps.settings.enforcement,
+      deviceCount: (await deps.trusted.list(session.accountId)).length,
     });
   });
 
@@ -40,7 +42,7 @@ export function addSecurityRoutes(router: Router, deps: ConsoleDeps): void {
     const { session } = await formSession(ctx, deps, { fresh: true });
     assertThat((await deps.mfa.status(session.accountId)).backupCode, 'MFA_NOT_ENABLED');
     const code = await deps.mfa.regenerateBackupCode(session.accountId);
-    deps.log.info('mfa.backup_code.regenerated', { accountId: session.accountId, ip: ctx.ip, userAgent: ctx.get('user-agent').slice(0, 200) });
+    deps.audit({ event: 'mfa.backup_code.regenerated', accountId: session.accountId, ...requestFields(ctx) });
     renderConsole(ctx, deps, session, 'backup-code-new', {
       title: 'Save your new backup code',
       lead: 'Your old backup code no longer works. This is the new one; it is shown only now.',

@@ -1,5 +1,6 @@
 import type Router from '@koa/router';
 import { assertThat } from '../errors.ts';
+import { requestFields } from '../audit/audit.ts';
 import type { ConsoleDeps } from './console-deps.ts';
 import { formSession, pageSession, renderConsole } from './console-pages.ts';
 import type { ConsoleSession } from './console-session.ts';
@@ -65,7 +66,7 @@ export function addSetupRoutes(router: Router, deps: ConsoleDeps): void {
     // Claim the setup first: of two racing confirmations, one enrols and shows a backup code.
     assertThat((await deps.transient.take(setupKey(session))) === sealed, 'SETUP_EXPIRED');
     const backupCode = await deps.mfa.enrolTotp(session.accountId, sealed, step);
-    deps.log.info('mfa.enrolled', { accountId: session.accountId, method: 'totp', ip: ctx.ip, userAgent: ctx.get('user-agent').slice(0, 200) });
+    deps.audit({ event: 'mfa.enrolled', accountId: session.accountId, ...requestFields(ctx), details: { method: 'totp' } });
     renderConsole(ctx, deps, session, 'backup-code-new', {
       title: 'Multi-factor authentication is on',
       lead: 'Save this backup code somewhere private. It lets you sign in if you lose your phone, and it is shown only now.',

@@ -2,6 +2,7 @@ import type Router from '@koa/router';
 import type { Context } from 'koa';
 import { assertThat, type ErrorCode } from '../errors.ts';
 import { maskPhone, parseMobileNumber } from '../factors/sms/phone-number.ts';
+import { requestFields } from '../audit/audit.ts';
 import type { ConsoleDeps } from './console-deps.ts';
 import { formSession, pageSession, renderConsole } from './console-pages.ts';
 import type { ConsoleSession } from './console-session.ts';
@@ -68,7 +69,7 @@ export function addSmsSetupRoutes(router: Router, deps: ConsoleDeps): void {
     // Claim the setup: of two racing confirmations, one stores the number and shows a backup code.
     assertThat((await deps.transient.take(phoneKey(session))) === phone, 'SETUP_EXPIRED');
     const backupCode = await deps.mfa.enrolSms(session.accountId, phone);
-    deps.log.info('mfa.enrolled', { accountId: session.accountId, method: 'sms', ip: ctx.ip, userAgent: ctx.get('user-agent').slice(0, 200) });
+    deps.audit({ event: 'mfa.enrolled', accountId: session.accountId, ...requestFields(ctx), details: { method: 'sms' } });
     renderConsole(ctx, deps, session, 'backup-code-new', {
       title: 'Multi-factor authentication is on',
       lead: `Codes will be sent to ${maskPhone(phone)}. Save this backup code somewhere private: it lets you sign in without your phone, and it is shown only now.`,

@@ -1,8 +1,7 @@
 import type { AccountDirectory } from '../accounts/account-directory.ts';
 import { generateKeysFile } from '../config/keys.ts';
 import { AppError } from '../errors.ts';
-import type { FactorGuard } from '../guard/factor-guard.ts';
-import type { MfaService } from '../mfa/mfa-service.ts';
+import type { MfaPlugin } from '../plugin/create-mfa.ts';
 import { assertOnlyOptions, requireOption, UsageError, type ParsedArgs } from './args.ts';
 import { MFA_COMMANDS } from './mfa-commands.ts';
 
@@ -17,7 +16,8 @@ export interface CliContext {
   /** Opened only by commands that need the store; closed by the caller. */
   directory(): Promise<AccountDirectory>;
   clients(): { client_id: string; client_name?: string; redirect_uris?: string[]; first_party?: boolean }[];
-  mfa(): Promise<{ service: MfaService; guard: FactorGuard }>;
+  /** The MFA plugin over the same store and keys as the running provider. */
+  mfa(): Promise<Pick<MfaPlugin, 'service' | 'guard' | 'trusted' | 'audit'>>;
 }
 
 export const USAGE = `Usage: npm run cli -- <command>
@@ -29,6 +29,7 @@ export const USAGE = `Usage: npm run cli -- <command>
   client list                                       list registered relying apps
   mfa status --email E                              an account's second factors and lockouts (no secrets)
   mfa unlock --email E                              clear a locked second factor
+  mfa reset --email E --reason "…"                  support recovery: MFA off, trusted devices and sessions ended
   keys generate                                     print a new keys file for KEYS_FILE (production)`;
 
 /** One line of stdin, without its line ending: `printf %s "$PW" | npm run cli -- user add ...` or a pipe with a newline. */

@@ -7,9 +7,8 @@ import { loadClients } from '../provider/load-clients.ts';
 import { openStore } from '../store/open-store.ts';
 import type { Store } from '../store/store.ts';
 import { loadKeys } from '../config/keys.ts';
-import { createSecretBox } from '../crypto/secret-box.ts';
-import { createFactorGuard } from '../guard/factor-guard.ts';
-import { createMfaService } from '../mfa/mfa-service.ts';
+import { createJsonLogger } from '../log.ts';
+import { createMfa } from '../plugin/create-mfa.ts';
 import { parseArgs, UsageError } from './args.ts';
 import { runCommand, USAGE } from './commands.ts';
 
@@ -41,9 +40,12 @@ async function main(): Promise<number> {
       },
       async mfa() {
         store ??= await openStore(config);
-        const guard = createFactorGuard(store.counters, config.mfa);
-        const service = createMfaService({ store: store.mfa, guard, box: createSecretBox(loadKeys(config).sealingKeys), clock: systemClock, issuerLabel: config.mfa.issuerLabel });
-        return { service, guard };
+        const keys = loadKeys(config);
+        const opened = store;
+        const directory = createAccountDirectory(opened.accounts, systemClock, (accountId) => opened.mfa.remove(accountId));
+        // Audit lines go to stderr, so stdout stays the command's answer.
+        const log = createJsonLogger((line) => process.stderr.write(line));
+        return createMfa({ issuer: config.issuer, directory, store: opened, sealingKeys: keys.sealingKeys, csrfSecret: keys.cookieKeys[0]!, settings: config.mfa, log });
       },
       clients() {
         const clients = loadClients(config.clientsFile);

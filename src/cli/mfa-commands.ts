@@ -4,7 +4,7 @@ import type { CliContext } from './commands.ts';
 
 type Command = (args: ParsedArgs, ctx: CliContext) => Promise<number>;
 
-const FACTORS: FactorId[] = ['totp', 'backup-code'];
+const FACTORS: FactorId[] = ['totp', 'sms', 'backup-code'];
 const day = (ms: number | null | undefined) => (ms ? new Date(ms).toISOString().slice(0, 10) : '-');
 
 /** Support's view of an account's second factors: methods, dates and lockouts; never a secret. */
@@ -17,7 +17,7 @@ export const MFA_COMMANDS: Record<string, Command> = {
       ctx.io.err(`error: no account with email ${email}`);
       return 1;
     }
-    const { service, guard } = await ctx.mfa();
+    const { service, guard, trusted } = await ctx.mfa();
     const status = await service.status(account.id);
     ctx.io.out(`account     ${account.email} (sub ${account.id})`);
     ctx.io.out(`mfa         ${status.enabled ? 'on' : 'off'}`);
@@ -27,6 +27,29 @@ export const MFA_COMMANDS: Record<string, Command> = {
       const locked = await guard.isLocked(account.id, factor);
       ctx.io.out(`${factor.padEnd(11)} ${await guard.failures(account.id, factor)} wrong in a row${locked ? ', LOCKED' : ''}`);
     }
+    const devices = await trusted.list(account.id);
+    ctx.io.out(`trusted     ${devices.length} device(s)`);
+    for (const device of devices) {
+      ctx.io.out(`  ${device.label}: first used ${day(device.createdAt)}, last used ${day(device.lastUsedAt)}, expires ${day(device.expiresAt)}`);
+    }
+    return 0;
+  },
+
+  /** The product brief's "contact our customer support team to recover your account". */
+  async 'mfa reset'(args, ctx) {
+    assertOnlyOptions(args, ['email', 'reason']);
+    const email = requireOption(args, 'email');
+    const reason = requireOption(args, 'reason').slice(0, 500);
+    const account = await (await ctx.directory()).findByEmail(email);
+    if (!account) {
+      ctx.io.err(`error: no account with email ${email}`);
+      return 1;
+    }
+    const { service, trusted, audit } = await ctx.mfa();
+    await service.disable(account.id);
+    const devices = await trusted.revokeAll(account.id);
+    audit({ event: 'mfa.reset', accountId: account.id, details: { reason, by: 'cli', devicesRevoked: devices } });
+    ctx.io.out(`reset ${account.email}: MFA off, ${devices} trusted device(s) revoked, every session must sign in again`);
     return 0;
   },
 

@@ -54,7 +54,11 @@ function fromEnvironment(env: Env): Record<string, unknown> {
   if (env.REDIS_PREFIX) redis.prefix = env.REDIS_PREFIX;
   if (env.DEMO_APP) demoApp.enabled = parseBoolean('DEMO_APP', env.DEMO_APP);
   if (env.DEMO_PORT) demoApp.port = parseInteger('DEMO_PORT', env.DEMO_PORT);
-  if (env.MFA_ENFORCEMENT) over.mfa = { enforcement: env.MFA_ENFORCEMENT };
+  const mfa: Record<string, unknown> = {};
+  if (env.MFA_ENFORCEMENT) mfa.enforcement = env.MFA_ENFORCEMENT;
+  if (env.SUPPORT_URL) mfa.supportUrl = env.SUPPORT_URL;
+  if (env.SUPPORT_EMAIL) mfa.supportEmail = env.SUPPORT_EMAIL;
+  if (Object.keys(mfa).length) over.mfa = mfa;
   const sms = smsFromEnvironment(env);
   if (Object.keys(sms).length) over.sms = sms;
   if (Object.keys(redis).length) over.redis = redis;

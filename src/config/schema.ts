@@ -56,6 +56,11 @@ export interface MfaSettings {
   maxFailures: number;
   /** How long an unfinished setup (a secret not yet confirmed) is kept. */
   setupTtlSeconds: number;
+  /** How long "Trust this device" lasts. */
+  trustedDeviceDays: number;
+  /** Where the code page's "Can't use a code?" sends people: the operator's support. */
+  supportUrl: string | null;
+  supportEmail: string | null;
 }
 
 type Raw = Record<string, unknown>;
@@ -103,6 +108,13 @@ function issuerAt(raw: Raw, env: NodeEnv): string {
 
 const SECONDS_PER_YEAR = 31_536_000;
 
+function supportUrlAt(mfa: Raw): string | null {
+  if (mfa.supportUrl == null) return null;
+  const value = stringAt(mfa, 'supportUrl', 'config.mfa');
+  if (!/^https?:\/\//.test(value)) throw new ConfigError('config.mfa.supportUrl (SUPPORT_URL)', 'must be an http(s) URL');
+  return value;
+}
+
 /** Checks the merged configuration once, at start-up; the first problem stops the process. */
 export function validateConfig(input: unknown): Config {
   const raw = objectAt(input, 'config');
@@ -149,6 +161,9 @@ export function validateConfig(input: unknown): Config {
       lockAfterFailures: intAt(mfa, 'lockAfterFailures', 'config.mfa', 1, 100),
       maxFailures: intAt(mfa, 'maxFailures', 'config.mfa', 1, 100),
       setupTtlSeconds: intAt(mfa, 'setupTtlSeconds', 'config.mfa', 60, 86_400),
+      trustedDeviceDays: intAt(mfa, 'trustedDeviceDays', 'config.mfa', 1, 400),
+      supportUrl: supportUrlAt(mfa),
+      supportEmail: mfa.supportEmail == null ? null : stringAt(mfa, 'supportEmail', 'config.mfa'),
     },
     sms: validateSmsSettings(raw.sms, env),
     ttl: {

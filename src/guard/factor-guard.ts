@@ -28,7 +28,12 @@ const FAILURE_MEMORY_SECONDS = 90 * 24 * 3600;
 const FIRST_LOCK_SECONDS = 60;
 const LONGEST_LOCK_SECONDS = 3600;
 
-export function createFactorGuard(counters: CounterStore, limits: FactorGuardLimits): FactorGuard {
+/** `onLock` hears of each lock as it starts (for the audit log); `seconds` is null for the operator-only lock. */
+export function createFactorGuard(
+  counters: CounterStore,
+  limits: FactorGuardLimits,
+  onLock: (accountId: string, factor: FactorId, seconds: number | null) => void = () => {},
+): FactorGuard {
   const failuresKey = (accountId: string, factor: FactorId) => `mfa-failures:${factor}:${accountId}`;
   const lockKey = (accountId: string, factor: FactorId) => `mfa-lock:${factor}:${accountId}`;
   return {
@@ -38,10 +43,12 @@ export function createFactorGuard(counters: CounterStore, limits: FactorGuardLim
     },
     async recordFailure(accountId, factor) {
       const failures = await counters.increment(failuresKey(accountId, factor), FAILURE_MEMORY_SECONDS);
+      if (failures === limits.maxFailures) onLock(accountId, factor, null);
       if (failures % limits.lockAfterFailures !== 0) return;
       const round = failures / limits.lockAfterFailures;
       const seconds = Math.min(LONGEST_LOCK_SECONDS, FIRST_LOCK_SECONDS * 2 ** (round - 1));
       await counters.increment(lockKey(accountId, factor), seconds);
+      if (failures < limits.maxFailures) onLock(accountId, factor, seconds);
     },
     async recordSuccess(accountId, factor) {
       await counters.reset(failuresKey(accountId, factor));

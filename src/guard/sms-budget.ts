@@ -1,4 +1,4 @@
-import type { Logger } from '../log.ts';
+import type { Audit } from '../audit/audit.ts';
 import type { CounterStore } from './counter-store.ts';
 
 export interface SmsBudgetLimits {
@@ -28,7 +28,7 @@ export interface SmsBudget {
   breakerOpen(): Promise<boolean>;
 }
 
-export function createSmsBudget(counters: CounterStore, limits: SmsBudgetLimits, log: Logger): SmsBudget {
+export function createSmsBudget(counters: CounterStore, limits: SmsBudgetLimits, audit: Audit): SmsBudget {
   const globalKey = 'sms:global';
   return {
     async reserve({ accountId, phone, ip }) {
@@ -39,7 +39,7 @@ export function createSmsBudget(counters: CounterStore, limits: SmsBudgetLimits,
       const sent = await counters.increment(globalKey, HOUR);
       if (sent > limits.globalPerHour) {
         // Logged once, when the budget runs out; then sends stop until the hour's window closes.
-        if (sent === limits.globalPerHour + 1) log.warn('sms.breaker.open', { reason: 'global hourly SMS budget spent', budget: limits.globalPerHour });
+        if (sent === limits.globalPerHour + 1) audit({ event: 'sms.breaker.open', details: { reason: 'global hourly SMS budget spent', budget: limits.globalPerHour } }, 'warn');
         return 'SMS_UNAVAILABLE';
       }
       return undefined;

@@ -1,6 +1,7 @@
 import type { Context } from 'koa';
+import { requestFields } from '../audit/audit.ts';
 import type { ErrorCode } from '../errors.ts';
-import { readCode } from './challenge-step.ts';
+import { readCode, wantsTrust } from './challenge-step.ts';
 import type { InteractionDeps } from './interaction-deps.ts';
 import type { InteractionDetails } from './interaction-io.ts';
 import { rememberFactorPassed, type SecondFactorSubject } from './second-factor-state.ts';
@@ -19,11 +20,11 @@ export async function submitBackupCode(ctx: Context, deps: InteractionDeps, deta
   if (!code) return showBackupCodeForm(ctx, deps, details, 'CODE_REQUIRED');
   const replacement = await deps.mfa.spendBackupCode(subject.accountId, code);
   if (!replacement) {
-    deps.log.info('mfa.challenge.failed', { accountId: subject.accountId, clientId: details.params.client_id, method: 'backup-code', ip: ctx.ip });
+    deps.audit({ event: 'mfa.challenge.failed', accountId: subject.accountId, clientId: String(details.params.client_id), ...requestFields(ctx), details: { method: 'backup-code' } });
     return showBackupCodeForm(ctx, deps, details, 'CODE_INVALID');
   }
-  deps.log.info('mfa.backup_code.used', { accountId: subject.accountId, clientId: details.params.client_id, ip: ctx.ip });
-  await rememberFactorPassed(deps, details.uid, subject, 'backupCode');
+  deps.audit({ event: 'mfa.backup_code.used', accountId: subject.accountId, clientId: String(details.params.client_id), ...requestFields(ctx) });
+  await rememberFactorPassed(deps, details.uid, subject, 'backupCode', wantsTrust(form));
   showNewBackupCode(ctx, deps, details, replacement, 'Your backup code was used, so here is a new one.');
 }
 

@@ -1,9 +1,11 @@
 import type { Context } from 'koa';
 import { ACR, AMR } from '../provider/acr.ts';
+import { requestFields } from '../audit/audit.ts';
 import type { ErrorCode } from '../errors.ts';
 import type { InteractionDeps } from './interaction-deps.ts';
 import { finishInteraction, type InteractionDetails } from './interaction-io.ts';
-import { forgetPending, rememberFactorPassed, type SecondFactorSubject } from './second-factor-state.ts';
+import { forgetPending, type SecondFactorSubject } from './second-factor-state.ts';
+import { trustThisDevice } from './remembered-device.ts';
 import { secondFactorModel, sendPage } from './second-factor-pages.ts';
 
 /** Six digits at most are read; anything longer is not a code and is not worth hashing. */
@@ -21,9 +23,10 @@ export async function showChallenge(ctx: Context, deps: InteractionDeps, details
  * Finishes `login` with what was proven. On the step-up path the original `ts` is re-submitted:
  * submitting only a new prompt result would replay the old login and loop (see DESIGN.md).
  */
-export async function completeSecondFactor(ctx: Context, deps: InteractionDeps, details: InteractionDetails, subject: SecondFactorSubject, method: 'totp' | 'sms' | 'backupCode') {
+export async function completeSecondFactor(ctx: Context, deps: InteractionDeps, details: InteractionDetails, subject: SecondFactorSubject, method: 'totp' | 'sms' | 'backupCode', trust = false) {
   await forgetPending(deps, details.uid);
-  deps.log.info('mfa.challenge.passed', { accountId: subject.accountId, clientId: details.params.client_id, method, ip: ctx.ip });
+  if (trust) await trustThisDevice(ctx, deps, subject.accountId, String(details.params.client_id));
+  deps.audit({ event: 'mfa.challenge.passed', accountId: subject.accountId, clientId: String(details.params.client_id), ...requestFields(ctx), details: { method } });
   await finishInteraction(ctx, deps, {
     login: { accountId: subject.accountId, ts: subject.ts, acr: ACR.mfa, amr: [...AMR[method]], remember: true },
   }, subject.via === 'session');
@@ -34,10 +37,14 @@ export async function submitTotp(ctx: Context, deps: InteractionDeps, details: I
   const code = readCode(form);
   if (!code) return showChallenge(ctx, deps, details, 'CODE_REQUIRED');
   if (!(await deps.mfa.verifyTotp(subject.accountId, code))) {
-    deps.log.info('mfa.challenge.failed', { accountId: subject.accountId, clientId: details.params.client_id, method: 'totp', ip: ctx.ip });
+    deps.audit({ event: 'mfa.challenge.failed', accountId: subject.accountId, clientId: String(details.params.client_id), ...requestFields(ctx), details: { method: 'totp' } });
     return showChallenge(ctx, deps, details, 'CODE_INVALID');
   }
-  await completeSecondFactor(ctx, deps, details, subject, 'totp');
+  await completeSecondFactor(ctx, deps, details, subject, 'totp', wantsTrust(form));
 }
 
-export { rememberFactorPassed };
+/** The "Trust this device" checkbox beside every code. */
+export function wantsTrust(form: Record<string, string>): boolean {
+  return form.trust === '1';
+}
+

@@ -1,4 +1,5 @@
 import type { Context } from 'koa';
+import { requestFields } from '../audit/audit.ts';
 import type { ErrorCode } from '../errors.ts';
 import { readCode } from './challenge-step.ts';
 import { showNewBackupCode } from './backup-code-step.ts';
@@ -42,7 +43,7 @@ export async function submitEnrol(ctx: Context, deps: InteractionDeps, details: 
   // Claim the setup before storing it: of two racing confirmations only one enrols and shows a backup code.
   if ((await deps.transient.take(setupKey(details.uid))) !== sealedSecret) return showEnrol(ctx, deps, details, subject, 'CODE_INVALID');
   const backupCode = await deps.mfa.enrolTotp(subject.accountId, sealedSecret, step);
-  deps.log.info('mfa.enrolled', { accountId: subject.accountId, method: 'totp', clientId: details.params.client_id, ip: ctx.ip, during: 'sign-in' });
-  await rememberFactorPassed(deps, details.uid, subject, 'totp');
+  deps.audit({ event: 'mfa.enrolled', accountId: subject.accountId, clientId: String(details.params.client_id), ...requestFields(ctx), details: { method: 'totp', during: 'sign-in' } });
+  await rememberFactorPassed(deps, details.uid, subject, 'totp', false);
   showNewBackupCode(ctx, deps, details, backupCode, 'Your authenticator app is set up. Keep this backup code for when you cannot use it.');
 }

@@ -74,7 +74,7 @@ export function createInteractionRoutes(deps: InteractionDeps): Router {
   router.post('/interaction/:uid/continue', (ctx) => post(ctx, async (details) => {
     const passed = await takeFactorPassed(deps, details.uid);
     assertThat(passed, 'WRONG_STEP');
-    await completeSecondFactor(ctx, deps, details, passed.subject, passed.method);
+    await completeSecondFactor(ctx, deps, details, passed.subject, passed.method, passed.trust);
   }));
 
   router.post('/interaction/:uid/consent', (ctx) => post(ctx, async (details) => {

@@ -5,6 +5,7 @@ import { verifyAgainstDummy } from '../crypto/password-hash.ts';
 import { ERRORS, type ErrorCode } from '../errors.ts';
 import { ACR, AMR } from '../provider/acr.ts';
 import { rememberPasswordPassed } from './second-factor-state.ts';
+import { skipWithTrustedDevice } from './remembered-device.ts';
 import type { InteractionDeps } from './interaction-deps.ts';
 import { actionsFor, clientNameOf, csrfScope, finishInteraction, type InteractionDetails } from './interaction-io.ts';
 
@@ -65,6 +66,7 @@ export async function submitLogin(ctx: Context, deps: InteractionDeps, details: 
     await finishInteraction(ctx, deps, { login: { accountId, acr: ACR.password, amr: [...AMR.password], remember: true } }, false);
     return;
   }
+  if (requirement === 'challenge' && (await skipWithTrustedDevice(ctx, deps, details, accountId, client as unknown as Record<string, unknown>))) return;
   // Not finished yet: a session must never hold this account after the password alone.
   await rememberPasswordPassed(deps, details.uid, accountId, requirement);
   ctx.status = 303;

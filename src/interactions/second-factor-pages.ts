@@ -10,6 +10,8 @@ export function secondFactorModel(deps: InteractionDeps, details: InteractionDet
     csrf: deps.csrf.tokenFor(csrfScope(details)),
     error: problem ? ERRORS[problem].message : undefined,
     errorCode: problem,
+    trustDays: deps.settings.trustedDeviceDays,
+    support: { url: deps.settings.supportUrl, email: deps.settings.supportEmail },
   };
 }
 

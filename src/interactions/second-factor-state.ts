@@ -37,11 +37,19 @@ export async function subjectOf(deps: InteractionDeps, details: InteractionDetai
 }
 
 /** After a backup code page: the factor passed, the person has yet to press Next. */
-export async function rememberFactorPassed(deps: InteractionDeps, uid: string, subject: SecondFactorSubject, method: 'totp' | 'sms' | 'backupCode'): Promise<void> {
-  await deps.transient.set(passedKey(uid), JSON.stringify({ subject, method }), deps.pendingTtlSeconds);
+export interface FactorPassed {
+  subject: SecondFactorSubject;
+  method: 'totp' | 'sms' | 'backupCode';
+  /** "Trust this device" was ticked beside the code. */
+  trust: boolean;
 }
 
-export async function takeFactorPassed(deps: InteractionDeps, uid: string): Promise<{ subject: SecondFactorSubject; method: 'totp' | 'sms' | 'backupCode' } | undefined> {
+export async function rememberFactorPassed(deps: InteractionDeps, uid: string, subject: SecondFactorSubject, method: FactorPassed['method'], trust: boolean): Promise<void> {
+  const passed: FactorPassed = { subject, method, trust };
+  await deps.transient.set(passedKey(uid), JSON.stringify(passed), deps.pendingTtlSeconds);
+}
+
+export async function takeFactorPassed(deps: InteractionDeps, uid: string): Promise<FactorPassed | undefined> {
   const raw = await deps.transient.take(passedKey(uid));
   return raw ? JSON.parse(raw) : undefined;
 }

@@ -1,7 +1,8 @@
 import type { Context } from 'koa';
+import { requestFields } from '../audit/audit.ts';
 import type { ErrorCode } from '../errors.ts';
 import { maskPhone } from '../factors/sms/phone-number.ts';
-import { completeSecondFactor, readCode } from './challenge-step.ts';
+import { completeSecondFactor, readCode, wantsTrust } from './challenge-step.ts';
 import type { InteractionDeps } from './interaction-deps.ts';
 import type { InteractionDetails } from './interaction-io.ts';
 import type { SecondFactorSubject } from './second-factor-state.ts';
@@ -48,8 +49,8 @@ export async function submitSmsCode(ctx: Context, deps: InteractionDeps, details
   const code = readCode(form);
   if (!code) return showSmsChallenge(ctx, deps, details, subject, 'CODE_REQUIRED');
   if (!deps.sms || !(await deps.sms.check({ scope: details.uid, accountId: subject.accountId, code }))) {
-    deps.log.info('mfa.challenge.failed', { accountId: subject.accountId, clientId: details.params.client_id, method: 'sms', ip: ctx.ip });
+    deps.audit({ event: 'mfa.challenge.failed', accountId: subject.accountId, clientId: String(details.params.client_id), ...requestFields(ctx), details: { method: 'sms' } });
     return showSmsChallenge(ctx, deps, details, subject, 'CODE_INVALID');
   }
-  await completeSecondFactor(ctx, deps, details, subject, 'sms');
+  await completeSecondFactor(ctx, deps, details, subject, 'sms', wantsTrust(form));
 }

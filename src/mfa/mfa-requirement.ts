@@ -12,6 +12,8 @@ export interface RequirementInput {
   /** The request's acr_values, space-separated, if any. */
   acrValues: string | undefined;
   enforcement: 'optional' | 'required';
+  /** The session rests on a trusted device and this client accepts that (allow_trusted_device). */
+  rememberedDevice: boolean;
 }
 
 /**
@@ -22,6 +24,8 @@ export interface RequirementInput {
 export function mfaRequirement(input: RequirementInput): MfaRequirement {
   if (input.amr.includes('mfa')) return 'none';
   const requested = (input.acrValues ?? '').split(' ').some((value) => MFA_ACR_REQUESTS.has(value));
+  // A remembered device stands in for the second factor, unless the app asks for one explicitly.
+  if (input.rememberedDevice && !requested) return 'none';
   const wanted = input.enrolled || input.clientRequiresMfa || requested || input.enforcement === 'required';
   if (!wanted) return 'none';
   return input.enrolled ? 'challenge' : 'enrol';

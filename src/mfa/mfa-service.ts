@@ -1,5 +1,5 @@
 import QRCode from 'qrcode';
-import type { Clock } from '../clock.ts';
+import { systemClock, type Clock } from '../clock.ts';
 import { hashPassword as hashSecret, verifyPassword as verifySecret } from '../crypto/password-hash.ts';
 import type { SecretBox } from '../crypto/secret-box.ts';
 import { canonicalBackupCode, newBackupCode } from '../factors/backup-code/backup-code.ts';
@@ -27,7 +27,13 @@ export interface MfaServiceDeps {
   store: MfaStore;
   guard: FactorGuard;
   box: SecretBox;
+  /** TOTP time; tests use a fake one. */
   clock: Clock;
+  /**
+   * Real time for "sessions before this end": it is compared with oidc-provider's own session
+   * stamps, which always use the system clock.
+   */
+  sessionClock?: Clock;
   issuerLabel: string;
 }
 
@@ -48,6 +54,10 @@ export interface MfaService {
   /** Spends the backup code and returns its replacement (shown once); undefined when refused. */
   spendBackupCode(accountId: string, code: string): Promise<string | undefined>;
   regenerateBackupCode(accountId: string): Promise<string>;
+  /** MFA off: factors and backup code gone, epoch raised, every session must sign in again. */
+  disable(accountId: string): Promise<void>;
+  /** "Sign out everywhere": epoch raised, every session must sign in again. */
+  endSessions(accountId: string): Promise<void>;
 }
 
 const sealContext = (accountId: string) => `totp:${accountId}`;
@@ -60,7 +70,10 @@ function statusOf(record: MfaRecord | undefined): MfaStatus {
   return { enabled: method !== null, method, totp, sms, backupCode };
 }
 
-export function createMfaService({ store, guard, box, clock, issuerLabel }: MfaServiceDeps): MfaService {
+export function createMfaService({ store, guard, box, clock, sessionClock = systemClock, issuerLabel }: MfaServiceDeps): MfaService {
+  /** A whole second ahead: oidc-provider stamps sessions in whole seconds, and this one must end too. */
+  const endOfThisSecond = () => (Math.floor(sessionClock() / 1000) + 1) * 1000;
+
   const openSecret = (accountId: string, sealed: string) => box.open(sealed, sealContext(accountId));
 
   return {
@@ -79,6 +92,8 @@ export function createMfaService({ store, guard, box, clock, issuerLabel }: MfaS
     async enrolTotp(accountId, sealedSecret, acceptedStep) {
       const backupCode = newBackupCode();
       await store.enrolTotp(accountId, sealedSecret, acceptedStep, await hashSecret(canonicalBackupCode(backupCode)!), clock());
+      // A factor change: devices trusted under the old factor stop counting.
+      await store.raiseEpoch(accountId, sessionClock(), false);
       await guard.unlock(accountId, 'totp');
       return backupCode;
     },
@@ -86,6 +101,7 @@ export function createMfaService({ store, guard, box, clock, issuerLabel }: MfaS
     async enrolSms(accountId, phone) {
       const backupCode = newBackupCode();
       await store.enrolSms(accountId, phone, await hashSecret(canonicalBackupCode(backupCode)!), clock());
+      await store.raiseEpoch(accountId, sessionClock(), false);
       await guard.unlock(accountId, 'sms');
       return backupCode;
     },
@@ -130,6 +146,15 @@ export function createMfaService({ store, guard, box, clock, issuerLabel }: MfaS
         throw new Error('no backup code to replace, or it changed meanwhile');
       }
       return code;
+    },
+
+    async disable(accountId) {
+      await store.disable(accountId, endOfThisSecond());
+      await Promise.all((['totp', 'sms', 'backup-code'] as const).map((factor) => guard.unlock(accountId, factor)));
+    },
+
+    async endSessions(accountId) {
+      await store.raiseEpoch(accountId, endOfThisSecond(), true);
     },
   };
 }

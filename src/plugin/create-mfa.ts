@@ -1,4 +1,10 @@
+import { createHmac } from 'node:crypto';
 import path from 'node:path';
+import { createAudit, type AuditSink } from '../audit/audit.ts';
+import { createAccountSecurity } from '../mfa/account-security.ts';
+import type { TrustedDeviceStore } from '../trusted-device/trusted-device-store.ts';
+import { createTrustedDevices } from '../trusted-device/trusted-devices.ts';
+import type { PluginDeps } from './plugin-deps.ts';
 import type Provider from 'oidc-provider';
 import type { ClientMetadata, KoaContextWithOIDC } from 'oidc-provider';
 import { createAccountConsoleRoutes } from '../account/console-routes.ts';
@@ -36,13 +42,16 @@ export const DEFAULT_MFA_SETTINGS: MfaSettings = {
   lockAfterFailures: 5,
   maxFailures: 100,
   setupTtlSeconds: 900,
+  trustedDeviceDays: 30,
+  supportUrl: null,
+  supportEmail: null,
 };
 
 export interface MfaPluginOptions {
   /** The provider's issuer URL (its origin is checked on every form POST). */
   issuer: string;
   directory: UserDirectory;
-  store: { mfa: MfaStore; transient: TransientStore; counters: CounterStore };
+  store: { mfa: MfaStore; transient: TransientStore; counters: CounterStore; trustedDevices: TrustedDeviceStore };
   /** AES-256-GCM keys for TOTP secrets at rest; the first seals, all open. */
   sealingKeys: SealingKey[];
   /** Server secret for CSRF tokens (a cookie key will do). */
@@ -55,8 +64,15 @@ export interface MfaPluginOptions {
   interactionTtlSeconds?: number;
   bodyLimitBytes?: number;
   log?: Logger;
+  /** Called with every security event (enrolled, challenge passed/failed, device trusted, ...). */
+  onAuditEvent?: AuditSink;
   clock?: Clock;
   render?: RenderPage;
+}
+
+/** One server secret, many uses: each gets its own key (HMAC as a KDF, labelled). */
+function derivedKey(secret: string, purpose: string): string {
+  return createHmac('sha256', secret).update(`oidc-mfa ${purpose}`).digest('base64url');
 }
 
 /**
@@ -69,7 +85,9 @@ export function createMfa(options: MfaPluginOptions) {
   const log = options.log ?? silentLogger;
   const clock = options.clock ?? systemClock;
   const render = options.render ?? createRenderer(path.join(PROJECT_ROOT, 'views'));
-  const guard = createFactorGuard(options.store.counters, settings);
+  const audit = createAudit(log, options.onAuditEvent);
+  const guard = createFactorGuard(options.store.counters, settings, (accountId, factor, seconds) =>
+    audit({ event: 'mfa.locked', accountId, details: { factor, lockSeconds: seconds ?? 'until an operator unlocks' } }));
   const service = createMfaService({
     store: options.store.mfa,
     guard,
@@ -80,47 +98,54 @@ export function createMfa(options: MfaPluginOptions) {
   const requirementFor = createRequirementFor(service, settings.enforcement);
   const sms = options.sms && createSmsCodes({
     provider: options.sms.provider,
-    budget: createSmsBudget(options.store.counters, options.sms.limits, log),
+    budget: createSmsBudget(options.store.counters, options.sms.limits, audit),
     guard,
     transient: options.store.transient,
-    secret: `${options.csrfSecret}:sms-codes`,
+    secret: derivedKey(options.csrfSecret, 'sms-codes'),
     clock,
     log,
     codeTtlSeconds: options.sms.limits.codeTtlSeconds,
     appName: settings.issuerLabel,
     host: new URL(options.issuer).host,
   });
-  const csrf = createCsrf(options.csrfSecret);
-  const issuerOrigin = new URL(options.issuer).origin;
+  const trusted = createTrustedDevices({
+    store: options.store.trustedDevices,
+    secret: derivedKey(options.csrfSecret, 'trusted-device'),
+    clock,
+    trustSeconds: settings.trustedDeviceDays * 86_400,
+  });
+  const security = createAccountSecurity(options.directory, options.store.mfa);
 
   const policy = createInteractionPolicy(
-    async (accountId) => {
-      const account = await options.directory.findById(accountId);
-      return account ? (account.credentialsChangedAt ?? 0) : undefined;
-    },
-    (ctx: KoaContextWithOIDC) => requirementFor(ctx.oidc.session!.accountId!, ctx.oidc.client as unknown as Record<string, unknown>, ctx.oidc.params?.acr_values, ctx.oidc.session?.amr ?? []),
+    security.validAfter,
+    (ctx: KoaContextWithOIDC) => requirementFor(ctx.oidc.session!.accountId!, ctx.oidc.client as unknown as Record<string, unknown>, ctx.oidc.params?.acr_values, ctx.oidc.session?.amr ?? [], ctx.oidc.session?.acr),
   );
 
   function install(provider: Provider): void {
-    const interactions = createInteractionRoutes({
+    const shared: PluginDeps = {
       provider,
       directory: options.directory,
-      throttle: createLoginThrottle(options.store.counters, { maxFailuresPerAccount: 10, maxFailuresPerIp: 100, failureWindowSeconds: 900, ...options.login }),
       mfa: service,
       sms,
+      trusted,
+      security,
       transient: options.store.transient,
-      csrf,
+      csrf: createCsrf(options.csrfSecret),
       render,
       log,
-      issuerOrigin,
+      audit,
+      issuerOrigin: new URL(options.issuer).origin,
       bodyLimitBytes: options.bodyLimitBytes ?? 16_384,
+      settings,
+      clock,
+    };
+    const interactions = createInteractionRoutes({
+      ...shared,
+      throttle: createLoginThrottle(options.store.counters, { maxFailuresPerAccount: 10, maxFailuresPerIp: 100, failureWindowSeconds: 900, ...options.login }),
       requirementFor,
       pendingTtlSeconds: options.interactionTtlSeconds ?? 1800,
     });
-    const console = createAccountConsoleRoutes({
-      provider, directory: options.directory, mfa: service, sms, allowedCountries: options.sms?.limits.allowedCountries ?? null, transient: options.store.transient, csrf, render, log,
-      issuer: options.issuer, issuerOrigin, bodyLimitBytes: options.bodyLimitBytes ?? 16_384, settings, clock,
-    });
+    const console = createAccountConsoleRoutes({ ...shared, issuer: options.issuer, allowedCountries: options.sms?.limits.allowedCountries ?? null });
     provider.use(errorPages(render, log));
     provider.use(securityHeaders());
     provider.use(staticFiles(path.join(PROJECT_ROOT, 'static'), ['site.css', 'copy.js']));
@@ -143,6 +168,10 @@ export function createMfa(options: MfaPluginOptions) {
     providerPages: createProviderPages(render),
     install,
     service,
+    guard,
+    trusted,
+    security,
+    audit,
     settings,
   };
 }

@@ -8,6 +8,11 @@ export const ACR = {
   password: 'urn:oidc-mfa:password',
   /** Password and a second factor, in this authentication. */
   mfa: 'urn:oidc-mfa:mfa',
+  /**
+   * Password on a browser trusted after an earlier second factor: the second factor did not
+   * happen in this authentication, so amr stays ["pwd"] and the level says so.
+   */
+  rememberedDevice: 'urn:oidc-mfa:mfa:remembered-device',
 } as const;
 
 /** OpenID Provider Authentication Policy Extension 1.0: accepted in acr_values as a synonym of ACR.mfa. */
@@ -32,4 +37,4 @@ export const AMR = {
 export const AMR_PASSWORD = AMR.password;
 
 /** Advertised in discovery (`acr_values_supported`); oidc-provider adds `acr` to ID tokens only when non-empty. */
-export const ACR_VALUES_SUPPORTED = [ACR.password, ACR.mfa, PAPE_MULTI_FACTOR];
+export const ACR_VALUES_SUPPORTED = [ACR.password, ACR.rememberedDevice, ACR.mfa, PAPE_MULTI_FACTOR];

@@ -1,11 +1,13 @@
 import { errors, type Configuration } from 'oidc-provider';
 
-const BOOLEAN_PROPERTIES = ['first_party', 'require_mfa'] as const;
+const BOOLEAN_PROPERTIES = ['first_party', 'require_mfa', 'allow_trusted_device'] as const;
 
 /**
  * Our per-client settings, carried as extra client metadata so they live with the client's
  * registration. `first_party`: the operator's own app; consent is not asked.
  * `require_mfa`: every sign-in to this app needs a second factor (enrolment if there is none).
+ * `allow_trusted_device` (default true): false for a high-risk app that must not accept a
+ * remembered device in place of a second factor.
  */
 export const extraClientMetadata: NonNullable<Configuration['extraClientMetadata']> = {
   properties: [...BOOLEAN_PROPERTIES],
@@ -22,4 +24,8 @@ export function requiresMfa(client: { [key: string]: unknown }): boolean {
 
 export function isFirstParty(client: { [key: string]: unknown }): boolean {
   return client.first_party === true;
+}
+
+export function allowsTrustedDevices(client: { [key: string]: unknown }): boolean {
+  return client.allow_trusted_device !== false;
 }

@@ -11,6 +11,7 @@ import { describeCountersContract } from './counters-contract.ts';
 import { describeLifecycleContract } from './lifecycle-contract.ts';
 import { describeMfaContract } from './mfa-contract.ts';
 import { describeTransientContract } from './transient-contract.ts';
+import { describeTrustedDevicesContract } from './trusted-devices-contract.ts';
 
 const runPrefix = randomRedisPrefix();
 let opened = 0;
@@ -21,7 +22,7 @@ const open: OpenStore = (clock) => openRedisStore({ url: TEST_REDIS_URL, prefix:
 const cleanup = () => deleteRedisPrefix(TEST_REDIS_URL, runPrefix);
 for (const describeContract of [
   describeAdapterContract, describeAccountsContract, describeCountersContract, describeMfaContract,
-  describeTransientContract, describeLifecycleContract,
+  describeTransientContract, describeTrustedDevicesContract, describeLifecycleContract,
 ]) {
   describeContract('redis', open, cleanup);
 }
@@ -84,6 +85,69 @@ describe('redis store specifics', () => {
     }
   });
 
+  it('keeps trusted devices under the prefix with a real TTL as cleanup, and leaves nothing after revokeAll', async () => {
+    const prefix = nextPrefix();
+    const clock = createFakeClock();
+    const store = await openRedisStore({ url: TEST_REDIS_URL, prefix, clock, logger: silentLogger });
+    const DAY_MS = 86_400_000;
+    const device = (name: string, accountId: string, lifetimeMs: number) => ({
+      id: `td-${name}`, tokenHash: `hmac-${name}`, accountId, epoch: 0, label: 'Firefox on Linux',
+      createdAt: clock(), lastUsedAt: clock(), expiresAt: clock() + lifetimeMs,
+    });
+    try {
+      await store.trustedDevices.save(device('a1', 'sub-1', DAY_MS));
+      await store.trustedDevices.save(device('a2', 'sub-1', 30 * DAY_MS));
+      await store.trustedDevices.save(device('b1', 'sub-2', DAY_MS));
+      await store.mfa.raiseEpoch('sub-1', clock(), true);
+
+      const keys = (await keysUnder(prefix)).map((key) => key.slice(prefix.length)).sort();
+      expect(keys).toEqual([
+        'mfa:sub-1',
+        'trusted-device-token:hmac-a1', 'trusted-device-token:hmac-a2', 'trusted-device-token:hmac-b1',
+        'trusted-device:td-a1', 'trusted-device:td-a2', 'trusted-device:td-b1',
+        'trusted-devices:sub-1', 'trusted-devices:sub-2',
+      ]);
+      for (const [name, lifetimeMs] of [['trusted-device:td-a1', DAY_MS], ['trusted-device-token:hmac-a1', DAY_MS],
+        ['trusted-device:td-a2', 30 * DAY_MS], ['trusted-device-token:hmac-a2', 30 * DAY_MS],
+        // An account's set lives as long as its longest-lived device.
+        ['trusted-devices:sub-1', 30 * DAY_MS], ['trusted-devices:sub-2', DAY_MS]] as const) {
+        const ttl = await inspector.pTTL(`${prefix}${name}`);
+        expect(ttl).toBeGreaterThan(lifetimeMs);
+        expect(ttl).toBeLessThanOrEqual(lifetimeMs + 10_000);
+      }
+      expect(await inspector.pTTL(`${prefix}mfa:sub-1`)).toBe(-1);
+
+      expect(await store.trustedDevices.revokeAll('sub-1')).toBe(2);
+      expect(await store.trustedDevices.revoke('sub-2', 'td-b1')).toBe(true);
+      await store.mfa.remove('sub-1');
+      expect(await keysUnder(prefix)).toEqual([]);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('drops from an account\'s set the devices Redis has already expired', async () => {
+    const prefix = nextPrefix();
+    const clock = createFakeClock();
+    const store = await openRedisStore({ url: TEST_REDIS_URL, prefix, clock, logger: silentLogger });
+    const device = (name: string) => ({
+      id: `td-${name}`, tokenHash: `hmac-${name}`, accountId: 'sub-1', epoch: 0, label: 'Firefox on Linux',
+      createdAt: clock(), lastUsedAt: clock(), expiresAt: clock() + 60_000,
+    });
+    try {
+      await store.trustedDevices.save(device('a1'));
+      await store.trustedDevices.save(device('a2'));
+      // What the real PEXPIRE does: the device and its token index go, the set keeps the id.
+      await inspector.del([`${prefix}trusted-device:td-a1`, `${prefix}trusted-device-token:hmac-a1`]);
+      expect((await store.trustedDevices.listForAccount('sub-1')).map((listed) => listed.id)).toEqual(['td-a2']);
+      expect(await inspector.sMembers(`${prefix}trusted-devices:sub-1`)).toEqual(['td-a2']);
+      expect(await store.trustedDevices.revoke('sub-1', 'td-a2')).toBe(true);
+      expect(await keysUnder(prefix)).toEqual([]);
+    } finally {
+      await store.close();
+    }
+  });
+
   it('reports commands on a closed store as StoreUnavailableError', async () => {
     const store = await openRedisStore({ url: TEST_REDIS_URL, prefix: nextPrefix(), logger: silentLogger });
     await store.close();
@@ -92,10 +156,13 @@ describe('redis store specifics', () => {
     await expect(store.counters.increment('k', 60)).rejects.toBeInstanceOf(StoreUnavailableError);
     await expect(store.mfa.acceptTotpStep('sub-1', 1)).rejects.toBeInstanceOf(StoreUnavailableError);
     await expect(store.transient.take('k')).rejects.toBeInstanceOf(StoreUnavailableError);
+    await expect(store.mfa.raiseEpoch('sub-1', 1, true)).rejects.toBeInstanceOf(StoreUnavailableError);
+    await expect(store.trustedDevices.revokeAll('sub-1')).rejects.toBeInstanceOf(StoreUnavailableError);
+    await expect(store.trustedDevices.listForAccount('sub-1')).rejects.toBeInstanceOf(StoreUnavailableError);
     await expect(store.ping()).rejects.toBeInstanceOf(StoreUnavailableError);
   });
 
-  it('lets only one of two instances win a TOTP step, a backup code or a transient value', async () => {
+  it('lets only one of two instances win a TOTP step, a backup code, a transient value or a revoke, and gives each raise its own epoch', async () => {
     const prefix = nextPrefix();
     const clock = createFakeClock();
     const [first, second] = await Promise.all([1, 2].map(() => openRedisStore({ url: TEST_REDIS_URL, prefix, clock, logger: silentLogger })));
@@ -110,6 +177,13 @@ describe('redis store specifics', () => {
       expect((await second!.mfa.get('sub-1'))?.backupCodeHash).toBe(`hash-${swaps.indexOf(true) + 1}`);
       await first!.transient.set('k', 'v', 60);
       expect((await both((store) => store.transient.take('k'))).filter((value) => value !== undefined)).toEqual(['v']);
+      const epochs = await both((store) => store.mfa.raiseEpoch('sub-1', clock(), true));
+      expect([...epochs].sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, index) => index + 1));
+      await first!.trustedDevices.save({
+        id: 'td-1', tokenHash: 'hmac-1', accountId: 'sub-1', epoch: 20, label: 'Firefox on Linux',
+        createdAt: clock(), lastUsedAt: clock(), expiresAt: clock() + 60_000,
+      });
+      expect((await both((store) => store.trustedDevices.revoke('sub-1', 'td-1'))).filter(Boolean)).toHaveLength(1);
       await first!.mfa.remove('sub-1');
       expect(await keysUnder(prefix)).toEqual([]);
     } finally {

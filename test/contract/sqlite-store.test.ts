@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
 import { openSqliteStore } from '../../src/store/sqlite/open-sqlite-store.ts';
 import { createFakeClock } from '../helpers/fake-clock.ts';
 import { describeAccountsContract } from './accounts-contract.ts';
@@ -10,11 +11,12 @@ import { describeCountersContract } from './counters-contract.ts';
 import { describeLifecycleContract } from './lifecycle-contract.ts';
 import { describeMfaContract } from './mfa-contract.ts';
 import { describeTransientContract } from './transient-contract.ts';
+import { describeTrustedDevicesContract } from './trusted-devices-contract.ts';
 
 const open: OpenStore = async (clock) => openSqliteStore({ file: ':memory:', clock, sweepIntervalMs: 0 });
 for (const describeContract of [
   describeAdapterContract, describeAccountsContract, describeCountersContract, describeMfaContract,
-  describeTransientContract, describeLifecycleContract,
+  describeTransientContract, describeTrustedDevicesContract, describeLifecycleContract,
 ]) {
   describeContract('sqlite', open);
 }
@@ -52,6 +54,59 @@ describe('sqlite store on a file', () => {
       expect(await second.adapterFactory('AccessToken').find('t1')).toBeUndefined();
     } finally {
       await second.close();
+    }
+  });
+
+  it('sweeps expired trusted devices and keeps the others', async () => {
+    const clock = createFakeClock();
+    const file = path.join(dir, 'store.db');
+    const device = (name: string, lifetimeMs: number) => ({
+      id: `td-${name}`, tokenHash: `hmac-${name}`, accountId: 'sub-1', epoch: 0, label: 'Firefox on Linux',
+      createdAt: clock(), lastUsedAt: clock(), expiresAt: clock() + lifetimeMs,
+    });
+    const first = openSqliteStore({ file, clock, sweepIntervalMs: 0 });
+    await first.trustedDevices.save(device('short', 60_000));
+    await first.trustedDevices.save(device('long', 86_400_000));
+    await first.close();
+
+    clock.advance(60_000);
+    // The sweeper runs once when the store opens.
+    await openSqliteStore({ file, clock, sweepIntervalMs: 0 }).close();
+    const db = new DatabaseSync(file);
+    try {
+      expect(db.prepare('SELECT id FROM trusted_device ORDER BY id').all()).toEqual([{ id: 'td-long' }]);
+    } finally {
+      db.close();
+    }
+  });
+
+  it('upgrades an MFA record written before epochs to epoch 0, its factors intact', async () => {
+    const clock = createFakeClock();
+    const file = path.join(dir, 'store.db');
+    await openSqliteStore({ file, clock, sweepIntervalMs: 0 }).close();
+    // Back to the schema before the epoch migration (version 4), with a record written then.
+    const db = new DatabaseSync(file);
+    try {
+      db.exec(`DROP TABLE trusted_device;
+        ALTER TABLE mfa DROP COLUMN epoch;
+        ALTER TABLE mfa DROP COLUMN sessions_valid_after;
+        DELETE FROM schema_migrations WHERE version >= 4;`);
+      db.prepare(`INSERT INTO mfa (account_id, totp_sealed_secret, totp_enrolled_at, totp_last_step, backup_code_hash, backup_code_created_at)
+        VALUES ('sub-1', 'k1.sealed', 1000, 7, 'backup-hash', 1000)`).run();
+    } finally {
+      db.close();
+    }
+
+    const store = openSqliteStore({ file, clock, sweepIntervalMs: 0 });
+    try {
+      expect(await store.mfa.get('sub-1')).toEqual({
+        accountId: 'sub-1', totp: { sealedSecret: 'k1.sealed', enrolledAt: 1000, lastAcceptedStep: 7 }, sms: null,
+        backupCodeHash: 'backup-hash', backupCodeCreatedAt: 1000, epoch: 0, sessionsValidAfter: null,
+      });
+      expect(await store.mfa.raiseEpoch('sub-1', clock(), true)).toBe(1);
+      expect(await store.trustedDevices.listForAccount('sub-1')).toEqual([]);
+    } finally {
+      await store.close();
     }
   });
 });

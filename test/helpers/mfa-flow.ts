@@ -38,8 +38,8 @@ export async function enrolAuthenticator(session: HttpSession, issuer: string, c
   return { key, backupCode: textOf(done.text, 'backup-code'), page: done, csrf: hiddenField(qrPage.text, 'csrf') };
 }
 
-export async function submitCode(session: HttpSession, issuer: string, page: HttpResponse, code: string): Promise<HttpResponse> {
-  const response = await session.postForm(formAction(page.text, '/totp', issuer), { csrf: hiddenField(page.text, 'csrf'), code });
+export async function submitCode(session: HttpSession, issuer: string, page: HttpResponse, code: string, extra: Record<string, string> = {}): Promise<HttpResponse> {
+  const response = await session.postForm(formAction(page.text, '/totp', issuer), { csrf: hiddenField(page.text, 'csrf'), code, ...extra });
   return session.follow(response, issuer);
 }
 
@@ -53,3 +53,13 @@ export async function useBackupCode(session: HttpSession, issuer: string, challe
 }
 
 export { isCallback };
+
+/** Follows a page's "sign in again" link (#reauth): password, then a code, back to the page. */
+export async function reauthenticate(session: HttpSession, issuer: string, page: HttpResponse, credentials: { email: string; password: string; key: string; clock: FakeClock }): Promise<HttpResponse> {
+  const href = /id="reauth" href="([^"]*)"/.exec(page.text)?.[1];
+  if (!href) throw new Error('no re-authentication link on the page');
+  const login = await session.follow(await session.get(new URL(href.replaceAll('&amp;', '&'), issuer).href), issuer);
+  const challenge = await submitPassword(session, issuer, login, credentials.email, credentials.password);
+  credentials.clock.advance(30_000);
+  return submitCode(session, issuer, challenge, codeFor(credentials.key, credentials.clock));
+}

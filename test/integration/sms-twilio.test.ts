@@ -180,7 +180,7 @@ describe('the global SMS budget trips a breaker', () => {
       expect(refused.text).toContain('data-code="SMS_UNAVAILABLE"');
       expect(refused.text).toContain('Use backup code');
       expect(logs.filter((l) => l.event === 'sms.breaker.open')).toHaveLength(1);
-      expect(logs.find((l) => l.event === 'sms.breaker.open')).toMatchObject({ level: 'warn', budget: 3 });
+      expect(logs.find((l) => l.event === 'sms.breaker.open')).toMatchObject({ level: 'warn', audit: true, details: { budget: 3 } });
     } finally {
       await idp.close();
       await testStore.dispose();

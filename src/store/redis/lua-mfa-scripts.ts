@@ -30,6 +30,30 @@ redis.call('HSET', KEYS[1], 'backupCodeHash', ARGV[2], 'backupCodeCreatedAt', AR
 return 1
 `);
 
+/**
+ * KEYS: MFA record. ARGV: '1' to end sessions or '0', now (ms). Raises the epoch by one (HINCRBY
+ * creates the record and the field at 0) and, when sessions end, sets sessionsValidAfter to now.
+ * Returns the new epoch.
+ */
+export const RAISE_EPOCH = defineScript(`
+local epoch = redis.call('HINCRBY', KEYS[1], 'epoch', 1)
+if ARGV[1] == '1' then redis.call('HSET', KEYS[1], 'sessionsValidAfter', ARGV[2]) end
+return epoch
+`);
+
+/**
+ * KEYS: MFA record. ARGV: now (ms). Turns MFA off: the method and backup code fields go, the
+ * epoch rises and sessions end. The record stays (created when absent) so the epoch survives.
+ * Returns the new epoch.
+ */
+export const DISABLE_MFA = defineScript(`
+redis.call('HDEL', KEYS[1], 'totpSealedSecret', 'totpEnrolledAt', 'totpLastStep', 'smsPhone', 'smsEnrolledAt',
+  'backupCodeHash', 'backupCodeCreatedAt')
+local epoch = redis.call('HINCRBY', KEYS[1], 'epoch', 1)
+redis.call('HSET', KEYS[1], 'sessionsValidAfter', ARGV[1])
+return epoch
+`);
+
 /** KEYS: transient entry. ARGV: value, exp (ms, logical expiry), ttl in ms for the real PEXPIRE. */
 export const SET_TRANSIENT = defineScript(`
 redis.call('HSET', KEYS[1], 'value', ARGV[1], 'exp', ARGV[2])

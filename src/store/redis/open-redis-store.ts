@@ -7,6 +7,7 @@ import { createRedisAdapterFactory } from './redis-adapter.ts';
 import { createRedisCounters } from './redis-counters.ts';
 import { createRedisMfa } from './redis-mfa.ts';
 import { createRedisTransient } from './redis-transient.ts';
+import { createRedisTrustedDevices } from './redis-trusted-devices.ts';
 import { withStoreErrors } from './redis-errors.ts';
 
 export interface RedisStoreOptions {
@@ -93,6 +94,7 @@ export async function openRedisStore(options: RedisStoreOptions): Promise<Store>
     counters: withStoreErrors(createRedisCounters(client, options.prefix, clock)),
     mfa: withStoreErrors(createRedisMfa(client, options.prefix)),
     transient: withStoreErrors(createRedisTransient(client, options.prefix, clock)),
+    trustedDevices: withStoreErrors(createRedisTrustedDevices(client, options.prefix, clock)),
     async ping() {
       let timer: NodeJS.Timeout | undefined;
       const timeout = new Promise<never>((_, reject) => {

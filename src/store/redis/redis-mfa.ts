@@ -1,11 +1,12 @@
 import type { MfaRecord, MfaStore } from '../../mfa/mfa-store.ts';
-import { ACCEPT_TOTP_STEP, SWAP_BACKUP_CODE } from './lua-mfa-scripts.ts';
+import { ACCEPT_TOTP_STEP, DISABLE_MFA, RAISE_EPOCH, SWAP_BACKUP_CODE } from './lua-mfa-scripts.ts';
 import { runScript, type RedisClient } from './redis-script.ts';
 
 const optionalNumber = (value: string | undefined) => (value === undefined ? null : Number(value));
 
 function toRecord(accountId: string, hash: Record<string, string>): MfaRecord | undefined {
-  // HGETALL answers {} for a missing key; every write below leaves at least these fields.
+  // HGETALL answers {} for a missing key; every write below leaves at least one field (a record
+  // turned off by disable keeps epoch and sessionsValidAfter).
   if (Object.keys(hash).length === 0) return undefined;
   return {
     accountId,
@@ -15,14 +16,17 @@ function toRecord(accountId: string, hash: Record<string, string>): MfaRecord | 
     sms: hash.smsPhone === undefined ? null : { phone: hash.smsPhone, enrolledAt: Number(hash.smsEnrolledAt ?? 0) },
     backupCodeHash: hash.backupCodeHash ?? null,
     backupCodeCreatedAt: optionalNumber(hash.backupCodeCreatedAt),
+    epoch: Number(hash.epoch ?? 0),
+    sessionsValidAfter: optionalNumber(hash.sessionsValidAfter),
   };
 }
 
 /**
  * An account's second factors on Redis: one hash per account (mfa:<accountId>) with the fields
- * totpSealedSecret, totpEnrolledAt, totpLastStep, smsPhone, smsEnrolledAt, backupCodeHash and backupCodeCreatedAt (an
- * absent field is null). It never expires. The conditional changes are Lua scripts
- * (lua-mfa-scripts.ts), so of two instances racing on the same step or code, one wins.
+ * totpSealedSecret, totpEnrolledAt, totpLastStep, smsPhone, smsEnrolledAt, backupCodeHash, backupCodeCreatedAt,
+ * epoch (absent means 0) and sessionsValidAfter (an absent field is null). It never expires. The conditional
+ * changes and the epoch are Lua scripts (lua-mfa-scripts.ts), so of two instances racing on the same step or
+ * code, one wins, and racing raises each get their own epoch. Enrolments never touch the epoch fields.
  */
 export function createRedisMfa(client: RedisClient, prefix: string): MfaStore {
   const mfaKey = (accountId: string) => `${prefix}mfa:${accountId}`;
@@ -55,6 +59,12 @@ export function createRedisMfa(client: RedisClient, prefix: string): MfaStore {
     },
     async swapBackupCode(accountId, expectedHash, newHash, now) {
       return (await runScript(client, SWAP_BACKUP_CODE, [mfaKey(accountId)], [expectedHash, newHash, String(now)])) === 1;
+    },
+    async raiseEpoch(accountId, now, endSessions) {
+      return Number(await runScript(client, RAISE_EPOCH, [mfaKey(accountId)], [endSessions ? '1' : '0', String(now)]));
+    },
+    async disable(accountId, now) {
+      await runScript(client, DISABLE_MFA, [mfaKey(accountId)], [String(now)]);
     },
     async remove(accountId) {
       await client.del(mfaKey(accountId));

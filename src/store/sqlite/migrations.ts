@@ -51,6 +51,20 @@ const MIGRATIONS: string[] = [
    CREATE INDEX transient_expiry ON transient (expires_at);`,
   `ALTER TABLE mfa ADD COLUMN sms_phone TEXT;
    ALTER TABLE mfa ADD COLUMN sms_enrolled_at INTEGER;`,
+  `ALTER TABLE mfa ADD COLUMN epoch INTEGER NOT NULL DEFAULT 0;
+   ALTER TABLE mfa ADD COLUMN sessions_valid_after INTEGER;
+   CREATE TABLE trusted_device (
+     id TEXT PRIMARY KEY,
+     token_hash TEXT NOT NULL UNIQUE,
+     account_id TEXT NOT NULL,
+     epoch INTEGER NOT NULL,
+     label TEXT NOT NULL,
+     created_at INTEGER NOT NULL,
+     last_used_at INTEGER NOT NULL,
+     expires_at INTEGER NOT NULL
+   );
+   CREATE INDEX trusted_device_account ON trusted_device (account_id);
+   CREATE INDEX trusted_device_expiry ON trusted_device (expires_at);`,
 ];
 
 export function migrate(db: DatabaseSync): void {

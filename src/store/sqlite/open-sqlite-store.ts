@@ -9,6 +9,7 @@ import { createSqliteAccounts } from './sqlite-accounts.ts';
 import { createSqliteCounters } from './sqlite-counters.ts';
 import { createSqliteMfa } from './sqlite-mfa.ts';
 import { createSqliteTransient } from './sqlite-transient.ts';
+import { createSqliteTrustedDevices } from './sqlite-trusted-devices.ts';
 
 export interface SqliteStoreOptions {
   /** A file path, or ':memory:' for tests. */
@@ -37,6 +38,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     db.prepare(`DELETE FROM oidc_model WHERE rowid IN (SELECT rowid FROM oidc_model WHERE expires_at IS NOT NULL AND expires_at <= ? LIMIT ${SWEEP_BATCH})`),
     db.prepare(`DELETE FROM counter WHERE rowid IN (SELECT rowid FROM counter WHERE reset_at <= ? LIMIT ${SWEEP_BATCH})`),
     db.prepare(`DELETE FROM transient WHERE rowid IN (SELECT rowid FROM transient WHERE expires_at <= ? LIMIT ${SWEEP_BATCH})`),
+    db.prepare(`DELETE FROM trusted_device WHERE rowid IN (SELECT rowid FROM trusted_device WHERE expires_at <= ? LIMIT ${SWEEP_BATCH})`),
   ];
   let sweeping = false;
   const sweep = async () => {
@@ -66,6 +68,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     counters: createSqliteCounters(db, clock),
     mfa: createSqliteMfa(db),
     transient: createSqliteTransient(db, clock),
+    trustedDevices: createSqliteTrustedDevices(db, clock),
     async ping() {
       if (!open) throw new StoreUnavailableError(new Error('the SQLite store is closed'));
       db.prepare('SELECT 1').get();

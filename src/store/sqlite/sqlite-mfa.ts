@@ -10,6 +10,8 @@ interface MfaRow {
   backup_code_created_at: number | null;
   sms_phone: string | null;
   sms_enrolled_at: number | null;
+  epoch: number;
+  sessions_valid_after: number | null;
 }
 
 function toRecord(row: MfaRow): MfaRecord {
@@ -21,10 +23,15 @@ function toRecord(row: MfaRow): MfaRecord {
     sms: row.sms_phone === null ? null : { phone: row.sms_phone, enrolledAt: row.sms_enrolled_at ?? 0 },
     backupCodeHash: row.backup_code_hash,
     backupCodeCreatedAt: row.backup_code_created_at,
+    epoch: row.epoch,
+    sessionsValidAfter: row.sessions_valid_after,
   };
 }
 
-/** Each change is one conditional statement, so the check and the write cannot be split by another writer. */
+/**
+ * Each change is one conditional statement, so the check and the write cannot be split by another writer.
+ * Enrolments leave epoch and sessions_valid_after alone: only raiseEpoch and disable move them.
+ */
 export function createSqliteMfa(db: DatabaseSync): MfaStore {
   const get = db.prepare('SELECT * FROM mfa WHERE account_id = ?');
   const enrolTotp = db.prepare(`INSERT INTO mfa (account_id, totp_sealed_secret, totp_enrolled_at, totp_last_step, backup_code_hash, backup_code_created_at)
@@ -40,6 +47,16 @@ export function createSqliteMfa(db: DatabaseSync): MfaStore {
   const acceptStep = db.prepare(`UPDATE mfa SET totp_last_step = ?
     WHERE account_id = ? AND totp_sealed_secret IS NOT NULL AND (totp_last_step IS NULL OR totp_last_step < ?)`);
   const swapBackup = db.prepare('UPDATE mfa SET backup_code_hash = ?, backup_code_created_at = ? WHERE account_id = ? AND backup_code_hash = ?');
+  // A new record starts at epoch 0, so the first raise gives 1; excluded.sessions_valid_after is
+  // NULL unless sessions end, and then keeps the earlier value.
+  const raiseEpoch = db.prepare(`INSERT INTO mfa (account_id, epoch, sessions_valid_after) VALUES (?, 1, ?)
+    ON CONFLICT (account_id) DO UPDATE SET epoch = mfa.epoch + 1,
+      sessions_valid_after = COALESCE(excluded.sessions_valid_after, mfa.sessions_valid_after)
+    RETURNING epoch`);
+  const disable = db.prepare(`INSERT INTO mfa (account_id, epoch, sessions_valid_after) VALUES (?, 1, ?)
+    ON CONFLICT (account_id) DO UPDATE SET totp_sealed_secret = NULL, totp_enrolled_at = NULL, totp_last_step = NULL,
+      sms_phone = NULL, sms_enrolled_at = NULL, backup_code_hash = NULL, backup_code_created_at = NULL,
+      epoch = mfa.epoch + 1, sessions_valid_after = excluded.sessions_valid_after`);
   const remove = db.prepare('DELETE FROM mfa WHERE account_id = ?');
 
   return {
@@ -58,6 +75,12 @@ export function createSqliteMfa(db: DatabaseSync): MfaStore {
     },
     async swapBackupCode(accountId, expectedHash, newHash, now) {
       return swapBackup.run(newHash, now, accountId, expectedHash).changes === 1;
+    },
+    async raiseEpoch(accountId, now, endSessions) {
+      return (raiseEpoch.get(accountId, endSessions ? now : null) as { epoch: number }).epoch;
+    },
+    async disable(accountId, now) {
+      disable.run(accountId, now);
     },
     async remove(accountId) {
       remove.run(accountId);

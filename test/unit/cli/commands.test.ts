@@ -1,8 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createAccountDirectory } from '../../../src/accounts/account-directory.ts';
-import { createSecretBox } from '../../../src/crypto/secret-box.ts';
-import { createFactorGuard } from '../../../src/guard/factor-guard.ts';
-import { createMfaService } from '../../../src/mfa/mfa-service.ts';
+import { createJsonLogger } from '../../../src/log.ts';
+import { createMfa } from '../../../src/plugin/create-mfa.ts';
 import { parseArgs } from '../../../src/cli/args.ts';
 import { runCommand, type CliContext } from '../../../src/cli/commands.ts';
 import { systemClock } from '../../../src/clock.ts';
@@ -15,21 +14,27 @@ describe('operator CLI', () => {
   let err: string[];
   let stdin: string;
   let ctx: CliContext;
+  let audit: Record<string, unknown>[];
+  const sealingKey = randomBytes(32);
 
   beforeEach(() => {
     store = openSqliteStore({ file: ':memory:', sweepIntervalMs: 0 });
     out = [];
     err = [];
     stdin = '';
+    audit = [];
     ctx = {
       io: { out: (line) => out.push(line), err: (line) => err.push(line), readStdin: async () => stdin },
       directory: async () => createAccountDirectory(store.accounts, systemClock),
       clients: () => [{ client_id: 'app', client_name: 'App', redirect_uris: ['https://app.example/cb'], first_party: true }],
-      mfa: async () => {
-        const guard = createFactorGuard(store.counters, { lockAfterFailures: 5, maxFailures: 100 });
-        const service = createMfaService({ store: store.mfa, guard, box: createSecretBox([{ id: 't', key: randomBytes(32) }]), clock: systemClock, issuerLabel: 'test' });
-        return { service, guard };
-      },
+      mfa: async () => createMfa({
+        issuer: 'http://127.0.0.1:1',
+        directory: createAccountDirectory(store.accounts, systemClock),
+        store,
+        sealingKeys: [{ id: 't', key: sealingKey }],
+        csrfSecret: 'a test secret that is long enough',
+        log: createJsonLogger((line) => audit.push(JSON.parse(line))),
+      }),
     };
   });
 
@@ -109,5 +114,30 @@ describe('operator CLI', () => {
     expect(await run('mfa', 'unlock', '--email', 'x@example.com')).toBe(0);
     expect(await guard.isLocked(account.id, 'totp')).toBe(false);
     expect(await run('mfa', 'status', '--email', 'nobody@example.com')).toBe(1);
+  });
+
+  test('mfa reset turns MFA off, revokes trusted devices, ends sessions, and writes one audit event without secrets', async () => {
+    stdin = 'a good long password';
+    await run('user', 'add', '--email', 'lost@example.com', '--password-stdin');
+    const account = (await store.accounts.findByEmail('lost@example.com'))!;
+    const { service, trusted } = await ctx.mfa();
+    const sealed = service.startTotpSetup(account.id);
+    const backupCode = await service.enrolTotp(account.id, sealed, 1);
+    const { token } = await trusted.trust(account.id, (await store.mfa.get(account.id))!.epoch, 'Mozilla/5.0 (X11; Linux x86_64) Firefox/133.0');
+    out = [];
+    expect(await run('mfa', 'reset', '--email', 'lost@example.com')).toBe(2);
+    expect(err.join('\n')).toContain('--reason is required');
+    expect(await run('mfa', 'reset', '--email', 'lost@example.com', '--reason', 'ticket 4711: phone lost, identity checked')).toBe(0);
+    expect(out.join('\n')).toContain('1 trusted device(s) revoked');
+    const record = (await store.mfa.get(account.id))!;
+    expect(record.totp).toBeNull();
+    expect(record.backupCodeHash).toBeNull();
+    expect(record.sessionsValidAfter).toBeGreaterThan(0);
+    expect(await trusted.list(account.id)).toEqual([]);
+    const events = audit.filter((line) => line.event === 'mfa.reset');
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({ audit: true, accountId: account.id, details: { reason: 'ticket 4711: phone lost, identity checked', by: 'cli' } });
+    const everything = JSON.stringify(audit);
+    for (const secret of [sealed, backupCode, token]) expect(everything).not.toContain(secret);
   });
 });

@@ -1,7 +1,7 @@
 import { mfaRequirement, type RequirementInput } from '../../../src/mfa/mfa-requirement.ts';
 import { ACR, PAPE_MULTI_FACTOR } from '../../../src/provider/acr.ts';
 
-const base: RequirementInput = { enrolled: false, amr: ['pwd'], clientRequiresMfa: false, acrValues: undefined, enforcement: 'optional' };
+const base: RequirementInput = { enrolled: false, amr: ['pwd'], clientRequiresMfa: false, acrValues: undefined, enforcement: 'optional', rememberedDevice: false };
 
 describe('mfaRequirement', () => {
   test.each([
@@ -15,6 +15,8 @@ describe('mfaRequirement', () => {
     ['acr_values asks only for the password level', { acrValues: ACR.password }, 'none'],
     ['enforcement required, account without MFA', { enforcement: 'required' }, 'enrol'],
     ['enforcement required, already multi-factor', { enforcement: 'required', amr: ['pwd', 'mfa'] }, 'none'],
+    ['enrolled, on a remembered device the client accepts', { enrolled: true, rememberedDevice: true }, 'none'],
+    ['enrolled, remembered device, but acr_values asks for MFA', { enrolled: true, rememberedDevice: true, acrValues: ACR.mfa }, 'challenge'],
   ] as const)('%s → %s', (_label, overrides, expected) => {
     expect(mfaRequirement({ ...base, ...overrides } as RequirementInput)).toBe(expected);
   });

@@ -1,4 +1,5 @@
 import { createSmsBudget } from '../../../src/guard/sms-budget.ts';
+import { createAudit } from '../../../src/audit/audit.ts';
 import { createJsonLogger } from '../../../src/log.ts';
 import { openSqliteStore } from '../../../src/store/sqlite/open-sqlite-store.ts';
 import { createFakeClock } from '../../helpers/fake-clock.ts';
@@ -10,7 +11,7 @@ describe('SMS budget', () => {
     const clock = createFakeClock();
     const store = openSqliteStore({ file: ':memory:', clock, sweepIntervalMs: 0 });
     const logs: { event: string }[] = [];
-    const budget = createSmsBudget(store.counters, limits, createJsonLogger((line) => logs.push(JSON.parse(line))));
+    const budget = createSmsBudget(store.counters, limits, createAudit(createJsonLogger((line) => logs.push(JSON.parse(line)))));
     return { clock, store, logs, budget };
   }
 

@@ -1,0 +1,88 @@
+import type Router from '@koa/router';
+import type { Context } from 'koa';
+import { requestFields } from '../audit/audit.ts';
+import { AppError, assertThat } from '../errors.ts';
+import { clearTrustCookie, readTrustCookie } from '../trusted-device/trust-cookie.ts';
+import type { ConsoleDeps } from './console-deps.ts';
+import { formSession, pageSession, renderConsole } from './console-pages.ts';
+import { signInUrl } from './console-session.ts';
+
+const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+const MAX_ID = 64;
+
+/**
+ * Manage: trusted devices (list, revoke, revoke all), turn MFA off, sign out everywhere. Each
+ * change needs a recent sign-in (with the second factor where enrolled) and is audited.
+ */
+export function addManageRoutes(router: Router, deps: ConsoleDeps): void {
+  const showDevices = async (ctx: Context) => {
+    const session = await pageSession(ctx, deps, { fresh: false });
+    if (!session) return;
+    const thisDevice = await deps.trusted.idOf(readTrustCookie(ctx));
+    const devices = (await deps.trusted.list(session.accountId)).map((device) => ({
+      id: device.id,
+      label: device.label,
+      firstUsed: day(device.createdAt),
+      lastUsed: day(device.lastUsedAt),
+      expires: day(device.expiresAt),
+      current: device.id === thisDevice,
+    }));
+    renderConsole(ctx, deps, session, 'trusted-devices', {
+      title: 'Trusted devices', devices, fresh: session.fresh, reauthHref: signInUrl('/account/security/devices', true),
+    });
+  };
+
+  router.get('/account/security/devices', showDevices);
+
+  router.post('/account/security/devices/revoke', async (ctx) => {
+    const { session, form } = await formSession(ctx, deps, { fresh: true });
+    const id = (form.id ?? '').slice(0, MAX_ID);
+    assertThat(await deps.trusted.revoke(session.accountId, id), 'DEVICE_NOT_FOUND');
+    if (id === (await deps.trusted.idOf(readTrustCookie(ctx)))) clearTrustCookie(ctx);
+    deps.audit({ event: 'mfa.device.revoked', accountId: session.accountId, ...requestFields(ctx), details: { deviceId: id } });
+    ctx.status = 303;
+    ctx.redirect('/account/security/devices');
+  });
+
+  router.post('/account/security/devices/revoke-all', async (ctx) => {
+    const { session } = await formSession(ctx, deps, { fresh: true });
+    const count = await deps.trusted.revokeAll(session.accountId);
+    clearTrustCookie(ctx);
+    deps.audit({ event: 'mfa.device.revoked', accountId: session.accountId, ...requestFields(ctx), details: { all: true, count } });
+    ctx.status = 303;
+    ctx.redirect('/account/security/devices');
+  });
+
+  router.get('/account/security/turn-off', async (ctx) => {
+    const session = await pageSession(ctx, deps, { fresh: true });
+    if (!session) return;
+    assertThat(deps.settings.enforcement === 'optional', 'MFA_REQUIRED_BY_POLICY');
+    renderConsole(ctx, deps, session, 'turn-off', { title: 'Turn off multi-factor authentication', mfaEnabled: session.mfaEnabled });
+  });
+
+  router.post('/account/security/turn-off', async (ctx) => {
+    const { session } = await formSession(ctx, deps, { fresh: true });
+    if (deps.settings.enforcement === 'required') throw new AppError('MFA_REQUIRED_BY_POLICY');
+    assertThat(session.mfaEnabled, 'MFA_NOT_ENABLED');
+    await deps.mfa.disable(session.accountId);
+    await deps.trusted.revokeAll(session.accountId);
+    clearTrustCookie(ctx);
+    deps.audit({ event: 'mfa.disabled', accountId: session.accountId, ...requestFields(ctx) });
+    renderConsole(ctx, deps, session, 'signed-out-everywhere', {
+      title: 'Multi-factor authentication is off',
+      lead: 'Your sign-ins now need only your password. For your security you have been signed out everywhere, here too.',
+    });
+  });
+
+  router.post('/account/security/sign-out-everywhere', async (ctx) => {
+    const { session } = await formSession(ctx, deps, { fresh: false });
+    await deps.mfa.endSessions(session.accountId);
+    await deps.trusted.revokeAll(session.accountId);
+    clearTrustCookie(ctx);
+    deps.audit({ event: 'session.ended_everywhere', accountId: session.accountId, ...requestFields(ctx) });
+    renderConsole(ctx, deps, session, 'signed-out-everywhere', {
+      title: 'Signed out everywhere',
+      lead: 'Every browser and app signed in to your account, this one included, must sign in again. Trusted devices were forgotten.',
+    });
+  });
+}

@@ -1,0 +1,54 @@
+import type { Logger } from '../log.ts';
+
+/** Security events, one structured log line each (OWASP ASVS 5.0 V16.3). */
+export type AuditEventName =
+  | 'mfa.enrolled'
+  | 'mfa.challenge.passed'
+  | 'mfa.challenge.failed'
+  | 'mfa.locked'
+  | 'mfa.backup_code.used'
+  | 'mfa.backup_code.regenerated'
+  | 'mfa.device.trusted'
+  | 'mfa.device.revoked'
+  | 'mfa.disabled'
+  | 'mfa.reset'
+  | 'session.ended_everywhere'
+  | 'sms.breaker.open';
+
+/**
+ * Who, where and what — never a code, secret, token, password or phone number. Fields are
+ * named so a SIEM can index them; `details` holds what is specific to the event.
+ */
+export interface AuditEvent {
+  event: AuditEventName;
+  at: string;
+  accountId?: string;
+  clientId?: string;
+  ip?: string;
+  userAgent?: string;
+  details?: Record<string, string | number | boolean | undefined>;
+}
+
+export type AuditInput = Omit<AuditEvent, 'at'>;
+
+/** A host's hook: forward to e-mail, a SIEM, a notification service. Errors in it never break a sign-in. */
+export type AuditSink = (event: AuditEvent) => void | Promise<void>;
+
+export type Audit = (input: AuditInput, level?: 'info' | 'warn') => void;
+
+export function createAudit(log: Logger, sink?: AuditSink): Audit {
+  return (input, level = 'info') => {
+    const event: AuditEvent = { ...input, at: new Date().toISOString(), userAgent: input.userAgent?.slice(0, 200) };
+    const { event: name, ...fields } = event;
+    log[level](name, { audit: true, ...fields });
+    if (!sink) return;
+    Promise.resolve()
+      .then(() => sink(event))
+      .catch((error: unknown) => log.warn('audit.sink.failed', { event: name, errorName: (error as Error)?.name }));
+  };
+}
+
+/** The request side of an event: address and browser. */
+export function requestFields(ctx: { ip: string; get(field: string): string }): Pick<AuditEvent, 'ip' | 'userAgent'> {
+  return { ip: ctx.ip, userAgent: ctx.get('user-agent') };
+}

@@ -1,0 +1,44 @@
+import type { Context } from 'koa';
+import { requestFields } from '../audit/audit.ts';
+import { ACR, AMR, MFA_ACR_REQUESTS } from '../provider/acr.ts';
+import { allowsTrustedDevices } from '../provider/client-metadata.ts';
+import { readTrustCookie, writeTrustCookie } from '../trusted-device/trust-cookie.ts';
+import type { InteractionDeps } from './interaction-deps.ts';
+import { finishInteraction, type InteractionDetails } from './interaction-io.ts';
+
+/**
+ * A relying app that demands fresh authentication (acr_values naming MFA, max_age, or
+ * prompt=login) gets the challenge even on a trusted device: a remembered second factor is
+ * not a fresh one.
+ */
+function demandsFreshMfa(details: InteractionDetails): boolean {
+  const { params } = details;
+  const acrValues = typeof params.acr_values === 'string' ? params.acr_values.split(' ') : [];
+  const prompts = typeof params.prompt === 'string' ? params.prompt.split(' ') : [];
+  return params.max_age !== undefined || prompts.includes('login') || acrValues.some((value) => MFA_ACR_REQUESTS.has(value));
+}
+
+/**
+ * After the right password: when this browser holds a trusted-device token of this very account,
+ * from its current epoch and after its last password change, the challenge is skipped — and the
+ * token says so honestly: amr ["pwd"], acr "remembered device". Returns false to challenge.
+ */
+export async function skipWithTrustedDevice(ctx: Context, deps: InteractionDeps, details: InteractionDetails, accountId: string, client: Record<string, unknown> | undefined): Promise<boolean> {
+  if ((client && !allowsTrustedDevices(client)) || demandsFreshMfa(details)) return false;
+  const conditions = await deps.security.conditions(accountId);
+  const device = conditions && (await deps.trusted.check(readTrustCookie(ctx), conditions));
+  if (!device) return false;
+  await deps.trusted.touch(device.id);
+  deps.log.info('mfa.device.used', { accountId, clientId: details.params.client_id, deviceId: device.id });
+  await finishInteraction(ctx, deps, { login: { accountId, acr: ACR.rememberedDevice, amr: [...AMR.password], remember: true } }, false);
+  return true;
+}
+
+/** "Trust this device" was ticked beside a right code: a new token for this browser and account. */
+export async function trustThisDevice(ctx: Context, deps: InteractionDeps, accountId: string, clientId: string): Promise<void> {
+  const conditions = await deps.security.conditions(accountId);
+  if (!conditions) return;
+  const { token, device } = await deps.trusted.trust(accountId, conditions.epoch, ctx.get('user-agent'));
+  writeTrustCookie(ctx, token, deps.trusted.trustSeconds);
+  deps.audit({ event: 'mfa.device.trusted', accountId, clientId, ...requestFields(ctx), details: { deviceId: device.id, label: device.label } });
+}

@@ -1,0 +1,34 @@
+import type Provider from 'oidc-provider';
+import type { Audit } from '../audit/audit.ts';
+import type { Clock } from '../clock.ts';
+import type { MfaSettings } from '../config/schema.ts';
+import type { Csrf } from '../http/csrf.ts';
+import type { RenderPage } from '../http/views.ts';
+import type { Logger } from '../log.ts';
+import type { AccountSecurity } from '../mfa/account-security.ts';
+import type { MfaService } from '../mfa/mfa-service.ts';
+import type { TransientStore } from '../mfa/mfa-store.ts';
+import type { SmsCodes } from '../mfa/sms-codes.ts';
+import type { TrustedDevices } from '../trusted-device/trusted-devices.ts';
+import type { UserDirectory } from './user-directory.ts';
+
+/** What the hosted sign-in pages and the Security pages both stand on; built once by createMfa. */
+export interface PluginDeps {
+  provider: Provider;
+  directory: UserDirectory;
+  mfa: MfaService;
+  /** Undefined when text messages are off (sms.provider = none). */
+  sms: SmsCodes | undefined;
+  trusted: TrustedDevices;
+  security: AccountSecurity;
+  transient: TransientStore;
+  csrf: Csrf;
+  render: RenderPage;
+  log: Logger;
+  /** Security events: a log line each, and the host's hook. */
+  audit: Audit;
+  issuerOrigin: string;
+  bodyLimitBytes: number;
+  settings: MfaSettings;
+  clock: Clock;
+}
