@@ -44,7 +44,7 @@ export function createAudit(log: Logger, sink?: AuditSink): Audit {
     if (!sink) return;
     Promise.resolve()
       .then(() => sink(event))
-      .catch((error: unknown) => log.warn('audit.sink.failed', { event: name, errorName: (error as Error)?.name }));
+      .catch((error: unknown) => log.warn('audit.sink.failed', { auditEvent: name, errorName: (error as Error)?.name }));
   };
 }
 
