@@ -3,6 +3,7 @@ import type { Context } from 'koa';
 import { AppError } from '../errors.ts';
 import { CONSOLE_CLIENT_ID } from './console-client.ts';
 import type { ConsoleDeps } from './console-deps.ts';
+import { loadConsoleSession } from './console-session.ts';
 import { safeNext } from './safe-next.ts';
 
 const STATE_COOKIE = 'oidc_mfa_console_state';
@@ -16,6 +17,7 @@ const STATE_TTL_SECONDS = 1800;
 export async function startConsoleSignIn(ctx: Context, deps: ConsoleDeps): Promise<void> {
   const state = randomBytes(24).toString('base64url');
   const next = safeNext(ctx.query.next);
+  const signedIn = await loadConsoleSession(ctx, deps);
   await deps.transient.set(`console-sign-in:${state}`, next, STATE_TTL_SECONDS);
   ctx.cookies.set(STATE_COOKIE, state, { httpOnly: true, sameSite: 'lax', secure: ctx.secure, maxAge: STATE_TTL_SECONDS * 1000, path: '/account/callback' });
   const url = new URL('/auth', deps.issuer);
@@ -26,6 +28,8 @@ export async function startConsoleSignIn(ctx: Context, deps: ConsoleDeps): Promi
     redirect_uri: `${deps.issuer}/account/callback`,
     state,
     ...(ctx.query.fresh === '1' ? { prompt: 'login' } : {}),
+    // Re-authentication: the person is already known, so the sign-in page shows their email.
+    ...(ctx.query.fresh === '1' && signedIn ? { login_hint: signedIn.account.email } : {}),
   }).toString();
   ctx.redirect(url.href);
 }

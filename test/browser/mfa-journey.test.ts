@@ -3,11 +3,13 @@ import { totpCode, timeStep } from '../../src/factors/totp/totp.ts';
 import { base32Decode } from '../helpers/base32.ts';
 import { launchChromium, screenshotter } from '../helpers/chromium.ts';
 import { createFakeClock } from '../helpers/fake-clock.ts';
+import { latestCode } from '../helpers/sms-outbox.ts';
 import { startDemoStack, type DemoStack } from '../helpers/start-demo-stack.ts';
 import { openTestStore, type TestStore } from '../helpers/test-stores.ts';
 
 const EMAIL = 'browser@example.com';
 const PASSWORD = 'a password typed in a browser';
+const PHONE = '+447400123456';
 
 describe.each([375, 1280])('a person in Chromium at %ipx', (width) => {
   const clock = createFakeClock(Date.now());
@@ -58,7 +60,7 @@ describe.each([375, 1280])('a person in Chromium at %ipx', (width) => {
     await page.waitForURL(`${stack.demoUrl}/`);
   }
 
-  test('sets up the authenticator app from the Security page and signs in with a code, then with the backup code', async () => {
+  test('sets up the app, signs in with a code and trusts the device, skips the code, revokes it, uses the backup code, switches to text messages', async () => {
     await signInWithPassword();
     await page.waitForSelector('text=Allow access?');
     await shot(page, 'consent');
@@ -93,13 +95,35 @@ describe.each([375, 1280])('a person in Chromium at %ipx', (width) => {
     await page.waitForSelector('#code');
     expect(await page.getAttribute('#code', 'autocomplete')).toBe('one-time-code');
     expect(await page.getAttribute('#code', 'inputmode')).toBe('numeric');
-    await shot(page, 'code');
     await page.fill('#code', totpCode(secret, timeStep(clock())));
+    await page.getByLabel(/Trust this device/).check();
+    await shot(page, 'code-trust-this-device');
     await page.getByRole('button', { name: 'Verify', exact: true }).click();
     await allow();
     await page.waitForURL(`${stack.demoUrl}/`);
     expect(await page.textContent('body')).toContain('pwd, otp, mfa');
     await shot(page, 'demo-signed-in-with-code');
+
+    // Same browser, later: the password alone, and the token says "remembered device".
+    await signOut();
+    await signInWithPassword();
+    await allow();
+    await page.waitForURL(`${stack.demoUrl}/`);
+    expect(await page.textContent('body')).toContain('urn:oidc-mfa:mfa:remembered-device');
+    await shot(page, 'demo-remembered-device');
+
+    // Revoke the device: a sensitive change, so password and code again first.
+    await page.goto(`${stack.idp.issuer}/account/security/devices`);
+    await page.getByRole('link', { name: /Sign in again/ }).click();
+    await page.fill('#password', PASSWORD);
+    await page.getByRole('button', { name: 'Continue' }).click();
+    clock.advance(30_000);
+    await page.fill('#code', totpCode(secret, timeStep(clock())));
+    await page.getByRole('button', { name: 'Verify', exact: true }).click();
+    await page.waitForSelector('text=This device');
+    await shot(page, 'trusted-devices');
+    await page.getByRole('button', { name: 'Revoke all' }).click();
+    await page.waitForSelector('text=No trusted devices.');
 
     await signOut();
     await signInWithPassword();
@@ -115,5 +139,22 @@ describe.each([375, 1280])('a person in Chromium at %ipx', (width) => {
     await allow();
     await page.waitForURL(`${stack.demoUrl}/`);
     expect(await page.textContent('body')).toContain('pwd, mfa, backup-code');
-  }, 60_000);
+
+    // Change method to text messages, reading the code from the development outbox.
+    await page.goto(`${stack.idp.issuer}/account/security`);
+    await page.getByRole('link', { name: 'Change method' }).click();
+    await page.getByLabel(/Use text message/).check();
+    await page.getByRole('button', { name: 'Next' }).click();
+    await page.fill('#phone', PHONE);
+    await shot(page, 'sms-phone');
+    await page.getByRole('button', { name: 'Send code' }).click();
+    await page.waitForSelector('#code');
+    await shot(page, 'sms-code');
+    await page.fill('#code', latestCode(stack.idp.config.sms.outboxFile!, PHONE));
+    await page.getByRole('button', { name: 'Verify and turn on' }).click();
+    await page.waitForSelector('#backup-code');
+    await page.getByRole('link', { name: 'Done' }).click();
+    await page.waitForSelector('text=Text message to +44');
+    await shot(page, 'security-sms');
+  }, 90_000);
 });
