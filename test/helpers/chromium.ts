@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 
@@ -16,6 +16,7 @@ export function launchChromium(): Promise<Browser> {
 /** Saves numbered screenshots under test-artifacts/screenshots/<journey>/ (kept out of git) for a person to look at. */
 export function screenshotter(journey: string) {
   const dir = path.join(process.cwd(), 'test-artifacts', 'screenshots', journey);
+  rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   let n = 0;
   return async (page: Page, name: string) => {
