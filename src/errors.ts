@@ -33,6 +33,7 @@ export const ERRORS = {
   PHONE_INVALID: { status: 400, message: 'Enter a mobile number with its country code, like +44 7400 123456.' },
   PHONE_NOT_MOBILE: { status: 400, message: 'That number is not a mobile number. Enter a number that can receive text messages.' },
   PHONE_COUNTRY_NOT_ALLOWED: { status: 400, message: "We can't send text messages to numbers in that country. Use an authenticator app instead." },
+  BACKUP_CODE_CHANGED: { status: 409, message: 'Your backup code changed a moment ago (perhaps in another tab). Open the Security page to see where things stand.' },
   DEVICE_NOT_FOUND: { status: 404, message: 'That device is not in your list of trusted devices any more.' },
   MFA_REQUIRED_BY_POLICY: { status: 403, message: 'Multi-factor authentication is required for every account here, so it cannot be turned off.' },
   CSRF_FAILED: { status: 403, message: 'This form has expired or did not come from this page. Go back, reload the page and try again.' },

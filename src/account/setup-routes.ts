@@ -1,12 +1,12 @@
 import type Router from '@koa/router';
 import { assertThat } from '../errors.ts';
+import { codeField } from '../http/read-form.ts';
 import { requestFields } from '../audit/audit.ts';
 import type { ConsoleDeps } from './console-deps.ts';
 import { formSession, pageSession, renderConsole } from './console-pages.ts';
 import type { ConsoleSession } from './console-session.ts';
 
 const setupKey = (session: ConsoleSession) => `totp-setup:${session.accountId}:${session.csrfScope}`;
-const CODE_INPUT_LIMIT = 64;
 
 /**
  * Set up → "Use an authenticator app" → Next → QR code and key → first code → backup code.
@@ -59,7 +59,7 @@ export function addSetupRoutes(router: Router, deps: ConsoleDeps): void {
     const { session, form } = await formSession(ctx, deps, { fresh: true });
     const sealed = await deps.transient.get(setupKey(session));
     assertThat(sealed, 'SETUP_EXPIRED');
-    const code = (form.code ?? '').slice(0, CODE_INPUT_LIMIT).trim();
+    const code = codeField(form);
     if (!code) return showAppSetup(ctx, session, 'CODE_REQUIRED');
     const step = deps.mfa.checkSetupCode(session.accountId, sealed, code);
     if (step === undefined) return showAppSetup(ctx, session, 'CODE_INVALID');

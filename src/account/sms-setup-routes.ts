@@ -4,6 +4,7 @@ import { assertThat, type ErrorCode } from '../errors.ts';
 import { maskPhone, parseMobileNumber } from '../factors/sms/phone-number.ts';
 import { requestFields } from '../audit/audit.ts';
 import type { ConsoleDeps } from './console-deps.ts';
+import { codeField } from '../http/read-form.ts';
 import { formSession, pageSession, renderConsole } from './console-pages.ts';
 import type { ConsoleSession } from './console-session.ts';
 
@@ -25,10 +26,10 @@ export function addSmsSetupRoutes(router: Router, deps: ConsoleDeps): void {
     renderConsole(ctx, deps, session, 'sms-setup-code', { title: 'Enter the code we texted you', maskedPhone: maskPhone(phone) }, problem);
   };
 
+  /** The number waiting for its code is only ever the one the latest code really went to. */
   const sendTo = async (ctx: Context, session: ConsoleSession, phone: string) => {
     const problem = await deps.sms!.send({ scope: codeScope(session), accountId: session.accountId, phone, ip: ctx.ip });
-    if (problem && problem !== 'SMS_COOLDOWN') return problem;
-    await deps.transient.set(phoneKey(session), phone, deps.settings.setupTtlSeconds);
+    if (!problem) await deps.transient.set(phoneKey(session), phone, deps.settings.setupTtlSeconds);
     return problem;
   };
 
@@ -46,8 +47,8 @@ export function addSmsSetupRoutes(router: Router, deps: ConsoleDeps): void {
     const parsed = parseMobileNumber(typed, deps.allowedCountries);
     if (!parsed.ok) return showPhoneForm(ctx, session, typed, parsed.code);
     const problem = await sendTo(ctx, session, parsed.e164);
-    if (problem && problem !== 'SMS_COOLDOWN') return showPhoneForm(ctx, session, typed, problem);
-    await showCodeForm(ctx, session, problem);
+    if (problem) return showPhoneForm(ctx, session, typed, problem);
+    await showCodeForm(ctx, session);
   });
 
   router.post('/account/security/setup/sms/resend', async (ctx) => {
@@ -63,9 +64,9 @@ export function addSmsSetupRoutes(router: Router, deps: ConsoleDeps): void {
     assertThat(deps.sms, 'SMS_UNAVAILABLE');
     const phone = await deps.transient.get(phoneKey(session));
     assertThat(phone, 'SETUP_EXPIRED');
-    const code = (form.code ?? '').slice(0, MAX_PHONE_INPUT).trim();
+    const code = codeField(form);
     if (!code) return showCodeForm(ctx, session, 'CODE_REQUIRED');
-    if (!(await deps.sms.check({ scope: codeScope(session), accountId: session.accountId, code }))) return showCodeForm(ctx, session, 'CODE_INVALID');
+    if (!(await deps.sms.check({ scope: codeScope(session), accountId: session.accountId, code, phone }))) return showCodeForm(ctx, session, 'CODE_INVALID');
     // Claim the setup: of two racing confirmations, one stores the number and shows a backup code.
     assertThat((await deps.transient.take(phoneKey(session))) === phone, 'SETUP_EXPIRED');
     const backupCode = await deps.mfa.enrolSms(session.accountId, phone);

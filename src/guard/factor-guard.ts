@@ -13,8 +13,14 @@ export interface FactorGuardLimits {
  * Wrong-code limits per account and factor, in the store so every instance and restart sees
  * them. Counted apart from password failures; a new SMS does not reset them (NIST SP 800-63B
  * rev 4 §3.1.3.2). Locks back off: 1 min, 2, 4, … up to an hour.
+ *
+ * Every code is checked only after `attempt` reserved one of the round's attempts with an
+ * atomic increment, so a burst of parallel guesses cannot all slip in before the first
+ * failure is counted: each round allows `lockAfterFailures` evaluations, however they arrive.
  */
 export interface FactorGuard {
+  /** Reserves one attempt; false when the factor is locked (the code must not be checked). */
+  attempt(accountId: string, factor: FactorId): Promise<boolean>;
   isLocked(accountId: string, factor: FactorId): Promise<boolean>;
   recordFailure(accountId: string, factor: FactorId): Promise<void>;
   recordSuccess(accountId: string, factor: FactorId): Promise<void>;
@@ -36,25 +42,42 @@ export function createFactorGuard(
 ): FactorGuard {
   const failuresKey = (accountId: string, factor: FactorId) => `mfa-failures:${factor}:${accountId}`;
   const lockKey = (accountId: string, factor: FactorId) => `mfa-lock:${factor}:${accountId}`;
+  const attemptsKey = (accountId: string, factor: FactorId, round: number) => `mfa-attempts:${factor}:${accountId}:${round}`;
+  const roundOf = (failures: number) => Math.floor(failures / limits.lockAfterFailures);
+  const lastRound = Math.ceil(limits.maxFailures / limits.lockAfterFailures);
+
+  async function clearRounds(accountId: string, factor: FactorId, upTo: number): Promise<void> {
+    await Promise.all(Array.from({ length: upTo + 1 }, (_, round) => counters.reset(attemptsKey(accountId, factor, round))));
+  }
+
   return {
+    async attempt(accountId, factor) {
+      const [failures, locked] = await Promise.all([counters.get(failuresKey(accountId, factor)), counters.get(lockKey(accountId, factor))]);
+      if (failures >= limits.maxFailures || locked > 0) return false;
+      const reserved = await counters.increment(attemptsKey(accountId, factor, roundOf(failures)), FAILURE_MEMORY_SECONDS);
+      return reserved <= limits.lockAfterFailures;
+    },
     async isLocked(accountId, factor) {
       const [failures, locked] = await Promise.all([counters.get(failuresKey(accountId, factor)), counters.get(lockKey(accountId, factor))]);
-      return failures >= limits.maxFailures || locked > 0;
+      const reserved = await counters.get(attemptsKey(accountId, factor, roundOf(failures)));
+      return failures >= limits.maxFailures || locked > 0 || reserved >= limits.lockAfterFailures;
     },
     async recordFailure(accountId, factor) {
       const failures = await counters.increment(failuresKey(accountId, factor), FAILURE_MEMORY_SECONDS);
       if (failures === limits.maxFailures) onLock(accountId, factor, null);
-      if (failures % limits.lockAfterFailures !== 0) return;
-      const round = failures / limits.lockAfterFailures;
-      const seconds = Math.min(LONGEST_LOCK_SECONDS, FIRST_LOCK_SECONDS * 2 ** (round - 1));
+      if (failures % limits.lockAfterFailures !== 0 || failures >= limits.maxFailures) return;
+      const seconds = Math.min(LONGEST_LOCK_SECONDS, FIRST_LOCK_SECONDS * 2 ** (roundOf(failures) - 1));
       await counters.increment(lockKey(accountId, factor), seconds);
-      if (failures < limits.maxFailures) onLock(accountId, factor, seconds);
+      onLock(accountId, factor, seconds);
     },
     async recordSuccess(accountId, factor) {
+      const failures = await counters.get(failuresKey(accountId, factor));
       await counters.reset(failuresKey(accountId, factor));
+      await clearRounds(accountId, factor, roundOf(failures));
     },
     async unlock(accountId, factor) {
       await Promise.all([counters.reset(failuresKey(accountId, factor)), counters.reset(lockKey(accountId, factor))]);
+      await clearRounds(accountId, factor, lastRound);
     },
     failures: (accountId, factor) => counters.get(failuresKey(accountId, factor)),
   };

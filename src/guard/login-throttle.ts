@@ -10,12 +10,18 @@ export interface LoginThrottleLimits {
 export type LoginGate = 'open' | 'account-locked' | 'ip-locked';
 
 /**
- * Password failures, counted per login name and per client IP in the store (NIST SP 800-63B
+ * Password attempts, counted per login name and per client IP in the store (NIST SP 800-63B
  * §3.2.2 rate limiting; OWASP ASVS 5.0 V6.3.1). Counted by the submitted name whether or not
  * it exists, so the lock itself reveals nothing. Code failures are counted elsewhere, apart.
+ *
+ * Per account, every attempt is reserved with an atomic increment *before* the password is
+ * checked, so parallel guesses cannot all pass the gate before the first failure counts; a
+ * success clears the count. Per IP only failures count (an office behind one address signs
+ * in many times), so a burst there can overshoot by the requests already in flight.
  */
 export interface LoginThrottle {
-  gate(login: string, ip: string): Promise<LoginGate>;
+  /** Reserves an attempt for this name; says whether the password may be checked at all. */
+  attempt(login: string, ip: string): Promise<LoginGate>;
   recordFailure(login: string, ip: string): Promise<void>;
   recordSuccess(login: string): Promise<void>;
 }
@@ -28,14 +34,13 @@ function keyFor(kind: 'account' | 'ip', value: string): string {
 export function createLoginThrottle(counters: CounterStore, limits: LoginThrottleLimits): LoginThrottle {
   const window = limits.failureWindowSeconds;
   return {
-    async gate(login, ip) {
-      const [byAccount, byIp] = await Promise.all([counters.get(keyFor('account', login)), counters.get(keyFor('ip', ip))]);
-      if (byIp >= limits.maxFailuresPerIp) return 'ip-locked';
-      if (byAccount >= limits.maxFailuresPerAccount) return 'account-locked';
-      return 'open';
+    async attempt(login, ip) {
+      if ((await counters.get(keyFor('ip', ip))) >= limits.maxFailuresPerIp) return 'ip-locked';
+      const attempts = await counters.increment(keyFor('account', login), window);
+      return attempts > limits.maxFailuresPerAccount ? 'account-locked' : 'open';
     },
-    async recordFailure(login, ip) {
-      await Promise.all([counters.increment(keyFor('account', login), window), counters.increment(keyFor('ip', ip), window)]);
+    async recordFailure(_login, ip) {
+      await counters.increment(keyFor('ip', ip), window);
     },
     async recordSuccess(login) {
       await counters.reset(keyFor('account', login));

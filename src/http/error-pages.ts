@@ -14,7 +14,8 @@ export function toErrorCode(error: unknown): ErrorCode {
   const status = (error as { status?: number; expose?: boolean } | null)?.status;
   if (status === 413) return 'BODY_TOO_LARGE';
   if (status === 415) return 'UNSUPPORTED_MEDIA_TYPE';
-  if (status === 405) return 'METHOD_NOT_ALLOWED';
+  // @koa/router's allowedMethods answers an unknown method (PROPFIND, LINK…) with 501.
+  if (status === 405 || status === 501) return 'METHOD_NOT_ALLOWED';
   if (status === 404) return 'NOT_FOUND';
   return 'INTERNAL';
 }

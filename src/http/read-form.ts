@@ -32,6 +32,14 @@ export async function readForm(ctx: Context, limitBytes: number): Promise<Record
   return form;
 }
 
+/** Codes are a few characters; anything much longer is not one and is not worth hashing. */
+const MAX_CODE_INPUT = 64;
+
+/** The `code` field of a form: trimmed, and cut short before it can cost anything. */
+export function codeField(form: Record<string, string>): string {
+  return (form.code ?? '').slice(0, MAX_CODE_INPUT).trim();
+}
+
 /** A form field as a string; missing fields read as ''. */
 export function field(form: Record<string, string>, name: string): string {
   return Object.hasOwn(form, name) ? form[name]! : '';

@@ -1,7 +1,8 @@
 import type { Context } from 'koa';
 import { requestFields } from '../audit/audit.ts';
 import type { ErrorCode } from '../errors.ts';
-import { readCode, wantsTrust } from './challenge-step.ts';
+import { wantsTrust } from './challenge-step.ts';
+import { codeField } from '../http/read-form.ts';
 import type { InteractionDeps } from './interaction-deps.ts';
 import type { InteractionDetails } from './interaction-io.ts';
 import { rememberFactorPassed, type SecondFactorSubject } from './second-factor-state.ts';
@@ -16,7 +17,7 @@ export async function showBackupCodeForm(ctx: Context, deps: InteractionDeps, de
  * a new one is shown once, on its own page; Next then completes the sign-in.
  */
 export async function submitBackupCode(ctx: Context, deps: InteractionDeps, details: InteractionDetails, subject: SecondFactorSubject, form: Record<string, string>) {
-  const code = readCode(form);
+  const code = codeField(form);
   if (!code) return showBackupCodeForm(ctx, deps, details, 'CODE_REQUIRED');
   const replacement = await deps.mfa.spendBackupCode(subject.accountId, code);
   if (!replacement) {

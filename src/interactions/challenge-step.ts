@@ -2,18 +2,13 @@ import type { Context } from 'koa';
 import { ACR, AMR } from '../provider/acr.ts';
 import { requestFields } from '../audit/audit.ts';
 import type { ErrorCode } from '../errors.ts';
+import { codeField } from '../http/read-form.ts';
 import type { InteractionDeps } from './interaction-deps.ts';
 import { finishInteraction, type InteractionDetails } from './interaction-io.ts';
 import { forgetPending, type SecondFactorSubject } from './second-factor-state.ts';
 import { trustThisDevice } from './remembered-device.ts';
 import { secondFactorModel, sendPage } from './second-factor-pages.ts';
 
-/** Six digits at most are read; anything longer is not a code and is not worth hashing. */
-const MAX_CODE_INPUT = 64;
-
-export function readCode(form: Record<string, string>): string {
-  return (form.code ?? '').slice(0, MAX_CODE_INPUT).trim();
-}
 
 export async function showChallenge(ctx: Context, deps: InteractionDeps, details: InteractionDetails, problem?: ErrorCode) {
   sendPage(ctx, deps, 'challenge', { title: 'Enter your code', ...secondFactorModel(deps, details, problem) }, problem);
@@ -34,7 +29,7 @@ export async function completeSecondFactor(ctx: Context, deps: InteractionDeps, 
 
 /** The same generic answer for a wrong, expired, replayed or locked code. */
 export async function submitTotp(ctx: Context, deps: InteractionDeps, details: InteractionDetails, subject: SecondFactorSubject, form: Record<string, string>) {
-  const code = readCode(form);
+  const code = codeField(form);
   if (!code) return showChallenge(ctx, deps, details, 'CODE_REQUIRED');
   if (!(await deps.mfa.verifyTotp(subject.accountId, code))) {
     deps.audit({ event: 'mfa.challenge.failed', accountId: subject.accountId, clientId: String(details.params.client_id), ...requestFields(ctx), details: { method: 'totp' } });

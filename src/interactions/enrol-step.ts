@@ -1,7 +1,7 @@
 import type { Context } from 'koa';
 import { requestFields } from '../audit/audit.ts';
-import type { ErrorCode } from '../errors.ts';
-import { readCode } from './challenge-step.ts';
+import { AppError, type ErrorCode } from '../errors.ts';
+import { codeField } from '../http/read-form.ts';
 import { showNewBackupCode } from './backup-code-step.ts';
 import type { InteractionDeps } from './interaction-deps.ts';
 import type { InteractionDetails } from './interaction-io.ts';
@@ -36,12 +36,14 @@ export async function showEnrol(ctx: Context, deps: InteractionDeps, details: In
 export async function submitEnrol(ctx: Context, deps: InteractionDeps, details: InteractionDetails, subject: SecondFactorSubject, form: Record<string, string>) {
   const sealedSecret = await deps.transient.get(setupKey(details.uid));
   if (!sealedSecret) return showEnrol(ctx, deps, details, subject);
-  const code = readCode(form);
+  const code = codeField(form);
   if (!code) return showEnrol(ctx, deps, details, subject, 'CODE_REQUIRED');
   const step = deps.mfa.checkSetupCode(subject.accountId, sealedSecret, code);
   if (step === undefined) return showEnrol(ctx, deps, details, subject, 'CODE_INVALID');
   // Claim the setup before storing it: of two racing confirmations only one enrols and shows a backup code.
   if ((await deps.transient.take(setupKey(details.uid))) !== sealedSecret) return showEnrol(ctx, deps, details, subject, 'CODE_INVALID');
+  // Never over an existing method: set up meanwhile by its owner, it is theirs to prove, not ours to replace.
+  if ((await deps.mfa.status(subject.accountId)).enabled) throw new AppError('WRONG_STEP');
   const backupCode = await deps.mfa.enrolTotp(subject.accountId, sealedSecret, step);
   deps.audit({ event: 'mfa.enrolled', accountId: subject.accountId, clientId: String(details.params.client_id), ...requestFields(ctx), details: { method: 'totp', during: 'sign-in' } });
   await rememberFactorPassed(deps, details.uid, subject, 'totp', false);

@@ -46,7 +46,7 @@ export async function submitLogin(ctx: Context, deps: InteractionDeps, details: 
   if (problem) return showLogin(ctx, deps, details, { code: problem, email: problem === 'EMAIL_TOO_LONG' ? '' : email });
 
   const login = normalizeEmail(email);
-  const gate = await deps.throttle.gate(login, ctx.ip);
+  const gate = await deps.throttle.attempt(login, ctx.ip);
   if (gate === 'ip-locked') return showLogin(ctx, deps, details, { code: 'TOO_MANY_ATTEMPTS', email });
 
   const accountId = gate === 'open'

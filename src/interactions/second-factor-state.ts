@@ -26,7 +26,11 @@ export async function rememberPasswordPassed(deps: InteractionDeps, uid: string,
 export async function subjectOf(deps: InteractionDeps, details: InteractionDetails): Promise<SecondFactorSubject | undefined> {
   if (details.prompt.name === 'login') {
     const raw = await deps.transient.get(pendingKey(details.uid));
-    return raw ? (JSON.parse(raw) as SecondFactorSubject) : undefined;
+    if (!raw) return undefined;
+    const subject = JSON.parse(raw) as SecondFactorSubject;
+    // The owner may have set MFA up since the password step: then this sign-in proves it, never replaces it.
+    if (subject.requirement === 'enrol' && (await deps.mfa.status(subject.accountId)).enabled) subject.requirement = 'challenge';
+    return subject;
   }
   if (details.prompt.name === 'mfa' && details.session?.uid) {
     const session = await deps.provider.Session.findByUid(details.session.uid);

@@ -2,7 +2,8 @@ import type { Context } from 'koa';
 import { requestFields } from '../audit/audit.ts';
 import type { ErrorCode } from '../errors.ts';
 import { maskPhone } from '../factors/sms/phone-number.ts';
-import { completeSecondFactor, readCode, wantsTrust } from './challenge-step.ts';
+import { completeSecondFactor, wantsTrust } from './challenge-step.ts';
+import { codeField } from '../http/read-form.ts';
 import type { InteractionDeps } from './interaction-deps.ts';
 import type { InteractionDetails } from './interaction-io.ts';
 import type { SecondFactorSubject } from './second-factor-state.ts';
@@ -46,7 +47,7 @@ export async function resendSmsCode(ctx: Context, deps: InteractionDeps, details
 }
 
 export async function submitSmsCode(ctx: Context, deps: InteractionDeps, details: InteractionDetails, subject: SecondFactorSubject, form: Record<string, string>) {
-  const code = readCode(form);
+  const code = codeField(form);
   if (!code) return showSmsChallenge(ctx, deps, details, subject, 'CODE_REQUIRED');
   if (!deps.sms || !(await deps.sms.check({ scope: details.uid, accountId: subject.accountId, code }))) {
     deps.audit({ event: 'mfa.challenge.failed', accountId: subject.accountId, clientId: String(details.params.client_id), ...requestFields(ctx), details: { method: 'sms' } });

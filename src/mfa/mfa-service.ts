@@ -5,6 +5,7 @@ import type { SecretBox } from '../crypto/secret-box.ts';
 import { canonicalBackupCode, newBackupCode } from '../factors/backup-code/backup-code.ts';
 import { groupedKey, matchTotp, newTotpSecret, otpauthUri } from '../factors/totp/totp.ts';
 import type { FactorGuard } from '../guard/factor-guard.ts';
+import { AppError } from '../errors.ts';
 import type { MfaRecord, MfaStore } from './mfa-store.ts';
 
 export interface MfaStatus {
@@ -107,7 +108,7 @@ export function createMfaService({ store, guard, box, clock, sessionClock = syst
     },
 
     async verifyTotp(accountId, code) {
-      if (await guard.isLocked(accountId, 'totp')) return false;
+      if (!(await guard.attempt(accountId, 'totp'))) return false;
       const totp = (await store.get(accountId))?.totp;
       const step = totp ? matchTotp(openSecret(accountId, totp.sealedSecret), code.replace(/\s/g, ''), clock(), totp.lastAcceptedStep) : undefined;
       // The conditional write is the real replay guard: of two instances seeing the same step, one wins.
@@ -120,7 +121,7 @@ export function createMfaService({ store, guard, box, clock, sessionClock = syst
     },
 
     async spendBackupCode(accountId, code) {
-      if (await guard.isLocked(accountId, 'backup-code')) return undefined;
+      if (!(await guard.attempt(accountId, 'backup-code'))) return undefined;
       const record = await store.get(accountId);
       const canonical = canonicalBackupCode(code);
       const current = record?.backupCodeHash;
@@ -142,8 +143,9 @@ export function createMfaService({ store, guard, box, clock, sessionClock = syst
       const record = await store.get(accountId);
       const code = newBackupCode();
       const hash = await hashSecret(canonicalBackupCode(code)!);
+      // Two tabs pressing "Generate" at once: one wins, the other is told, nothing breaks.
       if (!record?.backupCodeHash || !(await store.swapBackupCode(accountId, record.backupCodeHash, hash, clock()))) {
-        throw new Error('no backup code to replace, or it changed meanwhile');
+        throw new AppError('BACKUP_CODE_CHANGED');
       }
       return code;
     },

@@ -1,4 +1,3 @@
-import { ACR } from '../provider/acr.ts';
 import { allowsTrustedDevices, requiresMfa } from '../provider/client-metadata.ts';
 import type { MfaService } from './mfa-service.ts';
 import { mfaRequirement, type MfaRequirement } from './mfa-requirement.ts';
@@ -8,17 +7,18 @@ export type RequirementFor = (
   client: { [key: string]: unknown } | undefined,
   acrValues: unknown,
   amr: readonly string[],
-  acr?: string,
+  /** The session rests on a trusted device that is still trusted right now (checked by the caller). */
+  rememberedDevice?: boolean,
 ) => Promise<MfaRequirement>;
 
 /** mfaRequirement fed from the store: used by the password step and by the `mfa` prompt alike. */
 export function createRequirementFor(mfa: MfaService, enforcement: 'optional' | 'required'): RequirementFor {
-  return async (accountId, client, acrValues, amr, acr) => mfaRequirement({
+  return async (accountId, client, acrValues, amr, rememberedDevice = false) => mfaRequirement({
     enrolled: (await mfa.status(accountId)).enabled,
     amr,
     clientRequiresMfa: client ? requiresMfa(client) : false,
     acrValues: typeof acrValues === 'string' ? acrValues : undefined,
     enforcement,
-    rememberedDevice: acr === ACR.rememberedDevice && (client ? allowsTrustedDevices(client) : true),
+    rememberedDevice: rememberedDevice && (client ? allowsTrustedDevices(client) : true),
   });
 }

@@ -91,11 +91,13 @@ export function createSmsCodes(deps: SmsCodesDeps) {
   }
 
   /** True once for the right code of the latest send for this scope; the same generic false otherwise. */
-  async function check(input: { scope: string; accountId: string; code: string }): Promise<boolean> {
-    if (await deps.guard.isLocked(input.accountId, 'sms')) return false;
+  async function check(input: { scope: string; accountId: string; code: string; phone?: string }): Promise<boolean> {
+    if (!(await deps.guard.attempt(input.accountId, 'sms'))) return false;
     const raw = await deps.transient.get(key(input.scope));
     const pending = raw ? (JSON.parse(raw) as PendingCode) : undefined;
-    const right = pending ? await matches(input.scope, pending, input.code.replace(/\s/g, '')) : false;
+    // At setup the code must have gone to the very number about to be stored.
+    const samePhone = !input.phone || pending?.phone === input.phone;
+    const right = pending && samePhone ? await matches(input.scope, pending, input.code.replace(/\s/g, '')) : false;
     // Spend it atomically: of two racing right answers, one takes the code.
     if (right && (await deps.transient.take(key(input.scope))) === raw) {
       await deps.guard.recordSuccess(input.accountId, 'sms');

@@ -29,7 +29,8 @@ import { createRequirementFor } from '../mfa/requirement-for.ts';
 import { createSmsCodes } from '../mfa/sms-codes.ts';
 import { createSmsBudget, type SmsBudgetLimits } from '../guard/sms-budget.ts';
 import type { SmsProvider } from '../factors/sms/sms-provider.ts';
-import { ACR_VALUES_SUPPORTED } from '../provider/acr.ts';
+import { ACR, ACR_VALUES_SUPPORTED } from '../provider/acr.ts';
+import { readTrustCookie } from '../trusted-device/trust-cookie.ts';
 import { extraClientMetadata } from '../provider/client-metadata.ts';
 import { createInteractionPolicy } from '../provider/interaction-policy.ts';
 import { createProviderPages } from '../provider/provider-pages.ts';
@@ -116,10 +117,21 @@ export function createMfa(options: MfaPluginOptions) {
   });
   const security = createAccountSecurity(options.directory, options.store.mfa);
 
-  const policy = createInteractionPolicy(
-    security.validAfter,
-    (ctx: KoaContextWithOIDC) => requirementFor(ctx.oidc.session!.accountId!, ctx.oidc.client as unknown as Record<string, unknown>, ctx.oidc.params?.acr_values, ctx.oidc.session?.amr ?? [], ctx.oidc.session?.acr),
-  );
+  /**
+   * A "remembered device" session counts only while its device does: revoked, expired, from an
+   * older epoch or another account, and the next authorization asks for a code again.
+   */
+  async function rememberedDeviceHolds(ctx: KoaContextWithOIDC, accountId: string): Promise<boolean> {
+    if (ctx.oidc.session?.acr !== ACR.rememberedDevice) return false;
+    const conditions = await security.conditions(accountId);
+    return Boolean(conditions && (await trusted.check(readTrustCookie(ctx), conditions)));
+  }
+
+  const policy = createInteractionPolicy(security.validAfter, async (ctx: KoaContextWithOIDC) => {
+    const accountId = ctx.oidc.session!.accountId!;
+    const client = ctx.oidc.client as unknown as Record<string, unknown>;
+    return requirementFor(accountId, client, ctx.oidc.params?.acr_values, ctx.oidc.session?.amr ?? [], await rememberedDeviceHolds(ctx, accountId));
+  });
 
   function install(provider: Provider): void {
     const shared: PluginDeps = {

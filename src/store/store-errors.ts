@@ -13,7 +13,12 @@ export function isStoreUnavailable(error: unknown): boolean {
     const className = (current as { constructor?: { name?: string } }).constructor?.name;
     const name = ownName && ownName !== 'Error' ? ownName : className;
     if (name && /^(ClientClosedError|ClientOfflineError|ConnectionTimeoutError|SocketClosedUnexpectedlyError|ReconnectStrategyError)$/.test(name)) return true;
-    if (code && /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|SQLITE_BUSY|ERR_SQLITE_ERROR)$/.test(code) && /closed|busy|connect|refused|reset/i.test(`${code} ${message}`)) return true;
+    if (code && /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE)$/.test(code)) return true;
+    // node:sqlite: busy or locked past busy_timeout, or the database already closed.
+    if (code === 'ERR_SQLITE_ERROR' && /database is (locked|busy)|database table is locked/i.test(message ?? '')) return true;
+    if (code === 'ERR_INVALID_STATE' && /database is not open|finalized/i.test(message ?? '')) return true;
+    // Redis error replies during failover or restart: the store is there but cannot serve yet.
+    if (/^(LOADING|READONLY|MASTERDOWN|TRYAGAIN|CLUSTERDOWN|OOM) /.test(message ?? '')) return true;
     current = (current as { cause?: unknown }).cause;
   }
   return false;

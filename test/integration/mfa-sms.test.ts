@@ -138,6 +138,21 @@ describe.each(STORE_KINDS)('MFA by text message (development outbox) on %s', (ki
     expect(await testStore.store.mfa.get(account.id)).toEqual(before);
   });
 
+  test('a second number typed during the cooldown is refused; the code only ever enrols the number it went to', async () => {
+    const { session, phonePage, email } = await atPhoneForm();
+    const a = nextPhone();
+    const b = nextPhone();
+    const codePage = await session.postForm(`${idp.issuer}/account/security/setup/sms`, { csrf: hiddenField(phonePage.text, 'csrf'), phone: a });
+    expect(codePage.status).toBe(200);
+    const refused = await session.postForm(`${idp.issuer}/account/security/setup/sms`, { csrf: hiddenField(phonePage.text, 'csrf'), phone: b });
+    expect(refused.status).toBe(429);
+    expect(readOutbox(outbox).filter((m) => m.to === b)).toHaveLength(0);
+    await session.postForm(`${idp.issuer}/account/security/setup/sms/verify`, { csrf: hiddenField(codePage.text, 'csrf'), code: latestCode(outbox, a) });
+    const account = (await idp.directory.findByEmail(email))!;
+    expect((await testStore.store.mfa.get(account.id))?.sms?.phone).toBe(a);
+    clock.advance(31_000);
+  });
+
   test('per-account cap: past 5 texts an hour the account gets no more, and the backup code still works', async () => {
     const { email, phone, backupCode } = await enrolBySms();
     const { session, challenge } = await toSmsChallenge(email); // text 2 of the hour (1 was the setup)

@@ -54,6 +54,7 @@ test('a host with its own Provider and user directory adds MFA through createMfa
     cookies: { keys: keys.cookieKeys },
     findAccount: async (_ctx, sub) => ({ accountId: sub, claims: async () => ({ sub }) }),
     features: { devInteractions: { enabled: false } },
+    ttl: { Interaction: 600, Session: 3600, Grant: 3600, AuthorizationCode: 60, AccessToken: 600, IdToken: 600 },
     interactions: { policy: mfa.policy, url: mfa.interactionUrl },
     acrValues: mfa.acrValues,
     claims: { ...mfa.claims },

@@ -130,6 +130,18 @@ describe.each(STORE_KINDS)('"Trust this device" on %s', (kind) => {
     expectChallenge((await passwordStep(beforePasswordChange, email)).page);
   });
 
+  test('a remembered session stops counting once its device is revoked', async () => {
+    const { email, key, console } = await enrolled();
+    const browser = await trustedBrowser(email, key);
+    expect(isCallback((await passwordStep(browser, email)).page)).toBe(true);
+    const stale = await console.get(`${idp.issuer}/account/security/devices`);
+    const devices = await reauthenticate(console, idp.issuer, stale, { email, password: PASSWORD, key, clock });
+    await console.postForm(`${idp.issuer}/account/security/devices/revoke-all`, { csrf: hiddenField(devices.text, 'csrf') });
+    // The browser still holds its session (acr remembered-device), but the device behind it is gone.
+    const client = await discoverClient(idp.issuer, 'first-party-app');
+    expectChallenge(await openAuthorization(browser, idp.issuer, await buildAuthorization(client)));
+  });
+
   test('a trusted device expires after 30 days', async () => {
     const { email, key } = await enrolled();
     const browser = await trustedBrowser(email, key);

@@ -2,7 +2,7 @@ import { createFakeClock, type FakeClock } from '../helpers/fake-clock.ts';
 import { formAction, hiddenField, HttpSession, type HttpResponse } from '../helpers/http-session.ts';
 import { codeFor, enrolAuthenticator, openSecurityPage, submitCode } from '../helpers/mfa-flow.ts';
 import { buildAuthorization, discoverClient, isCallback, openAuthorization, submitPassword } from '../helpers/oidc-flow.ts';
-import { startIdp, type TestIdp } from '../helpers/start-idp.ts';
+import { RP_CALLBACK, startIdp, TEST_CLIENTS, type TestIdp } from '../helpers/start-idp.ts';
 import { openTestStore, STORE_KINDS, type TestStore } from '../helpers/test-stores.ts';
 
 const PASSWORD = 'a password for bypass tests';
@@ -17,7 +17,11 @@ describe.each(STORE_KINDS)('the MFA step cannot be skipped on %s', (kind) => {
   beforeAll(async () => {
     clock = createFakeClock(Date.now());
     testStore = await openTestStore(kind, clock);
-    idp = await startIdp({ store: testStore.store, clock });
+    idp = await startIdp({
+      store: testStore.store,
+      clock,
+      clients: [...TEST_CLIENTS, { client_id: 'strict-app', token_endpoint_auth_method: 'none', redirect_uris: [RP_CALLBACK], first_party: true, require_mfa: true }],
+    });
   });
 
   afterAll(async () => {
@@ -96,11 +100,13 @@ describe.each(STORE_KINDS)('the MFA step cannot be skipped on %s', (kind) => {
 
   test('twenty parallel uses of one backup code: exactly one succeeds', async () => {
     const { email, backupCode } = await enrolled();
-    const forms = await Promise.all(Array.from({ length: 20 }, async () => {
+    // Twenty browsers at the backup-code form (their password steps one after another: parallel
+    // password attempts on one account are themselves capped), then the code sent by all at once.
+    const forms = [];
+    for (let i = 0; i < 20; i += 1) {
       const { session, challenge } = await atChallenge(email);
-      const form = await session.get(new URL(/href="([^"]*\/backup-code)"/.exec(challenge.text)![1]!, idp.issuer).href);
-      return { session, form };
-    }));
+      forms.push({ session, form: await session.get(new URL(/href="([^"]*\/backup-code)"/.exec(challenge.text)![1]!, idp.issuer).href) });
+    }
     const results = await Promise.all(forms.map(({ session, form }) =>
       session.postForm(formAction(form.text, '/backup-code', idp.issuer), { csrf: hiddenField(form.text, 'csrf'), code: backupCode })));
     expect(results.filter((r) => r.text.includes('id="backup-code"'))).toHaveLength(1);
@@ -118,6 +124,38 @@ describe.each(STORE_KINDS)('the MFA step cannot be skipped on %s', (kind) => {
     expect(locked.text).toContain('data-code="CODE_INVALID"');
     clock.advance(61_000);
     expect(isCallback(await submitCode(session, idp.issuer, locked, codeFor(key, clock)))).toBe(true);
+  });
+
+  test('enrolment during sign-in never replaces an authenticator its owner set up meanwhile', async () => {
+    const email = `race${(n += 1)}@example.com`;
+    await idp.directory.add({ email, password: PASSWORD });
+    // An attacker with the password reaches the enrolment page of a require_mfa app...
+    const attacker = new HttpSession();
+    const client = await discoverClient(idp.issuer, 'strict-app');
+    const enrolPage = await submitPassword(attacker, idp.issuer, await openAuthorization(attacker, idp.issuer, await buildAuthorization(client)), email, PASSWORD);
+    const attackerKey = /id="totp-key">([^<]*)</.exec(enrolPage.text)![1]!;
+    // ...meanwhile the owner turns MFA on from the Security page.
+    const owner = new HttpSession();
+    await openSecurityPage(owner, idp.issuer, { email, password: PASSWORD });
+    const { key: ownerKey } = await enrolAuthenticator(owner, idp.issuer, clock);
+    const before = await testStore.store.mfa.get((await idp.directory.findByEmail(email))!.id);
+    // The attacker's own code is refused, and the owner's factor is untouched.
+    const attempt = await attacker.postForm(formAction(enrolPage.text, '/enrol', idp.issuer), { csrf: hiddenField(enrolPage.text, 'csrf'), code: codeFor(attackerKey, clock) });
+    expect(attempt.status).toBe(400);
+    expect(attempt.text).toContain('WRONG_STEP');
+    expect(await testStore.store.mfa.get(before!.accountId)).toEqual(before);
+    // Their page now asks for the owner's code, which they do not have.
+    const challenge = await attacker.get(`${idp.issuer}/interaction/${/\/interaction\/([\w-]+)/.exec(enrolPage.url)![1]}`);
+    expect(challenge.text).toContain('autocomplete="one-time-code"');
+    void ownerKey;
+  });
+
+  test('an unknown HTTP method is a 405 page, not a 500', async () => {
+    for (const path of ['/interaction/anything/login', '/account/security']) {
+      const response = await fetch(`${idp.issuer}${path}`, { method: 'PROPFIND', headers: { accept: 'text/html' } });
+      expect(response.status).toBe(405);
+      expect(await response.text()).toContain('METHOD_NOT_ALLOWED');
+    }
   });
 
   test('setting up MFA needs a session, the CSRF token, our origin and a recent sign-in', async () => {
