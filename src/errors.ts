@@ -24,7 +24,7 @@ export const ERRORS = {
   REAUTH_REQUIRED: { status: 403, message: 'For your security, confirm it is you: sign in again, then repeat the change.' },
   SETUP_EXPIRED: { status: 400, message: 'This setup has expired. Start again from the Security page.' },
   MFA_NOT_ENABLED: { status: 400, message: 'Multi-factor authentication is not on for this account.' },
-  SMS_COOLDOWN: { status: 429, message: 'A code was sent moments ago. Wait 30 seconds before asking for another one.' },
+  SMS_COOLDOWN: { status: 429, message: 'A code was sent moments ago. Wait a little before asking for another one.' },
   SMS_ACCOUNT_CAP: { status: 429, message: 'Too many codes were sent to this account. Wait an hour, or use your backup code.' },
   SMS_NUMBER_CAP: { status: 429, message: 'Too many codes were sent to this number today. Try again tomorrow, or use your backup code.' },
   SMS_IP_CAP: { status: 429, message: 'Too many codes were asked for from your network. Wait an hour, or use your backup code.' },

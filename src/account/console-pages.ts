@@ -40,6 +40,7 @@ export function renderConsole(ctx: Context, deps: ConsoleDeps, session: ConsoleS
     ...model,
     csrf: deps.csrf.tokenFor(session.csrfScope),
     email: session.account.email,
+    ...deps.smsTiming,
     error: problem ? ERRORS[problem].message : undefined,
     errorCode: problem,
   });

@@ -1,4 +1,5 @@
 import type { Context } from 'koa';
+import { sessionStartedBefore } from '../mfa/account-security.ts';
 import type { DirectoryAccount } from '../plugin/user-directory.ts';
 import type { ConsoleDeps } from './console-deps.ts';
 
@@ -24,7 +25,7 @@ export async function loadConsoleSession(ctx: Context, deps: ConsoleDeps): Promi
   const loginTs = session.loginTs ?? 0;
   // Sessions from before a password change (or MFA off/reset, sign out everywhere) are over here
   // too, as they are at the authorize endpoint.
-  if (loginTs < Math.floor(((await deps.security.validAfter(accountId)) ?? 0) / 1000)) return undefined;
+  if (sessionStartedBefore(loginTs, (await deps.security.validAfter(accountId)) ?? 0)) return undefined;
   const mfaEnabled = (await deps.mfa.status(accountId)).enabled;
   const recent = deps.clock() / 1000 - loginTs <= deps.settings.reauthWithinSeconds;
   const secondFactor = !mfaEnabled || (session.amr ?? []).includes('mfa');

@@ -5,8 +5,9 @@ import { requestFields } from '../audit/audit.ts';
 import type { ConsoleDeps } from './console-deps.ts';
 import { formSession, pageSession, renderConsole } from './console-pages.ts';
 import type { ConsoleSession } from './console-session.ts';
+import { totpSetup } from '../mfa/totp-setup.ts';
 
-const setupKey = (session: ConsoleSession) => `totp-setup:${session.accountId}:${session.csrfScope}`;
+const setupFor = (deps: ConsoleDeps, session: ConsoleSession) => totpSetup(deps, session.accountId, `totp-setup:${session.accountId}:${session.csrfScope}`);
 
 /**
  * Set up → "Use an authenticator app" → Next → QR code and key → first code → backup code.
@@ -28,13 +29,13 @@ export function addSetupRoutes(router: Router, deps: ConsoleDeps): void {
       return;
     }
     assertThat(form.method === 'totp', 'WRONG_STEP');
-    await deps.transient.set(setupKey(session), deps.mfa.startTotpSetup(session.accountId), deps.settings.setupTtlSeconds);
+    await setupFor(deps, session).restart(deps.settings.setupTtlSeconds);
     ctx.status = 303;
     ctx.redirect('/account/security/setup/app');
   });
 
   const showAppSetup = async (ctx: Parameters<Parameters<Router['get']>[1]>[0], session: ConsoleSession, problem?: 'CODE_INVALID' | 'CODE_REQUIRED') => {
-    const sealed = await deps.transient.get(setupKey(session));
+    const sealed = await setupFor(deps, session).pending();
     if (!sealed) {
       ctx.redirect('/account/security/setup');
       return;
@@ -57,20 +58,16 @@ export function addSetupRoutes(router: Router, deps: ConsoleDeps): void {
 
   router.post('/account/security/setup/app', async (ctx) => {
     const { session, form } = await formSession(ctx, deps, { fresh: true });
-    const sealed = await deps.transient.get(setupKey(session));
-    assertThat(sealed, 'SETUP_EXPIRED');
-    const code = codeField(form);
-    if (!code) return showAppSetup(ctx, session, 'CODE_REQUIRED');
-    const step = deps.mfa.checkSetupCode(session.accountId, sealed, code);
-    if (step === undefined) return showAppSetup(ctx, session, 'CODE_INVALID');
-    // Claim the setup first: of two racing confirmations, one enrols and shows a backup code.
-    assertThat((await deps.transient.take(setupKey(session))) === sealed, 'SETUP_EXPIRED');
-    const backupCode = await deps.mfa.enrolTotp(session.accountId, sealed, step);
+    const outcome = await setupFor(deps, session).confirm(codeField(form));
+    if (!outcome.ok) {
+      assertThat(outcome.problem !== 'SETUP_EXPIRED', 'SETUP_EXPIRED');
+      return showAppSetup(ctx, session, outcome.problem);
+    }
     deps.audit({ event: 'mfa.enrolled', accountId: session.accountId, ...requestFields(ctx), details: { method: 'totp' } });
     renderConsole(ctx, deps, session, 'backup-code-new', {
       title: 'Multi-factor authentication is on',
       lead: 'Save this backup code somewhere private. It lets you sign in if you lose your phone, and it is shown only now.',
-      code: backupCode,
+      code: outcome.backupCode,
       doneHref: '/account/security',
     });
   });

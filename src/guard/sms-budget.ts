@@ -25,7 +25,6 @@ const DAY = 86_400;
  */
 export interface SmsBudget {
   reserve(input: { accountId: string; phone: string; ip: string }): Promise<SmsRefusal | undefined>;
-  breakerOpen(): Promise<boolean>;
 }
 
 export function createSmsBudget(counters: CounterStore, limits: SmsBudgetLimits, audit: Audit): SmsBudget {
@@ -43,9 +42,6 @@ export function createSmsBudget(counters: CounterStore, limits: SmsBudgetLimits,
         return 'SMS_UNAVAILABLE';
       }
       return undefined;
-    },
-    async breakerOpen() {
-      return (await counters.get(globalKey)) >= limits.globalPerHour;
     },
   };
 }

@@ -5,10 +5,12 @@ import { codeField } from '../http/read-form.ts';
 import { showNewBackupCode } from './backup-code-step.ts';
 import type { InteractionDeps } from './interaction-deps.ts';
 import type { InteractionDetails } from './interaction-io.ts';
+import { totpSetup } from '../mfa/totp-setup.ts';
 import { rememberFactorPassed, type SecondFactorSubject } from './second-factor-state.ts';
 import { secondFactorModel, sendPage } from './second-factor-pages.ts';
 
-const setupKey = (uid: string) => `enrol-at-login:${uid}`;
+const setupFor = (deps: InteractionDeps, details: InteractionDetails, subject: SecondFactorSubject) =>
+  totpSetup(deps, subject.accountId, `enrol-at-login:${details.uid}`);
 
 /**
  * Enrolment during sign-in (mfa.enforcement=required, or a require_mfa app): the password was
@@ -17,11 +19,7 @@ const setupKey = (uid: string) => `enrol-at-login:${uid}`;
  */
 export async function showEnrol(ctx: Context, deps: InteractionDeps, details: InteractionDetails, subject: SecondFactorSubject, problem?: ErrorCode) {
   const account = await deps.directory.findById(subject.accountId);
-  let sealedSecret = await deps.transient.get(setupKey(details.uid));
-  if (!sealedSecret) {
-    sealedSecret = deps.mfa.startTotpSetup(subject.accountId);
-    await deps.transient.set(setupKey(details.uid), sealedSecret, deps.pendingTtlSeconds);
-  }
+  const sealedSecret = await setupFor(deps, details, subject).secret(deps.pendingTtlSeconds);
   const shown = await deps.mfa.describeSetup(subject.accountId, sealedSecret, account?.email ?? subject.accountId);
   sendPage(ctx, deps, 'enrol-totp', {
     title: 'Set up your authenticator app',
@@ -34,18 +32,11 @@ export async function showEnrol(ctx: Context, deps: InteractionDeps, details: In
 }
 
 export async function submitEnrol(ctx: Context, deps: InteractionDeps, details: InteractionDetails, subject: SecondFactorSubject, form: Record<string, string>) {
-  const sealedSecret = await deps.transient.get(setupKey(details.uid));
-  if (!sealedSecret) return showEnrol(ctx, deps, details, subject);
-  const code = codeField(form);
-  if (!code) return showEnrol(ctx, deps, details, subject, 'CODE_REQUIRED');
-  const step = deps.mfa.checkSetupCode(subject.accountId, sealedSecret, code);
-  if (step === undefined) return showEnrol(ctx, deps, details, subject, 'CODE_INVALID');
-  // Claim the setup before storing it: of two racing confirmations only one enrols and shows a backup code.
-  if ((await deps.transient.take(setupKey(details.uid))) !== sealedSecret) return showEnrol(ctx, deps, details, subject, 'CODE_INVALID');
   // Never over an existing method: set up meanwhile by its owner, it is theirs to prove, not ours to replace.
   if ((await deps.mfa.status(subject.accountId)).enabled) throw new AppError('WRONG_STEP');
-  const backupCode = await deps.mfa.enrolTotp(subject.accountId, sealedSecret, step);
+  const outcome = await setupFor(deps, details, subject).confirm(codeField(form));
+  if (!outcome.ok) return showEnrol(ctx, deps, details, subject, outcome.problem === 'SETUP_EXPIRED' ? 'CODE_INVALID' : outcome.problem);
   deps.audit({ event: 'mfa.enrolled', accountId: subject.accountId, clientId: String(details.params.client_id), ...requestFields(ctx), details: { method: 'totp', during: 'sign-in' } });
   await rememberFactorPassed(deps, details.uid, subject, 'totp', false);
-  showNewBackupCode(ctx, deps, details, backupCode, 'Your authenticator app is set up. Keep this backup code for when you cannot use it.');
+  showNewBackupCode(ctx, deps, details, outcome.backupCode, 'Your authenticator app is set up. Keep this backup code for when you cannot use it.');
 }

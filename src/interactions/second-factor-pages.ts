@@ -11,6 +11,7 @@ export function secondFactorModel(deps: InteractionDeps, details: InteractionDet
     error: problem ? ERRORS[problem].message : undefined,
     errorCode: problem,
     trustDays: deps.settings.trustedDeviceDays,
+    ...deps.smsTiming,
     support: { url: deps.settings.supportUrl, email: deps.settings.supportEmail },
   };
 }

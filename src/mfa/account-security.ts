@@ -3,6 +3,15 @@ import type { TrustConditions } from '../trusted-device/trusted-devices.ts';
 import type { MfaStore } from './mfa-store.ts';
 
 /**
+ * True when a session that began at `loginTs` (oidc-provider's whole seconds) is from before
+ * `validAfter` (ms) and so must sign in again. A change in the same second as the sign-in does
+ * not end it; "end every session" therefore stamps the end of its second (mfa-service.ts).
+ */
+export function sessionStartedBefore(loginTs: number | undefined, validAfter: number): boolean {
+  return (loginTs ?? 0) < Math.floor(validAfter / 1000);
+}
+
+/**
  * When an account's sessions and trusted devices stop counting: the later of its last password
  * change (the directory's) and its last "end every session" (ours: MFA off or reset, sign out
  * everywhere); and its security epoch. Undefined when the account no longer exists.

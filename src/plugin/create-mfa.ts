@@ -139,6 +139,10 @@ export function createMfa(options: MfaPluginOptions) {
       directory: options.directory,
       mfa: service,
       sms,
+      smsTiming: {
+        codeMinutes: Math.round((options.sms?.limits.codeTtlSeconds ?? 600) / 60),
+        cooldownSeconds: options.sms?.limits.resendCooldownSeconds ?? 30,
+      },
       trusted,
       security,
       transient: options.store.transient,

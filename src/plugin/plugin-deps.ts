@@ -19,6 +19,8 @@ export interface PluginDeps {
   mfa: MfaService;
   /** Undefined when text messages are off (sms.provider = none). */
   sms: SmsCodes | undefined;
+  /** What the SMS pages tell people: how long a code lasts, how long to wait before another. */
+  smsTiming: { codeMinutes: number; cooldownSeconds: number };
   trusted: TrustedDevices;
   security: AccountSecurity;
   transient: TransientStore;

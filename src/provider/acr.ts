@@ -33,8 +33,5 @@ export const AMR = {
   backupCode: ['pwd', 'mfa', 'backup-code'],
 } as const;
 
-/** Kept for callers written before the MFA levels existed. */
-export const AMR_PASSWORD = AMR.password;
-
 /** Advertised in discovery (`acr_values_supported`); oidc-provider adds `acr` to ID tokens only when non-empty. */
 export const ACR_VALUES_SUPPORTED = [ACR.password, ACR.rememberedDevice, ACR.mfa, PAPE_MULTI_FACTOR];

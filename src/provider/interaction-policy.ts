@@ -1,27 +1,28 @@
 import { interactionPolicy, type KoaContextWithOIDC } from 'oidc-provider';
+import { sessionStartedBefore } from '../mfa/account-security.ts';
 import type { MfaRequirement } from '../mfa/mfa-requirement.ts';
 
 const { Check, Prompt, base } = interactionPolicy;
 
-/** When an account's credentials last changed (ms), or undefined if the account is gone. */
-export type CredentialsChangedAt = (accountId: string) => Promise<number | undefined>;
+/** Sessions of this account from before this time (ms) are over; undefined when the account is gone. */
+export type SessionsValidAfter = (accountId: string) => Promise<number | undefined>;
 
 /** What the current authorization still needs by way of a second factor. */
 export type MfaRequirementFor = (ctx: KoaContextWithOIDC) => Promise<MfaRequirement>;
 
 /**
- * oidc-provider keeps no account state on a Session, so a password change cannot end sessions
- * directly: instead the `login` prompt asks again when the session started before the change
- * (OWASP ASVS 5.0 V7.4.3), or when its account no longer exists.
+ * A Session carries only oidc-provider's own fields (accountId, loginTs, acr, amr), nothing of
+ * ours, and sessions cannot be listed by account: so a password change, MFA off or reset, or
+ * "sign out everywhere" ends sessions by time — the `login` prompt asks again when the session
+ * began before the change (OWASP ASVS 5.0 V7.4.3), or when its account no longer exists.
  */
-function credentialsChangedCheck(credentialsChangedAt: CredentialsChangedAt) {
-  return new Check('credentials_changed', 'End-User credentials changed since the session started', async (ctx: KoaContextWithOIDC) => {
+function sessionStillValidCheck(sessionsValidAfter: SessionsValidAfter) {
+  return new Check('credentials_changed', 'The session began before the account last changed', async (ctx: KoaContextWithOIDC) => {
     const session = ctx.oidc.session;
     if (!session?.accountId) return Check.NO_NEED_TO_PROMPT;
-    const changedAt = await credentialsChangedAt(session.accountId);
-    if (changedAt === undefined) return Check.REQUEST_PROMPT;
-    // loginTs is in whole seconds: a change in the same second as the sign-in does not end it.
-    return (session.loginTs ?? 0) < Math.floor(changedAt / 1000) ? Check.REQUEST_PROMPT : Check.NO_NEED_TO_PROMPT;
+    const validAfter = await sessionsValidAfter(session.accountId);
+    if (validAfter === undefined) return Check.REQUEST_PROMPT;
+    return sessionStartedBefore(session.loginTs, validAfter) ? Check.REQUEST_PROMPT : Check.NO_NEED_TO_PROMPT;
   });
 }
 
@@ -52,10 +53,10 @@ function mfaPrompt(requirementFor: MfaRequirementFor) {
   );
 }
 
-export function createInteractionPolicy(credentialsChangedAt: CredentialsChangedAt, requirementFor: MfaRequirementFor) {
+export function createInteractionPolicy(sessionsValidAfter: SessionsValidAfter, requirementFor: MfaRequirementFor) {
   const policy = base();
   const login = policy.get('login')!;
-  login.checks.add(credentialsChangedCheck(credentialsChangedAt));
+  login.checks.add(sessionStillValidCheck(sessionsValidAfter));
   login.checks.add(enrolmentNeedsPasswordCheck(requirementFor));
   policy.add(mfaPrompt(requirementFor), 1);
   return policy;
