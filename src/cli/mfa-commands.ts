@@ -7,16 +7,20 @@ type Command = (args: ParsedArgs, ctx: CliContext) => Promise<number>;
 const FACTORS: FactorId[] = ['totp', 'sms', 'backup-code'];
 const day = (ms: number | null | undefined) => (ms ? new Date(ms).toISOString().slice(0, 10) : '-');
 
+/** The account named by --email (the only options besides `extra`), or an error line and undefined. */
+async function accountFor(args: ParsedArgs, ctx: CliContext, extra: string[] = []) {
+  assertOnlyOptions(args, ['email', ...extra]);
+  const email = requireOption(args, 'email');
+  const account = await (await ctx.directory()).findByEmail(email);
+  if (!account) ctx.io.err(`error: no account with email ${email}`);
+  return account;
+}
+
 /** Support's view of an account's second factors: methods, dates and lockouts; never a secret. */
 export const MFA_COMMANDS: Record<string, Command> = {
   async 'mfa status'(args, ctx) {
-    assertOnlyOptions(args, ['email']);
-    const email = requireOption(args, 'email');
-    const account = await (await ctx.directory()).findByEmail(email);
-    if (!account) {
-      ctx.io.err(`error: no account with email ${email}`);
-      return 1;
-    }
+    const account = await accountFor(args, ctx);
+    if (!account) return 1;
     const { service, guard, trusted } = await ctx.mfa();
     const status = await service.status(account.id);
     ctx.io.out(`account     ${account.email} (sub ${account.id})`);
@@ -37,14 +41,9 @@ export const MFA_COMMANDS: Record<string, Command> = {
 
   /** The product brief's "contact our customer support team to recover your account". */
   async 'mfa reset'(args, ctx) {
-    assertOnlyOptions(args, ['email', 'reason']);
-    const email = requireOption(args, 'email');
     const reason = requireOption(args, 'reason').slice(0, 500);
-    const account = await (await ctx.directory()).findByEmail(email);
-    if (!account) {
-      ctx.io.err(`error: no account with email ${email}`);
-      return 1;
-    }
+    const account = await accountFor(args, ctx, ['reason']);
+    if (!account) return 1;
     const { service, trusted, audit } = await ctx.mfa();
     await service.disable(account.id);
     const devices = await trusted.revokeAll(account.id);
@@ -54,13 +53,8 @@ export const MFA_COMMANDS: Record<string, Command> = {
   },
 
   async 'mfa unlock'(args, ctx) {
-    assertOnlyOptions(args, ['email']);
-    const email = requireOption(args, 'email');
-    const account = await (await ctx.directory()).findByEmail(email);
-    if (!account) {
-      ctx.io.err(`error: no account with email ${email}`);
-      return 1;
-    }
+    const account = await accountFor(args, ctx);
+    if (!account) return 1;
     const { guard } = await ctx.mfa();
     for (const factor of FACTORS) await guard.unlock(account.id, factor);
     ctx.io.out(`unlocked the second factors of ${account.email}`);
