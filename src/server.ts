@@ -27,6 +27,12 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const keys = loadKeys(config);
   const store = await openStore(config, { logger: log });
+  const persistence = await store.persistence();
+  if (config.env === 'production' && persistence === 'ephemeral') {
+    await store.close();
+    throw new ConfigError('REDIS_URL', 'points at a Redis that keeps nothing on disk (no AOF, no RDB snapshots): accounts and sessions would vanish at its restart; enable persistence');
+  }
+  if (persistence === 'unknown') log.warn('store.persistence.unknown', { store: store.kind, hint: 'could not read the Redis persistence settings (CONFIG is not allowed); make sure AOF or RDB is on' });
   const demoBaseUrl = `http://localhost:${config.demoApp.port}`;
   const clients = loadClients(config.clientsFile);
   if (config.demoApp.enabled) clients.push(demoClientMetadata(demoBaseUrl));

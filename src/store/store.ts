@@ -19,6 +19,11 @@ export interface Store {
   readonly trustedDevices: TrustedDeviceStore;
   /** Resolves when the store answers; rejects when it does not. */
   ping(): Promise<void>;
+  /**
+   * Whether what is written survives a restart of the store: production refuses 'ephemeral'
+   * (a Redis with neither AOF nor RDB snapshots, an in-memory SQLite) and warns on 'unknown'.
+   */
+  persistence(): Promise<'persistent' | 'ephemeral' | 'unknown'>;
   close(): Promise<void>;
 }
 

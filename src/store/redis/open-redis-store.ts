@@ -108,6 +108,15 @@ export async function openRedisStore(options: RedisStoreOptions): Promise<Store>
         clearTimeout(timer);
       }
     },
+    async persistence() {
+      try {
+        // Managed Redis services often forbid CONFIG: then we cannot tell.
+        const [aof, rdb] = await Promise.all([client.configGet('appendonly'), client.configGet('save')]);
+        return aof.appendonly === 'yes' || (rdb.save ?? '').trim() !== '' ? 'persistent' : 'ephemeral';
+      } catch {
+        return 'unknown';
+      }
+    },
     close() {
       closing ??= shutdown();
       return closing;

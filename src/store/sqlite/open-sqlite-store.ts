@@ -73,6 +73,9 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
       if (!open) throw new StoreUnavailableError(new Error('the SQLite store is closed'));
       db.prepare('SELECT 1').get();
     },
+    async persistence() {
+      return options.file === ':memory:' ? 'ephemeral' : 'persistent';
+    },
     async close() {
       if (!open) return;
       open = false;
