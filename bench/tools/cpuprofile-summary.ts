@@ -3,9 +3,10 @@
  * --cpu-prof-dir <dir>` wrote: self time by function and by where the code lives (our src/,
  * a package in node_modules, Node's own node:*, V8's GC/program/idle).
  *
- *   npx node bench/tools/cpuprofile-summary.ts <file.cpuprofile> [--top 25] [--skip-seconds 0]
+ *   npx node bench/tools/cpuprofile-summary.ts <file.cpuprofile>... [--top 25] [--last-seconds 10]
  *
- * `--skip-seconds` leaves out the start of the profile (server start-up, enrolling accounts).
+ * `--last-seconds` keeps only the end of the profile: the server stops right after the driver,
+ * so the last warm-up + duration seconds are the load phases, without start-up or enrolment.
  * Off-thread work (argon2 on libuv's thread pool) is not in a main-thread profile.
  */
 import { readFileSync } from 'node:fs';
@@ -45,10 +46,12 @@ function frameName(frame: CallFrame): string {
   return `${frame.functionName || '(anonymous)'}${file ? ` ${file}:${frame.lineNumber + 1}` : ''}`;
 }
 
-export function summarize(profile: CpuProfile, skipUs = 0) {
+/** Self time per function and per place; samples earlier than `lastUs` before the profile's end are left out. */
+export function summarize(profile: CpuProfile, lastUs = Number.POSITIVE_INFINITY) {
   const byId = new Map(profile.nodes.map((node) => [node.id, node.callFrame]));
   const byFunction = new Map<string, number>();
   const byPlace = new Map<string, number>();
+  const skipUs = profile.timeDeltas.reduce((sum, us) => sum + us, 0) - lastUs;
   let elapsed = 0;
   let total = 0;
   let idle = 0;
@@ -74,11 +77,12 @@ export function summarize(profile: CpuProfile, skipUs = 0) {
 }
 
 function main(): void {
-  const { values, positionals } = parseArgs({ allowPositionals: true, options: { top: { type: 'string' }, 'skip-seconds': { type: 'string' } } });
+  const { values, positionals } = parseArgs({ allowPositionals: true, options: { top: { type: 'string' }, 'last-seconds': { type: 'string' } } });
   const top = Number(values.top ?? 25);
   for (const file of positionals) {
     const profile = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
-    const s = summarize(profile, Number(values['skip-seconds'] ?? 0) * 1_000_000);
+    const last = values['last-seconds'];
+    const s = summarize(profile, last === undefined ? undefined : Number(last) * 1_000_000);
     const pct = (us: number) => `${((us / 1000 / s.busyMs) * 100).toFixed(1).padStart(5)}%`;
     console.log(`\n# ${path.basename(file)}: ${(s.totalMs / 1000).toFixed(1)} s sampled, busy ${(s.busyMs / 1000).toFixed(1)} s (${((s.busyMs / s.totalMs) * 100).toFixed(0)}%), idle ${(s.idleMs / 1000).toFixed(1)} s`);
     console.log(`\n## Self time by place (% of busy)\n`);
