@@ -10,6 +10,7 @@ import type { OpenStore } from './contract-harness.ts';
 import { describeCountersContract } from './counters-contract.ts';
 import { describeLifecycleContract } from './lifecycle-contract.ts';
 import { describeMfaContract } from './mfa-contract.ts';
+import { describeMfaEpochContract } from './mfa-epoch-contract.ts';
 import { describeTransientContract } from './transient-contract.ts';
 import { describeTrustedDevicesContract } from './trusted-devices-contract.ts';
 
@@ -21,7 +22,7 @@ const nextPrefix = () => `${runPrefix}${(opened += 1)}:`;
 const open: OpenStore = (clock) => openRedisStore({ url: TEST_REDIS_URL, prefix: nextPrefix(), clock, logger: silentLogger });
 const cleanup = () => deleteRedisPrefix(TEST_REDIS_URL, runPrefix);
 for (const describeContract of [
-  describeAdapterContract, describeAccountsContract, describeCountersContract, describeMfaContract,
+  describeAdapterContract, describeAccountsContract, describeCountersContract, describeMfaContract, describeMfaEpochContract,
   describeTransientContract, describeTrustedDevicesContract, describeLifecycleContract,
 ]) {
   describeContract('redis', open, cleanup);

@@ -10,12 +10,13 @@ import type { OpenStore } from './contract-harness.ts';
 import { describeCountersContract } from './counters-contract.ts';
 import { describeLifecycleContract } from './lifecycle-contract.ts';
 import { describeMfaContract } from './mfa-contract.ts';
+import { describeMfaEpochContract } from './mfa-epoch-contract.ts';
 import { describeTransientContract } from './transient-contract.ts';
 import { describeTrustedDevicesContract } from './trusted-devices-contract.ts';
 
 const open: OpenStore = async (clock) => openSqliteStore({ file: ':memory:', clock, sweepIntervalMs: 0 });
 for (const describeContract of [
-  describeAdapterContract, describeAccountsContract, describeCountersContract, describeMfaContract,
+  describeAdapterContract, describeAccountsContract, describeCountersContract, describeMfaContract, describeMfaEpochContract,
   describeTransientContract, describeTrustedDevicesContract, describeLifecycleContract,
 ]) {
   describeContract('sqlite', open);

@@ -1,0 +1,148 @@
+import { useFreshStore, type Cleanup, type OpenStore } from './contract-harness.ts';
+
+const ALICE = 'sub-alice';
+const BOB = 'sub-bob';
+const STEP = 63_115_200; // 2030-01-01T00:00:00Z in 30-second steps
+const SECRET = 'k1.sealed-secret-of-alice';
+const HASH = '$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$backup-1';
+const NEW_HASH = '$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$backup-2';
+
+/** Store.mfa (src/mfa/mfa-store.ts), as every Store must provide it. */
+/** Store.mfa's security epoch and MFA-off (src/mfa/mfa-store.ts), as every Store must provide them. */
+export function describeMfaEpochContract(label: string, open: OpenStore, cleanup?: Cleanup): void {
+  describe(`${label} store contract`, () => {
+    const ctx = useFreshStore(open, cleanup);
+    const mfa = () => ctx.store.mfa;
+
+    describe('mfa epoch', () => {
+      describe('raiseEpoch', () => {
+        it('without a record, creates one at epoch 1 with MFA off', async () => {
+          expect(await mfa().raiseEpoch(ALICE, ctx.clock(), false)).toBe(1);
+          expect(await mfa().get(ALICE)).toEqual({
+            accountId: ALICE, totp: null, sms: null, backupCodeHash: null, backupCodeCreatedAt: null, epoch: 1, sessionsValidAfter: null,
+          });
+          // A record without a method has nothing to accept or spend.
+          expect(await mfa().acceptTotpStep(ALICE, STEP)).toBe(false);
+          expect(await mfa().swapBackupCode(ALICE, HASH, NEW_HASH, ctx.clock())).toBe(false);
+        });
+
+        it('raises by one each time and returns the new epoch', async () => {
+          expect(await mfa().raiseEpoch(ALICE, ctx.clock(), false)).toBe(1);
+          expect(await mfa().raiseEpoch(ALICE, ctx.clock(), false)).toBe(2);
+          expect((await mfa().get(ALICE))?.epoch).toBe(2);
+        });
+
+        it('with endSessions sets sessionsValidAfter to now; without, leaves it as it was', async () => {
+          const first = ctx.clock();
+          await mfa().raiseEpoch(ALICE, first, true);
+          expect(await mfa().get(ALICE)).toMatchObject({ epoch: 1, sessionsValidAfter: first });
+          ctx.clock.advance(60_000);
+          await mfa().raiseEpoch(ALICE, ctx.clock(), false);
+          expect(await mfa().get(ALICE)).toMatchObject({ epoch: 2, sessionsValidAfter: first });
+          ctx.clock.advance(60_000);
+          await mfa().raiseEpoch(ALICE, ctx.clock(), true);
+          expect(await mfa().get(ALICE)).toMatchObject({ epoch: 3, sessionsValidAfter: ctx.clock() });
+        });
+
+        it('on an enrolled account keeps the factors and the backup code', async () => {
+          await mfa().enrolTotp(ALICE, SECRET, STEP, HASH, ctx.clock());
+          const enrolledAt = ctx.clock();
+          ctx.clock.advance(1_000);
+          expect(await mfa().raiseEpoch(ALICE, ctx.clock(), true)).toBe(1);
+          expect(await mfa().get(ALICE)).toEqual({
+            accountId: ALICE,
+            totp: { sealedSecret: SECRET, enrolledAt, lastAcceptedStep: STEP },
+            sms: null,
+            backupCodeHash: HASH,
+            backupCodeCreatedAt: enrolledAt,
+            epoch: 1,
+            sessionsValidAfter: ctx.clock(),
+          });
+          expect(await mfa().acceptTotpStep(ALICE, STEP + 1)).toBe(true);
+        });
+
+        it('enrolTotp and enrolSms keep the epoch and sessionsValidAfter', async () => {
+          const raisedAt = ctx.clock();
+          await mfa().raiseEpoch(ALICE, raisedAt, true);
+          await mfa().raiseEpoch(ALICE, raisedAt, false);
+          ctx.clock.advance(1_000);
+          await mfa().enrolTotp(ALICE, SECRET, STEP, HASH, ctx.clock());
+          expect(await mfa().get(ALICE)).toMatchObject({ totp: { sealedSecret: SECRET }, epoch: 2, sessionsValidAfter: raisedAt });
+          await mfa().enrolSms(ALICE, '+447400123456', NEW_HASH, ctx.clock());
+          expect(await mfa().get(ALICE)).toMatchObject({ totp: null, sms: { phone: '+447400123456' }, epoch: 2, sessionsValidAfter: raisedAt });
+          expect(await mfa().swapBackupCode(ALICE, NEW_HASH, HASH, ctx.clock())).toBe(true);
+          expect(await mfa().get(ALICE)).toMatchObject({ epoch: 2, sessionsValidAfter: raisedAt });
+        });
+
+        it('of 20 parallel raises, each gets its own epoch: 1 to 20, once each', async () => {
+          const epochs = await Promise.all(Array.from({ length: 20 }, () => mfa().raiseEpoch(ALICE, ctx.clock(), true)));
+          expect([...epochs].sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, index) => index + 1));
+          expect((await mfa().get(ALICE))?.epoch).toBe(20);
+        });
+
+        it('keeps the epochs of two accounts independent', async () => {
+          await mfa().raiseEpoch(ALICE, ctx.clock(), true);
+          await mfa().raiseEpoch(ALICE, ctx.clock(), true);
+          expect(await mfa().raiseEpoch(BOB, ctx.clock(), false)).toBe(1);
+          expect(await mfa().get(BOB)).toMatchObject({ epoch: 1, sessionsValidAfter: null });
+          expect((await mfa().get(ALICE))?.epoch).toBe(2);
+        });
+      });
+
+      describe('disable', () => {
+        it('removes the app and the backup code, raises the epoch, ends sessions, and keeps the record', async () => {
+          await mfa().enrolTotp(ALICE, SECRET, STEP, HASH, ctx.clock());
+          await mfa().raiseEpoch(ALICE, ctx.clock(), false);
+          ctx.clock.advance(60_000);
+          await mfa().disable(ALICE, ctx.clock());
+          expect(await mfa().get(ALICE)).toEqual({
+            accountId: ALICE, totp: null, sms: null, backupCodeHash: null, backupCodeCreatedAt: null, epoch: 2, sessionsValidAfter: ctx.clock(),
+          });
+          expect(await mfa().acceptTotpStep(ALICE, STEP + 1)).toBe(false);
+          expect(await mfa().swapBackupCode(ALICE, HASH, NEW_HASH, ctx.clock())).toBe(false);
+        });
+
+        it('removes text messages as well', async () => {
+          await mfa().enrolSms(ALICE, '+447400123456', HASH, ctx.clock());
+          await mfa().disable(ALICE, ctx.clock());
+          expect(await mfa().get(ALICE)).toEqual({
+            accountId: ALICE, totp: null, sms: null, backupCodeHash: null, backupCodeCreatedAt: null, epoch: 1, sessionsValidAfter: ctx.clock(),
+          });
+        });
+
+        it('without a record, creates one at epoch 1 with sessions ended', async () => {
+          await mfa().disable(ALICE, ctx.clock());
+          expect(await mfa().get(ALICE)).toEqual({
+            accountId: ALICE, totp: null, sms: null, backupCodeHash: null, backupCodeCreatedAt: null, epoch: 1, sessionsValidAfter: ctx.clock(),
+          });
+        });
+
+        it('twice raises the epoch twice; a later enrolment keeps it', async () => {
+          await mfa().enrolTotp(ALICE, SECRET, STEP, HASH, ctx.clock());
+          await mfa().disable(ALICE, ctx.clock());
+          ctx.clock.advance(1_000);
+          await mfa().disable(ALICE, ctx.clock());
+          const disabledAt = ctx.clock();
+          ctx.clock.advance(1_000);
+          await mfa().enrolTotp(ALICE, SECRET, STEP + 10, NEW_HASH, ctx.clock());
+          expect(await mfa().get(ALICE)).toEqual({
+            accountId: ALICE,
+            totp: { sealedSecret: SECRET, enrolledAt: ctx.clock(), lastAcceptedStep: STEP + 10 },
+            sms: null,
+            backupCodeHash: NEW_HASH,
+            backupCodeCreatedAt: ctx.clock(),
+            epoch: 2,
+            sessionsValidAfter: disabledAt,
+          });
+        });
+
+        it('leaves other accounts alone', async () => {
+          await mfa().enrolTotp(BOB, SECRET, STEP, HASH, ctx.clock());
+          await mfa().disable(ALICE, ctx.clock());
+          expect(await mfa().get(BOB)).toMatchObject({ totp: { sealedSecret: SECRET }, backupCodeHash: HASH, epoch: 0, sessionsValidAfter: null });
+        });
+      });
+
+    });
+  });
+}
