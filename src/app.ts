@@ -2,14 +2,31 @@ import type Provider from 'oidc-provider';
 import { healthCheck } from './http/health.ts';
 import type { MfaPlugin } from './plugin/create-mfa.ts';
 import type { Store } from './store/store.ts';
+import { ERRORS } from './errors.ts';
+import { describeError, type Logger } from './log.ts';
+import { isStoreUnavailable } from './store/store-errors.ts';
 
 /**
  * The identity provider's HTTP app. oidc-provider's Provider is itself a Koa app: the MFA
  * plugin's pages go in front of its routes (provider.use), so one server answers both.
  * No listen here: tests call app.callback() or listen on port 0 themselves.
  */
-export function createApp({ provider, mfa, store }: { provider: Provider; mfa: MfaPlugin; store: Store }): Provider {
+export function createApp({ provider, mfa, store, log }: { provider: Provider; mfa: MfaPlugin; store: Store; log: Logger }): Provider {
   mfa.install(provider);
   provider.use(healthCheck(store));
+  // oidc-provider's JSON endpoints (token, userinfo, …) answer every failure as 500 server_error;
+  // a store that is down is a 503 there too, and every other server error is logged.
+  provider.on('server_error', (ctx, error) => {
+    if (isStoreUnavailable(error)) {
+      log.warn('provider.store_unavailable', { path: ctx.path, ...describeError(error) });
+      // The HTML branch already answered 503 through renderError.
+      if (ctx.status !== 500 || ctx.type !== 'application/json') return;
+      ctx.status = 503;
+      ctx.set('retry-after', '30');
+      ctx.body = { error: 'temporarily_unavailable', error_description: ERRORS.STORE_UNAVAILABLE.message };
+      return;
+    }
+    log.error('provider.server_error', { path: ctx.path, ...describeError(error) });
+  });
   return provider;
 }

@@ -47,6 +47,6 @@ export function composeIdentityProvider({ config, keys, store, clients, log, clo
     clock,
   });
   const provider = createProvider({ config, keys, store, directory, clients, mfa });
-  const app = createApp({ provider, mfa, store });
+  const app = createApp({ provider, mfa, store, log });
   return { app, provider, directory, mfa };
 }

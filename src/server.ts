@@ -12,10 +12,11 @@ import { createRenderer } from './http/views.ts';
 import { createJsonLogger, describeError } from './log.ts';
 import { loadClients } from './provider/load-clients.ts';
 import { openStore } from './store/open-store.ts';
+import { StoreUnavailableError } from './store/store.ts';
 
-function listenOn(app: { listen(port: number): Server }, port: number): Promise<Server> {
+function listenOn(app: { listen(port: number, host?: string): Server }, port: number, host: string | null): Promise<Server> {
   return new Promise((resolve, reject) => {
-    const server = app.listen(port);
+    const server = host ? app.listen(port, host) : app.listen(port);
     server.once('listening', () => resolve(server));
     server.once('error', reject);
   });
@@ -39,14 +40,14 @@ async function main(): Promise<void> {
 
   const { app, directory } = composeIdentityProvider({ config, keys, store, clients, log });
   const servers: Server[] = [];
-  const idp = await listenOn(app, config.port);
+  const idp = await listenOn(app, config.port, config.host);
   servers.push(idp);
   console.log(`Identity provider: ${config.issuer} (listening on port ${(idp.address() as AddressInfo).port}, store: ${store.kind})`);
   if (config.sms.provider === 'outbox') console.log(`Text messages (development outbox): ${config.sms.outboxFile}`);
 
   if (config.demoApp.enabled) {
     const demo = createDemoApp({ issuer: config.issuer, baseUrl: demoBaseUrl, render: createRenderer(path.join(PROJECT_ROOT, 'views')) });
-    servers.push(await listenOn(demo, config.demoApp.port));
+    servers.push(await listenOn(demo, config.demoApp.port, config.host));
     console.log(`Demo relying app:  ${demoBaseUrl}`);
     if (config.env !== 'production') {
       const account = await ensureDemoAccount(directory, config.dataDir);
@@ -67,6 +68,8 @@ async function main(): Promise<void> {
 main().catch((error: unknown) => {
   if (error instanceof ConfigError) {
     console.error(`Cannot start: ${error.message}`);
+  } else if (error instanceof StoreUnavailableError) {
+    console.error(`Cannot start: the store did not answer (is Redis running at REDIS_URL?): ${describeError(error.cause).errorMessage ?? ''}`);
   } else {
     console.error('Cannot start:', describeError(error));
   }

@@ -45,6 +45,7 @@ function fromEnvironment(env: Env): Record<string, unknown> {
   const demoApp: Record<string, unknown> = {};
   if (env.NODE_ENV) over.env = env.NODE_ENV;
   if (env.PORT) over.port = parseInteger('PORT', env.PORT);
+  if (env.HOST) over.host = env.HOST;
   if (env.ISSUER) over.issuer = env.ISSUER;
   if (env.DATA_DIR) over.dataDir = env.DATA_DIR;
   if (env.CLIENTS_FILE) over.clientsFile = env.CLIENTS_FILE;

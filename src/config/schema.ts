@@ -20,6 +20,8 @@ export interface Keys {
 export interface Config {
   env: NodeEnv;
   port: number;
+  /** The interface to listen on; null listens on all of them (as a container must). */
+  host: string | null;
   issuer: string;
   dataDir: string;
   clientsFile: string;
@@ -141,6 +143,7 @@ export function validateConfig(input: unknown): Config {
   return {
     env,
     port: intAt(raw, 'port', 'config', 0, 65535),
+    host: raw.host == null ? null : stringAt(raw, 'host', 'config'),
     issuer: issuerAt(raw, env),
     dataDir: stringAt(raw, 'dataDir', 'config'),
     clientsFile: stringAt(raw, 'clientsFile', 'config'),
