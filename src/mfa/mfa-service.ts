@@ -93,8 +93,6 @@ export function createMfaService({ store, guard, box, clock, sessionClock = syst
     async enrolTotp(accountId, sealedSecret, acceptedStep) {
       const backupCode = newBackupCode();
       await store.enrolTotp(accountId, sealedSecret, acceptedStep, await hashSecret(canonicalBackupCode(backupCode)!), clock());
-      // A factor change: devices trusted under the old factor stop counting.
-      await store.raiseEpoch(accountId, sessionClock(), false);
       await guard.unlock(accountId, 'totp');
       return backupCode;
     },
@@ -102,7 +100,6 @@ export function createMfaService({ store, guard, box, clock, sessionClock = syst
     async enrolSms(accountId, phone) {
       const backupCode = newBackupCode();
       await store.enrolSms(accountId, phone, await hashSecret(canonicalBackupCode(backupCode)!), clock());
-      await store.raiseEpoch(accountId, sessionClock(), false);
       await guard.unlock(accountId, 'sms');
       return backupCode;
     },

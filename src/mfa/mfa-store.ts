@@ -36,11 +36,12 @@ export interface MfaRecord {
 export interface MfaStore {
   get(accountId: string): Promise<MfaRecord | undefined>;
   /**
-   * Turns the authenticator app on (replacing an earlier one, or text messages) together with a new backup code.
+   * Turns the authenticator app on (replacing an earlier one, or text messages) together with a
+   * new backup code, and raises the epoch in the same atomic write (a factor change).
    * `acceptedStep` is the step of the code that confirmed the setup: it cannot be used again.
    */
   enrolTotp(accountId: string, sealedSecret: string, acceptedStep: number, backupCodeHash: string, now: number): Promise<void>;
-  /** Turns text-message codes on for a verified number (replacing any other method) together with a new backup code. */
+  /** Turns text-message codes on for a verified number (replacing any other method) with a new backup code; raises the epoch likewise. */
   enrolSms(accountId: string, phone: string, backupCodeHash: string, now: number): Promise<void>;
   /** Records `step` as used when it is later than the last accepted step; false for a replay. */
   acceptTotpStep(accountId: string, step: number): Promise<boolean>;

@@ -27,7 +27,7 @@ export function describeMfaContract(label: string, open: OpenStore, cleanup?: Cl
           sms: null,
           backupCodeHash: HASH,
           backupCodeCreatedAt: now,
-          epoch: 0,
+          epoch: 1,
           sessionsValidAfter: null,
         });
       });
@@ -44,7 +44,7 @@ export function describeMfaContract(label: string, open: OpenStore, cleanup?: Cl
           sms: null,
           backupCodeHash: NEW_HASH,
           backupCodeCreatedAt: later,
-          epoch: 0,
+          epoch: 2,
           sessionsValidAfter: null,
         });
       });
@@ -60,7 +60,7 @@ export function describeMfaContract(label: string, open: OpenStore, cleanup?: Cl
           sms: { phone: '+447400123456', enrolledAt: later },
           backupCodeHash: NEW_HASH,
           backupCodeCreatedAt: later,
-          epoch: 0,
+          epoch: 2,
           sessionsValidAfter: null,
         });
         expect(await mfa().acceptTotpStep(ALICE, STEP + 5)).toBe(false);
@@ -178,7 +178,7 @@ export function describeMfaContract(label: string, open: OpenStore, cleanup?: Cl
           sms: null,
           backupCodeHash: 'bob-hash',
           backupCodeCreatedAt: ctx.clock(),
-          epoch: 0,
+          epoch: 1,
           sessionsValidAfter: null,
         });
       });

@@ -48,30 +48,30 @@ export function describeMfaEpochContract(label: string, open: OpenStore, cleanup
           await mfa().enrolTotp(ALICE, SECRET, STEP, HASH, ctx.clock());
           const enrolledAt = ctx.clock();
           ctx.clock.advance(1_000);
-          expect(await mfa().raiseEpoch(ALICE, ctx.clock(), true)).toBe(1);
+          expect(await mfa().raiseEpoch(ALICE, ctx.clock(), true)).toBe(2);
           expect(await mfa().get(ALICE)).toEqual({
             accountId: ALICE,
             totp: { sealedSecret: SECRET, enrolledAt, lastAcceptedStep: STEP },
             sms: null,
             backupCodeHash: HASH,
             backupCodeCreatedAt: enrolledAt,
-            epoch: 1,
+            epoch: 2,
             sessionsValidAfter: ctx.clock(),
           });
           expect(await mfa().acceptTotpStep(ALICE, STEP + 1)).toBe(true);
         });
 
-        it('enrolTotp and enrolSms keep the epoch and sessionsValidAfter', async () => {
+        it('enrolTotp and enrolSms raise the epoch (a factor change) and keep sessionsValidAfter', async () => {
           const raisedAt = ctx.clock();
           await mfa().raiseEpoch(ALICE, raisedAt, true);
           await mfa().raiseEpoch(ALICE, raisedAt, false);
           ctx.clock.advance(1_000);
           await mfa().enrolTotp(ALICE, SECRET, STEP, HASH, ctx.clock());
-          expect(await mfa().get(ALICE)).toMatchObject({ totp: { sealedSecret: SECRET }, epoch: 2, sessionsValidAfter: raisedAt });
+          expect(await mfa().get(ALICE)).toMatchObject({ totp: { sealedSecret: SECRET }, epoch: 3, sessionsValidAfter: raisedAt });
           await mfa().enrolSms(ALICE, '+447400123456', NEW_HASH, ctx.clock());
-          expect(await mfa().get(ALICE)).toMatchObject({ totp: null, sms: { phone: '+447400123456' }, epoch: 2, sessionsValidAfter: raisedAt });
+          expect(await mfa().get(ALICE)).toMatchObject({ totp: null, sms: { phone: '+447400123456' }, epoch: 4, sessionsValidAfter: raisedAt });
           expect(await mfa().swapBackupCode(ALICE, NEW_HASH, HASH, ctx.clock())).toBe(true);
-          expect(await mfa().get(ALICE)).toMatchObject({ epoch: 2, sessionsValidAfter: raisedAt });
+          expect(await mfa().get(ALICE)).toMatchObject({ epoch: 4, sessionsValidAfter: raisedAt });
         });
 
         it('of 20 parallel raises, each gets its own epoch: 1 to 20, once each', async () => {
@@ -96,7 +96,7 @@ export function describeMfaEpochContract(label: string, open: OpenStore, cleanup
           ctx.clock.advance(60_000);
           await mfa().disable(ALICE, ctx.clock());
           expect(await mfa().get(ALICE)).toEqual({
-            accountId: ALICE, totp: null, sms: null, backupCodeHash: null, backupCodeCreatedAt: null, epoch: 2, sessionsValidAfter: ctx.clock(),
+            accountId: ALICE, totp: null, sms: null, backupCodeHash: null, backupCodeCreatedAt: null, epoch: 3, sessionsValidAfter: ctx.clock(),
           });
           expect(await mfa().acceptTotpStep(ALICE, STEP + 1)).toBe(false);
           expect(await mfa().swapBackupCode(ALICE, HASH, NEW_HASH, ctx.clock())).toBe(false);
@@ -106,7 +106,7 @@ export function describeMfaEpochContract(label: string, open: OpenStore, cleanup
           await mfa().enrolSms(ALICE, '+447400123456', HASH, ctx.clock());
           await mfa().disable(ALICE, ctx.clock());
           expect(await mfa().get(ALICE)).toEqual({
-            accountId: ALICE, totp: null, sms: null, backupCodeHash: null, backupCodeCreatedAt: null, epoch: 1, sessionsValidAfter: ctx.clock(),
+            accountId: ALICE, totp: null, sms: null, backupCodeHash: null, backupCodeCreatedAt: null, epoch: 2, sessionsValidAfter: ctx.clock(),
           });
         });
 
@@ -117,7 +117,7 @@ export function describeMfaEpochContract(label: string, open: OpenStore, cleanup
           });
         });
 
-        it('twice raises the epoch twice; a later enrolment keeps it', async () => {
+        it('twice raises the epoch twice; a later enrolment raises it once more', async () => {
           await mfa().enrolTotp(ALICE, SECRET, STEP, HASH, ctx.clock());
           await mfa().disable(ALICE, ctx.clock());
           ctx.clock.advance(1_000);
@@ -131,7 +131,7 @@ export function describeMfaEpochContract(label: string, open: OpenStore, cleanup
             sms: null,
             backupCodeHash: NEW_HASH,
             backupCodeCreatedAt: ctx.clock(),
-            epoch: 2,
+            epoch: 4,
             sessionsValidAfter: disabledAt,
           });
         });
@@ -139,7 +139,7 @@ export function describeMfaEpochContract(label: string, open: OpenStore, cleanup
         it('leaves other accounts alone', async () => {
           await mfa().enrolTotp(BOB, SECRET, STEP, HASH, ctx.clock());
           await mfa().disable(ALICE, ctx.clock());
-          expect(await mfa().get(BOB)).toMatchObject({ totp: { sealedSecret: SECRET }, backupCodeHash: HASH, epoch: 0, sessionsValidAfter: null });
+          expect(await mfa().get(BOB)).toMatchObject({ totp: { sealedSecret: SECRET }, backupCodeHash: HASH, epoch: 1, sessionsValidAfter: null });
         });
       });
 

@@ -46,12 +46,15 @@ export function createRedisMfa(client: RedisClient, prefix: string): MfaStore {
           backupCodeCreatedAt: String(now),
         })
         .hDel(mfaKey(accountId), ['smsPhone', 'smsEnrolledAt'])
+        // A factor change raises the epoch in the same MULTI (devices trusted under the old factor stop).
+        .hIncrBy(mfaKey(accountId), 'epoch', 1)
         .exec();
     },
     async enrolSms(accountId, phone, backupCodeHash, now) {
       await client.multi()
         .hSet(mfaKey(accountId), { smsPhone: phone, smsEnrolledAt: String(now), backupCodeHash, backupCodeCreatedAt: String(now) })
         .hDel(mfaKey(accountId), ['totpSealedSecret', 'totpEnrolledAt', 'totpLastStep'])
+        .hIncrBy(mfaKey(accountId), 'epoch', 1)
         .exec();
     },
     async acceptTotpStep(accountId, step) {

@@ -34,16 +34,18 @@ function toRecord(row: MfaRow): MfaRecord {
  */
 export function createSqliteMfa(db: DatabaseSync): MfaStore {
   const get = db.prepare('SELECT * FROM mfa WHERE account_id = ?');
-  const enrolTotp = db.prepare(`INSERT INTO mfa (account_id, totp_sealed_secret, totp_enrolled_at, totp_last_step, backup_code_hash, backup_code_created_at)
-    VALUES (?, ?, ?, ?, ?, ?)
+  // A factor change raises the epoch in the same statement: no crash can leave devices trusted
+  // under the old factor working with the new one.
+  const enrolTotp = db.prepare(`INSERT INTO mfa (account_id, totp_sealed_secret, totp_enrolled_at, totp_last_step, backup_code_hash, backup_code_created_at, epoch)
+    VALUES (?, ?, ?, ?, ?, ?, 1)
     ON CONFLICT (account_id) DO UPDATE SET totp_sealed_secret = excluded.totp_sealed_secret, totp_enrolled_at = excluded.totp_enrolled_at,
       totp_last_step = excluded.totp_last_step, backup_code_hash = excluded.backup_code_hash, backup_code_created_at = excluded.backup_code_created_at,
-      sms_phone = NULL, sms_enrolled_at = NULL`);
-  const enrolSms = db.prepare(`INSERT INTO mfa (account_id, sms_phone, sms_enrolled_at, backup_code_hash, backup_code_created_at)
-    VALUES (?, ?, ?, ?, ?)
+      sms_phone = NULL, sms_enrolled_at = NULL, epoch = mfa.epoch + 1`);
+  const enrolSms = db.prepare(`INSERT INTO mfa (account_id, sms_phone, sms_enrolled_at, backup_code_hash, backup_code_created_at, epoch)
+    VALUES (?, ?, ?, ?, ?, 1)
     ON CONFLICT (account_id) DO UPDATE SET sms_phone = excluded.sms_phone, sms_enrolled_at = excluded.sms_enrolled_at,
       backup_code_hash = excluded.backup_code_hash, backup_code_created_at = excluded.backup_code_created_at,
-      totp_sealed_secret = NULL, totp_enrolled_at = NULL, totp_last_step = NULL`);
+      totp_sealed_secret = NULL, totp_enrolled_at = NULL, totp_last_step = NULL, epoch = mfa.epoch + 1`);
   const acceptStep = db.prepare(`UPDATE mfa SET totp_last_step = ?
     WHERE account_id = ? AND totp_sealed_secret IS NOT NULL AND (totp_last_step IS NULL OR totp_last_step < ?)`);
   const swapBackup = db.prepare('UPDATE mfa SET backup_code_hash = ?, backup_code_created_at = ? WHERE account_id = ? AND backup_code_hash = ?');
