@@ -1,7 +1,7 @@
 /**
  * Where to go after signing in to the console: only our own /account/ pages. Anything else
  * (`//evil`, `/\evil`, `https://good@evil`, encoded variants) falls back to the Security page,
- * so the parameter cannot become an open redirect (OWASP ASVS 5.0 V3.7.2).
+ * so the parameter cannot become an open redirect (OWASP ASVS 5.0 V3, Web Frontend Security).
  */
 export const SECURITY_PAGE = '/account/security';
 

@@ -1,6 +1,6 @@
 import type { Logger } from '../log.ts';
 
-/** Security events, one structured log line each (OWASP ASVS 5.0 V16.3). */
+/** Security events, one structured log line each (OWASP ASVS 5.0 V16, Security Logging and Error Handling). */
 export type AuditEventName =
   | 'mfa.enrolled'
   | 'mfa.challenge.passed'

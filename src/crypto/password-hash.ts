@@ -2,7 +2,7 @@ import argon2 from 'argon2';
 
 /**
  * argon2id with m=19 MiB, t=2, p=1: the OWASP Password Storage Cheat Sheet's first
- * recommended setting (OWASP ASVS 5.0 V11.4.2).
+ * recommended setting (OWASP ASVS 5.0 V11, Cryptography).
  */
 const ARGON2_OPTIONS = { type: argon2.argon2id, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
 
@@ -31,7 +31,7 @@ let dummyHash: Promise<string> | undefined;
 
 /**
  * Verifies against a throwaway hash made with the same parameters, so an unknown email costs
- * as much time as a wrong password (no account enumeration by timing; OWASP ASVS 5.0 V6.3.8).
+ * as much time as a wrong password (no account enumeration by timing; OWASP ASVS 5.0 V6, Authentication).
  */
 export async function verifyAgainstDummy(password: string): Promise<false> {
   dummyHash ??= hashPassword('dummy password that never matches anything');

@@ -11,7 +11,7 @@ export type LoginGate = 'open' | 'account-locked' | 'ip-locked';
 
 /**
  * Password attempts, counted per login name and per client IP in the store (NIST SP 800-63B
- * §3.2.2 rate limiting; OWASP ASVS 5.0 V6.3.1). Counted by the submitted name whether or not
+ * §3.2.2 rate limiting; OWASP ASVS 5.0 V6, Authentication). Counted by the submitted name whether or not
  * it exists, so the lock itself reveals nothing. Code failures are counted elsewhere, apart.
  *
  * Per account, every attempt is reserved with an atomic increment *before* the password is

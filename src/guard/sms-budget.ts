@@ -17,7 +17,7 @@ const HOUR = 3600;
 const DAY = 86_400;
 
 /**
- * SMS pumping / toll-fraud protection (OWASP ASVS 5.0 V6.6): every limit is a counter in the
+ * SMS pumping / toll-fraud protection (OWASP ASVS 5.0 V6, Authentication): every limit is a counter in the
  * store, so it holds across instances. A send is reserved before it happens: each counter is
  * incremented first and the send refused if that went past its cap, so two instances racing
  * for the last message cannot both have it. Refused attempts count too (they never reach

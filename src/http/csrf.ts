@@ -3,7 +3,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 /**
  * CSRF tokens bound to what the form belongs to (an interaction uid, a console session):
  * HMAC-SHA-256 under a server key, so a token from another interaction or forged by hand
- * fails (OWASP ASVS 5.0 V3.5.1). The interaction itself is bound to its cookie by oidc-provider.
+ * fails (OWASP ASVS 5.0 V3, Web Frontend Security). The interaction itself is bound to its cookie by oidc-provider.
  */
 export interface Csrf {
   tokenFor(scope: string): string;

@@ -2,7 +2,7 @@ import type { Context } from 'koa';
 import { AppError } from '../errors.ts';
 
 /**
- * Refuses a POST that a browser says came from another site (OWASP ASVS 5.0 V3.5.3):
+ * Refuses a POST that a browser says came from another site (OWASP ASVS 5.0 V3, Web Frontend Security):
  * `Origin` must be ours when present, and `Sec-Fetch-Site` must not be cross-site.
  * Browsers send both on form posts; non-browser clients send neither and still need the CSRF token.
  */

@@ -3,7 +3,7 @@ import { AppError } from '../errors.ts';
 
 /**
  * Reads an application/x-www-form-urlencoded body of at most limitBytes. Anything larger is
- * refused with 413 before it is buffered (OWASP ASVS 5.0 V4.2); other media types with 415.
+ * refused with 413 before it is buffered (OWASP ASVS 5.0 V4, API and Web Service); other media types with 415.
  * A field sent twice keeps its first value.
  */
 export async function readForm(ctx: Context, limitBytes: number): Promise<Record<string, string>> {

@@ -2,7 +2,7 @@ import type { Middleware } from 'koa';
 
 /**
  * Our pages load nothing from elsewhere and run no inline code; none may be framed
- * (clickjacking: OWASP ASVS 5.0 V3.4.6). No form-action: the consent POST redirects on to the
+ * (clickjacking: OWASP ASVS 5.0 V3, Web Frontend Security). No form-action: the consent POST redirects on to the
  * relying app, and browsers check form-action on those redirects too.
  */
 export const CONTENT_SECURITY_POLICY = [

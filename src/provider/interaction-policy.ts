@@ -14,7 +14,7 @@ export type MfaRequirementFor = (ctx: KoaContextWithOIDC) => Promise<MfaRequirem
  * A Session carries only oidc-provider's own fields (accountId, loginTs, acr, amr), nothing of
  * ours, and sessions cannot be listed by account: so a password change, MFA off or reset, or
  * "sign out everywhere" ends sessions by time — the `login` prompt asks again when the session
- * began before the change (OWASP ASVS 5.0 V7.4.3), or when its account no longer exists.
+ * began before the change (OWASP ASVS 5.0 V7, Session Management), or when its account no longer exists.
  */
 function sessionStillValidCheck(sessionsValidAfter: SessionsValidAfter) {
   return new Check('credentials_changed', 'The session began before the account last changed', async (ctx: KoaContextWithOIDC) => {

@@ -3,7 +3,7 @@ import { systemClock, type Clock } from '../clock.ts';
 import { deviceLabel } from './device-label.ts';
 import type { TrustedDevice, TrustedDeviceStore } from './trusted-device-store.ts';
 
-/** 256 bits: far past the 128 bits an opaque bearer value needs (OWASP ASVS 5.0 V7.2.3). */
+/** 256 bits: far past the 128 bits an opaque bearer value needs (OWASP ASVS 5.0 V7, Session Management). */
 const TOKEN_BYTES = 32;
 
 export interface TrustedDevicesDeps {
