@@ -15,16 +15,20 @@ export const CONTENT_SECURITY_POLICY = [
   "frame-ancestors 'none'",
 ].join('; ');
 
+/**
+ * Set before anything else runs, so that every answer carries them — error pages included —
+ * and so that oidc-provider, which adds the hash of its form_post auto-submit script to a CSP
+ * already on the response, can do so.
+ */
 export function securityHeaders(): Middleware {
   return async (ctx, next) => {
-    await next();
-    // oidc-provider sets its own CSP on the few pages it renders with inline script (form_post).
-    if (!ctx.response.get('content-security-policy')) ctx.set('content-security-policy', CONTENT_SECURITY_POLICY);
+    ctx.set('content-security-policy', CONTENT_SECURITY_POLICY);
     ctx.set('x-frame-options', 'DENY');
     ctx.set('x-content-type-options', 'nosniff');
     // same-origin, not no-referrer: with no-referrer, browsers send `Origin: null` on our own form posts.
     ctx.set('referrer-policy', 'same-origin');
     ctx.set('cross-origin-opener-policy', 'same-origin');
+    await next();
     if (ctx.response.is('html') && !ctx.response.get('cache-control')) ctx.set('cache-control', 'no-store');
   };
 }

@@ -162,8 +162,9 @@ export function createMfa(options: MfaPluginOptions) {
       pendingTtlSeconds: options.interactionTtlSeconds ?? 1800,
     });
     const console = createAccountConsoleRoutes({ ...shared, issuer: options.issuer, allowedCountries: options.sms?.limits.allowedCountries ?? null });
-    provider.use(errorPages(render, log));
+    // Headers first: the error pages, rendered inside, keep them.
     provider.use(securityHeaders());
+    provider.use(errorPages(render, log));
     provider.use(staticFiles(path.join(PROJECT_ROOT, 'static'), ['site.css', 'copy.js']));
     provider.use(interactions.routes());
     provider.use(interactions.allowedMethods({ throw: true }));

@@ -79,5 +79,8 @@ export function createProvider({ config, keys, store, directory, clients, mfa }:
   };
   const provider = new Provider(config.issuer, configuration);
   provider.proxy = config.trustProxy;
+  // Behind one balancer that appends the client's address, trust only that last hop: the
+  // leftmost X-Forwarded-For entries are whatever the client wrote, and limits go by address.
+  if (config.trustProxy) provider.maxIpsCount = 1;
   return provider;
 }

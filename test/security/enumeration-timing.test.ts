@@ -1,0 +1,163 @@
+import { performance } from 'node:perf_hooks';
+import { expectRefused, recordingLogger } from '../helpers/abuse.ts';
+import { ABUSE_PASSWORD, abuseConfig, atLoginPage, nextEmail, plainAccount, totpAccount, type AbuseWorld } from '../helpers/abuse-accounts.ts';
+import { createFakeClock } from '../helpers/fake-clock.ts';
+import { formAction, hiddenField, type HttpResponse } from '../helpers/http-session.ts';
+import { startIdp } from '../helpers/start-idp.ts';
+import { openTestStore, STORE_KINDS, type StoreKind, type TestStore } from '../helpers/test-stores.ts';
+
+/**
+ * Account enumeration at the password step. An unknown email, a wrong password and a locked
+ * account must give the same answer (byte for byte, once the per-interaction uid and CSRF token
+ * and the echoed email are blanked) and take about the same time.
+ */
+const LOCK_AFTER = 3;
+
+async function world(kind: StoreKind): Promise<{ world: AbuseWorld; testStore: TestStore; log: ReturnType<typeof recordingLogger> }> {
+  const clock = createFakeClock(Date.now());
+  const testStore = await openTestStore(kind, clock);
+  const log = recordingLogger();
+  const idp = await startIdp({
+    store: testStore.store, clock, log,
+    config: abuseConfig({ login: { maxFailuresPerAccount: LOCK_AFTER, maxFailuresPerIp: 100_000, failureWindowSeconds: 900 } }),
+  });
+  return { world: { idp, store: testStore.store, clock }, testStore, log };
+}
+
+/** A login page of its own, then one password attempt; the answer and how long the POST took. */
+async function prepare(w: AbuseWorld) {
+  const { session, page } = await atLoginPage(w);
+  const action = formAction(page.text, '/login', w.idp.issuer);
+  const csrf = hiddenField(page.text, 'csrf');
+  return async (email: string, password: string): Promise<{ response: HttpResponse; ms: number }> => {
+    const started = performance.now();
+    const response = await session.postForm(action, { csrf, email, password });
+    return { response, ms: performance.now() - started };
+  };
+}
+
+/** The answer with what legitimately differs blanked: the interaction uid, its CSRF token, and the email typed. */
+function comparable(response: HttpResponse, email: string): string {
+  return response.text
+    .replace(/\/interaction\/[\w-]+/g, '/interaction/UID')
+    .replace(/name="csrf" value="[^"]*"/g, 'name="csrf" value="TOKEN"')
+    .replaceAll(`value="${email}"`, 'value="EMAIL"');
+}
+
+const headerNames = (response: HttpResponse) => [...response.headers.keys()].filter((name) => name !== 'date').sort();
+
+describe.each(STORE_KINDS)('the same answer for unknown, wrong and locked on %s', (kind) => {
+  let w: AbuseWorld;
+  let testStore: TestStore;
+  let log: ReturnType<typeof recordingLogger>;
+
+  beforeAll(async () => {
+    ({ world: w, testStore, log } = await world(kind));
+  });
+
+  afterAll(async () => {
+    await w.idp.close();
+    await testStore.dispose();
+  });
+
+  test('unknown email, wrong password, wrong password of an MFA account, locked account with the wrong and with the RIGHT password: byte-identical', async () => {
+    const existing = await plainAccount(w);
+    const withMfa = await totpAccount(w);
+    const locked = await plainAccount(w, 'locked');
+    for (let i = 0; i < LOCK_AFTER; i += 1) await (await prepare(w))(locked.email, 'a wrong password');
+
+    const cases: Array<[string, string, string]> = [
+      ['unknown email', nextEmail('nobody'), 'a wrong password'],
+      ['wrong password', existing.email, 'a wrong password'],
+      ['wrong password, account with MFA', withMfa.email, 'a wrong password'],
+      ['locked account, wrong password', locked.email, 'a wrong password'],
+      ['locked account, right password', locked.email, ABUSE_PASSWORD],
+    ];
+    const answers = [];
+    for (const [label, email, password] of cases) {
+      const { response } = await (await prepare(w))(email, password);
+      expectRefused(response, 'INVALID_CREDENTIALS');
+      answers.push({ label, status: response.status, type: response.headers.get('content-type'), headers: headerNames(response), body: comparable(response, email) });
+    }
+    const [reference] = answers;
+    for (const answer of answers.slice(1)) {
+      expect({ ...answer, label: reference!.label }).toEqual(reference);
+    }
+    expect(log.failures()).toEqual([]);
+  });
+});
+
+/**
+ * The one timing comparison the spec asks for. Wall-clock timing on a shared CI machine is
+ * noisy, so the check is deliberately tolerant: each group is 15 sequential samples taken
+ * after a warm-up, interleaved (unknown, wrong, locked, in rotating order) so drift hits all
+ * groups alike, and two groups "look the same" when each median lies within the other's
+ * [min, max], or the medians are within a factor of 2. What it catches is the real leak: an
+ * unknown email that skips argon2 answers in a few milliseconds against tens for a wrong
+ * password — far outside both tolerances. The control at the end proves the method sees such
+ * a difference (a missing password is refused before any hashing).
+ */
+describe('response times (SQLite)', () => {
+  const SAMPLES = 15;
+  const WARM_UP = 3;
+  let w: AbuseWorld;
+  let testStore: TestStore;
+
+  beforeAll(async () => {
+    ({ world: w, testStore } = await world('sqlite'));
+  });
+
+  afterAll(async () => {
+    await w.idp.close();
+    await testStore.dispose();
+  });
+
+  const median = (values: number[]) => {
+    const sorted = [...values].sort((a, b) => a - b);
+    const middle = Math.floor(sorted.length / 2);
+    return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+  };
+  const describeGroup = (values: number[]) => `median ${median(values).toFixed(1)} ms, range ${Math.min(...values).toFixed(1)}–${Math.max(...values).toFixed(1)} ms`;
+
+  function lookAlike(a: number[], b: number[]): boolean {
+    const within = (m: number, values: number[]) => m >= Math.min(...values) && m <= Math.max(...values);
+    const [ma, mb] = [median(a), median(b)];
+    return (within(ma, b) && within(mb, a)) || Math.max(ma, mb) / Math.min(ma, mb) <= 2;
+  }
+
+  test('an unknown email, a wrong password and a locked account take about the same time', async () => {
+    // Wrong passwords spread over accounts (one failure each), so none of them locks.
+    const accounts: Array<{ email: string }> = [];
+    for (let i = 0; i < SAMPLES + WARM_UP; i += 1) accounts.push(await plainAccount(w));
+    const locked = await plainAccount(w, 'locked');
+    for (let i = 0; i < LOCK_AFTER; i += 1) await (await prepare(w))(locked.email, 'a wrong password');
+
+    const kinds = {
+      unknown: (_i: number) => [nextEmail('nobody'), 'a wrong password'] as const,
+      wrong: (i: number) => [accounts[i]!.email, 'a wrong password'] as const,
+      locked: (_i: number) => [locked.email, ABUSE_PASSWORD] as const,
+    };
+    const times: Record<keyof typeof kinds, number[]> = { unknown: [], wrong: [], locked: [] };
+    const order = Object.keys(kinds) as Array<keyof typeof kinds>;
+    for (let i = 0; i < SAMPLES + WARM_UP; i += 1) {
+      // Rotate the order each round, so no group is always first after a pause.
+      for (let k = 0; k < order.length; k += 1) {
+        const kind = order[(i + k) % order.length]!;
+        const attempt = await prepare(w);
+        const [email, password] = kinds[kind](i);
+        const { response, ms } = await attempt(email, password);
+        expect(response.status).toBe(400);
+        if (i >= WARM_UP) times[kind].push(ms);
+      }
+    }
+    const report = `unknown: ${describeGroup(times.unknown)}; wrong: ${describeGroup(times.wrong)}; locked: ${describeGroup(times.locked)}`;
+    expect({ unknownVsWrong: lookAlike(times.unknown, times.wrong), lockedVsWrong: lookAlike(times.locked, times.wrong), report })
+      .toEqual({ unknownVsWrong: true, lockedVsWrong: true, report });
+
+    // Control: a missing password is answered before any hashing; the method must tell that apart.
+    const fast: number[] = [];
+    for (let i = 0; i < SAMPLES; i += 1) fast.push((await (await prepare(w))(accounts[i]!.email, '')).ms);
+    expect({ controlLooksAlike: lookAlike(fast, times.wrong), fast: describeGroup(fast), wrong: describeGroup(times.wrong) })
+      .toEqual({ controlLooksAlike: false, fast: describeGroup(fast), wrong: describeGroup(times.wrong) });
+  });
+});
