@@ -5,7 +5,7 @@ import { AppError, assertThat } from '../errors.ts';
 import { clearTrustCookie, readTrustCookie } from '../trusted-device/trust-cookie.ts';
 import type { ConsoleDeps } from './console-deps.ts';
 import { formSession, pageSession, renderConsole } from './console-pages.ts';
-import { signInUrl } from './console-session.ts';
+import { signInUrl, type ConsoleSession } from './console-session.ts';
 
 const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 const MAX_ID = 64;
@@ -15,6 +15,14 @@ const MAX_ID = 64;
  * change needs a recent sign-in (with the second factor where enrolled) and is audited.
  */
 export function addManageRoutes(router: Router, deps: ConsoleDeps): void {
+  /** After sessions were ended: trusted devices go too, this browser forgets its token, and it is audited. */
+  const endEverywhere = async (ctx: Context, session: ConsoleSession, event: 'mfa.disabled' | 'session.ended_everywhere', page: { title: string; lead: string }) => {
+    await deps.trusted.revokeAll(session.accountId);
+    clearTrustCookie(ctx);
+    deps.audit({ event, accountId: session.accountId, ...requestFields(ctx) });
+    renderConsole(ctx, deps, session, 'signed-out-everywhere', page);
+  };
+
   const showDevices = async (ctx: Context) => {
     const session = await pageSession(ctx, deps, { fresh: false });
     if (!session) return;
@@ -65,10 +73,7 @@ export function addManageRoutes(router: Router, deps: ConsoleDeps): void {
     if (deps.settings.enforcement === 'required') throw new AppError('MFA_REQUIRED_BY_POLICY');
     assertThat(session.mfaEnabled, 'MFA_NOT_ENABLED');
     await deps.mfa.disable(session.accountId);
-    await deps.trusted.revokeAll(session.accountId);
-    clearTrustCookie(ctx);
-    deps.audit({ event: 'mfa.disabled', accountId: session.accountId, ...requestFields(ctx) });
-    renderConsole(ctx, deps, session, 'signed-out-everywhere', {
+    await endEverywhere(ctx, session, 'mfa.disabled', {
       title: 'Multi-factor authentication is off',
       lead: 'Your sign-ins now need only your password. For your security you have been signed out everywhere, here too.',
     });
@@ -77,10 +82,7 @@ export function addManageRoutes(router: Router, deps: ConsoleDeps): void {
   router.post('/account/security/sign-out-everywhere', async (ctx) => {
     const { session } = await formSession(ctx, deps, { fresh: false });
     await deps.mfa.endSessions(session.accountId);
-    await deps.trusted.revokeAll(session.accountId);
-    clearTrustCookie(ctx);
-    deps.audit({ event: 'session.ended_everywhere', accountId: session.accountId, ...requestFields(ctx) });
-    renderConsole(ctx, deps, session, 'signed-out-everywhere', {
+    await endEverywhere(ctx, session, 'session.ended_everywhere', {
       title: 'Signed out everywhere',
       lead: 'Every browser and app signed in to your account, this one included, must sign in again. Trusted devices were forgotten.',
     });

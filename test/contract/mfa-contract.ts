@@ -1,11 +1,6 @@
 import { useFreshStore, type Cleanup, type OpenStore } from './contract-harness.ts';
 
-const ALICE = 'sub-alice';
-const BOB = 'sub-bob';
-const STEP = 63_115_200; // 2030-01-01T00:00:00Z in 30-second steps
-const SECRET = 'k1.sealed-secret-of-alice';
-const HASH = '$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$backup-1';
-const NEW_HASH = '$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$backup-2';
+import { ALICE, BOB, HASH, NEW_HASH, SECRET, STEP } from './mfa-fixtures.ts';
 
 /** Store.mfa (src/mfa/mfa-store.ts), as every Store must provide it. */
 export function describeMfaContract(label: string, open: OpenStore, cleanup?: Cleanup): void {
