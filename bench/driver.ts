@@ -1,85 +1,59 @@
 /**
  * The load driver, a child of bench/run.ts: receives one DriverJob over IPC, runs `concurrency`
- * flow loops (each flow with a fresh cookie jar) through a warm-up and then a measured phase,
- * sends back a DriverResult and exits. Talks only to the server the job names. TOTP scenarios
- * sign in from a pool of enrolled accounts (lib/totp-pool.ts).
+ * flow loops (each flow with a fresh cookie jar, lib/load-loop.ts) through a warm-up and then a
+ * measured phase, sends back a DriverResult and exits. Talks only to the server the job names
+ * (and reads the SMS outbox it names). Second-factor flows sign in from the pools of accounts
+ * the server enrolled (lib/account-pool.ts).
  */
-import { setTimeout as sleep } from 'node:timers/promises';
 import { FLOWS } from './flows/index.ts';
-import type { FlowContext, SignInFlow } from './flows/flow.ts';
-import type { DriverJob, DriverMessage } from './lib/protocol.ts';
+import { lendersFor } from './lib/account-pool.ts';
+import { ErrorLog, runPhase, type FlowKind, type Tally } from './lib/load-loop.ts';
+import { OutboxReader } from './lib/outbox-reader.ts';
+import type { DriverJob, DriverMessage, FlowTally } from './lib/protocol.ts';
 import { summarize } from './lib/stats.ts';
-import { TotpPool, type TotpLease } from './lib/totp-pool.ts';
+import { POOL_OF_FLOW } from './scenarios.ts';
 
-interface Tally {
-  flows: number;
-  errors: number;
-  latencies: number[];
-  lastEnd: number;
-}
-
-const errorCounts = new Map<string, number>();
-const MAX_DISTINCT_ERRORS = 20;
-
-function recordError(error: unknown): void {
-  const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-  if (errorCounts.size < MAX_DISTINCT_ERRORS || errorCounts.has(message)) errorCounts.set(message, (errorCounts.get(message) ?? 0) + 1);
-}
-
-/**
- * `concurrency` loops, each starting flows one after another until `until` (performance.now() ms).
- * With a TOTP pool, each flow first borrows an account from it (not part of its latency).
- */
-async function runPhase(flow: SignInFlow, job: DriverJob, until: number, pool?: TotpPool): Promise<Tally> {
-  const tally: Tally = { flows: 0, errors: 0, latencies: [], lastEnd: performance.now() };
-  const context = (lease?: TotpLease): FlowContext => ({
-    baseUrl: job.baseUrl,
-    client: job.client,
-    account: lease?.account ?? job.account,
-    oneTimeCode: lease?.oneTimeCode,
-    signal: AbortSignal.timeout(job.flowTimeoutMs),
-  });
-  const loop = async () => {
-    while (performance.now() < until) {
-      const lease = pool && (await pool.lease(until));
-      if (pool && !lease) break; // the phase ended while every account was spent for this step
-      const start = performance.now();
-      try {
-        await flow(context(lease));
-        tally.flows += 1;
-        tally.latencies.push(performance.now() - start);
-      } catch (error) {
-        tally.errors += 1;
-        recordError(error);
-        await sleep(20); // a failing server must not turn the driver into a busy loop
-      } finally {
-        lease?.release();
-      }
-      tally.lastEnd = performance.now();
-    }
-  };
-  await Promise.all(Array.from({ length: job.concurrency }, loop));
-  return tally;
+function kindsFor(job: DriverJob): FlowKind[] | string {
+  // One lender per pool for both phases: what the warm-up used stays used.
+  const lenders = lendersFor(job.pools);
+  const kinds: FlowKind[] = [];
+  for (const name of job.flows) {
+    const flow = FLOWS[name];
+    if (!flow) return `unknown flow "${name}"`;
+    const poolKind = POOL_OF_FLOW[name];
+    const pool = poolKind && lenders[poolKind];
+    if (poolKind && !pool) return `the ${name} flow needs the server's ${poolKind} pool, and there is none`;
+    kinds.push({ name, flow, pool });
+  }
+  return kinds.length ? kinds : 'the job names no flow';
 }
 
 async function run(job: DriverJob): Promise<DriverMessage> {
-  const flow = FLOWS[job.flow];
-  if (!flow) return { type: 'failed', message: `unknown flow "${job.flow}"` };
-  // One pool for both phases: a step the warm-up used stays used.
-  const pool = job.totpAccounts ? new TotpPool(job.totpAccounts) : undefined;
-  const warmup = await runPhase(flow, job, performance.now() + job.warmupMs, pool);
+  const kinds = kindsFor(job);
+  if (typeof kinds === 'string') return { type: 'failed', message: kinds };
+  const outbox = job.pools?.sms && new OutboxReader(job.pools.sms.outboxFile);
+  const errors = new ErrorLog();
+  const warmup = await runPhase(kinds, job, outbox, performance.now() + job.warmupMs, errors);
+  if (job.announcePhases) process.send!({ type: 'measuring' } satisfies DriverMessage);
   const start = performance.now();
-  const measured = await runPhase(flow, job, start + job.durationMs, pool);
+  const measured = await runPhase(kinds, job, outbox, start + job.durationMs, errors);
+
+  const sum = (tallies: Iterable<Tally>, field: 'flows' | 'errors') => [...tallies].reduce((total, t) => total + t[field], 0);
+  const byFlow: FlowTally[] = kinds.map(({ name }) => {
+    const tally = measured.tallies.get(name)!;
+    return { flow: name, flows: tally.flows, errors: tally.errors, warmupErrors: warmup.tallies.get(name)!.errors, latencyMs: summarize(tally.latencies) };
+  });
   return {
     type: 'result',
-    flows: measured.flows,
-    errors: measured.errors,
-    warmupFlows: warmup.flows,
-    warmupErrors: warmup.errors,
+    flows: sum(measured.tallies.values(), 'flows'),
+    errors: sum(measured.tallies.values(), 'errors'),
+    warmupFlows: sum(warmup.tallies.values(), 'flows'),
+    warmupErrors: sum(warmup.tallies.values(), 'errors'),
     elapsedMs: Math.round(measured.lastEnd - start),
-    latencyMs: summarize(measured.latencies),
-    errorSamples: [...errorCounts].map(([message, count]) => ({ message, count })).sort((a, b) => b.count - a.count),
-    totpPool: pool && { accounts: pool.size, codes: pool.codes, waits: pool.waits, waitMs: Math.round(pool.waitMs) },
+    latencyMs: summarize([...measured.tallies.values()].flatMap((t) => t.latencies)),
+    errorSamples: [...errors.counts].map(([message, count]) => ({ message, count })).sort((a, b) => b.count - a.count),
+    byFlow,
+    pools: Object.fromEntries(kinds.filter((k) => k.pool).map((k) => [POOL_OF_FLOW[k.name]!, k.pool!.usage()])),
   };
 }
 

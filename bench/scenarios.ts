@@ -1,12 +1,13 @@
-import type { StoreKind } from './lib/protocol.ts';
+import type { PoolKind, StoreKind } from './lib/protocol.ts';
 
 /**
  * What `--scenarios` can name. A scenario is a server entry point (bench/servers/), the store it
- * runs on, and the flow (bench/flows/index.ts) the driver repeats against it. A scenario whose
- * flow needs a code sets `totpAccounts`: the server then enrols a pool of accounts with TOTP
- * before it reports ready (ServerOptions.totpAccounts) and returns their secrets, which the
- * driver lends out one flow at a time (lib/totp-pool.ts). The report compares every scenario
- * with the reference, and a non-password flow also with the password flow on the same store.
+ * runs on, and the flow (bench/flows/index.ts) the driver repeats against it. A flow with a
+ * second factor signs in from a pool of accounts (POOL_OF_FLOW): the server enrols it before it
+ * reports ready (ServerOptions.pools) and hands the driver what it needs (TOTP secrets, phone
+ * numbers and the outbox file, backup codes, trusted-device tokens), which the driver lends out
+ * one flow at a time (lib/account-pool.ts). The report compares every scenario with the
+ * reference, and a second-factor flow also with the password flow on the same store.
  */
 export interface Scenario {
   name: string;
@@ -14,18 +15,41 @@ export interface Scenario {
   server: string;
   store: StoreKind;
   flow: string;
-  /** The server must enrol a pool of accounts with TOTP first (size: lib/totp-pool.ts). */
-  totpAccounts?: boolean;
   /** The scenario every other one is compared with. */
   reference?: boolean;
 }
 
+/** The pool each second-factor flow signs in from (the password flow uses the one bench account). */
+export const POOL_OF_FLOW: Partial<Record<string, PoolKind>> = { totp: 'totp', sms: 'sms', backup: 'backup', trusted: 'trusted' };
+
+const ours = (store: 'sqlite' | 'redis', flow: string): Scenario => ({
+  name: flow === 'password' ? store : `${store}-${flow}`,
+  server: 'servers/our-server.ts',
+  store,
+  flow,
+});
+
 export const SCENARIOS: Scenario[] = [
   { name: 'reference', server: 'servers/reference-server.ts', store: 'memory', flow: 'password', reference: true },
-  { name: 'sqlite', server: 'servers/our-server.ts', store: 'sqlite', flow: 'password' },
-  { name: 'redis', server: 'servers/our-server.ts', store: 'redis', flow: 'password' },
-  { name: 'sqlite-totp', server: 'servers/our-server.ts', store: 'sqlite', flow: 'totp', totpAccounts: true },
-  { name: 'redis-totp', server: 'servers/our-server.ts', store: 'redis', flow: 'totp', totpAccounts: true },
+  ...['password', 'totp', 'sms', 'backup', 'trusted'].flatMap((flow) => [ours('sqlite', flow), ours('redis', flow)]),
 ];
 
+/** `--soak`: every kind of sign-in, each flow loop taking them in this order. */
+export const SOAK_FLOWS = ['password', 'totp', 'sms', 'backup', 'trusted'];
+
 export const REDIS_URL = 'redis://127.0.0.1:6379';
+
+/**
+ * The SMS budget our bench server runs with instead of config/default.json's (30 s cooldown,
+ * 5/hour per account, 10/day per number, 20/hour per IP, 500/hour in all), which would stop a
+ * benchmark within seconds: every sign-in comes from 127.0.0.1. Each value is the most the
+ * config schema (src/config/sms-schema.ts) allows, the cooldown its least; the driver keeps each
+ * account under the cooldown and the per-account cap, so no send is refused.
+ */
+export const BENCH_SMS_LIMITS = {
+  resendCooldownSeconds: 1,
+  perAccountPerHour: 100,
+  perNumberPerDay: 1000,
+  perIpPerHour: 100_000,
+  globalPerHour: 10_000_000,
+};

@@ -1,3 +1,4 @@
+import type { OutboxReader } from '../lib/outbox-reader.ts';
 import type { BenchAccount, BenchClient } from '../lib/protocol.ts';
 
 /** What one complete sign-in needs: where the identity provider is, which app signs in, as whom. */
@@ -10,6 +11,10 @@ export interface FlowContext {
    * once, right before the code is posted (each account's time step is used at most once).
    */
   oneTimeCode?: () => string;
+  /** SMS flows: the texts the server's development sender wrote (the account has `phone`). */
+  outbox?: OutboxReader;
+  /** Backup-code flows (the account has `backupCode`): keeps the new code for the account's next sign-in. */
+  keepBackupCode?: (code: string) => void;
   /** Aborts every request of this flow when its time is up. */
   signal: AbortSignal;
 }

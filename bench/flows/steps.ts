@@ -13,9 +13,13 @@ export interface SignIn {
   authorization: Authorization;
 }
 
-/** authorize → (redirects) → the sign-in page; returns the sign-in in progress and that page. */
-export async function openSignIn(context: FlowContext): Promise<{ signIn: SignIn; page: Reply }> {
+/**
+ * authorize → (redirects) → the sign-in page; returns the sign-in in progress and that page.
+ * `cookies`: what the browser holds from an earlier visit (Path=/), e.g. a trusted-device token.
+ */
+export async function openSignIn(context: FlowContext, cookies: Record<string, string> = {}): Promise<{ signIn: SignIn; page: Reply }> {
   const browser = new Browser(context.signal);
+  for (const [name, value] of Object.entries(cookies)) browser.setCookie(name, value);
   const authorization = buildAuthorization(context);
   const page = await browser.follow(await browser.get(authorization.url), context.baseUrl, 'authorize');
   return { signIn: { context, browser, authorization }, page };

@@ -4,7 +4,14 @@ import { parseArgs } from 'node:util';
 import { SCENARIOS, type Scenario } from '../scenarios.ts';
 import type { RunSettings } from './run-scenario.ts';
 
-export const USAGE = `Usage: npm run bench -- [--duration <s>] [--warmup <s>] [--concurrency <n>] [--scenarios ${SCENARIOS.map((s) => s.name).join(',')}] [--cpu-prof-dir <dir>]`;
+export const USAGE = `Usage: npm run bench -- [--duration <s>] [--warmup <s>] [--concurrency <n>] [--scenarios ${SCENARIOS.map((s) => s.name).join(',')}] [--cpu-prof-dir <dir>]
+       npm run bench -- --soak <s> [--soak-store sqlite|redis] [--warmup <s>] [--concurrency <n>]`;
+
+/** `--soak`: mixed sign-ins against one of our servers for `seconds`, its memory sampled. */
+export interface SoakOptions {
+  seconds: number;
+  store: 'sqlite' | 'redis';
+}
 
 function number(name: string, raw: string | undefined, fallback: number, min: number, max: number): number {
   if (raw === undefined) return fallback;
@@ -13,7 +20,7 @@ function number(name: string, raw: string | undefined, fallback: number, min: nu
   return value;
 }
 
-export function parseOptions(argv: string[]): { settings: RunSettings; scenarios: Scenario[] } {
+export function parseOptions(argv: string[]): { settings: RunSettings; scenarios: Scenario[]; soak?: SoakOptions } {
   const { values } = parseArgs({
     args: argv,
     strict: true,
@@ -23,8 +30,15 @@ export function parseOptions(argv: string[]): { settings: RunSettings; scenarios
       concurrency: { type: 'string' },
       scenarios: { type: 'string' },
       'cpu-prof-dir': { type: 'string' },
+      soak: { type: 'string' },
+      'soak-store': { type: 'string' },
     },
   });
+  const soakSeconds = values.soak === undefined ? undefined : number('soak', values.soak, 60, 1, 3600);
+  if (soakSeconds === undefined && values['soak-store'] !== undefined) throw new Error('--soak-store goes with --soak');
+  if (soakSeconds !== undefined && (values.scenarios !== undefined || values.duration !== undefined)) throw new Error('--soak runs its own mix for its own duration: no --scenarios or --duration with it');
+  const soakStore = values['soak-store'] ?? 'sqlite';
+  if (soakStore !== 'sqlite' && soakStore !== 'redis') throw new Error(`--soak-store must be sqlite or redis (got ${JSON.stringify(soakStore)})`);
   const names = (values.scenarios ?? SCENARIOS.map((s) => s.name).join(',')).split(',').map((name) => name.trim()).filter(Boolean);
   const scenarios = names.map((name) => {
     const scenario = SCENARIOS.find((s) => s.name === name);
@@ -39,10 +53,12 @@ export function parseOptions(argv: string[]): { settings: RunSettings; scenarios
   if (cpuProfDir) mkdirSync(cpuProfDir, { recursive: true });
   return {
     scenarios,
+    ...(soakSeconds === undefined ? {} : { soak: { seconds: soakSeconds, store: soakStore } }),
     settings: {
       concurrency,
-      durationMs: Math.round(number('duration', values.duration, 8, 0.5, 600) * 1000),
-      warmupMs: Math.round(number('warmup', values.warmup, 2, 0, 60) * 1000),
+      durationMs: Math.round((soakSeconds ?? number('duration', values.duration, 8, 0.5, 600)) * 1000),
+      // The soak's memory baseline is taken after the warm-up: give the JIT and caches longer.
+      warmupMs: Math.round(number('warmup', values.warmup, soakSeconds === undefined ? 2 : 5, 0, 60) * 1000),
       flowTimeoutMs: 20_000,
       ...(cpuProfDir ? { cpuProfDir } : {}),
     },

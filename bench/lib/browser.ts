@@ -72,6 +72,11 @@ export class Browser {
     }
   }
 
+  /** A cookie the browser already holds before its first request (e.g. a trusted-device token). */
+  setCookie(name: string, value: string, path = '/'): void {
+    this.cookies.set(`${name};${path}`, { name, value, path, expiresAt: Number.POSITIVE_INFINITY });
+  }
+
   async request(url: string, init: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<Reply> {
     const target = new URL(url);
     const headers = new Headers(init.headers);

@@ -47,16 +47,22 @@ export function nextMessage<T>(child: ChildProcess, what: string, limitMs: numbe
   });
 }
 
-/** Peak resident set size (VmHWM) of a live process, in KiB; undefined when it cannot be read. */
-export function peakRssKiB(pid: number | undefined): number | undefined {
+/** A `Vm…: N kB` line of a live process's /proc/<pid>/status, in KiB; undefined when it cannot be read. */
+function statusKiB(pid: number | undefined, field: 'VmHWM' | 'VmRSS'): number | undefined {
   if (pid === undefined) return undefined;
   try {
-    const match = /^VmHWM:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    const match = new RegExp(`^${field}:\\s+(\\d+) kB$`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
     return match ? Number(match[1]) : undefined;
   } catch {
     return undefined;
   }
 }
+
+/** Peak resident set size (VmHWM) of a live process, in KiB. */
+export const peakRssKiB = (pid: number | undefined) => statusKiB(pid, 'VmHWM');
+
+/** Resident set size now (VmRSS) of a live process, in KiB. */
+export const rssKiB = (pid: number | undefined) => statusKiB(pid, 'VmRSS');
 
 const exited = (child: ChildProcess) => child.exitCode !== null || child.signalCode !== null;
 

@@ -29,7 +29,27 @@ export interface TotpAccount {
   enrolledStep: number;
 }
 
+/** An account with text-message codes on, to its own number (E.164). */
+export type SmsAccount = BenchAccount & { phone: string };
+/** An account with a second factor whose current backup code the driver holds (each use rotates it). */
+export type BackupAccount = BenchAccount & { backupCode: string };
+/** An account with a second factor and a trusted-device token the server issued for it. */
+export type TrustedAccount = BenchAccount & { trustToken: string };
+
 export type StoreKind = 'memory' | 'sqlite' | 'redis';
+
+/** The kinds of account pool a server can enrol before it reports ready (one per second-factor flow). */
+export type PoolKind = 'totp' | 'sms' | 'backup' | 'trusted';
+export type PoolSizes = Partial<Record<PoolKind, number>>;
+
+/** The pools a server enrolled, as the driver needs them; each with how long enrolling took (ms). */
+export interface Pools {
+  totp?: { accounts: TotpAccount[]; enrolMs: number };
+  /** Codes go to the development outbox file; the budget the server runs with bounds how often an account may send. */
+  sms?: { accounts: SmsAccount[]; enrolMs: number; outboxFile: string; cooldownSeconds: number; perAccountPerHour: number };
+  backup?: { accounts: BackupAccount[]; enrolMs: number };
+  trusted?: { accounts: TrustedAccount[]; enrolMs: number };
+}
 
 /** argv[2] of a server child, as JSON. */
 export interface ServerOptions {
@@ -38,24 +58,30 @@ export interface ServerOptions {
   dataDir: string;
   redisUrl?: string;
   redisPrefix?: string;
-  /** How many accounts with TOTP to enrol before reporting ready (scenarios whose flow needs a code). */
-  totpAccounts?: number;
+  /** How many accounts of each kind to enrol before reporting ready (flows with a second factor). */
+  pools?: PoolSizes;
 }
 
 export type ServerMessage =
-  | { type: 'ready'; baseUrl: string; client: BenchClient; account: BenchAccount; totp?: { accounts: TotpAccount[]; enrolMs: number } }
-  | { type: 'failed'; message: string };
+  | { type: 'ready'; baseUrl: string; client: BenchClient; account: BenchAccount; pools?: Pools }
+  | { type: 'failed'; message: string }
+  /** The answer to a 'memory' request (KiB), after a full GC when asked and available (--expose-gc). */
+  | { type: 'memory'; rssKiB: number; heapUsedKiB: number; externalKiB: number; gcRan: boolean };
 
-export type ParentToServer = { type: 'shutdown' };
+export type ParentToServer = { type: 'shutdown' } | { type: 'memory'; gc: boolean };
 
 export interface DriverJob {
   type: 'job';
-  flow: string;
+  /** One flow for a scenario; several for the soak, where each loop takes them in turn. */
+  flows: string[];
   baseUrl: string;
   client: BenchClient;
+  /** The password flow's account. */
   account: BenchAccount;
-  /** The pool a TOTP flow signs in from: one account per flow, never twice in one time step. */
-  totpAccounts?: TotpAccount[];
+  /** The pools second-factor flows sign in from, one account per flow at a time. */
+  pools?: Pools;
+  /** Send { type: 'measuring' } when the warm-up ends (the soak samples memory from then on). */
+  announcePhases?: boolean;
   concurrency: number;
   warmupMs: number;
   durationMs: number;
@@ -82,8 +108,27 @@ export interface DriverResult {
   latencyMs: LatencySummary | null;
   /** Distinct error messages (measured and warm-up phases) with how often each occurred. */
   errorSamples: { message: string; count: number }[];
-  /** TOTP scenarios: codes sent, and how often (and how long, ms) a flow waited for an account free in the current step. */
-  totpPool?: { accounts: number; codes: number; waits: number; waitMs: number };
+  /** Per flow, when the job named several. */
+  byFlow: FlowTally[];
+  /** Per pool: leases (warm-up included), and how often (and how long, ms) a flow waited for a usable account. */
+  pools: Partial<Record<PoolKind, PoolUsage>>;
 }
 
-export type DriverMessage = DriverResult | { type: 'failed'; message: string };
+export interface FlowTally {
+  flow: string;
+  flows: number;
+  errors: number;
+  warmupErrors: number;
+  latencyMs: LatencySummary | null;
+}
+
+export interface PoolUsage {
+  accounts: number;
+  leases: number;
+  waits: number;
+  waitMs: number;
+  /** Backup-code accounts taken out of the pool after a failed flow (their code may have been spent). */
+  retired?: number;
+}
+
+export type DriverMessage = DriverResult | { type: 'measuring' } | { type: 'failed'; message: string };

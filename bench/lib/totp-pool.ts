@@ -7,7 +7,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { timeStep, totpCode } from '../../src/factors/totp/totp.ts';
-import type { BenchAccount, TotpAccount } from './protocol.ts';
+import type { BenchAccount, PoolUsage, TotpAccount } from './protocol.ts';
 
 interface Entry {
   account: BenchAccount;
@@ -44,6 +44,11 @@ export class TotpPool {
 
   get size(): number {
     return this.entries.length;
+  }
+
+  /** Leases are codes sent (each account and 30 s step at most once). */
+  usage(): PoolUsage {
+    return { accounts: this.entries.length, leases: this.codes, waits: this.waits, waitMs: Math.round(this.waitMs) };
   }
 
   /** The next free account round-robin, or undefined when each is busy or spent for `step`. */

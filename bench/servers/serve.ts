@@ -5,7 +5,7 @@
  */
 import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { BenchAccount, BenchClient, ParentToServer, ServerMessage, ServerOptions, TotpAccount } from '../lib/protocol.ts';
+import type { BenchAccount, BenchClient, ParentToServer, Pools, ServerMessage, ServerOptions } from '../lib/protocol.ts';
 
 /** Never contacted: the driver reads the redirect to it and stops there. */
 export const BENCH_CLIENT: BenchClient = {
@@ -45,15 +45,27 @@ export interface Started {
   handler: RequestListener;
   baseUrl: string;
   account: BenchAccount;
-  /** Accounts with the authenticator app on, when ServerOptions.totpAccounts asked for them. */
-  totp?: { accounts: TotpAccount[]; enrolMs: number };
+  /** Accounts with a second factor, when ServerOptions.pools asked for them. */
+  pools?: Pools;
   /** Releases what the server holds besides its sockets (e.g. the store). */
   close(): Promise<void>;
 }
 
 const SHUTDOWN_LIMIT_MS = 5_000;
+const KiB = (bytes: number) => Math.round(bytes / 1024);
 
-/** Runs `start`, reports ready (or failed) to the parent, and stops on 'shutdown', SIGTERM or a lost parent. */
+/** The soak's memory probe: a full GC first when asked and the process runs with --expose-gc. */
+function memoryReport(gc: boolean): ServerMessage {
+  const collect = globalThis.gc;
+  if (gc && collect) collect();
+  const { rss, heapUsed, external } = process.memoryUsage();
+  return { type: 'memory', rssKiB: KiB(rss), heapUsedKiB: KiB(heapUsed), externalKiB: KiB(external), gcRan: Boolean(gc && collect) };
+}
+
+/**
+ * Runs `start`, reports ready (or failed) to the parent, answers 'memory' requests, and stops on
+ * 'shutdown', SIGTERM or a lost parent.
+ */
 export function runServer(start: () => Promise<Started>): void {
   const send = (message: ServerMessage) => process.send?.(message);
   let stopping = false;
@@ -70,12 +82,13 @@ export function runServer(start: () => Promise<Started>): void {
   process.on('SIGTERM', () => stop(started, 0));
   process.on('message', (message: ParentToServer) => {
     if (message.type === 'shutdown') stop(started, 0);
+    else if (message.type === 'memory') send(memoryReport(message.gc));
   });
   start().then(
     (ready) => {
       started = ready;
       ready.server.on('request', ready.handler);
-      send({ type: 'ready', baseUrl: ready.baseUrl, client: BENCH_CLIENT, account: ready.account, totp: ready.totp });
+      send({ type: 'ready', baseUrl: ready.baseUrl, client: BENCH_CLIENT, account: ready.account, pools: ready.pools });
     },
     (error: unknown) => {
       console.error('bench server failed to start:', error);

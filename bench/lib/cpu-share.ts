@@ -1,0 +1,47 @@
+/**
+ * How much CPU the rest of the machine took while a scenario ran: the machine's busy time
+ * (/proc/stat) minus what the bench's own processes used (/proc/<pid>/stat), in cores. A
+ * busy neighbour (a test run, a build) understates throughput, and a 1-minute load average
+ * notices it too late; this says which rows it touched. Linux only; undefined elsewhere.
+ */
+import { readFileSync } from 'node:fs';
+
+export interface CpuSnapshot {
+  /** Jiffies since boot, all CPUs: every state, and busy ones (not idle, iowait or steal). */
+  total: number;
+  busy: number;
+  /** utime + stime of the bench's processes (jiffies). */
+  ours: number;
+}
+
+function processJiffies(pid: number | undefined): number {
+  if (pid === undefined) return 0;
+  try {
+    // Fields after "pid (comm)": state is 3rd, utime the 14th and stime the 15th of the whole line.
+    const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
+    return Number(fields[11]) + Number(fields[12]);
+  } catch {
+    return 0;
+  }
+}
+
+export function cpuSnapshot(pids: (number | undefined)[]): CpuSnapshot | undefined {
+  try {
+    const line = readFileSync('/proc/stat', 'utf8').split('\n')[0]!;
+    const values = line.trim().split(/\s+/).slice(1, 9).map(Number);
+    const total = values.reduce((sum, v) => sum + v, 0);
+    const notOurs = values[3]! + values[4]! + values[7]!; // idle, iowait, and steal (the hypervisor's)
+    return { total, busy: total - notOurs, ours: [process.pid, ...pids].reduce<number>((sum, pid) => sum + processJiffies(pid), 0) };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Cores the other processes kept busy on average between two snapshots (two decimals). */
+export function otherCores(before: CpuSnapshot | undefined, after: CpuSnapshot | undefined, nproc: number): number | undefined {
+  if (!before || !after || after.total <= before.total) return undefined;
+  const wallPerCore = (after.total - before.total) / nproc;
+  const other = after.busy - before.busy - (after.ours - before.ours);
+  return Math.round((Math.max(0, other) / wallPerCore) * 100) / 100;
+}
