@@ -46,7 +46,10 @@ async function scenarios(settings: RunSettings, chosen: Scenario[]): Promise<num
   // Before this run's JSON exists, so the noise note compares with earlier runs only.
   const block = readmeBlock(BENCH_DIR, machine, settings, results, referenceName);
   console.error(`bench: results written to ${writeJson(BENCH_DIR, machine, settings, results)}`);
-  console.log(`\n---\n\nFor README.md (also in ${writeLatest(BENCH_DIR, block)}):\n\n${block}`);
+  // Only a run of every scenario, unprofiled, replaces latest.md: a partial table must not.
+  const complete = SCENARIOS.every((s) => chosen.includes(s)) && !settings.cpuProfDir;
+  const where = complete ? `also in ${writeLatest(BENCH_DIR, block)}` : 'not written to results/latest.md: only an unprofiled run of every scenario is';
+  console.log(`\n---\n\nFor README.md (${where}):\n\n${block}`);
   return results.some(failed) ? 1 : 0;
 }
 
