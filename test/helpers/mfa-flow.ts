@@ -63,3 +63,15 @@ export async function reauthenticate(session: HttpSession, issuer: string, page:
   credentials.clock.advance(30_000);
   return submitCode(session, issuer, challenge, codeFor(credentials.key, credentials.clock));
 }
+
+let enrolled = 0;
+
+/** A new account, signed in on the Security page, with the authenticator app set up there. */
+export async function enrolledAccount(idp: { issuer: string; directory: { add(account: { email: string; password: string }): Promise<unknown> } }, clock: FakeClock, password: string, name = 'person') {
+  const email = `${name}${(enrolled += 1)}@example.com`;
+  await idp.directory.add({ email, password });
+  const session = new HttpSession();
+  const security = await openSecurityPage(session, idp.issuer, { email, password });
+  const enrolment = await enrolAuthenticator(session, idp.issuer, clock);
+  return { email, session, security, ...enrolment };
+}

@@ -31,6 +31,16 @@ export const TEST_CLIENTS: ClientMetadata[] = [
   },
 ];
 
+/** A first-party app registered with `require_mfa: true`. */
+export const STRICT_CLIENT: ClientMetadata = {
+  client_id: 'strict-app',
+  client_name: 'Strict App',
+  token_endpoint_auth_method: 'none',
+  redirect_uris: [RP_CALLBACK],
+  first_party: true,
+  require_mfa: true,
+};
+
 export interface TestIdp {
   issuer: string;
   server: Server;

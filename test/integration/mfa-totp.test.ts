@@ -1,9 +1,9 @@
 import { ACR, AMR } from '../../src/provider/acr.ts';
 import { createFakeClock, type FakeClock } from '../helpers/fake-clock.ts';
 import { formAction, hiddenField, HttpSession } from '../helpers/http-session.ts';
-import { codeFor, enrolAuthenticator, openSecurityPage, submitCode, textOf, useBackupCode } from '../helpers/mfa-flow.ts';
+import { codeFor, enrolledAccount as enrolAccount, submitCode, textOf, useBackupCode } from '../helpers/mfa-flow.ts';
 import { buildAuthorization, discoverClient, isCallback, openAuthorization, redeemCode, submitPassword } from '../helpers/oidc-flow.ts';
-import { startIdp, TEST_CLIENTS, RP_CALLBACK, type TestIdp } from '../helpers/start-idp.ts';
+import { startIdp, STRICT_CLIENT, TEST_CLIENTS, type TestIdp } from '../helpers/start-idp.ts';
 import { openTestStore, STORE_KINDS, type TestStore } from '../helpers/test-stores.ts';
 
 const PASSWORD = 'a password for mfa tests';
@@ -21,7 +21,7 @@ describe.each(STORE_KINDS)('MFA with an authenticator app and the backup code on
     idp = await startIdp({
       store: testStore.store,
       clock,
-      clients: [...TEST_CLIENTS, { client_id: 'strict-app', client_name: 'Strict App', token_endpoint_auth_method: 'none', redirect_uris: [RP_CALLBACK], first_party: true, require_mfa: true }],
+      clients: [...TEST_CLIENTS, STRICT_CLIENT],
     });
   });
 
@@ -32,14 +32,9 @@ describe.each(STORE_KINDS)('MFA with an authenticator app and the backup code on
 
   /** A new account, signed in on the Security page, with the authenticator app set up. */
   async function enrolledAccount() {
-    const email = `person${(n += 1)}@example.com`;
-    await idp.directory.add({ email, password: PASSWORD });
-    const session = new HttpSession();
-    const security = await openSecurityPage(session, idp.issuer, { email, password: PASSWORD });
-    expect(security.text).toContain('Multi-factor authentication');
-    expect(textOf(security.text, 'mfa-heading')).toBe('Multi-factor authentication');
-    const enrolment = await enrolAuthenticator(session, idp.issuer, clock);
-    return { email, session, ...enrolment };
+    const account = await enrolAccount(idp, clock, PASSWORD);
+    expect(textOf(account.security.text, 'mfa-heading')).toBe('Multi-factor authentication');
+    return account;
   }
 
   async function startSignIn(clientId = 'first-party-app', extra: Record<string, string> = {}, session = new HttpSession()) {

@@ -1,7 +1,7 @@
 import { ACR, AMR } from '../../src/provider/acr.ts';
 import { createFakeClock, type FakeClock } from '../helpers/fake-clock.ts';
 import { hiddenField, HttpSession, type HttpResponse } from '../helpers/http-session.ts';
-import { codeFor, enrolAuthenticator, openSecurityPage, reauthenticate, submitCode } from '../helpers/mfa-flow.ts';
+import { codeFor, enrolledAccount, reauthenticate, submitCode } from '../helpers/mfa-flow.ts';
 import { buildAuthorization, discoverClient, isCallback, openAuthorization, redeemCode, submitPassword } from '../helpers/oidc-flow.ts';
 import { RP_CALLBACK, startIdp, TEST_CLIENTS, type TestIdp } from '../helpers/start-idp.ts';
 import { openTestStore, STORE_KINDS, type TestStore } from '../helpers/test-stores.ts';
@@ -17,7 +17,6 @@ describe.each(STORE_KINDS)('"Trust this device" on %s', (kind) => {
   let testStore: TestStore;
   let idp: TestIdp;
   let clock: FakeClock;
-  let n = 0;
 
   beforeAll(async () => {
     clock = createFakeClock(Date.now());
@@ -31,12 +30,8 @@ describe.each(STORE_KINDS)('"Trust this device" on %s', (kind) => {
   });
 
   async function enrolled() {
-    const email = `trusty${(n += 1)}@example.com`;
-    await idp.directory.add({ email, password: PASSWORD });
-    const console = new HttpSession();
-    await openSecurityPage(console, idp.issuer, { email, password: PASSWORD });
-    const { key } = await enrolAuthenticator(console, idp.issuer, clock);
-    return { email, key, console };
+    const { email, key, session } = await enrolledAccount(idp, clock, PASSWORD, 'trusty');
+    return { email, key, console: session };
   }
 
   async function passwordStep(browser: HttpSession, email: string, clientId = 'first-party-app', extra: Record<string, string> = {}) {

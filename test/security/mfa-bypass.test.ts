@@ -1,8 +1,8 @@
 import { createFakeClock, type FakeClock } from '../helpers/fake-clock.ts';
 import { formAction, hiddenField, HttpSession, type HttpResponse } from '../helpers/http-session.ts';
-import { codeFor, enrolAuthenticator, openSecurityPage, submitCode } from '../helpers/mfa-flow.ts';
+import { codeFor, enrolAuthenticator, enrolledAccount, openSecurityPage, submitCode } from '../helpers/mfa-flow.ts';
 import { buildAuthorization, discoverClient, isCallback, openAuthorization, submitPassword } from '../helpers/oidc-flow.ts';
-import { RP_CALLBACK, startIdp, TEST_CLIENTS, type TestIdp } from '../helpers/start-idp.ts';
+import { startIdp, STRICT_CLIENT, TEST_CLIENTS, type TestIdp } from '../helpers/start-idp.ts';
 import { openTestStore, STORE_KINDS, type TestStore } from '../helpers/test-stores.ts';
 
 const PASSWORD = 'a password for bypass tests';
@@ -20,7 +20,7 @@ describe.each(STORE_KINDS)('the MFA step cannot be skipped on %s', (kind) => {
     idp = await startIdp({
       store: testStore.store,
       clock,
-      clients: [...TEST_CLIENTS, { client_id: 'strict-app', token_endpoint_auth_method: 'none', redirect_uris: [RP_CALLBACK], first_party: true, require_mfa: true }],
+      clients: [...TEST_CLIENTS, STRICT_CLIENT],
     });
   });
 
@@ -29,14 +29,7 @@ describe.each(STORE_KINDS)('the MFA step cannot be skipped on %s', (kind) => {
     await testStore.dispose();
   });
 
-  async function enrolled() {
-    const email = `bypass${(n += 1)}@example.com`;
-    await idp.directory.add({ email, password: PASSWORD });
-    const session = new HttpSession();
-    await openSecurityPage(session, idp.issuer, { email, password: PASSWORD });
-    const { key, backupCode, csrf } = await enrolAuthenticator(session, idp.issuer, clock);
-    return { email, key, backupCode, session, csrf };
-  }
+  const enrolled = () => enrolledAccount(idp, clock, PASSWORD, 'bypass');
 
   /** A fresh browser that got past the password and sits at the code page. */
   async function atChallenge(email: string, clientId = 'first-party-app'): Promise<{ session: HttpSession; challenge: HttpResponse }> {
