@@ -45,6 +45,10 @@ export const ERRORS = {
     status: 400,
     message: 'This sign-in has expired or is no longer valid. Go back to the app you were signing in to and start again.',
   },
+  SIGN_IN_UNDER_WAY: {
+    status: 409,
+    message: 'A password was already accepted in this sign-in. Continue with the next step, or cancel and start again from the app.',
+  },
   WRONG_STEP: { status: 400, message: 'This step of the sign-in is not the current one. Go back to the app and start again.' },
   NOT_FOUND: { status: 404, message: 'There is no page at this address.' },
   METHOD_NOT_ALLOWED: { status: 405, message: 'This page does not accept that kind of request.' },

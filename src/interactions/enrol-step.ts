@@ -6,11 +6,12 @@ import { showNewBackupCode } from './backup-code-step.ts';
 import type { InteractionDeps } from './interaction-deps.ts';
 import type { InteractionDetails } from './interaction-io.ts';
 import { totpSetup } from '../mfa/totp-setup.ts';
-import { rememberFactorPassed, type SecondFactorSubject } from './second-factor-state.ts';
+import { rememberFactorPassed, subjectScope, type SecondFactorSubject } from './second-factor-state.ts';
 import { secondFactorModel, sendPage } from './second-factor-pages.ts';
 
+/** The setup in progress, bound to this interaction and this account: another account never finds it. */
 const setupFor = (deps: InteractionDeps, details: InteractionDetails, subject: SecondFactorSubject) =>
-  totpSetup(deps, subject.accountId, `enrol-at-login:${details.uid}`);
+  totpSetup(deps, subject.accountId, `enrol-at-login:${subjectScope(details.uid, subject)}`);
 
 /**
  * Enrolment during sign-in (mfa.enforcement=required, or a require_mfa app): the password was

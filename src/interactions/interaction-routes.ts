@@ -9,7 +9,10 @@ import type { InteractionDeps } from './interaction-deps.ts';
 import { finishInteraction, loadInteraction, readInteractionForm, type InteractionDetails } from './interaction-io.ts';
 import { showLogin, submitLogin } from './login-step.ts';
 import { openSmsChallenge, resendSmsCode, submitSmsCode } from './sms-step.ts';
-import { subjectOf, takeFactorPassed, type SecondFactorSubject } from './second-factor-state.ts';
+import { passwordAlreadyPassed, subjectOf, takeFactorPassed, type SecondFactorSubject } from './second-factor-state.ts';
+
+/** A challenge route, named by the factor it checks: the subject must have that factor. */
+type ChallengeFactor = 'totp' | 'sms' | 'backupCode';
 
 /** The hosted pages of a sign-in, one route per step; each checks that its step is the current one. */
 export function createInteractionRoutes(deps: InteractionDeps): Router {
@@ -19,6 +22,18 @@ export function createInteractionRoutes(deps: InteractionDeps): Router {
   async function requireSubject(details: InteractionDetails, requirement: SecondFactorSubject['requirement']) {
     const subject = await subjectOf(deps, details);
     assertThat(subject && subject.requirement === requirement, 'WRONG_STEP');
+    return subject;
+  }
+
+  /**
+   * The subject at a challenge, and only if it has this factor: an app-only account's sign-in never
+   * reaches the text-message routes (nothing is sent, nothing checked, nothing audited as "sms").
+   */
+  async function requireChallengeFor(details: InteractionDetails, factor: ChallengeFactor) {
+    const subject = await requireSubject(details, 'challenge');
+    const status = await deps.mfa.status(subject.accountId);
+    const has = factor === 'backupCode' ? status.backupCode !== null : status.method === factor;
+    assertThat(has, 'WRONG_STEP');
     return subject;
   }
 
@@ -41,38 +56,41 @@ export function createInteractionRoutes(deps: InteractionDeps): Router {
 
   router.post('/interaction/:uid/login', (ctx) => post(ctx, async (details, form) => {
     assertThat(details.prompt.name === 'login', 'WRONG_STEP');
+    // Once a password passed here, the interaction belongs to that account: another is refused, not swapped in.
+    assertThat(!(await passwordAlreadyPassed(deps, details.uid)), 'SIGN_IN_UNDER_WAY');
     await submitLogin(ctx, deps, details, form);
   }));
 
   router.post('/interaction/:uid/totp', (ctx) => post(ctx, async (details, form) => {
-    await submitTotp(ctx, deps, details, await requireSubject(details, 'challenge'), form);
+    await submitTotp(ctx, deps, details, await requireChallengeFor(details, 'totp'), form);
   }));
 
   router.post('/interaction/:uid/sms', (ctx) => post(ctx, async (details, form) => {
-    await submitSmsCode(ctx, deps, details, await requireSubject(details, 'challenge'), form);
+    await submitSmsCode(ctx, deps, details, await requireChallengeFor(details, 'sms'), form);
   }));
 
   router.post('/interaction/:uid/sms/send', (ctx) => post(ctx, async (details) => {
-    await resendSmsCode(ctx, deps, details, await requireSubject(details, 'challenge'));
+    await resendSmsCode(ctx, deps, details, await requireChallengeFor(details, 'sms'));
   }));
 
   router.get('/interaction/:uid/backup-code', async (ctx) => {
     const details = await loadInteraction(ctx, deps);
-    await requireSubject(details, 'challenge');
+    await requireChallengeFor(details, 'backupCode');
     await showBackupCodeForm(ctx, deps, details);
   });
 
   router.post('/interaction/:uid/backup-code', (ctx) => post(ctx, async (details, form) => {
-    await submitBackupCode(ctx, deps, details, await requireSubject(details, 'challenge'), form);
+    await submitBackupCode(ctx, deps, details, await requireChallengeFor(details, 'backupCode'), form);
   }));
 
   router.post('/interaction/:uid/enrol', (ctx) => post(ctx, async (details, form) => {
     await submitEnrol(ctx, deps, details, await requireSubject(details, 'enrol'), form);
   }));
 
-  // "Next" after a new backup code was shown: the factor already passed in this interaction.
+  // "Next" after a new backup code was shown: the factor this subject already passed in this interaction.
   router.post('/interaction/:uid/continue', (ctx) => post(ctx, async (details) => {
-    const passed = await takeFactorPassed(deps, details.uid);
+    const subject = await subjectOf(deps, details);
+    const passed = subject && (await takeFactorPassed(deps, details.uid, subject));
     assertThat(passed, 'WRONG_STEP');
     await completeSecondFactor(ctx, deps, details, passed.subject, passed.method, passed.trust);
   }));

@@ -1,3 +1,4 @@
+import { AppError } from '../errors.ts';
 import type { MfaRequirement } from '../mfa/mfa-requirement.ts';
 import type { InteractionDeps } from './interaction-deps.ts';
 import type { InteractionDetails } from './interaction-io.ts';
@@ -16,11 +17,33 @@ export interface SecondFactorSubject {
 }
 
 const pendingKey = (uid: string) => `pending-login:${uid}`;
-const passedKey = (uid: string) => `second-factor-passed:${uid}`;
 
+/**
+ * The scope of everything made for one account inside one interaction: a text code (its key and
+ * its hash), an enrolment in progress, a factor passed. Keyed by the account as well as the
+ * interaction, an item made for A is simply not found when B is the subject (issue 9: a code
+ * texted to A once finished B's sign-in because it was keyed by the interaction alone).
+ */
+export function subjectScope(uid: string, subject: Pick<SecondFactorSubject, 'accountId'>): string {
+  return `${uid}:${subject.accountId}`;
+}
+
+const passedKey = (uid: string, subject: SecondFactorSubject) => `second-factor-passed:${subjectScope(uid, subject)}`;
+
+/**
+ * The password was right: this account becomes the interaction's subject, once. A second
+ * password in the same interaction is refused (SIGN_IN_UNDER_WAY) rather than replacing the
+ * subject, so nothing made for the first account can ever serve another; the claim is atomic,
+ * so two racing submissions cannot both win.
+ */
 export async function rememberPasswordPassed(deps: InteractionDeps, uid: string, accountId: string, requirement: SecondFactorSubject['requirement']): Promise<void> {
   const subject: SecondFactorSubject = { accountId, ts: Math.floor(Date.now() / 1000), via: 'password', requirement };
-  await deps.transient.set(pendingKey(uid), JSON.stringify(subject), deps.pendingTtlSeconds);
+  if (!(await deps.transient.claim(pendingKey(uid), JSON.stringify(subject), deps.pendingTtlSeconds))) throw new AppError('SIGN_IN_UNDER_WAY');
+}
+
+/** Whether a password already passed in this interaction (its second factor still to come). */
+export async function passwordAlreadyPassed(deps: InteractionDeps, uid: string): Promise<boolean> {
+  return (await deps.transient.get(pendingKey(uid))) !== undefined;
 }
 
 export async function subjectOf(deps: InteractionDeps, details: InteractionDetails): Promise<SecondFactorSubject | undefined> {
@@ -40,22 +63,26 @@ export async function subjectOf(deps: InteractionDeps, details: InteractionDetai
   return undefined;
 }
 
+export type PassedMethod = 'totp' | 'sms' | 'backupCode';
+
 /** After a backup code page: the factor passed, the person has yet to press Next. */
 export interface FactorPassed {
   subject: SecondFactorSubject;
-  method: 'totp' | 'sms' | 'backupCode';
+  method: PassedMethod;
   /** "Trust this device" was ticked beside the code. */
   trust: boolean;
 }
 
-export async function rememberFactorPassed(deps: InteractionDeps, uid: string, subject: SecondFactorSubject, method: FactorPassed['method'], trust: boolean): Promise<void> {
+export async function rememberFactorPassed(deps: InteractionDeps, uid: string, subject: SecondFactorSubject, method: PassedMethod, trust: boolean): Promise<void> {
   const passed: FactorPassed = { subject, method, trust };
-  await deps.transient.set(passedKey(uid), JSON.stringify(passed), deps.pendingTtlSeconds);
+  await deps.transient.set(passedKey(uid, subject), JSON.stringify(passed), deps.pendingTtlSeconds);
 }
 
-export async function takeFactorPassed(deps: InteractionDeps, uid: string): Promise<FactorPassed | undefined> {
-  const raw = await deps.transient.take(passedKey(uid));
-  return raw ? JSON.parse(raw) : undefined;
+/** The factor this very subject passed in this interaction, spent on reading; never another account's. */
+export async function takeFactorPassed(deps: InteractionDeps, uid: string, subject: SecondFactorSubject): Promise<FactorPassed | undefined> {
+  const raw = await deps.transient.take(passedKey(uid, subject));
+  const passed = raw ? (JSON.parse(raw) as FactorPassed) : undefined;
+  return passed && passed.subject.accountId === subject.accountId ? passed : undefined;
 }
 
 export async function forgetPending(deps: InteractionDeps, uid: string): Promise<void> {

@@ -6,7 +6,7 @@ import { completeSecondFactor, wantsTrust } from './challenge-step.ts';
 import { codeField } from '../http/read-form.ts';
 import type { InteractionDeps } from './interaction-deps.ts';
 import type { InteractionDetails } from './interaction-io.ts';
-import type { SecondFactorSubject } from './second-factor-state.ts';
+import { subjectScope, type SecondFactorSubject } from './second-factor-state.ts';
 import { secondFactorModel, sendPage } from './second-factor-pages.ts';
 
 async function enrolledPhone(deps: InteractionDeps, subject: SecondFactorSubject): Promise<string | undefined> {
@@ -23,11 +23,11 @@ export async function showSmsChallenge(ctx: Context, deps: InteractionDeps, deta
   }, problem);
 }
 
-/** Sends a code for this interaction (bound to it), within the SMS budget; the outcome is shown on the page. */
+/** Sends a code for this interaction and account (bound to both, and to the number), within the SMS budget; the outcome is shown on the page. */
 async function sendCode(ctx: Context, deps: InteractionDeps, details: InteractionDetails, subject: SecondFactorSubject): Promise<ErrorCode | undefined> {
   const phone = await enrolledPhone(deps, subject);
   if (!deps.sms || !phone) return 'SMS_UNAVAILABLE';
-  return deps.sms.send({ scope: details.uid, accountId: subject.accountId, phone, ip: ctx.ip });
+  return deps.sms.send({ scope: subjectScope(details.uid, subject), accountId: subject.accountId, phone, ip: ctx.ip });
 }
 
 /**
@@ -35,7 +35,7 @@ async function sendCode(ctx: Context, deps: InteractionDeps, details: Interactio
  * right in this interaction (or for a session being stepped up), so nothing is sent before that.
  */
 export async function openSmsChallenge(ctx: Context, deps: InteractionDeps, details: InteractionDetails, subject: SecondFactorSubject) {
-  const alreadySent = deps.sms ? await deps.sms.pending(details.uid) : undefined;
+  const alreadySent = deps.sms ? await deps.sms.pending(subjectScope(details.uid, subject)) : undefined;
   const problem = alreadySent ? undefined : await sendCode(ctx, deps, details, subject);
   return showSmsChallenge(ctx, deps, details, subject, problem);
 }
@@ -49,7 +49,9 @@ export async function resendSmsCode(ctx: Context, deps: InteractionDeps, details
 export async function submitSmsCode(ctx: Context, deps: InteractionDeps, details: InteractionDetails, subject: SecondFactorSubject, form: Record<string, string>) {
   const code = codeField(form);
   if (!code) return showSmsChallenge(ctx, deps, details, subject, 'CODE_REQUIRED');
-  if (!deps.sms || !(await deps.sms.check({ scope: details.uid, accountId: subject.accountId, code }))) {
+  // The code must have been sent in this interaction, for this account, to the number it has now.
+  const phone = await enrolledPhone(deps, subject);
+  if (!deps.sms || !phone || !(await deps.sms.check({ scope: subjectScope(details.uid, subject), accountId: subject.accountId, phone, code }))) {
     deps.audit({ event: 'mfa.challenge.failed', accountId: subject.accountId, clientId: String(details.params.client_id), ...requestFields(ctx), details: { method: 'sms' } });
     return showSmsChallenge(ctx, deps, details, subject, 'CODE_INVALID');
   }

@@ -64,6 +64,11 @@ export interface MfaStore {
  */
 export interface TransientStore {
   set(key: string, value: string, ttlSeconds: number): Promise<void>;
+  /**
+   * Sets the value only when the key holds none (or only an expired one): of two racing claims,
+   * one gets true. Used where a second writer must be refused, never allowed to overwrite.
+   */
+  claim(key: string, value: string, ttlSeconds: number): Promise<boolean>;
   get(key: string): Promise<string | undefined>;
   /** Reads and deletes in one step: of two racing takers, one gets the value. */
   take(key: string): Promise<string | undefined>;

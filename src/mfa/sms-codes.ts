@@ -11,6 +11,8 @@ import type { TransientStore } from './mfa-store.ts';
 const CODE_DIGITS = 6;
 
 interface PendingCode {
+  /** The account the code was sent for: checked on use, beside the scope that names it too. */
+  accountId: string;
   phone: string;
   /** HMAC of the code, bound to its scope; absent under Twilio Verify, which keeps the code itself. */
   hash?: string;
@@ -51,7 +53,7 @@ export function createSmsCodes(deps: SmsCodesDeps) {
       return refusal;
     }
     const now = deps.clock();
-    const pending: PendingCode = { phone: input.phone, sentAt: now, expiresAt: now + deps.codeTtlSeconds * 1000 };
+    const pending: PendingCode = { accountId: input.accountId, phone: input.phone, sentAt: now, expiresAt: now + deps.codeTtlSeconds * 1000 };
     try {
       if (deps.provider.kind === 'twilio-verify') {
         await deps.provider.start(input.phone);
@@ -90,14 +92,17 @@ export function createSmsCodes(deps: SmsCodesDeps) {
     return expected.length === given.length && timingSafeEqual(expected, given);
   }
 
-  /** True once for the right code of the latest send for this scope; the same generic false otherwise. */
-  async function check(input: { scope: string; accountId: string; code: string; phone?: string }): Promise<boolean> {
+  /**
+   * True once for the right code of the latest send for this scope, made for this account and
+   * sent to this number (at setup: the number about to be stored; at sign-in: the one enrolled);
+   * the same generic false otherwise.
+   */
+  async function check(input: { scope: string; accountId: string; phone: string; code: string }): Promise<boolean> {
     if (!(await deps.guard.attempt(input.accountId, 'sms'))) return false;
     const raw = await deps.transient.get(key(input.scope));
     const pending = raw ? (JSON.parse(raw) as PendingCode) : undefined;
-    // At setup the code must have gone to the very number about to be stored.
-    const samePhone = !input.phone || pending?.phone === input.phone;
-    const right = pending && samePhone ? await matches(input.scope, pending, input.code.replace(/\s/g, '')) : false;
+    const madeForThis = pending?.accountId === input.accountId && pending.phone === input.phone;
+    const right = pending && madeForThis ? await matches(input.scope, pending, input.code.replace(/\s/g, '')) : false;
     // Spend it atomically: of two racing right answers, one takes the code.
     if (right && (await deps.transient.take(key(input.scope))) === raw) {
       await deps.guard.recordSuccess(input.accountId, 'sms');

@@ -40,6 +40,20 @@ export function describeTransientContract(label: string, open: OpenStore, cleanu
         expect(await transient().get('k')).toBeUndefined();
       });
 
+      it('claim sets only where no unexpired value is: of racing claims one wins, and an expired value may be claimed', async () => {
+        const results = await Promise.all(Array.from({ length: 10 }, (_, n) => transient().claim('claimed', `writer-${n}`, 60)));
+        expect(results.filter(Boolean)).toHaveLength(1);
+        const winner = `writer-${results.indexOf(true)}`;
+        expect(await transient().get('claimed')).toBe(winner);
+        expect(await transient().claim('claimed', 'late', 60)).toBe(false);
+        expect(await transient().get('claimed')).toBe(winner);
+        ctx.clock.advance(MINUTE_MS);
+        expect(await transient().claim('claimed', 'after-expiry', 60)).toBe(true);
+        expect(await transient().get('claimed')).toBe('after-expiry');
+        ctx.clock.advance(MINUTE_MS - 1);
+        expect(await transient().get('claimed')).toBe('after-expiry');
+      });
+
       it('take returns the value once and deletes it', async () => {
         await transient().set('k', 'v', 60);
         expect(await transient().take('k')).toBe('v');

@@ -62,6 +62,19 @@ return 1
 `);
 
 /**
+ * KEYS: transient entry. ARGV: value, exp (ms), pexpire (ms), now (ms). Like SET_TRANSIENT,
+ * but only when no unexpired value is there; returns 1 when it set, 0 when another held the key.
+ */
+export const CLAIM_TRANSIENT = defineScript(`
+local exp = redis.call('HGET', KEYS[1], 'exp')
+if exp and tonumber(exp) > tonumber(ARGV[4]) then return 0 end
+redis.call('DEL', KEYS[1])
+redis.call('HSET', KEYS[1], 'value', ARGV[1], 'exp', ARGV[2])
+redis.call('PEXPIRE', KEYS[1], ARGV[3])
+return 1
+`);
+
+/**
  * KEYS: transient entry. ARGV: now (ms). Deletes the entry and returns its value when it had
  * not expired by the injected clock; nil otherwise (an expired entry goes all the same).
  */

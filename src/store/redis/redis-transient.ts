@@ -1,6 +1,6 @@
 import type { Clock } from '../../clock.ts';
 import type { TransientStore } from '../../mfa/mfa-store.ts';
-import { SET_TRANSIENT, TAKE_TRANSIENT } from './lua-mfa-scripts.ts';
+import { CLAIM_TRANSIENT, SET_TRANSIENT, TAKE_TRANSIENT } from './lua-mfa-scripts.ts';
 import { EXPIRY_SLACK_MS, runScript, type RedisClient } from './redis-script.ts';
 
 /**
@@ -11,10 +11,15 @@ import { EXPIRY_SLACK_MS, runScript, type RedisClient } from './redis-script.ts'
 export function createRedisTransient(client: RedisClient, prefix: string, clock: Clock): TransientStore {
   const transientKey = (key: string) => `${prefix}transient:${key}`;
 
+  const pexpireMs = (ttlSeconds: number) => String(Math.max(1, Math.ceil(ttlSeconds * 1000) + EXPIRY_SLACK_MS));
+
   return {
     async set(key, value, ttlSeconds) {
-      const ttlMs = Math.max(1, Math.ceil(ttlSeconds * 1000) + EXPIRY_SLACK_MS);
-      await runScript(client, SET_TRANSIENT, [transientKey(key)], [value, String(clock() + ttlSeconds * 1000), String(ttlMs)]);
+      await runScript(client, SET_TRANSIENT, [transientKey(key)], [value, String(clock() + ttlSeconds * 1000), pexpireMs(ttlSeconds)]);
+    },
+    async claim(key, value, ttlSeconds) {
+      const now = clock();
+      return (await runScript(client, CLAIM_TRANSIENT, [transientKey(key)], [value, String(now + ttlSeconds * 1000), pexpireMs(ttlSeconds), String(now)])) === 1;
     },
     async get(key) {
       const [value, exp] = await client.hmGet(transientKey(key), ['value', 'exp']);
