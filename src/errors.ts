@@ -45,6 +45,10 @@ export const ERRORS = {
     status: 400,
     message: 'This sign-in has expired or is no longer valid. Go back to the app you were signing in to and start again.',
   },
+  MFA_SET_UP_FIRST: {
+    status: 403,
+    message: 'This app needs 2-step verification that was set up before you sign in. Set it up on your Security page (/account/security), then sign in to the app again.',
+  },
   SIGN_IN_UNDER_WAY: {
     status: 409,
     message: 'A password was already accepted in this sign-in. Continue with the next step, or cancel and start again from the app.',

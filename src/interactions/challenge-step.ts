@@ -5,7 +5,7 @@ import type { ErrorCode } from '../errors.ts';
 import { codeField } from '../http/read-form.ts';
 import type { InteractionDeps } from './interaction-deps.ts';
 import { finishInteraction, type InteractionDetails } from './interaction-io.ts';
-import { forgetPending, type SecondFactorSubject } from './second-factor-state.ts';
+import { forgetPending, type Proof, type SecondFactorSubject } from './second-factor-state.ts';
 import { trustThisDevice } from './remembered-device.ts';
 import { secondFactorModel, sendPage } from './second-factor-pages.ts';
 
@@ -17,13 +17,16 @@ export async function showChallenge(ctx: Context, deps: InteractionDeps, details
 /**
  * Finishes `login` with what was proven. On the step-up path the original `ts` is re-submitted:
  * submitting only a new prompt result would replay the old login and loop (see DESIGN.md).
+ * A factor set up in this sign-in is no challenge passed: its acr says so, and audit already
+ * recorded the enrolment (with `during: sign-in`).
  */
-export async function completeSecondFactor(ctx: Context, deps: InteractionDeps, details: InteractionDetails, subject: SecondFactorSubject, method: 'totp' | 'sms' | 'backupCode', trust = false) {
+export async function completeSecondFactor(ctx: Context, deps: InteractionDeps, details: InteractionDetails, subject: SecondFactorSubject, proof: Proof) {
   await forgetPending(deps, details.uid);
-  if (trust) await trustThisDevice(ctx, deps, subject.accountId, String(details.params.client_id));
-  deps.audit({ event: 'mfa.challenge.passed', accountId: subject.accountId, clientId: String(details.params.client_id), ...requestFields(ctx), details: { method } });
+  const clientId = String(details.params.client_id);
+  if (proof.trust) await trustThisDevice(ctx, deps, subject.accountId, clientId);
+  if (!proof.setUpNow) deps.audit({ event: 'mfa.challenge.passed', accountId: subject.accountId, clientId, ...requestFields(ctx), details: { method: proof.method } });
   await finishInteraction(ctx, deps, {
-    login: { accountId: subject.accountId, ts: subject.ts, acr: ACR.mfa, amr: [...AMR[method]], remember: true },
+    login: { accountId: subject.accountId, ts: subject.ts, acr: proof.setUpNow ? ACR.mfaSetUpAtSignIn : ACR.mfa, amr: [...AMR[proof.method]], remember: true },
   }, subject.via === 'session');
 }
 
@@ -35,7 +38,7 @@ export async function submitTotp(ctx: Context, deps: InteractionDeps, details: I
     deps.audit({ event: 'mfa.challenge.failed', accountId: subject.accountId, clientId: String(details.params.client_id), ...requestFields(ctx), details: { method: 'totp' } });
     return showChallenge(ctx, deps, details, 'CODE_INVALID');
   }
-  await completeSecondFactor(ctx, deps, details, subject, 'totp', wantsTrust(form));
+  await completeSecondFactor(ctx, deps, details, subject, { method: 'totp', trust: wantsTrust(form), setUpNow: false });
 }
 
 /** The "Trust this device" checkbox beside every code. */

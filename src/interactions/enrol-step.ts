@@ -38,6 +38,6 @@ export async function submitEnrol(ctx: Context, deps: InteractionDeps, details: 
   const outcome = await setupFor(deps, details, subject).confirm(codeField(form));
   if (!outcome.ok) return showEnrol(ctx, deps, details, subject, outcome.problem === 'SETUP_EXPIRED' ? 'CODE_INVALID' : outcome.problem);
   deps.audit({ event: 'mfa.enrolled', accountId: subject.accountId, clientId: String(details.params.client_id), ...requestFields(ctx), details: { method: 'totp', during: 'sign-in' } });
-  await rememberFactorPassed(deps, details.uid, subject, 'totp', false);
+  await rememberFactorPassed(deps, details.uid, subject, { method: 'totp', trust: false, setUpNow: true });
   showNewBackupCode(ctx, deps, details, outcome.backupCode, 'Your authenticator app is set up. Keep this backup code for when you cannot use it.');
 }

@@ -92,7 +92,7 @@ export function createInteractionRoutes(deps: InteractionDeps): Router {
     const subject = await subjectOf(deps, details);
     const passed = subject && (await takeFactorPassed(deps, details.uid, subject));
     assertThat(passed, 'WRONG_STEP');
-    await completeSecondFactor(ctx, deps, details, passed.subject, passed.method, passed.trust);
+    await completeSecondFactor(ctx, deps, details, passed.subject, passed);
   }));
 
   router.post('/interaction/:uid/consent', (ctx) => post(ctx, async (details) => {

@@ -2,7 +2,8 @@ import type { Context } from 'koa';
 import { MAX_EMAIL_LENGTH, normalizeEmail } from '../accounts/normalize-email.ts';
 import { MAX_PASSWORD_LENGTH, passwordLength } from '../accounts/password-policy.ts';
 import { verifyAgainstDummy } from '../crypto/password-hash.ts';
-import { ERRORS, type ErrorCode } from '../errors.ts';
+import { AppError, ERRORS, type ErrorCode } from '../errors.ts';
+import { acrRequestOf } from '../provider/acr-request.ts';
 import { ACR, AMR } from '../provider/acr.ts';
 import { rememberPasswordPassed } from './second-factor-state.ts';
 import { skipWithTrustedDevice } from './remembered-device.ts';
@@ -61,7 +62,13 @@ export async function submitLogin(ctx: Context, deps: InteractionDeps, details: 
   await deps.throttle.recordSuccess(login);
   deps.log.info('login.password_ok', { accountId, clientId: details.params.client_id, ip: ctx.ip });
   const client = await deps.provider.Client.find(String(details.params.client_id));
-  const requirement = await deps.requirementFor(accountId, client as unknown as Record<string, unknown>, details.params.acr_values, AMR.password);
+  const requirement = await deps.requirementFor({
+    accountId,
+    client: client as unknown as Record<string, unknown>,
+    acrRequest: acrRequestOf(details.params.acr_values, details.params.claims),
+    amr: AMR.password,
+  });
+  if (requirement === 'setup-first') throw new AppError('MFA_SET_UP_FIRST');
   if (requirement === 'none') {
     await finishInteraction(ctx, deps, { login: { accountId, acr: ACR.password, amr: [...AMR.password], remember: true } }, false);
     return;

@@ -1,21 +1,22 @@
 import type { Context } from 'koa';
 import { requestFields } from '../audit/audit.ts';
 import { ACR, AMR, MFA_ACR_REQUESTS } from '../provider/acr.ts';
+import { acrRequestOf } from '../provider/acr-request.ts';
 import { allowsTrustedDevices } from '../provider/client-metadata.ts';
 import { readTrustCookie, writeTrustCookie } from '../trusted-device/trust-cookie.ts';
 import type { InteractionDeps } from './interaction-deps.ts';
 import { finishInteraction, type InteractionDetails } from './interaction-io.ts';
 
 /**
- * A relying app that demands fresh authentication (acr_values naming MFA, max_age, or
+ * A relying app that demands fresh authentication (acr_values or the claims parameter naming MFA, max_age, or
  * prompt=login) gets the challenge even on a trusted device: a remembered second factor is
  * not a fresh one.
  */
 function demandsFreshMfa(details: InteractionDetails): boolean {
   const { params } = details;
-  const acrValues = typeof params.acr_values === 'string' ? params.acr_values.split(' ') : [];
+  const { values } = acrRequestOf(params.acr_values, params.claims);
   const prompts = typeof params.prompt === 'string' ? params.prompt.split(' ') : [];
-  return params.max_age !== undefined || prompts.includes('login') || acrValues.some((value) => MFA_ACR_REQUESTS.has(value));
+  return params.max_age !== undefined || prompts.includes('login') || values.some((value) => MFA_ACR_REQUESTS.has(value));
 }
 
 /**

@@ -65,16 +65,22 @@ export async function subjectOf(deps: InteractionDeps, details: InteractionDetai
 
 export type PassedMethod = 'totp' | 'sms' | 'backupCode';
 
-/** After a backup code page: the factor passed, the person has yet to press Next. */
-export interface FactorPassed {
-  subject: SecondFactorSubject;
+/** What was proven at a second-factor step. */
+export interface Proof {
   method: PassedMethod;
   /** "Trust this device" was ticked beside the code. */
   trust: boolean;
+  /** The factor was set up in this very sign-in (acr urn:oidc-mfa:mfa:set-up-at-sign-in). */
+  setUpNow: boolean;
 }
 
-export async function rememberFactorPassed(deps: InteractionDeps, uid: string, subject: SecondFactorSubject, method: PassedMethod, trust: boolean): Promise<void> {
-  const passed: FactorPassed = { subject, method, trust };
+/** After a backup code page: the factor passed, the person has yet to press Next. */
+export interface FactorPassed extends Proof {
+  subject: SecondFactorSubject;
+}
+
+export async function rememberFactorPassed(deps: InteractionDeps, uid: string, subject: SecondFactorSubject, proof: Proof): Promise<void> {
+  const passed: FactorPassed = { subject, ...proof };
   await deps.transient.set(passedKey(uid, subject), JSON.stringify(passed), deps.pendingTtlSeconds);
 }
 

@@ -55,5 +55,5 @@ export async function submitSmsCode(ctx: Context, deps: InteractionDeps, details
     deps.audit({ event: 'mfa.challenge.failed', accountId: subject.accountId, clientId: String(details.params.client_id), ...requestFields(ctx), details: { method: 'sms' } });
     return showSmsChallenge(ctx, deps, details, subject, 'CODE_INVALID');
   }
-  await completeSecondFactor(ctx, deps, details, subject, 'sms', wantsTrust(form));
+  await completeSecondFactor(ctx, deps, details, subject, { method: 'sms', trust: wantsTrust(form), setUpNow: false });
 }

@@ -1,23 +1,30 @@
-import { allowsTrustedDevices, requiresMfa } from '../provider/client-metadata.ts';
+import { acceptsMfaSetUpAtSignIn, allowsTrustedDevices, requiresMfa } from '../provider/client-metadata.ts';
+import type { AcrRequest } from '../provider/acr-request.ts';
 import type { MfaService } from './mfa-service.ts';
 import { mfaRequirement, type MfaRequirement } from './mfa-requirement.ts';
 
-export type RequirementFor = (
-  accountId: string,
-  client: { [key: string]: unknown } | undefined,
-  acrValues: unknown,
-  amr: readonly string[],
+export interface RequirementQuery {
+  accountId: string;
+  client: { [key: string]: unknown } | undefined;
+  acrRequest: AcrRequest;
+  /** amr and acr of what this authentication has done so far (the session's; ["pwd"] right after the password). */
+  amr: readonly string[];
+  acr?: string | undefined;
   /** The session rests on a trusted device that is still trusted right now (checked by the caller). */
-  rememberedDevice?: boolean,
-) => Promise<MfaRequirement>;
+  rememberedDevice?: boolean;
+}
+
+export type RequirementFor = (query: RequirementQuery) => Promise<MfaRequirement>;
 
 /** mfaRequirement fed from the store: used by the password step and by the `mfa` prompt alike. */
 export function createRequirementFor(mfa: MfaService, enforcement: 'optional' | 'required'): RequirementFor {
-  return async (accountId, client, acrValues, amr, rememberedDevice = false) => mfaRequirement({
+  return async ({ accountId, client, acrRequest, amr, acr, rememberedDevice = false }) => mfaRequirement({
     enrolled: (await mfa.status(accountId)).enabled,
     amr,
+    acr,
     clientRequiresMfa: client ? requiresMfa(client) : false,
-    acrValues: typeof acrValues === 'string' ? acrValues : undefined,
+    clientAcceptsSetUpAtSignIn: client ? acceptsMfaSetUpAtSignIn(client) : true,
+    acrRequest,
     enforcement,
     rememberedDevice: rememberedDevice && (client ? allowsTrustedDevices(client) : true),
   });

@@ -30,6 +30,7 @@ import { createSmsCodes } from '../mfa/sms-codes.ts';
 import { createSmsBudget, type SmsBudgetLimits } from '../guard/sms-budget.ts';
 import type { SmsProvider } from '../factors/sms/sms-provider.ts';
 import { ACR, ACR_VALUES_SUPPORTED } from '../provider/acr.ts';
+import { acrRequestOf } from '../provider/acr-request.ts';
 import { readTrustCookie } from '../trusted-device/trust-cookie.ts';
 import { extraClientMetadata } from '../provider/client-metadata.ts';
 import { createInteractionPolicy } from '../provider/interaction-policy.ts';
@@ -130,8 +131,15 @@ export function createMfa(options: MfaPluginOptions) {
   const policy = createInteractionPolicy(security.validAfter, async (ctx: KoaContextWithOIDC) => {
     const accountId = ctx.oidc.session!.accountId!;
     const client = ctx.oidc.client as unknown as Record<string, unknown>;
-    return requirementFor(accountId, client, ctx.oidc.params?.acr_values, ctx.oidc.session?.amr ?? [], await rememberedDeviceHolds(ctx, accountId));
-  });
+    return requirementFor({
+      accountId,
+      client,
+      acrRequest: acrRequestOf(ctx.oidc.params?.acr_values, ctx.oidc.claims),
+      amr: ctx.oidc.session?.amr ?? [],
+      acr: ctx.oidc.session?.acr,
+      rememberedDevice: await rememberedDeviceHolds(ctx, accountId),
+    });
+  }, (ctx: KoaContextWithOIDC) => acrRequestOf(ctx.oidc.params?.acr_values, ctx.oidc.claims));
 
   function install(provider: Provider): void {
     const shared: PluginDeps = {

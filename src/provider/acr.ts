@@ -13,13 +13,20 @@ export const ACR = {
    * happen in this authentication, so amr stays ["pwd"] and the level says so.
    */
   rememberedDevice: 'urn:oidc-mfa:mfa:remembered-device',
+  /**
+   * Password and a code from a second factor that was set up in this same sign-in, on the
+   * strength of the password alone: whoever knew the password could have bound their own
+   * authenticator. Issued instead of `mfa` so a relying app can tell the two apart (issue 9 §4);
+   * a client's `accept_mfa_set_up_at_sign_in` says whether it satisfies `require_mfa`.
+   */
+  mfaSetUpAtSignIn: 'urn:oidc-mfa:mfa:set-up-at-sign-in',
 } as const;
 
 /** OpenID Provider Authentication Policy Extension 1.0: accepted in acr_values as a synonym of ACR.mfa. */
 export const PAPE_MULTI_FACTOR = 'http://schemas.openid.net/pape/policies/2007/06/multi-factor';
 
 /** acr_values that ask for a second factor. */
-export const MFA_ACR_REQUESTS: ReadonlySet<string> = new Set([ACR.mfa, PAPE_MULTI_FACTOR]);
+export const MFA_ACR_REQUESTS: ReadonlySet<string> = new Set([ACR.mfa, PAPE_MULTI_FACTOR, ACR.mfaSetUpAtSignIn]);
 
 /**
  * RFC 8176 §2 values: pwd (password), otp (one-time password), sms (code by text message),
@@ -34,4 +41,4 @@ export const AMR = {
 } as const;
 
 /** Advertised in discovery (`acr_values_supported`); oidc-provider adds `acr` to ID tokens only when non-empty. */
-export const ACR_VALUES_SUPPORTED = [ACR.password, ACR.rememberedDevice, ACR.mfa, PAPE_MULTI_FACTOR];
+export const ACR_VALUES_SUPPORTED = [ACR.password, ACR.rememberedDevice, ACR.mfaSetUpAtSignIn, ACR.mfa, PAPE_MULTI_FACTOR];

@@ -1,6 +1,6 @@
 import { errors, type Configuration } from 'oidc-provider';
 
-const BOOLEAN_PROPERTIES = ['first_party', 'require_mfa', 'allow_trusted_device'] as const;
+const BOOLEAN_PROPERTIES = ['first_party', 'require_mfa', 'allow_trusted_device', 'accept_mfa_set_up_at_sign_in'] as const;
 
 /**
  * Our per-client settings, carried as extra client metadata so they live with the client's
@@ -8,6 +8,10 @@ const BOOLEAN_PROPERTIES = ['first_party', 'require_mfa', 'allow_trusted_device'
  * `require_mfa`: every sign-in to this app needs a second factor (enrolment if there is none).
  * `allow_trusted_device` (default true): false for a high-risk app that must not accept a
  * remembered device in place of a second factor.
+ * `accept_mfa_set_up_at_sign_in` (default true): whether a second factor set up during the sign-in
+ * itself (on the strength of the password alone; acr `urn:oidc-mfa:mfa:set-up-at-sign-in`)
+ * satisfies `require_mfa` and acr_values asking for MFA. False: such an account sets a factor up on
+ * the Security page first, and a session made that way proves its factor again for this app.
  */
 export const extraClientMetadata: NonNullable<Configuration['extraClientMetadata']> = {
   properties: [...BOOLEAN_PROPERTIES],
@@ -28,4 +32,8 @@ export function isFirstParty(client: { [key: string]: unknown }): boolean {
 
 export function allowsTrustedDevices(client: { [key: string]: unknown }): boolean {
   return client.allow_trusted_device !== false;
+}
+
+export function acceptsMfaSetUpAtSignIn(client: { [key: string]: unknown }): boolean {
+  return client.accept_mfa_set_up_at_sign_in !== false;
 }

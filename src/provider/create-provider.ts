@@ -64,6 +64,8 @@ export function createProvider({ config, keys, store, directory, clients, mfa }:
       devInteractions: { enabled: false },
       revocation: { enabled: true },
       userinfo: { enabled: true },
+      // The `claims` request parameter (OpenID Connect Core §5.5): an essential acr in it is a step-up (interaction-policy.ts).
+      claimsParameter: { enabled: true },
       rpInitiatedLogout: { enabled: true, logoutSource, postLogoutSuccessSource },
     },
     renderError,
