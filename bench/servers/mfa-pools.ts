@@ -37,7 +37,7 @@ export async function enrolPools(deps: PoolDeps, sizes: PoolSizes): Promise<Pool
       const email = `bench-sms-${index}@example.com`;
       const { id } = await directory.add({ email, password: BENCH_ACCOUNT.password, name: `Bench sms ${index}`, emailVerified: true });
       const phone = benchPhone(index);
-      await mfa.service.enrolSms(id, phone);
+      await mfa.service.enrolSms(id, phone, { how: 'security-page', device: 'benchmark' });
       return { email, password: BENCH_ACCOUNT.password, phone };
     });
     pools.sms = { accounts: items, enrolMs, outboxFile: deps.sms.outboxFile, cooldownSeconds: deps.sms.resendCooldownSeconds, perAccountPerHour: deps.sms.perAccountPerHour };

@@ -39,7 +39,7 @@ export async function enrolTotpAccount({ directory, mfa, sealingKeys }: EnrolDep
   for (let attempt = 1; attempt <= 3; attempt += 1) {
     const step = mfa.checkSetupCode(id, sealed, totpCode(secret, timeStep(Date.now()) - 1));
     if (step === undefined) continue;
-    const backupCode = await mfa.enrolTotp(id, sealed, step);
+    const backupCode = await mfa.enrolTotp(id, sealed, step, { how: 'security-page', device: 'benchmark' });
     return { id, backupCode, account: { email, password: BENCH_ACCOUNT.password, totpSecret: secret.toString('base64'), enrolledStep: step } };
   }
   throw new Error(`${email}: the setup code was refused three times`);

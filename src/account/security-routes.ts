@@ -19,6 +19,7 @@ export function addSecurityRoutes(router: Router, deps: ConsoleDeps): void {
       mfaEnabled: status.enabled,
       method: status.method === 'totp' ? 'Authenticator app' : status.method === 'sms' ? `Text message to ${maskPhone(status.sms!.phone)}` : undefined,
       enrolledAt: formatDate(status.totp?.enrolledAt ?? status.sms?.enrolledAt),
+      setUp: status.setUp && { duringSignIn: status.setUp.how === 'sign-in', device: status.setUp.device },
       backupCodeCreatedAt: formatDate(status.backupCode?.createdAt),
       enforcement: deps.settings.enforcement,
       deviceCount: (await deps.trusted.list(session.accountId)).length,

@@ -1,4 +1,5 @@
 import type Router from '@koa/router';
+import { methodSetUp } from '../mfa/method-set-up.ts';
 import { assertThat } from '../errors.ts';
 import { codeField } from '../http/read-form.ts';
 import { requestFields } from '../audit/audit.ts';
@@ -58,7 +59,7 @@ export function addSetupRoutes(router: Router, deps: ConsoleDeps): void {
 
   router.post('/account/security/setup/app', async (ctx) => {
     const { session, form } = await formSession(ctx, deps, { fresh: true });
-    const outcome = await setupFor(deps, session).confirm(codeField(form));
+    const outcome = await setupFor(deps, session).confirm(codeField(form), methodSetUp(ctx, 'security-page'));
     if (!outcome.ok) {
       assertThat(outcome.problem !== 'SETUP_EXPIRED', 'SETUP_EXPIRED');
       return showAppSetup(ctx, session, outcome.problem);

@@ -1,4 +1,5 @@
 import type Router from '@koa/router';
+import { methodSetUp } from '../mfa/method-set-up.ts';
 import type { Context } from 'koa';
 import { assertThat, type ErrorCode } from '../errors.ts';
 import { maskPhone, parseMobileNumber } from '../factors/sms/phone-number.ts';
@@ -69,7 +70,7 @@ export function addSmsSetupRoutes(router: Router, deps: ConsoleDeps): void {
     if (!(await deps.sms.check({ scope: codeScope(session), accountId: session.accountId, code, phone }))) return showCodeForm(ctx, session, 'CODE_INVALID');
     // Claim the setup: of two racing confirmations, one stores the number and shows a backup code.
     assertThat((await deps.transient.take(phoneKey(session))) === phone, 'SETUP_EXPIRED');
-    const backupCode = await deps.mfa.enrolSms(session.accountId, phone);
+    const backupCode = await deps.mfa.enrolSms(session.accountId, phone, methodSetUp(ctx, 'security-page'));
     deps.audit({ event: 'mfa.enrolled', accountId: session.accountId, ...requestFields(ctx), details: { method: 'sms' } });
     renderConsole(ctx, deps, session, 'backup-code-new', {
       title: 'Multi-factor authentication is on',

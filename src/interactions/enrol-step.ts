@@ -1,4 +1,5 @@
 import type { Context } from 'koa';
+import { methodSetUp } from '../mfa/method-set-up.ts';
 import { requestFields } from '../audit/audit.ts';
 import { AppError, type ErrorCode } from '../errors.ts';
 import { codeField } from '../http/read-form.ts';
@@ -35,8 +36,9 @@ export async function showEnrol(ctx: Context, deps: InteractionDeps, details: In
 export async function submitEnrol(ctx: Context, deps: InteractionDeps, details: InteractionDetails, subject: SecondFactorSubject, form: Record<string, string>) {
   // Never over an existing method: set up meanwhile by its owner, it is theirs to prove, not ours to replace.
   if ((await deps.mfa.status(subject.accountId)).enabled) throw new AppError('WRONG_STEP');
-  const outcome = await setupFor(deps, details, subject).confirm(codeField(form));
+  const outcome = await setupFor(deps, details, subject).confirm(codeField(form), methodSetUp(ctx, 'sign-in'));
   if (!outcome.ok) return showEnrol(ctx, deps, details, subject, outcome.problem === 'SETUP_EXPIRED' ? 'CODE_INVALID' : outcome.problem);
+  // The audit names the sign-in: the factor was bound on the strength of the password alone (issue 9 §4).
   deps.audit({ event: 'mfa.enrolled', accountId: subject.accountId, clientId: String(details.params.client_id), ...requestFields(ctx), details: { method: 'totp', during: 'sign-in' } });
   await rememberFactorPassed(deps, details.uid, subject, { method: 'totp', trust: false, setUpNow: true });
   showNewBackupCode(ctx, deps, details, outcome.backupCode, 'Your authenticator app is set up. Keep this backup code for when you cannot use it.');

@@ -6,7 +6,7 @@ import { canonicalBackupCode, newBackupCode } from '../factors/backup-code/backu
 import { groupedKey, matchTotp, newTotpSecret, otpauthUri } from '../factors/totp/totp.ts';
 import type { FactorGuard } from '../guard/factor-guard.ts';
 import { AppError } from '../errors.ts';
-import type { MfaRecord, MfaStore } from './mfa-store.ts';
+import type { MethodSetUp, MfaRecord, MfaStore } from './mfa-store.ts';
 
 export interface MfaStatus {
   enabled: boolean;
@@ -15,6 +15,8 @@ export interface MfaStatus {
   /** The verified number (E.164): only ever shown masked. */
   sms: { phone: string; enrolledAt: number } | null;
   backupCode: { createdAt: number } | null;
+  /** How and from where the current method was set up; null when unknown. */
+  setUp: MethodSetUp | null;
 }
 
 /** What the setup page shows: the same secret as a QR code and as grouped text. */
@@ -47,9 +49,9 @@ export interface MfaService {
   /** The time step of a right first code, or undefined. Stores nothing: the caller first claims the setup. */
   checkSetupCode(accountId: string, sealedSecret: string, code: string): number | undefined;
   /** Turns the authenticator app on; returns the first backup code (shown once). */
-  enrolTotp(accountId: string, sealedSecret: string, acceptedStep: number): Promise<string>;
+  enrolTotp(accountId: string, sealedSecret: string, acceptedStep: number, setUp: MethodSetUp): Promise<string>;
   /** Turns text-message codes on for a number whose code was just verified; returns the first backup code. */
-  enrolSms(accountId: string, phone: string): Promise<string>;
+  enrolSms(accountId: string, phone: string, setUp: MethodSetUp): Promise<string>;
   /** True once per right code; false for a wrong, expired or replayed code or a locked factor alike. */
   verifyTotp(accountId: string, code: string): Promise<boolean>;
   /** Spends the backup code and returns its replacement (shown once); undefined when refused. */
@@ -68,7 +70,7 @@ function statusOf(record: MfaRecord | undefined): MfaStatus {
   const sms = record?.sms ?? null;
   const backupCode = record?.backupCodeHash ? { createdAt: record.backupCodeCreatedAt ?? 0 } : null;
   const method = totp ? 'totp' : sms ? 'sms' : null;
-  return { enabled: method !== null, method, totp, sms, backupCode };
+  return { enabled: method !== null, method, totp, sms, backupCode, setUp: method ? (record?.methodSetUp ?? null) : null };
 }
 
 export function createMfaService({ store, guard, box, clock, sessionClock = systemClock, issuerLabel }: MfaServiceDeps): MfaService {
@@ -90,16 +92,16 @@ export function createMfaService({ store, guard, box, clock, sessionClock = syst
 
     checkSetupCode: (accountId, sealedSecret, code) => matchTotp(openSecret(accountId, sealedSecret), code.replace(/\s/g, ''), clock(), null),
 
-    async enrolTotp(accountId, sealedSecret, acceptedStep) {
+    async enrolTotp(accountId, sealedSecret, acceptedStep, setUp) {
       const backupCode = newBackupCode();
-      await store.enrolTotp(accountId, sealedSecret, acceptedStep, await hashSecret(canonicalBackupCode(backupCode)!), clock());
+      await store.enrolTotp(accountId, sealedSecret, acceptedStep, await hashSecret(canonicalBackupCode(backupCode)!), clock(), setUp);
       await guard.unlock(accountId, 'totp');
       return backupCode;
     },
 
-    async enrolSms(accountId, phone) {
+    async enrolSms(accountId, phone, setUp) {
       const backupCode = newBackupCode();
-      await store.enrolSms(accountId, phone, await hashSecret(canonicalBackupCode(backupCode)!), clock());
+      await store.enrolSms(accountId, phone, await hashSecret(canonicalBackupCode(backupCode)!), clock(), setUp);
       await guard.unlock(accountId, 'sms');
       return backupCode;
     },

@@ -13,6 +13,16 @@ export interface SmsEnrolment {
 }
 
 /**
+ * How the current method was set up, for the owner to recognise on the Security page (issue 9
+ * §4): on the Security page, or during a sign-in on the strength of the password alone; and from
+ * which device (a label from the User-Agent, never the raw string).
+ */
+export interface MethodSetUp {
+  how: 'security-page' | 'sign-in';
+  device: string;
+}
+
+/**
  * An account's second factors: one method at a time (the app or text messages) and one backup
  * code. No record, or one without a method, means MFA is off.
  */
@@ -20,6 +30,8 @@ export interface MfaRecord {
   accountId: string;
   totp: TotpEnrolment | null;
   sms: SmsEnrolment | null;
+  /** How the current method was set up; null when unknown (set up before this was recorded) or MFA is off. */
+  methodSetUp: MethodSetUp | null;
   /** argon2id hash of the one current backup code. */
   backupCodeHash: string | null;
   backupCodeCreatedAt: number | null;
@@ -40,9 +52,9 @@ export interface MfaStore {
    * new backup code, and raises the epoch in the same atomic write (a factor change).
    * `acceptedStep` is the step of the code that confirmed the setup: it cannot be used again.
    */
-  enrolTotp(accountId: string, sealedSecret: string, acceptedStep: number, backupCodeHash: string, now: number): Promise<void>;
+  enrolTotp(accountId: string, sealedSecret: string, acceptedStep: number, backupCodeHash: string, now: number, setUp?: MethodSetUp): Promise<void>;
   /** Turns text-message codes on for a verified number (replacing any other method) with a new backup code; raises the epoch likewise. */
-  enrolSms(accountId: string, phone: string, backupCodeHash: string, now: number): Promise<void>;
+  enrolSms(accountId: string, phone: string, backupCodeHash: string, now: number, setUp?: MethodSetUp): Promise<void>;
   /** Records `step` as used when it is later than the last accepted step; false for a replay. */
   acceptTotpStep(accountId: string, step: number): Promise<boolean>;
   /** Replaces the backup code only while it is still `expectedHash`: of two racing spends, one wins. */

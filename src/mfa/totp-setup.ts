@@ -1,5 +1,5 @@
 import type { MfaService } from './mfa-service.ts';
-import type { TransientStore } from './mfa-store.ts';
+import type { MethodSetUp, TransientStore } from './mfa-store.ts';
 
 export type SetupOutcome = { ok: true; backupCode: string } | { ok: false; problem: 'CODE_REQUIRED' | 'CODE_INVALID' | 'SETUP_EXPIRED' };
 
@@ -29,14 +29,14 @@ export function totpSetup(deps: { mfa: MfaService; transient: TransientStore }, 
      * Nothing is enrolled until the first code verifies; then the setup is claimed (of two racing
      * confirmations only one enrols and shows a backup code) and the app turned on.
      */
-    async confirm(code: string): Promise<SetupOutcome> {
+    async confirm(code: string, setUp: MethodSetUp): Promise<SetupOutcome> {
       const sealed = await deps.transient.get(key);
       if (!sealed) return { ok: false, problem: 'SETUP_EXPIRED' };
       if (!code) return { ok: false, problem: 'CODE_REQUIRED' };
       const step = deps.mfa.checkSetupCode(accountId, sealed, code);
       if (step === undefined) return { ok: false, problem: 'CODE_INVALID' };
       if ((await deps.transient.take(key)) !== sealed) return { ok: false, problem: 'SETUP_EXPIRED' };
-      return { ok: true, backupCode: await deps.mfa.enrolTotp(accountId, sealed, step) };
+      return { ok: true, backupCode: await deps.mfa.enrolTotp(accountId, sealed, step, setUp) };
     },
   };
 }

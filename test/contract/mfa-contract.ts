@@ -20,11 +20,25 @@ export function describeMfaContract(label: string, open: OpenStore, cleanup?: Cl
           accountId: ALICE,
           totp: { sealedSecret: SECRET, enrolledAt: now, lastAcceptedStep: STEP },
           sms: null,
+          methodSetUp: null,
           backupCodeHash: HASH,
           backupCodeCreatedAt: now,
           epoch: 1,
           sessionsValidAfter: null,
         });
+      });
+
+      it('keeps how the current method was set up, replaces it with the method, and forgets it when MFA is turned off', async () => {
+        await mfa().enrolTotp(ALICE, SECRET, STEP, HASH, ctx.clock(), { how: 'sign-in', device: 'Chrome on macOS' });
+        expect((await mfa().get(ALICE))?.methodSetUp).toEqual({ how: 'sign-in', device: 'Chrome on macOS' });
+        await mfa().enrolSms(ALICE, '+447400123456', NEW_HASH, ctx.clock(), { how: 'security-page', device: 'Firefox on Linux' });
+        expect((await mfa().get(ALICE))?.methodSetUp).toEqual({ how: 'security-page', device: 'Firefox on Linux' });
+        // A method set up without saying how is not described with the previous method's story.
+        await mfa().enrolTotp(ALICE, SECRET, STEP + 1, HASH, ctx.clock());
+        expect((await mfa().get(ALICE))?.methodSetUp).toBeNull();
+        await mfa().enrolTotp(BOB, SECRET, STEP, HASH, ctx.clock(), { how: 'sign-in', device: 'Safari on iOS' });
+        await mfa().disable(BOB, ctx.clock());
+        expect((await mfa().get(BOB))?.methodSetUp).toBeNull();
       });
 
       it('a second enrolTotp replaces the secret, the step and the backup code', async () => {
@@ -37,6 +51,7 @@ export function describeMfaContract(label: string, open: OpenStore, cleanup?: Cl
           accountId: ALICE,
           totp: { sealedSecret: 'k1.another-secret', enrolledAt: later, lastAcceptedStep: STEP + 2 },
           sms: null,
+          methodSetUp: null,
           backupCodeHash: NEW_HASH,
           backupCodeCreatedAt: later,
           epoch: 2,
@@ -53,6 +68,7 @@ export function describeMfaContract(label: string, open: OpenStore, cleanup?: Cl
           accountId: ALICE,
           totp: null,
           sms: { phone: '+447400123456', enrolledAt: later },
+          methodSetUp: null,
           backupCodeHash: NEW_HASH,
           backupCodeCreatedAt: later,
           epoch: 2,
@@ -171,6 +187,7 @@ export function describeMfaContract(label: string, open: OpenStore, cleanup?: Cl
           accountId: BOB,
           totp: { sealedSecret: 'k1.sealed-secret-of-bob', enrolledAt: ctx.clock(), lastAcceptedStep: STEP + 100 },
           sms: null,
+          methodSetUp: null,
           backupCodeHash: 'bob-hash',
           backupCodeCreatedAt: ctx.clock(),
           epoch: 1,

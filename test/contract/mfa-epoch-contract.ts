@@ -13,7 +13,7 @@ export function describeMfaEpochContract(label: string, open: OpenStore, cleanup
         it('without a record, creates one at epoch 1 with MFA off', async () => {
           expect(await mfa().raiseEpoch(ALICE, ctx.clock(), false)).toBe(1);
           expect(await mfa().get(ALICE)).toEqual({
-            accountId: ALICE, totp: null, sms: null, backupCodeHash: null, backupCodeCreatedAt: null, epoch: 1, sessionsValidAfter: null,
+            accountId: ALICE, totp: null, sms: null, methodSetUp: null, backupCodeHash: null, backupCodeCreatedAt: null, epoch: 1, sessionsValidAfter: null,
           });
           // A record without a method has nothing to accept or spend.
           expect(await mfa().acceptTotpStep(ALICE, STEP)).toBe(false);
@@ -47,6 +47,7 @@ export function describeMfaEpochContract(label: string, open: OpenStore, cleanup
             accountId: ALICE,
             totp: { sealedSecret: SECRET, enrolledAt, lastAcceptedStep: STEP },
             sms: null,
+            methodSetUp: null,
             backupCodeHash: HASH,
             backupCodeCreatedAt: enrolledAt,
             epoch: 2,
@@ -90,7 +91,7 @@ export function describeMfaEpochContract(label: string, open: OpenStore, cleanup
           ctx.clock.advance(60_000);
           await mfa().disable(ALICE, ctx.clock());
           expect(await mfa().get(ALICE)).toEqual({
-            accountId: ALICE, totp: null, sms: null, backupCodeHash: null, backupCodeCreatedAt: null, epoch: 3, sessionsValidAfter: ctx.clock(),
+            accountId: ALICE, totp: null, sms: null, methodSetUp: null, backupCodeHash: null, backupCodeCreatedAt: null, epoch: 3, sessionsValidAfter: ctx.clock(),
           });
           expect(await mfa().acceptTotpStep(ALICE, STEP + 1)).toBe(false);
           expect(await mfa().swapBackupCode(ALICE, HASH, NEW_HASH, ctx.clock())).toBe(false);
@@ -100,14 +101,14 @@ export function describeMfaEpochContract(label: string, open: OpenStore, cleanup
           await mfa().enrolSms(ALICE, '+447400123456', HASH, ctx.clock());
           await mfa().disable(ALICE, ctx.clock());
           expect(await mfa().get(ALICE)).toEqual({
-            accountId: ALICE, totp: null, sms: null, backupCodeHash: null, backupCodeCreatedAt: null, epoch: 2, sessionsValidAfter: ctx.clock(),
+            accountId: ALICE, totp: null, sms: null, methodSetUp: null, backupCodeHash: null, backupCodeCreatedAt: null, epoch: 2, sessionsValidAfter: ctx.clock(),
           });
         });
 
         it('without a record, creates one at epoch 1 with sessions ended', async () => {
           await mfa().disable(ALICE, ctx.clock());
           expect(await mfa().get(ALICE)).toEqual({
-            accountId: ALICE, totp: null, sms: null, backupCodeHash: null, backupCodeCreatedAt: null, epoch: 1, sessionsValidAfter: ctx.clock(),
+            accountId: ALICE, totp: null, sms: null, methodSetUp: null, backupCodeHash: null, backupCodeCreatedAt: null, epoch: 1, sessionsValidAfter: ctx.clock(),
           });
         });
 
@@ -123,6 +124,7 @@ export function describeMfaEpochContract(label: string, open: OpenStore, cleanup
             accountId: ALICE,
             totp: { sealedSecret: SECRET, enrolledAt: ctx.clock(), lastAcceptedStep: STEP + 10 },
             sms: null,
+            methodSetUp: null,
             backupCodeHash: NEW_HASH,
             backupCodeCreatedAt: ctx.clock(),
             epoch: 4,

@@ -88,7 +88,8 @@ describe('sqlite store on a file', () => {
     // Back to the schema before the epoch migration (version 4), with a record written then.
     const db = new DatabaseSync(file);
     try {
-      db.exec(`DROP TABLE trusted_device;
+      db.exec(`ALTER TABLE mfa DROP COLUMN method_set_up;
+        DROP TABLE trusted_device;
         ALTER TABLE mfa DROP COLUMN epoch;
         ALTER TABLE mfa DROP COLUMN sessions_valid_after;
         DELETE FROM schema_migrations WHERE version >= 4;`);
@@ -101,7 +102,7 @@ describe('sqlite store on a file', () => {
     const store = openSqliteStore({ file, clock, sweepIntervalMs: 0 });
     try {
       expect(await store.mfa.get('sub-1')).toEqual({
-        accountId: 'sub-1', totp: { sealedSecret: 'k1.sealed', enrolledAt: 1000, lastAcceptedStep: 7 }, sms: null,
+        accountId: 'sub-1', totp: { sealedSecret: 'k1.sealed', enrolledAt: 1000, lastAcceptedStep: 7 }, sms: null, methodSetUp: null,
         backupCodeHash: 'backup-hash', backupCodeCreatedAt: 1000, epoch: 0, sessionsValidAfter: null,
       });
       expect(await store.mfa.raiseEpoch('sub-1', clock(), true)).toBe(1);

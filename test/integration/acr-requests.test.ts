@@ -1,6 +1,6 @@
 import { ACR, PAPE_MULTI_FACTOR } from '../../src/provider/acr.ts';
 import { expectRefused, recordingLogger } from '../helpers/abuse.ts';
-import { ABUSE_CLIENTS, ABUSE_PASSWORD, abuseConfig, plainAccount, STEP_MS, totpAccount, trustABrowser, type AbuseWorld } from '../helpers/abuse-accounts.ts';
+import { ABUSE_CLIENTS, ABUSE_PASSWORD, abuseConfig, plainAccount, signedInConsole, STEP_MS, totpAccount, trustABrowser, type AbuseWorld } from '../helpers/abuse-accounts.ts';
 import { createFakeClock } from '../helpers/fake-clock.ts';
 import { formAction, hiddenField, HttpSession, type HttpResponse } from '../helpers/http-session.ts';
 import { codeFor, submitCode, textOf } from '../helpers/mfa-flow.ts';
@@ -83,6 +83,24 @@ describe.each(STORE_KINDS)('acr requests and factors set up at sign-in on %s', (
     expect(events.filter((line) => line.event === 'mfa.enrolled').map((line) => line.fields.details)).toEqual([{ method: 'totp', during: 'sign-in' }]);
     // Setting a factor up is not passing a challenge with it.
     expect(events.filter((line) => line.event === 'mfa.challenge.passed')).toEqual([]);
+  });
+
+  test('the Security page says when, on which device and how each method was set up', async () => {
+    const duringSignIn = await plainAccount(w, 'shown');
+    const chromeOnMac = new HttpSession({ 'user-agent': 'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36' });
+    const flow = await authorize('strict-app', {}, chromeOnMac);
+    const enrol = await submitPassword(chromeOnMac, w.idp.issuer, flow.page, duringSignIn.email, ABUSE_PASSWORD);
+    const key = textOf(enrol.text, 'totp-key');
+    await flow.claimsOf(await enrolAtSignIn(chromeOnMac, enrol));
+    const console = await signedInConsole(w, { email: duringSignIn.email, key });
+    const page = await console.get(`${w.idp.issuer}/account/security`);
+    expect(textOf(page.text, 'method-set-up')).toContain('Set up during a sign-in, on Chrome on macOS, after the password alone');
+    expect(page.text).toContain(`since ${new Date(clock()).toISOString().slice(0, 10)}`);
+
+    // The same account sets its method up again on the Security page: the page now says that instead.
+    const onSecurityPage = await totpAccount(w, 'page');
+    const pageConsole = await signedInConsole(w, onSecurityPage);
+    expect(textOf((await pageConsole.get(`${w.idp.issuer}/account/security`)).text, 'method-set-up')).toMatch(/^Set up on this Security page, on /);
   });
 
   test('an app with accept_mfa_set_up_at_sign_in false refuses enrolment at sign-in, clearly, and nothing is set up', async () => {

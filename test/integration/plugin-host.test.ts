@@ -76,7 +76,7 @@ test('a host with its own Provider and user directory adds MFA through createMfa
     const secret = createSecretBox(sealingKeys).open(sealed, 'totp:host-user-1');
     const step = mfa.service.checkSetupCode('host-user-1', sealed, totpCode(secret, timeStep(clock())));
     expect(step).toBeDefined();
-    await mfa.service.enrolTotp('host-user-1', sealed, step!);
+    await mfa.service.enrolTotp('host-user-1', sealed, step!, { how: 'security-page', device: 'test' });
 
     clock.advance(30_000);
     const client = await discoverClient(issuer, 'host-app');

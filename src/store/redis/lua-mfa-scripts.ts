@@ -48,7 +48,7 @@ return epoch
  */
 export const DISABLE_MFA = defineScript(`
 redis.call('HDEL', KEYS[1], 'totpSealedSecret', 'totpEnrolledAt', 'totpLastStep', 'smsPhone', 'smsEnrolledAt',
-  'backupCodeHash', 'backupCodeCreatedAt')
+  'methodSetUp', 'backupCodeHash', 'backupCodeCreatedAt')
 local epoch = redis.call('HINCRBY', KEYS[1], 'epoch', 1)
 redis.call('HSET', KEYS[1], 'sessionsValidAfter', ARGV[1])
 return epoch

@@ -1,7 +1,8 @@
-import type { MfaRecord, MfaStore } from '../../mfa/mfa-store.ts';
+import type { MethodSetUp, MfaRecord, MfaStore } from '../../mfa/mfa-store.ts';
 import { ACCEPT_TOTP_STEP, DISABLE_MFA, RAISE_EPOCH, SWAP_BACKUP_CODE } from './lua-mfa-scripts.ts';
 import { runScript, type RedisClient } from './redis-script.ts';
 
+const setUpField = (setUp: MethodSetUp | undefined): Record<string, string> => (setUp ? { methodSetUp: JSON.stringify(setUp) } : {});
 const optionalNumber = (value: string | undefined) => (value === undefined ? null : Number(value));
 
 function toRecord(accountId: string, hash: Record<string, string>): MfaRecord | undefined {
@@ -14,6 +15,7 @@ function toRecord(accountId: string, hash: Record<string, string>): MfaRecord | 
       ? null
       : { sealedSecret: hash.totpSealedSecret, enrolledAt: Number(hash.totpEnrolledAt ?? 0), lastAcceptedStep: optionalNumber(hash.totpLastStep) },
     sms: hash.smsPhone === undefined ? null : { phone: hash.smsPhone, enrolledAt: Number(hash.smsEnrolledAt ?? 0) },
+    methodSetUp: hash.methodSetUp ? (JSON.parse(hash.methodSetUp) as MethodSetUp) : null,
     backupCodeHash: hash.backupCodeHash ?? null,
     backupCodeCreatedAt: optionalNumber(hash.backupCodeCreatedAt),
     epoch: Number(hash.epoch ?? 0),
@@ -23,7 +25,7 @@ function toRecord(accountId: string, hash: Record<string, string>): MfaRecord | 
 
 /**
  * An account's second factors on Redis: one hash per account (mfa:<accountId>) with the fields
- * totpSealedSecret, totpEnrolledAt, totpLastStep, smsPhone, smsEnrolledAt, backupCodeHash, backupCodeCreatedAt,
+ * totpSealedSecret, totpEnrolledAt, totpLastStep, smsPhone, smsEnrolledAt, methodSetUp (JSON), backupCodeHash, backupCodeCreatedAt,
  * epoch (absent means 0) and sessionsValidAfter (an absent field is null). It never expires. The conditional
  * changes and the epoch are Lua scripts (lua-mfa-scripts.ts), so of two instances racing on the same step or
  * code, one wins, and racing raises each get their own epoch. Enrolments never touch the epoch fields.
@@ -35,10 +37,12 @@ export function createRedisMfa(client: RedisClient, prefix: string): MfaStore {
     async get(accountId) {
       return toRecord(accountId, await client.hGetAll(mfaKey(accountId)));
     },
-    async enrolTotp(accountId, sealedSecret, acceptedStep, backupCodeHash, now) {
+    async enrolTotp(accountId, sealedSecret, acceptedStep, backupCodeHash, now, setUp) {
       // MULTI: the new method and code are written and the other method removed as one step.
       await client.multi()
+        .hDel(mfaKey(accountId), 'methodSetUp')
         .hSet(mfaKey(accountId), {
+          ...setUpField(setUp),
           totpSealedSecret: sealedSecret,
           totpEnrolledAt: String(now),
           totpLastStep: String(acceptedStep),
@@ -50,9 +54,10 @@ export function createRedisMfa(client: RedisClient, prefix: string): MfaStore {
         .hIncrBy(mfaKey(accountId), 'epoch', 1)
         .exec();
     },
-    async enrolSms(accountId, phone, backupCodeHash, now) {
+    async enrolSms(accountId, phone, backupCodeHash, now, setUp) {
       await client.multi()
-        .hSet(mfaKey(accountId), { smsPhone: phone, smsEnrolledAt: String(now), backupCodeHash, backupCodeCreatedAt: String(now) })
+        .hDel(mfaKey(accountId), 'methodSetUp')
+        .hSet(mfaKey(accountId), { ...setUpField(setUp), smsPhone: phone, smsEnrolledAt: String(now), backupCodeHash, backupCodeCreatedAt: String(now) })
         .hDel(mfaKey(accountId), ['totpSealedSecret', 'totpEnrolledAt', 'totpLastStep'])
         .hIncrBy(mfaKey(accountId), 'epoch', 1)
         .exec();

@@ -65,6 +65,8 @@ const MIGRATIONS: string[] = [
    );
    CREATE INDEX trusted_device_account ON trusted_device (account_id);
    CREATE INDEX trusted_device_expiry ON trusted_device (expires_at);`,
+  // How the current method was set up (JSON {how, device}): shown on the Security page.
+  `ALTER TABLE mfa ADD COLUMN method_set_up TEXT;`,
 ];
 
 export function migrate(db: DatabaseSync): void {

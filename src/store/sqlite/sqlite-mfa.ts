@@ -1,5 +1,5 @@
 import type { DatabaseSync } from 'node:sqlite';
-import type { MfaRecord, MfaStore } from '../../mfa/mfa-store.ts';
+import type { MethodSetUp, MfaRecord, MfaStore } from '../../mfa/mfa-store.ts';
 
 interface MfaRow {
   account_id: string;
@@ -12,7 +12,10 @@ interface MfaRow {
   sms_enrolled_at: number | null;
   epoch: number;
   sessions_valid_after: number | null;
+  method_set_up: string | null;
 }
+
+const setUpColumn = (setUp: MethodSetUp | undefined) => (setUp ? JSON.stringify(setUp) : null);
 
 function toRecord(row: MfaRow): MfaRecord {
   return {
@@ -21,6 +24,7 @@ function toRecord(row: MfaRow): MfaRecord {
       ? null
       : { sealedSecret: row.totp_sealed_secret, enrolledAt: row.totp_enrolled_at ?? 0, lastAcceptedStep: row.totp_last_step },
     sms: row.sms_phone === null ? null : { phone: row.sms_phone, enrolledAt: row.sms_enrolled_at ?? 0 },
+    methodSetUp: row.method_set_up ? (JSON.parse(row.method_set_up) as MethodSetUp) : null,
     backupCodeHash: row.backup_code_hash,
     backupCodeCreatedAt: row.backup_code_created_at,
     epoch: row.epoch,
@@ -36,15 +40,15 @@ export function createSqliteMfa(db: DatabaseSync): MfaStore {
   const get = db.prepare('SELECT * FROM mfa WHERE account_id = ?');
   // A factor change raises the epoch in the same statement: no crash can leave devices trusted
   // under the old factor working with the new one.
-  const enrolTotp = db.prepare(`INSERT INTO mfa (account_id, totp_sealed_secret, totp_enrolled_at, totp_last_step, backup_code_hash, backup_code_created_at, epoch)
-    VALUES (?, ?, ?, ?, ?, ?, 1)
+  const enrolTotp = db.prepare(`INSERT INTO mfa (account_id, totp_sealed_secret, totp_enrolled_at, totp_last_step, backup_code_hash, backup_code_created_at, method_set_up, epoch)
+    VALUES (?, ?, ?, ?, ?, ?, ?, 1)
     ON CONFLICT (account_id) DO UPDATE SET totp_sealed_secret = excluded.totp_sealed_secret, totp_enrolled_at = excluded.totp_enrolled_at,
       totp_last_step = excluded.totp_last_step, backup_code_hash = excluded.backup_code_hash, backup_code_created_at = excluded.backup_code_created_at,
-      sms_phone = NULL, sms_enrolled_at = NULL, epoch = mfa.epoch + 1`);
-  const enrolSms = db.prepare(`INSERT INTO mfa (account_id, sms_phone, sms_enrolled_at, backup_code_hash, backup_code_created_at, epoch)
-    VALUES (?, ?, ?, ?, ?, 1)
+      method_set_up = excluded.method_set_up, sms_phone = NULL, sms_enrolled_at = NULL, epoch = mfa.epoch + 1`);
+  const enrolSms = db.prepare(`INSERT INTO mfa (account_id, sms_phone, sms_enrolled_at, backup_code_hash, backup_code_created_at, method_set_up, epoch)
+    VALUES (?, ?, ?, ?, ?, ?, 1)
     ON CONFLICT (account_id) DO UPDATE SET sms_phone = excluded.sms_phone, sms_enrolled_at = excluded.sms_enrolled_at,
-      backup_code_hash = excluded.backup_code_hash, backup_code_created_at = excluded.backup_code_created_at,
+      backup_code_hash = excluded.backup_code_hash, backup_code_created_at = excluded.backup_code_created_at, method_set_up = excluded.method_set_up,
       totp_sealed_secret = NULL, totp_enrolled_at = NULL, totp_last_step = NULL, epoch = mfa.epoch + 1`);
   const acceptStep = db.prepare(`UPDATE mfa SET totp_last_step = ?
     WHERE account_id = ? AND totp_sealed_secret IS NOT NULL AND (totp_last_step IS NULL OR totp_last_step < ?)`);
@@ -57,7 +61,7 @@ export function createSqliteMfa(db: DatabaseSync): MfaStore {
     RETURNING epoch`);
   const disable = db.prepare(`INSERT INTO mfa (account_id, epoch, sessions_valid_after) VALUES (?, 1, ?)
     ON CONFLICT (account_id) DO UPDATE SET totp_sealed_secret = NULL, totp_enrolled_at = NULL, totp_last_step = NULL,
-      sms_phone = NULL, sms_enrolled_at = NULL, backup_code_hash = NULL, backup_code_created_at = NULL,
+      sms_phone = NULL, sms_enrolled_at = NULL, backup_code_hash = NULL, backup_code_created_at = NULL, method_set_up = NULL,
       epoch = mfa.epoch + 1, sessions_valid_after = excluded.sessions_valid_after`);
   const remove = db.prepare('DELETE FROM mfa WHERE account_id = ?');
 
@@ -66,11 +70,11 @@ export function createSqliteMfa(db: DatabaseSync): MfaStore {
       const row = get.get(accountId) as MfaRow | undefined;
       return row ? toRecord(row) : undefined;
     },
-    async enrolTotp(accountId, sealedSecret, acceptedStep, backupCodeHash, now) {
-      enrolTotp.run(accountId, sealedSecret, now, acceptedStep, backupCodeHash, now);
+    async enrolTotp(accountId, sealedSecret, acceptedStep, backupCodeHash, now, setUp) {
+      enrolTotp.run(accountId, sealedSecret, now, acceptedStep, backupCodeHash, now, setUpColumn(setUp));
     },
-    async enrolSms(accountId, phone, backupCodeHash, now) {
-      enrolSms.run(accountId, phone, now, backupCodeHash, now);
+    async enrolSms(accountId, phone, backupCodeHash, now, setUp) {
+      enrolSms.run(accountId, phone, now, backupCodeHash, now, setUpColumn(setUp));
     },
     async acceptTotpStep(accountId, step) {
       return acceptStep.run(step, accountId, step).changes === 1;

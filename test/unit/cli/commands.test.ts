@@ -102,7 +102,7 @@ describe('operator CLI', () => {
     const account = (await store.accounts.findByEmail('x@example.com'))!;
     const { service, guard } = await ctx.mfa();
     const sealed = service.startTotpSetup(account.id);
-    await service.enrolTotp(account.id, sealed, 1);
+    await service.enrolTotp(account.id, sealed, 1, { how: 'security-page', device: 'test' });
     for (let i = 0; i < 5; i += 1) await guard.recordFailure(account.id, 'totp');
     out = [];
     expect(await run('mfa', 'status', '--email', 'x@example.com')).toBe(0);
@@ -122,7 +122,7 @@ describe('operator CLI', () => {
     const account = (await store.accounts.findByEmail('lost@example.com'))!;
     const { service, trusted } = await ctx.mfa();
     const sealed = service.startTotpSetup(account.id);
-    const backupCode = await service.enrolTotp(account.id, sealed, 1);
+    const backupCode = await service.enrolTotp(account.id, sealed, 1, { how: 'security-page', device: 'test' });
     const { token } = await trusted.trust(account.id, (await store.mfa.get(account.id))!.epoch, 'Mozilla/5.0 (X11; Linux x86_64) Firefox/133.0');
     out = [];
     expect(await run('mfa', 'reset', '--email', 'lost@example.com')).toBe(2);
