@@ -47,7 +47,7 @@ export const ERRORS = {
   },
   MFA_SET_UP_FIRST: {
     status: 403,
-    message: 'This app needs 2-step verification that was set up before you sign in. Set it up on your Security page (/account/security), then sign in to the app again.',
+    message: 'This app needs 2-step verification that was set up before you sign in. Set it up on your Security page, then sign in to the app again.',
   },
   SIGN_IN_UNDER_WAY: {
     status: 409,
@@ -66,12 +66,15 @@ export type ErrorCode = keyof typeof ERRORS;
 export class AppError extends Error {
   readonly code: ErrorCode;
   readonly status: number;
+  /** The way on, shown under the message on the error page (never in JSON answers' wording). */
+  readonly link: { href: string; text: string } | undefined;
 
-  constructor(code: ErrorCode, options?: { cause?: unknown }) {
+  constructor(code: ErrorCode, options?: { cause?: unknown; link?: { href: string; text: string } }) {
     super(ERRORS[code].message, options);
     this.name = 'AppError';
     this.code = code;
     this.status = ERRORS[code].status;
+    this.link = options?.link;
   }
 }
 

@@ -20,7 +20,7 @@ export function toErrorCode(error: unknown): ErrorCode {
   return 'INTERNAL';
 }
 
-export function sendError(ctx: Context, code: ErrorCode, render: RenderPage): void {
+export function sendError(ctx: Context, code: ErrorCode, render: RenderPage, link?: { href: string; text: string }): void {
   const { status, message } = ERRORS[code];
   ctx.status = status;
   ctx.set('cache-control', 'no-store');
@@ -29,7 +29,7 @@ export function sendError(ctx: Context, code: ErrorCode, render: RenderPage): vo
     return;
   }
   ctx.type = 'html';
-  ctx.body = render('error', { title: status >= 500 ? 'Something went wrong' : 'We could not do that', code, message });
+  ctx.body = render('error', { title: status >= 500 ? 'Something went wrong' : 'We could not do that', code, message, link });
 }
 
 /** The outermost middleware: every failure becomes a clear page (or JSON) with a 4xx/5xx status. */
@@ -43,7 +43,7 @@ export function errorPages(render: RenderPage, log: Logger): Middleware {
       if (code === 'INTERNAL' || code === 'STORE_UNAVAILABLE') {
         log.error('request.failed', { code, method: ctx.method, path: ctx.path, ...describeError(error) });
       }
-      sendError(ctx, code, render);
+      sendError(ctx, code, render, error instanceof AppError ? error.link : undefined);
     }
   };
 }

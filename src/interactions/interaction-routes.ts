@@ -9,7 +9,7 @@ import type { InteractionDeps } from './interaction-deps.ts';
 import { finishInteraction, loadInteraction, readInteractionForm, type InteractionDetails } from './interaction-io.ts';
 import { showLogin, submitLogin } from './login-step.ts';
 import { openSmsChallenge, resendSmsCode, submitSmsCode } from './sms-step.ts';
-import { passwordAlreadyPassed, subjectOf, takeFactorPassed, type SecondFactorSubject } from './second-factor-state.ts';
+import { passwordAlreadyPassed, signInUnderWay, subjectOf, takeFactorPassed, type SecondFactorSubject } from './second-factor-state.ts';
 
 /** A challenge route, named by the factor it checks: the subject must have that factor. */
 type ChallengeFactor = 'totp' | 'sms' | 'backupCode';
@@ -57,7 +57,7 @@ export function createInteractionRoutes(deps: InteractionDeps): Router {
   router.post('/interaction/:uid/login', (ctx) => post(ctx, async (details, form) => {
     assertThat(details.prompt.name === 'login', 'WRONG_STEP');
     // Once a password passed here, the interaction belongs to that account: another is refused, not swapped in.
-    assertThat(!(await passwordAlreadyPassed(deps, details.uid)), 'SIGN_IN_UNDER_WAY');
+    if (await passwordAlreadyPassed(deps, details.uid)) throw signInUnderWay(details.uid);
     await submitLogin(ctx, deps, details, form);
   }));
 

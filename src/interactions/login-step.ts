@@ -68,7 +68,7 @@ export async function submitLogin(ctx: Context, deps: InteractionDeps, details: 
     acrRequest: acrRequestOf(details.params.acr_values, details.params.claims),
     amr: AMR.password,
   });
-  if (requirement === 'setup-first') throw new AppError('MFA_SET_UP_FIRST');
+  if (requirement === 'setup-first') throw new AppError('MFA_SET_UP_FIRST', { link: { href: '/account/security', text: 'Open the Security page' } });
   if (requirement === 'none') {
     await finishInteraction(ctx, deps, { login: { accountId, acr: ACR.password, amr: [...AMR.password], remember: true } }, false);
     return;

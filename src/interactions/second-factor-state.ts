@@ -38,7 +38,12 @@ const passedKey = (uid: string, subject: SecondFactorSubject) => `second-factor-
  */
 export async function rememberPasswordPassed(deps: InteractionDeps, uid: string, accountId: string, requirement: SecondFactorSubject['requirement']): Promise<void> {
   const subject: SecondFactorSubject = { accountId, ts: Math.floor(Date.now() / 1000), via: 'password', requirement };
-  if (!(await deps.transient.claim(pendingKey(uid), JSON.stringify(subject), deps.pendingTtlSeconds))) throw new AppError('SIGN_IN_UNDER_WAY');
+  if (!(await deps.transient.claim(pendingKey(uid), JSON.stringify(subject), deps.pendingTtlSeconds))) throw signInUnderWay(uid);
+}
+
+/** The refusal of a second password, with the way on: the step this sign-in is at. */
+export function signInUnderWay(uid: string): AppError {
+  return new AppError('SIGN_IN_UNDER_WAY', { link: { href: `/interaction/${uid}`, text: 'Continue this sign-in' } });
 }
 
 /** Whether a password already passed in this interaction (its second factor still to come). */

@@ -69,8 +69,13 @@ describe.each(STORE_KINDS)('state confusion across accounts within one sign-in o
     expect(challenge.text).toContain('autocomplete="one-time-code"');
     const textsToVictim = readOutbox(outbox()).filter((m) => m.to === victim.phone).length;
 
-    expectRefused(await postPasswordAgain(flow.session, flow.login, victim.email), 'SIGN_IN_UNDER_WAY');
+    const refused = await postPasswordAgain(flow.session, flow.login, victim.email);
+    expectRefused(refused, 'SIGN_IN_UNDER_WAY');
     expect(readOutbox(outbox()).filter((m) => m.to === victim.phone)).toHaveLength(textsToVictim);
+    // The refusal offers the way on: this sign-in's current step, still A's.
+    const wayOn = /<a href="([^"]+)">Continue this sign-in<\/a>/.exec(refused.text)?.[1];
+    expect(wayOn).toBe(`/interaction/${uidOf(challenge.url)}`);
+    expect((await flow.session.get(`${w.idp.issuer}${wayOn}`)).text).toContain('autocomplete="one-time-code"');
 
     const done = await flow.session.follow(await flow.session.postForm(formAction(challenge.text, '/sms', w.idp.issuer), {
       csrf: hiddenField(challenge.text, 'csrf'),
