@@ -156,6 +156,31 @@ describe('two provider processes on one Redis, behind one load balancer', () => 
     expect(where('POST', /^\/token$/)).toEqual(['b']);
   }, TEST_TIMEOUT_MS);
 
+  test("one sign-in, one account across instances: A's password via A, then B's via B in the same interaction is refused, and the page stays A's", async () => {
+    const attacker = await enrolledAccount('confusion-attacker', 'a');
+    const victim = await enrolledAccount('confusion-victim', 'b');
+
+    proxy.route('a');
+    const { client, authorization, page, browser } = await startSignIn();
+    const challenge = await submitPassword(browser, proxy.url, page, attacker.email, PASSWORD);
+    expect(challenge.text).toContain('autocomplete="one-time-code"');
+
+    proxy.route('b');
+    const again = await browser.postForm(new URL(/action="([^"]*\/login)"/.exec(page.text)![1]!, proxy.url).href, { csrf: hiddenField(page.text, 'csrf'), email: victim.email, password: PASSWORD });
+    expect(servedBy(again)).toBe('b');
+    expect(again.status).toBe(409);
+    expect(again.text).toContain('SIGN_IN_UNDER_WAY');
+
+    // The victim's own code does not finish the attacker's interaction as the victim: the subject stayed A.
+    proxy.route('a');
+    const withVictimCode = await submitCode(browser, proxy.url, challenge, victim.totp.code(victim.key));
+    expect(withVictimCode.status).toBe(400);
+    const done = await submitCode(browser, proxy.url, withVictimCode, attacker.totp.code(attacker.key));
+    expect(isCallback(done)).toBe(true);
+    proxy.route('b');
+    expect((await redeemCode(client, done, authorization)).claims()?.sub).toBe(attacker.accountId);
+  }, TEST_TIMEOUT_MS);
+
   test('a TOTP step accepted via A is refused when replayed via B', async () => {
     const { email, key, totp } = await enrolledAccount('replay', 'a');
 
