@@ -88,7 +88,9 @@ describe('sqlite store on a file', () => {
     // Back to the schema before the epoch migration (version 4), with a record written then.
     const db = new DatabaseSync(file);
     try {
-      db.exec(`DROP TABLE trusted_device;
+      db.exec(`DROP INDEX oidc_model_account;
+        ALTER TABLE oidc_model DROP COLUMN account_id;
+        DROP TABLE trusted_device;
         ALTER TABLE mfa DROP COLUMN epoch;
         ALTER TABLE mfa DROP COLUMN sessions_valid_after;
         DELETE FROM schema_migrations WHERE version >= 4;`);
