@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Clock } from '../clock.ts';
 import { hashPassword, verifyAgainstDummy, verifyPassword } from '../crypto/password-hash.ts';
 import { AppError, assertThat } from '../errors.ts';
+import { endSessionsNow } from '../mfa/account-security.ts';
 import type { AccountRecord, AccountStore } from './account-store.ts';
 import { looksLikeEmail, MAX_EMAIL_LENGTH, normalizeEmail } from './normalize-email.ts';
 import { checkNewPassword, MAX_PASSWORD_LENGTH, passwordLength } from './password-policy.ts';
@@ -30,6 +31,10 @@ export interface AccountDirectory {
   findByEmail(email: string): Promise<AccountRecord | undefined>;
   list(): Promise<AccountRecord[]>;
   remove(email: string): Promise<boolean>;
+  /**
+   * Ends the account's sessions, with their grants, codes and tokens, up to the end of the current
+   * second; resolves once a new sign-in would no longer be ended by it (under a second).
+   */
   setPassword(email: string, password: string): Promise<boolean>;
   claims(record: AccountRecord): AccountClaims;
 }
@@ -61,7 +66,10 @@ export function createAccountDirectory(store: AccountStore, clock: Clock, onRemo
         name: name?.trim() || normalized.split('@')[0]!,
         passwordHash: await hashPassword(password),
         createdAt: now,
-        credentialsChangedAt: now,
+        // No session can predate the account. The start of its second, not `now`: sessions are
+        // compared in whole seconds, and a sign-in later in this second must not count as earlier
+        // (mfa/account-security.ts).
+        credentialsChangedAt: Math.floor(now / 1000) * 1000,
       };
       assertThat((await store.create(record)) === 'created', 'EMAIL_TAKEN');
       return record;
@@ -90,7 +98,9 @@ export function createAccountDirectory(store: AccountStore, clock: Clock, onRemo
       validateNewPassword(password);
       const account = await store.findByEmail(normalizeEmail(email));
       if (!account) return false;
-      return store.updatePassword(account.id, await hashPassword(password), clock());
+      const passwordHash = await hashPassword(password);
+      // The store deletes the account's grants in the same write (see store.ts).
+      return endSessionsNow(clock, (changedAt) => store.updatePassword(account.id, passwordHash, changedAt));
     },
 
     claims(record) {

@@ -21,8 +21,11 @@ export interface AccountStore {
   findByEmail(normalizedEmail: string): Promise<AccountRecord | undefined>;
   /** Every account, ordered by email. */
   list(): Promise<AccountRecord[]>;
-  /** Returns false when there was no such account. */
+  /** Returns false when there was no such account. Its grants, codes and tokens go in the same write (Store.revokeGrantsOf). */
   remove(id: string): Promise<boolean>;
-  /** Returns false when there was no such account. */
+  /**
+   * Returns false when there was no such account. Ends the account's sessions from before
+   * `changedAt`; its grants, codes and tokens go in the same write (Store.revokeGrantsOf).
+   */
   updatePassword(id: string, passwordHash: string, changedAt: number): Promise<boolean>;
 }

@@ -25,11 +25,11 @@ export const USAGE = `Usage: npm run cli -- <command>
   user add --email E --password-stdin [--name N]   add an account (password read from standard input)
   user list                                         list accounts
   user remove --email E                             remove an account
-  user set-password --email E --password-stdin      set a new password (ends the account's sessions)
+  user set-password --email E --password-stdin      set a new password (ends the account's sessions and tokens)
   client list                                       list registered relying apps
   mfa status --email E                              an account's second factors and lockouts (no secrets)
   mfa unlock --email E                              clear a locked second factor
-  mfa reset --email E --reason "…"                  support recovery: MFA off, trusted devices and sessions ended
+  mfa reset --email E --reason "…"                  support recovery: MFA off, trusted devices, sessions and tokens ended
   keys generate                                     print a new keys file for KEYS_FILE (production)`;
 
 /** One line of stdin, without its line ending: `printf %s "$PW" | npm run cli -- user add ...` or a pipe with a newline. */
@@ -82,7 +82,7 @@ const COMMANDS: Record<string, Command> = {
       ctx.io.err(`error: no account with email ${email}`);
       return 1;
     }
-    ctx.io.out(`password changed for ${email}; its sessions must sign in again`);
+    ctx.io.out(`password changed for ${email}; its sessions must sign in again and its apps' tokens no longer work`);
     return 0;
   },
 

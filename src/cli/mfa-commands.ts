@@ -48,7 +48,7 @@ export const MFA_COMMANDS: Record<string, Command> = {
     await service.disable(account.id);
     const devices = await trusted.revokeAll(account.id);
     audit({ event: 'mfa.reset', accountId: account.id, details: { reason, by: 'cli', devicesRevoked: devices } });
-    ctx.io.out(`reset ${account.email}: MFA off, ${devices} trusted device(s) revoked, every session must sign in again`);
+    ctx.io.out(`reset ${account.email}: MFA off, ${devices} trusted device(s) revoked, every session must sign in again and its apps' tokens no longer work`);
     return 0;
   },
 

@@ -6,6 +6,7 @@ import { canonicalBackupCode, newBackupCode } from '../factors/backup-code/backu
 import { groupedKey, matchTotp, newTotpSecret, otpauthUri } from '../factors/totp/totp.ts';
 import type { FactorGuard } from '../guard/factor-guard.ts';
 import { AppError } from '../errors.ts';
+import { endSessionsNow } from './account-security.ts';
 import type { MethodSetUp, MfaRecord, MfaStore } from './mfa-store.ts';
 
 export interface MfaStatus {
@@ -57,9 +58,12 @@ export interface MfaService {
   /** Spends the backup code and returns its replacement (shown once); undefined when refused. */
   spendBackupCode(accountId: string, code: string): Promise<string | undefined>;
   regenerateBackupCode(accountId: string): Promise<string>;
-  /** MFA off: factors and backup code gone, epoch raised, every session must sign in again. */
+  /**
+   * MFA off: factors and backup code gone, epoch raised, every session must sign in again and its
+   * grants, codes and tokens stop working. Resolves once a new sign-in would no longer be ended by it.
+   */
   disable(accountId: string): Promise<void>;
-  /** "Sign out everywhere": epoch raised, every session must sign in again. */
+  /** "Sign out everywhere": epoch raised, sessions, grants, codes and tokens end as for disable. */
   endSessions(accountId: string): Promise<void>;
 }
 
@@ -74,9 +78,6 @@ function statusOf(record: MfaRecord | undefined): MfaStatus {
 }
 
 export function createMfaService({ store, guard, box, clock, sessionClock = systemClock, issuerLabel }: MfaServiceDeps): MfaService {
-  /** A whole second ahead: oidc-provider stamps sessions in whole seconds, and this one must end too. */
-  const endOfThisSecond = () => (Math.floor(sessionClock() / 1000) + 1) * 1000;
-
   const openSecret = (accountId: string, sealed: string) => box.open(sealed, sealContext(accountId));
 
   return {
@@ -149,13 +150,19 @@ export function createMfaService({ store, guard, box, clock, sessionClock = syst
       return code;
     },
 
+    // The store deletes the account's grants (and their codes and tokens) in the same write that
+    // stamps sessionsValidAfter; findAccount refuses any code or token from before the stamp even
+    // if one was written back after (create-provider.ts). The stamp is whole seconds, as
+    // oidc-provider's are: see endSessionsNow (account-security.ts).
     async disable(accountId) {
-      await store.disable(accountId, endOfThisSecond());
-      await Promise.all((['totp', 'sms', 'backup-code'] as const).map((factor) => guard.unlock(accountId, factor)));
+      await endSessionsNow(sessionClock, async (validAfter) => {
+        await store.disable(accountId, validAfter);
+        await Promise.all((['totp', 'sms', 'backup-code'] as const).map((factor) => guard.unlock(accountId, factor)));
+      });
     },
 
     async endSessions(accountId) {
-      await store.raiseEpoch(accountId, endOfThisSecond(), true);
+      await endSessionsNow(sessionClock, (validAfter) => store.raiseEpoch(accountId, validAfter, true));
     },
   };
 }

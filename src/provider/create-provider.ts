@@ -30,9 +30,18 @@ export function createProvider({ config, keys, store, directory, clients, mfa }:
       long: { signed: true, httpOnly: true, sameSite: 'lax' },
       short: { signed: true, httpOnly: true, sameSite: 'lax' },
     },
-    async findAccount(_ctx, id) {
-      const record = await directory.findById(id);
-      if (!record) return undefined;
+    // With a code or token (code exchange, refresh, userinfo), the account is not found for one
+    // from before the account's sessions last ended — a password change, MFA off or reset, "sign
+    // out everywhere": refresh and code exchange answer invalid_grant, userinfo 401. The store
+    // also deletes the account's grants with the change (store.ts); this check is what holds when
+    // a grant or token was written back after that delete (a refresh or authorization racing the
+    // change), and for rows stored before grants were indexed by account.
+    async findAccount(_ctx, id, token) {
+      const [record, current] = await Promise.all([
+        directory.findById(id),
+        token ? mfa.security.tokenStillValid(id, token) : true,
+      ]);
+      if (!record || !current) return undefined;
       return { accountId: record.id, claims: async () => directory.claims(record) };
     },
     claims: {

@@ -17,6 +17,14 @@ export interface Store {
   readonly mfa: MfaStore;
   readonly transient: TransientStore;
   readonly trustedDevices: TrustedDeviceStore;
+  /**
+   * Deletes every grant of the account and every code and token of those grants (ACCOUNT_MODELS),
+   * so refresh, userinfo and introspection refuse them. The store already does this, in the same
+   * atomic write, wherever it ends an account's sessions: mfa.raiseEpoch with endSessions,
+   * mfa.disable, accounts.updatePassword and accounts.remove. This is for a host whose own
+   * directory ends sessions (a password change there).
+   */
+  revokeGrantsOf(accountId: string): Promise<void>;
   /** Resolves when the store answers; rejects when it does not. */
   ping(): Promise<void>;
   /**
@@ -44,3 +52,10 @@ export const GRANTABLE_MODELS = new Set([
   'BackchannelAuthenticationRequest',
   'PreAuthorizedCode',
 ]);
+
+/**
+ * What revokeGrantsOf deletes: Grant, and the grantable models (each carries the accountId of its
+ * grant). SQLite indexes all of them by account; Redis indexes the Grants by account and reaches
+ * the rest through their grant's set (redis-adapter.ts).
+ */
+export const ACCOUNT_MODELS = new Set(['Grant', ...GRANTABLE_MODELS]);

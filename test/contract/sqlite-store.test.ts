@@ -89,6 +89,8 @@ describe('sqlite store on a file', () => {
     const db = new DatabaseSync(file);
     try {
       db.exec(`ALTER TABLE mfa DROP COLUMN method_set_up;
+        DROP INDEX oidc_model_account;
+        ALTER TABLE oidc_model DROP COLUMN account_id;
         DROP TABLE trusted_device;
         ALTER TABLE mfa DROP COLUMN epoch;
         ALTER TABLE mfa DROP COLUMN sessions_valid_after;

@@ -1,11 +1,13 @@
+import { GRANT_FUNCTIONS } from './lua-scripts.ts';
 import { defineScript } from './redis-script.ts';
 
 /*
- * Scripts of the MFA and transient stores (redis-mfa.ts, redis-transient.ts). Each touches one
+ * Scripts of the MFA and transient stores (redis-mfa.ts, redis-transient.ts). Each changes one
  * key, received in KEYS, so the check and the write of a conditional change cannot be split by
- * another instance's command. Numbers travel as decimal strings and are compared with
- * tonumber(); what is written back is the caller's string, never a Lua number (which could
- * come back as 1e+15).
+ * another instance's command; those that end sessions also delete the account's grants, codes
+ * and tokens in the same script (revokeAccountGrants, lua-scripts.ts). Numbers travel as decimal
+ * strings and are compared with tonumber(); what is written back is the caller's string, never a
+ * Lua number (which could come back as 1e+15).
  */
 
 /**
@@ -31,26 +33,30 @@ return 1
 `);
 
 /**
- * KEYS: MFA record. ARGV: '1' to end sessions or '0', now (ms). Raises the epoch by one (HINCRBY
- * creates the record and the field at 0) and, when sessions end, sets sessionsValidAfter to now.
- * Returns the new epoch.
+ * KEYS: MFA record, the account's grant set. ARGV: '1' to end sessions or '0', now (ms), grant set
+ * key prefix. Raises the epoch by one (HINCRBY creates the record and the field at 0) and, when
+ * sessions end, sets sessionsValidAfter to now and deletes the account's grants. Returns the new epoch.
  */
-export const RAISE_EPOCH = defineScript(`
+export const RAISE_EPOCH = defineScript(`${GRANT_FUNCTIONS}
 local epoch = redis.call('HINCRBY', KEYS[1], 'epoch', 1)
-if ARGV[1] == '1' then redis.call('HSET', KEYS[1], 'sessionsValidAfter', ARGV[2]) end
+if ARGV[1] == '1' then
+  redis.call('HSET', KEYS[1], 'sessionsValidAfter', ARGV[2])
+  revokeAccountGrants(KEYS[2], ARGV[3])
+end
 return epoch
 `);
 
 /**
- * KEYS: MFA record. ARGV: now (ms). Turns MFA off: the method and backup code fields go, the
- * epoch rises and sessions end. The record stays (created when absent) so the epoch survives.
- * Returns the new epoch.
+ * KEYS: MFA record, the account's grant set. ARGV: now (ms), grant set key prefix. Turns MFA off:
+ * the method and backup code fields go, the epoch rises and sessions end (their grants with them).
+ * The record stays (created when absent) so the epoch survives. Returns the new epoch.
  */
-export const DISABLE_MFA = defineScript(`
+export const DISABLE_MFA = defineScript(`${GRANT_FUNCTIONS}
 redis.call('HDEL', KEYS[1], 'totpSealedSecret', 'totpEnrolledAt', 'totpLastStep', 'smsPhone', 'smsEnrolledAt',
   'methodSetUp', 'backupCodeHash', 'backupCodeCreatedAt')
 local epoch = redis.call('HINCRBY', KEYS[1], 'epoch', 1)
 redis.call('HSET', KEYS[1], 'sessionsValidAfter', ARGV[1])
+revokeAccountGrants(KEYS[2], ARGV[2])
 return epoch
 `);
 

@@ -3,41 +3,88 @@ import { defineScript } from './redis-script.ts';
 /*
  * Every multi-key change runs as one Lua script so that concurrent instances never see (or
  * leave behind) half of it. Some scripts touch keys they read from other keys (index entries,
- * grant members) instead of receiving them in KEYS: fine on a single Redis (or a primary with
- * replicas), NOT on Redis Cluster, which this store does not support.
+ * grant members, an account's grants) instead of receiving them in KEYS: fine on a single Redis
+ * (or a primary with replicas), NOT on Redis Cluster, which this store does not support.
  *
  * An oidc-provider entry is a hash: id, payload (JSON), exp (logical expiry, ms since the
  * epoch, absent when it never expires), consumed (seconds since the epoch), and the names of
- * the index keys that point at it (uidKey, userCodeKey, grantKey), so they can be cleaned up
- * without knowing the key layout here.
+ * the index keys that point at it (uidKey, userCodeKey, grantKey, accountKey), so they can be
+ * cleaned up without knowing the key layout here.
  */
 
-/** Removes the uid/userCode index keys of an entry when they still point at it. */
-const DROP_INDEXES = `
-local function dropIndexes(entry, keepGrantKey)
-  local f = redis.call('HMGET', entry, 'id', 'uidKey', 'userCodeKey', 'grantKey')
+/**
+ * Lua functions shared by the adapter's scripts and by the scripts that end an account's
+ * sessions (lua-mfa-scripts.ts, the account scripts below):
+ *   dropIndexes(entry, keepGrantKey, keepAccountKey)  removes the entry from the indexes that
+ *     point at it, except the sets named (the caller is about to add it there again or delete them)
+ *   addToIndexSet(set, entry)  adds the entry; the set lives as long as its longest-lived member,
+ *     and members whose keys Redis has already expired are pruned (sets of long-lived grants whose
+ *     refresh tokens rotate, or of accounts that sign in often, stay small)
+ *   revokeGrant(grantKey)  deletes the grant's codes and tokens (not the Grant itself)
+ *   revokeAccountGrants(accountKey, grantKeyPrefix)  deletes every Grant of the account set and
+ *     everything revokeGrant deletes for each; grantKeyPrefix + grant id names a grant's set
+ */
+export const GRANT_FUNCTIONS = `
+local function dropIndexes(entry, keepGrantKey, keepAccountKey)
+  local f = redis.call('HMGET', entry, 'id', 'uidKey', 'userCodeKey', 'grantKey', 'accountKey')
   for i = 2, 3 do
     if f[i] and redis.call('GET', f[i]) == f[1] then redis.call('DEL', f[i]) end
   end
   if f[4] and f[4] ~= keepGrantKey then redis.call('SREM', f[4], entry) end
+  if f[5] and f[5] ~= keepAccountKey then redis.call('SREM', f[5], entry) end
+end
+
+local function addToIndexSet(set, entry)
+  redis.call('SADD', set, entry)
+  local longest = 0
+  for _, member in ipairs(redis.call('SMEMBERS', set)) do
+    local remaining = redis.call('PTTL', member)
+    if remaining == -2 then
+      redis.call('SREM', set, member)
+    elseif remaining == -1 or longest == -1 then
+      longest = -1
+    elseif remaining > longest then
+      longest = remaining
+    end
+  end
+  if longest == -1 then redis.call('PERSIST', set) else redis.call('PEXPIRE', set, longest) end
+end
+
+-- Skips members that have since been re-upserted under another grant.
+local function revokeGrant(grantKey)
+  for _, entry in ipairs(redis.call('SMEMBERS', grantKey)) do
+    if redis.call('HGET', entry, 'grantKey') == grantKey then
+      dropIndexes(entry, grantKey, false)
+      redis.call('DEL', entry)
+    end
+  end
+  return redis.call('DEL', grantKey)
+end
+
+local function revokeAccountGrants(accountKey, grantKeyPrefix)
+  for _, grantEntry in ipairs(redis.call('SMEMBERS', accountKey)) do
+    if redis.call('HGET', grantEntry, 'accountKey') == accountKey then
+      revokeGrant(grantKeyPrefix .. redis.call('HGET', grantEntry, 'id'))
+      dropIndexes(grantEntry, false, accountKey)
+      redis.call('DEL', grantEntry)
+    end
+  end
+  redis.call('DEL', accountKey)
 end
 `;
 
 /**
- * KEYS: entry, uid index, userCode index, grant set ('' when the entry has none).
- * ARGV: id, payload, exp ('' = never), ttl in ms for the real PEXPIRE ('' = none).
- * The grant set lives as long as its longest-lived member; members whose keys Redis has
- * already expired are pruned here, which keeps the set small for long-lived grants whose
- * refresh tokens rotate.
+ * KEYS: entry, uid index, userCode index, grant set, account set ('' for an index the entry
+ * does not have). ARGV: id, payload, exp ('' = never), ttl in ms for the real PEXPIRE ('' = none).
  */
-export const UPSERT_ENTRY = defineScript(`${DROP_INDEXES}
-local entry, uidKey, userCodeKey, grantKey = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
+export const UPSERT_ENTRY = defineScript(`${GRANT_FUNCTIONS}
+local entry, uidKey, userCodeKey, grantKey, accountKey = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
 local id, payload, exp, ttl = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4])
 
-dropIndexes(entry, grantKey)
+dropIndexes(entry, grantKey, accountKey)
 redis.call('DEL', entry)
 local fields = { 'id', id, 'payload', payload }
-local optional = { exp = exp, uidKey = uidKey, userCodeKey = userCodeKey, grantKey = grantKey }
+local optional = { exp = exp, uidKey = uidKey, userCodeKey = userCodeKey, grantKey = grantKey, accountKey = accountKey }
 for name, value in pairs(optional) do
   if value ~= '' then
     table.insert(fields, name)
@@ -53,21 +100,8 @@ for _, indexKey in ipairs({ uidKey, userCodeKey }) do
   end
 end
 
-if grantKey ~= '' then
-  redis.call('SADD', grantKey, entry)
-  local longest = 0
-  for _, member in ipairs(redis.call('SMEMBERS', grantKey)) do
-    local remaining = redis.call('PTTL', member)
-    if remaining == -2 then
-      redis.call('SREM', grantKey, member)
-    elseif remaining == -1 or longest == -1 then
-      longest = -1
-    elseif remaining > longest then
-      longest = remaining
-    end
-  end
-  if longest == -1 then redis.call('PERSIST', grantKey) else redis.call('PEXPIRE', grantKey, longest) end
-end
+if grantKey ~= '' then addToIndexSet(grantKey, entry) end
+if accountKey ~= '' then addToIndexSet(accountKey, entry) end
 return 1
 `);
 
@@ -84,20 +118,20 @@ return 1
 `);
 
 /** KEYS: entry. */
-export const DESTROY_ENTRY = defineScript(`${DROP_INDEXES}
-dropIndexes(KEYS[1], false)
+export const DESTROY_ENTRY = defineScript(`${GRANT_FUNCTIONS}
+dropIndexes(KEYS[1], false, false)
 return redis.call('DEL', KEYS[1])
 `);
 
-/** KEYS: grant set. Skips members that have since been re-upserted under another grant. */
-export const REVOKE_GRANT = defineScript(`${DROP_INDEXES}
-for _, entry in ipairs(redis.call('SMEMBERS', KEYS[1])) do
-  if redis.call('HGET', entry, 'grantKey') == KEYS[1] then
-    dropIndexes(entry, KEYS[1])
-    redis.call('DEL', entry)
-  end
-end
-return redis.call('DEL', KEYS[1])
+/** KEYS: grant set. */
+export const REVOKE_GRANT = defineScript(`${GRANT_FUNCTIONS}
+return revokeGrant(KEYS[1])
+`);
+
+/** KEYS: account set. ARGV: grant set key prefix. */
+export const REVOKE_ACCOUNT_GRANTS = defineScript(`${GRANT_FUNCTIONS}
+revokeAccountGrants(KEYS[1], ARGV[1])
+return 1
 `);
 
 /** KEYS: account, email index. ARGV: id, email, then the account's field/value pairs. */
@@ -108,19 +142,24 @@ redis.call('HSET', KEYS[1], unpack(ARGV, 3))
 return 1
 `);
 
-/** KEYS: account, email index. ARGV: id. */
-export const REMOVE_ACCOUNT = defineScript(`
+/** KEYS: account, email index, the account's grant set. ARGV: id, grant set key prefix. Its grants go with it. */
+export const REMOVE_ACCOUNT = defineScript(`${GRANT_FUNCTIONS}
 local email = redis.call('HGET', KEYS[1], 'email')
 if not email then return 0 end
 redis.call('DEL', KEYS[1])
 if redis.call('HGET', KEYS[2], email) == ARGV[1] then redis.call('HDEL', KEYS[2], email) end
+revokeAccountGrants(KEYS[3], ARGV[2])
 return 1
 `);
 
-/** KEYS: account. ARGV: passwordHash, credentialsChangedAt. */
-export const UPDATE_PASSWORD = defineScript(`
+/**
+ * KEYS: account, the account's grant set. ARGV: passwordHash, credentialsChangedAt, grant set key
+ * prefix. The change ends the account's sessions: its grants, codes and tokens go in the same step.
+ */
+export const UPDATE_PASSWORD = defineScript(`${GRANT_FUNCTIONS}
 if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
 redis.call('HSET', KEYS[1], 'passwordHash', ARGV[1], 'credentialsChangedAt', ARGV[2])
+revokeAccountGrants(KEYS[2], ARGV[3])
 return 1
 `);
 

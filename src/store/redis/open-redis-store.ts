@@ -3,7 +3,7 @@ import { systemClock, type Clock } from '../../clock.ts';
 import { createJsonLogger, describeError, type Logger } from '../../log.ts';
 import { StoreUnavailableError, type Store } from '../store.ts';
 import { createRedisAccounts } from './redis-accounts.ts';
-import { createRedisAdapterFactory } from './redis-adapter.ts';
+import { createRedisAdapterFactory, revokeAccountGrants } from './redis-adapter.ts';
 import { createRedisCounters } from './redis-counters.ts';
 import { createRedisMfa } from './redis-mfa.ts';
 import { createRedisTransient } from './redis-transient.ts';
@@ -87,9 +87,11 @@ export async function openRedisStore(options: RedisStoreOptions): Promise<Store>
     }
   };
 
+  const grants = withStoreErrors({ revokeGrantsOf: (accountId: string) => revokeAccountGrants(client, options.prefix, accountId) });
   return {
     kind: 'redis',
     adapterFactory: (model) => withStoreErrors(adapterFactory(model)),
+    revokeGrantsOf: grants.revokeGrantsOf,
     accounts: withStoreErrors(createRedisAccounts(client, options.prefix)),
     counters: withStoreErrors(createRedisCounters(client, options.prefix, clock)),
     mfa: withStoreErrors(createRedisMfa(client, options.prefix)),

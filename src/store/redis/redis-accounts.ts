@@ -1,5 +1,6 @@
 import type { AccountRecord, AccountStore } from '../../accounts/account-store.ts';
 import { CREATE_ACCOUNT, REMOVE_ACCOUNT, UPDATE_PASSWORD } from './lua-scripts.ts';
+import { accountGrantsKey, grantKeyPrefix } from './redis-adapter.ts';
 import { runScript, type RedisClient } from './redis-script.ts';
 
 function toFields(record: AccountRecord): string[] {
@@ -35,7 +36,8 @@ function byEmail(a: AccountRecord, b: AccountRecord): number {
 
 /**
  * Accounts on Redis: one hash per account (account:<id>) and one hash email -> id
- * (account-emails) that both answers findByEmail and makes the email unique.
+ * (account-emails) that both answers findByEmail and makes the email unique. A password change
+ * or a removal deletes the account's grants, codes and tokens in the same script.
  */
 export function createRedisAccounts(client: RedisClient, prefix: string): AccountStore {
   const accountKey = (id: string) => `${prefix}account:${id}`;
@@ -65,10 +67,11 @@ export function createRedisAccounts(client: RedisClient, prefix: string): Accoun
       return records.filter((record): record is AccountRecord => record !== undefined).sort(byEmail);
     },
     async remove(id) {
-      return (await runScript(client, REMOVE_ACCOUNT, [accountKey(id), emailIndex], [id])) === 1;
+      return (await runScript(client, REMOVE_ACCOUNT, [accountKey(id), emailIndex, accountGrantsKey(prefix, id)], [id, grantKeyPrefix(prefix)])) === 1;
     },
     async updatePassword(id, passwordHash, changedAt) {
-      return (await runScript(client, UPDATE_PASSWORD, [accountKey(id)], [passwordHash, String(changedAt)])) === 1;
+      return (await runScript(client, UPDATE_PASSWORD, [accountKey(id), accountGrantsKey(prefix, id)],
+        [passwordHash, String(changedAt), grantKeyPrefix(prefix)])) === 1;
     },
   };
 }

@@ -1,7 +1,7 @@
 import type { Adapter, AdapterFactory, AdapterPayload } from 'oidc-provider';
 import type { Clock } from '../../clock.ts';
 import { GRANTABLE_MODELS } from '../store.ts';
-import { CONSUME_ENTRY, DESTROY_ENTRY, REVOKE_GRANT, UPSERT_ENTRY } from './lua-scripts.ts';
+import { CONSUME_ENTRY, DESTROY_ENTRY, REVOKE_ACCOUNT_GRANTS, REVOKE_GRANT, UPSERT_ENTRY } from './lua-scripts.ts';
 import { EXPIRY_SLACK_MS, runScript, type RedisClient } from './redis-script.ts';
 
 const FIELDS = ['payload', 'exp', 'consumed', 'uidKey', 'userCodeKey'] as const;
@@ -19,9 +19,20 @@ interface Entry {
  *   oidc-uid:<model>:<uid>         -> id (Session lookups by uid)
  *   oidc-user-code:<model>:<code>  -> id (DeviceCode lookups by user code)
  *   oidc-grant:<grantId>           set of entry keys of a grant (GRANTABLE_MODELS only)
+ *   oidc-account:<accountId>       set of entry keys of an account's Grants, so ending its
+ *                                  sessions can delete them and, through their grant sets, their
+ *                                  codes and tokens (revokeAccountGrants in lua-scripts.ts)
  */
+export const grantKeyPrefix = (prefix: string) => `${prefix}oidc-grant:`;
+export const accountGrantsKey = (prefix: string, accountId: string) => `${prefix}oidc-account:${accountId}`;
+
+/** Deletes every grant of the account, with its codes and tokens. */
+export async function revokeAccountGrants(client: RedisClient, prefix: string, accountId: string): Promise<void> {
+  await runScript(client, REVOKE_ACCOUNT_GRANTS, [accountGrantsKey(prefix, accountId)], [grantKeyPrefix(prefix)]);
+}
+
 export function createRedisAdapterFactory(client: RedisClient, prefix: string, clock: Clock): AdapterFactory {
-  const grantKey = (grantId: string) => `${prefix}oidc-grant:${grantId}`;
+  const grantKey = (grantId: string) => `${grantKeyPrefix(prefix)}${grantId}`;
 
   return (model: string): Adapter => {
     const entryKey = (id: string) => `${prefix}oidc:${model}:${id}`;
@@ -55,11 +66,13 @@ export function createRedisAdapterFactory(client: RedisClient, prefix: string, c
         const hasExpiry = typeof expiresIn === 'number';
         const ttlMs = hasExpiry ? Math.max(1, Math.ceil(expiresIn * 1000) + EXPIRY_SLACK_MS) : undefined;
         const grantId = grantable && typeof payload.grantId === 'string' ? payload.grantId : undefined;
+        const accountId = model === 'Grant' && typeof payload.accountId === 'string' ? payload.accountId : undefined;
         await runScript(client, UPSERT_ENTRY, [
           entryKey(id),
           typeof payload.uid === 'string' ? uidKey(payload.uid) : '',
           typeof payload.userCode === 'string' ? userCodeKey(payload.userCode) : '',
           grantId === undefined ? '' : grantKey(grantId),
+          accountId === undefined ? '' : accountGrantsKey(prefix, accountId),
         ], [
           id,
           JSON.stringify(payload),

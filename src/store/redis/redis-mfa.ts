@@ -1,5 +1,6 @@
 import type { MethodSetUp, MfaRecord, MfaStore } from '../../mfa/mfa-store.ts';
 import { ACCEPT_TOTP_STEP, DISABLE_MFA, RAISE_EPOCH, SWAP_BACKUP_CODE } from './lua-mfa-scripts.ts';
+import { accountGrantsKey, grantKeyPrefix } from './redis-adapter.ts';
 import { runScript, type RedisClient } from './redis-script.ts';
 
 const setUpField = (setUp: MethodSetUp | undefined): Record<string, string> => (setUp ? { methodSetUp: JSON.stringify(setUp) } : {});
@@ -29,6 +30,8 @@ function toRecord(accountId: string, hash: Record<string, string>): MfaRecord | 
  * epoch (absent means 0) and sessionsValidAfter (an absent field is null). It never expires. The conditional
  * changes and the epoch are Lua scripts (lua-mfa-scripts.ts), so of two instances racing on the same step or
  * code, one wins, and racing raises each get their own epoch. Enrolments never touch the epoch fields.
+ * Ending sessions (raiseEpoch with endSessions, disable) deletes the account's grants, codes and
+ * tokens in the same script.
  */
 export function createRedisMfa(client: RedisClient, prefix: string): MfaStore {
   const mfaKey = (accountId: string) => `${prefix}mfa:${accountId}`;
@@ -69,10 +72,11 @@ export function createRedisMfa(client: RedisClient, prefix: string): MfaStore {
       return (await runScript(client, SWAP_BACKUP_CODE, [mfaKey(accountId)], [expectedHash, newHash, String(now)])) === 1;
     },
     async raiseEpoch(accountId, now, endSessions) {
-      return Number(await runScript(client, RAISE_EPOCH, [mfaKey(accountId)], [endSessions ? '1' : '0', String(now)]));
+      return Number(await runScript(client, RAISE_EPOCH, [mfaKey(accountId), accountGrantsKey(prefix, accountId)],
+        [endSessions ? '1' : '0', String(now), grantKeyPrefix(prefix)]));
     },
     async disable(accountId, now) {
-      await runScript(client, DISABLE_MFA, [mfaKey(accountId)], [String(now)]);
+      await runScript(client, DISABLE_MFA, [mfaKey(accountId), accountGrantsKey(prefix, accountId)], [String(now), grantKeyPrefix(prefix)]);
     },
     async remove(accountId) {
       await client.del(mfaKey(accountId));

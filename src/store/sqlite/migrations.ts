@@ -65,6 +65,13 @@ const MIGRATIONS: string[] = [
    );
    CREATE INDEX trusted_device_account ON trusted_device (account_id);
    CREATE INDEX trusted_device_expiry ON trusted_device (expires_at);`,
+  // Grants, codes and tokens by account, so that ending an account's sessions can delete them
+  // (sqlite-grants.ts). Rows written before this migration get theirs from the payload.
+  `ALTER TABLE oidc_model ADD COLUMN account_id TEXT;
+   UPDATE oidc_model SET account_id = json_extract(payload, '$.accountId')
+     WHERE model IN ('Grant', 'AccessToken', 'AuthorizationCode', 'RefreshToken', 'DeviceCode', 'BackchannelAuthenticationRequest', 'PreAuthorizedCode')
+       AND json_valid(payload);
+   CREATE INDEX oidc_model_account ON oidc_model (account_id) WHERE account_id IS NOT NULL;`,
   // How the current method was set up (JSON {how, device}): shown on the Security page.
   `ALTER TABLE mfa ADD COLUMN method_set_up TEXT;`,
 ];

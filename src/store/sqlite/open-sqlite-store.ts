@@ -7,6 +7,7 @@ import { migrate } from './migrations.ts';
 import { createSqliteAdapterFactory } from './sqlite-adapter.ts';
 import { createSqliteAccounts } from './sqlite-accounts.ts';
 import { createSqliteCounters } from './sqlite-counters.ts';
+import { createSqliteGrantRevoker, inTransaction } from './sqlite-grants.ts';
 import { createSqliteMfa } from './sqlite-mfa.ts';
 import { createSqliteTransient } from './sqlite-transient.ts';
 import { createSqliteTrustedDevices } from './sqlite-trusted-devices.ts';
@@ -61,14 +62,18 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
   const timer = interval > 0 ? setInterval(() => void sweep(), interval) : undefined;
   timer?.unref();
 
+  const revokeGrantsOf = createSqliteGrantRevoker(db);
   return {
     kind: 'sqlite',
     adapterFactory: createSqliteAdapterFactory(db, clock),
-    accounts: createSqliteAccounts(db),
+    accounts: createSqliteAccounts(db, revokeGrantsOf),
     counters: createSqliteCounters(db, clock),
-    mfa: createSqliteMfa(db),
+    mfa: createSqliteMfa(db, revokeGrantsOf),
     transient: createSqliteTransient(db, clock),
     trustedDevices: createSqliteTrustedDevices(db, clock),
+    async revokeGrantsOf(accountId) {
+      inTransaction(db, () => revokeGrantsOf(accountId));
+    },
     async ping() {
       if (!open) throw new StoreUnavailableError(new Error('the SQLite store is closed'));
       db.prepare('SELECT 1').get();

@@ -1,5 +1,6 @@
 import type { DatabaseSync } from 'node:sqlite';
 import type { AccountRecord, AccountStore } from '../../accounts/account-store.ts';
+import { inTransaction, type RevokeGrantsOf } from './sqlite-grants.ts';
 
 interface AccountRow {
   id: string;
@@ -25,7 +26,11 @@ function toRecord(row: unknown): AccountRecord | undefined {
   };
 }
 
-export function createSqliteAccounts(db: DatabaseSync): AccountStore {
+/**
+ * A password change and a removal end the account's sessions: its grants, codes and tokens are
+ * deleted in the same transaction (`revokeGrantsOf`, sqlite-grants.ts).
+ */
+export function createSqliteAccounts(db: DatabaseSync, revokeGrantsOf: RevokeGrantsOf): AccountStore {
   const insert = db.prepare(`INSERT INTO account (id, email, email_verified, name, password_hash, created_at, credentials_changed_at)
     VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`);
   const byId = db.prepare('SELECT * FROM account WHERE id = ?');
@@ -50,10 +55,18 @@ export function createSqliteAccounts(db: DatabaseSync): AccountStore {
       return all.all().map((row) => toRecord(row)!);
     },
     async remove(id) {
-      return remove.run(id).changes === 1;
+      return inTransaction(db, () => {
+        if (remove.run(id).changes !== 1) return false;
+        revokeGrantsOf(id);
+        return true;
+      });
     },
     async updatePassword(id, passwordHash, changedAt) {
-      return setPassword.run(passwordHash, changedAt, id).changes === 1;
+      return inTransaction(db, () => {
+        if (setPassword.run(passwordHash, changedAt, id).changes !== 1) return false;
+        revokeGrantsOf(id);
+        return true;
+      });
     },
   };
 }

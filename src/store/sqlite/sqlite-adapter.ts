@@ -1,7 +1,7 @@
 import type { DatabaseSync } from 'node:sqlite';
 import type { Adapter, AdapterFactory, AdapterPayload } from 'oidc-provider';
 import type { Clock } from '../../clock.ts';
-import { GRANTABLE_MODELS } from '../store.ts';
+import { ACCOUNT_MODELS, GRANTABLE_MODELS } from '../store.ts';
 
 interface ModelRow {
   payload: string;
@@ -12,9 +12,9 @@ const LIVE = '(expires_at IS NULL OR expires_at > ?)';
 
 /** oidc-provider's storage adapter on SQLite: one table for every model, keyed by (model, id). */
 export function createSqliteAdapterFactory(db: DatabaseSync, clock: Clock): AdapterFactory {
-  const upsert = db.prepare(`INSERT INTO oidc_model (model, id, payload, grant_id, user_code, uid, expires_at, consumed_at)
-    VALUES (?, ?, ?, ?, ?, ?, ?, NULL)
-    ON CONFLICT (model, id) DO UPDATE SET payload = excluded.payload, grant_id = excluded.grant_id,
+  const upsert = db.prepare(`INSERT INTO oidc_model (model, id, payload, grant_id, account_id, user_code, uid, expires_at, consumed_at)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL)
+    ON CONFLICT (model, id) DO UPDATE SET payload = excluded.payload, grant_id = excluded.grant_id, account_id = excluded.account_id,
       user_code = excluded.user_code, uid = excluded.uid, expires_at = excluded.expires_at, consumed_at = NULL`);
   const findById = db.prepare(`SELECT payload, consumed_at FROM oidc_model WHERE model = ? AND id = ? AND ${LIVE}`);
   const findByUid = db.prepare(`SELECT payload, consumed_at FROM oidc_model WHERE model = ? AND uid = ? AND ${LIVE}`);
@@ -32,29 +32,34 @@ export function createSqliteAdapterFactory(db: DatabaseSync, clock: Clock): Adap
     return consumed_at === null ? parsed : { ...parsed, consumed: Math.floor(consumed_at / 1000) };
   };
 
-  return (model: string): Adapter => ({
-    async upsert(id, payload, expiresIn) {
-      const expiresAt = typeof expiresIn === 'number' ? clock() + expiresIn * 1000 : null;
-      upsert.run(model, id, JSON.stringify(payload), payload.grantId ?? null, payload.userCode ?? null, payload.uid ?? null, expiresAt);
-    },
-    async find(id) {
-      return toPayload(findById.get(model, id, clock()));
-    },
-    async findByUid(uid) {
-      return toPayload(findByUid.get(model, uid, clock()));
-    },
-    async findByUserCode(userCode) {
-      return toPayload(findByUserCode.get(model, userCode, clock()));
-    },
-    async consume(id) {
-      const now = clock();
-      consume.run(now, model, id, now);
-    },
-    async destroy(id) {
-      destroy.run(model, id);
-    },
-    async revokeByGrantId(grantId) {
-      revokeByGrantId.run(grantId, ...GRANTABLE_MODELS);
-    },
-  });
+  return (model: string): Adapter => {
+    // Grants, codes and tokens are indexed by account (sqlite-grants.ts revokes them); sessions are not.
+    const indexedByAccount = ACCOUNT_MODELS.has(model);
+    return {
+      async upsert(id, payload, expiresIn) {
+        const expiresAt = typeof expiresIn === 'number' ? clock() + expiresIn * 1000 : null;
+        const accountId = indexedByAccount && typeof payload.accountId === 'string' ? payload.accountId : null;
+        upsert.run(model, id, JSON.stringify(payload), payload.grantId ?? null, accountId, payload.userCode ?? null, payload.uid ?? null, expiresAt);
+      },
+      async find(id) {
+        return toPayload(findById.get(model, id, clock()));
+      },
+      async findByUid(uid) {
+        return toPayload(findByUid.get(model, uid, clock()));
+      },
+      async findByUserCode(userCode) {
+        return toPayload(findByUserCode.get(model, userCode, clock()));
+      },
+      async consume(id) {
+        const now = clock();
+        consume.run(now, model, id, now);
+      },
+      async destroy(id) {
+        destroy.run(model, id);
+      },
+      async revokeByGrantId(grantId) {
+        revokeByGrantId.run(grantId, ...GRANTABLE_MODELS);
+      },
+    };
+  };
 }

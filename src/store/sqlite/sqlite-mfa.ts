@@ -1,5 +1,6 @@
 import type { DatabaseSync } from 'node:sqlite';
 import type { MethodSetUp, MfaRecord, MfaStore } from '../../mfa/mfa-store.ts';
+import { inTransaction, type RevokeGrantsOf } from './sqlite-grants.ts';
 
 interface MfaRow {
   account_id: string;
@@ -34,9 +35,11 @@ function toRecord(row: MfaRow): MfaRecord {
 
 /**
  * Each change is one conditional statement, so the check and the write cannot be split by another writer.
- * Enrolments leave epoch and sessions_valid_after alone: only raiseEpoch and disable move them.
+ * Enrolments leave epoch and sessions_valid_after alone: only raiseEpoch and disable move them. Where
+ * sessions end (raiseEpoch with endSessions, disable), the account's grants, codes and tokens are
+ * deleted in the same transaction (`revokeGrantsOf`, sqlite-grants.ts).
  */
-export function createSqliteMfa(db: DatabaseSync): MfaStore {
+export function createSqliteMfa(db: DatabaseSync, revokeGrantsOf: RevokeGrantsOf): MfaStore {
   const get = db.prepare('SELECT * FROM mfa WHERE account_id = ?');
   // A factor change raises the epoch in the same statement: no crash can leave devices trusted
   // under the old factor working with the new one.
@@ -83,10 +86,18 @@ export function createSqliteMfa(db: DatabaseSync): MfaStore {
       return swapBackup.run(newHash, now, accountId, expectedHash).changes === 1;
     },
     async raiseEpoch(accountId, now, endSessions) {
-      return (raiseEpoch.get(accountId, endSessions ? now : null) as { epoch: number }).epoch;
+      if (!endSessions) return (raiseEpoch.get(accountId, null) as { epoch: number }).epoch;
+      return inTransaction(db, () => {
+        const { epoch } = raiseEpoch.get(accountId, now) as { epoch: number };
+        revokeGrantsOf(accountId);
+        return epoch;
+      });
     },
     async disable(accountId, now) {
-      disable.run(accountId, now);
+      inTransaction(db, () => {
+        disable.run(accountId, now);
+        revokeGrantsOf(accountId);
+      });
     },
     async remove(accountId) {
       remove.run(accountId);
