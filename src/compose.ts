@@ -3,6 +3,7 @@ import type twilio from 'twilio';
 import { createSmsProvider } from './factors/sms/create-sms-provider.ts';
 import path from 'node:path';
 import { createAccountDirectory } from './accounts/account-directory.ts';
+import { memoizedDirectory } from './plugin/request-scope.ts';
 import { createApp } from './app.ts';
 import { createMfa } from './plugin/create-mfa.ts';
 import { systemClock, type Clock } from './clock.ts';
@@ -29,7 +30,8 @@ export interface ComposeOptions {
 export function composeIdentityProvider({ config, keys, store, clients, log, clock = systemClock, smsHttpClient }: ComposeOptions) {
   const render = createRenderer(path.join(PROJECT_ROOT, 'views'));
   // Account timestamps are compared with oidc-provider's own (real) session times: real clock.
-  const directory = createAccountDirectory(store.accounts, systemClock, (accountId) => store.mfa.remove(accountId));
+  // findById shared within a request with the plugin (request-scope.ts): findAccount reads the account once.
+  const directory = memoizedDirectory(createAccountDirectory(store.accounts, systemClock, (accountId) => store.mfa.remove(accountId)));
   const smsProvider = createSmsProvider(config.sms, log, smsHttpClient);
   const mfa = createMfa({
     issuer: config.issuer,
@@ -40,7 +42,6 @@ export function composeIdentityProvider({ config, keys, store, clients, log, clo
     settings: config.mfa,
     sms: smsProvider && { provider: smsProvider, limits: config.sms },
     login: config.login,
-    interactionTtlSeconds: config.ttl.interactionSeconds,
     bodyLimitBytes: config.http.bodyLimitBytes,
     log,
     render,

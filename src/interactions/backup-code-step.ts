@@ -25,7 +25,7 @@ export async function submitBackupCode(ctx: Context, deps: InteractionDeps, deta
     return showBackupCodeForm(ctx, deps, details, 'CODE_INVALID');
   }
   deps.audit({ event: 'mfa.backup_code.used', accountId: subject.accountId, clientId: String(details.params.client_id), ...requestFields(ctx) });
-  await rememberFactorPassed(deps, details.uid, subject, { method: 'backupCode', trust: wantsTrust(form), setUpNow: false });
+  await rememberFactorPassed(deps, details, subject, { method: 'backupCode', trust: wantsTrust(form), setUpNow: false });
   showNewBackupCode(ctx, deps, details, replacement, 'Your backup code was used, so here is a new one.');
 }
 

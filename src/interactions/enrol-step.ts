@@ -5,7 +5,7 @@ import { AppError, type ErrorCode } from '../errors.ts';
 import { codeField } from '../http/read-form.ts';
 import { showNewBackupCode } from './backup-code-step.ts';
 import type { InteractionDeps } from './interaction-deps.ts';
-import type { InteractionDetails } from './interaction-io.ts';
+import { lifetimeOf, type InteractionDetails } from './interaction-io.ts';
 import { totpSetup } from '../mfa/totp-setup.ts';
 import { rememberFactorPassed, subjectScope, type SecondFactorSubject } from './second-factor-state.ts';
 import { secondFactorModel, sendPage } from './second-factor-pages.ts';
@@ -21,7 +21,7 @@ const setupFor = (deps: InteractionDeps, details: InteractionDetails, subject: S
  */
 export async function showEnrol(ctx: Context, deps: InteractionDeps, details: InteractionDetails, subject: SecondFactorSubject, problem?: ErrorCode) {
   const account = await deps.directory.findById(subject.accountId);
-  const sealedSecret = await setupFor(deps, details, subject).secret(deps.pendingTtlSeconds);
+  const sealedSecret = await setupFor(deps, details, subject).secret(lifetimeOf(details));
   const shown = await deps.mfa.describeSetup(subject.accountId, sealedSecret, account?.email ?? subject.accountId);
   sendPage(ctx, deps, 'enrol-totp', {
     title: 'Set up your authenticator app',
@@ -40,6 +40,6 @@ export async function submitEnrol(ctx: Context, deps: InteractionDeps, details: 
   if (!outcome.ok) return showEnrol(ctx, deps, details, subject, outcome.problem === 'SETUP_EXPIRED' ? 'CODE_INVALID' : outcome.problem);
   // The audit names the sign-in: the factor was bound on the strength of the password alone (issue 9 §4).
   deps.audit({ event: 'mfa.enrolled', accountId: subject.accountId, clientId: String(details.params.client_id), ...requestFields(ctx), details: { method: 'totp', during: 'sign-in' } });
-  await rememberFactorPassed(deps, details.uid, subject, { method: 'totp', trust: false, setUpNow: true });
+  await rememberFactorPassed(deps, details, subject, { method: 'totp', trust: false, setUpNow: true });
   showNewBackupCode(ctx, deps, details, outcome.backupCode, 'Your authenticator app is set up. Keep this backup code for when you cannot use it.');
 }

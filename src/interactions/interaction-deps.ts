@@ -7,6 +7,4 @@ export interface InteractionDeps extends PluginDeps {
   throttle: LoginThrottle;
   /** Whether this account, signing in to this client with these acr_values, still needs a second factor. */
   requirementFor: RequirementFor;
-  /** How long "password ok, code pending" is kept: as long as the interaction itself. */
-  pendingTtlSeconds: number;
 }

@@ -14,6 +14,14 @@ export async function loadInteraction(ctx: Context, deps: InteractionDeps): Prom
   return details;
 }
 
+/**
+ * How long this interaction still lives (oidc-provider's own `exp`): what is kept for its
+ * unfinished sign-in lives exactly that long, never on a TTL of its own.
+ */
+export function lifetimeOf(details: InteractionDetails): number {
+  return Math.max(1, details.exp - Math.floor(Date.now() / 1000));
+}
+
 export function csrfScope(details: InteractionDetails): string {
   return `interaction:${details.uid}`;
 }

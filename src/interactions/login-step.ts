@@ -75,7 +75,7 @@ export async function submitLogin(ctx: Context, deps: InteractionDeps, details: 
   }
   if (requirement === 'challenge' && (await skipWithTrustedDevice(ctx, deps, details, accountId, client as unknown as Record<string, unknown>))) return;
   // Not finished yet: a session must never hold this account after the password alone.
-  await rememberPasswordPassed(deps, details.uid, accountId, requirement);
+  await rememberPasswordPassed(deps, details, accountId, requirement);
   ctx.status = 303;
   ctx.redirect(actionsFor(details).page);
 }

@@ -1,12 +1,13 @@
 import { AppError } from '../errors.ts';
 import type { MfaRequirement } from '../mfa/mfa-requirement.ts';
 import type { InteractionDeps } from './interaction-deps.ts';
-import type { InteractionDetails } from './interaction-io.ts';
+import { lifetimeOf, type InteractionDetails } from './interaction-io.ts';
 
 /**
  * Who is proving a second factor in this interaction, and since when. Either the password was
  * right in this very interaction (kept server-side, keyed by the interaction uid, which
- * oidc-provider binds to this browser's cookie), or an existing session is being stepped up.
+ * oidc-provider binds to this browser's cookie, for exactly as long as the interaction lives),
+ * or an existing session is being stepped up.
  */
 export interface SecondFactorSubject {
   accountId: string;
@@ -36,9 +37,9 @@ const passedKey = (uid: string, subject: SecondFactorSubject) => `second-factor-
  * subject, so nothing made for the first account can ever serve another; the claim is atomic,
  * so two racing submissions cannot both win.
  */
-export async function rememberPasswordPassed(deps: InteractionDeps, uid: string, accountId: string, requirement: SecondFactorSubject['requirement']): Promise<void> {
+export async function rememberPasswordPassed(deps: InteractionDeps, details: InteractionDetails, accountId: string, requirement: SecondFactorSubject['requirement']): Promise<void> {
   const subject: SecondFactorSubject = { accountId, ts: Math.floor(Date.now() / 1000), via: 'password', requirement };
-  if (!(await deps.transient.claim(pendingKey(uid), JSON.stringify(subject), deps.pendingTtlSeconds))) throw signInUnderWay(uid);
+  if (!(await deps.transient.claim(pendingKey(details.uid), JSON.stringify(subject), lifetimeOf(details)))) throw signInUnderWay(details.uid);
 }
 
 /** The refusal of a second password, with the way on: the step this sign-in is at. */
@@ -84,9 +85,9 @@ export interface FactorPassed extends Proof {
   subject: SecondFactorSubject;
 }
 
-export async function rememberFactorPassed(deps: InteractionDeps, uid: string, subject: SecondFactorSubject, proof: Proof): Promise<void> {
+export async function rememberFactorPassed(deps: InteractionDeps, details: InteractionDetails, subject: SecondFactorSubject, proof: Proof): Promise<void> {
   const passed: FactorPassed = { subject, ...proof };
-  await deps.transient.set(passedKey(uid, subject), JSON.stringify(passed), deps.pendingTtlSeconds);
+  await deps.transient.set(passedKey(details.uid, subject), JSON.stringify(passed), lifetimeOf(details));
 }
 
 /** The factor this very subject passed in this interaction, spent on reading; never another account's. */

@@ -36,6 +36,7 @@ import { extraClientMetadata } from '../provider/client-metadata.ts';
 import { createInteractionPolicy } from '../provider/interaction-policy.ts';
 import { createProviderPages } from '../provider/provider-pages.ts';
 import type { UserDirectory } from './user-directory.ts';
+import { memoizedDirectory, memoizedMfaStore, requestScope } from './request-scope.ts';
 
 export const DEFAULT_MFA_SETTINGS: MfaSettings = {
   enforcement: 'optional',
@@ -62,8 +63,6 @@ export interface MfaPluginOptions {
   /** Codes by text message; leave out to offer the authenticator app only. */
   sms?: { provider: SmsProvider; limits: SmsBudgetLimits & { codeTtlSeconds: number; allowedCountries: string[] | null } };
   login?: Partial<LoginThrottleLimits>;
-  /** Match the provider's ttl.Interaction, so a pending second factor lives as long as its sign-in. */
-  interactionTtlSeconds?: number;
   bodyLimitBytes?: number;
   log?: Logger;
   /** Called with every security event (enrolled, challenge passed/failed, device trusted, ...). */
@@ -88,10 +87,13 @@ export function createMfa(options: MfaPluginOptions) {
   const clock = options.clock ?? systemClock;
   const render = options.render ?? createRenderer(path.join(PROJECT_ROOT, 'views'));
   const audit = createAudit(log, options.onAuditEvent);
+  // Reads shared within one request (request-scope.ts): one load of an account's state per step.
+  const mfaStore = memoizedMfaStore(options.store.mfa);
+  const directory = memoizedDirectory(options.directory);
   const guard = createFactorGuard(options.store.counters, settings, (accountId, factor, seconds) =>
     audit({ event: 'mfa.locked', accountId, details: { factor, lockSeconds: seconds ?? 'until an operator unlocks' } }));
   const service = createMfaService({
-    store: options.store.mfa,
+    store: mfaStore,
     guard,
     box: createSecretBox(options.sealingKeys),
     clock,
@@ -116,7 +118,7 @@ export function createMfa(options: MfaPluginOptions) {
     clock,
     trustSeconds: settings.trustedDeviceDays * 86_400,
   });
-  const security = createAccountSecurity(options.directory, options.store.mfa);
+  const security = createAccountSecurity(directory, mfaStore);
 
   /**
    * A "remembered device" session counts only while its device does: revoked, expired, from an
@@ -144,7 +146,7 @@ export function createMfa(options: MfaPluginOptions) {
   function install(provider: Provider): void {
     const shared: PluginDeps = {
       provider,
-      directory: options.directory,
+      directory,
       mfa: service,
       sms,
       smsTiming: {
@@ -167,9 +169,9 @@ export function createMfa(options: MfaPluginOptions) {
       ...shared,
       throttle: createLoginThrottle(options.store.counters, { maxFailuresPerAccount: 10, maxFailuresPerIp: 100, failureWindowSeconds: 900, ...options.login }),
       requirementFor,
-      pendingTtlSeconds: options.interactionTtlSeconds ?? 1800,
     });
     const console = createAccountConsoleRoutes({ ...shared, issuer: options.issuer, allowedCountries: options.sms?.limits.allowedCountries ?? null });
+    provider.use(requestScope());
     // Headers first: the error pages, rendered inside, keep them.
     provider.use(securityHeaders());
     provider.use(errorPages(render, log));

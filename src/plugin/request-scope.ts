@@ -1,0 +1,87 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { Middleware } from 'koa';
+import type { MfaStore } from '../mfa/mfa-store.ts';
+import type { UserDirectory } from './user-directory.ts';
+
+/**
+ * One load of an account's security state per request. A sign-in step asks "who is this, what
+ * factors, since when is a session valid" from several places (the password step, the trusted
+ * device, the Prompt's checks, findAccount), and each used to reload the same records: a password
+ * + app sign-in read the MFA record 8 times. Within one HTTP request a read is now made once and
+ * shared; any write to that account through the same port forgets it, so a request never acts on
+ * what it changed itself. Outside a request (the CLI, tests calling services) nothing is kept.
+ */
+const scope = new AsyncLocalStorage<Map<string, Promise<unknown>>>();
+
+/** The first middleware: everything below it, oidc-provider's own endpoints included, shares one scope. */
+export function requestScope(): Middleware {
+  return (_ctx, next) => scope.run(new Map(), next);
+}
+
+function remembered<T>(key: string, load: () => Promise<T>): Promise<T> {
+  const memo = scope.getStore();
+  if (!memo) return load();
+  const kept = memo.get(key) as Promise<T> | undefined;
+  if (kept) return kept;
+  const loading = load();
+  memo.set(key, loading);
+  // A failed read is not kept: the next caller tries again (and meets the same 503 if the store is down).
+  loading.catch(() => memo.delete(key));
+  return loading;
+}
+
+function forget(key: string): void {
+  scope.getStore()?.delete(key);
+}
+
+/** The MFA port, its reads shared within a request; every write forgets that account's record first and after. */
+export function memoizedMfaStore(store: MfaStore): MfaStore {
+  const key = (accountId: string) => `mfa:${accountId}`;
+  const writing = <A extends [string, ...unknown[]], R>(write: (...args: A) => Promise<R>) => async (...args: A): Promise<R> => {
+    forget(key(args[0]));
+    try {
+      return await write(...args);
+    } finally {
+      forget(key(args[0]));
+    }
+  };
+  return {
+    get: (accountId) => remembered(key(accountId), () => store.get(accountId)),
+    enrolTotp: writing(store.enrolTotp.bind(store)),
+    enrolSms: writing(store.enrolSms.bind(store)),
+    acceptTotpStep: writing(store.acceptTotpStep.bind(store)),
+    swapBackupCode: writing(store.swapBackupCode.bind(store)),
+    raiseEpoch: writing(store.raiseEpoch.bind(store)),
+    disable: writing(store.disable.bind(store)),
+    remove: writing(store.remove.bind(store)),
+  };
+}
+
+/**
+ * The host's directory with findById shared within a request (authenticate is never kept). Its
+ * other methods are the host's own; as any of them may change an account (a new password, a
+ * removal), calling one forgets every account read in this request. The same key everywhere, so
+ * the plugin and the host's findAccount share one read.
+ */
+export function memoizedDirectory<D extends UserDirectory>(directory: D): D {
+  return new Proxy(directory, {
+    get(target, property, receiver) {
+      const value = Reflect.get(target, property, receiver);
+      if (property === 'findById') return (id: string) => remembered(`account:${id}`, () => target.findById(id));
+      if (property === 'authenticate' || typeof value !== 'function') return value;
+      return (...args: unknown[]) => {
+        forgetAccounts();
+        const result = (value as (...a: unknown[]) => unknown).apply(target, args);
+        // Sync methods (claims) stay sync; a promise forgets again once the change is made.
+        if (result instanceof Promise) return result.finally(forgetAccounts);
+        return result;
+      };
+    },
+  });
+}
+
+function forgetAccounts(): void {
+  const memo = scope.getStore();
+  if (!memo) return;
+  for (const key of memo.keys()) if (key.startsWith('account:')) memo.delete(key);
+}
