@@ -27,7 +27,7 @@ export function createProvider({ config, keys, store, directory, clients, mfa }:
     clients: [...clients, ...mfa.clients],
     jwks: keys.jwks,
     cookies: {
-      names: providerCookieNames(new URL(config.issuer).protocol === 'https:'),
+      names: providerCookieNames(config),
       keys: keys.cookieKeys,
       long: { signed: true, httpOnly: true, sameSite: 'lax' },
       short: { signed: true, httpOnly: true, sameSite: 'lax' },

@@ -15,8 +15,14 @@ type CookieNames = NonNullable<NonNullable<Configuration['cookies']>['names']>;
  *
  * The signature cookies follow their cookie (`<name>.sig`). Over plain http (development on
  * localhost) browsers refuse both prefixes, so oidc-provider's own names are kept.
+ *
+ * The server itself speaks plain http: an https issuer means a TLS-terminating balancer in front,
+ * and a request only counts as https (so cookies get Secure) when that balancer is trusted
+ * (TRUST_PROXY, X-Forwarded-Proto). Without it the cookies could not be Secure, browsers would
+ * drop prefixed ones and nobody could sign in, so the prefixes need both.
  */
-export function providerCookieNames(https: boolean): CookieNames {
+export function providerCookieNames({ issuer, trustProxy }: { issuer: string; trustProxy: boolean }): CookieNames {
+  const https = new URL(issuer).protocol === 'https:' && trustProxy;
   if (!https) return { session: '_session', interaction: '_interaction', resume: '_interaction_resume' };
   return { session: '__Host-session', interaction: '__Secure-interaction', resume: '__Secure-interaction_resume' };
 }

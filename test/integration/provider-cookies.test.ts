@@ -82,7 +82,10 @@ describe("oidc-provider's own cookies over https", () => {
     expect(attributesOf(resume).find((a) => a.startsWith('path='))).toMatch(/^path=\/auth\/[\w-]+$/);
   });
 
-  test('over plain http (development) the names stay unprefixed: browsers refuse the prefixes without Secure', () => {
-    expect(providerCookieNames(false)).toEqual({ session: '_session', interaction: '_interaction', resume: '_interaction_resume' });
+  test.each([
+    ['over plain http (development)', { issuer: 'http://localhost:3000', trustProxy: false }],
+    ['with an https issuer but an untrusted balancer (requests never count as https)', { issuer: 'https://id.example.com', trustProxy: false }],
+  ])('%s the names stay unprefixed: browsers refuse the prefixes without Secure', (_label, config) => {
+    expect(providerCookieNames(config)).toEqual({ session: '_session', interaction: '_interaction', resume: '_interaction_resume' });
   });
 });
