@@ -29,7 +29,7 @@ export function addSmsSetupRoutes(router: Router, deps: ConsoleDeps): void {
 
   /** The number waiting for its code is only ever the one the latest code really went to. */
   const sendTo = async (ctx: Context, session: ConsoleSession, phone: string) => {
-    const problem = await deps.sms!.send({ scope: codeScope(session), accountId: session.accountId, phone, ip: ctx.ip });
+    const problem = await deps.sms!.send({ purpose: 'setup', scope: codeScope(session), accountId: session.accountId, phone, ip: ctx.ip });
     if (!problem) await deps.transient.set(phoneKey(session), phone, deps.settings.setupTtlSeconds);
     return problem;
   };

@@ -53,6 +53,7 @@ function fromEnvironment(env: Env): Record<string, unknown> {
   if (env.TRUST_PROXY) over.trustProxy = parseBoolean('TRUST_PROXY', env.TRUST_PROXY);
   if (env.REDIS_URL) redis.url = env.REDIS_URL;
   if (env.REDIS_PREFIX) redis.prefix = env.REDIS_PREFIX;
+  if (env.STORE_TIMEOUT_MS) over.storeTimeoutMs = parseInteger('STORE_TIMEOUT_MS', env.STORE_TIMEOUT_MS);
   if (env.DEMO_APP) demoApp.enabled = parseBoolean('DEMO_APP', env.DEMO_APP);
   if (env.DEMO_PORT) demoApp.port = parseInteger('DEMO_PORT', env.DEMO_PORT);
   const mfa: Record<string, unknown> = {};

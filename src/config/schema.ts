@@ -29,6 +29,8 @@ export interface Config {
   keysFile: string | null;
   trustProxy: boolean;
   redis: { url: string | null; prefix: string };
+  /** Deadline of every store call in ms (STORE_TIMEOUT_MS): past it the page answers 503 instead of hanging. */
+  storeTimeoutMs: number;
   demoApp: { enabled: boolean; port: number };
   http: { bodyLimitBytes: number };
   login: { maxFailuresPerAccount: number; maxFailuresPerIp: number; failureWindowSeconds: number };
@@ -150,6 +152,9 @@ export function validateConfig(input: unknown): Config {
     keysFile: raw.keysFile == null ? null : stringAt(raw, 'keysFile', 'config'),
     trustProxy: boolAt(raw, 'trustProxy', 'config'),
     redis: { url: redisUrl as string | null, prefix: stringAt(redis, 'prefix', 'config.redis') },
+    // Long enough for a busy Redis's slowest script, short enough that a person sees a 503 page
+    // rather than a spinner; at most a minute.
+    storeTimeoutMs: intAt(raw, 'storeTimeoutMs', 'config', 100, 60_000),
     demoApp: { enabled: boolAt(demoApp, 'enabled', 'config.demoApp'), port: intAt(demoApp, 'port', 'config.demoApp', 0, 65535) },
     http: { bodyLimitBytes: intAt(http, 'bodyLimitBytes', 'config.http', 1024, 1_048_576) },
     login: {

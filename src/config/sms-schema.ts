@@ -12,7 +12,7 @@ export interface SmsSettings {
   /** none: SMS off; outbox: development file; twilio: Programmable Messaging; twilio-verify: Twilio Verify. */
   provider: 'none' | 'outbox' | 'twilio' | 'twilio-verify';
   outboxFile: string | null;
-  /** ISO 3166 alpha-2 codes numbers may belong to; null allows any country. */
+  /** ISO 3166 alpha-2 codes numbers may belong to; null allows any country (in production only when set to `*`). */
   allowedCountries: string[] | null;
   codeTtlSeconds: number;
   resendCooldownSeconds: number;
@@ -62,6 +62,28 @@ function twilioSettings(raw: unknown, provider: SmsSettings['provider']): Twilio
   return settings;
 }
 
+const COUNTRIES_SETTING = 'config.sms.allowedCountries (SMS_ALLOWED_COUNTRIES)';
+
+/**
+ * The countries numbers may belong to; null allows any. Texts to some destinations cost many times
+ * more than others and are where SMS pumping pays (OWASP ASVS 5.0 V6), so a production deployment
+ * that really sends texts must say where to: a list, or an explicit `*` for every country.
+ */
+function allowedCountries(value: unknown, provider: SmsSettings['provider'], env: string): string[] | null {
+  if (value === '*' || (Array.isArray(value) && value.length === 1 && value[0] === '*')) return null;
+  if (value === null) {
+    const sends = provider === 'twilio' || provider === 'twilio-verify';
+    if (env === 'production' && sends) {
+      throw new ConfigError(COUNTRIES_SETTING, `is required when NODE_ENV=production and sms.provider is ${provider}: list the ISO 3166 codes texts may go to (e.g. SMS_ALLOWED_COUNTRIES=US,GB), or * to allow every country`);
+    }
+    return null;
+  }
+  if (!Array.isArray(value) || value.length === 0 || value.some((c) => typeof c !== 'string' || !/^[A-Z]{2}$/.test(c))) {
+    throw new ConfigError(COUNTRIES_SETTING, 'must be a list of ISO 3166 alpha-2 codes like ["US","GB"], or "*" for any country');
+  }
+  return value as string[];
+}
+
 export function validateSmsSettings(input: unknown, env: string): SmsSettings {
   if (typeof input !== 'object' || input === null) throw new ConfigError('config.sms', 'must be an object');
   const raw = input as Raw;
@@ -72,16 +94,13 @@ export function validateSmsSettings(input: unknown, env: string): SmsSettings {
   if (provider === 'outbox' && env === 'production') {
     throw new ConfigError('config.sms.provider (SMS_PROVIDER)', 'must not be outbox when NODE_ENV=production: use twilio, twilio-verify or none');
   }
-  const countries = raw.allowedCountries ?? null;
-  if (countries !== null && (!Array.isArray(countries) || countries.some((c) => typeof c !== 'string' || !/^[A-Z]{2}$/.test(c)))) {
-    throw new ConfigError('config.sms.allowedCountries (SMS_ALLOWED_COUNTRIES)', 'must be a list of ISO 3166 alpha-2 codes like ["US","GB"], or null for any');
-  }
+  const countries = allowedCountries(raw.allowedCountries ?? null, provider, env);
   const outboxFile = raw.outboxFile ?? null;
   if (outboxFile !== null && typeof outboxFile !== 'string') throw new ConfigError('config.sms.outboxFile (SMS_OUTBOX)', 'must be a file path');
   return {
     provider,
     outboxFile: outboxFile as string | null,
-    allowedCountries: countries as string[] | null,
+    allowedCountries: countries,
     // NIST SP 800-63B rev 4 §3.1.3.2: an out-of-band code is short-lived; 10 minutes at most here.
     codeTtlSeconds: int(raw, 'codeTtlSeconds', 60, 600),
     resendCooldownSeconds: int(raw, 'resendCooldownSeconds', 1, 3600),

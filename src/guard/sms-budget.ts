@@ -2,7 +2,7 @@ import type { Audit } from '../audit/audit.ts';
 import type { CounterStore } from './counter-store.ts';
 
 export interface SmsBudgetLimits {
-  /** Seconds between two codes for one account. */
+  /** Seconds between two codes for one account (for one purpose). */
   resendCooldownSeconds: number;
   perAccountPerHour: number;
   perNumberPerDay: number;
@@ -13,34 +13,69 @@ export interface SmsBudgetLimits {
 
 export type SmsRefusal = 'SMS_COOLDOWN' | 'SMS_ACCOUNT_CAP' | 'SMS_NUMBER_CAP' | 'SMS_IP_CAP' | 'SMS_UNAVAILABLE';
 
+/**
+ * Why a text is sent. `sign-in`: a code to the number the account holder already proved is
+ * theirs. `setup`: a code to a number someone has just typed in, which nobody has proved yet.
+ */
+export type SmsPurpose = 'sign-in' | 'setup';
+
 const HOUR = 3600;
 const DAY = 86_400;
+
+/**
+ * The counters one purpose spends. Setup sends to a number that is not verified yet, so anyone
+ * with an account can type someone else's number: those sends get their own per-number and
+ * per-IP buckets, and a share of the global budget, so that no amount of setups can use up what
+ * the number's owner needs to sign in. The per-account bucket is shared: it is the requester's
+ * own. The cooldown is per purpose, so the first sign-in code right after a setup goes out.
+ */
+function bucketsFor(purpose: SmsPurpose, accountId: string, phone: string, ip: string) {
+  const tag = purpose === 'setup' ? 'setup-' : '';
+  return {
+    cooldown: `sms:cooldown:${purpose}:${accountId}`,
+    account: `sms:account:${accountId}`,
+    number: `sms:${tag}number:${phone}`,
+    ip: `sms:${tag}ip:${ip}`,
+  };
+}
+
+const GLOBAL_KEY = 'sms:global';
+const SETUP_GLOBAL_KEY = 'sms:setup-global';
+
+/** Setups may use at most half of the hourly budget: the other half is always left for sign-ins. */
+const setupShare = (globalPerHour: number) => Math.max(1, Math.floor(globalPerHour / 2));
 
 /**
  * SMS pumping / toll-fraud protection (OWASP ASVS 5.0 V6, Authentication): every limit is a counter in the
  * store, so it holds across instances. A send is reserved before it happens: each counter is
  * incremented first and the send refused if that went past its cap, so two instances racing
  * for the last message cannot both have it. Refused attempts count too (they never reach
- * Twilio), which only makes the limits stricter.
+ * Twilio), which only makes the limits stricter; a refusal stops at the first full bucket, so
+ * later buckets (and the global budget) are not spent by refused attempts.
  */
 export interface SmsBudget {
-  reserve(input: { accountId: string; phone: string; ip: string }): Promise<SmsRefusal | undefined>;
+  reserve(input: { purpose: SmsPurpose; accountId: string; phone: string; ip: string }): Promise<SmsRefusal | undefined>;
 }
 
 export function createSmsBudget(counters: CounterStore, limits: SmsBudgetLimits, audit: Audit): SmsBudget {
-  const globalKey = 'sms:global';
+  const over = async (key: string, windowSeconds: number, cap: number) => (await counters.increment(key, windowSeconds)) > cap;
+
+  /** Counts one text against a global budget; logs once, when it runs out, then sends stop until the window closes. */
+  async function spendGlobal(key: string, cap: number, reason: string): Promise<boolean> {
+    const sent = await counters.increment(key, HOUR);
+    if (sent === cap + 1) audit({ event: 'sms.breaker.open', details: { reason, budget: cap } }, 'warn');
+    return sent <= cap;
+  }
+
   return {
-    async reserve({ accountId, phone, ip }) {
-      if ((await counters.increment(`sms:cooldown:${accountId}`, limits.resendCooldownSeconds)) > 1) return 'SMS_COOLDOWN';
-      if ((await counters.increment(`sms:account:${accountId}`, HOUR)) > limits.perAccountPerHour) return 'SMS_ACCOUNT_CAP';
-      if ((await counters.increment(`sms:number:${phone}`, DAY)) > limits.perNumberPerDay) return 'SMS_NUMBER_CAP';
-      if ((await counters.increment(`sms:ip:${ip}`, HOUR)) > limits.perIpPerHour) return 'SMS_IP_CAP';
-      const sent = await counters.increment(globalKey, HOUR);
-      if (sent > limits.globalPerHour) {
-        // Logged once, when the budget runs out; then sends stop until the hour's window closes.
-        if (sent === limits.globalPerHour + 1) audit({ event: 'sms.breaker.open', details: { reason: 'global hourly SMS budget spent', budget: limits.globalPerHour } }, 'warn');
-        return 'SMS_UNAVAILABLE';
-      }
+    async reserve({ purpose, accountId, phone, ip }) {
+      const keys = bucketsFor(purpose, accountId, phone, ip);
+      if (await over(keys.cooldown, limits.resendCooldownSeconds, 1)) return 'SMS_COOLDOWN';
+      if (await over(keys.account, HOUR, limits.perAccountPerHour)) return 'SMS_ACCOUNT_CAP';
+      if (await over(keys.number, DAY, limits.perNumberPerDay)) return 'SMS_NUMBER_CAP';
+      if (await over(keys.ip, HOUR, limits.perIpPerHour)) return 'SMS_IP_CAP';
+      if (purpose === 'setup' && !(await spendGlobal(SETUP_GLOBAL_KEY, setupShare(limits.globalPerHour), 'hourly SMS budget for setups spent'))) return 'SMS_UNAVAILABLE';
+      if (!(await spendGlobal(GLOBAL_KEY, limits.globalPerHour, 'global hourly SMS budget spent'))) return 'SMS_UNAVAILABLE';
       return undefined;
     },
   };

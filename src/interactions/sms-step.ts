@@ -27,7 +27,7 @@ export async function showSmsChallenge(ctx: Context, deps: InteractionDeps, deta
 async function sendCode(ctx: Context, deps: InteractionDeps, details: InteractionDetails, subject: SecondFactorSubject): Promise<ErrorCode | undefined> {
   const phone = await enrolledPhone(deps, subject);
   if (!deps.sms || !phone) return 'SMS_UNAVAILABLE';
-  return deps.sms.send({ scope: subjectScope(details.uid, subject), accountId: subject.accountId, phone, ip: ctx.ip });
+  return deps.sms.send({ purpose: 'sign-in', scope: subjectScope(details.uid, subject), accountId: subject.accountId, phone, ip: ctx.ip });
 }
 
 /**

@@ -3,7 +3,7 @@ import type { Clock } from '../clock.ts';
 import { AppError } from '../errors.ts';
 import { SmsSendError, type SmsProvider } from '../factors/sms/sms-provider.ts';
 import type { FactorGuard } from '../guard/factor-guard.ts';
-import type { SmsBudget, SmsRefusal } from '../guard/sms-budget.ts';
+import type { SmsBudget, SmsPurpose, SmsRefusal } from '../guard/sms-budget.ts';
 import type { Logger } from '../log.ts';
 import type { TransientStore } from './mfa-store.ts';
 
@@ -46,7 +46,8 @@ export function createSmsCodes(deps: SmsCodesDeps) {
   const key = (scope: string) => `sms-code:${scope}`;
   const hash = (scope: string, code: string) => createHmac('sha256', deps.secret).update(`${scope}\0${code}`).digest('base64url');
 
-  async function send(input: { scope: string; accountId: string; phone: string; ip: string }): Promise<SendOutcome> {
+  /** `purpose` picks the budget buckets (see sms-budget.ts): a sign-in to the enrolled number, or a setup to one not yet verified. */
+  async function send(input: { scope: string; accountId: string; phone: string; ip: string; purpose: SmsPurpose }): Promise<SendOutcome> {
     const refusal = await deps.budget.reserve(input);
     if (refusal) {
       deps.log.info('sms.refused', { accountId: input.accountId, reason: refusal, ip: input.ip });

@@ -4,6 +4,7 @@ import type { Config, Keys } from '../config/schema.ts';
 import type { MfaPlugin } from '../plugin/create-mfa.ts';
 import type { Store } from '../store/store.ts';
 import { loadExistingGrant } from './grants.ts';
+import { providerCookieNames } from './provider-cookies.ts';
 
 export interface ProviderDeps {
   config: Config;
@@ -26,6 +27,7 @@ export function createProvider({ config, keys, store, directory, clients, mfa }:
     clients: [...clients, ...mfa.clients],
     jwks: keys.jwks,
     cookies: {
+      names: providerCookieNames(config),
       keys: keys.cookieKeys,
       long: { signed: true, httpOnly: true, sameSite: 'lax' },
       short: { signed: true, httpOnly: true, sameSite: 'lax' },

@@ -9,6 +9,6 @@ import type { Store } from './store.ts';
 /** REDIS_URL set: Redis (shared by every instance). Otherwise the embedded SQLite file in DATA_DIR. */
 export async function openStore(config: Config, options: { clock?: Clock; logger?: Logger } = {}): Promise<Store> {
   const { clock, logger } = options;
-  if (config.redis.url) return openRedisStore({ url: config.redis.url, prefix: config.redis.prefix, clock, logger });
+  if (config.redis.url) return openRedisStore({ url: config.redis.url, prefix: config.redis.prefix, clock, logger, timeoutMs: config.storeTimeoutMs });
   return openSqliteStore({ file: path.join(config.dataDir, 'oidc-mfa.sqlite'), clock });
 }

@@ -50,7 +50,7 @@ describe.each(STORE_KINDS)('text codes bound to their account and number on %s',
     const scopeA = subjectScope(interaction, { accountId: 'account-a' });
     const scopeB = subjectScope(interaction, { accountId: 'account-b' });
     expect(scopeA).not.toBe(scopeB);
-    expect(await codes.send({ scope: scopeA, accountId: 'account-a', phone: '+447400100001', ip: '192.0.2.1' })).toBeUndefined();
+    expect(await codes.send({ purpose: 'sign-in', scope: scopeA, accountId: 'account-a', phone: '+447400100001', ip: '192.0.2.1' })).toBeUndefined();
     const code = lastCode();
 
     expect(await codes.check({ scope: scopeB, accountId: 'account-b', phone: '+447400100001', code })).toBe(false);
@@ -65,7 +65,7 @@ describe.each(STORE_KINDS)('text codes bound to their account and number on %s',
   test('a code is refused when checked against another number than the one it went to (a number changed meanwhile)', async () => {
     const codes = smsCodes();
     const scope = subjectScope(uid(), { accountId: 'account-c' });
-    await codes.send({ scope, accountId: 'account-c', phone: '+447400100002', ip: '192.0.2.1' });
+    await codes.send({ purpose: 'sign-in', scope, accountId: 'account-c', phone: '+447400100002', ip: '192.0.2.1' });
     const code = lastCode();
     expect(await codes.check({ scope, accountId: 'account-c', phone: '+447400100003', code })).toBe(false);
     expect(await codes.check({ scope, accountId: 'account-c', phone: '+447400100002', code })).toBe(true);

@@ -9,6 +9,7 @@ import { createRedisMfa } from './redis-mfa.ts';
 import { createRedisTransient } from './redis-transient.ts';
 import { createRedisTrustedDevices } from './redis-trusted-devices.ts';
 import { withStoreErrors } from './redis-errors.ts';
+import { withDeadline, withinDeadline } from '../store-deadline.ts';
 
 export interface RedisStoreOptions {
   /** redis:// or rediss:// URL; may carry credentials, so it is never logged. */
@@ -17,10 +18,12 @@ export interface RedisStoreOptions {
   prefix: string;
   clock?: Clock;
   logger?: Logger;
+  /** The deadline of every store call (STORE_TIMEOUT_MS); past it the call fails as "store unavailable". */
+  timeoutMs?: number;
 }
 
 const CONNECT_TIMEOUT_MS = 5_000;
-const PING_TIMEOUT_MS = 2_000;
+export const DEFAULT_STORE_TIMEOUT_MS = 3_000;
 const CLOSE_TIMEOUT_MS = 2_000;
 const MAX_RECONNECT_DELAY_MS = 2_000;
 
@@ -29,10 +32,14 @@ const MAX_RECONNECT_DELAY_MS = 2_000;
  * supported, see lua-scripts.ts). Resolves once connected; rejects with StoreUnavailableError
  * when the first connection fails, so a misconfigured URL shows at startup rather than as
  * 503s later. After that, a lost connection is retried forever in the background while every
- * command fails at once (no offline queue), so requests answer 503 instead of hanging.
+ * command fails at once (no offline queue), so requests answer 503 instead of hanging. A Redis
+ * that stalls with the connection still open is met by the deadline on every call (timeoutMs):
+ * node-redis's own command timeout drops the command from its queue, and our wrapper covers what
+ * that timeout does not (MULTI transactions), so every store call ends within the deadline.
  */
 export async function openRedisStore(options: RedisStoreOptions): Promise<Store> {
   const clock = options.clock ?? systemClock;
+  const timeoutMs = options.timeoutMs ?? DEFAULT_STORE_TIMEOUT_MS;
   const logger = options.logger ?? createJsonLogger();
   let connected = false;
   let healthy = true;
@@ -40,6 +47,7 @@ export async function openRedisStore(options: RedisStoreOptions): Promise<Store>
   const client = createClient({
     url: options.url,
     disableOfflineQueue: true,
+    commandOptions: { timeout: timeoutMs },
     socket: {
       connectTimeout: CONNECT_TIMEOUT_MS,
       // false stops retrying, so only the very first connection gives up; later outages back
@@ -87,27 +95,23 @@ export async function openRedisStore(options: RedisStoreOptions): Promise<Store>
     }
   };
 
-  const grants = withStoreErrors({ revokeGrantsOf: (accountId: string) => revokeAccountGrants(client, options.prefix, accountId) });
+  const guarded = <T extends object>(part: T): T => withDeadline(withStoreErrors(part), timeoutMs);
+  const grants = guarded({ revokeGrantsOf: (accountId: string) => revokeAccountGrants(client, options.prefix, accountId) });
+
   return {
     kind: 'redis',
-    adapterFactory: (model) => withStoreErrors(adapterFactory(model)),
+    adapterFactory: (model) => guarded(adapterFactory(model)),
     revokeGrantsOf: grants.revokeGrantsOf,
-    accounts: withStoreErrors(createRedisAccounts(client, options.prefix)),
-    counters: withStoreErrors(createRedisCounters(client, options.prefix, clock)),
-    mfa: withStoreErrors(createRedisMfa(client, options.prefix)),
-    transient: withStoreErrors(createRedisTransient(client, options.prefix, clock)),
-    trustedDevices: withStoreErrors(createRedisTrustedDevices(client, options.prefix, clock)),
+    accounts: guarded(createRedisAccounts(client, options.prefix)),
+    counters: guarded(createRedisCounters(client, options.prefix, clock)),
+    mfa: guarded(createRedisMfa(client, options.prefix)),
+    transient: guarded(createRedisTransient(client, options.prefix, clock)),
+    trustedDevices: guarded(createRedisTrustedDevices(client, options.prefix, clock)),
     async ping() {
-      let timer: NodeJS.Timeout | undefined;
-      const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error('Redis did not answer PING in time')), PING_TIMEOUT_MS);
-      });
       try {
-        await Promise.race([client.ping(), timeout]);
+        await withinDeadline(client.ping(), timeoutMs);
       } catch (error) {
-        throw new StoreUnavailableError(error);
-      } finally {
-        clearTimeout(timer);
+        throw error instanceof StoreUnavailableError ? error : new StoreUnavailableError(error);
       }
     },
     async persistence() {

@@ -1,12 +1,13 @@
 import {
   ClientClosedError, ClientOfflineError, ConnectionTimeoutError, DisconnectsClientError, ReconnectStrategyError,
-  SocketClosedUnexpectedlyError, SocketTimeoutError,
+  SocketClosedUnexpectedlyError, SocketTimeoutError, TimeoutError,
 } from 'redis';
 import { StoreUnavailableError } from '../store.ts';
 
 const CONNECTION_ERRORS = [
   ClientClosedError, ClientOfflineError, ConnectionTimeoutError, DisconnectsClientError, ReconnectStrategyError,
-  SocketClosedUnexpectedlyError, SocketTimeoutError,
+  // TimeoutError: a command past its deadline (commandOptions.timeout), i.e. Redis stalled.
+  SocketClosedUnexpectedlyError, SocketTimeoutError, TimeoutError,
 ];
 const SOCKET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND']);
 
