@@ -1,15 +1,13 @@
 import type { ClientMetadata } from 'oidc-provider';
 import type twilio from 'twilio';
 import { createSmsProvider } from './factors/sms/create-sms-provider.ts';
-import path from 'node:path';
 import { createAccountDirectory } from './accounts/account-directory.ts';
 import { memoizedDirectory } from './plugin/request-scope.ts';
 import { createApp } from './app.ts';
 import { createMfa } from './plugin/create-mfa.ts';
 import { systemClock, type Clock } from './clock.ts';
-import { PROJECT_ROOT } from './config/load-config.ts';
 import type { Config, Keys } from './config/schema.ts';
-import { createRenderer } from './http/views.ts';
+import { createPageRenderer } from './plugin/page-renderer.ts';
 import type { Logger } from './log.ts';
 import { createProvider } from './provider/create-provider.ts';
 import type { Store } from './store/store.ts';
@@ -28,7 +26,7 @@ export interface ComposeOptions {
 
 /** Wires the hosted identity provider from its parts; server.ts and the tests both start here. */
 export function composeIdentityProvider({ config, keys, store, clients, log, clock = systemClock, smsHttpClient }: ComposeOptions) {
-  const render = createRenderer(path.join(PROJECT_ROOT, 'views'));
+  const render = createPageRenderer();
   // Account timestamps are compared with oidc-provider's own (real) session times: real clock.
   // findById shared within a request with the plugin (request-scope.ts): findAccount reads the account once.
   const directory = memoizedDirectory(createAccountDirectory(store.accounts, systemClock, (accountId) => store.mfa.remove(accountId)));

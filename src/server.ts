@@ -1,14 +1,13 @@
 import type { AddressInfo } from 'node:net';
-import path from 'node:path';
 import type { Server } from 'node:http';
 import { composeIdentityProvider } from './compose.ts';
 import { ConfigError } from './config/config-error.ts';
 import { loadKeys } from './config/keys.ts';
-import { loadConfig, PROJECT_ROOT } from './config/load-config.ts';
+import { loadConfig } from './config/load-config.ts';
 import { ensureDemoAccount } from './demo/demo-account.ts';
 import { createDemoApp } from './demo/demo-app.ts';
 import { demoClientMetadata } from './demo/demo-client.ts';
-import { createRenderer } from './http/views.ts';
+import { createPageRenderer } from './plugin/page-renderer.ts';
 import { createJsonLogger, describeError } from './log.ts';
 import { loadClients } from './provider/load-clients.ts';
 import { openStore } from './store/open-store.ts';
@@ -46,7 +45,7 @@ async function main(): Promise<void> {
   if (config.sms.provider === 'outbox') console.log(`Text messages (development outbox): ${config.sms.outboxFile}`);
 
   if (config.demoApp.enabled) {
-    const demo = createDemoApp({ issuer: config.issuer, baseUrl: demoBaseUrl, render: createRenderer(path.join(PROJECT_ROOT, 'views')) });
+    const demo = createDemoApp({ issuer: config.issuer, baseUrl: demoBaseUrl, render: createPageRenderer() });
     servers.push(await listenOn(demo, config.demoApp.port, config.host));
     console.log(`Demo relying app:  ${demoBaseUrl}`);
     if (config.env !== 'production') {

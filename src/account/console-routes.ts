@@ -2,8 +2,8 @@ import Router from '@koa/router';
 import type { ConsoleDeps } from './console-deps.ts';
 import { finishConsoleSignIn, startConsoleSignIn } from './console-sign-in.ts';
 import { addSecurityRoutes } from './security-routes.ts';
-import { addSetupRoutes } from './setup-routes.ts';
-import { addSmsSetupRoutes } from './sms-setup-routes.ts';
+import { FACTORS } from '../factors/registry.ts';
+import { addSetupChoiceRoutes } from './setup-choice-routes.ts';
 import { addManageRoutes } from './manage-routes.ts';
 
 /** The self-service Security pages, on the identity provider itself. */
@@ -13,8 +13,9 @@ export function createAccountConsoleRoutes(deps: ConsoleDeps): Router {
   router.get('/account/sign-in', (ctx) => startConsoleSignIn(ctx, deps));
   router.get('/account/callback', (ctx) => finishConsoleSignIn(ctx, deps));
   addSecurityRoutes(router, deps);
-  addSetupRoutes(router, deps);
-  addSmsSetupRoutes(router, deps);
+  addSetupChoiceRoutes(router, deps);
+  // Each factor's own Security pages (setting the app or a phone up, the backup code), from the registry.
+  for (const factor of FACTORS) factor.addSetupRoutes(router, deps);
   addManageRoutes(router, deps);
   return router;
 }

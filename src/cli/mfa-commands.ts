@@ -1,10 +1,9 @@
-import type { FactorId } from '../guard/factor-guard.ts';
+import { FACTORS } from '../factors/registry.ts';
 import { assertOnlyOptions, requireOption, type ParsedArgs } from './args.ts';
 import type { CliContext } from './commands.ts';
 
 type Command = (args: ParsedArgs, ctx: CliContext) => Promise<number>;
 
-const FACTORS: FactorId[] = ['totp', 'sms', 'backup-code'];
 const day = (ms: number | null | undefined) => (ms ? new Date(ms).toISOString().slice(0, 10) : '-');
 
 /** The account named by --email (the only options besides `extra`), or an error line and undefined. */
@@ -25,11 +24,15 @@ export const MFA_COMMANDS: Record<string, Command> = {
     const status = await service.status(account.id);
     ctx.io.out(`account     ${account.email} (sub ${account.id})`);
     ctx.io.out(`mfa         ${status.enabled ? 'on' : 'off'}`);
-    ctx.io.out(`app (totp)  ${status.totp ? `enrolled ${day(status.totp.enrolledAt)}` : 'not enrolled'}`);
-    ctx.io.out(`backup code ${status.backupCode ? `created ${day(status.backupCode.createdAt)}` : 'none'}`);
+    // Every factor of the registry: what the account has, then its wrong codes in a row and any lock.
     for (const factor of FACTORS) {
-      const locked = await guard.isLocked(account.id, factor);
-      ctx.io.out(`${factor.padEnd(11)} ${await guard.failures(account.id, factor)} wrong in a row${locked ? ', LOCKED' : ''}`);
+      const shown = factor.has(status) ? factor.describe(status) : undefined;
+      ctx.io.out(`${factor.id.padEnd(11)} ${shown ? `${shown.label}, since ${day(shown.since)}` : 'not set up'}`);
+    }
+    if (status.setUp) ctx.io.out(`set up      ${status.setUp.how === 'sign-in' ? 'during a sign-in' : 'on the Security page'}, on ${status.setUp.device}`);
+    for (const factor of FACTORS) {
+      const locked = await guard.isLocked(account.id, factor.id);
+      ctx.io.out(`${factor.id.padEnd(11)} ${await guard.failures(account.id, factor.id)} wrong in a row${locked ? ', LOCKED' : ''}`);
     }
     const devices = await trusted.list(account.id);
     ctx.io.out(`trusted     ${devices.length} device(s)`);
@@ -56,7 +59,7 @@ export const MFA_COMMANDS: Record<string, Command> = {
     const account = await accountFor(args, ctx);
     if (!account) return 1;
     const { guard } = await ctx.mfa();
-    for (const factor of FACTORS) await guard.unlock(account.id, factor);
+    for (const factor of FACTORS) await guard.unlock(account.id, factor.id);
     ctx.io.out(`unlocked the second factors of ${account.email}`);
     return 0;
   },

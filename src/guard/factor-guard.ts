@@ -1,6 +1,8 @@
 import type { CounterStore } from './counter-store.ts';
 
-export type FactorId = 'totp' | 'backup-code' | 'sms';
+import type { FactorId } from '../factors/factor.ts';
+
+export type { FactorId };
 
 export interface FactorGuardLimits {
   /** Wrong codes in a row before a timed lock (then again at each further multiple). */

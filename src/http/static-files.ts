@@ -1,6 +1,10 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Middleware } from 'koa';
+
+/** static/ beside the code, wherever the process was started (a host's working directory is its own). */
+export const STATIC_DIR = fileURLToPath(new URL('../../static/', import.meta.url));
 
 const TYPES: Record<string, string> = { '.css': 'text/css; charset=utf-8', '.js': 'text/javascript; charset=utf-8' };
 

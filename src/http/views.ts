@@ -1,5 +1,10 @@
+import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import pug from 'pug';
+
+/** The shared templates (layout, includes, the pages that belong to no factor), found beside the code, not from the process's directory. */
+export const SHARED_VIEWS_DIR = fileURLToPath(new URL('../../views/', import.meta.url));
 
 /** Every page gets these; templates receive prepared models and hold no logic of their own. */
 export interface PageModel {
@@ -9,13 +14,20 @@ export interface PageModel {
 
 export type RenderPage = (template: string, model: PageModel) => string;
 
-/** Compiles each pug template once and keeps it (pug's own cache is keyed by filename). */
-export function createRenderer(viewsDir: string): RenderPage {
+/**
+ * Compiles each pug template once and keeps it (pug's own cache is keyed by filename). A template
+ * is looked up in each folder in turn (the shared views, then each factor's own); `extends /layout`
+ * and `include /includes/…` resolve from the first folder, wherever the template lives.
+ */
+export function createRenderer(viewDirs: readonly string[]): RenderPage {
+  const [basedir] = viewDirs;
   const compiled = new Map<string, pug.compileTemplate>();
   return (template, model) => {
     let fn = compiled.get(template);
     if (!fn) {
-      fn = pug.compileFile(path.join(viewsDir, `${template}.pug`));
+      const file = viewDirs.map((dir) => path.join(dir, `${template}.pug`)).find((candidate) => existsSync(candidate));
+      if (!file) throw new Error(`no template ${template} in ${viewDirs.join(', ')}`);
+      fn = pug.compileFile(file, { basedir });
       compiled.set(template, fn);
     }
     return fn(model);

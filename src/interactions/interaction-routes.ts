@@ -1,18 +1,15 @@
 import Router from '@koa/router';
 import type { Context } from 'koa';
 import { AppError, assertThat } from '../errors.ts';
-import { showBackupCodeForm, submitBackupCode } from './backup-code-step.ts';
-import { completeSecondFactor, showChallenge, submitTotp } from './challenge-step.ts';
+import type { ChallengeHandler, Factor } from '../factors/factor.ts';
+import { factorById, FACTORS, methodOf } from '../factors/registry.ts';
+import { showEnrol, submitEnrol } from '../factors/totp/enrol-step.ts';
+import { completeSecondFactor } from './complete-second-factor.ts';
 import { showConsent, submitConsent } from './consent-step.ts';
-import { showEnrol, submitEnrol } from './enrol-step.ts';
 import type { InteractionDeps } from './interaction-deps.ts';
 import { finishInteraction, loadInteraction, readInteractionForm, type InteractionDetails } from './interaction-io.ts';
 import { showLogin, submitLogin } from './login-step.ts';
-import { openSmsChallenge, resendSmsCode, submitSmsCode } from './sms-step.ts';
 import { passwordAlreadyPassed, signInUnderWay, subjectOf, takeFactorPassed, type SecondFactorSubject } from './second-factor-state.ts';
-
-/** A challenge route, named by the factor it checks: the subject must have that factor. */
-type ChallengeFactor = 'totp' | 'sms' | 'backupCode';
 
 /** The hosted pages of a sign-in, one route per step; each checks that its step is the current one. */
 export function createInteractionRoutes(deps: InteractionDeps): Router {
@@ -29,11 +26,9 @@ export function createInteractionRoutes(deps: InteractionDeps): Router {
    * The subject at a challenge, and only if it has this factor: an app-only account's sign-in never
    * reaches the text-message routes (nothing is sent, nothing checked, nothing audited as "sms").
    */
-  async function requireChallengeFor(details: InteractionDetails, factor: ChallengeFactor) {
+  async function requireChallengeFor(details: InteractionDetails, factor: Factor) {
     const subject = await requireSubject(details, 'challenge');
-    const status = await deps.mfa.status(subject.accountId);
-    const has = factor === 'backupCode' ? status.backupCode !== null : status.method === factor;
-    assertThat(has, 'WRONG_STEP');
+    assertThat(factor.has(await deps.mfa.status(subject.accountId)), 'WRONG_STEP');
     return subject;
   }
 
@@ -50,8 +45,9 @@ export function createInteractionRoutes(deps: InteractionDeps): Router {
     const subject = await subjectOf(deps, details);
     if (!subject) return showLogin(ctx, deps, details);
     if (subject.requirement === 'enrol') return showEnrol(ctx, deps, details, subject);
-    const { method } = await deps.mfa.status(subject.accountId);
-    return method === 'sms' ? openSmsChallenge(ctx, deps, details, subject) : showChallenge(ctx, deps, details);
+    const method = methodOf(await deps.mfa.status(subject.accountId));
+    assertThat(method?.showChallenge, 'WRONG_STEP');
+    return method.showChallenge(ctx, deps, details, subject);
   });
 
   router.post('/interaction/:uid/login', (ctx) => post(ctx, async (details, form) => {
@@ -61,27 +57,22 @@ export function createInteractionRoutes(deps: InteractionDeps): Router {
     await submitLogin(ctx, deps, details, form);
   }));
 
-  router.post('/interaction/:uid/totp', (ctx) => post(ctx, async (details, form) => {
-    await submitTotp(ctx, deps, details, await requireChallengeFor(details, 'totp'), form);
-  }));
-
-  router.post('/interaction/:uid/sms', (ctx) => post(ctx, async (details, form) => {
-    await submitSmsCode(ctx, deps, details, await requireChallengeFor(details, 'sms'), form);
-  }));
-
-  router.post('/interaction/:uid/sms/send', (ctx) => post(ctx, async (details) => {
-    await resendSmsCode(ctx, deps, details, await requireChallengeFor(details, 'sms'));
-  }));
-
-  router.get('/interaction/:uid/backup-code', async (ctx) => {
-    const details = await loadInteraction(ctx, deps);
-    await requireChallengeFor(details, 'backupCode');
-    await showBackupCodeForm(ctx, deps, details);
-  });
-
-  router.post('/interaction/:uid/backup-code', (ctx) => post(ctx, async (details, form) => {
-    await submitBackupCode(ctx, deps, details, await requireChallengeFor(details, 'backupCode'), form);
-  }));
+  // Each factor's own challenge routes, from the registry; every one checks the subject has that factor.
+  for (const factor of FACTORS) {
+    factor.addChallengeRoutes({
+      get(path: string, handler: ChallengeHandler) {
+        router.get(`/interaction/:uid/${path}`, async (ctx) => {
+          const details = await loadInteraction(ctx, deps);
+          await handler(ctx, details, await requireChallengeFor(details, factor), {});
+        });
+      },
+      post(path: string, handler: ChallengeHandler) {
+        router.post(`/interaction/:uid/${path}`, (ctx) => post(ctx, async (details, form) => {
+          await handler(ctx, details, await requireChallengeFor(details, factor), form);
+        }));
+      },
+    }, deps);
+  }
 
   router.post('/interaction/:uid/enrol', (ctx) => post(ctx, async (details, form) => {
     await submitEnrol(ctx, deps, details, await requireSubject(details, 'enrol'), form);
@@ -92,7 +83,7 @@ export function createInteractionRoutes(deps: InteractionDeps): Router {
     const subject = await subjectOf(deps, details);
     const passed = subject && (await takeFactorPassed(deps, details.uid, subject));
     assertThat(passed, 'WRONG_STEP');
-    await completeSecondFactor(ctx, deps, details, passed.subject, passed);
+    await completeSecondFactor(ctx, deps, details, passed.subject, { ...passed, amr: factorById(passed.method).amr });
   }));
 
   router.post('/interaction/:uid/consent', (ctx) => post(ctx, async (details) => {

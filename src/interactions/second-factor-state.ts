@@ -1,4 +1,5 @@
 import { AppError } from '../errors.ts';
+import type { FactorId } from '../factors/factor.ts';
 import type { MfaRequirement } from '../mfa/mfa-requirement.ts';
 import type { InteractionDeps } from './interaction-deps.ts';
 import { lifetimeOf, type InteractionDetails } from './interaction-io.ts';
@@ -69,11 +70,11 @@ export async function subjectOf(deps: InteractionDeps, details: InteractionDetai
   return undefined;
 }
 
-export type PassedMethod = 'totp' | 'sms' | 'backupCode';
-
 /** What was proven at a second-factor step. */
 export interface Proof {
-  method: PassedMethod;
+  /** The factor's id (audit names it) and its RFC 8176 amr, as the factor itself gives them. */
+  method: FactorId;
+  amr: readonly string[];
   /** "Trust this device" was ticked beside the code. */
   trust: boolean;
   /** The factor was set up in this very sign-in (acr urn:oidc-mfa:mfa:set-up-at-sign-in). */

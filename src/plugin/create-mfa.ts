@@ -10,7 +10,6 @@ import type { ClientMetadata, KoaContextWithOIDC } from 'oidc-provider';
 import { createAccountConsoleRoutes } from '../account/console-routes.ts';
 import { consoleClientMetadata } from '../account/console-client.ts';
 import { systemClock, type Clock } from '../clock.ts';
-import { PROJECT_ROOT } from '../config/load-config.ts';
 import type { MfaSettings, SealingKey } from '../config/schema.ts';
 import { createSecretBox } from '../crypto/secret-box.ts';
 import type { CounterStore } from '../guard/counter-store.ts';
@@ -19,14 +18,15 @@ import { createLoginThrottle, type LoginThrottleLimits } from '../guard/login-th
 import { createCsrf } from '../http/csrf.ts';
 import { errorPages } from '../http/error-pages.ts';
 import { securityHeaders } from '../http/security-headers.ts';
-import { staticFiles } from '../http/static-files.ts';
-import { createRenderer, type RenderPage } from '../http/views.ts';
+import { STATIC_DIR, staticFiles } from '../http/static-files.ts';
+import type { RenderPage } from '../http/views.ts';
+import { createPageRenderer } from './page-renderer.ts';
 import { createInteractionRoutes } from '../interactions/interaction-routes.ts';
 import { silentLogger, type Logger } from '../log.ts';
 import { createMfaService } from '../mfa/mfa-service.ts';
 import type { MfaStore, TransientStore } from '../mfa/mfa-store.ts';
 import { createRequirementFor } from '../mfa/requirement-for.ts';
-import { createSmsCodes } from '../mfa/sms-codes.ts';
+import { createSmsCodes } from '../factors/sms/sms-codes.ts';
 import { createSmsBudget, type SmsBudgetLimits } from '../guard/sms-budget.ts';
 import type { SmsProvider } from '../factors/sms/sms-provider.ts';
 import { ACR, ACR_VALUES_SUPPORTED } from '../provider/acr.ts';
@@ -85,7 +85,7 @@ export function createMfa(options: MfaPluginOptions) {
   const settings = { ...DEFAULT_MFA_SETTINGS, ...options.settings };
   const log = options.log ?? silentLogger;
   const clock = options.clock ?? systemClock;
-  const render = options.render ?? createRenderer(path.join(PROJECT_ROOT, 'views'));
+  const render = options.render ?? createPageRenderer();
   const audit = createAudit(log, options.onAuditEvent);
   // Reads shared within one request (request-scope.ts): one load of an account's state per step.
   const mfaStore = memoizedMfaStore(options.store.mfa);
@@ -175,7 +175,7 @@ export function createMfa(options: MfaPluginOptions) {
     // Headers first: the error pages, rendered inside, keep them.
     provider.use(securityHeaders());
     provider.use(errorPages(render, log));
-    provider.use(staticFiles(path.join(PROJECT_ROOT, 'static'), ['site.css', 'copy.js']));
+    provider.use(staticFiles(STATIC_DIR, ['site.css', 'copy.js']));
     provider.use(interactions.routes());
     provider.use(interactions.allowedMethods({ throw: true }));
     provider.use(console.routes());

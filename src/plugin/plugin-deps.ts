@@ -8,7 +8,7 @@ import type { Logger } from '../log.ts';
 import type { AccountSecurity } from '../mfa/account-security.ts';
 import type { MfaService } from '../mfa/mfa-service.ts';
 import type { TransientStore } from '../mfa/mfa-store.ts';
-import type { SmsCodes } from '../mfa/sms-codes.ts';
+import type { SmsCodes } from '../factors/sms/sms-codes.ts';
 import type { TrustedDevices } from '../trusted-device/trusted-devices.ts';
 import type { UserDirectory } from './user-directory.ts';
 

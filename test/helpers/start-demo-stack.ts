@@ -1,11 +1,9 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import path from 'node:path';
 import type { Clock } from '../../src/clock.ts';
-import { PROJECT_ROOT } from '../../src/config/load-config.ts';
 import { createDemoApp } from '../../src/demo/demo-app.ts';
 import { demoClientMetadata } from '../../src/demo/demo-client.ts';
-import { createRenderer } from '../../src/http/views.ts';
+import { createPageRenderer } from '../../src/plugin/page-renderer.ts';
 import type { Store } from '../../src/store/store.ts';
 import { startIdp, TEST_CLIENTS, type TestIdp } from './start-idp.ts';
 
@@ -21,7 +19,7 @@ export async function startDemoStack(store: Store, clock?: Clock): Promise<DemoS
   await new Promise<void>((resolve) => demoServer.listen(0, '127.0.0.1', resolve));
   const demoUrl = `http://127.0.0.1:${(demoServer.address() as AddressInfo).port}`;
   const idp = await startIdp({ store, clock, clients: [...TEST_CLIENTS, demoClientMetadata(demoUrl)] });
-  const demo = createDemoApp({ issuer: idp.issuer, baseUrl: demoUrl, render: createRenderer(path.join(PROJECT_ROOT, 'views')) });
+  const demo = createDemoApp({ issuer: idp.issuer, baseUrl: demoUrl, render: createPageRenderer() });
   demoServer.on('request', demo.callback());
   return {
     idp,

@@ -17,9 +17,10 @@ import { defineScript } from './redis-script.ts';
  * sessions (lua-mfa-scripts.ts, the account scripts below):
  *   dropIndexes(entry, keepGrantKey, keepAccountKey)  removes the entry from the indexes that
  *     point at it, except the sets named (the caller is about to add it there again or delete them)
- *   addToIndexSet(set, entry)  adds the entry; the set lives as long as its longest-lived member,
- *     and members whose keys Redis has already expired are pruned (sets of long-lived grants whose
- *     refresh tokens rotate, or of accounts that sign in often, stay small)
+ *   addToIndexSet(set, entry)  adds the entry; the set lives as long as its longest-lived member
+ *     (its expiry only ever moves later, in O(1)), and a few random members whose keys Redis has
+ *     already expired are pruned on each add, so sets of accounts that sign in often stay near
+ *     their live size without each add scanning them all
  *   revokeGrant(grantKey)  deletes the grant's codes and tokens (not the Grant itself)
  *   revokeAccountGrants(accountKey, grantKeyPrefix)  deletes every Grant of the account set and
  *     everything revokeGrant deletes for each; grantKeyPrefix + grant id names a grant's set
@@ -35,19 +36,19 @@ local function dropIndexes(entry, keepGrantKey, keepAccountKey)
 end
 
 local function addToIndexSet(set, entry)
+  local before = redis.call('PTTL', set)
   redis.call('SADD', set, entry)
-  local longest = 0
-  for _, member in ipairs(redis.call('SMEMBERS', set)) do
-    local remaining = redis.call('PTTL', member)
-    if remaining == -2 then
-      redis.call('SREM', set, member)
-    elseif remaining == -1 or longest == -1 then
-      longest = -1
-    elseif remaining > longest then
-      longest = remaining
-    end
+  local remaining = redis.call('PTTL', entry)
+  if before == -1 or remaining == -1 then
+    redis.call('PERSIST', set)
+  elseif before == -2 or remaining > before then
+    redis.call('PEXPIRE', set, remaining)
   end
-  if longest == -1 then redis.call('PERSIST', set) else redis.call('PEXPIRE', set, longest) end
+  -- Pruning a few random members per add keeps the set near its live size at a constant cost;
+  -- scanning every member made each sign-in of an account cost as much as all its live grants.
+  for _, member in ipairs(redis.call('SRANDMEMBER', set, 3)) do
+    if redis.call('EXISTS', member) == 0 then redis.call('SREM', set, member) end
+  end
 end
 
 -- Skips members that have since been re-upserted under another grant.

@@ -1,41 +1,30 @@
 import type Router from '@koa/router';
-import { methodSetUp } from '../mfa/method-set-up.ts';
-import { assertThat } from '../errors.ts';
-import { codeField } from '../http/read-form.ts';
-import { requestFields } from '../audit/audit.ts';
-import type { ConsoleDeps } from './console-deps.ts';
-import { formSession, pageSession, renderConsole } from './console-pages.ts';
-import type { ConsoleSession } from './console-session.ts';
-import { totpSetup } from '../mfa/totp-setup.ts';
+import type { Context } from 'koa';
+import { methodSetUp } from '../../mfa/method-set-up.ts';
+import { assertThat } from '../../errors.ts';
+import { codeField } from '../../http/read-form.ts';
+import { requestFields } from '../../audit/audit.ts';
+import type { ConsoleDeps } from '../../account/console-deps.ts';
+import { formSession, pageSession, renderConsole } from '../../account/console-pages.ts';
+import type { ConsoleSession } from '../../account/console-session.ts';
+import { totpSetup } from './totp-setup.ts';
 
 const setupFor = (deps: ConsoleDeps, session: ConsoleSession) => totpSetup(deps, session.accountId, `totp-setup:${session.accountId}:${session.csrfScope}`);
 
+/** The chooser's Next for the app: a new secret for this setup, then its QR code page. */
+export async function startAppSetup(ctx: Context, deps: ConsoleDeps, session: ConsoleSession): Promise<void> {
+  await setupFor(deps, session).restart(deps.settings.setupTtlSeconds);
+  ctx.status = 303;
+  ctx.redirect('/account/security/setup/app');
+}
+
 /**
- * Set up → "Use an authenticator app" → Next → QR code and key → first code → backup code.
+ * Security → Set up → "Use an authenticator app" → Next → QR code and key → first code → backup code.
  * Nothing is stored as enrolled until the first code verifies: the secret waits, sealed, in the
  * transient store and expires with an abandoned setup.
  */
-export function addSetupRoutes(router: Router, deps: ConsoleDeps): void {
-  router.get('/account/security/setup', async (ctx) => {
-    const session = await pageSession(ctx, deps, { fresh: true });
-    if (!session) return;
-    renderConsole(ctx, deps, session, 'setup-choose', { title: 'Set up multi-factor authentication', smsAvailable: Boolean(deps.sms) });
-  });
-
-  router.post('/account/security/setup', async (ctx) => {
-    const { session, form } = await formSession(ctx, deps, { fresh: true });
-    if (form.method === 'sms' && deps.sms) {
-      ctx.status = 303;
-      ctx.redirect('/account/security/setup/sms');
-      return;
-    }
-    assertThat(form.method === 'totp', 'WRONG_STEP');
-    await setupFor(deps, session).restart(deps.settings.setupTtlSeconds);
-    ctx.status = 303;
-    ctx.redirect('/account/security/setup/app');
-  });
-
-  const showAppSetup = async (ctx: Parameters<Parameters<Router['get']>[1]>[0], session: ConsoleSession, problem?: 'CODE_INVALID' | 'CODE_REQUIRED') => {
+export function addAppSetupRoutes(router: Router, deps: ConsoleDeps): void {
+  const showAppSetup = async (ctx: Context, session: ConsoleSession, problem?: 'CODE_INVALID' | 'CODE_REQUIRED') => {
     const sealed = await setupFor(deps, session).pending();
     if (!sealed) {
       ctx.redirect('/account/security/setup');

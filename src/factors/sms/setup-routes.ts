@@ -1,13 +1,13 @@
 import type Router from '@koa/router';
-import { methodSetUp } from '../mfa/method-set-up.ts';
+import { methodSetUp } from '../../mfa/method-set-up.ts';
 import type { Context } from 'koa';
-import { assertThat, type ErrorCode } from '../errors.ts';
-import { maskPhone, parseMobileNumber } from '../factors/sms/phone-number.ts';
-import { requestFields } from '../audit/audit.ts';
-import type { ConsoleDeps } from './console-deps.ts';
-import { codeField } from '../http/read-form.ts';
-import { formSession, pageSession, renderConsole } from './console-pages.ts';
-import type { ConsoleSession } from './console-session.ts';
+import { assertThat, type ErrorCode } from '../../errors.ts';
+import { maskPhone, parseMobileNumber } from './phone-number.ts';
+import { requestFields } from '../../audit/audit.ts';
+import type { ConsoleDeps } from '../../account/console-deps.ts';
+import { codeField } from '../../http/read-form.ts';
+import { formSession, pageSession, renderConsole } from '../../account/console-pages.ts';
+import type { ConsoleSession } from '../../account/console-session.ts';
 
 const MAX_PHONE_INPUT = 64;
 const phoneKey = (session: ConsoleSession) => `sms-setup-phone:${session.accountId}:${session.csrfScope}`;

@@ -1,12 +1,13 @@
 import type { Context } from 'koa';
-import { requestFields } from '../audit/audit.ts';
-import type { ErrorCode } from '../errors.ts';
-import { wantsTrust } from './challenge-step.ts';
-import { codeField } from '../http/read-form.ts';
-import type { InteractionDeps } from './interaction-deps.ts';
-import type { InteractionDetails } from './interaction-io.ts';
-import { rememberFactorPassed, type SecondFactorSubject } from './second-factor-state.ts';
-import { secondFactorModel, sendPage } from './second-factor-pages.ts';
+import { AMR } from '../../provider/acr.ts';
+import { requestFields } from '../../audit/audit.ts';
+import type { ErrorCode } from '../../errors.ts';
+import { wantsTrust } from '../../interactions/complete-second-factor.ts';
+import { codeField } from '../../http/read-form.ts';
+import type { InteractionDeps } from '../../interactions/interaction-deps.ts';
+import type { InteractionDetails } from '../../interactions/interaction-io.ts';
+import { rememberFactorPassed, type SecondFactorSubject } from '../../interactions/second-factor-state.ts';
+import { secondFactorModel, sendPage } from '../../interactions/second-factor-pages.ts';
 
 export async function showBackupCodeForm(ctx: Context, deps: InteractionDeps, details: InteractionDetails, problem?: ErrorCode) {
   sendPage(ctx, deps, 'backup-code-form', { title: 'Use your backup code', ...secondFactorModel(deps, details, problem) }, problem);
@@ -25,7 +26,7 @@ export async function submitBackupCode(ctx: Context, deps: InteractionDeps, deta
     return showBackupCodeForm(ctx, deps, details, 'CODE_INVALID');
   }
   deps.audit({ event: 'mfa.backup_code.used', accountId: subject.accountId, clientId: String(details.params.client_id), ...requestFields(ctx) });
-  await rememberFactorPassed(deps, details, subject, { method: 'backupCode', trust: wantsTrust(form), setUpNow: false });
+  await rememberFactorPassed(deps, details, subject, { method: 'backup-code', amr: AMR.backupCode, trust: wantsTrust(form), setUpNow: false });
   showNewBackupCode(ctx, deps, details, replacement, 'Your backup code was used, so here is a new one.');
 }
 

@@ -1,18 +1,11 @@
 import type { Context } from 'koa';
-import { ACR, AMR } from '../provider/acr.ts';
+import { ACR } from '../provider/acr.ts';
 import { requestFields } from '../audit/audit.ts';
-import type { ErrorCode } from '../errors.ts';
-import { codeField } from '../http/read-form.ts';
 import type { InteractionDeps } from './interaction-deps.ts';
 import { finishInteraction, type InteractionDetails } from './interaction-io.ts';
 import { forgetPending, type Proof, type SecondFactorSubject } from './second-factor-state.ts';
 import { trustThisDevice } from './remembered-device.ts';
-import { secondFactorModel, sendPage } from './second-factor-pages.ts';
 
-
-export async function showChallenge(ctx: Context, deps: InteractionDeps, details: InteractionDetails, problem?: ErrorCode) {
-  sendPage(ctx, deps, 'challenge', { title: 'Enter your code', ...secondFactorModel(deps, details, problem) }, problem);
-}
 
 /**
  * Finishes `login` with what was proven. On the step-up path the original `ts` is re-submitted:
@@ -26,19 +19,8 @@ export async function completeSecondFactor(ctx: Context, deps: InteractionDeps, 
   if (proof.trust) await trustThisDevice(ctx, deps, subject.accountId, clientId);
   if (!proof.setUpNow) deps.audit({ event: 'mfa.challenge.passed', accountId: subject.accountId, clientId, ...requestFields(ctx), details: { method: proof.method } });
   await finishInteraction(ctx, deps, {
-    login: { accountId: subject.accountId, ts: subject.ts, acr: proof.setUpNow ? ACR.mfaSetUpAtSignIn : ACR.mfa, amr: [...AMR[proof.method]], remember: true },
+    login: { accountId: subject.accountId, ts: subject.ts, acr: proof.setUpNow ? ACR.mfaSetUpAtSignIn : ACR.mfa, amr: [...proof.amr], remember: true },
   }, subject.via === 'session');
-}
-
-/** The same generic answer for a wrong, expired, replayed or locked code. */
-export async function submitTotp(ctx: Context, deps: InteractionDeps, details: InteractionDetails, subject: SecondFactorSubject, form: Record<string, string>) {
-  const code = codeField(form);
-  if (!code) return showChallenge(ctx, deps, details, 'CODE_REQUIRED');
-  if (!(await deps.mfa.verifyTotp(subject.accountId, code))) {
-    deps.audit({ event: 'mfa.challenge.failed', accountId: subject.accountId, clientId: String(details.params.client_id), ...requestFields(ctx), details: { method: 'totp' } });
-    return showChallenge(ctx, deps, details, 'CODE_INVALID');
-  }
-  await completeSecondFactor(ctx, deps, details, subject, { method: 'totp', trust: wantsTrust(form), setUpNow: false });
 }
 
 /** The "Trust this device" checkbox beside every code. */

@@ -1,5 +1,5 @@
-import type { MfaService } from './mfa-service.ts';
-import type { MethodSetUp, TransientStore } from './mfa-store.ts';
+import type { MfaService } from '../../mfa/mfa-service.ts';
+import type { MethodSetUp, TransientStore } from '../../mfa/mfa-store.ts';
 
 export type SetupOutcome = { ok: true; backupCode: string } | { ok: false; problem: 'CODE_REQUIRED' | 'CODE_INVALID' | 'SETUP_EXPIRED' };
 

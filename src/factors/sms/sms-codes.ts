@@ -1,11 +1,11 @@
 import { createHmac, randomInt, timingSafeEqual } from 'node:crypto';
-import type { Clock } from '../clock.ts';
-import { AppError } from '../errors.ts';
-import { SmsSendError, type SmsProvider } from '../factors/sms/sms-provider.ts';
-import type { FactorGuard } from '../guard/factor-guard.ts';
-import type { SmsBudget, SmsPurpose, SmsRefusal } from '../guard/sms-budget.ts';
-import type { Logger } from '../log.ts';
-import type { TransientStore } from './mfa-store.ts';
+import type { Clock } from '../../clock.ts';
+import { AppError } from '../../errors.ts';
+import { SmsSendError, type SmsProvider } from './sms-provider.ts';
+import type { FactorGuard } from '../../guard/factor-guard.ts';
+import type { SmsBudget, SmsPurpose, SmsRefusal } from '../../guard/sms-budget.ts';
+import type { Logger } from '../../log.ts';
+import type { TransientStore } from '../../mfa/mfa-store.ts';
 
 /** NIST SP 800-63B §5.1.3.1 / rev 4 §3.1.3.2: an out-of-band code of 6 digits from a CSPRNG, short-lived. */
 const CODE_DIGITS = 6;

@@ -1,13 +1,14 @@
 import type { Context } from 'koa';
-import { requestFields } from '../audit/audit.ts';
-import type { ErrorCode } from '../errors.ts';
-import { maskPhone } from '../factors/sms/phone-number.ts';
-import { completeSecondFactor, wantsTrust } from './challenge-step.ts';
-import { codeField } from '../http/read-form.ts';
-import type { InteractionDeps } from './interaction-deps.ts';
-import type { InteractionDetails } from './interaction-io.ts';
-import { subjectScope, type SecondFactorSubject } from './second-factor-state.ts';
-import { secondFactorModel, sendPage } from './second-factor-pages.ts';
+import { AMR } from '../../provider/acr.ts';
+import { requestFields } from '../../audit/audit.ts';
+import type { ErrorCode } from '../../errors.ts';
+import { maskPhone } from './phone-number.ts';
+import { completeSecondFactor, wantsTrust } from '../../interactions/complete-second-factor.ts';
+import { codeField } from '../../http/read-form.ts';
+import type { InteractionDeps } from '../../interactions/interaction-deps.ts';
+import type { InteractionDetails } from '../../interactions/interaction-io.ts';
+import { subjectScope, type SecondFactorSubject } from '../../interactions/second-factor-state.ts';
+import { secondFactorModel, sendPage } from '../../interactions/second-factor-pages.ts';
 
 async function enrolledPhone(deps: InteractionDeps, subject: SecondFactorSubject): Promise<string | undefined> {
   return (await deps.mfa.status(subject.accountId)).sms?.phone;
@@ -55,5 +56,5 @@ export async function submitSmsCode(ctx: Context, deps: InteractionDeps, details
     deps.audit({ event: 'mfa.challenge.failed', accountId: subject.accountId, clientId: String(details.params.client_id), ...requestFields(ctx), details: { method: 'sms' } });
     return showSmsChallenge(ctx, deps, details, subject, 'CODE_INVALID');
   }
-  await completeSecondFactor(ctx, deps, details, subject, { method: 'sms', trust: wantsTrust(form), setUpNow: false });
+  await completeSecondFactor(ctx, deps, details, subject, { method: 'sms', amr: AMR.sms, trust: wantsTrust(form), setUpNow: false });
 }

@@ -1,14 +1,15 @@
 import type { Context } from 'koa';
-import { methodSetUp } from '../mfa/method-set-up.ts';
-import { requestFields } from '../audit/audit.ts';
-import { AppError, type ErrorCode } from '../errors.ts';
-import { codeField } from '../http/read-form.ts';
-import { showNewBackupCode } from './backup-code-step.ts';
-import type { InteractionDeps } from './interaction-deps.ts';
-import { lifetimeOf, type InteractionDetails } from './interaction-io.ts';
-import { totpSetup } from '../mfa/totp-setup.ts';
-import { rememberFactorPassed, subjectScope, type SecondFactorSubject } from './second-factor-state.ts';
-import { secondFactorModel, sendPage } from './second-factor-pages.ts';
+import { AMR } from '../../provider/acr.ts';
+import { methodSetUp } from '../../mfa/method-set-up.ts';
+import { requestFields } from '../../audit/audit.ts';
+import { AppError, type ErrorCode } from '../../errors.ts';
+import { codeField } from '../../http/read-form.ts';
+import { showNewBackupCode } from '../backup-code/challenge-step.ts';
+import type { InteractionDeps } from '../../interactions/interaction-deps.ts';
+import { lifetimeOf, type InteractionDetails } from '../../interactions/interaction-io.ts';
+import { totpSetup } from './totp-setup.ts';
+import { rememberFactorPassed, subjectScope, type SecondFactorSubject } from '../../interactions/second-factor-state.ts';
+import { secondFactorModel, sendPage } from '../../interactions/second-factor-pages.ts';
 
 /** The setup in progress, bound to this interaction and this account: another account never finds it. */
 const setupFor = (deps: InteractionDeps, details: InteractionDetails, subject: SecondFactorSubject) =>
@@ -40,6 +41,6 @@ export async function submitEnrol(ctx: Context, deps: InteractionDeps, details: 
   if (!outcome.ok) return showEnrol(ctx, deps, details, subject, outcome.problem === 'SETUP_EXPIRED' ? 'CODE_INVALID' : outcome.problem);
   // The audit names the sign-in: the factor was bound on the strength of the password alone (issue 9 §4).
   deps.audit({ event: 'mfa.enrolled', accountId: subject.accountId, clientId: String(details.params.client_id), ...requestFields(ctx), details: { method: 'totp', during: 'sign-in' } });
-  await rememberFactorPassed(deps, details, subject, { method: 'totp', trust: false, setUpNow: true });
+  await rememberFactorPassed(deps, details, subject, { method: 'totp', amr: AMR.totp, trust: false, setUpNow: true });
   showNewBackupCode(ctx, deps, details, outcome.backupCode, 'Your authenticator app is set up. Keep this backup code for when you cannot use it.');
 }

@@ -1,0 +1,21 @@
+import { fileURLToPath } from 'node:url';
+import { AMR } from '../../provider/acr.ts';
+import type { Factor } from '../factor.ts';
+import { showBackupCodeForm, submitBackupCode } from './challenge-step.ts';
+import { addBackupCodeRoutes } from './setup-routes.ts';
+
+/** The one rotating backup code (NIST SP 800-63B §5.1.2, a look-up secret): a fallback, never a method of its own. */
+export const backupCodeFactor: Factor = {
+  id: 'backup-code',
+  name: 'Backup code',
+  amr: AMR.backupCode,
+  role: 'fallback',
+  viewsDir: fileURLToPath(new URL('./views/', import.meta.url)),
+  has: (status) => status.backupCode !== null,
+  describe: (status) => ({ label: 'Backup code', since: status.backupCode?.createdAt ?? null }),
+  addChallengeRoutes(routes, deps) {
+    routes.get('backup-code', (ctx, details) => showBackupCodeForm(ctx, deps, details));
+    routes.post('backup-code', (ctx, details, subject, form) => submitBackupCode(ctx, deps, details, subject, form));
+  },
+  addSetupRoutes: addBackupCodeRoutes,
+};

@@ -1,0 +1,36 @@
+import type Router from '@koa/router';
+import { formatDate } from '../../account/format-date.ts';
+import type { ConsoleDeps } from '../../account/console-deps.ts';
+import { formSession, pageSession, renderConsole } from '../../account/console-pages.ts';
+import { signInUrl } from '../../account/console-session.ts';
+import { requestFields } from '../../audit/audit.ts';
+import { assertThat } from '../../errors.ts';
+
+/** Security → Backup code → View → Generate: a new code replaces the old one, shown once. */
+export function addBackupCodeRoutes(router: Router, deps: ConsoleDeps): void {
+  router.get('/account/security/backup-code', async (ctx) => {
+    const session = await pageSession(ctx, deps, { fresh: false });
+    if (!session) return;
+    const status = await deps.mfa.status(session.accountId);
+    renderConsole(ctx, deps, session, 'backup-code-manage', {
+      title: 'Backup code',
+      mfaEnabled: status.enabled,
+      createdAt: formatDate(status.backupCode?.createdAt),
+      fresh: session.fresh,
+      reauthHref: signInUrl('/account/security/backup-code', true),
+    });
+  });
+
+  router.post('/account/security/backup-code', async (ctx) => {
+    const { session } = await formSession(ctx, deps, { fresh: true });
+    assertThat((await deps.mfa.status(session.accountId)).backupCode, 'MFA_NOT_ENABLED');
+    const code = await deps.mfa.regenerateBackupCode(session.accountId);
+    deps.audit({ event: 'mfa.backup_code.regenerated', accountId: session.accountId, ...requestFields(ctx) });
+    renderConsole(ctx, deps, session, 'backup-code-new', {
+      title: 'Save your new backup code',
+      lead: 'Your old backup code no longer works. This is the new one; it is shown only now.',
+      code,
+      doneHref: '/account/security',
+    });
+  });
+}

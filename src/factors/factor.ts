@@ -1,0 +1,55 @@
+import type Router from '@koa/router';
+import type { Context } from 'koa';
+import type { ConsoleDeps } from '../account/console-deps.ts';
+import type { ConsoleSession } from '../account/console-session.ts';
+import type { InteractionDeps } from '../interactions/interaction-deps.ts';
+import type { InteractionDetails } from '../interactions/interaction-io.ts';
+import type { SecondFactorSubject } from '../interactions/second-factor-state.ts';
+import type { MfaStatus } from '../mfa/mfa-service.ts';
+
+/** Stable ids: guard counters, audit `method`, the CLI. */
+export type FactorId = 'totp' | 'sms' | 'backup-code';
+
+/** A challenge route's handler: given the subject only once the route checked it has this factor. */
+export type ChallengeHandler = (ctx: Context, details: InteractionDetails, subject: SecondFactorSubject, form: Record<string, string>) => Promise<void>;
+
+/** Where a factor adds its sign-in routes: paths under /interaction/:uid/, each guarded for this factor. */
+export interface ChallengeRoutes {
+  get(path: string, handler: ChallengeHandler): void;
+  post(path: string, handler: ChallengeHandler): void;
+}
+
+/**
+ * The contract every second factor keeps (as Ory Kratos's strategies do): one folder each
+ * (`totp/`, `sms/`, `backup-code/`) with its logic, its challenge step, its setup step, its store
+ * port and its views, and one line in the registry (registry.ts). The sign-in routes, the
+ * Security page's method list and chooser, and the CLI's status come from the registry, so adding
+ * a factor touches no other factor.
+ */
+export interface Factor {
+  readonly id: FactorId;
+  /** How people name it, on pages and in the CLI. */
+  readonly name: string;
+  /** RFC 8176 `amr` of a sign-in with the password and this factor. */
+  readonly amr: readonly string[];
+  /** `method`: what a person signs in with (one per account today); `fallback`: the backup code. */
+  readonly role: 'method' | 'fallback';
+  /** The folder of its pug templates (they extend /layout from views/). */
+  readonly viewsDir: string;
+  /** Whether this account has it. */
+  has(status: MfaStatus): boolean;
+  /** This account's factor as the Security page and `mfa status` show it (the account has it): a label, and since when. */
+  describe(status: MfaStatus): { label: string; since: number | null };
+  /** The page of `GET /interaction/:uid` when this is the account's method (methods only). */
+  showChallenge?(ctx: Context, deps: InteractionDeps, details: InteractionDetails, subject: SecondFactorSubject): Promise<void>;
+  addChallengeRoutes(routes: ChallengeRoutes, deps: InteractionDeps): void;
+  addSetupRoutes(router: Router, deps: ConsoleDeps): void;
+  /** What the Security page's "Set up" chooser offers, when this factor can be set up there. */
+  readonly setupChoice?: {
+    title: string;
+    hint: string;
+    available(deps: ConsoleDeps): boolean;
+    /** The chooser's Next: prepares the setup and sends the browser to its first page. */
+    start(ctx: Context, deps: ConsoleDeps, session: ConsoleSession): Promise<void>;
+  };
+}

@@ -1,0 +1,32 @@
+import { fileURLToPath } from 'node:url';
+import { AMR } from '../../provider/acr.ts';
+import type { Factor } from '../factor.ts';
+import { openSmsChallenge, resendSmsCode, submitSmsCode } from './challenge-step.ts';
+import { maskPhone } from './phone-number.ts';
+import { addSmsSetupRoutes } from './setup-routes.ts';
+
+/** Codes by text message to a verified mobile number (NIST SP 800-63B §5.1.3.3: restricted, still offered). */
+export const smsFactor: Factor = {
+  id: 'sms',
+  name: 'Text message',
+  amr: AMR.sms,
+  role: 'method',
+  viewsDir: fileURLToPath(new URL('./views/', import.meta.url)),
+  has: (status) => status.sms !== null,
+  describe: (status) => ({ label: `Text message to ${maskPhone(status.sms!.phone)}`, since: status.sms?.enrolledAt ?? null }),
+  showChallenge: openSmsChallenge,
+  addChallengeRoutes(routes, deps) {
+    routes.post('sms', (ctx, details, subject, form) => submitSmsCode(ctx, deps, details, subject, form));
+    routes.post('sms/send', (ctx, details, subject) => resendSmsCode(ctx, deps, details, subject));
+  },
+  addSetupRoutes: addSmsSetupRoutes,
+  setupChoice: {
+    title: 'Use text message',
+    hint: 'we text a code to your mobile phone.',
+    available: (deps) => Boolean(deps.sms),
+    async start(ctx) {
+      ctx.status = 303;
+      ctx.redirect('/account/security/setup/sms');
+    },
+  },
+};

@@ -1,0 +1,25 @@
+import type { Context } from 'koa';
+import { AMR } from '../../provider/acr.ts';
+import { requestFields } from '../../audit/audit.ts';
+import type { ErrorCode } from '../../errors.ts';
+import { codeField } from '../../http/read-form.ts';
+import { completeSecondFactor, wantsTrust } from '../../interactions/complete-second-factor.ts';
+import type { InteractionDeps } from '../../interactions/interaction-deps.ts';
+import type { InteractionDetails } from '../../interactions/interaction-io.ts';
+import type { SecondFactorSubject } from '../../interactions/second-factor-state.ts';
+import { secondFactorModel, sendPage } from '../../interactions/second-factor-pages.ts';
+
+export async function showTotpChallenge(ctx: Context, deps: InteractionDeps, details: InteractionDetails, _subject: SecondFactorSubject, problem?: ErrorCode) {
+  sendPage(ctx, deps, 'challenge', { title: 'Enter your code', ...secondFactorModel(deps, details, problem) }, problem);
+}
+
+/** The same generic answer for a wrong, expired, replayed or locked code. */
+export async function submitTotp(ctx: Context, deps: InteractionDeps, details: InteractionDetails, subject: SecondFactorSubject, form: Record<string, string>) {
+  const code = codeField(form);
+  if (!code) return showTotpChallenge(ctx, deps, details, subject, 'CODE_REQUIRED');
+  if (!(await deps.mfa.verifyTotp(subject.accountId, code))) {
+    deps.audit({ event: 'mfa.challenge.failed', accountId: subject.accountId, clientId: String(details.params.client_id), ...requestFields(ctx), details: { method: 'totp' } });
+    return showTotpChallenge(ctx, deps, details, subject, 'CODE_INVALID');
+  }
+  await completeSecondFactor(ctx, deps, details, subject, { method: 'totp', amr: AMR.totp, trust: wantsTrust(form), setUpNow: false });
+}

@@ -1,0 +1,27 @@
+import { fileURLToPath } from 'node:url';
+import { AMR } from '../../provider/acr.ts';
+import type { Factor } from '../factor.ts';
+import { showTotpChallenge, submitTotp } from './challenge-step.ts';
+import { addAppSetupRoutes, startAppSetup } from './setup-routes.ts';
+
+/** The authenticator app (RFC 6238 TOTP). */
+export const totpFactor: Factor = {
+  id: 'totp',
+  name: 'Authenticator app',
+  amr: AMR.totp,
+  role: 'method',
+  viewsDir: fileURLToPath(new URL('./views/', import.meta.url)),
+  has: (status) => status.totp !== null,
+  describe: (status) => ({ label: 'Authenticator app', since: status.totp?.enrolledAt ?? null }),
+  showChallenge: (ctx, deps, details, subject) => showTotpChallenge(ctx, deps, details, subject),
+  addChallengeRoutes(routes, deps) {
+    routes.post('totp', (ctx, details, subject, form) => submitTotp(ctx, deps, details, subject, form));
+  },
+  addSetupRoutes: addAppSetupRoutes,
+  setupChoice: {
+    title: 'Use an authenticator app',
+    hint: '(recommended) Google Authenticator, Microsoft Authenticator, 1Password and others.',
+    available: () => true,
+    start: startAppSetup,
+  },
+};
