@@ -46,6 +46,10 @@ export const ERRORS = {
     message: 'This sign-in has expired or is no longer valid. Go back to the app you were signing in to and start again.',
   },
   WRONG_STEP: { status: 400, message: 'This step of the sign-in is not the current one. Go back to the app and start again.' },
+  MISDIRECTED_REQUEST: {
+    status: 421,
+    message: 'This server does not answer for that address. Use the sign-in address your app sent you to.',
+  },
   NOT_FOUND: { status: 404, message: 'There is no page at this address.' },
   METHOD_NOT_ALLOWED: { status: 405, message: 'This page does not accept that kind of request.' },
   STORE_UNAVAILABLE: { status: 503, message: 'Sign-in is temporarily unavailable. Please try again in a minute.' },

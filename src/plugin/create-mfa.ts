@@ -18,6 +18,7 @@ import { createFactorGuard } from '../guard/factor-guard.ts';
 import { createLoginThrottle, type LoginThrottleLimits } from '../guard/login-throttle.ts';
 import { createCsrf } from '../http/csrf.ts';
 import { errorPages } from '../http/error-pages.ts';
+import { hostCheck } from '../http/host-check.ts';
 import { securityHeaders } from '../http/security-headers.ts';
 import { staticFiles } from '../http/static-files.ts';
 import { createRenderer, type RenderPage } from '../http/views.ts';
@@ -164,6 +165,8 @@ export function createMfa(options: MfaPluginOptions) {
     const console = createAccountConsoleRoutes({ ...shared, issuer: options.issuer, allowedCountries: options.sms?.limits.allowedCountries ?? null });
     // Headers first: the error pages, rendered inside, keep them.
     provider.use(securityHeaders());
+    // Before any page or provider route: nothing is answered for a host that is not the issuer's.
+    provider.use(hostCheck({ issuer: options.issuer, render }));
     provider.use(errorPages(render, log));
     provider.use(staticFiles(path.join(PROJECT_ROOT, 'static'), ['site.css', 'copy.js']));
     provider.use(interactions.routes());
