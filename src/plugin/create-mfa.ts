@@ -158,7 +158,8 @@ export function createMfa(options: MfaPluginOptions) {
     };
     const interactions = createInteractionRoutes({
       ...shared,
-      throttle: createLoginThrottle(options.store.counters, { maxFailuresPerAccount: 10, maxFailuresPerIp: 100, failureWindowSeconds: 900, ...options.login }),
+      throttle: createLoginThrottle(options.store.counters, { maxFailuresPerAccount: 10, maxFailuresPerIp: 100, failureWindowSeconds: 900, ...options.login },
+        { secret: derivedKey(options.csrfSecret, 'login-device'), clock }),
       requirementFor,
       pendingTtlSeconds: options.interactionTtlSeconds ?? 1800,
     });
