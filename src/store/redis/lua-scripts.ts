@@ -100,23 +100,6 @@ end
 return redis.call('DEL', KEYS[1])
 `);
 
-/** KEYS: account, email index. ARGV: id, email, then the account's field/value pairs. */
-export const CREATE_ACCOUNT = defineScript(`
-if redis.call('EXISTS', KEYS[1]) == 1 or redis.call('HEXISTS', KEYS[2], ARGV[2]) == 1 then return 0 end
-redis.call('HSET', KEYS[2], ARGV[2], ARGV[1])
-redis.call('HSET', KEYS[1], unpack(ARGV, 3))
-return 1
-`);
-
-/** KEYS: account, email index. ARGV: id. */
-export const REMOVE_ACCOUNT = defineScript(`
-local email = redis.call('HGET', KEYS[1], 'email')
-if not email then return 0 end
-redis.call('DEL', KEYS[1])
-if redis.call('HGET', KEYS[2], email) == ARGV[1] then redis.call('HDEL', KEYS[2], email) end
-return 1
-`);
-
 /** KEYS: account. ARGV: passwordHash, credentialsChangedAt. */
 export const UPDATE_PASSWORD = defineScript(`
 if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end

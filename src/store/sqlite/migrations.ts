@@ -65,6 +65,10 @@ const MIGRATIONS: string[] = [
    );
    CREATE INDEX trusted_device_account ON trusted_device (account_id);
    CREATE INDEX trusted_device_expiry ON trusted_device (expires_at);`,
+  // Look-alike emails (Unicode TS #39 skeleton). Not UNIQUE: accounts made before this may
+  // already collide; the insert refuses a new collision. Rows are filled in by sqlite-accounts.ts.
+  `ALTER TABLE account ADD COLUMN email_skeleton TEXT;
+   CREATE INDEX account_email_skeleton ON account (email_skeleton);`,
 ];
 
 export function migrate(db: DatabaseSync): void {
