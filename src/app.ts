@@ -12,8 +12,11 @@ import { isStoreUnavailable } from './store/store-errors.ts';
  * No listen here: tests call app.callback() or listen on port 0 themselves.
  */
 export function createApp({ provider, mfa, store, log }: { provider: Provider; mfa: MfaPlugin; store: Store; log: Logger }): Provider {
-  mfa.install(provider);
+  // The health probe goes first, so it answers whatever Host a load balancer sends (it often
+  // probes the instance's own address); it reflects nothing. Every other route is behind the
+  // plugin's host check.
   provider.use(healthCheck(store));
+  mfa.install(provider);
   // oidc-provider's JSON endpoints (token, userinfo, …) answer every failure as 500 server_error;
   // a store that is down is a 503 there too, and every other server error is logged.
   provider.on('server_error', (ctx, error) => {

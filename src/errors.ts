@@ -12,6 +12,11 @@ export const ERRORS = {
   EMAIL_INVALID: { status: 400, message: 'Enter an email address like name@example.com.' },
   EMAIL_TOO_LONG: { status: 400, message: 'Email addresses are at most 254 characters.' },
   EMAIL_TAKEN: { status: 409, message: 'An account with that email already exists.' },
+  EMAIL_INVISIBLE_CHARACTERS: {
+    status: 400,
+    message: 'That email address contains invisible characters (such as zero-width spaces or direction marks). Type it again by hand.',
+  },
+  EMAIL_LOOKS_TAKEN: { status: 409, message: 'An account already exists with an email address that looks the same as this one.' },
   PASSWORD_REQUIRED: { status: 400, message: 'Enter your password.' },
   PASSWORD_TOO_SHORT: { status: 400, message: 'Passwords are at least 8 characters.' },
   PASSWORD_TOO_LONG: { status: 400, message: 'Passwords are at most 1024 characters.' },
@@ -54,6 +59,10 @@ export const ERRORS = {
     message: 'A password was already accepted in this sign-in. Continue with the next step, or cancel and start again from the app.',
   },
   WRONG_STEP: { status: 400, message: 'This step of the sign-in is not the current one. Go back to the app and start again.' },
+  MISDIRECTED_REQUEST: {
+    status: 421,
+    message: 'This server does not answer for that address. Use the sign-in address your app sent you to.',
+  },
   NOT_FOUND: { status: 404, message: 'There is no page at this address.' },
   METHOD_NOT_ALLOWED: { status: 405, message: 'This page does not accept that kind of request.' },
   STORE_UNAVAILABLE: { status: 503, message: 'Sign-in is temporarily unavailable. Please try again in a minute.' },

@@ -4,7 +4,7 @@ import { hashPassword, verifyAgainstDummy, verifyPassword } from '../crypto/pass
 import { AppError, assertThat } from '../errors.ts';
 import { endSessionsNow } from '../mfa/account-security.ts';
 import type { AccountRecord, AccountStore } from './account-store.ts';
-import { looksLikeEmail, MAX_EMAIL_LENGTH, normalizeEmail } from './normalize-email.ts';
+import { hasInvisibleCharacters, looksLikeEmail, MAX_EMAIL_LENGTH, normalizeEmail } from './normalize-email.ts';
 import { checkNewPassword, MAX_PASSWORD_LENGTH, passwordLength } from './password-policy.ts';
 
 export interface NewAccount {
@@ -42,6 +42,7 @@ export interface AccountDirectory {
 export function validateEmail(input: string): string {
   const email = normalizeEmail(input);
   assertThat(email.length > 0, 'EMAIL_REQUIRED');
+  assertThat(!hasInvisibleCharacters(input) && !hasInvisibleCharacters(email), 'EMAIL_INVISIBLE_CHARACTERS');
   assertThat(email.length <= MAX_EMAIL_LENGTH, 'EMAIL_TOO_LONG');
   assertThat(looksLikeEmail(email), 'EMAIL_INVALID');
   return email;
@@ -71,7 +72,9 @@ export function createAccountDirectory(store: AccountStore, clock: Clock, onRemo
         // (mfa/account-security.ts).
         credentialsChangedAt: Math.floor(now / 1000) * 1000,
       };
-      assertThat((await store.create(record)) === 'created', 'EMAIL_TAKEN');
+      const outcome = await store.create(record);
+      assertThat(outcome !== 'email-taken', 'EMAIL_TAKEN');
+      assertThat(outcome !== 'look-alike', 'EMAIL_LOOKS_TAKEN');
       return record;
     },
 

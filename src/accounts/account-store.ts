@@ -15,8 +15,12 @@ export interface AccountRecord {
 
 /** What the built-in account directory needs from a store. Implemented by store/sqlite and store/redis. */
 export interface AccountStore {
-  /** Adds the account atomically; refuses when the email is already taken. */
-  create(record: AccountRecord): Promise<'created' | 'email-taken'>;
+  /**
+   * Adds the account atomically; refuses when the email is already taken, or when another
+   * account's email has the same confusable skeleton (email-skeleton.ts): the store keeps an
+   * index of skeletons so that the check and the insert are one step across instances.
+   */
+  create(record: AccountRecord): Promise<'created' | 'email-taken' | 'look-alike'>;
   findById(id: string): Promise<AccountRecord | undefined>;
   findByEmail(normalizedEmail: string): Promise<AccountRecord | undefined>;
   /** Every account, ordered by email. */

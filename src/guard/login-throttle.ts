@@ -1,7 +1,10 @@
-import { createHash } from 'node:crypto';
+import { systemClock, type Clock } from '../clock.ts';
+import { createCheckSlots } from './check-slots.ts';
 import type { CounterStore } from './counter-store.ts';
+import { loginDigest, newDeviceId, signDeviceToken, verifyDeviceToken } from './device-token.ts';
 
 export interface LoginThrottleLimits {
+  /** Wrong passwords within the window before a name locks (and, apart, before a device cookie stops counting). */
   maxFailuresPerAccount: number;
   maxFailuresPerIp: number;
   failureWindowSeconds: number;
@@ -9,41 +12,79 @@ export interface LoginThrottleLimits {
 
 export type LoginGate = 'open' | 'account-locked' | 'ip-locked';
 
+/** One password submission, from the gate to its outcome. */
+export interface LoginAttempt {
+  /** 'open': the password may be checked. Otherwise it must not be (verify a dummy hash instead). */
+  gate: LoginGate;
+  /** The password was wrong (or not checked): count it. */
+  failed(): Promise<void>;
+  /** The password was right: frees the check and returns the device cookie to set on this browser. */
+  succeeded(): Promise<{ token: string; maxAgeSeconds: number }>;
+}
+
 /**
- * Password attempts, counted per login name and per client IP in the store (NIST SP 800-63B
- * §3.2.2 rate limiting; OWASP ASVS 5.0 V6, Authentication). Counted by the submitted name whether or not
- * it exists, so the lock itself reveals nothing. Code failures are counted elsewhere, apart.
+ * Password attempts (NIST SP 800-63B §3.2.2 rate limiting; OWASP ASVS 5.0 V6), counted in the
+ * store, so limits hold across instances and restarts. Three counts:
  *
- * Per account, every attempt is reserved with an atomic increment *before* the password is
- * checked, so parallel guesses cannot all pass the gate before the first failure counts; a
- * success clears the count. Per IP only failures count (an office behind one address signs
- * in many times), so a burst there can overshoot by the requests already in flight.
+ * - per client IP: failures only (an office behind one address signs in many times); a burst
+ *   there can overshoot by the requests already in flight;
+ * - per login name, whether or not the account exists (the lock reveals nothing): at most
+ *   `maxFailuresPerAccount` failures in the window, reserved through check-slots.ts so no
+ *   parallel burst can have more passwords checked than failures remain, while right passwords
+ *   never consume the budget;
+ * - per device: anyone can trip a name's lock, so it must not lock the owner out of a browser
+ *   they have used (DESIGN.md; OWASP "Slow down online guessing attacks with device cookies").
+ *   A browser whose device cookie is valid *for this name* is counted on its own budget instead
+ *   of the name's; a device that uses its budget up is no longer trusted and falls back to the
+ *   name's lock.
  */
 export interface LoginThrottle {
-  /** Reserves an attempt for this name; says whether the password may be checked at all. */
-  attempt(login: string, ip: string): Promise<LoginGate>;
-  recordFailure(login: string, ip: string): Promise<void>;
-  recordSuccess(login: string): Promise<void>;
+  attempt(login: string, ip: string, deviceCookie?: string): Promise<LoginAttempt>;
 }
 
-/** Keys hold a digest, not the email: counters are not a second copy of the directory. */
-function keyFor(kind: 'account' | 'ip', value: string): string {
-  return `login-failures:${kind}:${createHash('sha256').update(value).digest('base64url')}`;
+/** How long a device cookie vouches for a browser after its last successful sign-in. */
+export const DEVICE_COOKIE_DAYS = 180;
+
+export interface LoginThrottleOptions {
+  /** HMAC key for device cookies. */
+  secret: string;
+  clock?: Clock;
 }
 
-export function createLoginThrottle(counters: CounterStore, limits: LoginThrottleLimits): LoginThrottle {
-  const window = limits.failureWindowSeconds;
+const ipKey = (ip: string) => `login-failures:ip:${loginDigest(ip)}`;
+
+export function createLoginThrottle(counters: CounterStore, limits: LoginThrottleLimits, options: LoginThrottleOptions): LoginThrottle {
+  const clock = options.clock ?? systemClock;
+  const slots = createCheckSlots(counters, { limit: limits.maxFailuresPerAccount, failureWindowSeconds: limits.failureWindowSeconds });
+  const maxAgeSeconds = DEVICE_COOKIE_DAYS * 86_400;
+  const countIpFailure = (ip: string) => counters.increment(ipKey(ip), limits.failureWindowSeconds).then(() => undefined);
+
+  const refused = (gate: LoginGate, ip: string): LoginAttempt => ({
+    gate,
+    // A refusal by IP is not counted again; a locked name still counts against its address.
+    failed: gate === 'ip-locked' ? async () => {} : () => countIpFailure(ip),
+    succeeded: () => Promise.reject(new Error(`a ${gate} attempt cannot succeed`)),
+  });
+
   return {
-    async attempt(login, ip) {
-      if ((await counters.get(keyFor('ip', ip))) >= limits.maxFailuresPerIp) return 'ip-locked';
-      const attempts = await counters.increment(keyFor('account', login), window);
-      return attempts > limits.maxFailuresPerAccount ? 'account-locked' : 'open';
-    },
-    async recordFailure(_login, ip) {
-      await counters.increment(keyFor('ip', ip), window);
-    },
-    async recordSuccess(login) {
-      await counters.reset(keyFor('account', login));
+    async attempt(login, ip, deviceCookie) {
+      if ((await counters.get(ipKey(ip))) >= limits.maxFailuresPerIp) return refused('ip-locked', ip);
+      const device = verifyDeviceToken(options.secret, deviceCookie, login, clock(), maxAgeSeconds * 1000);
+      const onDevice = device ? await slots.reserve(`device:${device.deviceId}`) : 'locked';
+      const reservation = onDevice !== 'locked' ? onDevice : await slots.reserve(`account:${loginDigest(login)}`);
+      if (reservation === 'locked') return refused('account-locked', ip);
+      // A device still within its budget keeps its id (and its count); otherwise this browser gets a new one.
+      const deviceId = device && onDevice !== 'locked' ? device.deviceId : newDeviceId();
+      return {
+        gate: 'open',
+        async failed() {
+          await Promise.all([reservation.fail(), countIpFailure(ip)]);
+        },
+        async succeeded() {
+          await reservation.succeed();
+          return { token: signDeviceToken(options.secret, { deviceId, issuedAt: clock() }, login), maxAgeSeconds };
+        },
+      };
     },
   };
 }

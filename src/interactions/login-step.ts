@@ -3,6 +3,7 @@ import { MAX_EMAIL_LENGTH, normalizeEmail } from '../accounts/normalize-email.ts
 import { MAX_PASSWORD_LENGTH, passwordLength } from '../accounts/password-policy.ts';
 import { verifyAgainstDummy } from '../crypto/password-hash.ts';
 import { AppError, ERRORS, type ErrorCode } from '../errors.ts';
+import { readLoginDeviceCookie, writeLoginDeviceCookie } from '../guard/login-device-cookie.ts';
 import { acrRequestOf } from '../provider/acr-request.ts';
 import { ACR, AMR } from '../provider/acr.ts';
 import { rememberPasswordPassed } from './second-factor-state.ts';
@@ -47,19 +48,19 @@ export async function submitLogin(ctx: Context, deps: InteractionDeps, details: 
   if (problem) return showLogin(ctx, deps, details, { code: problem, email: problem === 'EMAIL_TOO_LONG' ? '' : email });
 
   const login = normalizeEmail(email);
-  const gate = await deps.throttle.attempt(login, ctx.ip);
+  const { gate, ...outcome } = await deps.throttle.attempt(login, ctx.ip, readLoginDeviceCookie(ctx));
   if (gate === 'ip-locked') return showLogin(ctx, deps, details, { code: 'TOO_MANY_ATTEMPTS', email });
 
   const accountId = gate === 'open'
     ? await deps.directory.authenticate(email, password)
     : await verifyAgainstDummy(password).then(() => undefined);
   if (!accountId) {
-    await deps.throttle.recordFailure(login, ctx.ip);
+    await outcome.failed();
     deps.log.info('login.failed', { clientId: details.params.client_id, ip: ctx.ip, locked: gate === 'account-locked' });
     return showLogin(ctx, deps, details, { code: 'INVALID_CREDENTIALS', email });
   }
 
-  await deps.throttle.recordSuccess(login);
+  writeLoginDeviceCookie(ctx, await outcome.succeeded());
   deps.log.info('login.password_ok', { accountId, clientId: details.params.client_id, ip: ctx.ip });
   const client = await deps.provider.Client.find(String(details.params.client_id));
   const requirement = await deps.requirementFor({

@@ -17,6 +17,7 @@ import { createFactorGuard } from '../guard/factor-guard.ts';
 import { createLoginThrottle, type LoginThrottleLimits } from '../guard/login-throttle.ts';
 import { createCsrf } from '../http/csrf.ts';
 import { errorPages } from '../http/error-pages.ts';
+import { hostCheck } from '../http/host-check.ts';
 import { securityHeaders } from '../http/security-headers.ts';
 import { STATIC_DIR, staticFiles } from '../http/static-files.ts';
 import type { RenderPage } from '../http/views.ts';
@@ -167,13 +168,16 @@ export function createMfa(options: MfaPluginOptions) {
     };
     const interactions = createInteractionRoutes({
       ...shared,
-      throttle: createLoginThrottle(options.store.counters, { maxFailuresPerAccount: 10, maxFailuresPerIp: 100, failureWindowSeconds: 900, ...options.login }),
+      throttle: createLoginThrottle(options.store.counters, { maxFailuresPerAccount: 10, maxFailuresPerIp: 100, failureWindowSeconds: 900, ...options.login },
+        { secret: derivedKey(options.csrfSecret, 'login-device'), clock }),
       requirementFor,
     });
     const console = createAccountConsoleRoutes({ ...shared, issuer: options.issuer, allowedCountries: options.sms?.limits.allowedCountries ?? null });
     provider.use(requestScope());
     // Headers first: the error pages, rendered inside, keep them.
     provider.use(securityHeaders());
+    // Before any page or provider route: nothing is answered for a host that is not the issuer's.
+    provider.use(hostCheck({ issuer: options.issuer, render }));
     provider.use(errorPages(render, log));
     provider.use(staticFiles(STATIC_DIR, ['site.css', 'copy.js']));
     provider.use(interactions.routes());

@@ -64,6 +64,32 @@ export function describeAccountsContract(label: string, open: OpenStore, cleanup
         expect(await ctx.store.accounts.create(accountFor('alice@example.com', { id: 'sub-alice-2' }))).toBe('created');
       });
 
+      // Unicode TS #39 skeletons: records arrive normalised (NFKC, lower case) from the directory.
+      it('refuses an email that looks like an existing one (Cyrillic, Greek, Armenian letters), and keeps the first', async () => {
+        const dup = accountFor('dup@example.com', { id: 'sub-dup' });
+        expect(await ctx.store.accounts.create(dup)).toBe('created');
+        for (const [index, lookAlike] of ['duр@example.com', 'dսp@example.com', 'dup@ехаmple.com', 'dup@examplе.cοm'].entries()) {
+          expect(await ctx.store.accounts.create(accountFor(lookAlike, { id: `sub-look-${index}` }))).toBe('look-alike');
+          expect(await ctx.store.accounts.findByEmail(lookAlike)).toBeUndefined();
+        }
+        expect(await ctx.store.accounts.create(accountFor('dup@example.com', { id: 'sub-again' }))).toBe('email-taken');
+        expect(await ctx.store.accounts.create(accountFor('dupe@example.com', { id: 'sub-dupe' }))).toBe('created');
+        expect((await ctx.store.accounts.list()).map((account) => account.id)).toEqual(['sub-dup', 'sub-dupe']);
+      });
+
+      it('lets only one of many parallel look-alike creates through', async () => {
+        const emails = ['race@example.com', 'rаce@example.com', 'raсe@example.com', 'racе@example.com', 'rасе@example.com', 'race@exаmple.com'];
+        const results = await Promise.all(emails.map((email, index) => ctx.store.accounts.create(accountFor(email, { id: `sub-race-${index}` }))));
+        expect(results.filter((result) => result === 'created')).toHaveLength(1);
+        expect(await ctx.store.accounts.list()).toHaveLength(1);
+      });
+
+      it('frees the look-alike of a removed account', async () => {
+        await ctx.store.accounts.create(accountFor('gone@example.com', { id: 'sub-gone' }));
+        expect(await ctx.store.accounts.remove('sub-gone')).toBe(true);
+        expect(await ctx.store.accounts.create(accountFor('gоne@example.com', { id: 'sub-new' }))).toBe('created');
+      });
+
       it('updates the password hash and when the credentials changed', async () => {
         const alice = accountFor('alice@example.com');
         await ctx.store.accounts.create(alice);

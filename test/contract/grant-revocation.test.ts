@@ -216,7 +216,9 @@ describe('sqlite: grants stored before the account index', () => {
     const db = new DatabaseSync(file);
     try {
       // Later migrations are undone too: the migrator runs only what comes after the highest version.
-      db.exec(`ALTER TABLE mfa DROP COLUMN method_set_up;
+      db.exec(`DROP INDEX account_email_skeleton;
+        ALTER TABLE account DROP COLUMN email_skeleton;
+        ALTER TABLE mfa DROP COLUMN method_set_up;
         DROP INDEX oidc_model_account;
         ALTER TABLE oidc_model DROP COLUMN account_id;
         DELETE FROM schema_migrations WHERE version >= 5;`);

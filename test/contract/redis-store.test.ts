@@ -63,7 +63,7 @@ describe('redis store specifics', () => {
       await store.transient.set('pending:uid-1', 'sub-1', 300);
 
       const keys = await keysUnder(prefix);
-      expect(keys).toHaveLength(11);
+      expect(keys).toHaveLength(13);
       const ttls = Object.fromEntries(await Promise.all(keys.map(async (key) => [key.slice(prefix.length), await inspector.pTTL(key)] as const)));
       for (const [name, seconds] of [['oidc:Session:s1', 60], ['oidc-uid:Session:uid-1', 60], ['oidc:DeviceCode:d1', 120],
         ['oidc-user-code:DeviceCode:AB-CD', 120], ['oidc-grant:g1', 120], ['oidc:AccessToken:t1', 30], ['counter:ip:1', 60], ['transient:pending:uid-1', 300]] as const) {
@@ -72,6 +72,7 @@ describe('redis store specifics', () => {
       }
       expect(ttls['account:sub-1']).toBe(-1);
       expect(ttls['account-emails']).toBe(-1);
+      expect(ttls['account-skeletons']).toBe(-1);
       expect(ttls['mfa:sub-1']).toBe(-1);
 
       await store.adapterFactory('AccessToken').revokeByGrantId('g1');
@@ -80,7 +81,8 @@ describe('redis store specifics', () => {
       await store.counters.reset('ip:1');
       await store.mfa.remove('sub-1');
       expect(await store.transient.take('pending:uid-1')).toBe('sub-1');
-      expect(await keysUnder(prefix)).toEqual([]);
+      // Only the marker that older accounts' skeletons were indexed stays (account-store.ts).
+      expect(await keysUnder(prefix)).toEqual([`${prefix}account-skeletons-built`]);
     } finally {
       await store.close();
     }
@@ -146,6 +148,28 @@ describe('redis store specifics', () => {
       expect(await keysUnder(prefix)).toEqual([]);
     } finally {
       await store.close();
+    }
+  });
+
+  it('indexes the skeletons of accounts made before look-alike detection, so a look-alike of them is refused', async () => {
+    const prefix = nextPrefix();
+    const clock = createFakeClock();
+    const account = (id: string, email: string) => ({
+      id, email, emailVerified: true, name: id, passwordHash: '$argon2id$hash', createdAt: clock(), credentialsChangedAt: clock(),
+    });
+    const first = await openRedisStore({ url: TEST_REDIS_URL, prefix, clock, logger: silentLogger });
+    await first.accounts.create(account('sub-1', 'dup@example.com'));
+    await first.close();
+    // As an older version left it: no skeleton index, no marker, no skeleton on the account.
+    await inspector.del([`${prefix}account-skeletons`, `${prefix}account-skeletons-built`]);
+    await inspector.hDel(`${prefix}account:sub-1`, 'emailSkeleton');
+    const second = await openRedisStore({ url: TEST_REDIS_URL, prefix, clock, logger: silentLogger });
+    try {
+      expect(await second.accounts.create(account('sub-2', 'duр@example.com'))).toBe('look-alike');
+      expect(await second.accounts.remove('sub-1')).toBe(true);
+      expect(await second.accounts.create(account('sub-2', 'duр@example.com'))).toBe('created');
+    } finally {
+      await second.close();
     }
   });
 

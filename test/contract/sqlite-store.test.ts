@@ -81,6 +81,32 @@ describe('sqlite store on a file', () => {
     }
   });
 
+  it('gives accounts made before look-alike detection their skeleton on upgrade, so a look-alike of them is refused', async () => {
+    const clock = createFakeClock();
+    const file = path.join(dir, 'store.db');
+    const account = (id: string, email: string) => ({
+      id, email, emailVerified: true, name: id, passwordHash: '$argon2id$hash', createdAt: clock(), credentialsChangedAt: clock(),
+    });
+    const first = openSqliteStore({ file, clock, sweepIntervalMs: 0 });
+    await first.accounts.create(account('sub-1', 'dup@example.com'));
+    await first.close();
+    // Back to the schema before the skeleton migration (the last one), with the account written then.
+    const db = new DatabaseSync(file);
+    try {
+      db.exec('DROP INDEX account_email_skeleton; ALTER TABLE account DROP COLUMN email_skeleton');
+      db.exec('DELETE FROM schema_migrations WHERE version = (SELECT MAX(version) FROM schema_migrations)');
+    } finally {
+      db.close();
+    }
+    const second = openSqliteStore({ file, clock, sweepIntervalMs: 0 });
+    try {
+      expect(await second.accounts.create(account('sub-2', 'duр@example.com'))).toBe('look-alike');
+      expect(await second.accounts.create(account('sub-3', 'other@example.com'))).toBe('created');
+    } finally {
+      await second.close();
+    }
+  });
+
   it('upgrades an MFA record written before epochs to epoch 0, its factors intact', async () => {
     const clock = createFakeClock();
     const file = path.join(dir, 'store.db');
@@ -94,6 +120,8 @@ describe('sqlite store on a file', () => {
         DROP TABLE trusted_device;
         ALTER TABLE mfa DROP COLUMN epoch;
         ALTER TABLE mfa DROP COLUMN sessions_valid_after;
+        DROP INDEX account_email_skeleton;
+        ALTER TABLE account DROP COLUMN email_skeleton;
         DELETE FROM schema_migrations WHERE version >= 4;`);
       db.prepare(`INSERT INTO mfa (account_id, totp_sealed_secret, totp_enrolled_at, totp_last_step, backup_code_hash, backup_code_created_at)
         VALUES ('sub-1', 'k1.sealed', 1000, 7, 'backup-hash', 1000)`).run();

@@ -135,24 +135,6 @@ revokeAccountGrants(KEYS[1], ARGV[1])
 return 1
 `);
 
-/** KEYS: account, email index. ARGV: id, email, then the account's field/value pairs. */
-export const CREATE_ACCOUNT = defineScript(`
-if redis.call('EXISTS', KEYS[1]) == 1 or redis.call('HEXISTS', KEYS[2], ARGV[2]) == 1 then return 0 end
-redis.call('HSET', KEYS[2], ARGV[2], ARGV[1])
-redis.call('HSET', KEYS[1], unpack(ARGV, 3))
-return 1
-`);
-
-/** KEYS: account, email index, the account's grant set. ARGV: id, grant set key prefix. Its grants go with it. */
-export const REMOVE_ACCOUNT = defineScript(`${GRANT_FUNCTIONS}
-local email = redis.call('HGET', KEYS[1], 'email')
-if not email then return 0 end
-redis.call('DEL', KEYS[1])
-if redis.call('HGET', KEYS[2], email) == ARGV[1] then redis.call('HDEL', KEYS[2], email) end
-revokeAccountGrants(KEYS[3], ARGV[2])
-return 1
-`);
-
 /**
  * KEYS: account, the account's grant set. ARGV: passwordHash, credentialsChangedAt, grant set key
  * prefix. The change ends the account's sessions: its grants, codes and tokens go in the same step.

@@ -1,5 +1,7 @@
 import type { AccountRecord, AccountStore } from '../../accounts/account-store.ts';
-import { CREATE_ACCOUNT, REMOVE_ACCOUNT, UPDATE_PASSWORD } from './lua-scripts.ts';
+import { emailSkeleton } from '../../accounts/email-skeleton.ts';
+import { CREATE_ACCOUNT, INDEX_SKELETON, REMOVE_ACCOUNT } from './lua-account-scripts.ts';
+import { UPDATE_PASSWORD } from './lua-scripts.ts';
 import { accountGrantsKey, grantKeyPrefix } from './redis-adapter.ts';
 import { runScript, type RedisClient } from './redis-script.ts';
 
@@ -35,22 +37,43 @@ function byEmail(a: AccountRecord, b: AccountRecord): number {
 }
 
 /**
- * Accounts on Redis: one hash per account (account:<id>) and one hash email -> id
- * (account-emails) that both answers findByEmail and makes the email unique. A password change
- * or a removal deletes the account's grants, codes and tokens in the same script.
+ * Accounts on Redis: one hash per account (account:<id>), one hash email -> id
+ * (account-emails) that both answers findByEmail and makes the email unique, and one hash
+ * skeleton -> id (account-skeletons) that refuses look-alike emails (email-skeleton.ts). A
+ * password change or a removal deletes the account's grants, codes and tokens in the same script.
  */
 export function createRedisAccounts(client: RedisClient, prefix: string): AccountStore {
   const accountKey = (id: string) => `${prefix}account:${id}`;
   const emailIndex = `${prefix}account-emails`;
+  const skeletonIndex = `${prefix}account-skeletons`;
+  /** Set once every account made before the skeleton index is in it. */
+  const skeletonsBuilt = `${prefix}account-skeletons-built`;
+  let indexing: Promise<void> | undefined;
+
+  /** Once per process (and once per deployment, through the marker): index older accounts. */
+  function indexOlderAccounts(): Promise<void> {
+    indexing ??= (async () => {
+      if ((await client.exists(skeletonsBuilt)) === 1) return;
+      for (const [email, id] of Object.entries(await client.hGetAll(emailIndex))) {
+        await runScript(client, INDEX_SKELETON, [accountKey(id), skeletonIndex], [id, email, emailSkeleton(email)]);
+      }
+      await client.set(skeletonsBuilt, '1');
+    })().catch((error: unknown) => {
+      indexing = undefined;
+      throw error;
+    });
+    return indexing;
+  }
 
   const findById = async (id: string) => toRecord(await client.hGetAll(accountKey(id)));
 
   return {
     async create(record) {
+      await indexOlderAccounts();
       // Like SQLite's ON CONFLICT DO NOTHING, a taken id is refused too (and reported the same way).
-      const created = await runScript(client, CREATE_ACCOUNT, [accountKey(record.id), emailIndex],
-        [record.id, record.email, ...toFields(record)]);
-      return created === 1 ? 'created' : 'email-taken';
+      const created = await runScript(client, CREATE_ACCOUNT, [accountKey(record.id), emailIndex, skeletonIndex],
+        [record.id, record.email, emailSkeleton(record.email), ...toFields(record)]);
+      return created === 1 ? 'created' : created === 2 ? 'look-alike' : 'email-taken';
     },
     findById,
     async findByEmail(email) {
@@ -67,7 +90,7 @@ export function createRedisAccounts(client: RedisClient, prefix: string): Accoun
       return records.filter((record): record is AccountRecord => record !== undefined).sort(byEmail);
     },
     async remove(id) {
-      return (await runScript(client, REMOVE_ACCOUNT, [accountKey(id), emailIndex, accountGrantsKey(prefix, id)], [id, grantKeyPrefix(prefix)])) === 1;
+      return (await runScript(client, REMOVE_ACCOUNT, [accountKey(id), emailIndex, skeletonIndex, accountGrantsKey(prefix, id)], [id, grantKeyPrefix(prefix)])) === 1;
     },
     async updatePassword(id, passwordHash, changedAt) {
       return (await runScript(client, UPDATE_PASSWORD, [accountKey(id), accountGrantsKey(prefix, id)],

@@ -74,6 +74,10 @@ const MIGRATIONS: string[] = [
    CREATE INDEX oidc_model_account ON oidc_model (account_id) WHERE account_id IS NOT NULL;`,
   // How the current method was set up (JSON {how, device}): shown on the Security page.
   `ALTER TABLE mfa ADD COLUMN method_set_up TEXT;`,
+  // Look-alike emails (Unicode TS #39 skeleton). Not UNIQUE: accounts made before this may
+  // already collide; the insert refuses a new collision. Rows are filled in by sqlite-accounts.ts.
+  `ALTER TABLE account ADD COLUMN email_skeleton TEXT;
+   CREATE INDEX account_email_skeleton ON account (email_skeleton);`,
 ];
 
 export function migrate(db: DatabaseSync): void {
