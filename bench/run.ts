@@ -1,18 +1,25 @@
 /**
- * `npm run bench`: complete sign-ins per second and their latency, per scenario (bench/scenarios.ts).
- * Each server runs in a child process of its own, driven by a load-driver child; this process
- * only orchestrates, prints a Markdown report, then a block ready to paste into README.md (also
- * written to bench/results/latest.md), and writes bench/results/<timestamp>.json.
+ * `npm run bench`: complete sign-ins per second and their latency, per scenario (bench/scenarios.ts),
+ * in rounds (lib/rounds.ts), then what one sign-in costs the store (lib/count-calls.ts). Each
+ * scenario's server runs in a child process of its own, driven by a load-driver child, both
+ * started once for every round; this process only orchestrates, prints a Markdown report, then
+ * a block ready to paste into README.md (also written to bench/results/latest.md), and writes
+ * bench/results/<timestamp>.json.
  * `npm run bench -- --soak <s>`: mixed sign-ins against one server, its memory sampled
  * (lib/run-soak.ts); prints its own report and writes bench/results/soak-<timestamp>.json.
  * Exit code: 0 when everything ran without a single error, 1 otherwise, 2 for bad options.
  */
 import { fileURLToPath } from 'node:url';
 import { parseOptions, USAGE, type SoakOptions } from './lib/args.ts';
-import { killAll } from './lib/children.ts';
+import { killAll, peakRssKiB } from './lib/children.ts';
+import { countCalls, type CallsPerSignIn } from './lib/count-calls.ts';
+import { describeMachine, loadAverage, writeJson } from './lib/machine.ts';
 import { readmeBlock, writeLatest } from './lib/readme-block.ts';
-import { describeMachine, failed, loadAverage, markdownReport, writeJson } from './lib/report.ts';
-import { runScenario, type CleanupRegistry, type RunSettings, type ScenarioResult } from './lib/run-scenario.ts';
+import { failed, markdownReport } from './lib/report.ts';
+import { runRounds } from './lib/rounds.ts';
+import type { CleanupRegistry, RunResult, RunSettings } from './lib/run-scenario.ts';
+import { closeScenarioSessions, openScenarioSessions, type ScenarioSession } from './lib/scenario-sessions.ts';
+import { summarise } from './lib/summary.ts';
 import { runSoak } from './lib/run-soak.ts';
 import { soakFailed, soakReport } from './lib/soak-report.ts';
 import { SCENARIOS, type Scenario } from './scenarios.ts';
@@ -30,25 +37,53 @@ for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
   });
 }
 
+/**
+ * The quiet calls count, for each of our scenarios, before the rounds: on servers whose accounts
+ * have signed in only a few times, so the counts do not depend on how long the rounds ran (on
+ * Redis an account's every sign-in costs more the more live grants it has; see count-calls.ts).
+ */
+async function countEveryScenario(sessions: ScenarioSession[], settings: RunSettings): Promise<Map<string, CallsPerSignIn>> {
+  const counts = new Map<string, CallsPerSignIn>();
+  if (settings.countSignIns === 0) return counts;
+  for (const entry of sessions) {
+    const { scenario, session } = entry;
+    if (scenario.reference || !session) continue;
+    console.error(`bench: counting store calls over ${settings.countSignIns} sequential ${scenario.name} sign-ins...`);
+    const calls = await countCalls(session, scenario, settings);
+    counts.set(scenario.name, calls);
+    if (calls.signIns === 0) {
+      // The driver may still answer the job it was given: stop the session rather than let that answer pass for a round's.
+      console.error(`bench: ${scenario.name}: the calls count failed (${calls.failure}); left out of the rounds`);
+      const peak = peakRssKiB(session.server.pid);
+      if (peak !== undefined) entry.peakRssMiB = peak / 1024;
+      entry.outcome = await session.close();
+      entry.outcome.failure ??= `calls count: ${calls.failure}`;
+      delete entry.session;
+    }
+  }
+  return counts;
+}
+
 async function scenarios(settings: RunSettings, chosen: Scenario[]): Promise<number> {
   const machine = describeMachine();
-  console.error(`bench: load average (1 min) ${machine.loadAverage1m} before the first scenario`);
-  const results: ScenarioResult[] = [];
-  for (const scenario of chosen) {
-    console.error(`bench: ${scenario.name} (${settings.warmupMs / 1000} s warm-up + ${settings.durationMs / 1000} s, ${settings.concurrency} concurrent flows)...`);
-    const result = await runScenario(scenario, settings, cleanups, loadAverage());
-    results.push(result);
-    if (result.failure) console.error(`bench: ${scenario.name} failed: ${result.failure}`);
+  console.error(`bench: load average (1 min) ${machine.loadAverage1m} before starting ${chosen.length} scenarios' servers`);
+  const sessions = await openScenarioSessions(chosen, settings, cleanups);
+  let runs: RunResult[] = [];
+  let counts = new Map<string, CallsPerSignIn>();
+  try {
+    counts = await countEveryScenario(sessions, settings);
+    runs = await runRounds(sessions, settings);
+  } finally {
+    await closeScenarioSessions(sessions);
   }
   machine.loadAverageEnd1m = loadAverage();
-  const referenceName = SCENARIOS.find((s) => s.reference)!.name;
-  console.log(markdownReport(machine, settings, results, referenceName));
-  // Before this run's JSON exists, so the noise note compares with earlier runs only.
-  const block = readmeBlock(BENCH_DIR, machine, settings, results, referenceName);
+  const results = sessions.map((entry) => summarise(entry.scenario, entry, runs, counts.get(entry.scenario.name)));
+  console.log(markdownReport(machine, settings, results));
+  const block = readmeBlock(machine, settings, results);
   console.error(`bench: results written to ${writeJson(BENCH_DIR, machine, settings, results)}`);
-  // Only a run of every scenario, unprofiled, replaces latest.md: a partial table must not.
-  const complete = SCENARIOS.every((s) => chosen.includes(s)) && !settings.cpuProfDir;
-  const where = complete ? `also in ${writeLatest(BENCH_DIR, block)}` : 'not written to results/latest.md: only an unprofiled run of every scenario is';
+  // Only an unprofiled run of every scenario with 3 rounds or more replaces latest.md: a partial table must not.
+  const complete = SCENARIOS.every((s) => chosen.includes(s)) && !settings.cpuProfDir && settings.rounds >= 3;
+  const where = complete ? `also in ${writeLatest(BENCH_DIR, block)}` : 'not written to results/latest.md: only an unprofiled run of every scenario, 3 rounds or more, is';
   console.log(`\n---\n\nFor README.md (${where}):\n\n${block}`);
   return results.some(failed) ? 1 : 0;
 }

@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import { SCENARIOS, type Scenario } from '../scenarios.ts';
 import type { RunSettings } from './run-scenario.ts';
 
-export const USAGE = `Usage: npm run bench -- [--duration <s>] [--warmup <s>] [--concurrency <n>] [--scenarios ${SCENARIOS.map((s) => s.name).join(',')}] [--cpu-prof-dir <dir>]
+export const USAGE = `Usage: npm run bench -- [--rounds <n>] [--duration <s>] [--warmup <s>] [--concurrency <n>] [--count-sign-ins <n>] [--scenarios ${SCENARIOS.map((s) => s.name).join(',')}] [--cpu-prof-dir <dir>]
        npm run bench -- --soak <s> [--soak-store sqlite|redis] [--warmup <s>] [--concurrency <n>]`;
 
 /** `--soak`: mixed sign-ins against one of our servers for `seconds`, its memory sampled. */
@@ -25,6 +25,8 @@ export function parseOptions(argv: string[]): { settings: RunSettings; scenarios
     args: argv,
     strict: true,
     options: {
+      rounds: { type: 'string' },
+      'count-sign-ins': { type: 'string' },
       duration: { type: 'string' },
       warmup: { type: 'string' },
       concurrency: { type: 'string' },
@@ -36,7 +38,7 @@ export function parseOptions(argv: string[]): { settings: RunSettings; scenarios
   });
   const soakSeconds = values.soak === undefined ? undefined : number('soak', values.soak, 60, 1, 3600);
   if (soakSeconds === undefined && values['soak-store'] !== undefined) throw new Error('--soak-store goes with --soak');
-  if (soakSeconds !== undefined && (values.scenarios !== undefined || values.duration !== undefined)) throw new Error('--soak runs its own mix for its own duration: no --scenarios or --duration with it');
+  if (soakSeconds !== undefined && (values.scenarios !== undefined || values.duration !== undefined || values.rounds !== undefined || values['count-sign-ins'] !== undefined)) throw new Error('--soak runs its own mix for its own duration, once: no --scenarios, --duration, --rounds or --count-sign-ins with it');
   const soakStore = values['soak-store'] ?? 'sqlite';
   if (soakStore !== 'sqlite' && soakStore !== 'redis') throw new Error(`--soak-store must be sqlite or redis (got ${JSON.stringify(soakStore)})`);
   const names = (values.scenarios ?? SCENARIOS.map((s) => s.name).join(',')).split(',').map((name) => name.trim()).filter(Boolean);
@@ -48,6 +50,11 @@ export function parseOptions(argv: string[]): { settings: RunSettings; scenarios
   if (scenarios.length === 0) throw new Error('--scenarios names no scenario');
   const concurrency = number('concurrency', values.concurrency, 8, 1, 256);
   if (!Number.isInteger(concurrency)) throw new Error('--concurrency must be a whole number');
+  // Defaults: 5 rounds of 1 s warm-up + 5 s measured keep a run of every scenario (15 runs a
+  // round, lib/rounds.ts, plus starting the servers and the calls count) near 10 minutes here.
+  const rounds = number('rounds', values.rounds, 5, 1, 100);
+  const countSignIns = number('count-sign-ins', values['count-sign-ins'], 20, 0, 1000);
+  if (!Number.isInteger(rounds) || !Number.isInteger(countSignIns)) throw new Error('--rounds and --count-sign-ins must be whole numbers');
   // Profiling: each server child writes <scenario>.cpuprofile there (summarise with bench/tools/cpuprofile-summary.ts).
   const cpuProfDir = values['cpu-prof-dir'] === undefined ? undefined : path.resolve(values['cpu-prof-dir']);
   if (cpuProfDir) mkdirSync(cpuProfDir, { recursive: true });
@@ -56,9 +63,11 @@ export function parseOptions(argv: string[]): { settings: RunSettings; scenarios
     ...(soakSeconds === undefined ? {} : { soak: { seconds: soakSeconds, store: soakStore } }),
     settings: {
       concurrency,
-      durationMs: Math.round((soakSeconds ?? number('duration', values.duration, 8, 0.5, 600)) * 1000),
+      rounds: soakSeconds === undefined ? rounds : 1,
+      countSignIns: soakSeconds === undefined ? countSignIns : 0,
+      durationMs: Math.round((soakSeconds ?? number('duration', values.duration, 5, 0.5, 600)) * 1000),
       // The soak's memory baseline is taken after the warm-up: give the JIT and caches longer.
-      warmupMs: Math.round(number('warmup', values.warmup, soakSeconds === undefined ? 2 : 5, 0, 60) * 1000),
+      warmupMs: Math.round(number('warmup', values.warmup, soakSeconds === undefined ? 1 : 5, 0, 60) * 1000),
       flowTimeoutMs: 20_000,
       ...(cpuProfDir ? { cpuProfDir } : {}),
     },

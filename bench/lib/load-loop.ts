@@ -42,7 +42,12 @@ export class ErrorLog {
   }
 }
 
-export async function runPhase(kinds: FlowKind[], job: DriverJob, outbox: OutboxReader | undefined, until: number, errors: ErrorLog): Promise<PhaseResult> {
+/**
+ * Runs the loops until `until` (performance.now() ms), or, with `maxFlows`, until that many flows
+ * have started (sequential with concurrency 1: the calls count).
+ */
+export async function runPhase(kinds: FlowKind[], job: DriverJob, outbox: OutboxReader | undefined, until: number, errors: ErrorLog, maxFlows = Number.POSITIVE_INFINITY): Promise<PhaseResult> {
+  let started = 0;
   const tallies = new Map(kinds.map((kind): [string, Tally] => [kind.name, { flows: 0, errors: 0, latencies: [] }]));
   let lastEnd = performance.now();
   const context = (lease: Lease | undefined): FlowContext => ({
@@ -55,7 +60,8 @@ export async function runPhase(kinds: FlowKind[], job: DriverJob, outbox: Outbox
     signal: AbortSignal.timeout(job.flowTimeoutMs),
   });
   const loop = async (index: number) => {
-    for (let turn = index; performance.now() < until; turn += 1) {
+    for (let turn = index; performance.now() < until && started < maxFlows; turn += 1) {
+      started += 1;
       const kind = kinds[turn % kinds.length]!;
       const tally = tallies.get(kind.name)!;
       const lease = kind.pool && (await kind.pool.lease(until));

@@ -66,9 +66,24 @@ export type ServerMessage =
   | { type: 'ready'; baseUrl: string; client: BenchClient; account: BenchAccount; pools?: Pools }
   | { type: 'failed'; message: string }
   /** The answer to a 'memory' request (KiB), after a full GC when asked and available (--expose-gc). */
-  | { type: 'memory'; rssKiB: number; heapUsedKiB: number; externalKiB: number; gcRan: boolean };
+  | { type: 'memory'; rssKiB: number; heapUsedKiB: number; externalKiB: number; gcRan: boolean }
+  /** The answer to 'count-start'. */
+  | { type: 'counting' }
+  /** The answer to 'count-stop': what the server counted since 'count-start'. */
+  | { type: 'counts'; counts: CallCounts };
 
-export type ParentToServer = { type: 'shutdown' } | { type: 'memory'; gc: boolean };
+/**
+ * 'count-start' / 'count-stop': our server counts its store calls (and, on Redis, the commands
+ * its client sends) between the two; see bench/servers/call-counter.ts.
+ */
+export type ParentToServer = { type: 'shutdown' } | { type: 'memory'; gc: boolean } | { type: 'count-start' } | { type: 'count-stop' };
+
+/** Calls into the Store between 'count-start' and 'count-stop', by "<part>.<method>". */
+export interface CallCounts {
+  storeCalls: Record<string, number>;
+  /** Commands our Redis client wrote to the socket (MULTI and EXEC included); absent on SQLite. */
+  redisCommandsSent?: number;
+}
 
 export interface DriverJob {
   type: 'job';
@@ -82,6 +97,13 @@ export interface DriverJob {
   pools?: Pools;
   /** Send { type: 'measuring' } when the warm-up ends (the soak samples memory from then on). */
   announcePhases?: boolean;
+  /**
+   * After the warm-up, send { type: 'warmed-up' } and wait for { type: 'go' } before the measured
+   * phase, so the parent can take its "before" counts with nothing in flight.
+   */
+  pauseAfterWarmup?: boolean;
+  /** Phases that end after this many flows instead of after warmupMs / durationMs (the calls count). */
+  flowCounts?: { warmup: number; measured: number };
   concurrency: number;
   warmupMs: number;
   durationMs: number;
@@ -131,4 +153,11 @@ export interface PoolUsage {
   retired?: number;
 }
 
-export type DriverMessage = DriverResult | { type: 'measuring' } | { type: 'failed'; message: string };
+export type DriverMessage = DriverResult | { type: 'measuring' } | { type: 'warmed-up' } | { type: 'failed'; message: string };
+
+/**
+ * What the parent sends the driver: jobs, one after another (a scenario's driver lives through
+ * every round, so its pools remember which accounts and codes were used), and 'go' after a
+ * 'warmed-up'.
+ */
+export type ParentToDriver = DriverJob | { type: 'go' };

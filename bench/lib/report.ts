@@ -1,75 +1,46 @@
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
+/**
+ * The Markdown report of `npm run bench`: how it ran, the results table (medians over rounds,
+ * ratios with their spread), the store calls per sign-in (calls-table.ts), and the problems.
+ */
 import { BENCH_SMS_LIMITS } from '../scenarios.ts';
-import type { PoolKind } from './protocol.ts';
-import type { RunSettings, ScenarioResult } from './run-scenario.ts';
-
-export interface Machine {
-  date: string;
-  node: string;
-  nproc: number;
-  cpuModel: string;
-  totalMemGiB: number;
-  /** 1-minute load average when the run started (before any child ran), and when it ended. */
-  loadAverage1m: number;
-  loadAverageEnd1m?: number;
-}
-
-export const loadAverage = () => Math.round(os.loadavg()[0]! * 100) / 100;
-
-export function describeMachine(): Machine {
-  let nproc = os.availableParallelism();
-  try {
-    nproc = Number(execFileSync('nproc', { encoding: 'utf8', timeout: 2_000 }).trim()) || nproc;
-  } catch {
-    // keep os.availableParallelism()
-  }
-  let cpuModel = os.cpus()[0]?.model ?? 'unknown';
-  try {
-    cpuModel = /^model name\s*:\s*(.+)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1]?.trim() ?? cpuModel;
-  } catch {
-    // keep os.cpus()
-  }
-  const totalMemGiB = Math.round((os.totalmem() / 1024 ** 3) * 10) / 10;
-  return { date: new Date().toISOString(), node: process.version, nproc, cpuModel, totalMemGiB, loadAverage1m: loadAverage() };
-}
-
-export function errorsOf(result: ScenarioResult): number {
-  return (result.driver?.errors ?? 0) + (result.driver?.warmupErrors ?? 0);
-}
+import { callsNote, callsTable } from './calls-table.ts';
+import type { Machine } from './machine.ts';
+import type { RunSettings } from './run-scenario.ts';
+import { FIRST_WARMUP_MS } from './rounds.ts';
+import type { ScenarioResult, Spread } from './summary.ts';
 
 export function failed(result: ScenarioResult): boolean {
-  return result.failure !== undefined || errorsOf(result) > 0;
+  return result.failure !== undefined || result.errors > 0 || result.calls?.failure !== undefined;
 }
 
 export const fixed = (value: number | undefined, digits: number) => (value === undefined || Number.isNaN(value) ? 'n/a' : value.toFixed(digits));
 
-/** `value / base` as "0.00×", or n/a. */
-const ratio = (value: number | undefined, base: number | undefined) => (value !== undefined && base ? `${(value / base).toFixed(2)}×` : 'n/a');
-
-/** More than this many cores used by other processes during a scenario (beyond Redis's share) is a warning. */
-export const BUSY_NEIGHBOUR_CORES = 0.35;
-
-/** The password flow on the same store in this run: what a scenario with a second factor is compared with. */
-function passwordOnly(results: ScenarioResult[], r: ScenarioResult): ScenarioResult | undefined {
-  return results.find((p) => p.flow === 'password' && p.store === r.store && !p.failure);
+/** "0.91× (0.88–0.95)": the median of the per-round ratios and their range; n/a without any. */
+function ratio(spread: Spread | undefined): string {
+  if (!spread) return 'n/a';
+  const median = `${spread.median.toFixed(2)}×`;
+  return spread.n > 1 && spread.max > spread.min ? `${median} (${spread.min.toFixed(2)}–${spread.max.toFixed(2)})` : median;
 }
 
+/** More than this many cores used by other processes during a run (beyond Redis's share) is a warning. */
+export const BUSY_NEIGHBOUR_CORES = 0.35;
+
 /** The results table (Markdown), one row per scenario. */
-export function resultTable(results: ScenarioResult[], referenceName: string): string[] {
-  const reference = results.find((r) => r.scenario === referenceName && !r.failure)?.signInsPerSecond;
+export function resultTable(results: ScenarioResult[]): string[] {
   const rows = results.map((r) => {
-    const vsPassword = r.flow === 'password' ? '—' : ratio(r.signInsPerSecond, passwordOnly(results, r)?.signInsPerSecond);
-    const flows = r.driver ? String(r.driver.flows) : 'n/a';
-    return `| ${r.scenario}${r.failure ? ' (failed)' : ''} | ${flows} | ${errorsOf(r)} | ${fixed(r.signInsPerSecond, 1)} | ${fixed(r.driver?.latencyMs?.p50, 0)} | ${fixed(r.driver?.latencyMs?.p99, 0)} | ${ratio(r.signInsPerSecond, reference)} | ${vsPassword} | ${fixed(r.peakRssMiB, 0)} |`;
+    const vsPassword = r.flow === 'password' ? '—' : ratio(r.vsPasswordOnly);
+    return `| ${r.scenario}${r.failure ? ' (failed)' : ''} | ${r.rounds} | ${r.flows} | ${r.errors} | ${fixed(r.signInsPerSecond, 1)} | ${fixed(r.p50Ms, 0)} | ${fixed(r.p99Ms, 0)} | ${ratio(r.vsReference)} | ${vsPassword} | ${fixed(r.peakRssMiB, 0)} |`;
   });
   return [
-    '| Scenario | Flows | Errors | Sign-ins/s | p50 ms | p99 ms | vs reference | vs password-only | Peak RSS MiB |',
-    '|---|--:|--:|--:|--:|--:|--:|--:|--:|',
+    '| Scenario | Runs | Flows | Errors | Sign-ins/s | p50 ms | p99 ms | vs reference | vs password-only | Peak RSS MiB |',
+    '|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|',
     ...rows,
   ];
+}
+
+/** What the table's columns are, for the report and the README block alike. */
+export function tableNote(settings: RunSettings): string {
+  return `Sign-ins/s, p50 and p99 are medians over the ${settings.rounds} rounds. Each round runs a block per flow, the reference first: "vs reference" is the median over rounds of the scenario's rate over that of the reference run just before it in the same round, with the lowest and highest of those per-round ratios in brackets; "vs password-only" likewise, each round's ratio being the scenario's ratio to its reference over the password flow's (same store, same round). The reference runs once per flow, so more often than the rest. Runs and flows are summed over rounds; errors include the warm-ups.`;
 }
 
 export const FLOW_LEGEND = 'password: the password alone; totp: the authenticator app\'s code; sms: a code texted to the development outbox, read back by the driver; backup: the backup code (spent and replaced on every use); trusted: a trusted-device cookie, so no code is asked';
@@ -80,46 +51,61 @@ export function smsBudgetNote(): string {
   return `The bench server raises the SMS budget for its own config (every sign-in comes from 127.0.0.1): resend cooldown ${l.resendCooldownSeconds} s (default 30 s), ${l.perAccountPerHour}/hour per account (5), ${l.perNumberPerDay}/day per number (10), ${l.perIpPerHour}/hour per IP (20), ${l.globalPerHour}/hour in all (500); the driver rests each account past the cooldown and under its cap, so the SMS rows measure sign-ins, not the caps.`;
 }
 
-export function markdownReport(machine: Machine, settings: RunSettings, results: ScenarioResult[], referenceName: string): string {
+/** "N concurrent flows …, rounds, warm-up and measured seconds": how the numbers were taken. */
+export function methodLine(settings: RunSettings): string {
+  const firstWarmup = Math.max(FIRST_WARMUP_MS, settings.warmupMs) / 1000;
+  return `${settings.concurrency} concurrent flows from a separate process; ${settings.rounds} rounds, each run ${settings.warmupMs / 1000} s warm-up (${firstWarmup} s for a server's first run) and ${settings.durationMs / 1000} s measured; every scenario's server and driver start once and serve every round`;
+}
+
+/** One line per scenario whose runs a busy neighbour touched: the medians and brackets say how much it mattered. */
+function busyNeighbours(r: ScenarioResult): string[] {
+  const busy = r.runs.filter((run) => (run.otherCores ?? 0) > BUSY_NEIGHBOUR_CORES);
+  if (busy.length === 0) return [];
+  const most = Math.max(...busy.map((run) => run.otherCores!));
+  return [`- ${r.scenario}: other processes kept more than ${BUSY_NEIGHBOUR_CORES} cores busy during ${busy.length} of its ${r.runs.length} runs (up to ${most.toFixed(2)}): those runs are understated`];
+}
+
+function problems(results: ScenarioResult[]): string[] {
+  return results.flatMap((r) => [
+    ...(r.failure ? [`- ${r.scenario}: FAILED: ${r.failure}`] : []),
+    ...(r.calls?.failure ? [`- ${r.scenario}: calls count: ${r.calls.failure}`] : []),
+    ...busyNeighbours(r),
+    ...Object.entries(r.poolUsage ?? {}).flatMap(([kind, usage]) => [
+      ...(usage.waits ? [`- ${r.scenario}: no ${kind} account was usable ${usage.waits}× (${usage.waitMs} ms waiting): throughput is understated, enrol more accounts`] : []),
+      ...(usage.retired ? [`- ${r.scenario}: ${usage.retired} ${kind} accounts retired after a failed flow`] : []),
+    ]),
+    ...r.errorSamples.slice(0, 5).map((e) => `- ${r.scenario}: ${e.count}× ${e.message}`),
+    ...r.serverLogProblems.slice(0, 3).map((line) => `- ${r.scenario} server log: ${line.slice(0, 300)}`),
+  ]);
+}
+
+export function markdownReport(machine: Machine, settings: RunSettings, results: ScenarioResult[]): string {
   const lines = [
     `## Complete sign-ins (authorize → password [→ second factor] → consent → code → token)`,
     '',
     `- date: ${machine.date}`,
     `- node: ${machine.node}, nproc: ${machine.nproc}, CPU: ${machine.cpuModel}, memory: ${machine.totalMemGiB} GiB, load average (1 min): ${machine.loadAverage1m} at start, ${machine.loadAverageEnd1m ?? 'n/a'} at end`,
-    `- ${settings.concurrency} concurrent flows from a separate process, ${settings.warmupMs / 1000} s warm-up, ${settings.durationMs / 1000} s measured per scenario`,
+    `- ${methodLine(settings)}`,
     `- flows: ${FLOW_LEGEND}`,
     ...(settings.cpuProfDir ? [`- servers ran with --cpu-prof (profiles in ${settings.cpuProfDir}): slower than unprofiled runs, compare only with each other`] : []),
     '',
-    ...resultTable(results, referenceName),
+    ...resultTable(results),
+    '',
+    tableNote(settings),
+    'Peak RSS is the server process\'s VmHWM over every round (the pools\' enrolment included).',
+    '',
+    `Most CPU other processes kept busy during any run of each scenario (cores of ${machine.nproc}; Redis's own work included): ${results.map((r) => `${r.scenario} ${fixed(r.otherCoresMax, 2)}`).join(', ')}.`,
   ];
-  lines.push('', 'Errors include the warm-up; a refused code counts as one. "vs password-only" compares with the password flow on the same store in this run. Peak RSS is the server process\'s VmHWM (the pools\' enrolment included).');
-  lines.push('', `CPU other processes kept busy during each scenario (cores of ${machine.nproc}; Redis's own work included): ${results.map((r) => `${r.scenario} ${fixed(r.otherCores, 2)}`).join(', ')}.`);
+  const counted = results.filter((r) => r.calls);
+  if (counted.length) lines.push('', `### Store calls and Redis commands per sign-in`, '', ...callsTable(counted), '', callsNote(settings));
   if (results.some((r) => r.flow === 'sms')) lines.push('', smsBudgetNote());
   const pools = results.flatMap((r) => Object.entries(r.pools ?? {}).map(([kind, enrolled]) => {
-    const usage = r.driver?.pools[kind as PoolKind];
-    return `${r.scenario}: ${enrolled.count} ${kind} accounts enrolled in ${fixed(enrolled.enrolMs / 1000, 1)} s before the warm-up (not measured)${usage ? `, ${usage.leases} sign-ins from them (warm-up included)` : ''}`;
+    const usage = r.poolUsage?.[kind as keyof typeof r.poolUsage];
+    return `${r.scenario}: ${enrolled.count} ${kind} accounts enrolled in ${fixed(enrolled.enrolMs / 1000, 1)} s before the first round (not measured)${usage ? `, ${usage.leases} sign-ins from them in all (calls count, rounds and warm-ups)` : ''}`;
   }));
   const totpRule = results.some((r) => r.pools?.totp) ? ' TOTP: each (account, 30 s step) at most once.' : '';
   if (pools.length) lines.push('', `Pools: ${pools.join('; ')}.${totpRule}`);
-  const notes = results.flatMap((r) => [
-    ...(r.failure ? [`- ${r.scenario}: FAILED: ${r.failure}`] : []),
-    ...((r.otherCores ?? 0) > BUSY_NEIGHBOUR_CORES ? [`- ${r.scenario}: other processes kept ${fixed(r.otherCores, 2)} cores busy meanwhile: this row is understated, run again on a quieter machine`] : []),
-    ...Object.entries(r.driver?.pools ?? {}).flatMap(([kind, usage]) => [
-      ...(usage.waits ? [`- ${r.scenario}: no ${kind} account was usable ${usage.waits}× (${usage.waitMs} ms waiting): throughput is understated, enrol more accounts`] : []),
-      ...(usage.retired ? [`- ${r.scenario}: ${usage.retired} ${kind} accounts retired after a failed flow`] : []),
-    ]),
-    ...(r.driver?.errorSamples ?? []).slice(0, 5).map((e) => `- ${r.scenario}: ${e.count}× ${e.message}`),
-    ...r.serverLogProblems.slice(0, 3).map((line) => `- ${r.scenario} server log: ${line.slice(0, 300)}`),
-  ]);
+  const notes = problems(results);
   if (notes.length) lines.push('', '### Problems', '', ...notes);
   return lines.join('\n');
-}
-
-/** bench/results/<prefix><timestamp>.json; returns its path. */
-export function writeJson(benchDir: string, machine: Machine, settings: RunSettings, results: unknown, prefix = ''): string {
-  const dir = path.join(benchDir, 'results');
-  mkdirSync(dir, { recursive: true });
-  const file = path.join(dir, `${prefix}${machine.date.replace(/[:.]/g, '-')}.json`);
-  writeFileSync(file, `${JSON.stringify({ machine, settings, results }, null, 2)}\n`);
-  return file;
 }

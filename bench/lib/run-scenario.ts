@@ -1,32 +1,38 @@
 /**
- * One scenario: its server with the pool its flow needs (lib/server-session.ts), the driver
- * repeating the flow through a warm-up and a measured phase, and the server's peak RSS.
+ * One measured run of one scenario in one round: the scenario's driver repeats its flow against
+ * the scenario's server (both started once for every round, lib/scenario-sessions.ts) through a
+ * warm-up and a measured phase.
  */
-import { POOL_OF_FLOW, type Scenario } from '../scenarios.ts';
-import { poolSize } from './account-pool.ts';
 import os from 'node:os';
-import { nextMessage, peakRssKiB } from './children.ts';
+import type { Scenario } from '../scenarios.ts';
+import { nextMessage } from './children.ts';
 import { cpuSnapshot, otherCores } from './cpu-share.ts';
 import type { DriverMessage, DriverResult } from './protocol.ts';
-import { withServer, type SessionOutcome } from './server-session.ts';
+import type { OpenSession } from './server-session.ts';
 
 export interface RunSettings {
   concurrency: number;
   warmupMs: number;
   durationMs: number;
   flowTimeoutMs: number;
+  /** Rounds of every chosen scenario (lib/rounds.ts); the soak has one. */
+  rounds: number;
+  /** Sequential sign-ins per scenario whose store calls and Redis commands are counted; 0: none. */
+  countSignIns: number;
   /** When set, every server child runs with --cpu-prof and writes <scenario>.cpuprofile here. */
   cpuProfDir?: string;
 }
 
-export interface ScenarioResult extends SessionOutcome {
+export interface RunResult {
   scenario: string;
-  store: string;
-  flow: string;
+  /** 1-based. */
+  round: number;
+  failure?: string;
   driver?: DriverResult;
   signInsPerSecond?: number;
-  peakRssMiB?: number;
-  /** 1-minute load average when the scenario started. */
+  /** signInsPerSecond over that of the reference run that led this run's block (lib/rounds.ts). */
+  vsReference?: number;
+  /** 1-minute load average when the run started. */
   loadAverage1m?: number;
   /** Cores other processes (Redis included) kept busy during the warm-up and measured phases. */
   otherCores?: number;
@@ -35,22 +41,21 @@ export interface ScenarioResult extends SessionOutcome {
 /** Sends cleanup work to the caller's signal handler while it is pending. */
 export type CleanupRegistry = Set<() => Promise<unknown>>;
 
-export async function runScenario(scenario: Scenario, settings: RunSettings, cleanups: CleanupRegistry, loadAverage1m?: number): Promise<ScenarioResult> {
-  const poolKind = POOL_OF_FLOW[scenario.flow];
-  const pools = poolKind && { [poolKind]: poolSize(poolKind, settings) };
-  const measured: Partial<ScenarioResult> = {};
-  const outcome = await withServer({ ...scenario, pools }, settings, cleanups, async ({ server, driver, job }) => {
-    const limit = settings.warmupMs + settings.durationMs + settings.flowTimeoutMs + 15_000;
+export async function measureRun(session: OpenSession, scenario: Scenario, settings: RunSettings, round: number, warmupMs: number, loadAverage1m: number): Promise<RunResult> {
+  const run: RunResult = { scenario: scenario.name, round, loadAverage1m };
+  const { server, driver } = session;
+  const limit = warmupMs + settings.durationMs + settings.flowTimeoutMs + 15_000;
+  try {
     const answer = nextMessage<DriverMessage>(driver, `${scenario.name} load driver`, limit);
     const before = cpuSnapshot([server.pid, driver.pid]);
-    driver.send(job([scenario.flow]));
+    driver.send(session.job([scenario.flow], { warmupMs }));
     const result = await answer;
-    measured.otherCores = otherCores(before, cpuSnapshot([server.pid, driver.pid]), os.availableParallelism());
+    run.otherCores = otherCores(before, cpuSnapshot([server.pid, driver.pid]), os.availableParallelism());
     if (result.type !== 'result') throw new Error(`${scenario.name} load driver failed: ${result.type === 'failed' ? result.message : result.type}`);
-    measured.driver = result;
-    measured.signInsPerSecond = result.elapsedMs > 0 ? (result.flows * 1000) / result.elapsedMs : 0;
-    const peak = peakRssKiB(server.pid);
-    if (peak !== undefined) measured.peakRssMiB = peak / 1024;
-  });
-  return { scenario: scenario.name, store: scenario.store, flow: scenario.flow, loadAverage1m, ...outcome, ...measured };
+    run.driver = result;
+    run.signInsPerSecond = result.elapsedMs > 0 ? (result.flows * 1000) / result.elapsedMs : 0;
+  } catch (error) {
+    run.failure = error instanceof Error ? error.message : String(error);
+  }
+  return run;
 }

@@ -1,7 +1,8 @@
 /**
  * What a scenario and the soak share: a fresh temporary DATA_DIR (and Redis prefix), the server
  * child (with its pools enrolled) and the driver child, and afterwards everything stopped and
- * cleaned up, even on failure, with the problems the server logged.
+ * cleaned up, even on failure, with the problems the server logged. A scenario's session lasts
+ * through every round (lib/rounds.ts); the soak's through its one run.
  */
 import type { ChildProcess } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
@@ -59,7 +60,18 @@ function logProblems(file: string): string[] {
   return text.split('\n').filter((line) => /"level":"(warn|error)"|error|exception|unhandled/i.test(line)).slice(0, 10);
 }
 
-export async function withServer(spec: ServerSpec, settings: RunSettings, cleanups: CleanupRegistry, use: (session: Session) => Promise<void>): Promise<SessionOutcome> {
+/** A session whose server is up and whose pools are enrolled; close() ends it and reports. */
+export interface OpenSession extends Session {
+  /** This session's Redis key prefix (Redis stores only). */
+  redisPrefix?: string;
+  close(): Promise<SessionOutcome>;
+}
+
+/**
+ * Starts the server (and waits for its pools) and the driver. Never rejects: a session that did
+ * not start comes back closed, with its failure.
+ */
+export async function openSession(spec: ServerSpec, settings: RunSettings, cleanups: CleanupRegistry): Promise<OpenSession | SessionOutcome> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), `oidc-mfa-bench-${spec.name}-`));
   const logFile = path.join(dataDir, 'server.log');
   const logFd = openSync(logFile, 'a');
@@ -75,6 +87,20 @@ export async function withServer(spec: ServerSpec, settings: RunSettings, cleanu
   const profile = settings.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${settings.cpuProfDir}`, `--cpu-prof-name=${spec.name}.cpuprofile`] : [];
   const server = startChild(spec.server, [JSON.stringify(options)], logFd, [...profile, ...(spec.execArgv ?? [])]);
   const driver = startChild('driver.ts', []);
+  let closing: Promise<SessionOutcome> | undefined;
+  const close = () => (closing ??= (async () => {
+    // A profiled server writes its .cpuprofile on the way out: give it longer before SIGKILL.
+    await Promise.all([stopChild(driver, 'signal'), stopChild(server, 'message', settings.cpuProfDir ? 30_000 : 5_000)]);
+    closeSync(logFd);
+    outcome.serverLogProblems = logProblems(logFile);
+    try {
+      await cleanup();
+    } catch (error) {
+      outcome.failure ??= `cleanup failed: ${error instanceof Error ? error.message : String(error)}`;
+    }
+    cleanups.delete(cleanup);
+    return outcome;
+  })());
   try {
     const wanted = Object.entries(spec.pools ?? {}) as [PoolKind, number][];
     const accounts = wanted.reduce((total, [, count]) => total + count, 0);
@@ -91,20 +117,26 @@ export async function withServer(spec: ServerSpec, settings: RunSettings, cleanu
     const { cpuProfDir: _, ...timing } = settings;
     const job = (flows: string[], extra: Partial<DriverJob> = {}): DriverJob =>
       ({ type: 'job', flows, baseUrl: ready.baseUrl, client: ready.client, account: ready.account, pools: ready.pools, ...timing, ...extra });
-    await use({ server, driver, ready, job });
+    return { server, driver, ready, job, redisPrefix, close };
   } catch (error) {
     outcome.failure = error instanceof Error ? error.message : String(error);
-  } finally {
-    // A profiled server writes its .cpuprofile on the way out: give it longer before SIGKILL.
-    await Promise.all([stopChild(driver, 'signal'), stopChild(server, 'message', settings.cpuProfDir ? 30_000 : 5_000)]);
-    closeSync(logFd);
-    outcome.serverLogProblems = logProblems(logFile);
-    try {
-      await cleanup();
-    } catch (error) {
-      outcome.failure ??= `cleanup failed: ${error instanceof Error ? error.message : String(error)}`;
-    }
-    cleanups.delete(cleanup);
+    return close();
   }
+}
+
+export const isOpen = (session: OpenSession | SessionOutcome): session is OpenSession => 'close' in session;
+
+/** openSession, `use`, and close, even on failure (the soak). */
+export async function withServer(spec: ServerSpec, settings: RunSettings, cleanups: CleanupRegistry, use: (session: Session) => Promise<void>): Promise<SessionOutcome> {
+  const session = await openSession(spec, settings, cleanups);
+  if (!isOpen(session)) return session;
+  let failure: string | undefined;
+  try {
+    await use(session);
+  } catch (error) {
+    failure = error instanceof Error ? error.message : String(error);
+  }
+  const outcome = await session.close();
+  if (failure) outcome.failure = failure;
   return outcome;
 }

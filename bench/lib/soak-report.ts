@@ -1,4 +1,5 @@
-import { fixed, smsBudgetNote, type Machine } from './report.ts';
+import type { Machine } from './machine.ts';
+import { fixed, smsBudgetNote } from './report.ts';
 import type { RunSettings } from './run-scenario.ts';
 import type { SoakResult } from './run-soak.ts';
 

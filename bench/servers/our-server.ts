@@ -4,7 +4,8 @@
  * with the bench client and one account, plus the pools of accounts with a second factor the
  * scenario asks for (bench/servers/mfa-pools.ts). Text messages go to the development outbox,
  * a file in DATA_DIR, under the bench's SMS budget (BENCH_SMS_LIMITS in bench/scenarios.ts)
- * instead of the default one. JSON logs go to stdout, which the parent sends to a file.
+ * instead of the default one. JSON logs go to stdout, which the parent sends to a file. The store
+ * is wrapped to count its calls when the parent asks (call-counter.ts; off otherwise).
  */
 import path from 'node:path';
 import type { ClientMetadata } from 'oidc-provider';
@@ -15,6 +16,7 @@ import type { Config } from '../../src/config/schema.ts';
 import { createJsonLogger } from '../../src/log.ts';
 import { openStore } from '../../src/store/open-store.ts';
 import { BENCH_SMS_LIMITS } from '../scenarios.ts';
+import { CallCounter } from './call-counter.ts';
 import { enrolPools } from './mfa-pools.ts';
 import { BENCH_ACCOUNT, BENCH_CLIENT_METADATA, listenOnLoopback, runServer, serverOptions } from './serve.ts';
 
@@ -45,14 +47,15 @@ runServer(async () => {
   const config = benchConfig(env);
   const keys = loadKeys(config);
   const store = await openStore(config);
+  const callCounter = new CallCounter(store.kind === 'redis');
   try {
     const clients = [BENCH_CLIENT_METADATA as ClientMetadata];
-    const { app, directory, mfa } = composeIdentityProvider({ config, keys, store, clients, log: createJsonLogger() });
+    const { app, directory, mfa } = composeIdentityProvider({ config, keys, store: callCounter.wrap(store), clients, log: createJsonLogger() });
     await directory.add({ email: BENCH_ACCOUNT.email, password: BENCH_ACCOUNT.password, name: 'Bench User', emailVerified: true });
     const pools = options.pools
       ? await enrolPools({ directory, mfa, sealingKeys: keys.sealingKeys, sms: { ...config.sms, outboxFile: config.sms.outboxFile! } }, options.pools)
       : undefined;
-    return { server, handler: app.callback(), baseUrl, account: BENCH_ACCOUNT, pools, close: () => store.close() };
+    return { server, handler: app.callback(), baseUrl, account: BENCH_ACCOUNT, pools, close: () => store.close(), callCounter };
   } catch (error) {
     await store.close();
     throw error;

@@ -5,6 +5,7 @@
  */
 import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { CallCounter } from './call-counter.ts';
 import type { BenchAccount, BenchClient, ParentToServer, Pools, ServerMessage, ServerOptions } from '../lib/protocol.ts';
 
 /** Never contacted: the driver reads the redirect to it and stops there. */
@@ -49,6 +50,8 @@ export interface Started {
   pools?: Pools;
   /** Releases what the server holds besides its sockets (e.g. the store). */
   close(): Promise<void>;
+  /** Our server's store-call (and Redis command) counter; the reference has none. */
+  callCounter?: CallCounter;
 }
 
 const SHUTDOWN_LIMIT_MS = 5_000;
@@ -63,7 +66,7 @@ function memoryReport(gc: boolean): ServerMessage {
 }
 
 /**
- * Runs `start`, reports ready (or failed) to the parent, answers 'memory' requests, and stops on
+ * Runs `start`, reports ready (or failed) to the parent, answers 'memory' and 'count-…' requests, and stops on
  * 'shutdown', SIGTERM or a lost parent.
  */
 export function runServer(start: () => Promise<Started>): void {
@@ -83,6 +86,10 @@ export function runServer(start: () => Promise<Started>): void {
   process.on('message', (message: ParentToServer) => {
     if (message.type === 'shutdown') stop(started, 0);
     else if (message.type === 'memory') send(memoryReport(message.gc));
+    else if (message.type === 'count-start') {
+      started?.callCounter?.start();
+      send({ type: 'counting' });
+    } else if (message.type === 'count-stop') send({ type: 'counts', counts: started?.callCounter?.stop() ?? { storeCalls: {} } });
   });
   start().then(
     (ready) => {

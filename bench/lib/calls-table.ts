@@ -1,0 +1,51 @@
+/**
+ * The table of what one complete sign-in costs the store (lib/count-calls.ts): calls into the
+ * Store, by part, and on Redis the commands sent and run.
+ */
+import { COUNT_WARMUP_SIGN_INS } from './count-calls.ts';
+import type { RunSettings } from './run-scenario.ts';
+import type { ScenarioResult } from './summary.ts';
+
+/** The Store's parts, in the table's order, with their column titles. */
+const PARTS: [string, string][] = [
+  ['accounts', 'accounts'],
+  ['mfa', 'mfa'],
+  ['transient', 'transient'],
+  ['counters', 'counters'],
+  ['trustedDevices', 'trusted devices'],
+  ['adapter', 'oidc adapter'],
+];
+
+/** "accounts.findByEmail" → "accounts", "adapter.Session.find" → "adapter", anything else → "other". */
+function partOf(method: string): string {
+  const part = method.split('.')[0]!;
+  return PARTS.some(([name]) => name === part) ? part : 'other';
+}
+
+function byPart(calls: Record<string, number>): Record<string, number> {
+  const parts: Record<string, number> = {};
+  for (const [method, perSignIn] of Object.entries(calls)) parts[partOf(method)] = (parts[partOf(method)] ?? 0) + perSignIn;
+  return parts;
+}
+
+const count = (value: number | undefined) => (value === undefined || Number.isNaN(value) ? 'n/a' : String(Math.round(value * 10) / 10));
+
+export function callsTable(results: ScenarioResult[]): string[] {
+  const other = results.some((r) => byPart(r.calls?.storeCallsByMethod ?? {}).other);
+  const columns = [...PARTS, ...(other ? [['other', 'other'] as [string, string]] : [])];
+  const rows = results.map((r) => {
+    const c = r.calls!;
+    const parts = byPart(c.storeCallsByMethod);
+    const redis = r.store === 'redis' ? [count(c.redisSent), count(c.redisInScripts), count(c.redisExecuted)] : ['—', '—', '—'];
+    return `| ${r.scenario} | ${c.failure ? 'n/a' : c.signIns} | ${count(c.storeCalls)} | ${columns.map(([part]) => count(parts[part] ?? 0)).join(' | ')} | ${redis.join(' | ')} |`;
+  });
+  return [
+    `| Scenario | Sign-ins counted | Store calls | ${columns.map(([, title]) => title).join(' | ')} | Redis sent | Redis in scripts | Redis executed |`,
+    `|---|--:|--:|${columns.map(() => '--:').join('|')}|--:|--:|--:|`,
+    ...rows,
+  ];
+}
+
+export function callsNote(settings: RunSettings): string {
+  return `Per complete sign-in, averaged over ${settings.countSignIns} sign-ins made one at a time with no other load, before the rounds and after ${COUNT_WARMUP_SIGN_INS} sign-ins of warm-up (counts do not depend on load; on Redis they do grow with the signing-in account's live grants, as every Grant upsert reads the TTL of each member of the account's grant set: the password flow's one account, counted after the rounds instead, would show more commands in scripts). Store calls: calls into the Store's methods (accounts, mfa, transient, counters, trusted devices, revokeGrantsOf, and each oidc-provider adapter method), counted by a wrapper the bench server puts around the store. Redis sent: commands our client wrote (an EVALSHA is one; MULTI and EXEC count), counted on the client through node-redis's diagnostics channels. Redis in scripts: commands Redis ran inside our Lua scripts, counted with MONITOR on its own connection, filtered by this server's key prefix (the Redis is shared, so server-wide INFO commandstats would count others' commands). Executed = sent + in scripts, what commandstats would count. Per method: bench/results/<date>.json.`;
+}

@@ -1,0 +1,68 @@
+/**
+ * The rounds. This machine is shared: the same scenario moves by ±20 % from one minute to the
+ * next as other work comes and goes, so a ratio between two runs far apart in time measures the
+ * neighbours as much as our code. Each round therefore runs the scenarios in blocks, one per
+ * flow, and each block starts with its own run of the reference:
+ *
+ *   reference, sqlite, redis | reference, sqlite-totp, redis-totp | reference, sqlite-sms, … | …
+ *
+ * so every scenario's ratio is to a reference measured at most two runs (about 15 s) earlier,
+ * not minutes earlier as with one reference per round; this costs one reference run per flow
+ * (15 runs a round instead of 11), which we judged worth it. The order inside a block flips
+ * every other round, so neither store always runs right after the reference. The report takes,
+ * per scenario, the median over rounds of these per-round ratios (lib/summary.ts).
+ */
+import type { Scenario } from '../scenarios.ts';
+import { loadAverage } from './machine.ts';
+import { measureRun, type RunResult, type RunSettings } from './run-scenario.ts';
+import type { ScenarioSession } from './scenario-sessions.ts';
+
+/**
+ * The first run of a session warms a fresh process up (JIT, caches, connection pools) for at
+ * least this long; later runs only need the load to settle, so they use --warmup.
+ */
+export const FIRST_WARMUP_MS = 3_000;
+
+/** The runs of one round (1-based), in order: a block per flow, each led by the reference. */
+export function roundPlan(chosen: Scenario[], round: number): Scenario[] {
+  const reference = chosen.find((s) => s.reference);
+  const others = chosen.filter((s) => !s.reference);
+  const flows = [...new Set(others.map((s) => s.flow))];
+  const blocks = flows.map((flow) => others.filter((s) => s.flow === flow));
+  if (round % 2 === 0) for (const block of blocks) block.reverse();
+  if (!reference) return blocks.flat();
+  return blocks.length ? blocks.flatMap((block) => [reference, ...block]) : [reference];
+}
+
+export const runsPerRound = (chosen: Scenario[]) => roundPlan(chosen, 1).length;
+
+/** Runs every round; a scenario whose run failed is left out of the later rounds. */
+export async function runRounds(sessions: ScenarioSession[], settings: RunSettings): Promise<RunResult[]> {
+  const runs: RunResult[] = [];
+  const started = sessions.filter((s) => s.session);
+  const broken = new Set<string>();
+  for (let round = 1; round <= settings.rounds; round += 1) {
+    console.error(`bench: round ${round}/${settings.rounds} (${settings.warmupMs / 1000} s warm-up + ${settings.durationMs / 1000} s per run, ${settings.concurrency} concurrent flows)`);
+    let referenceRate: number | undefined;
+    for (const scenario of roundPlan(started.map((s) => s.scenario), round)) {
+      const entry = started.find((s) => s.scenario === scenario)!;
+      if (broken.has(scenario.name)) {
+        if (scenario.reference) referenceRate = undefined;
+        continue;
+      }
+      const warmupMs = entry.runs === 0 ? Math.max(FIRST_WARMUP_MS, settings.warmupMs) : settings.warmupMs;
+      const run = await measureRun(entry.session!, scenario, settings, round, warmupMs, loadAverage());
+      entry.runs += 1;
+      if (run.failure) {
+        broken.add(scenario.name);
+        console.error(`bench: ${scenario.name} failed (left out of later rounds): ${run.failure}`);
+      }
+      if (scenario.reference) referenceRate = run.failure ? undefined : run.signInsPerSecond;
+      else if (referenceRate && run.signInsPerSecond !== undefined) run.vsReference = run.signInsPerSecond / referenceRate;
+      runs.push(run);
+      const vs = run.vsReference === undefined ? '' : ` (${run.vsReference.toFixed(2)}× the reference just before)`;
+      console.error(`bench:   ${scenario.name}: ${run.signInsPerSecond?.toFixed(1) ?? 'n/a'} sign-ins/s${vs}${run.otherCores !== undefined ? `, others ${run.otherCores.toFixed(2)} cores` : ''}`);
+    }
+  }
+  return runs;
+}

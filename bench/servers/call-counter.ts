@@ -1,0 +1,104 @@
+/**
+ * What our bench server counts for the report's "store calls and Redis commands per sign-in":
+ * every call into the Store (accounts, mfa, transient, counters, trustedDevices, revokeGrantsOf,
+ * and each oidc-provider adapter method), and on Redis the commands our node-redis client sends.
+ * Counting is off except between start() and stop(), which the parent only asks for in the quiet
+ * phase after the rounds (lib/count-calls.ts), so the throughput rounds run uncounted.
+ */
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
+import type { Adapter, AdapterFactory } from 'oidc-provider';
+import type { Store } from '../../src/store/store.ts';
+import type { CallCounts } from '../lib/protocol.ts';
+
+/** The Store's parts whose methods count, under these names. */
+const PARTS = ['accounts', 'counters', 'mfa', 'transient', 'trustedDevices'] as const;
+
+/**
+ * node-redis (v5+) publishes every command on these diagnostics channels (its tracing.js): one
+ * 'node-redis:command' per sendCommand, EVALSHA/EVAL and each pipelined command included, and
+ * one 'node-redis:batch' per MULTI … EXEC, whose queued commands get no 'command' event of their
+ * own. So "sent" is the command starts plus, per MULTI batch, its commands and MULTI and EXEC.
+ * A channel only costs when subscribed, and we subscribe only while counting. A TracingChannel
+ * "x" publishes its start events on the plain channel "tracing:x:start".
+ */
+const COMMAND_START = 'tracing:node-redis:command:start';
+const BATCH_START = 'tracing:node-redis:batch:start';
+
+export class CallCounter {
+  private counting = false;
+  private calls = new Map<string, number>();
+  private redisSent = 0;
+  private readonly redis: boolean;
+  private readonly onCommand = () => void (this.redisSent += 1);
+  private readonly onBatch = (context: unknown) => {
+    const { batchMode, batchSize } = context as { batchMode?: string; batchSize?: number };
+    if (batchMode === 'MULTI') this.redisSent += (batchSize ?? 0) + 2;
+  };
+
+  constructor(redis: boolean) {
+    this.redis = redis;
+  }
+
+  private count(name: string): void {
+    if (this.counting) this.calls.set(name, (this.calls.get(name) ?? 0) + 1);
+  }
+
+  start(): void {
+    this.calls = new Map();
+    this.redisSent = 0;
+    this.counting = true;
+    if (this.redis) {
+      subscribe(COMMAND_START, this.onCommand);
+      subscribe(BATCH_START, this.onBatch);
+    }
+  }
+
+  stop(): CallCounts {
+    this.counting = false;
+    if (this.redis) {
+      unsubscribe(COMMAND_START, this.onCommand);
+      unsubscribe(BATCH_START, this.onBatch);
+    }
+    return { storeCalls: Object.fromEntries(this.calls), ...(this.redis ? { redisCommandsSent: this.redisSent } : {}) };
+  }
+
+  /** `target` whose function properties count under "<part>.<name>" when called. */
+  private counted<T extends object>(part: string, target: T): T {
+    const wrapped = new Map<PropertyKey, unknown>();
+    return new Proxy(target, {
+      get: (object, property, receiver) => {
+        const value: unknown = Reflect.get(object, property, receiver);
+        if (typeof value !== 'function' || typeof property === 'symbol') return value;
+        if (!wrapped.has(property)) {
+          const name = `${part}.${property}`;
+          wrapped.set(property, (...args: unknown[]) => {
+            this.count(name);
+            return (value as (...a: unknown[]) => unknown).apply(object, args);
+          });
+        }
+        return wrapped.get(property);
+      },
+    });
+  }
+
+  /**
+   * The store with every call counted. Not counted: kind, ping, persistence and close (none is
+   * part of a sign-in). The wrapper adds one function call per store call when not counting.
+   */
+  wrap(store: Store): Store {
+    const adapterFactory: AdapterFactory = (model: string) => this.counted(`adapter.${model}`, (store.adapterFactory as (m: string) => Adapter)(model));
+    const parts = Object.fromEntries(PARTS.map((part) => [part, this.counted(part, store[part])]));
+    return {
+      ...(parts as Pick<Store, (typeof PARTS)[number]>),
+      kind: store.kind,
+      adapterFactory,
+      revokeGrantsOf: (accountId) => {
+        this.count('revokeGrantsOf');
+        return store.revokeGrantsOf(accountId);
+      },
+      ping: () => store.ping(),
+      persistence: () => store.persistence(),
+      close: () => store.close(),
+    };
+  }
+}
