@@ -39,6 +39,8 @@ export const ERRORS = {
   PHONE_NOT_MOBILE: { status: 400, message: 'That number is not a mobile number. Enter a number that can receive text messages.' },
   PHONE_COUNTRY_NOT_ALLOWED: { status: 400, message: "We can't send text messages to numbers in that country. Use an authenticator app instead." },
   BACKUP_CODE_CHANGED: { status: 409, message: 'Your backup code changed a moment ago (perhaps in another tab). Open the Security page to see where things stand.' },
+  METHOD_NOT_FOUND: { status: 404, message: 'That method is not one of yours any more (perhaps it was removed in another tab).' },
+  METHOD_EXISTS: { status: 409, message: 'That number is already one of your methods.' },
   DEVICE_NOT_FOUND: { status: 404, message: 'That device is not in your list of trusted devices any more.' },
   MFA_REQUIRED_BY_POLICY: { status: 403, message: 'Multi-factor authentication is required for every account here, so it cannot be turned off.' },
   CSRF_FAILED: { status: 403, message: 'This form has expired or did not come from this page. Go back, reload the page and try again.' },

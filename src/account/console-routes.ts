@@ -3,6 +3,7 @@ import type { ConsoleDeps } from './console-deps.ts';
 import { finishConsoleSignIn, startConsoleSignIn } from './console-sign-in.ts';
 import { addSecurityRoutes } from './security-routes.ts';
 import { FACTORS } from '../factors/registry.ts';
+import { addMethodRoutes } from './method-routes.ts';
 import { addSetupChoiceRoutes } from './setup-choice-routes.ts';
 import { addManageRoutes } from './manage-routes.ts';
 
@@ -14,6 +15,7 @@ export function createAccountConsoleRoutes(deps: ConsoleDeps): Router {
   router.get('/account/callback', (ctx) => finishConsoleSignIn(ctx, deps));
   addSecurityRoutes(router, deps);
   addSetupChoiceRoutes(router, deps);
+  addMethodRoutes(router, deps);
   // Each factor's own Security pages (setting the app or a phone up, the backup code), from the registry.
   for (const factor of FACTORS) factor.addSetupRoutes(router, deps);
   addManageRoutes(router, deps);

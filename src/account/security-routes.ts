@@ -1,5 +1,5 @@
 import type Router from '@koa/router';
-import { methodOf } from '../factors/registry.ts';
+import { labelOf } from '../factors/registry.ts';
 import type { ConsoleDeps } from './console-deps.ts';
 import { pageSession, renderConsole } from './console-pages.ts';
 import { formatDate } from './format-date.ts';
@@ -10,14 +10,19 @@ export function addSecurityRoutes(router: Router, deps: ConsoleDeps): void {
     const session = await pageSession(ctx, deps, { fresh: false });
     if (!session) return;
     const status = await deps.mfa.status(session.accountId);
-    // The account's method, as its factor describes itself (registry.ts).
-    const method = methodOf(status)?.describe(status);
     renderConsole(ctx, deps, session, 'security', {
       title: 'Security',
       mfaEnabled: status.enabled,
-      method: method?.label,
-      enrolledAt: formatDate(method?.since),
-      setUp: status.setUp && { duringSignIn: status.setUp.how === 'sign-in', device: status.setUp.device },
+      // Each method as its factor names it (registry.ts), with when, how and on which device it was set up.
+      methods: status.methods.map((method) => ({
+        id: method.id,
+        label: labelOf(method),
+        since: formatDate(method.createdAt),
+        lastUsed: formatDate(method.lastUsedAt),
+        isDefault: method.isDefault,
+        setUp: method.setUp && { duringSignIn: method.setUp.how === 'sign-in', device: method.setUp.device },
+      })),
+      several: status.methods.length > 1,
       backupCodeCreatedAt: formatDate(status.backupCode?.createdAt),
       enforcement: deps.settings.enforcement,
       deviceCount: (await deps.trusted.list(session.accountId)).length,

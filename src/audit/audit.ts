@@ -3,6 +3,8 @@ import type { Logger } from '../log.ts';
 /** Security events, one structured log line each (OWASP ASVS 5.0 V16, Security Logging and Error Handling). */
 export type AuditEventName =
   | 'mfa.enrolled'
+  | 'mfa.method.default'
+  | 'mfa.method.removed'
   | 'mfa.challenge.passed'
   | 'mfa.challenge.failed'
   | 'mfa.locked'

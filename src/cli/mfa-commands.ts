@@ -1,4 +1,4 @@
-import { FACTORS } from '../factors/registry.ts';
+import { FACTORS, labelOf } from '../factors/registry.ts';
 import { assertOnlyOptions, requireOption, type ParsedArgs } from './args.ts';
 import type { CliContext } from './commands.ts';
 
@@ -25,11 +25,12 @@ export const MFA_COMMANDS: Record<string, Command> = {
     ctx.io.out(`account     ${account.email} (sub ${account.id})`);
     ctx.io.out(`mfa         ${status.enabled ? 'on' : 'off'}`);
     // Every factor of the registry: what the account has, then its wrong codes in a row and any lock.
-    for (const factor of FACTORS) {
-      const shown = factor.has(status) ? factor.describe(status) : undefined;
-      ctx.io.out(`${factor.id.padEnd(11)} ${shown ? `${shown.label}, since ${day(shown.since)}` : 'not set up'}`);
+    // Every method, as its factor names it; then the factors' wrong codes in a row and any lock.
+    for (const method of status.methods) {
+      const setUp = method.setUp ? `, set up ${method.setUp.how === 'sign-in' ? 'during a sign-in' : 'on the Security page'} on ${method.setUp.device}` : '';
+      ctx.io.out(`method      ${labelOf(method)}${method.isDefault ? ' (default)' : ''}, since ${day(method.createdAt)}, last used ${day(method.lastUsedAt)}${setUp}`);
     }
-    if (status.setUp) ctx.io.out(`set up      ${status.setUp.how === 'sign-in' ? 'during a sign-in' : 'on the Security page'}, on ${status.setUp.device}`);
+    ctx.io.out(`backup code ${status.backupCode ? `created ${day(status.backupCode.createdAt)}` : 'none'}`);
     for (const factor of FACTORS) {
       const locked = await guard.isLocked(account.id, factor.id);
       ctx.io.out(`${factor.id.padEnd(11)} ${await guard.failures(account.id, factor.id)} wrong in a row${locked ? ', LOCKED' : ''}`);

@@ -5,7 +5,7 @@ import type { ConsoleSession } from '../account/console-session.ts';
 import type { InteractionDeps } from '../interactions/interaction-deps.ts';
 import type { InteractionDetails } from '../interactions/interaction-io.ts';
 import type { SecondFactorSubject } from '../interactions/second-factor-state.ts';
-import type { MfaStatus } from '../mfa/mfa-service.ts';
+import type { MethodView, MfaStatus } from '../mfa/mfa-status.ts';
 
 /** Stable ids: guard counters, audit `method`, the CLI. */
 export type FactorId = 'totp' | 'sms' | 'backup-code';
@@ -32,15 +32,15 @@ export interface Factor {
   readonly name: string;
   /** RFC 8176 `amr` of a sign-in with the password and this factor. */
   readonly amr: readonly string[];
-  /** `method`: what a person signs in with (one per account today); `fallback`: the backup code. */
+  /** `method`: what a person signs in with (an account may have several); `fallback`: the backup code. */
   readonly role: 'method' | 'fallback';
   /** The folder of its pug templates (they extend /layout from views/). */
   readonly viewsDir: string;
-  /** Whether this account has it. */
+  /** Whether this account has it (for a method: at least one). */
   has(status: MfaStatus): boolean;
-  /** This account's factor as the Security page and `mfa status` show it (the account has it): a label, and since when. */
-  describe(status: MfaStatus): { label: string; since: number | null };
-  /** The page of `GET /interaction/:uid` when this is the account's method (methods only). */
+  /** Methods: how one of them is named on pages and in the CLI ("Text message to +44 ••• 56"). */
+  labelOf?(method: MethodView): string;
+  /** Methods: the page of `GET /interaction/:uid` when this sign-in asks for this method. */
   showChallenge?(ctx: Context, deps: InteractionDeps, details: InteractionDetails, subject: SecondFactorSubject): Promise<void>;
   addChallengeRoutes(routes: ChallengeRoutes, deps: InteractionDeps): void;
   addSetupRoutes(router: Router, deps: ConsoleDeps): void;

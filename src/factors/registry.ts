@@ -1,4 +1,5 @@
 import { backupCodeFactor } from './backup-code/backup-code-factor.ts';
+import type { MethodView } from '../mfa/mfa-status.ts';
 import type { Factor, FactorId } from './factor.ts';
 import { smsFactor } from './sms/sms-factor.ts';
 import { totpFactor } from './totp/totp-factor.ts';
@@ -17,7 +18,12 @@ export function factorById(id: FactorId): Factor {
   return factor;
 }
 
-/** The account's way to sign in: the first method it has (one per account today). */
-export function methodOf(status: Parameters<Factor['has']>[0]): Factor | undefined {
-  return FACTORS.find((factor) => factor.role === 'method' && factor.has(status));
+/** The factor of one of an account's methods. */
+export function factorOf(method: MethodView): Factor {
+  return factorById(method.type);
+}
+
+/** How a method is named on pages and in the CLI. */
+export function labelOf(method: MethodView): string {
+  return factorOf(method).labelOf?.(method) ?? factorOf(method).name;
 }

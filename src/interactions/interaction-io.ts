@@ -61,5 +61,6 @@ export function actionsFor(details: InteractionDetails) {
     backupCode: `${base}/backup-code`,
     enrol: `${base}/enrol`,
     continue: `${base}/continue`,
+    otherWays: `${base}/other-ways`,
   };
 }

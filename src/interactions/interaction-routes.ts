@@ -2,14 +2,15 @@ import Router from '@koa/router';
 import type { Context } from 'koa';
 import { AppError, assertThat } from '../errors.ts';
 import type { ChallengeHandler, Factor } from '../factors/factor.ts';
-import { factorById, FACTORS, methodOf } from '../factors/registry.ts';
+import { factorById, factorOf, FACTORS } from '../factors/registry.ts';
 import { showEnrol, submitEnrol } from '../factors/totp/enrol-step.ts';
 import { completeSecondFactor } from './complete-second-factor.ts';
 import { showConsent, submitConsent } from './consent-step.ts';
 import type { InteractionDeps } from './interaction-deps.ts';
 import { finishInteraction, loadInteraction, readInteractionForm, type InteractionDetails } from './interaction-io.ts';
 import { showLogin, submitLogin } from './login-step.ts';
-import { passwordAlreadyPassed, signInUnderWay, subjectOf, takeFactorPassed, type SecondFactorSubject } from './second-factor-state.ts';
+import { passwordAlreadyPassed, signInUnderWay, subjectOf, takeFactorPassed, chosenMethod, chooseMethod, type SecondFactorSubject } from './second-factor-state.ts';
+import { showOtherWays } from './other-ways-step.ts';
 
 /** The hosted pages of a sign-in, one route per step; each checks that its step is the current one. */
 export function createInteractionRoutes(deps: InteractionDeps): Router {
@@ -25,10 +26,13 @@ export function createInteractionRoutes(deps: InteractionDeps): Router {
   /**
    * The subject at a challenge, and only if it has this factor: an app-only account's sign-in never
    * reaches the text-message routes (nothing is sent, nothing checked, nothing audited as "sms").
+   * A method's routes answer only while this sign-in asks for that kind of method (the default,
+   * or the one picked under "Try another way").
    */
   async function requireChallengeFor(details: InteractionDetails, factor: Factor) {
     const subject = await requireSubject(details, 'challenge');
     assertThat(factor.has(await deps.mfa.status(subject.accountId)), 'WRONG_STEP');
+    if (factor.role === 'method') assertThat((await chosenMethod(deps, details, subject))?.type === factor.id, 'WRONG_STEP');
     return subject;
   }
 
@@ -45,10 +49,27 @@ export function createInteractionRoutes(deps: InteractionDeps): Router {
     const subject = await subjectOf(deps, details);
     if (!subject) return showLogin(ctx, deps, details);
     if (subject.requirement === 'enrol') return showEnrol(ctx, deps, details, subject);
-    const method = methodOf(await deps.mfa.status(subject.accountId));
-    assertThat(method?.showChallenge, 'WRONG_STEP');
-    return method.showChallenge(ctx, deps, details, subject);
+    const method = await chosenMethod(deps, details, subject);
+    const factor = method && factorOf(method);
+    assertThat(factor?.showChallenge, 'WRONG_STEP');
+    return factor.showChallenge(ctx, deps, details, subject);
   });
+
+  // "Try another way": the account's other methods and the backup code; picking one makes this sign-in ask for it.
+  router.get('/interaction/:uid/other-ways', async (ctx) => {
+    const details = await loadInteraction(ctx, deps);
+    await showOtherWays(ctx, deps, details, await requireSubject(details, 'challenge'));
+  });
+
+  router.post('/interaction/:uid/other-ways', (ctx) => post(ctx, async (details, form) => {
+    const subject = await requireSubject(details, 'challenge');
+    const { methods } = await deps.mfa.status(subject.accountId);
+    const picked = methods.find((method) => method.id === form.method);
+    assertThat(picked, 'METHOD_NOT_FOUND');
+    await chooseMethod(deps, details, subject, picked.id);
+    ctx.status = 303;
+    ctx.redirect(`/interaction/${details.uid}`);
+  }));
 
   router.post('/interaction/:uid/login', (ctx) => post(ctx, async (details, form) => {
     assertThat(details.prompt.name === 'login', 'WRONG_STEP');

@@ -1,6 +1,7 @@
 import { AppError } from '../errors.ts';
 import type { FactorId } from '../factors/factor.ts';
 import type { MfaRequirement } from '../mfa/mfa-requirement.ts';
+import type { MethodView } from '../mfa/mfa-status.ts';
 import type { InteractionDeps } from './interaction-deps.ts';
 import { lifetimeOf, type InteractionDetails } from './interaction-io.ts';
 
@@ -96,6 +97,22 @@ export async function takeFactorPassed(deps: InteractionDeps, uid: string, subje
   const raw = await deps.transient.take(passedKey(uid, subject));
   const passed = raw ? (JSON.parse(raw) as FactorPassed) : undefined;
   return passed && passed.subject.accountId === subject.accountId ? passed : undefined;
+}
+
+const chosenKey = (uid: string, subject: SecondFactorSubject) => `chosen-method:${subjectScope(uid, subject)}`;
+
+/**
+ * The method this sign-in asks for: the one picked under "Try another way", else the account's
+ * default. Kept per interaction and account, like everything else here.
+ */
+export async function chosenMethod(deps: InteractionDeps, details: InteractionDetails, subject: SecondFactorSubject): Promise<MethodView | undefined> {
+  const [status, picked] = await Promise.all([deps.mfa.status(subject.accountId), deps.transient.get(chosenKey(details.uid, subject))]);
+  return status.methods.find((method) => method.id === picked) ?? status.defaultMethod;
+}
+
+/** "Try another way": this sign-in now asks for that method (the caller checked it is the subject's). */
+export async function chooseMethod(deps: InteractionDeps, details: InteractionDetails, subject: SecondFactorSubject, methodId: string): Promise<void> {
+  await deps.transient.set(chosenKey(details.uid, subject), methodId, lifetimeOf(details));
 }
 
 export async function forgetPending(deps: InteractionDeps, uid: string): Promise<void> {

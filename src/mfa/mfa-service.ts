@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import QRCode from 'qrcode';
 import { systemClock, type Clock } from '../clock.ts';
 import { hashPassword as hashSecret, verifyPassword as verifySecret } from '../crypto/password-hash.ts';
@@ -7,18 +8,10 @@ import { groupedKey, matchTotp, newTotpSecret, otpauthUri } from '../factors/tot
 import type { FactorGuard } from '../guard/factor-guard.ts';
 import { AppError } from '../errors.ts';
 import { endSessionsNow } from './account-security.ts';
-import type { MethodSetUp, MfaRecord, MfaStore } from './mfa-store.ts';
+import type { MethodSetUp, MfaStore } from './mfa-store.ts';
+import { statusOf, type MfaStatus } from './mfa-status.ts';
 
-export interface MfaStatus {
-  enabled: boolean;
-  method: 'totp' | 'sms' | null;
-  totp: { enrolledAt: number } | null;
-  /** The verified number (E.164): only ever shown masked. */
-  sms: { phone: string; enrolledAt: number } | null;
-  backupCode: { createdAt: number } | null;
-  /** How and from where the current method was set up; null when unknown. */
-  setUp: MethodSetUp | null;
-}
+export type { MfaStatus };
 
 /** What the setup page shows: the same secret as a QR code and as grouped text. */
 export interface TotpSetupView {
@@ -49,12 +42,24 @@ export interface MfaService {
   describeSetup(accountId: string, sealedSecret: string, accountName: string): Promise<TotpSetupView>;
   /** The time step of a right first code, or undefined. Stores nothing: the caller first claims the setup. */
   checkSetupCode(accountId: string, sealedSecret: string, code: string): number | undefined;
-  /** Turns the authenticator app on; returns the first backup code (shown once). */
+  /** Adds an authenticator app; returns a new backup code (shown once). */
   enrolTotp(accountId: string, sealedSecret: string, acceptedStep: number, setUp: MethodSetUp): Promise<string>;
-  /** Turns text-message codes on for a number whose code was just verified; returns the first backup code. */
+  /** Adds a number whose code was just verified; returns a new backup code (shown once). */
   enrolSms(accountId: string, phone: string, setUp: MethodSetUp): Promise<string>;
-  /** True once per right code; false for a wrong, expired or replayed code or a locked factor alike. */
+  /**
+   * True once per right code of any of the account's apps (each app's step accepted once); false
+   * for a wrong, expired or replayed code or a locked factor alike.
+   */
   verifyTotp(accountId: string, code: string): Promise<boolean>;
+  /** Records that this method was just used to sign in. */
+  methodUsed(accountId: string, methodId: string): Promise<void>;
+  /**
+   * Removes one method (epoch raised: devices trusted before stop); removing the last turns MFA
+   * off as `disable` does. Answers how many remain, -1 when it was not the account's.
+   */
+  removeMethod(accountId: string, methodId: string): Promise<number>;
+  /** Makes this method the one a sign-in asks for first; false when it is not the account's. */
+  setDefaultMethod(accountId: string, methodId: string): Promise<boolean>;
   /** Spends the backup code and returns its replacement (shown once); undefined when refused. */
   spendBackupCode(accountId: string, code: string): Promise<string | undefined>;
   regenerateBackupCode(accountId: string): Promise<string>;
@@ -68,14 +73,6 @@ export interface MfaService {
 }
 
 const sealContext = (accountId: string) => `totp:${accountId}`;
-
-function statusOf(record: MfaRecord | undefined): MfaStatus {
-  const totp = record?.totp ? { enrolledAt: record.totp.enrolledAt } : null;
-  const sms = record?.sms ?? null;
-  const backupCode = record?.backupCodeHash ? { createdAt: record.backupCodeCreatedAt ?? 0 } : null;
-  const method = totp ? 'totp' : sms ? 'sms' : null;
-  return { enabled: method !== null, method, totp, sms, backupCode, setUp: method ? (record?.methodSetUp ?? null) : null };
-}
 
 export function createMfaService({ store, guard, box, clock, sessionClock = systemClock, issuerLabel }: MfaServiceDeps): MfaService {
   const openSecret = (accountId: string, sealed: string) => box.open(sealed, sealContext(accountId));
@@ -95,30 +92,45 @@ export function createMfaService({ store, guard, box, clock, sessionClock = syst
 
     async enrolTotp(accountId, sealedSecret, acceptedStep, setUp) {
       const backupCode = newBackupCode();
-      await store.enrolTotp(accountId, sealedSecret, acceptedStep, await hashSecret(canonicalBackupCode(backupCode)!), clock(), setUp);
+      const method = { id: randomUUID(), type: 'totp' as const, setUp, sealedSecret, lastAcceptedStep: acceptedStep, phone: null };
+      await store.addCredential(accountId, method, await hashSecret(canonicalBackupCode(backupCode)!), clock());
       await guard.unlock(accountId, 'totp');
       return backupCode;
     },
 
     async enrolSms(accountId, phone, setUp) {
       const backupCode = newBackupCode();
-      await store.enrolSms(accountId, phone, await hashSecret(canonicalBackupCode(backupCode)!), clock(), setUp);
+      const method = { id: randomUUID(), type: 'sms' as const, setUp, sealedSecret: null, lastAcceptedStep: null, phone };
+      await store.addCredential(accountId, method, await hashSecret(canonicalBackupCode(backupCode)!), clock());
       await guard.unlock(accountId, 'sms');
       return backupCode;
     },
 
     async verifyTotp(accountId, code) {
       if (!(await guard.attempt(accountId, 'totp'))) return false;
-      const totp = (await store.get(accountId))?.totp;
-      const step = totp ? matchTotp(openSecret(accountId, totp.sealedSecret), code.replace(/\s/g, ''), clock(), totp.lastAcceptedStep) : undefined;
-      // The conditional write is the real replay guard: of two instances seeing the same step, one wins.
-      if (step !== undefined && (await store.acceptTotpStep(accountId, step))) {
-        await guard.recordSuccess(accountId, 'totp');
-        return true;
+      const apps = (await store.get(accountId))?.credentials.filter((credential) => credential.type === 'totp') ?? [];
+      for (const app of apps) {
+        const step = matchTotp(openSecret(accountId, app.sealedSecret!), code.replace(/\s/g, ''), clock(), app.lastAcceptedStep);
+        // The conditional write is the real replay guard: of two instances seeing the same step, one wins.
+        if (step !== undefined && (await store.acceptTotpStep(accountId, app.id, step, clock()))) {
+          await guard.recordSuccess(accountId, 'totp');
+          return true;
+        }
       }
       await guard.recordFailure(accountId, 'totp');
       return false;
     },
+
+    methodUsed: (accountId, methodId) => store.touchCredential(accountId, methodId, clock()),
+
+    async removeMethod(accountId, methodId) {
+      const remaining = await store.removeCredential(accountId, methodId);
+      // The last one gone is MFA off: the backup code goes too and every session ends.
+      if (remaining === 0) await this.disable(accountId);
+      return remaining;
+    },
+
+    setDefaultMethod: (accountId, methodId) => store.setDefaultCredential(accountId, methodId),
 
     async spendBackupCode(accountId, code) {
       if (!(await guard.attempt(accountId, 'backup-code'))) return undefined;

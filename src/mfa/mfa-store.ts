@@ -1,37 +1,46 @@
-/** An account's authenticator-app enrolment. The secret is sealed (crypto/secret-box.ts), never stored plain. */
-export interface TotpEnrolment {
-  sealedSecret: string;
-  enrolledAt: number;
-  /** The last RFC 6238 time step accepted for this account; a step is accepted once. */
-  lastAcceptedStep: number | null;
-}
-
-/** A verified mobile number for codes by text message, in E.164. */
-export interface SmsEnrolment {
-  phone: string;
-  enrolledAt: number;
-}
-
 /**
- * How the current method was set up, for the owner to recognise on the Security page (issue 9
- * §4): on the Security page, or during a sign-in on the strength of the password alone; and from
- * which device (a label from the User-Agent, never the raw string).
+ * How a method was set up, for the owner to recognise on the Security page (issue 9 §4): on the
+ * Security page, or during a sign-in on the strength of the password alone; and from which device
+ * (a label from the User-Agent, never the raw string).
  */
 export interface MethodSetUp {
   how: 'security-page' | 'sign-in';
   device: string;
 }
 
+/** The kinds of method a person signs in with (the backup code is the account's, not a method). */
+export type MethodType = 'totp' | 'sms';
+
 /**
- * An account's second factors: one method at a time (the app or text messages) and one backup
- * code. No record, or one without a method, means MFA is off.
+ * One method of an account: an authenticator app (its secret sealed, crypto/secret-box.ts) or a
+ * verified mobile number (E.164). An account may have several, of either kind; one is the default.
+ */
+export interface Credential {
+  id: string;
+  type: MethodType;
+  createdAt: number;
+  lastUsedAt: number | null;
+  isDefault: boolean;
+  /** How it was set up; null when unknown (set up before this was recorded). */
+  setUp: MethodSetUp | null;
+  /** TOTP: the sealed secret, and the last RFC 6238 time step accepted with it (each accepted once). */
+  sealedSecret: string | null;
+  lastAcceptedStep: number | null;
+  /** SMS: the verified number. */
+  phone: string | null;
+}
+
+/** A method about to be added: the store gives it its default flag and times. */
+export type NewCredential = Pick<Credential, 'id' | 'type' | 'setUp' | 'sealedSecret' | 'lastAcceptedStep' | 'phone'>;
+
+/**
+ * An account's second factors: its methods and its one backup code. No record, or one without a
+ * method, means MFA is off.
  */
 export interface MfaRecord {
   accountId: string;
-  totp: TotpEnrolment | null;
-  sms: SmsEnrolment | null;
-  /** How the current method was set up; null when unknown (set up before this was recorded) or MFA is off. */
-  methodSetUp: MethodSetUp | null;
+  /** Oldest first. */
+  credentials: Credential[];
   /** argon2id hash of the one current backup code. */
   backupCodeHash: string | null;
   backupCodeCreatedAt: number | null;
@@ -48,15 +57,25 @@ export interface MfaRecord {
 export interface MfaStore {
   get(accountId: string): Promise<MfaRecord | undefined>;
   /**
-   * Turns the authenticator app on (replacing an earlier one, or text messages) together with a
-   * new backup code, and raises the epoch in the same atomic write (a factor change).
-   * `acceptedStep` is the step of the code that confirmed the setup: it cannot be used again.
+   * Adds a method (the default when it is the account's first) with a new backup code, and
+   * raises the epoch in the same atomic write (a factor change: devices trusted before it stop).
    */
-  enrolTotp(accountId: string, sealedSecret: string, acceptedStep: number, backupCodeHash: string, now: number, setUp?: MethodSetUp): Promise<void>;
-  /** Turns text-message codes on for a verified number (replacing any other method) with a new backup code; raises the epoch likewise. */
-  enrolSms(accountId: string, phone: string, backupCodeHash: string, now: number, setUp?: MethodSetUp): Promise<void>;
-  /** Records `step` as used when it is later than the last accepted step; false for a replay. */
-  acceptTotpStep(accountId: string, step: number): Promise<boolean>;
+  addCredential(accountId: string, credential: NewCredential, backupCodeHash: string, now: number): Promise<void>;
+  /**
+   * Removes one method and raises the epoch, atomically; when it was the default, the oldest
+   * remaining method becomes the default. Answers how many remain (-1 when there was no such
+   * method): the caller turns MFA off at 0.
+   */
+  removeCredential(accountId: string, credentialId: string): Promise<number>;
+  /** Makes this method the default (the one a sign-in asks for first); false when it is not the account's. */
+  setDefaultCredential(accountId: string, credentialId: string): Promise<boolean>;
+  /**
+   * Records `step` as used with this TOTP method (and the method as used `now`) when it is later
+   * than its last accepted step; false for a replay or no such method.
+   */
+  acceptTotpStep(accountId: string, credentialId: string, step: number, now: number): Promise<boolean>;
+  /** Records that this method was just used to sign in. */
+  touchCredential(accountId: string, credentialId: string, now: number): Promise<void>;
   /** Replaces the backup code only while it is still `expectedHash`: of two racing spends, one wins. */
   swapBackupCode(accountId: string, expectedHash: string, newHash: string, now: number): Promise<boolean>;
   /**
@@ -64,7 +83,7 @@ export interface MfaStore {
    * sessionsValidAfter to `now`. Returns the new epoch.
    */
   raiseEpoch(accountId: string, now: number, endSessions: boolean): Promise<number>;
-  /** Turns MFA off: every factor and the backup code go; the epoch rises and sessions end. */
+  /** Turns MFA off: every method and the backup code go; the epoch rises and sessions end. */
   disable(accountId: string, now: number): Promise<void>;
   /** Deletes the whole record, epoch included: only when the account itself is deleted. */
   remove(accountId: string): Promise<void>;

@@ -47,9 +47,11 @@ export function memoizedMfaStore(store: MfaStore): MfaStore {
   };
   return {
     get: (accountId) => remembered(key(accountId), () => store.get(accountId)),
-    enrolTotp: writing(store.enrolTotp.bind(store)),
-    enrolSms: writing(store.enrolSms.bind(store)),
+    addCredential: writing(store.addCredential.bind(store)),
+    removeCredential: writing(store.removeCredential.bind(store)),
+    setDefaultCredential: writing(store.setDefaultCredential.bind(store)),
     acceptTotpStep: writing(store.acceptTotpStep.bind(store)),
+    touchCredential: writing(store.touchCredential.bind(store)),
     swapBackupCode: writing(store.swapBackupCode.bind(store)),
     raiseEpoch: writing(store.raiseEpoch.bind(store)),
     disable: writing(store.disable.bind(store)),

@@ -60,7 +60,7 @@ describe.each([375, 1280])('a person in Chromium at %ipx', (width) => {
     await page.waitForURL(`${stack.demoUrl}/`);
   }
 
-  test('sets up the app, signs in with a code and trusts the device, skips the code, revokes it, uses the backup code, switches to text messages', async () => {
+  test('sets up the app, signs in with a code and trusts the device, skips the code, revokes it, uses the backup code, adds text messages beside the app', async () => {
     await signInWithPassword();
     await page.waitForSelector('text=Allow access?');
     await shot(page, 'consent');
@@ -140,9 +140,9 @@ describe.each([375, 1280])('a person in Chromium at %ipx', (width) => {
     await page.waitForURL(`${stack.demoUrl}/`);
     expect(await page.textContent('body')).toContain('pwd, mfa, backup-code');
 
-    // Change method to text messages, reading the code from the development outbox.
+    // Add text messages beside the app (several methods per account), reading the code from the development outbox.
     await page.goto(`${stack.idp.issuer}/account/security`);
-    await page.getByRole('link', { name: 'Change method' }).click();
+    await page.getByRole('link', { name: 'Add a method' }).click();
     await page.getByLabel(/Use text message/).check();
     await page.getByRole('button', { name: 'Next' }).click();
     await page.fill('#phone', PHONE);

@@ -6,7 +6,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { DatabaseSync } from 'node:sqlite';
 import type { AdapterPayload } from 'oidc-provider';
 import { createClient } from 'redis';
 import { silentLogger } from '../../src/log.ts';
@@ -16,6 +15,8 @@ import { GRANTABLE_MODELS, type Store } from '../../src/store/store.ts';
 import { createFakeClock } from '../helpers/fake-clock.ts';
 import { deleteRedisPrefix, randomRedisPrefix, TEST_REDIS_URL } from '../helpers/redis.ts';
 import { useFreshStore, type OpenStore } from './contract-harness.ts';
+import { addApp } from '../helpers/mfa-records.ts';
+import { rewindSqliteTo } from '../helpers/sqlite-rewind.ts';
 
 const runPrefix = randomRedisPrefix();
 let opened = 0;
@@ -119,7 +120,7 @@ describe.each(STORES)('%s store: grants by account', (_kind, open) => {
 
     it('mfa.disable (MFA off, `mfa reset`)', async () => {
       await seed(ctx.store);
-      await ctx.store.mfa.enrolTotp(ALICE, 'k1.sealed', 7, '$argon2id$backup', ctx.clock());
+      await addApp(ctx.store.mfa, ALICE, 'k1.sealed', 7, '$argon2id$backup', ctx.clock());
       await expectAliceIntact(ctx.store);
       await ctx.store.mfa.disable(ALICE, ctx.clock());
       await expectAliceRevoked(ctx.store);
@@ -212,19 +213,8 @@ describe('sqlite: grants stored before the account index', () => {
     const first = openSqliteStore({ file, clock, sweepIntervalMs: 0 });
     await seed(first);
     await first.close();
-    // Back to the schema before the migration, rows and all.
-    const db = new DatabaseSync(file);
-    try {
-      // Later migrations are undone too: the migrator runs only what comes after the highest version.
-      db.exec(`DROP INDEX account_email_skeleton;
-        ALTER TABLE account DROP COLUMN email_skeleton;
-        ALTER TABLE mfa DROP COLUMN method_set_up;
-        DROP INDEX oidc_model_account;
-        ALTER TABLE oidc_model DROP COLUMN account_id;
-        DELETE FROM schema_migrations WHERE version >= 5;`);
-    } finally {
-      db.close();
-    }
+    // Back to the schema before the migration (version 4), rows and all.
+    rewindSqliteTo(file, 4);
 
     const store = openSqliteStore({ file, clock, sweepIntervalMs: 0 });
     try {

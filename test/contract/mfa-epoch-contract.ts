@@ -1,6 +1,11 @@
+import type { NewCredential } from '../../src/mfa/mfa-store.ts';
 import { useFreshStore, type Cleanup, type OpenStore } from './contract-harness.ts';
 
 import { ALICE, BOB, HASH, NEW_HASH, SECRET, STEP } from './mfa-fixtures.ts';
+
+const app = (step = STEP): NewCredential => ({ id: 'app-1', type: 'totp', setUp: null, sealedSecret: SECRET, lastAcceptedStep: step, phone: null });
+const phone: NewCredential = { id: 'phone-1', type: 'sms', setUp: null, sealedSecret: null, lastAcceptedStep: null, phone: '+447400123456' };
+const appRow = (createdAt: number, step = STEP) => ({ id: 'app-1', type: 'totp', createdAt, lastUsedAt: null, isDefault: true, setUp: null, sealedSecret: SECRET, lastAcceptedStep: step, phone: null });
 
 /** Store.mfa's security epoch and MFA-off (src/mfa/mfa-store.ts), as every Store must provide them. */
 export function describeMfaEpochContract(label: string, open: OpenStore, cleanup?: Cleanup): void {
@@ -13,10 +18,10 @@ export function describeMfaEpochContract(label: string, open: OpenStore, cleanup
         it('without a record, creates one at epoch 1 with MFA off', async () => {
           expect(await mfa().raiseEpoch(ALICE, ctx.clock(), false)).toBe(1);
           expect(await mfa().get(ALICE)).toEqual({
-            accountId: ALICE, totp: null, sms: null, methodSetUp: null, backupCodeHash: null, backupCodeCreatedAt: null, epoch: 1, sessionsValidAfter: null,
+            accountId: ALICE, credentials: [], backupCodeHash: null, backupCodeCreatedAt: null, epoch: 1, sessionsValidAfter: null,
           });
           // A record without a method has nothing to accept or spend.
-          expect(await mfa().acceptTotpStep(ALICE, STEP)).toBe(false);
+          expect(await mfa().acceptTotpStep(ALICE, 'app-1', STEP, ctx.clock())).toBe(false);
           expect(await mfa().swapBackupCode(ALICE, HASH, NEW_HASH, ctx.clock())).toBe(false);
         });
 
@@ -39,32 +44,30 @@ export function describeMfaEpochContract(label: string, open: OpenStore, cleanup
         });
 
         it('on an enrolled account keeps the factors and the backup code', async () => {
-          await mfa().enrolTotp(ALICE, SECRET, STEP, HASH, ctx.clock());
+          await mfa().addCredential(ALICE, app(), HASH, ctx.clock());
           const enrolledAt = ctx.clock();
           ctx.clock.advance(1_000);
           expect(await mfa().raiseEpoch(ALICE, ctx.clock(), true)).toBe(2);
           expect(await mfa().get(ALICE)).toEqual({
             accountId: ALICE,
-            totp: { sealedSecret: SECRET, enrolledAt, lastAcceptedStep: STEP },
-            sms: null,
-            methodSetUp: null,
+            credentials: [appRow(enrolledAt)],
             backupCodeHash: HASH,
             backupCodeCreatedAt: enrolledAt,
             epoch: 2,
             sessionsValidAfter: ctx.clock(),
           });
-          expect(await mfa().acceptTotpStep(ALICE, STEP + 1)).toBe(true);
+          expect(await mfa().acceptTotpStep(ALICE, 'app-1', STEP + 1, ctx.clock())).toBe(true);
         });
 
-        it('enrolTotp and enrolSms raise the epoch (a factor change) and keep sessionsValidAfter', async () => {
+        it('adding an app and a phone raise the epoch (a factor change) and keep sessionsValidAfter', async () => {
           const raisedAt = ctx.clock();
           await mfa().raiseEpoch(ALICE, raisedAt, true);
           await mfa().raiseEpoch(ALICE, raisedAt, false);
           ctx.clock.advance(1_000);
-          await mfa().enrolTotp(ALICE, SECRET, STEP, HASH, ctx.clock());
-          expect(await mfa().get(ALICE)).toMatchObject({ totp: { sealedSecret: SECRET }, epoch: 3, sessionsValidAfter: raisedAt });
-          await mfa().enrolSms(ALICE, '+447400123456', NEW_HASH, ctx.clock());
-          expect(await mfa().get(ALICE)).toMatchObject({ totp: null, sms: { phone: '+447400123456' }, epoch: 4, sessionsValidAfter: raisedAt });
+          await mfa().addCredential(ALICE, app(), HASH, ctx.clock());
+          expect(await mfa().get(ALICE)).toMatchObject({ credentials: [{ sealedSecret: SECRET }], epoch: 3, sessionsValidAfter: raisedAt });
+          await mfa().addCredential(ALICE, phone, NEW_HASH, ctx.clock());
+          expect(await mfa().get(ALICE)).toMatchObject({ credentials: [{ sealedSecret: SECRET }, { phone: '+447400123456' }], epoch: 4, sessionsValidAfter: raisedAt });
           expect(await mfa().swapBackupCode(ALICE, NEW_HASH, HASH, ctx.clock())).toBe(true);
           expect(await mfa().get(ALICE)).toMatchObject({ epoch: 4, sessionsValidAfter: raisedAt });
         });
@@ -86,45 +89,44 @@ export function describeMfaEpochContract(label: string, open: OpenStore, cleanup
 
       describe('disable', () => {
         it('removes the app and the backup code, raises the epoch, ends sessions, and keeps the record', async () => {
-          await mfa().enrolTotp(ALICE, SECRET, STEP, HASH, ctx.clock());
+          await mfa().addCredential(ALICE, app(), HASH, ctx.clock());
           await mfa().raiseEpoch(ALICE, ctx.clock(), false);
           ctx.clock.advance(60_000);
           await mfa().disable(ALICE, ctx.clock());
           expect(await mfa().get(ALICE)).toEqual({
-            accountId: ALICE, totp: null, sms: null, methodSetUp: null, backupCodeHash: null, backupCodeCreatedAt: null, epoch: 3, sessionsValidAfter: ctx.clock(),
+            accountId: ALICE, credentials: [], backupCodeHash: null, backupCodeCreatedAt: null, epoch: 3, sessionsValidAfter: ctx.clock(),
           });
-          expect(await mfa().acceptTotpStep(ALICE, STEP + 1)).toBe(false);
+          expect(await mfa().acceptTotpStep(ALICE, 'app-1', STEP + 1, ctx.clock())).toBe(false);
           expect(await mfa().swapBackupCode(ALICE, HASH, NEW_HASH, ctx.clock())).toBe(false);
         });
 
-        it('removes text messages as well', async () => {
-          await mfa().enrolSms(ALICE, '+447400123456', HASH, ctx.clock());
+        it('removes every method: text messages and apps alike', async () => {
+          await mfa().addCredential(ALICE, phone, HASH, ctx.clock());
+          await mfa().addCredential(ALICE, app(), HASH, ctx.clock());
           await mfa().disable(ALICE, ctx.clock());
           expect(await mfa().get(ALICE)).toEqual({
-            accountId: ALICE, totp: null, sms: null, methodSetUp: null, backupCodeHash: null, backupCodeCreatedAt: null, epoch: 2, sessionsValidAfter: ctx.clock(),
+            accountId: ALICE, credentials: [], backupCodeHash: null, backupCodeCreatedAt: null, epoch: 3, sessionsValidAfter: ctx.clock(),
           });
         });
 
         it('without a record, creates one at epoch 1 with sessions ended', async () => {
           await mfa().disable(ALICE, ctx.clock());
           expect(await mfa().get(ALICE)).toEqual({
-            accountId: ALICE, totp: null, sms: null, methodSetUp: null, backupCodeHash: null, backupCodeCreatedAt: null, epoch: 1, sessionsValidAfter: ctx.clock(),
+            accountId: ALICE, credentials: [], backupCodeHash: null, backupCodeCreatedAt: null, epoch: 1, sessionsValidAfter: ctx.clock(),
           });
         });
 
         it('twice raises the epoch twice; a later enrolment raises it once more', async () => {
-          await mfa().enrolTotp(ALICE, SECRET, STEP, HASH, ctx.clock());
+          await mfa().addCredential(ALICE, app(), HASH, ctx.clock());
           await mfa().disable(ALICE, ctx.clock());
           ctx.clock.advance(1_000);
           await mfa().disable(ALICE, ctx.clock());
           const disabledAt = ctx.clock();
           ctx.clock.advance(1_000);
-          await mfa().enrolTotp(ALICE, SECRET, STEP + 10, NEW_HASH, ctx.clock());
+          await mfa().addCredential(ALICE, app(STEP + 10), NEW_HASH, ctx.clock());
           expect(await mfa().get(ALICE)).toEqual({
             accountId: ALICE,
-            totp: { sealedSecret: SECRET, enrolledAt: ctx.clock(), lastAcceptedStep: STEP + 10 },
-            sms: null,
-            methodSetUp: null,
+            credentials: [appRow(ctx.clock(), STEP + 10)],
             backupCodeHash: NEW_HASH,
             backupCodeCreatedAt: ctx.clock(),
             epoch: 4,
@@ -133,9 +135,9 @@ export function describeMfaEpochContract(label: string, open: OpenStore, cleanup
         });
 
         it('leaves other accounts alone', async () => {
-          await mfa().enrolTotp(BOB, SECRET, STEP, HASH, ctx.clock());
+          await mfa().addCredential(BOB, app(), HASH, ctx.clock());
           await mfa().disable(ALICE, ctx.clock());
-          expect(await mfa().get(BOB)).toMatchObject({ totp: { sealedSecret: SECRET }, backupCodeHash: HASH, epoch: 1, sessionsValidAfter: null });
+          expect(await mfa().get(BOB)).toMatchObject({ credentials: [{ sealedSecret: SECRET }], backupCodeHash: HASH, epoch: 1, sessionsValidAfter: null });
         });
       });
 

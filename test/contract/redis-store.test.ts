@@ -13,6 +13,7 @@ import { describeMfaContract } from './mfa-contract.ts';
 import { describeMfaEpochContract } from './mfa-epoch-contract.ts';
 import { describeTransientContract } from './transient-contract.ts';
 import { describeTrustedDevicesContract } from './trusted-devices-contract.ts';
+import { addApp } from '../helpers/mfa-records.ts';
 
 const runPrefix = randomRedisPrefix();
 let opened = 0;
@@ -59,11 +60,11 @@ describe('redis store specifics', () => {
         passwordHash: '$argon2id$hash', createdAt: clock(), credentialsChangedAt: clock(),
       });
       await store.counters.increment('ip:1', 60);
-      await store.mfa.enrolTotp('sub-1', 'k1.sealed', 63_115_200, '$argon2id$backup', clock());
+      await addApp(store.mfa, 'sub-1', 'k1.sealed', 63_115_200, '$argon2id$backup', clock());
       await store.transient.set('pending:uid-1', 'sub-1', 300);
 
       const keys = await keysUnder(prefix);
-      expect(keys).toHaveLength(13);
+      expect(keys).toHaveLength(15);
       const ttls = Object.fromEntries(await Promise.all(keys.map(async (key) => [key.slice(prefix.length), await inspector.pTTL(key)] as const)));
       for (const [name, seconds] of [['oidc:Session:s1', 60], ['oidc-uid:Session:uid-1', 60], ['oidc:DeviceCode:d1', 120],
         ['oidc-user-code:DeviceCode:AB-CD', 120], ['oidc-grant:g1', 120], ['oidc:AccessToken:t1', 30], ['counter:ip:1', 60], ['transient:pending:uid-1', 300]] as const) {
@@ -74,6 +75,7 @@ describe('redis store specifics', () => {
       expect(ttls['account-emails']).toBe(-1);
       expect(ttls['account-skeletons']).toBe(-1);
       expect(ttls['mfa:sub-1']).toBe(-1);
+      expect(ttls['mfa-methods:sub-1']).toBe(-1);
 
       await store.adapterFactory('AccessToken').revokeByGrantId('g1');
       await store.adapterFactory('Session').destroy('s1');
@@ -81,8 +83,9 @@ describe('redis store specifics', () => {
       await store.counters.reset('ip:1');
       await store.mfa.remove('sub-1');
       expect(await store.transient.take('pending:uid-1')).toBe('sub-1');
-      // Only the marker that older accounts' skeletons were indexed stays (account-store.ts).
-      expect(await keysUnder(prefix)).toEqual([`${prefix}account-skeletons-built`]);
+      // Only the markers of the one-time upgrades stay: older accounts' skeletons indexed (redis-accounts.ts),
+      // one-method MFA records moved to methods (redis-mfa.ts).
+      expect((await keysUnder(prefix)).sort()).toEqual([`${prefix}account-skeletons-built`, `${prefix}mfa-methods-upgraded`]);
     } finally {
       await store.close();
     }
@@ -179,7 +182,7 @@ describe('redis store specifics', () => {
     await expect(store.adapterFactory('Session').find('s1')).rejects.toBeInstanceOf(StoreUnavailableError);
     await expect(store.accounts.list()).rejects.toBeInstanceOf(StoreUnavailableError);
     await expect(store.counters.increment('k', 60)).rejects.toBeInstanceOf(StoreUnavailableError);
-    await expect(store.mfa.acceptTotpStep('sub-1', 1)).rejects.toBeInstanceOf(StoreUnavailableError);
+    await expect(store.mfa.acceptTotpStep('sub-1', 'app-1', 1, 1)).rejects.toBeInstanceOf(StoreUnavailableError);
     await expect(store.transient.take('k')).rejects.toBeInstanceOf(StoreUnavailableError);
     await expect(store.mfa.raiseEpoch('sub-1', 1, true)).rejects.toBeInstanceOf(StoreUnavailableError);
     await expect(store.trustedDevices.revokeAll('sub-1')).rejects.toBeInstanceOf(StoreUnavailableError);
@@ -195,8 +198,8 @@ describe('redis store specifics', () => {
       // 20 calls, alternating between the two instances (two connections).
       const both = <T>(call: (store: Store, index: number) => Promise<T>) =>
         Promise.all(Array.from({ length: 20 }, (_, index) => call(index % 2 === 0 ? first! : second!, index)));
-      await first!.mfa.enrolTotp('sub-1', 'k1.sealed', 100, 'hash-0', clock());
-      expect((await both((store) => store.mfa.acceptTotpStep('sub-1', 101))).filter(Boolean)).toHaveLength(1);
+      const appId = await addApp(first!.mfa, 'sub-1', 'k1.sealed', 100, 'hash-0', clock());
+      expect((await both((store) => store.mfa.acceptTotpStep('sub-1', appId, 101, clock()))).filter(Boolean)).toHaveLength(1);
       const swaps = await both((store, index) => store.mfa.swapBackupCode('sub-1', 'hash-0', `hash-${index + 1}`, clock()));
       expect(swaps.filter(Boolean)).toHaveLength(1);
       expect((await second!.mfa.get('sub-1'))?.backupCodeHash).toBe(`hash-${swaps.indexOf(true) + 1}`);
@@ -211,7 +214,7 @@ describe('redis store specifics', () => {
       });
       expect((await both((store) => store.trustedDevices.revoke('sub-1', 'td-1'))).filter(Boolean)).toHaveLength(1);
       await first!.mfa.remove('sub-1');
-      expect(await keysUnder(prefix)).toEqual([]);
+      expect(await keysUnder(prefix)).toEqual([`${prefix}mfa-methods-upgraded`]);
     } finally {
       await Promise.all([first!.close(), second!.close()]);
     }

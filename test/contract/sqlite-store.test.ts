@@ -4,6 +4,7 @@ import path from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { openSqliteStore } from '../../src/store/sqlite/open-sqlite-store.ts';
 import { createFakeClock } from '../helpers/fake-clock.ts';
+import { rewindSqliteTo } from '../helpers/sqlite-rewind.ts';
 import { describeAccountsContract } from './accounts-contract.ts';
 import { describeAdapterContract } from './adapter-contract.ts';
 import type { OpenStore } from './contract-harness.ts';
@@ -90,14 +91,8 @@ describe('sqlite store on a file', () => {
     const first = openSqliteStore({ file, clock, sweepIntervalMs: 0 });
     await first.accounts.create(account('sub-1', 'dup@example.com'));
     await first.close();
-    // Back to the schema before the skeleton migration (the last one), with the account written then.
-    const db = new DatabaseSync(file);
-    try {
-      db.exec('DROP INDEX account_email_skeleton; ALTER TABLE account DROP COLUMN email_skeleton');
-      db.exec('DELETE FROM schema_migrations WHERE version = (SELECT MAX(version) FROM schema_migrations)');
-    } finally {
-      db.close();
-    }
+    // Back to the schema before the skeleton migration (version 6), with the account written then.
+    rewindSqliteTo(file, 6);
     const second = openSqliteStore({ file, clock, sweepIntervalMs: 0 });
     try {
       expect(await second.accounts.create(account('sub-2', 'duр@example.com'))).toBe('look-alike');
@@ -111,18 +106,10 @@ describe('sqlite store on a file', () => {
     const clock = createFakeClock();
     const file = path.join(dir, 'store.db');
     await openSqliteStore({ file, clock, sweepIntervalMs: 0 }).close();
-    // Back to the schema before the epoch migration (version 4), with a record written then.
+    // Back to the schema before the epoch migration (version 3), with a record written then.
+    rewindSqliteTo(file, 3);
     const db = new DatabaseSync(file);
     try {
-      db.exec(`ALTER TABLE mfa DROP COLUMN method_set_up;
-        DROP INDEX oidc_model_account;
-        ALTER TABLE oidc_model DROP COLUMN account_id;
-        DROP TABLE trusted_device;
-        ALTER TABLE mfa DROP COLUMN epoch;
-        ALTER TABLE mfa DROP COLUMN sessions_valid_after;
-        DROP INDEX account_email_skeleton;
-        ALTER TABLE account DROP COLUMN email_skeleton;
-        DELETE FROM schema_migrations WHERE version >= 4;`);
       db.prepare(`INSERT INTO mfa (account_id, totp_sealed_secret, totp_enrolled_at, totp_last_step, backup_code_hash, backup_code_created_at)
         VALUES ('sub-1', 'k1.sealed', 1000, 7, 'backup-hash', 1000)`).run();
     } finally {
@@ -132,7 +119,8 @@ describe('sqlite store on a file', () => {
     const store = openSqliteStore({ file, clock, sweepIntervalMs: 0 });
     try {
       expect(await store.mfa.get('sub-1')).toEqual({
-        accountId: 'sub-1', totp: { sealedSecret: 'k1.sealed', enrolledAt: 1000, lastAcceptedStep: 7 }, sms: null, methodSetUp: null,
+        accountId: 'sub-1',
+        credentials: [{ id: expect.any(String), type: 'totp', createdAt: 1000, lastUsedAt: null, isDefault: true, setUp: null, sealedSecret: 'k1.sealed', lastAcceptedStep: 7, phone: null }],
         backupCodeHash: 'backup-hash', backupCodeCreatedAt: 1000, epoch: 0, sessionsValidAfter: null,
       });
       expect(await store.mfa.raiseEpoch('sub-1', clock(), true)).toBe(1);

@@ -72,7 +72,20 @@ export async function totpAccount(world: AbuseWorld, label = 'totp') {
 export async function smsAccount(world: AbuseWorld, label = 'sms') {
   const { email, id } = await plainAccount(world, label);
   const phone = nextPhone();
-  const console = await signedInConsole(world, { email });
+  const backupCode = await addPhoneOnSecurityPage(world, await signedInConsole(world, { email }), phone);
+  return { email, id, phone, backupCode };
+}
+
+/** An account with an authenticator app (its default) and a phone: two methods. */
+export async function twoMethodAccount(world: AbuseWorld, label = 'both') {
+  const account = await totpAccount(world, label);
+  const phone = nextPhone();
+  const backupCode = await addPhoneOnSecurityPage(world, await signedInConsole(world, account), phone);
+  return { ...account, phone, backupCode };
+}
+
+/** Security → Add a method → text message → the number → the texted code: answers the new backup code. */
+export async function addPhoneOnSecurityPage(world: AbuseWorld, console: HttpSession, phone: string): Promise<string> {
   const outbox = world.idp.config.sms.outboxFile!;
   const choose = await console.get(`${world.idp.issuer}/account/security/setup`);
   const phonePage = await console.follow(await console.postForm(`${world.idp.issuer}/account/security/setup`, { csrf: hiddenField(choose.text, 'csrf'), method: 'sms' }), world.idp.issuer);
@@ -80,7 +93,7 @@ export async function smsAccount(world: AbuseWorld, label = 'sms') {
   const done = await console.postForm(`${world.idp.issuer}/account/security/setup/sms/verify`, { csrf: hiddenField(codePage.text, 'csrf'), code: latestCode(outbox, phone) });
   if (done.status !== 200) throw new Error(`SMS enrolment failed: ${done.status}\n${done.text.slice(0, 500)}`);
   world.clock.advance(31_000); // past the resend cooldown
-  return { email, id, phone, backupCode: textOf(done.text, 'backup-code') };
+  return textOf(done.text, 'backup-code');
 }
 
 /** A browser signed in on the Security page, with the code where the account has an authenticator app. */

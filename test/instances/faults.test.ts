@@ -20,6 +20,7 @@ import {
   addAccountWithCli, startProviderProcess, stopAllProcesses, tempDir, writeClientsFile, writeKeysFile, type ProviderProcess,
 } from '../helpers/server-process.ts';
 import { RP_CALLBACK, TEST_CLIENTS } from '../helpers/start-idp.ts';
+import { appOf, phoneOf } from '../helpers/mfa-records.ts';
 
 const PASSWORD = 'a password for fault tests';
 const TEST_TIMEOUT_MS = 90_000;
@@ -270,16 +271,16 @@ describe('the provider is killed (SIGKILL) during enrolment, then restarted on t
     const answered = (answer as HttpResponse).status === 200 && (answer as HttpResponse).text.includes('id="backup-code"');
 
     const { record } = await readSqlite(dataDir, email);
-    const enrolled = Boolean(record?.totp);
+    const enrolled = Boolean(appOf(record));
     if (enrolled) {
-      expect(record!.totp!.sealedSecret).toEqual(expect.any(String));
+      expect(appOf(record)!.sealedSecret).toEqual(expect.any(String));
       expect(record!.backupCodeHash).toEqual(expect.any(String));
       expect(record!.backupCodeCreatedAt).toEqual(expect.any(Number));
     } else {
       // Not at all: no record (or, at most, one without any factor or backup code).
-      expect(record?.totp ?? null).toBeNull();
+      expect(appOf(record)).toBeNull();
       expect(record?.backupCodeHash ?? null).toBeNull();
-      expect(record?.sms ?? null).toBeNull();
+      expect(phoneOf(record)).toBeNull();
     }
     // A backup code shown to the person means the enrolment is stored.
     if (answered) expect(enrolled).toBe(true);
@@ -320,7 +321,7 @@ describe('the SQLite file survives a restart', () => {
 
     const exit = await first.stop();
     expect(exit).toEqual({ code: 0, signal: null });
-    expect((await readSqlite(dataDir, email)).record?.totp).toEqual(expect.objectContaining({ sealedSecret: expect.any(String) }));
+    expect(appOf((await readSqlite(dataDir, email)).record)).toEqual(expect.objectContaining({ sealedSecret: expect.any(String) }));
 
     const second = await start('provider 2');
     expect(second.port).not.toBe(first.port);

@@ -66,6 +66,8 @@ describe("oidc-provider's own cookies over https", () => {
     const set = browser.setCookies.filter((line) => !/^oidc_mfa_/.test(line));
     const names = new Set(set.map(nameOf));
     expect([...names].sort()).toEqual([
+      // The browser's sign-in device cookie (OWASP device cookies, guard/login-device-cookie.ts): ours, held to the same rules.
+      '__Host-oidc-mfa-device', '__Host-oidc-mfa-device.sig',
       '__Host-session', '__Host-session.sig',
       '__Secure-interaction', '__Secure-interaction.sig',
       '__Secure-interaction_resume', '__Secure-interaction_resume.sig',

@@ -7,6 +7,7 @@ import { latestCode, readOutbox } from '../helpers/sms-outbox.ts';
 import { startIdp, type TestIdp } from '../helpers/start-idp.ts';
 import { openTestStore, STORE_KINDS, type TestStore } from '../helpers/test-stores.ts';
 import { testConfig } from '../helpers/test-config.ts';
+import { addPhone } from '../helpers/mfa-records.ts';
 
 const PASSWORD = 'a password for sms abuse tests';
 const PER_NUMBER_PER_DAY = 3;
@@ -59,7 +60,7 @@ describe.each(STORE_KINDS)('text-message setup cannot starve a number owner\'s s
   test("an account that spends the victim number's setup sends leaves the victim's sign-in code alone; setup stays capped", async () => {
     const victimNumber = nextPhone();
     const victim = await idp.directory.add({ email: `victim${(n += 1)}@example.com`, password: PASSWORD });
-    await testStore.store.mfa.enrolSms(victim.id, victimNumber, 'unused-hash', clock());
+    await addPhone(testStore.store.mfa, victim.id, victimNumber, 'unused-hash', clock());
 
     const attacker = await atPhoneForm();
     const csrf = hiddenField(attacker.phonePage.text, 'csrf');

@@ -9,6 +9,7 @@ import { buildAuthorization, discoverClient, isCallback, openAuthorization, rede
 import { startIdp, type TestIdp } from '../helpers/start-idp.ts';
 import { testConfig } from '../helpers/test-config.ts';
 import { openTestStore, STORE_KINDS, type TestStore } from '../helpers/test-stores.ts';
+import { addPhone } from '../helpers/mfa-records.ts';
 
 const PASSWORD = 'a password for twilio tests';
 const ACCOUNT_SID = `AC${'a1'.repeat(16)}`;
@@ -166,7 +167,7 @@ describe('the global SMS budget trips a breaker', () => {
       const accounts = [];
       for (let i = 0; i < 4; i += 1) {
         const account = await idp.directory.add({ email: `budget${i}@example.com`, password: PASSWORD });
-        await testStore.store.mfa.enrolSms(account.id, `+447400300${String(i).padStart(3, '0')}`, 'unused-hash', clock());
+        await addPhone(testStore.store.mfa, account.id, `+447400300${String(i).padStart(3, '0')}`, 'unused-hash', clock());
         accounts.push(account);
       }
       const client = await discoverClient(idp.issuer, 'first-party-app');

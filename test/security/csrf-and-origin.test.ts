@@ -4,7 +4,7 @@ import type { ErrorCode } from '../../src/errors.ts';
 import { expectRefused, recordingLogger, uidOf } from '../helpers/abuse.ts';
 import {
   ABUSE_CLIENTS, ABUSE_PASSWORD, abuseConfig, afterPassword, atLoginPage, hasSession, plainAccount, signedInConsole, smsAccount, STEP_MS,
-  totpAccount, trustABrowser, type AbuseWorld,
+  totpAccount, trustABrowser, type AbuseWorld, twoMethodAccount,
 } from '../helpers/abuse-accounts.ts';
 import { createFakeClock } from '../helpers/fake-clock.ts';
 import { formAction, hiddenField, HttpSession, type HttpResponse } from '../helpers/http-session.ts';
@@ -13,6 +13,7 @@ import { discoverClient, isCallback, signIn } from '../helpers/oidc-flow.ts';
 import { latestCode, readOutbox } from '../helpers/sms-outbox.ts';
 import { RP_LOGGED_OUT, startIdp } from '../helpers/start-idp.ts';
 import { openTestStore, STORE_KINDS, type TestStore } from '../helpers/test-stores.ts';
+import { appOf, phoneOf } from '../helpers/mfa-records.ts';
 
 /**
  * Every POST route we expose, each first brought to the state where the request would really
@@ -241,7 +242,7 @@ describe.each(STORE_KINDS)('CSRF and origin checks on every POST route on %s', (
           async expectDone(response) {
             expect(response.status).toBe(200);
             expect(response.text).toContain('id="backup-code"');
-            expect((await w.store.mfa.get(account.id))?.totp).toBeTruthy();
+            expect(appOf(await w.store.mfa.get(account.id))).toBeTruthy();
           },
         };
       },
@@ -260,6 +261,27 @@ describe.each(STORE_KINDS)('CSRF and origin checks on every POST route on %s', (
           fields: { csrf: hiddenField(newCode.text, 'csrf') },
           snapshot: async () => ({ result: (await interaction(uid))?.result ?? null }),
           expectDone: (response) => expectCallback(session, response),
+        };
+      },
+    },
+    {
+      route: '/interaction/:uid/other-ways',
+      async arm(w) {
+        const account = await twoMethodAccount(w);
+        const { session, page } = await afterPassword(w, account.email);
+        const uid = uidOf(page.url);
+        const ways = await session.get(`${issuer()}/interaction/${uid}/other-ways`);
+        const method = /name="method" value="([^"]+)"/.exec(ways.text)![1]!;
+        return {
+          session, uid, url: formAction(ways.text, '/other-ways', issuer()),
+          fields: { csrf: hiddenField(ways.text, 'csrf'), method },
+          // What the sign-in asks for: still the app, not the phone.
+          snapshot: interactionSnapshot(session, uid, async () => ({ texts: outboxSize() })),
+          async expectDone(response) {
+            expect(response.status).toBe(303);
+            const page = await session.get(`${issuer()}/interaction/${uid}`);
+            expect(page.text).toContain('/sms"');
+          },
         };
       },
     },
@@ -327,7 +349,7 @@ describe.each(STORE_KINDS)('CSRF and origin checks on every POST route on %s', (
           snapshot: async () => ({ mfa: (await w.store.mfa.get(account.id)) ?? null }),
           async expectDone(response) {
             expect(response.status).toBe(200);
-            expect((await w.store.mfa.get(account.id))?.totp).toBeTruthy();
+            expect(appOf(await w.store.mfa.get(account.id))).toBeTruthy();
           },
         };
       },
@@ -378,7 +400,7 @@ describe.each(STORE_KINDS)('CSRF and origin checks on every POST route on %s', (
           snapshot: async () => ({ mfa: (await w.store.mfa.get(account.id)) ?? null }),
           async expectDone(response) {
             expect(response.status).toBe(200);
-            expect((await w.store.mfa.get(account.id))?.sms?.phone).toBe(phone);
+            expect(phoneOf(await w.store.mfa.get(account.id))?.phone).toBe(phone);
           },
         };
       },
@@ -395,6 +417,39 @@ describe.each(STORE_KINDS)('CSRF and origin checks on every POST route on %s', (
           async expectDone(response) {
             expect(response.status).toBe(200);
             expect((await w.store.mfa.get(account.id))?.backupCodeHash).not.toBe(before?.backupCodeHash);
+          },
+        };
+      },
+    },
+    {
+      route: '/account/security/methods/default',
+      async arm(w) {
+        const account = await twoMethodAccount(w);
+        const phoneId = phoneOf(await w.store.mfa.get(account.id))!.id;
+        const form = await consoleForm(w, account, '/account/security/methods/default', { method: phoneId });
+        return {
+          ...form,
+          snapshot: async () => ({ mfa: await w.store.mfa.get(account.id) }),
+          async expectDone(response) {
+            expect(response.status).toBe(303);
+            expect(phoneOf(await w.store.mfa.get(account.id))?.isDefault).toBe(true);
+          },
+        };
+      },
+    },
+    {
+      route: '/account/security/methods/remove',
+      async arm(w) {
+        const account = await twoMethodAccount(w);
+        const phoneId = phoneOf(await w.store.mfa.get(account.id))!.id;
+        const form = await consoleForm(w, account, '/account/security/methods/remove', { method: phoneId });
+        return {
+          ...form,
+          snapshot: async () => ({ mfa: await w.store.mfa.get(account.id) }),
+          async expectDone(response) {
+            expect(response.status).toBe(303);
+            expect(phoneOf(await w.store.mfa.get(account.id))).toBeNull();
+            expect(appOf(await w.store.mfa.get(account.id))).toBeTruthy();
           },
         };
       },
@@ -444,7 +499,7 @@ describe.each(STORE_KINDS)('CSRF and origin checks on every POST route on %s', (
           snapshot: async () => ({ mfa: await w.store.mfa.get(account.id), signedIn: (await form.session.get(`${issuer()}/account/security`)).status }),
           async expectDone(response) {
             expect(response.status).toBe(200);
-            expect((await w.store.mfa.get(account.id))?.totp ?? null).toBeNull();
+            expect(appOf(await w.store.mfa.get(account.id))).toBeNull();
           },
         };
       },

@@ -234,12 +234,12 @@ describe.each(STORE_KINDS)('malformed input on %s: a clear 4xx, and nothing gain
         [`\u202E${local}@example.com`, ABUSE_PASSWORD, 'INVALID_CREDENTIALS'],
         [`${local}@example.com\u202C\u2066`, ABUSE_PASSWORD, 'INVALID_CREDENTIALS'],
         [`${local}\u200B@example.com`, ABUSE_PASSWORD, 'INVALID_CREDENTIALS'],
-        [`${local}＠example.com`, ABUSE_PASSWORD, 'INVALID_CREDENTIALS'],
-        [`${local}@exａmple.com`, ABUSE_PASSWORD, 'INVALID_CREDENTIALS'],
         ['ade\u0301\u0301\u0301\u0301@例え.テスト', ABUSE_PASSWORD, 'INVALID_CREDENTIALS'],
         ['"><script>alert(1)</script>@example.com', ABUSE_PASSWORD, 'INVALID_CREDENTIALS'],
         [account.email, '😀🔐👩‍👩‍👧‍👦'.repeat(3), 'INVALID_CREDENTIALS'],
         [account.email, `${ABUSE_PASSWORD}\u200B`, 'INVALID_CREDENTIALS'],
+        // (Not here: the email with a full-width ＠ or letter. Emails are NFKC-normalised since look-alike
+        // accounts are refused (test/security/look-alike-emails.test.ts), so that is the same address.)
         // (Not here: the password in full-width letters. Passwords are NFKC-normalised on purpose,
         // NIST SP 800-63B §3.1.1.2, so that is the same password, not an attack on it.)
         [account.email, '😀'.repeat(1025), 'PASSWORD_TOO_LONG'],

@@ -12,7 +12,6 @@ export const backupCodeFactor: Factor = {
   role: 'fallback',
   viewsDir: fileURLToPath(new URL('./views/', import.meta.url)),
   has: (status) => status.backupCode !== null,
-  describe: (status) => ({ label: 'Backup code', since: status.backupCode?.createdAt ?? null }),
   addChallengeRoutes(routes, deps) {
     routes.get('backup-code', (ctx, details) => showBackupCodeForm(ctx, deps, details));
     routes.post('backup-code', (ctx, details, subject, form) => submitBackupCode(ctx, deps, details, subject, form));

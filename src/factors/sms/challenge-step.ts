@@ -7,26 +7,30 @@ import { completeSecondFactor, wantsTrust } from '../../interactions/complete-se
 import { codeField } from '../../http/read-form.ts';
 import type { InteractionDeps } from '../../interactions/interaction-deps.ts';
 import type { InteractionDetails } from '../../interactions/interaction-io.ts';
-import { subjectScope, type SecondFactorSubject } from '../../interactions/second-factor-state.ts';
+import { chosenMethod, subjectScope, type SecondFactorSubject } from '../../interactions/second-factor-state.ts';
+import { hasOtherWays } from '../../interactions/other-ways-step.ts';
 import { secondFactorModel, sendPage } from '../../interactions/second-factor-pages.ts';
 
-async function enrolledPhone(deps: InteractionDeps, subject: SecondFactorSubject): Promise<string | undefined> {
-  return (await deps.mfa.status(subject.accountId)).sms?.phone;
+/** The number this sign-in texts: the chosen method's, when it is a text-message method. */
+async function chosenPhone(deps: InteractionDeps, details: InteractionDetails, subject: SecondFactorSubject): Promise<string | undefined> {
+  const method = await chosenMethod(deps, details, subject);
+  return method?.type === 'sms' ? method.phone ?? undefined : undefined;
 }
 
 export async function showSmsChallenge(ctx: Context, deps: InteractionDeps, details: InteractionDetails, subject: SecondFactorSubject, problem?: ErrorCode) {
-  const phone = await enrolledPhone(deps, subject);
+  const phone = await chosenPhone(deps, details, subject);
   sendPage(ctx, deps, 'sms-challenge', {
     title: 'Enter the code we texted you',
     maskedPhone: phone ? maskPhone(phone) : '',
     available: Boolean(deps.sms),
+    otherWays: await hasOtherWays(deps, subject),
     ...secondFactorModel(deps, details, problem),
   }, problem);
 }
 
 /** Sends a code for this interaction and account (bound to both, and to the number), within the SMS budget; the outcome is shown on the page. */
 async function sendCode(ctx: Context, deps: InteractionDeps, details: InteractionDetails, subject: SecondFactorSubject): Promise<ErrorCode | undefined> {
-  const phone = await enrolledPhone(deps, subject);
+  const phone = await chosenPhone(deps, details, subject);
   if (!deps.sms || !phone) return 'SMS_UNAVAILABLE';
   return deps.sms.send({ purpose: 'sign-in', scope: subjectScope(details.uid, subject), accountId: subject.accountId, phone, ip: ctx.ip });
 }
@@ -36,7 +40,9 @@ async function sendCode(ctx: Context, deps: InteractionDeps, details: Interactio
  * right in this interaction (or for a session being stepped up), so nothing is sent before that.
  */
 export async function openSmsChallenge(ctx: Context, deps: InteractionDeps, details: InteractionDetails, subject: SecondFactorSubject) {
-  const alreadySent = deps.sms ? await deps.sms.pending(subjectScope(details.uid, subject)) : undefined;
+  // A code already sent in this sign-in counts only if it went to the number asked for now.
+  const pending = deps.sms ? await deps.sms.pending(subjectScope(details.uid, subject)) : undefined;
+  const alreadySent = pending && pending.phone === (await chosenPhone(deps, details, subject));
   const problem = alreadySent ? undefined : await sendCode(ctx, deps, details, subject);
   return showSmsChallenge(ctx, deps, details, subject, problem);
 }
@@ -51,10 +57,12 @@ export async function submitSmsCode(ctx: Context, deps: InteractionDeps, details
   const code = codeField(form);
   if (!code) return showSmsChallenge(ctx, deps, details, subject, 'CODE_REQUIRED');
   // The code must have been sent in this interaction, for this account, to the number it has now.
-  const phone = await enrolledPhone(deps, subject);
+  const phone = await chosenPhone(deps, details, subject);
   if (!deps.sms || !phone || !(await deps.sms.check({ scope: subjectScope(details.uid, subject), accountId: subject.accountId, phone, code }))) {
     deps.audit({ event: 'mfa.challenge.failed', accountId: subject.accountId, clientId: String(details.params.client_id), ...requestFields(ctx), details: { method: 'sms' } });
     return showSmsChallenge(ctx, deps, details, subject, 'CODE_INVALID');
   }
+  const used = await chosenMethod(deps, details, subject);
+  if (used) await deps.mfa.methodUsed(subject.accountId, used.id);
   await completeSecondFactor(ctx, deps, details, subject, { method: 'sms', amr: AMR.sms, trust: wantsTrust(form), setUpNow: false });
 }

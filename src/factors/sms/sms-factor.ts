@@ -12,8 +12,8 @@ export const smsFactor: Factor = {
   amr: AMR.sms,
   role: 'method',
   viewsDir: fileURLToPath(new URL('./views/', import.meta.url)),
-  has: (status) => status.sms !== null,
-  describe: (status) => ({ label: `Text message to ${maskPhone(status.sms!.phone)}`, since: status.sms?.enrolledAt ?? null }),
+  has: (status) => status.methods.some((method) => method.type === 'sms'),
+  labelOf: (method) => `Text message to ${maskPhone(method.phone ?? '')}`,
   showChallenge: openSmsChallenge,
   addChallengeRoutes(routes, deps) {
     routes.post('sms', (ctx, details, subject, form) => submitSmsCode(ctx, deps, details, subject, form));

@@ -7,10 +7,11 @@ import { completeSecondFactor, wantsTrust } from '../../interactions/complete-se
 import type { InteractionDeps } from '../../interactions/interaction-deps.ts';
 import type { InteractionDetails } from '../../interactions/interaction-io.ts';
 import type { SecondFactorSubject } from '../../interactions/second-factor-state.ts';
+import { hasOtherWays } from '../../interactions/other-ways-step.ts';
 import { secondFactorModel, sendPage } from '../../interactions/second-factor-pages.ts';
 
-export async function showTotpChallenge(ctx: Context, deps: InteractionDeps, details: InteractionDetails, _subject: SecondFactorSubject, problem?: ErrorCode) {
-  sendPage(ctx, deps, 'challenge', { title: 'Enter your code', ...secondFactorModel(deps, details, problem) }, problem);
+export async function showTotpChallenge(ctx: Context, deps: InteractionDeps, details: InteractionDetails, subject: SecondFactorSubject, problem?: ErrorCode) {
+  sendPage(ctx, deps, 'challenge', { title: 'Enter your code', otherWays: await hasOtherWays(deps, subject), ...secondFactorModel(deps, details, problem) }, problem);
 }
 
 /** The same generic answer for a wrong, expired, replayed or locked code. */

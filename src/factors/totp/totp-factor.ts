@@ -11,8 +11,8 @@ export const totpFactor: Factor = {
   amr: AMR.totp,
   role: 'method',
   viewsDir: fileURLToPath(new URL('./views/', import.meta.url)),
-  has: (status) => status.totp !== null,
-  describe: (status) => ({ label: 'Authenticator app', since: status.totp?.enrolledAt ?? null }),
+  has: (status) => status.methods.some((method) => method.type === 'totp'),
+  labelOf: () => 'Authenticator app',
   showChallenge: (ctx, deps, details, subject) => showTotpChallenge(ctx, deps, details, subject),
   addChallengeRoutes(routes, deps) {
     routes.post('totp', (ctx, details, subject, form) => submitTotp(ctx, deps, details, subject, form));

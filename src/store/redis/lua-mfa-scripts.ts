@@ -11,18 +11,6 @@ import { defineScript } from './redis-script.ts';
  */
 
 /**
- * KEYS: MFA record. ARGV: step. Records the step only when a TOTP enrolment exists and the step
- * is later than the last accepted one (or none was accepted yet). Returns 1 when recorded.
- */
-export const ACCEPT_TOTP_STEP = defineScript(`
-local f = redis.call('HMGET', KEYS[1], 'totpSealedSecret', 'totpLastStep')
-if not f[1] then return 0 end
-if f[2] and tonumber(f[2]) >= tonumber(ARGV[1]) then return 0 end
-redis.call('HSET', KEYS[1], 'totpLastStep', ARGV[1])
-return 1
-`);
-
-/**
  * KEYS: MFA record. ARGV: expected hash, new hash, now (ms). Replaces the backup code only
  * while the stored one is still the expected one (a missing record or code never matches).
  */
@@ -47,13 +35,13 @@ return epoch
 `);
 
 /**
- * KEYS: MFA record, the account's grant set. ARGV: now (ms), grant set key prefix. Turns MFA off:
- * the method and backup code fields go, the epoch rises and sessions end (their grants with them).
+ * KEYS: MFA record, the account's grant set, its methods. ARGV: now (ms), grant set key prefix.
+ * Turns MFA off: every method and the backup code go, the epoch rises and sessions end (their grants with them).
  * The record stays (created when absent) so the epoch survives. Returns the new epoch.
  */
 export const DISABLE_MFA = defineScript(`${GRANT_FUNCTIONS}
-redis.call('HDEL', KEYS[1], 'totpSealedSecret', 'totpEnrolledAt', 'totpLastStep', 'smsPhone', 'smsEnrolledAt',
-  'methodSetUp', 'backupCodeHash', 'backupCodeCreatedAt')
+redis.call('HDEL', KEYS[1], 'backupCodeHash', 'backupCodeCreatedAt')
+redis.call('DEL', KEYS[3])
 local epoch = redis.call('HINCRBY', KEYS[1], 'epoch', 1)
 redis.call('HSET', KEYS[1], 'sessionsValidAfter', ARGV[1])
 revokeAccountGrants(KEYS[2], ARGV[2])

@@ -1,22 +1,26 @@
-import type { MethodSetUp, MfaRecord, MfaStore } from '../../mfa/mfa-store.ts';
-import { ACCEPT_TOTP_STEP, DISABLE_MFA, RAISE_EPOCH, SWAP_BACKUP_CODE } from './lua-mfa-scripts.ts';
+import { randomUUID } from 'node:crypto';
+import type { Credential, MfaRecord, MfaStore } from '../../mfa/mfa-store.ts';
+import {
+  ACCEPT_CREDENTIAL_STEP, ADD_CREDENTIAL, REMOVE_CREDENTIAL, SET_DEFAULT_CREDENTIAL, TOUCH_CREDENTIAL, UPGRADE_ONE_METHOD_RECORD,
+} from './lua-credential-scripts.ts';
+import { DISABLE_MFA, RAISE_EPOCH, SWAP_BACKUP_CODE } from './lua-mfa-scripts.ts';
 import { accountGrantsKey, grantKeyPrefix } from './redis-adapter.ts';
 import { runScript, type RedisClient } from './redis-script.ts';
 
-const setUpField = (setUp: MethodSetUp | undefined): Record<string, string> => (setUp ? { methodSetUp: JSON.stringify(setUp) } : {});
 const optionalNumber = (value: string | undefined) => (value === undefined ? null : Number(value));
 
-function toRecord(accountId: string, hash: Record<string, string>): MfaRecord | undefined {
-  // HGETALL answers {} for a missing key; every write below leaves at least one field (a record
-  // turned off by disable keeps epoch and sessionsValidAfter).
-  if (Object.keys(hash).length === 0) return undefined;
+function toCredentials(methods: Record<string, string>): Credential[] {
+  return Object.values(methods)
+    .map((json) => JSON.parse(json) as Credential)
+    .sort((a, b) => a.createdAt - b.createdAt || a.id.localeCompare(b.id));
+}
+
+function toRecord(accountId: string, hash: Record<string, string>, methods: Record<string, string>): MfaRecord | undefined {
+  // HGETALL answers {} for a missing key; a record turned off by disable keeps epoch and sessionsValidAfter.
+  if (Object.keys(hash).length === 0 && Object.keys(methods).length === 0) return undefined;
   return {
     accountId,
-    totp: hash.totpSealedSecret === undefined
-      ? null
-      : { sealedSecret: hash.totpSealedSecret, enrolledAt: Number(hash.totpEnrolledAt ?? 0), lastAcceptedStep: optionalNumber(hash.totpLastStep) },
-    sms: hash.smsPhone === undefined ? null : { phone: hash.smsPhone, enrolledAt: Number(hash.smsEnrolledAt ?? 0) },
-    methodSetUp: hash.methodSetUp ? (JSON.parse(hash.methodSetUp) as MethodSetUp) : null,
+    credentials: toCredentials(methods),
     backupCodeHash: hash.backupCodeHash ?? null,
     backupCodeCreatedAt: optionalNumber(hash.backupCodeCreatedAt),
     epoch: Number(hash.epoch ?? 0),
@@ -25,48 +29,65 @@ function toRecord(accountId: string, hash: Record<string, string>): MfaRecord | 
 }
 
 /**
- * An account's second factors on Redis: one hash per account (mfa:<accountId>) with the fields
- * totpSealedSecret, totpEnrolledAt, totpLastStep, smsPhone, smsEnrolledAt, methodSetUp (JSON), backupCodeHash, backupCodeCreatedAt,
- * epoch (absent means 0) and sessionsValidAfter (an absent field is null). It never expires. The conditional
- * changes and the epoch are Lua scripts (lua-mfa-scripts.ts), so of two instances racing on the same step or
- * code, one wins, and racing raises each get their own epoch. Enrolments never touch the epoch fields.
- * Ending sessions (raiseEpoch with endSessions, disable) deletes the account's grants, codes and
- * tokens in the same script.
+ * An account's second factors on Redis: the MFA record (mfa:<accountId>: backupCodeHash,
+ * backupCodeCreatedAt, epoch — absent means 0 — and sessionsValidAfter) and its methods
+ * (mfa-methods:<accountId>, lua-credential-scripts.ts). Neither expires. Every conditional change
+ * is a Lua script, so of two instances racing on the same step, code or method, one wins, and
+ * racing raises each get their own epoch. Ending sessions (raiseEpoch with endSessions, disable)
+ * deletes the account's grants, codes and tokens in the same script.
  */
 export function createRedisMfa(client: RedisClient, prefix: string): MfaStore {
   const mfaKey = (accountId: string) => `${prefix}mfa:${accountId}`;
+  const methodsKey = (accountId: string) => `${prefix}mfa-methods:${accountId}`;
+  const upgradedMarker = `${prefix}mfa-methods-upgraded`;
+  let upgrading: Promise<void> | undefined;
+
+  /**
+   * Once per process (and once per deployment, through the marker): records written when an
+   * account had one method (totp* or sms* fields in mfa:<id>) move into its methods hash.
+   */
+  function upgradeOneMethodRecords(): Promise<void> {
+    upgrading ??= (async () => {
+      if ((await client.exists(upgradedMarker)) === 1) return;
+      const recordPrefix = `${prefix}mfa:`;
+      for await (const keys of client.scanIterator({ MATCH: `${recordPrefix}*`, COUNT: 500 })) {
+        for (const key of keys) {
+          await runScript(client, UPGRADE_ONE_METHOD_RECORD, [key, methodsKey(key.slice(recordPrefix.length))], [randomUUID()]);
+        }
+      }
+      await client.set(upgradedMarker, '1');
+    })().catch((error: unknown) => {
+      upgrading = undefined;
+      throw error;
+    });
+    return upgrading;
+  }
 
   return {
     async get(accountId) {
-      return toRecord(accountId, await client.hGetAll(mfaKey(accountId)));
+      await upgradeOneMethodRecords();
+      const [hash, methods] = await Promise.all([client.hGetAll(mfaKey(accountId)), client.hGetAll(methodsKey(accountId))]);
+      return toRecord(accountId, hash, methods);
     },
-    async enrolTotp(accountId, sealedSecret, acceptedStep, backupCodeHash, now, setUp) {
-      // MULTI: the new method and code are written and the other method removed as one step.
-      await client.multi()
-        .hDel(mfaKey(accountId), 'methodSetUp')
-        .hSet(mfaKey(accountId), {
-          ...setUpField(setUp),
-          totpSealedSecret: sealedSecret,
-          totpEnrolledAt: String(now),
-          totpLastStep: String(acceptedStep),
-          backupCodeHash,
-          backupCodeCreatedAt: String(now),
-        })
-        .hDel(mfaKey(accountId), ['smsPhone', 'smsEnrolledAt'])
-        // A factor change raises the epoch in the same MULTI (devices trusted under the old factor stop).
-        .hIncrBy(mfaKey(accountId), 'epoch', 1)
-        .exec();
+    async addCredential(accountId, credential, backupCodeHash, now) {
+      await upgradeOneMethodRecords();
+      await runScript(client, ADD_CREDENTIAL, [mfaKey(accountId), methodsKey(accountId)], [credential.id, JSON.stringify(credential), backupCodeHash, String(now)]);
     },
-    async enrolSms(accountId, phone, backupCodeHash, now, setUp) {
-      await client.multi()
-        .hDel(mfaKey(accountId), 'methodSetUp')
-        .hSet(mfaKey(accountId), { ...setUpField(setUp), smsPhone: phone, smsEnrolledAt: String(now), backupCodeHash, backupCodeCreatedAt: String(now) })
-        .hDel(mfaKey(accountId), ['totpSealedSecret', 'totpEnrolledAt', 'totpLastStep'])
-        .hIncrBy(mfaKey(accountId), 'epoch', 1)
-        .exec();
+    async removeCredential(accountId, credentialId) {
+      await upgradeOneMethodRecords();
+      return Number(await runScript(client, REMOVE_CREDENTIAL, [mfaKey(accountId), methodsKey(accountId)], [credentialId]));
     },
-    async acceptTotpStep(accountId, step) {
-      return (await runScript(client, ACCEPT_TOTP_STEP, [mfaKey(accountId)], [String(step)])) === 1;
+    async setDefaultCredential(accountId, credentialId) {
+      await upgradeOneMethodRecords();
+      return (await runScript(client, SET_DEFAULT_CREDENTIAL, [methodsKey(accountId)], [credentialId])) === 1;
+    },
+    async acceptTotpStep(accountId, credentialId, step, now) {
+      await upgradeOneMethodRecords();
+      return (await runScript(client, ACCEPT_CREDENTIAL_STEP, [methodsKey(accountId)], [credentialId, String(step), String(now)])) === 1;
+    },
+    async touchCredential(accountId, credentialId, now) {
+      await upgradeOneMethodRecords();
+      await runScript(client, TOUCH_CREDENTIAL, [methodsKey(accountId)], [credentialId, String(now)]);
     },
     async swapBackupCode(accountId, expectedHash, newHash, now) {
       return (await runScript(client, SWAP_BACKUP_CODE, [mfaKey(accountId)], [expectedHash, newHash, String(now)])) === 1;
@@ -76,10 +97,11 @@ export function createRedisMfa(client: RedisClient, prefix: string): MfaStore {
         [endSessions ? '1' : '0', String(now), grantKeyPrefix(prefix)]));
     },
     async disable(accountId, now) {
-      await runScript(client, DISABLE_MFA, [mfaKey(accountId), accountGrantsKey(prefix, accountId)], [String(now), grantKeyPrefix(prefix)]);
+      await upgradeOneMethodRecords();
+      await runScript(client, DISABLE_MFA, [mfaKey(accountId), accountGrantsKey(prefix, accountId), methodsKey(accountId)], [String(now), grantKeyPrefix(prefix)]);
     },
     async remove(accountId) {
-      await client.del(mfaKey(accountId));
+      await client.del([mfaKey(accountId), methodsKey(accountId)]);
     },
   };
 }

@@ -78,6 +78,29 @@ const MIGRATIONS: string[] = [
   // already collide; the insert refuses a new collision. Rows are filled in by sqlite-accounts.ts.
   `ALTER TABLE account ADD COLUMN email_skeleton TEXT;
    CREATE INDEX account_email_skeleton ON account (email_skeleton);`,
+  // Several methods per account: one row per method. Today's one method per account moves here
+  // (with its setup story); the old mfa columns are emptied and read by nothing any more.
+  `CREATE TABLE mfa_credential (
+     id TEXT PRIMARY KEY,
+     account_id TEXT NOT NULL,
+     type TEXT NOT NULL,
+     created_at INTEGER NOT NULL,
+     last_used_at INTEGER,
+     is_default INTEGER NOT NULL,
+     set_up TEXT,
+     sealed_secret TEXT,
+     last_step INTEGER,
+     phone TEXT
+   );
+   CREATE INDEX mfa_credential_account ON mfa_credential (account_id);
+   INSERT INTO mfa_credential (id, account_id, type, created_at, is_default, set_up, sealed_secret, last_step)
+     SELECT lower(hex(randomblob(16))), account_id, 'totp', COALESCE(totp_enrolled_at, 0), 1, method_set_up, totp_sealed_secret, totp_last_step
+     FROM mfa WHERE totp_sealed_secret IS NOT NULL;
+   INSERT INTO mfa_credential (id, account_id, type, created_at, is_default, set_up, phone)
+     SELECT lower(hex(randomblob(16))), account_id, 'sms', COALESCE(sms_enrolled_at, 0), 1, method_set_up, sms_phone
+     FROM mfa WHERE sms_phone IS NOT NULL AND totp_sealed_secret IS NULL;
+   UPDATE mfa SET totp_sealed_secret = NULL, totp_enrolled_at = NULL, totp_last_step = NULL,
+     sms_phone = NULL, sms_enrolled_at = NULL, method_set_up = NULL;`,
 ];
 
 export function migrate(db: DatabaseSync): void {

@@ -1,60 +1,66 @@
 import type { DatabaseSync } from 'node:sqlite';
-import type { MethodSetUp, MfaRecord, MfaStore } from '../../mfa/mfa-store.ts';
+import type { Credential, MethodSetUp, MfaRecord, MfaStore } from '../../mfa/mfa-store.ts';
 import { inTransaction, type RevokeGrantsOf } from './sqlite-grants.ts';
 
 interface MfaRow {
   account_id: string;
-  totp_sealed_secret: string | null;
-  totp_enrolled_at: number | null;
-  totp_last_step: number | null;
   backup_code_hash: string | null;
   backup_code_created_at: number | null;
-  sms_phone: string | null;
-  sms_enrolled_at: number | null;
   epoch: number;
   sessions_valid_after: number | null;
-  method_set_up: string | null;
 }
 
-const setUpColumn = (setUp: MethodSetUp | undefined) => (setUp ? JSON.stringify(setUp) : null);
+interface CredentialRow {
+  id: string;
+  type: Credential['type'];
+  created_at: number;
+  last_used_at: number | null;
+  is_default: number;
+  set_up: string | null;
+  sealed_secret: string | null;
+  last_step: number | null;
+  phone: string | null;
+}
 
-function toRecord(row: MfaRow): MfaRecord {
+function toCredential(row: CredentialRow): Credential {
   return {
-    accountId: row.account_id,
-    totp: row.totp_sealed_secret === null
-      ? null
-      : { sealedSecret: row.totp_sealed_secret, enrolledAt: row.totp_enrolled_at ?? 0, lastAcceptedStep: row.totp_last_step },
-    sms: row.sms_phone === null ? null : { phone: row.sms_phone, enrolledAt: row.sms_enrolled_at ?? 0 },
-    methodSetUp: row.method_set_up ? (JSON.parse(row.method_set_up) as MethodSetUp) : null,
-    backupCodeHash: row.backup_code_hash,
-    backupCodeCreatedAt: row.backup_code_created_at,
-    epoch: row.epoch,
-    sessionsValidAfter: row.sessions_valid_after,
+    id: row.id,
+    type: row.type,
+    createdAt: row.created_at,
+    lastUsedAt: row.last_used_at,
+    isDefault: row.is_default === 1,
+    setUp: row.set_up ? (JSON.parse(row.set_up) as MethodSetUp) : null,
+    sealedSecret: row.sealed_secret,
+    lastAcceptedStep: row.last_step,
+    phone: row.phone,
   };
 }
 
 /**
- * Each change is one conditional statement, so the check and the write cannot be split by another writer.
- * Enrolments leave epoch and sessions_valid_after alone: only raiseEpoch and disable move them. Where
- * sessions end (raiseEpoch with endSessions, disable), the account's grants, codes and tokens are
- * deleted in the same transaction (`revokeGrantsOf`, sqlite-grants.ts).
+ * An account's second factors on SQLite: the `mfa` row (backup code, epoch, sessions) and one
+ * `mfa_credential` row per method. Each change is one statement or one transaction, so the check
+ * and the write cannot be split by another writer. Where sessions end (raiseEpoch with
+ * endSessions, disable), the account's grants, codes and tokens are deleted in the same
+ * transaction (`revokeGrantsOf`, sqlite-grants.ts).
  */
 export function createSqliteMfa(db: DatabaseSync, revokeGrantsOf: RevokeGrantsOf): MfaStore {
-  const get = db.prepare('SELECT * FROM mfa WHERE account_id = ?');
-  // A factor change raises the epoch in the same statement: no crash can leave devices trusted
-  // under the old factor working with the new one.
-  const enrolTotp = db.prepare(`INSERT INTO mfa (account_id, totp_sealed_secret, totp_enrolled_at, totp_last_step, backup_code_hash, backup_code_created_at, method_set_up, epoch)
-    VALUES (?, ?, ?, ?, ?, ?, ?, 1)
-    ON CONFLICT (account_id) DO UPDATE SET totp_sealed_secret = excluded.totp_sealed_secret, totp_enrolled_at = excluded.totp_enrolled_at,
-      totp_last_step = excluded.totp_last_step, backup_code_hash = excluded.backup_code_hash, backup_code_created_at = excluded.backup_code_created_at,
-      method_set_up = excluded.method_set_up, sms_phone = NULL, sms_enrolled_at = NULL, epoch = mfa.epoch + 1`);
-  const enrolSms = db.prepare(`INSERT INTO mfa (account_id, sms_phone, sms_enrolled_at, backup_code_hash, backup_code_created_at, method_set_up, epoch)
-    VALUES (?, ?, ?, ?, ?, ?, 1)
-    ON CONFLICT (account_id) DO UPDATE SET sms_phone = excluded.sms_phone, sms_enrolled_at = excluded.sms_enrolled_at,
-      backup_code_hash = excluded.backup_code_hash, backup_code_created_at = excluded.backup_code_created_at, method_set_up = excluded.method_set_up,
-      totp_sealed_secret = NULL, totp_enrolled_at = NULL, totp_last_step = NULL, epoch = mfa.epoch + 1`);
-  const acceptStep = db.prepare(`UPDATE mfa SET totp_last_step = ?
-    WHERE account_id = ? AND totp_sealed_secret IS NOT NULL AND (totp_last_step IS NULL OR totp_last_step < ?)`);
+  const get = db.prepare('SELECT account_id, backup_code_hash, backup_code_created_at, epoch, sessions_valid_after FROM mfa WHERE account_id = ?');
+  const credentials = db.prepare('SELECT * FROM mfa_credential WHERE account_id = ? ORDER BY created_at, rowid');
+  // The first method of an account is its default.
+  const insertCredential = db.prepare(`INSERT INTO mfa_credential (id, account_id, type, created_at, last_used_at, is_default, set_up, sealed_secret, last_step, phone)
+    VALUES (?, ?, ?, ?, NULL, NOT EXISTS (SELECT 1 FROM mfa_credential WHERE account_id = ?), ?, ?, ?, ?)`);
+  // A factor change raises the epoch with it: no crash can leave devices trusted before it working.
+  const newBackupCodeAndEpoch = db.prepare(`INSERT INTO mfa (account_id, backup_code_hash, backup_code_created_at, epoch) VALUES (?, ?, ?, 1)
+    ON CONFLICT (account_id) DO UPDATE SET backup_code_hash = excluded.backup_code_hash,
+      backup_code_created_at = excluded.backup_code_created_at, epoch = mfa.epoch + 1`);
+  const deleteCredential = db.prepare('DELETE FROM mfa_credential WHERE account_id = ? AND id = ? RETURNING is_default');
+  const remaining = db.prepare('SELECT COUNT(*) AS n FROM mfa_credential WHERE account_id = ?');
+  const defaultToOldest = db.prepare(`UPDATE mfa_credential SET is_default = 1 WHERE id =
+    (SELECT id FROM mfa_credential WHERE account_id = ? ORDER BY created_at, rowid LIMIT 1)`);
+  const setDefault = db.prepare('UPDATE mfa_credential SET is_default = (id = ?) WHERE account_id = ? AND EXISTS (SELECT 1 FROM mfa_credential WHERE account_id = ? AND id = ?)');
+  const acceptStep = db.prepare(`UPDATE mfa_credential SET last_step = ?, last_used_at = ?
+    WHERE account_id = ? AND id = ? AND type = 'totp' AND (last_step IS NULL OR last_step < ?)`);
+  const touch = db.prepare('UPDATE mfa_credential SET last_used_at = ? WHERE account_id = ? AND id = ?');
   const swapBackup = db.prepare('UPDATE mfa SET backup_code_hash = ?, backup_code_created_at = ? WHERE account_id = ? AND backup_code_hash = ?');
   // A new record starts at epoch 0, so the first raise gives 1; excluded.sessions_valid_after is
   // NULL unless sessions end, and then keeps the earlier value.
@@ -63,27 +69,52 @@ export function createSqliteMfa(db: DatabaseSync, revokeGrantsOf: RevokeGrantsOf
       sessions_valid_after = COALESCE(excluded.sessions_valid_after, mfa.sessions_valid_after)
     RETURNING epoch`);
   const disable = db.prepare(`INSERT INTO mfa (account_id, epoch, sessions_valid_after) VALUES (?, 1, ?)
-    ON CONFLICT (account_id) DO UPDATE SET totp_sealed_secret = NULL, totp_enrolled_at = NULL, totp_last_step = NULL,
-      sms_phone = NULL, sms_enrolled_at = NULL, backup_code_hash = NULL, backup_code_created_at = NULL, method_set_up = NULL,
+    ON CONFLICT (account_id) DO UPDATE SET backup_code_hash = NULL, backup_code_created_at = NULL,
       epoch = mfa.epoch + 1, sessions_valid_after = excluded.sessions_valid_after`);
+  const deleteCredentials = db.prepare('DELETE FROM mfa_credential WHERE account_id = ?');
   const remove = db.prepare('DELETE FROM mfa WHERE account_id = ?');
 
   return {
     async get(accountId) {
       const row = get.get(accountId) as MfaRow | undefined;
-      return row ? toRecord(row) : undefined;
+      if (!row) return undefined;
+      const record: MfaRecord = {
+        accountId: row.account_id,
+        credentials: (credentials.all(accountId) as unknown as CredentialRow[]).map(toCredential),
+        backupCodeHash: row.backup_code_hash,
+        backupCodeCreatedAt: row.backup_code_created_at,
+        epoch: row.epoch,
+        sessionsValidAfter: row.sessions_valid_after,
+      };
+      return record;
     },
-    async enrolTotp(accountId, sealedSecret, acceptedStep, backupCodeHash, now, setUp) {
-      enrolTotp.run(accountId, sealedSecret, now, acceptedStep, backupCodeHash, now, setUpColumn(setUp));
+    async addCredential(accountId, credential, backupCodeHash, now) {
+      inTransaction(db, () => {
+        insertCredential.run(credential.id, accountId, credential.type, now, accountId, credential.setUp ? JSON.stringify(credential.setUp) : null,
+          credential.sealedSecret, credential.lastAcceptedStep, credential.phone);
+        newBackupCodeAndEpoch.run(accountId, backupCodeHash, now);
+      });
     },
-    async enrolSms(accountId, phone, backupCodeHash, now, setUp) {
-      enrolSms.run(accountId, phone, now, backupCodeHash, now, setUpColumn(setUp));
+    async removeCredential(accountId, credentialId) {
+      return inTransaction(db, () => {
+        const removed = deleteCredential.get(accountId, credentialId) as { is_default: number } | undefined;
+        if (!removed) return -1;
+        raiseEpoch.get(accountId, null);
+        if (removed.is_default === 1) defaultToOldest.run(accountId);
+        return (remaining.get(accountId) as { n: number }).n;
+      });
     },
-    async acceptTotpStep(accountId, step) {
-      return acceptStep.run(step, accountId, step).changes === 1;
+    async setDefaultCredential(accountId, credentialId) {
+      return Number(setDefault.run(credentialId, accountId, accountId, credentialId).changes) > 0;
+    },
+    async acceptTotpStep(accountId, credentialId, step, now) {
+      return Number(acceptStep.run(step, now, accountId, credentialId, step).changes) === 1;
+    },
+    async touchCredential(accountId, credentialId, now) {
+      touch.run(now, accountId, credentialId);
     },
     async swapBackupCode(accountId, expectedHash, newHash, now) {
-      return swapBackup.run(newHash, now, accountId, expectedHash).changes === 1;
+      return Number(swapBackup.run(newHash, now, accountId, expectedHash).changes) === 1;
     },
     async raiseEpoch(accountId, now, endSessions) {
       if (!endSessions) return (raiseEpoch.get(accountId, null) as { epoch: number }).epoch;
@@ -96,11 +127,15 @@ export function createSqliteMfa(db: DatabaseSync, revokeGrantsOf: RevokeGrantsOf
     async disable(accountId, now) {
       inTransaction(db, () => {
         disable.run(accountId, now);
+        deleteCredentials.run(accountId);
         revokeGrantsOf(accountId);
       });
     },
     async remove(accountId) {
-      remove.run(accountId);
+      inTransaction(db, () => {
+        deleteCredentials.run(accountId);
+        remove.run(accountId);
+      });
     },
   };
 }

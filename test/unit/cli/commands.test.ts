@@ -130,7 +130,7 @@ describe('operator CLI', () => {
     expect(await run('mfa', 'reset', '--email', 'lost@example.com', '--reason', 'ticket 4711: phone lost, identity checked')).toBe(0);
     expect(out.join('\n')).toContain('1 trusted device(s) revoked');
     const record = (await store.mfa.get(account.id))!;
-    expect(record.totp).toBeNull();
+    expect(record.credentials).toEqual([]);
     expect(record.backupCodeHash).toBeNull();
     expect(record.sessionsValidAfter).toBeGreaterThan(0);
     expect(await trusted.list(account.id)).toEqual([]);

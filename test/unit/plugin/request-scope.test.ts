@@ -1,6 +1,7 @@
 import type { Context, Next } from 'koa';
 import { memoizedDirectory, memoizedMfaStore, requestScope } from '../../../src/plugin/request-scope.ts';
 import { countingStore } from '../../helpers/counting-store.ts';
+import { addApp, appOf } from '../../helpers/mfa-records.ts';
 import { createFakeClock } from '../../helpers/fake-clock.ts';
 import { openTestStore, type TestStore } from '../../helpers/test-stores.ts';
 
@@ -31,9 +32,9 @@ describe('one load of an account per request (request-scope.ts)', () => {
       expect(await mfa.get('alice')).toBeUndefined();
       expect(await mfa.get('alice')).toBeUndefined();
       expect(calls.counts.get('mfa.get')).toBe(1);
-      await mfa.enrolTotp('alice', 'k1.sealed', 7, 'hash', clock());
+      await addApp(mfa, 'alice', 'k1.sealed', 7, 'hash', clock());
       // What this request changed is what it sees next.
-      expect((await mfa.get('alice'))?.totp?.sealedSecret).toBe('k1.sealed');
+      expect(appOf(await mfa.get('alice'))?.sealedSecret).toBe('k1.sealed');
       expect(await mfa.get('bob')).toBeUndefined();
       expect(calls.counts.get('mfa.get')).toBe(3);
     });

@@ -1,0 +1,22 @@
+import type { Context } from 'koa';
+import { labelOf } from '../factors/registry.ts';
+import type { InteractionDeps } from './interaction-deps.ts';
+import type { InteractionDetails } from './interaction-io.ts';
+import { secondFactorModel, sendPage } from './second-factor-pages.ts';
+import { chosenMethod, type SecondFactorSubject } from './second-factor-state.ts';
+
+/** "Try another way": the account's other methods (each a button that switches this sign-in to it) and the backup code. */
+export async function showOtherWays(ctx: Context, deps: InteractionDeps, details: InteractionDetails, subject: SecondFactorSubject) {
+  const [status, current] = await Promise.all([deps.mfa.status(subject.accountId), chosenMethod(deps, details, subject)]);
+  sendPage(ctx, deps, 'other-ways', {
+    title: 'Try another way',
+    methods: status.methods.filter((method) => method.id !== current?.id).map((method) => ({ id: method.id, label: labelOf(method) })),
+    hasBackupCode: status.backupCode !== null,
+    ...secondFactorModel(deps, details),
+  });
+}
+
+/** Whether the challenge pages offer "Try another way": the account has another method to switch to. */
+export async function hasOtherWays(deps: InteractionDeps, subject: SecondFactorSubject): Promise<boolean> {
+  return (await deps.mfa.status(subject.accountId)).methods.length > 1;
+}
