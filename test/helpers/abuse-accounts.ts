@@ -97,10 +97,10 @@ export async function addPhoneOnSecurityPage(world: AbuseWorld, console: HttpSes
 }
 
 /** A browser signed in on the Security page, with the code where the account has an authenticator app. */
-export async function signedInConsole(world: AbuseWorld, account: { email: string; key?: string }): Promise<HttpSession> {
+export async function signedInConsole(world: AbuseWorld, account: { email: string; key?: string }, password = ABUSE_PASSWORD): Promise<HttpSession> {
   const console = new HttpSession();
   if (account.key) world.clock.advance(STEP_MS);
-  const page = await openSecurityPage(console, world.idp.issuer, { email: account.email, password: ABUSE_PASSWORD, key: account.key, clock: world.clock });
+  const page = await openSecurityPage(console, world.idp.issuer, { email: account.email, password, key: account.key, clock: world.clock });
   if (page.status !== 200 || !page.url.endsWith('/account/security')) throw new Error(`not signed in on the Security page: ${page.status} ${page.url}`);
   return console;
 }

@@ -4,7 +4,7 @@ import type { ClientMetadata } from 'oidc-provider';
 import type twilio from 'twilio';
 import type { Clock } from '../../src/clock.ts';
 import { composeIdentityProvider } from '../../src/compose.ts';
-import type { Config } from '../../src/config/schema.ts';
+import type { Config, Keys } from '../../src/config/schema.ts';
 import { silentLogger, type Logger } from '../../src/log.ts';
 import type { Store } from '../../src/store/store.ts';
 import { testConfig, testKeys } from './test-config.ts';
@@ -55,14 +55,14 @@ export interface TestIdp {
  * the store. A fake `clock` drives the MFA step (TOTP steps, re-authentication age); the account
  * directory keeps real time, because oidc-provider stamps sessions with real time.
  */
-export async function startIdp(options: { store: Store; clock?: Clock; smsHttpClient?: twilio.RequestClient; config?: Partial<Config>; clients?: ClientMetadata[]; log?: Logger }): Promise<TestIdp> {
+export async function startIdp(options: { store: Store; clock?: Clock; smsHttpClient?: twilio.RequestClient; config?: Partial<Config>; clients?: ClientMetadata[]; log?: Logger; keys?: Keys }): Promise<TestIdp> {
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const config = testConfig({ issuer, ...options.config });
   const { app, directory } = composeIdentityProvider({
     config,
-    keys: testKeys(),
+    keys: options.keys ?? testKeys(),
     store: options.store,
     clients: options.clients ?? TEST_CLIENTS,
     log: options.log ?? silentLogger,
