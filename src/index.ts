@@ -3,9 +3,12 @@
  * step with createMfa(). See the README ("Adding MFA to your own oidc-provider").
  */
 export { createMfa, DEFAULT_MFA_SETTINGS, type MfaPlugin, type MfaPluginOptions } from './plugin/create-mfa.ts';
+/** Thrown by createMfa() for a bad option; `path` names it (e.g. settings.lockAfterFailures). */
+export { MfaOptionsError } from './config/mfa-options-error.ts';
 export type { UserDirectory, DirectoryAccount } from './plugin/user-directory.ts';
 export { ACR, AMR, PAPE_MULTI_FACTOR } from './provider/acr.ts';
 export { openSqliteStore } from './store/sqlite/open-sqlite-store.ts';
 export { openRedisStore } from './store/redis/open-redis-store.ts';
 export type { Store } from './store/store.ts';
-export type { MfaSettings, SealingKey } from './config/schema.ts';
+export type { SealingKey } from './config/schema.ts';
+export type { LoginLimits, MfaSettings, SmsLimits } from './config/settings-schema.ts';

@@ -84,13 +84,14 @@ function smsFromEnvironment(env: Env): Record<string, unknown> {
 }
 
 /**
- * config/default.json, then config/<NODE_ENV>.json if present, then the environment.
- * The only place in the code base that reads process.env.
+ * config/default.json (the deployment's own, shipped empty), then config/<NODE_ENV>.json if
+ * present, then the environment; whatever none of them sets takes the schema's default
+ * (schema.ts, settings-schema.ts). The only place in the code base that reads process.env.
  */
 export function loadConfig(env: Env = process.env): Config {
   const nodeEnv = env.NODE_ENV || 'development';
   const configDir = path.join(PROJECT_ROOT, 'config');
-  let merged: Record<string, unknown> = { env: nodeEnv, ...readJson(path.join(configDir, "default.json")) };
+  let merged: Record<string, unknown> = { env: nodeEnv, ...readJson(path.join(configDir, 'default.json')) };
   const perEnvironment = path.join(configDir, `${nodeEnv}.json`);
   if (existsSync(perEnvironment)) merged = deepMerge(merged, readJson(perEnvironment));
   merged = deepMerge(merged, fromEnvironment(env));

@@ -1,6 +1,12 @@
+import * as v from 'valibot';
 import type { JWK } from 'oidc-provider';
 import { ConfigError } from './config-error.ts';
-import { validateSmsSettings, type SmsSettings } from './sms-schema.ts';
+import { describeProblem, dottedPath } from './describe-problem.ts';
+import { BODY_LIMIT_BYTES, LOGIN_LIMITS, MFA_SETTINGS, type LoginLimits, type MfaSettings } from './settings-schema.ts';
+import { boolean, integer, issuerUrl, oneOf, optionalText, text } from './setting-rules.ts';
+import { SMS_SECTION, smsSettingsFor, type SmsSettings } from './sms-schema.ts';
+
+export type { MfaSettings } from './settings-schema.ts';
 
 export type NodeEnv = 'development' | 'production' | 'test';
 
@@ -33,7 +39,7 @@ export interface Config {
   storeTimeoutMs: number;
   demoApp: { enabled: boolean; port: number };
   http: { bodyLimitBytes: number };
-  login: { maxFailuresPerAccount: number; maxFailuresPerIp: number; failureWindowSeconds: number };
+  login: LoginLimits;
   mfa: MfaSettings;
   sms: SmsSettings;
   ttl: {
@@ -47,141 +53,83 @@ export interface Config {
   };
 }
 
-export interface MfaSettings {
-  /** optional: people opt in from the Security page; required: enrolment during sign-in for anyone without MFA. */
-  enforcement: 'optional' | 'required';
-  /** The issuer name authenticator apps show beside the account. */
-  issuerLabel: string;
-  /** How recent a sign-in must be for a sensitive change (enable MFA, new backup code). */
-  reauthWithinSeconds: number;
-  /** Wrong codes in a row before the factor locks, with backoff. */
-  lockAfterFailures: number;
-  /** Wrong codes in all before an operator must unlock (NIST SP 800-63B §5.2.2: at most 100). */
-  maxFailures: number;
-  /** How long an unfinished setup (a secret not yet confirmed) is kept. */
-  setupTtlSeconds: number;
-  /** How long "Trust this device" lasts. */
-  trustedDeviceDays: number;
-  /** Where the code page's "Can't use a code?" sends people: the operator's support. */
-  supportUrl: string | null;
-  supportEmail: string | null;
-}
-
-type Raw = Record<string, unknown>;
-
-function objectAt(raw: unknown, path: string): Raw {
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new ConfigError(path, 'must be an object');
-  return raw as Raw;
-}
-
-function intAt(raw: Raw, key: string, path: string, min: number, max: number): number {
-  const value = raw[key];
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    throw new ConfigError(`${path}.${key}`, `must be an integer from ${min} to ${max} (got ${JSON.stringify(value)})`);
-  }
-  return value;
-}
-
-function stringAt(raw: Raw, key: string, path: string): string {
-  const value = raw[key];
-  if (typeof value !== 'string' || value.length === 0) {
-    throw new ConfigError(`${path}.${key}`, `must be a non-empty string (got ${JSON.stringify(value)})`);
-  }
-  return value;
-}
-
-function boolAt(raw: Raw, key: string, path: string): boolean {
-  const value = raw[key];
-  if (typeof value !== 'boolean') throw new ConfigError(`${path}.${key}`, `must be true or false (got ${JSON.stringify(value)})`);
-  return value;
-}
-
-function issuerAt(raw: Raw, env: NodeEnv): string {
-  const issuer = stringAt(raw, 'issuer', 'config');
-  let url: URL;
-  try {
-    url = new URL(issuer);
-  } catch {
-    throw new ConfigError('config.issuer', `must be an absolute URL (got ${JSON.stringify(issuer)})`);
-  }
-  if (url.search || url.hash) throw new ConfigError('config.issuer', 'must not have a query or fragment (OpenID Connect Discovery 1.0 §2)');
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new ConfigError('config.issuer', 'must be an http(s) URL');
-  if (env === 'production' && url.protocol !== 'https:') throw new ConfigError('config.issuer', 'must use https when NODE_ENV=production');
-  return issuer.replace(/\/$/, '');
-}
-
 const SECONDS_PER_YEAR = 31_536_000;
+const DAY = 86_400;
+const lifetime = (fallback: number) => integer(1, SECONDS_PER_YEAR, fallback);
+const OBJECT = 'must be an object';
+const PORT = (fallback: number) => integer(0, 65535, fallback);
 
-function supportUrlAt(mfa: Raw): string | null {
-  if (mfa.supportUrl == null) return null;
-  const value = stringAt(mfa, 'supportUrl', 'config.mfa');
-  if (!/^https?:\/\//.test(value)) throw new ConfigError('config.mfa.supportUrl (SUPPORT_URL)', 'must be an http(s) URL');
-  return value;
+/**
+ * The hosted app's configuration: every setting, its bounds and its default. config/*.json and
+ * the environment (load-config.ts) only override. The MFA, login, SMS and body-size settings are
+ * the plugin's own pieces (settings-schema.ts), so both read the same defaults.
+ */
+const CONFIG = v.strictObject({
+  env: oneOf(['development', 'production', 'test'], 'development'),
+  port: PORT(3000),
+  host: optionalText(),
+  issuer: v.optional(issuerUrl, 'http://localhost:3000'),
+  dataDir: text('./data'),
+  clientsFile: text('config/clients.json'),
+  keysFile: optionalText(),
+  trustProxy: boolean(false),
+  redis: v.optional(v.strictObject({
+    url: v.nullish(v.pipe(v.string('must start with redis:// or rediss://'), v.regex(/^rediss?:\/\//, 'must start with redis:// or rediss://')), null),
+    prefix: text('oidc-mfa:'),
+  }, OBJECT), {}),
+  // Long enough for a busy Redis's slowest script, short enough that a person sees a 503 page
+  // rather than a spinner; at most a minute.
+  storeTimeoutMs: integer(100, 60_000, 3000),
+  demoApp: v.optional(v.strictObject({ enabled: boolean(true), port: PORT(3001) }, OBJECT), {}),
+  http: v.optional(v.strictObject({ bodyLimitBytes: BODY_LIMIT_BYTES }, OBJECT), {}),
+  login: v.optional(LOGIN_LIMITS, {}),
+  mfa: v.optional(MFA_SETTINGS, {}),
+  sms: v.optional(SMS_SECTION, {}),
+  ttl: v.optional(v.strictObject({
+    interactionSeconds: lifetime(1800),
+    sessionSeconds: lifetime(14 * DAY),
+    grantSeconds: lifetime(14 * DAY),
+    // RFC 6749 §4.1.2: an authorization code is short-lived; ten minutes at most.
+    authorizationCodeSeconds: integer(1, 600, 60),
+    accessTokenSeconds: lifetime(3600),
+    idTokenSeconds: lifetime(3600),
+    refreshTokenSeconds: lifetime(14 * DAY),
+  }, OBJECT), {}),
+}, OBJECT);
+
+/** Settings the environment sets, named with their variable so the operator knows what to change. */
+const LABELS: Record<string, string> = {
+  env: 'config.env (NODE_ENV)',
+  'redis.url': 'config.redis.url (REDIS_URL)',
+  'mfa.supportUrl': 'config.mfa.supportUrl (SUPPORT_URL)',
+  'sms.provider': 'config.sms.provider (SMS_PROVIDER)',
+  'sms.outboxFile': 'config.sms.outboxFile (SMS_OUTBOX)',
+  'sms.allowedCountries': 'config.sms.allowedCountries (SMS_ALLOWED_COUNTRIES)',
+};
+
+function labelOf(path: (string | number)[]): string {
+  const dotted = dottedPath(path);
+  if (!dotted) return 'config';
+  return LABELS[dotted] ?? `config.${dotted}`;
+}
+
+/** Rules the schema cannot see alone: production's. */
+function issuerFor(issuer: string, env: NodeEnv): string {
+  if (env === 'production' && new URL(issuer).protocol !== 'https:') throw new ConfigError('config.issuer', 'must use https when NODE_ENV=production');
+  return issuer.replace(/\/$/, '');
 }
 
 /** Checks the merged configuration once, at start-up; the first problem stops the process. */
 export function validateConfig(input: unknown): Config {
-  const raw = objectAt(input, 'config');
-  const env = raw.env;
-  if (env !== 'development' && env !== 'production' && env !== 'test') {
-    throw new ConfigError('config.env (NODE_ENV)', `must be development, production or test (got ${JSON.stringify(env)})`);
+  const result = v.safeParse(CONFIG, input, { abortEarly: true });
+  if (!result.success) {
+    const { path, problem } = describeProblem(result.issues);
+    throw new ConfigError(labelOf(path), problem);
   }
-  const redis = objectAt(raw.redis, 'config.redis');
-  const redisUrl = redis.url ?? null;
-  if (redisUrl !== null) {
-    if (typeof redisUrl !== 'string' || !/^rediss?:\/\//.test(redisUrl)) {
-      throw new ConfigError('config.redis.url (REDIS_URL)', 'must start with redis:// or rediss://');
-    }
-  }
-  const demoApp = objectAt(raw.demoApp, 'config.demoApp');
-  const http = objectAt(raw.http, 'config.http');
-  const login = objectAt(raw.login, 'config.login');
-  const ttl = objectAt(raw.ttl, 'config.ttl');
-  const mfa = objectAt(raw.mfa, 'config.mfa');
-  if (mfa.enforcement !== 'optional' && mfa.enforcement !== 'required') {
-    throw new ConfigError('config.mfa.enforcement', `must be "optional" or "required" (got ${JSON.stringify(mfa.enforcement)})`);
-  }
-  const ttlSeconds = (key: string) => intAt(ttl, key, 'config.ttl', 1, SECONDS_PER_YEAR);
+  const config = result.output;
   return {
-    env,
-    port: intAt(raw, 'port', 'config', 0, 65535),
-    host: raw.host == null ? null : stringAt(raw, 'host', 'config'),
-    issuer: issuerAt(raw, env),
-    dataDir: stringAt(raw, 'dataDir', 'config'),
-    clientsFile: stringAt(raw, 'clientsFile', 'config'),
-    keysFile: raw.keysFile == null ? null : stringAt(raw, 'keysFile', 'config'),
-    trustProxy: boolAt(raw, 'trustProxy', 'config'),
-    redis: { url: redisUrl as string | null, prefix: stringAt(redis, 'prefix', 'config.redis') },
-    // Long enough for a busy Redis's slowest script, short enough that a person sees a 503 page
-    // rather than a spinner; at most a minute.
-    storeTimeoutMs: intAt(raw, 'storeTimeoutMs', 'config', 100, 60_000),
-    demoApp: { enabled: boolAt(demoApp, 'enabled', 'config.demoApp'), port: intAt(demoApp, 'port', 'config.demoApp', 0, 65535) },
-    http: { bodyLimitBytes: intAt(http, 'bodyLimitBytes', 'config.http', 1024, 1_048_576) },
-    login: {
-      maxFailuresPerAccount: intAt(login, 'maxFailuresPerAccount', 'config.login', 1, 1000),
-      maxFailuresPerIp: intAt(login, 'maxFailuresPerIp', 'config.login', 1, 100_000),
-      failureWindowSeconds: intAt(login, 'failureWindowSeconds', 'config.login', 1, 86_400),
-    },
-    mfa: {
-      enforcement: mfa.enforcement,
-      issuerLabel: stringAt(mfa, 'issuerLabel', 'config.mfa'),
-      reauthWithinSeconds: intAt(mfa, 'reauthWithinSeconds', 'config.mfa', 30, 3600),
-      lockAfterFailures: intAt(mfa, 'lockAfterFailures', 'config.mfa', 1, 100),
-      maxFailures: intAt(mfa, 'maxFailures', 'config.mfa', 1, 100),
-      setupTtlSeconds: intAt(mfa, 'setupTtlSeconds', 'config.mfa', 60, 86_400),
-      trustedDeviceDays: intAt(mfa, 'trustedDeviceDays', 'config.mfa', 1, 400),
-      supportUrl: supportUrlAt(mfa),
-      supportEmail: mfa.supportEmail == null ? null : stringAt(mfa, 'supportEmail', 'config.mfa'),
-    },
-    sms: validateSmsSettings(raw.sms, env),
-    ttl: {
-      interactionSeconds: ttlSeconds('interactionSeconds'),
-      sessionSeconds: ttlSeconds('sessionSeconds'),
-      grantSeconds: ttlSeconds('grantSeconds'),
-      authorizationCodeSeconds: intAt(ttl, 'authorizationCodeSeconds', 'config.ttl', 1, 600),
-      accessTokenSeconds: ttlSeconds('accessTokenSeconds'),
-      idTokenSeconds: ttlSeconds('idTokenSeconds'),
-      refreshTokenSeconds: ttlSeconds('refreshTokenSeconds'),
-    },
+    ...config,
+    issuer: issuerFor(config.issuer, config.env),
+    sms: smsSettingsFor(config.sms, config.env),
   };
 }

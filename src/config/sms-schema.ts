@@ -1,4 +1,7 @@
+import * as v from 'valibot';
 import { ConfigError } from './config-error.ts';
+import { SMS_LIMITS, type SmsLimits } from './settings-schema.ts';
+import { COUNTRY_CODE, oneOf } from './setting-rules.ts';
 
 export interface TwilioSettings {
   accountSid: string;
@@ -8,30 +11,41 @@ export interface TwilioSettings {
   verifyServiceSid: string | null;
 }
 
-export interface SmsSettings {
+export type SmsProviderName = 'none' | 'outbox' | 'twilio' | 'twilio-verify';
+
+export interface SmsSettings extends SmsLimits {
   /** none: SMS off; outbox: development file; twilio: Programmable Messaging; twilio-verify: Twilio Verify. */
-  provider: 'none' | 'outbox' | 'twilio' | 'twilio-verify';
+  provider: SmsProviderName;
   outboxFile: string | null;
   /** ISO 3166 alpha-2 codes numbers may belong to; null allows any country (in production only when set to `*`). */
   allowedCountries: string[] | null;
-  codeTtlSeconds: number;
-  resendCooldownSeconds: number;
-  perAccountPerHour: number;
-  perNumberPerDay: number;
-  perIpPerHour: number;
-  globalPerHour: number;
   twilio: TwilioSettings | null;
 }
 
-type Raw = Record<string, unknown>;
+const COUNTRIES_SETTING = 'config.sms.allowedCountries (SMS_ALLOWED_COUNTRIES)';
+const COUNTRIES_FORMAT = 'must be a list of ISO 3166 alpha-2 codes like ["US","GB"], or "*" for any country';
 
-function int(raw: Raw, key: string, min: number, max: number): number {
-  const value = raw[key];
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    throw new ConfigError(`config.sms.${key}`, `must be an integer from ${min} to ${max} (got ${JSON.stringify(value)})`);
-  }
-  return value;
+/** A list of codes, or `*` (alone, or as the list's only item) for every country. */
+function isCountriesValue(value: unknown): boolean {
+  if (value === null || value === '*') return true;
+  if (!Array.isArray(value) || value.length === 0) return false;
+  if (value.length === 1 && value[0] === '*') return true;
+  return value.every((c) => typeof c === 'string' && COUNTRY_CODE.test(c));
 }
+
+/**
+ * The hosted app's `sms` section: which sender, and the shared limits (settings-schema.ts).
+ * Twilio's credentials are checked only when a Twilio sender is chosen (twilioSettings below).
+ */
+export const SMS_SECTION = v.strictObject({
+  ...SMS_LIMITS.entries,
+  provider: oneOf(['none', 'outbox', 'twilio', 'twilio-verify'], 'outbox'),
+  outboxFile: v.nullish(v.string('must be a file path'), null),
+  allowedCountries: v.nullish(v.custom<string[] | '*'>(isCountriesValue, COUNTRIES_FORMAT), null),
+  twilio: v.nullish(v.record(v.string(), v.unknown(), 'must be an object'), null),
+}, 'must be an object');
+
+type Raw = Record<string, unknown>;
 
 function optionalString(raw: Raw, key: string, pattern: RegExp, what: string): string | null {
   const value = raw[key] ?? null;
@@ -40,9 +54,9 @@ function optionalString(raw: Raw, key: string, pattern: RegExp, what: string): s
   return value;
 }
 
-function twilioSettings(raw: unknown, provider: SmsSettings['provider']): TwilioSettings | null {
+function twilioSettings(raw: Raw | null, provider: SmsProviderName): TwilioSettings | null {
   if (provider !== 'twilio' && provider !== 'twilio-verify') return null;
-  const t = (raw ?? {}) as Raw;
+  const t = raw ?? {};
   const accountSid = optionalString(t, 'accountSid', /^AC[0-9a-f]{32}$/, 'a Twilio Account SID (AC + 32 hex digits; TWILIO_ACCOUNT_SID)');
   const authToken = optionalString(t, 'authToken', /^\S{16,}$/, 'the Twilio auth token (TWILIO_AUTH_TOKEN)');
   if (!accountSid || !authToken) throw new ConfigError('config.sms.twilio', `needs accountSid and authToken when sms.provider is ${provider} (TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN)`);
@@ -62,15 +76,13 @@ function twilioSettings(raw: unknown, provider: SmsSettings['provider']): Twilio
   return settings;
 }
 
-const COUNTRIES_SETTING = 'config.sms.allowedCountries (SMS_ALLOWED_COUNTRIES)';
-
 /**
  * The countries numbers may belong to; null allows any. Texts to some destinations cost many times
  * more than others and are where SMS pumping pays (OWASP ASVS 5.0 V6), so a production deployment
  * that really sends texts must say where to: a list, or an explicit `*` for every country.
  */
-function allowedCountries(value: unknown, provider: SmsSettings['provider'], env: string): string[] | null {
-  if (value === '*' || (Array.isArray(value) && value.length === 1 && value[0] === '*')) return null;
+function allowedCountries(value: string[] | '*' | null, provider: SmsProviderName, env: string): string[] | null {
+  if (value === '*' || (Array.isArray(value) && value[0] === '*')) return null;
   if (value === null) {
     const sends = provider === 'twilio' || provider === 'twilio-verify';
     if (env === 'production' && sends) {
@@ -78,36 +90,17 @@ function allowedCountries(value: unknown, provider: SmsSettings['provider'], env
     }
     return null;
   }
-  if (!Array.isArray(value) || value.length === 0 || value.some((c) => typeof c !== 'string' || !/^[A-Z]{2}$/.test(c))) {
-    throw new ConfigError(COUNTRIES_SETTING, 'must be a list of ISO 3166 alpha-2 codes like ["US","GB"], or "*" for any country');
-  }
-  return value as string[];
+  return value;
 }
 
-export function validateSmsSettings(input: unknown, env: string): SmsSettings {
-  if (typeof input !== 'object' || input === null) throw new ConfigError('config.sms', 'must be an object');
-  const raw = input as Raw;
-  const provider = raw.provider;
-  if (provider !== 'none' && provider !== 'outbox' && provider !== 'twilio' && provider !== 'twilio-verify') {
-    throw new ConfigError('config.sms.provider (SMS_PROVIDER)', `must be none, outbox, twilio or twilio-verify (got ${JSON.stringify(provider)})`);
-  }
-  if (provider === 'outbox' && env === 'production') {
+/** The rules that depend on where the app runs, applied to an `sms` section SMS_SECTION has parsed. */
+export function smsSettingsFor(section: v.InferOutput<typeof SMS_SECTION>, env: string): SmsSettings {
+  if (section.provider === 'outbox' && env === 'production') {
     throw new ConfigError('config.sms.provider (SMS_PROVIDER)', 'must not be outbox when NODE_ENV=production: use twilio, twilio-verify or none');
   }
-  const countries = allowedCountries(raw.allowedCountries ?? null, provider, env);
-  const outboxFile = raw.outboxFile ?? null;
-  if (outboxFile !== null && typeof outboxFile !== 'string') throw new ConfigError('config.sms.outboxFile (SMS_OUTBOX)', 'must be a file path');
   return {
-    provider,
-    outboxFile: outboxFile as string | null,
-    allowedCountries: countries,
-    // NIST SP 800-63B rev 4 §3.1.3.2: an out-of-band code is short-lived; 10 minutes at most here.
-    codeTtlSeconds: int(raw, 'codeTtlSeconds', 60, 600),
-    resendCooldownSeconds: int(raw, 'resendCooldownSeconds', 1, 3600),
-    perAccountPerHour: int(raw, 'perAccountPerHour', 1, 100),
-    perNumberPerDay: int(raw, 'perNumberPerDay', 1, 1000),
-    perIpPerHour: int(raw, 'perIpPerHour', 1, 100_000),
-    globalPerHour: int(raw, 'globalPerHour', 1, 10_000_000),
-    twilio: twilioSettings(raw.twilio, provider),
+    ...section,
+    allowedCountries: allowedCountries(section.allowedCountries, section.provider, env),
+    twilio: twilioSettings(section.twilio, section.provider),
   };
 }

@@ -10,11 +10,13 @@ import type { ClientMetadata, KoaContextWithOIDC } from 'oidc-provider';
 import { createAccountConsoleRoutes } from '../account/console-routes.ts';
 import { consoleClientMetadata } from '../account/console-client.ts';
 import { systemClock, type Clock } from '../clock.ts';
-import type { MfaSettings, SealingKey } from '../config/schema.ts';
+import type { SealingKey } from '../config/schema.ts';
+import { parsePluginOptions } from '../config/plugin-options.ts';
+import { DEFAULT_SMS_LIMITS, type LoginLimits, type MfaSettings, type SmsLimits } from '../config/settings-schema.ts';
 import { createSecretBox } from '../crypto/secret-box.ts';
 import type { CounterStore } from '../guard/counter-store.ts';
 import { createFactorGuard } from '../guard/factor-guard.ts';
-import { createLoginThrottle, type LoginThrottleLimits } from '../guard/login-throttle.ts';
+import { createLoginThrottle } from '../guard/login-throttle.ts';
 import { createCsrf } from '../http/csrf.ts';
 import { errorPages } from '../http/error-pages.ts';
 import { hostCheck } from '../http/host-check.ts';
@@ -28,7 +30,7 @@ import { createMfaService } from '../mfa/mfa-service.ts';
 import type { MfaStore, TransientStore } from '../mfa/mfa-store.ts';
 import { createRequirementFor } from '../mfa/requirement-for.ts';
 import { createSmsCodes } from '../factors/sms/sms-codes.ts';
-import { createSmsBudget, type SmsBudgetLimits } from '../guard/sms-budget.ts';
+import { createSmsBudget } from '../guard/sms-budget.ts';
 import type { SmsProvider } from '../factors/sms/sms-provider.ts';
 import { ACR, ACR_VALUES_SUPPORTED } from '../provider/acr.ts';
 import { acrRequestOf } from '../provider/acr-request.ts';
@@ -39,17 +41,8 @@ import { createProviderPages } from '../provider/provider-pages.ts';
 import type { UserDirectory } from './user-directory.ts';
 import { memoizedDirectory, memoizedMfaStore, requestScope } from './request-scope.ts';
 
-export const DEFAULT_MFA_SETTINGS: MfaSettings = {
-  enforcement: 'optional',
-  issuerLabel: 'oidc-mfa',
-  reauthWithinSeconds: 300,
-  lockAfterFailures: 5,
-  maxFailures: 100,
-  setupTtlSeconds: 900,
-  trustedDeviceDays: 30,
-  supportUrl: null,
-  supportEmail: null,
-};
+// The defaults live with their bounds in config/settings-schema.ts; re-exported for hosts.
+export { DEFAULT_MFA_SETTINGS } from '../config/settings-schema.ts';
 
 export interface MfaPluginOptions {
   /** The provider's issuer URL (its origin is checked on every form POST). */
@@ -60,10 +53,12 @@ export interface MfaPluginOptions {
   sealingKeys: SealingKey[];
   /** Server secret for CSRF tokens (a cookie key will do). */
   csrfSecret: string;
+  /** Any left out take their defaults (DEFAULT_MFA_SETTINGS). */
   settings?: Partial<MfaSettings>;
-  /** Codes by text message; leave out to offer the authenticator app only. */
-  sms?: { provider: SmsProvider; limits: SmsBudgetLimits & { codeTtlSeconds: number; allowedCountries: string[] | null } };
-  login?: Partial<LoginThrottleLimits>;
+  /** Codes by text message; leave out to offer the authenticator app only. Limits left out take their defaults. */
+  sms?: { provider: SmsProvider; limits?: Partial<SmsLimits> };
+  login?: Partial<LoginLimits>;
+  /** The largest form body read; 16 KiB by default. */
   bodyLimitBytes?: number;
   log?: Logger;
   /** Called with every security event (enrolled, challenge passed/failed, device trusted, ...). */
@@ -83,7 +78,10 @@ function derivedKey(secret: string, purpose: string): string {
  * then calls `install(provider)` to add the hosted pages in front of the provider's routes.
  */
 export function createMfa(options: MfaPluginOptions) {
-  const settings = { ...DEFAULT_MFA_SETTINGS, ...options.settings };
+  // Checked once, here: a bad value stops the host at start-up with the option's path (MfaOptionsError).
+  const parsed = parsePluginOptions(options);
+  const settings: MfaSettings = parsed.settings;
+  const smsLimits = parsed.sms?.limits ?? DEFAULT_SMS_LIMITS;
   const log = options.log ?? silentLogger;
   const clock = options.clock ?? systemClock;
   const render = options.render ?? createPageRenderer();
@@ -103,13 +101,13 @@ export function createMfa(options: MfaPluginOptions) {
   const requirementFor = createRequirementFor(service, settings.enforcement);
   const sms = options.sms && createSmsCodes({
     provider: options.sms.provider,
-    budget: createSmsBudget(options.store.counters, options.sms.limits, audit),
+    budget: createSmsBudget(options.store.counters, smsLimits, audit),
     guard,
     transient: options.store.transient,
     secret: derivedKey(options.csrfSecret, 'sms-codes'),
     clock,
     log,
-    codeTtlSeconds: options.sms.limits.codeTtlSeconds,
+    codeTtlSeconds: smsLimits.codeTtlSeconds,
     appName: settings.issuerLabel,
     host: new URL(options.issuer).host,
   });
@@ -151,8 +149,8 @@ export function createMfa(options: MfaPluginOptions) {
       mfa: service,
       sms,
       smsTiming: {
-        codeMinutes: Math.round((options.sms?.limits.codeTtlSeconds ?? 600) / 60),
-        cooldownSeconds: options.sms?.limits.resendCooldownSeconds ?? 30,
+        codeMinutes: Math.round(smsLimits.codeTtlSeconds / 60),
+        cooldownSeconds: smsLimits.resendCooldownSeconds,
       },
       trusted,
       security,
@@ -162,17 +160,16 @@ export function createMfa(options: MfaPluginOptions) {
       log,
       audit,
       issuerOrigin: new URL(options.issuer).origin,
-      bodyLimitBytes: options.bodyLimitBytes ?? 16_384,
+      bodyLimitBytes: parsed.bodyLimitBytes,
       settings,
       clock,
     };
     const interactions = createInteractionRoutes({
       ...shared,
-      throttle: createLoginThrottle(options.store.counters, { maxFailuresPerAccount: 10, maxFailuresPerIp: 100, failureWindowSeconds: 900, ...options.login },
-        { secret: derivedKey(options.csrfSecret, 'login-device'), clock }),
+      throttle: createLoginThrottle(options.store.counters, parsed.login, { secret: derivedKey(options.csrfSecret, 'login-device'), clock }),
       requirementFor,
     });
-    const console = createAccountConsoleRoutes({ ...shared, issuer: options.issuer, allowedCountries: options.sms?.limits.allowedCountries ?? null });
+    const console = createAccountConsoleRoutes({ ...shared, issuer: options.issuer, allowedCountries: smsLimits.allowedCountries });
     provider.use(requestScope());
     // Headers first: the error pages, rendered inside, keep them.
     provider.use(securityHeaders());

@@ -1,0 +1,37 @@
+import * as v from 'valibot';
+import { describeProblem, dottedPath } from './describe-problem.ts';
+import { MfaOptionsError } from './mfa-options-error.ts';
+import { BODY_LIMIT_BYTES, LOGIN_LIMITS, MFA_SETTINGS, SMS_LIMITS } from './settings-schema.ts';
+import { issuerUrl } from './setting-rules.ts';
+
+const SECRET_TEXT = 'must be a non-empty string';
+
+/**
+ * The plain-data part of createMfa()'s options; the collaborators (directory, stores, sender,
+ * logger, clock, renderer) are the host's objects and are checked by TypeScript, not here.
+ */
+const PLUGIN_OPTIONS = v.object({
+  issuer: issuerUrl,
+  sealingKeys: v.pipe(
+    v.array(v.object({
+      id: v.pipe(v.string('needs an id'), v.regex(/^[\w.-]{1,64}$/, 'needs an id of letters, digits and ._- (at most 64)')),
+      key: v.custom<Buffer>((key) => Buffer.isBuffer(key) && key.length === 32, 'must be a Buffer of exactly 32 bytes (AES-256)'),
+    }, 'must be {id, key}'), 'must be a list of {id, key}'),
+    v.minLength(1, 'must hold at least one key'),
+  ),
+  csrfSecret: v.pipe(v.string(SECRET_TEXT), v.minLength(1, SECRET_TEXT)),
+  settings: v.optional(MFA_SETTINGS, {}),
+  sms: v.optional(v.object({ limits: v.optional(SMS_LIMITS, {}) }, 'must be an object')),
+  login: v.optional(LOGIN_LIMITS, {}),
+  bodyLimitBytes: BODY_LIMIT_BYTES,
+});
+
+export type ParsedPluginOptions = v.InferOutput<typeof PLUGIN_OPTIONS>;
+
+/** A host's options with every default filled in, or an MfaOptionsError naming the first bad one. */
+export function parsePluginOptions(options: unknown): ParsedPluginOptions {
+  const result = v.safeParse(PLUGIN_OPTIONS, options, { abortEarly: true });
+  if (result.success) return result.output;
+  const { path, problem } = describeProblem(result.issues);
+  throw new MfaOptionsError(path.length ? dottedPath(path) : 'options', problem);
+}
