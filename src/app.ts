@@ -2,7 +2,7 @@ import type Provider from 'oidc-provider';
 import { healthCheck } from './http/health.ts';
 import type { MfaPlugin } from './plugin/create-mfa.ts';
 import type { Store } from './store/store.ts';
-import { ERRORS } from './errors.ts';
+import { answerStoreUnavailable } from './http/store-unavailable.ts';
 import { describeError, type Logger } from './log.ts';
 import { isStoreUnavailable } from './store/store-errors.ts';
 
@@ -22,11 +22,8 @@ export function createApp({ provider, mfa, store, log }: { provider: Provider; m
   provider.on('server_error', (ctx, error) => {
     if (isStoreUnavailable(error)) {
       log.warn('provider.store_unavailable', { path: ctx.path, ...describeError(error) });
-      // The HTML branch already answered 503 through renderError.
-      if (ctx.status !== 500 || ctx.type !== 'application/json') return;
-      ctx.status = 503;
-      ctx.set('retry-after', '30');
-      ctx.body = { error: 'temporarily_unavailable', error_description: ERRORS.STORE_UNAVAILABLE.message };
+      // The HTML branch already answered through renderError; the JSON one holds server_error.
+      if (ctx.type === 'application/json') answerStoreUnavailable(ctx, { json: true });
       return;
     }
     log.error('provider.server_error', { path: ctx.path, ...describeError(error) });

@@ -11,7 +11,7 @@ import { createPageRenderer } from './plugin/page-renderer.ts';
 import { createJsonLogger, describeError } from './log.ts';
 import { loadClients } from './provider/load-clients.ts';
 import { openStore } from './store/open-store.ts';
-import { StoreUnavailableError } from './store/store.ts';
+import { isStoreUnavailable } from './store/store-errors.ts';
 
 function listenOn(app: { listen(port: number, host?: string): Server }, port: number, host: string | null): Promise<Server> {
   return new Promise((resolve, reject) => {
@@ -67,8 +67,9 @@ async function main(): Promise<void> {
 main().catch((error: unknown) => {
   if (error instanceof ConfigError) {
     console.error(`Cannot start: ${error.message}`);
-  } else if (error instanceof StoreUnavailableError) {
-    console.error(`Cannot start: the store did not answer (is Redis running at REDIS_URL?): ${describeError(error.cause).errorMessage ?? ''}`);
+  } else if (isStoreUnavailable(error)) {
+    const cause = (error as Error).cause;
+    console.error(`Cannot start: the store did not answer (is Redis running at REDIS_URL? is the SQLite file in DATA_DIR locked by another process, or unreadable?): ${describeError(cause).errorMessage ?? ''}`);
   } else {
     console.error('Cannot start:', describeError(error));
   }

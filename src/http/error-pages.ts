@@ -2,6 +2,7 @@ import type { Context, Middleware } from 'koa';
 import { AppError, ERRORS, type ErrorCode } from '../errors.ts';
 import { describeError, type Logger } from '../log.ts';
 import { isStoreUnavailable } from '../store/store-errors.ts';
+import { answerStoreUnavailable } from './store-unavailable.ts';
 import type { RenderPage } from './views.ts';
 
 /** Maps anything thrown to a stable code; unknown errors become INTERNAL (logged, never shown). */
@@ -21,10 +22,12 @@ export function toErrorCode(error: unknown): ErrorCode {
 }
 
 export function sendError(ctx: Context, code: ErrorCode, render: RenderPage, link?: { href: string; text: string }): void {
+  const json = ctx.accepts('html', 'json') === 'json';
+  if (code === 'STORE_UNAVAILABLE') return answerStoreUnavailable(ctx, json ? { json: true } : { page: render });
   const { status, message } = ERRORS[code];
   ctx.status = status;
   ctx.set('cache-control', 'no-store');
-  if (ctx.accepts('html', 'json') === 'json') {
+  if (json) {
     ctx.body = { error: code, error_description: message };
     return;
   }

@@ -1,6 +1,7 @@
 import type { Configuration, KoaContextWithOIDC } from 'oidc-provider';
 import { ERRORS } from '../errors.ts';
 import { isStoreUnavailable } from '../store/store-errors.ts';
+import { answerStoreUnavailable } from '../http/store-unavailable.ts';
 import type { RenderPage } from '../http/views.ts';
 
 type Pages = Pick<Configuration, 'renderError'> & {
@@ -12,14 +13,9 @@ type Pages = Pick<Configuration, 'renderError'> & {
 export function createProviderPages(render: RenderPage): Pages {
   return {
     async renderError(ctx, out, error) {
+      if (isStoreUnavailable(error)) return answerStoreUnavailable(ctx, { page: render });
       ctx.type = 'html';
       ctx.set('cache-control', 'no-store');
-      if (isStoreUnavailable(error)) {
-        ctx.status = 503;
-        const { message } = ERRORS.STORE_UNAVAILABLE;
-        ctx.body = render('error', { title: 'Temporarily unavailable', code: 'STORE_UNAVAILABLE', message });
-        return;
-      }
       // oidc-provider's descriptions are written for developers of the relying app and hold no secrets.
       const serverSide = out.error === 'server_error';
       ctx.body = render('error', {

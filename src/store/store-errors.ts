@@ -1,25 +1,34 @@
 import { StoreUnavailableError } from './store.ts';
 
 /**
- * True for failures that mean "the store did not answer" rather than a bug: our own
- * StoreUnavailableError, node-redis connection errors, and SQLite busy/closed errors.
- * oidc-provider may wrap the original, so the cause chain is followed.
+ * True when the store did not answer: a StoreUnavailableError, or an error wrapping one
+ * (oidc-provider may wrap what its adapter threw, so the cause chain is followed). Each store
+ * turns its own driver's failures into StoreUnavailableError at its boundary (redis-errors.ts,
+ * sqlite-errors.ts), so nothing above the store needs to know a driver's error shapes.
  */
 export function isStoreUnavailable(error: unknown): boolean {
   for (let current = error, depth = 0; current && depth < 5; depth += 1) {
     if (current instanceof StoreUnavailableError) return true;
-    const { name: ownName, code, message } = current as { name?: string; code?: string; message?: string };
-    // node-redis v6 errors keep name 'Error'; their class name says what happened.
-    const className = (current as { constructor?: { name?: string } }).constructor?.name;
-    const name = ownName && ownName !== 'Error' ? ownName : className;
-    if (name && /^(ClientClosedError|ClientOfflineError|ConnectionTimeoutError|SocketClosedUnexpectedlyError|ReconnectStrategyError)$/.test(name)) return true;
-    if (code && /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE)$/.test(code)) return true;
-    // node:sqlite: busy or locked past busy_timeout, or the database already closed.
-    if (code === 'ERR_SQLITE_ERROR' && /database is (locked|busy)|database table is locked/i.test(message ?? '')) return true;
-    if (code === 'ERR_INVALID_STATE' && /database is not open|finalized/i.test(message ?? '')) return true;
-    // Redis error replies during failover or restart: the store is there but cannot serve yet.
-    if (/^(LOADING|READONLY|MASTERDOWN|TRYAGAIN|CLUSTERDOWN|OOM) /.test(message ?? '')) return true;
     current = (current as { cause?: unknown }).cause;
   }
   return false;
+}
+
+/**
+ * A store's boundary: the same object with every method's failures passed through `translate`,
+ * which turns the driver's "could not answer" errors into StoreUnavailableError and lets every
+ * other error (a bug, a constraint) through untouched, so it is still a 500 and logged as one.
+ */
+export function withStoreErrors<T extends object>(target: T, translate: (error: unknown) => unknown): T {
+  const wrapped: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(target)) {
+    wrapped[name] = typeof value !== 'function' ? value : async (...args: unknown[]) => {
+      try {
+        return await (value as (...args: unknown[]) => Promise<unknown>).apply(target, args);
+      } catch (error) {
+        throw translate(error);
+      }
+    };
+  }
+  return wrapped as T;
 }

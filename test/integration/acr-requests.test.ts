@@ -1,12 +1,13 @@
 import { ACR, PAPE_MULTI_FACTOR } from '../../src/provider/acr.ts';
 import { expectRefused, recordingLogger } from '../helpers/abuse.ts';
-import { ABUSE_CLIENTS, ABUSE_PASSWORD, abuseConfig, plainAccount, signedInConsole, STEP_MS, totpAccount, trustABrowser, type AbuseWorld } from '../helpers/abuse-accounts.ts';
+import { ABUSE_CLIENTS, ABUSE_PASSWORD, abuseConfig, plainAccount, signedInConsole, STEP_MS, totpAccount, trustABrowser } from '../helpers/abuse-accounts.ts';
 import { createFakeClock } from '../helpers/fake-clock.ts';
 import { formAction, hiddenField, HttpSession, type HttpResponse } from '../helpers/http-session.ts';
+import { useIdpWorld } from '../helpers/idp-world.ts';
 import { codeFor, submitCode, textOf } from '../helpers/mfa-flow.ts';
 import { buildAuthorization, discoverClient, isCallback, openAuthorization, redeemCode, submitPassword } from '../helpers/oidc-flow.ts';
-import { RP_CALLBACK, startIdp } from '../helpers/start-idp.ts';
-import { openTestStore, STORE_KINDS, type TestStore } from '../helpers/test-stores.ts';
+import { RP_CALLBACK } from '../helpers/start-idp.ts';
+import { STORE_KINDS } from '../helpers/test-stores.ts';
 import { appOf } from '../helpers/mfa-records.ts';
 
 /** A require_mfa app that wants a second factor set up before the sign-in, never during it. */
@@ -26,21 +27,9 @@ const STRICTER_CLIENT = {
  * acr is a step-up exactly like acr_values, or a clean failure (OpenID Connect Core §5.5.1.1).
  */
 describe.each(STORE_KINDS)('acr requests and factors set up at sign-in on %s', (kind) => {
-  let testStore: TestStore;
-  let w: AbuseWorld;
   const log = recordingLogger();
   const clock = createFakeClock(Date.now());
-
-  beforeAll(async () => {
-    testStore = await openTestStore(kind, clock);
-    const idp = await startIdp({ store: testStore.store, clock, config: abuseConfig(), clients: [...ABUSE_CLIENTS, STRICTER_CLIENT], log });
-    w = { idp, store: testStore.store, clock };
-  });
-
-  afterAll(async () => {
-    await w.idp.close();
-    await testStore.dispose();
-  });
+  const w = useIdpWorld(kind, { clock, config: () => abuseConfig(), clients: [...ABUSE_CLIENTS, STRICTER_CLIENT], log });
 
   afterEach(() => {
     expect(log.failures()).toEqual([]);

@@ -1,12 +1,11 @@
 import { ACR, AMR } from '../../src/provider/acr.ts';
 import type { Config } from '../../src/config/schema.ts';
-import { createFakeClock, type FakeClock } from '../helpers/fake-clock.ts';
 import { formAction, hiddenField, HttpSession, type HttpResponse } from '../helpers/http-session.ts';
+import { useIdpWorld } from '../helpers/idp-world.ts';
 import { openSecurityPage, textOf } from '../helpers/mfa-flow.ts';
 import { buildAuthorization, discoverClient, isCallback, openAuthorization, redeemCode, submitPassword } from '../helpers/oidc-flow.ts';
 import { latestCode, readOutbox } from '../helpers/sms-outbox.ts';
-import { startIdp, type TestIdp } from '../helpers/start-idp.ts';
-import { openTestStore, STORE_KINDS, type TestStore } from '../helpers/test-stores.ts';
+import { STORE_KINDS } from '../helpers/test-stores.ts';
 import { testConfig } from '../helpers/test-config.ts';
 import { phoneOf } from '../helpers/mfa-records.ts';
 
@@ -16,26 +15,17 @@ let phoneSerial = 0;
 const nextPhone = () => `+447400${String(100_000 + (phoneSerial += 1))}`;
 
 describe.each(STORE_KINDS)('MFA by text message (development outbox) on %s', (kind) => {
-  let testStore: TestStore;
-  let idp: TestIdp;
-  let clock: FakeClock;
   let outbox: string;
   let n = 0;
-
-  beforeAll(async () => {
-    clock = createFakeClock(Date.now());
-    testStore = await openTestStore(kind, clock);
-    const base = testConfig();
-    const sms: Config['sms'] = { ...base.sms, allowedCountries: ['GB', 'US'], perAccountPerHour: 5, perNumberPerDay: 10, perIpPerHour: 1000 };
-    // The fake clock runs ahead of oidc-provider's real one here; re-authentication age is not under test.
-    const mfa = { ...base.mfa, reauthWithinSeconds: 3600 };
-    idp = await startIdp({ store: testStore.store, clock, config: { dataDir: base.dataDir, sms, mfa } });
-    outbox = sms.outboxFile!;
-  });
-
-  afterAll(async () => {
-    await idp.close();
-    await testStore.dispose();
+  const { idp, clock, store } = useIdpWorld(kind, {
+    config: () => {
+      const base = testConfig();
+      const sms: Config['sms'] = { ...base.sms, allowedCountries: ['GB', 'US'], perAccountPerHour: 5, perNumberPerDay: 10, perIpPerHour: 1000 };
+      // The fake clock runs ahead of oidc-provider's real one here; re-authentication age is not under test.
+      const mfa = { ...base.mfa, reauthWithinSeconds: 3600 };
+      outbox = sms.outboxFile!;
+      return { dataDir: base.dataDir, sms, mfa };
+    },
   });
 
   /** A new account, signed in on the Security page, at "Set up → Use text message". */
@@ -128,7 +118,7 @@ describe.each(STORE_KINDS)('MFA by text message (development outbox) on %s', (ki
   test('a number that is not mobile, not allowed, or not a number is refused and nothing is stored', async () => {
     const { session, phonePage, email } = await atPhoneForm();
     const account = (await idp.directory.findByEmail(email))!;
-    const before = await testStore.store.mfa.get(account.id);
+    const before = await store.mfa.get(account.id);
     const sent = readOutbox(outbox).length;
     for (const [phone, code] of [['+44 20 7946 0018', 'PHONE_NOT_MOBILE'], ['+33 6 12 34 56 78', 'PHONE_COUNTRY_NOT_ALLOWED'], ['call me maybe', 'PHONE_INVALID']]) {
       const page = await session.postForm(`${idp.issuer}/account/security/setup/sms`, { csrf: hiddenField(phonePage.text, 'csrf'), phone: phone! });
@@ -136,7 +126,7 @@ describe.each(STORE_KINDS)('MFA by text message (development outbox) on %s', (ki
       expect(page.text).toContain(`data-code="${code}"`);
     }
     expect(readOutbox(outbox).length).toBe(sent);
-    expect(await testStore.store.mfa.get(account.id)).toEqual(before);
+    expect(await store.mfa.get(account.id)).toEqual(before);
   });
 
   test('a second number typed during the cooldown is refused; the code only ever enrols the number it went to', async () => {
@@ -150,7 +140,7 @@ describe.each(STORE_KINDS)('MFA by text message (development outbox) on %s', (ki
     expect(readOutbox(outbox).filter((m) => m.to === b)).toHaveLength(0);
     await session.postForm(`${idp.issuer}/account/security/setup/sms/verify`, { csrf: hiddenField(codePage.text, 'csrf'), code: latestCode(outbox, a) });
     const account = (await idp.directory.findByEmail(email))!;
-    expect(phoneOf(await testStore.store.mfa.get(account.id))?.phone).toBe(a);
+    expect(phoneOf(await store.mfa.get(account.id))?.phone).toBe(a);
     clock.advance(31_000);
   });
 

@@ -1,34 +1,18 @@
 import { ACR, AMR } from '../../src/provider/acr.ts';
-import { createFakeClock, type FakeClock } from '../helpers/fake-clock.ts';
+import { createFakeClock } from '../helpers/fake-clock.ts';
 import { formAction, hiddenField, HttpSession } from '../helpers/http-session.ts';
+import { useIdpWorld } from '../helpers/idp-world.ts';
 import { codeFor, enrolledAccount as enrolAccount, submitCode, textOf, useBackupCode } from '../helpers/mfa-flow.ts';
 import { buildAuthorization, discoverClient, isCallback, openAuthorization, redeemCode, submitPassword } from '../helpers/oidc-flow.ts';
-import { startIdp, STRICT_CLIENT, TEST_CLIENTS, type TestIdp } from '../helpers/start-idp.ts';
-import { openTestStore, STORE_KINDS, type TestStore } from '../helpers/test-stores.ts';
+import { startIdp, STRICT_CLIENT, TEST_CLIENTS } from '../helpers/start-idp.ts';
+import { openTestStore, STORE_KINDS } from '../helpers/test-stores.ts';
 
 const PASSWORD = 'a password for mfa tests';
 const STEP_MS = 30_000;
 
 describe.each(STORE_KINDS)('MFA with an authenticator app and the backup code on %s', (kind) => {
-  let testStore: TestStore;
-  let idp: TestIdp;
-  let clock: FakeClock;
   let n = 0;
-
-  beforeAll(async () => {
-    clock = createFakeClock(Date.now());
-    testStore = await openTestStore(kind);
-    idp = await startIdp({
-      store: testStore.store,
-      clock,
-      clients: [...TEST_CLIENTS, STRICT_CLIENT],
-    });
-  });
-
-  afterAll(async () => {
-    await idp.close();
-    await testStore.dispose();
-  });
+  const { idp, clock } = useIdpWorld(kind, { fakeTimeIn: 'provider', clients: [...TEST_CLIENTS, STRICT_CLIENT] });
 
   /** A new account, signed in on the Security page, with the authenticator app set up. */
   async function enrolledAccount() {

@@ -1,26 +1,19 @@
 import * as oidc from 'openid-client';
 import { ACR } from '../../src/provider/acr.ts';
 import { HttpSession, formAction, hiddenField } from '../helpers/http-session.ts';
+import { useIdpWorld } from '../helpers/idp-world.ts';
 import { buildAuthorization, discoverClient, isCallback, openAuthorization, redeemCode, signIn, submitPassword } from '../helpers/oidc-flow.ts';
-import { RP_LOGGED_OUT, startIdp, type TestIdp } from '../helpers/start-idp.ts';
-import { openTestStore, STORE_KINDS, type TestStore } from '../helpers/test-stores.ts';
+import { RP_LOGGED_OUT } from '../helpers/start-idp.ts';
+import { STORE_KINDS } from '../helpers/test-stores.ts';
 
 const EMAIL = 'ada@example.com';
 const PASSWORD = 'correct horse battery staple';
 
 describe.each(STORE_KINDS)('password sign-in end to end on %s', (kind) => {
-  let testStore: TestStore;
-  let idp: TestIdp;
+  const { idp } = useIdpWorld(kind, { fakeTimeIn: 'nothing' });
 
   beforeAll(async () => {
-    testStore = await openTestStore(kind);
-    idp = await startIdp({ store: testStore.store });
     await idp.directory.add({ email: EMAIL, password: PASSWORD, name: 'Ada Lovelace', emailVerified: true });
-  });
-
-  afterAll(async () => {
-    await idp.close();
-    await testStore.dispose();
   });
 
   test('a third-party app: sign-in page, password, consent, code + PKCE, ID token, userinfo, refresh', async () => {

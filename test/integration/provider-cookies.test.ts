@@ -1,9 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { providerCookieNames } from '../../src/provider/provider-cookies.ts';
 import { HttpSession, type HttpResponse } from '../helpers/http-session.ts';
+import { useIdpWorld } from '../helpers/idp-world.ts';
 import { isCallback, submitPassword } from '../helpers/oidc-flow.ts';
-import { RP_CALLBACK, startIdp, type TestIdp } from '../helpers/start-idp.ts';
-import { openTestStore, type TestStore } from '../helpers/test-stores.ts';
+import { RP_CALLBACK } from '../helpers/start-idp.ts';
 
 const PUBLIC_ORIGIN = 'https://id.test';
 const PASSWORD = 'a password for cookie tests';
@@ -35,18 +35,7 @@ const attributesOf = (line: string) => line.split(';').slice(1).map((a) => a.tri
 const nameOf = (line: string) => line.slice(0, line.indexOf('='));
 
 describe("oidc-provider's own cookies over https", () => {
-  let testStore: TestStore;
-  let idp: TestIdp;
-
-  beforeAll(async () => {
-    testStore = await openTestStore('sqlite');
-    idp = await startIdp({ store: testStore.store, config: { issuer: PUBLIC_ORIGIN, trustProxy: true } });
-  });
-
-  afterAll(async () => {
-    await idp.close();
-    await testStore.dispose();
-  });
+  const { idp } = useIdpWorld('sqlite', { fakeTimeIn: 'nothing', config: { issuer: PUBLIC_ORIGIN, trustProxy: true } });
 
   test('session: __Host- (Secure, Path=/, no Domain); interaction cookies: __Secure- (their own paths rule out __Host-)', async () => {
     const email = 'cookies@example.com';

@@ -1,24 +1,14 @@
 import { formAction, hiddenField, HttpSession } from '../helpers/http-session.ts';
+import { useIdpWorld } from '../helpers/idp-world.ts';
 import { startDemoStack } from '../helpers/start-demo-stack.ts';
 import { buildAuthorization, discoverClient, openAuthorization, signIn, submitPassword } from '../helpers/oidc-flow.ts';
-import { startIdp, type TestIdp } from '../helpers/start-idp.ts';
-import { openTestStore, STORE_KINDS, type TestStore } from '../helpers/test-stores.ts';
+import { startIdp } from '../helpers/start-idp.ts';
+import { openTestStore, STORE_KINDS } from '../helpers/test-stores.ts';
 
 const PASSWORD = 'the first password';
 
 describe.each(STORE_KINDS)('sessions, headers and health on %s', (kind) => {
-  let testStore: TestStore;
-  let idp: TestIdp;
-
-  beforeAll(async () => {
-    testStore = await openTestStore(kind);
-    idp = await startIdp({ store: testStore.store });
-  });
-
-  afterAll(async () => {
-    await idp.close();
-    await testStore.dispose();
-  });
+  const { idp, store } = useIdpWorld(kind, { fakeTimeIn: 'nothing' });
 
   async function expectPasswordAsked(session: HttpSession) {
     const client = await discoverClient(idp.issuer, 'first-party-app');
@@ -34,7 +24,7 @@ describe.each(STORE_KINDS)('sessions, headers and health on %s', (kind) => {
     // oidc-provider stamps sessions in whole seconds of real time: stamp the change two seconds
     // on, as if made a little after the sign-in, rather than sleeping.
     const account = (await idp.directory.findByEmail('changer@example.com'))!;
-    expect(await testStore.store.accounts.updatePassword(account.id, account.passwordHash, Date.now() + 2000)).toBe(true);
+    expect(await store.accounts.updatePassword(account.id, account.passwordHash, Date.now() + 2000)).toBe(true);
     await expectPasswordAsked(session);
   });
 

@@ -1,9 +1,9 @@
 import { ERRORS } from '../../src/errors.ts';
-import { createFakeClock, type FakeClock } from '../helpers/fake-clock.ts';
 import { formAction, hiddenField, HttpSession, type HttpResponse } from '../helpers/http-session.ts';
+import { useIdpWorld } from '../helpers/idp-world.ts';
 import { buildAuthorization, discoverClient, isCallback, openAuthorization, submitPassword } from '../helpers/oidc-flow.ts';
-import { startIdp, type TestIdp } from '../helpers/start-idp.ts';
-import { openTestStore, STORE_KINDS, type TestStore } from '../helpers/test-stores.ts';
+import { startIdp } from '../helpers/start-idp.ts';
+import { openTestStore, STORE_KINDS } from '../helpers/test-stores.ts';
 
 const EMAIL = 'grace@example.com';
 const PASSWORD = 'a long and correct password';
@@ -14,20 +14,10 @@ function comparable(page: HttpResponse): string {
 }
 
 describe.each(STORE_KINDS)('bad input at sign-in on %s: a clear 4xx and nothing changes', (kind) => {
-  let testStore: TestStore;
-  let idp: TestIdp;
-  let clock: FakeClock;
+  const { idp, clock } = useIdpWorld(kind, { fakeTimeIn: 'store', config: { login: { maxFailuresPerAccount: 3, maxFailuresPerIp: 1000, failureWindowSeconds: 900 } } });
 
   beforeAll(async () => {
-    clock = createFakeClock(Date.now());
-    testStore = await openTestStore(kind, clock);
-    idp = await startIdp({ store: testStore.store, config: { login: { maxFailuresPerAccount: 3, maxFailuresPerIp: 1000, failureWindowSeconds: 900 } } });
     await idp.directory.add({ email: EMAIL, password: PASSWORD });
-  });
-
-  afterAll(async () => {
-    await idp.close();
-    await testStore.dispose();
   });
 
   async function loginPage(session = new HttpSession()) {

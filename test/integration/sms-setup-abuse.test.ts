@@ -1,11 +1,10 @@
 import type { Config } from '../../src/config/schema.ts';
-import { createFakeClock, type FakeClock } from '../helpers/fake-clock.ts';
 import { hiddenField, HttpSession } from '../helpers/http-session.ts';
+import { useIdpWorld } from '../helpers/idp-world.ts';
 import { openSecurityPage } from '../helpers/mfa-flow.ts';
 import { buildAuthorization, discoverClient, openAuthorization, submitPassword } from '../helpers/oidc-flow.ts';
 import { latestCode, readOutbox } from '../helpers/sms-outbox.ts';
-import { startIdp, type TestIdp } from '../helpers/start-idp.ts';
-import { openTestStore, STORE_KINDS, type TestStore } from '../helpers/test-stores.ts';
+import { STORE_KINDS } from '../helpers/test-stores.ts';
 import { testConfig } from '../helpers/test-config.ts';
 import { addPhone } from '../helpers/mfa-records.ts';
 
@@ -20,24 +19,15 @@ const nextPhone = () => `+447400${String(500_000 + (phoneSerial += 1))}`;
  * to sign in. The caps still stop pumping to unverified numbers (OWASP ASVS 5.0 V6, Authentication).
  */
 describe.each(STORE_KINDS)('text-message setup cannot starve a number owner\'s sign-in (%s store)', (kind) => {
-  let testStore: TestStore;
-  let idp: TestIdp;
-  let clock: FakeClock;
   let outbox: string;
   let n = 0;
-
-  beforeAll(async () => {
-    clock = createFakeClock(Date.now());
-    testStore = await openTestStore(kind, clock);
-    const base = testConfig();
-    const sms: Config['sms'] = { ...base.sms, allowedCountries: ['GB'], perAccountPerHour: 20, perNumberPerDay: PER_NUMBER_PER_DAY, perIpPerHour: 1000, globalPerHour: 1000 };
-    idp = await startIdp({ store: testStore.store, clock, config: { dataDir: base.dataDir, sms, mfa: { ...base.mfa, reauthWithinSeconds: 3600 } } });
-    outbox = sms.outboxFile!;
-  });
-
-  afterAll(async () => {
-    await idp.close();
-    await testStore.dispose();
+  const { idp, clock, store } = useIdpWorld(kind, {
+    config: () => {
+      const base = testConfig();
+      const sms: Config['sms'] = { ...base.sms, allowedCountries: ['GB'], perAccountPerHour: 20, perNumberPerDay: PER_NUMBER_PER_DAY, perIpPerHour: 1000, globalPerHour: 1000 };
+      outbox = sms.outboxFile!;
+      return { dataDir: base.dataDir, sms, mfa: { ...base.mfa, reauthWithinSeconds: 3600 } };
+    },
   });
 
   async function atPhoneForm() {
@@ -60,7 +50,7 @@ describe.each(STORE_KINDS)('text-message setup cannot starve a number owner\'s s
   test("an account that spends the victim number's setup sends leaves the victim's sign-in code alone; setup stays capped", async () => {
     const victimNumber = nextPhone();
     const victim = await idp.directory.add({ email: `victim${(n += 1)}@example.com`, password: PASSWORD });
-    await addPhone(testStore.store.mfa, victim.id, victimNumber, 'unused-hash', clock());
+    await addPhone(store.mfa, victim.id, victimNumber, 'unused-hash', clock());
 
     const attacker = await atPhoneForm();
     const csrf = hiddenField(attacker.phonePage.text, 'csrf');

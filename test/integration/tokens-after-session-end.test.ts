@@ -20,12 +20,13 @@ import {
 } from '../helpers/abuse-accounts.ts';
 import { createFakeClock } from '../helpers/fake-clock.ts';
 import { hiddenField, HttpSession, type HttpResponse } from '../helpers/http-session.ts';
+import { useIdpWorld } from '../helpers/idp-world.ts';
 import { codeFor, submitCode } from '../helpers/mfa-flow.ts';
 import { buildAuthorization, discoverClient, isCallback, openAuthorization, redeemCode, submitConsent, submitPassword, type Authorization } from '../helpers/oidc-flow.ts';
 import { deleteRedisPrefix, randomRedisPrefix } from '../helpers/redis.ts';
 import { RP_CALLBACK, startIdp } from '../helpers/start-idp.ts';
 import { testKeys } from '../helpers/test-config.ts';
-import { openTestStore, REDIS_URL, STORE_KINDS, type TestStore } from '../helpers/test-stores.ts';
+import { REDIS_URL, STORE_KINDS } from '../helpers/test-stores.ts';
 import { nextWholeSecond } from '../helpers/whole-second.ts';
 
 const NEW_PASSWORD = 'a new password, chosen after the change';
@@ -201,24 +202,14 @@ const EVENTS: SessionEndingEvent[] = [
 ];
 
 describe.each(STORE_KINDS)('tokens after a session-ending event, on %s', (kind) => {
-  let testStore: TestStore;
-  let world: AbuseWorld;
   let bystanderPerson: Person;
   let bystander: AppTokens;
+  const world = useIdpWorld(kind, { clients: ABUSE_CLIENTS, config: () => abuseConfig() });
 
   beforeAll(async () => {
-    const clock = createFakeClock(Date.now());
-    testStore = await openTestStore(kind, clock);
-    const idp = await startIdp({ store: testStore.store, clock, clients: ABUSE_CLIENTS, config: abuseConfig() });
-    world = { idp, store: testStore.store, clock };
     // Another account, signed in to the same app before every event below: it never notices them.
     bystanderPerson = await plainAccount(world, 'bystander');
     bystander = await signInToApp(world, bystanderPerson);
-  });
-
-  afterAll(async () => {
-    await world?.idp.close();
-    await testStore?.dispose();
   });
 
   test('token introspection is not enabled (were it, the deleted grants below would make it answer active: false)', async () => {

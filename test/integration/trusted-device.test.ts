@@ -1,10 +1,10 @@
 import { ACR, AMR } from '../../src/provider/acr.ts';
-import { createFakeClock, type FakeClock } from '../helpers/fake-clock.ts';
 import { hiddenField, HttpSession, type HttpResponse } from '../helpers/http-session.ts';
+import { useIdpWorld } from '../helpers/idp-world.ts';
 import { codeFor, enrolledAccount, reauthenticate, submitCode } from '../helpers/mfa-flow.ts';
 import { buildAuthorization, discoverClient, isCallback, openAuthorization, redeemCode, submitPassword } from '../helpers/oidc-flow.ts';
-import { RP_CALLBACK, startIdp, TEST_CLIENTS, type TestIdp } from '../helpers/start-idp.ts';
-import { openTestStore, STORE_KINDS, type TestStore } from '../helpers/test-stores.ts';
+import { RP_CALLBACK, TEST_CLIENTS } from '../helpers/start-idp.ts';
+import { STORE_KINDS } from '../helpers/test-stores.ts';
 
 const PASSWORD = 'a password for trusted devices';
 const STEP_MS = 30_000;
@@ -14,20 +14,7 @@ const CLIENTS = [...TEST_CLIENTS, {
 }];
 
 describe.each(STORE_KINDS)('"Trust this device" on %s', (kind) => {
-  let testStore: TestStore;
-  let idp: TestIdp;
-  let clock: FakeClock;
-
-  beforeAll(async () => {
-    clock = createFakeClock(Date.now());
-    testStore = await openTestStore(kind, clock);
-    idp = await startIdp({ store: testStore.store, clock, clients: CLIENTS, config: { mfa: { ...(await import('../helpers/test-config.ts')).testConfig().mfa, reauthWithinSeconds: 3600 } } });
-  });
-
-  afterAll(async () => {
-    await idp.close();
-    await testStore.dispose();
-  });
+  const { idp, clock } = useIdpWorld(kind, { clients: CLIENTS, config: async () => ({ mfa: { ...(await import('../helpers/test-config.ts')).testConfig().mfa, reauthWithinSeconds: 3600 } }) });
 
   async function enrolled() {
     const { email, key, session } = await enrolledAccount(idp, clock, PASSWORD, 'trusty');

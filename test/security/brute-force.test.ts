@@ -1,15 +1,15 @@
 import { createFactorGuard, type FactorId } from '../../src/guard/factor-guard.ts';
 import { timeStep, totpCode } from '../../src/factors/totp/totp.ts';
 import { expectRefused, recordingLogger, uidOf } from '../helpers/abuse.ts';
-import { ABUSE_PASSWORD, abuseConfig, afterPassword, atLoginPage, hasSession, plainAccount, smsAccount, STEP_MS, totpAccount, type AbuseWorld } from '../helpers/abuse-accounts.ts';
+import { ABUSE_PASSWORD, abuseConfig, afterPassword, atLoginPage, hasSession, plainAccount, smsAccount, STEP_MS, totpAccount } from '../helpers/abuse-accounts.ts';
 import { base32Decode } from '../helpers/base32.ts';
 import { createFakeClock } from '../helpers/fake-clock.ts';
 import { formAction, hiddenField, HttpSession, type HttpResponse } from '../helpers/http-session.ts';
+import { useIdpWorld } from '../helpers/idp-world.ts';
 import { codeFor, submitCode, textOf } from '../helpers/mfa-flow.ts';
 import { isCallback, submitPassword } from '../helpers/oidc-flow.ts';
 import { latestCode } from '../helpers/sms-outbox.ts';
-import { startIdp } from '../helpers/start-idp.ts';
-import { openTestStore, STORE_KINDS, type TestStore } from '../helpers/test-stores.ts';
+import { STORE_KINDS } from '../helpers/test-stores.ts';
 
 /**
  * Guessing, spread out to dodge per-sign-in limits. Code guesses are counted per account and
@@ -21,21 +21,9 @@ import { openTestStore, STORE_KINDS, type TestStore } from '../helpers/test-stor
 const LOCK_AFTER = 5;
 
 describe.each(STORE_KINDS)('code guessing across fresh sign-ins on %s', (kind) => {
-  let testStore: TestStore;
-  let w: AbuseWorld;
   const log = recordingLogger();
   const clock = createFakeClock(Date.now());
-
-  beforeAll(async () => {
-    testStore = await openTestStore(kind, clock);
-    const idp = await startIdp({ store: testStore.store, clock, config: abuseConfig(), log });
-    w = { idp, store: testStore.store, clock };
-  });
-
-  afterAll(async () => {
-    await w.idp.close();
-    await testStore.dispose();
-  });
+  const w = useIdpWorld(kind, { clock, config: () => abuseConfig(), log });
 
   afterEach(() => {
     expect(log.failures()).toEqual([]);
@@ -148,21 +136,9 @@ describe.each(STORE_KINDS)('code guessing across fresh sign-ins on %s', (kind) =
 
 describe.each(STORE_KINDS)('password spraying from one address on %s', (kind) => {
   const PER_IP = 5;
-  let testStore: TestStore;
-  let w: AbuseWorld;
   const log = recordingLogger();
   const clock = createFakeClock(Date.now());
-
-  beforeAll(async () => {
-    testStore = await openTestStore(kind, clock);
-    const idp = await startIdp({ store: testStore.store, clock, log, config: abuseConfig({ login: { maxFailuresPerAccount: 10, maxFailuresPerIp: PER_IP, failureWindowSeconds: 900 } }) });
-    w = { idp, store: testStore.store, clock };
-  });
-
-  afterAll(async () => {
-    await w.idp.close();
-    await testStore.dispose();
-  });
+  const w = useIdpWorld(kind, { clock, log, config: () => abuseConfig({ login: { maxFailuresPerAccount: 10, maxFailuresPerIp: PER_IP, failureWindowSeconds: 900 } }) });
 
   afterEach(() => {
     expect(log.failures()).toEqual([]);
@@ -201,20 +177,8 @@ describe.each(STORE_KINDS)('password spraying from one address on %s', (kind) =>
 describe.each(STORE_KINDS)('password spraying behind a proxy (TRUST_PROXY=true) on %s', (kind) => {
   const PER_IP = 5;
   const ATTACKER = '203.0.113.7';
-  let testStore: TestStore;
-  let w: AbuseWorld;
   const clock = createFakeClock(Date.now());
-
-  beforeAll(async () => {
-    testStore = await openTestStore(kind, clock);
-    const idp = await startIdp({ store: testStore.store, clock, config: abuseConfig({ trustProxy: true, login: { maxFailuresPerAccount: 10, maxFailuresPerIp: PER_IP, failureWindowSeconds: 900 } }) });
-    w = { idp, store: testStore.store, clock };
-  });
-
-  afterAll(async () => {
-    await w.idp.close();
-    await testStore.dispose();
-  });
+  const w = useIdpWorld(kind, { clock, config: () => abuseConfig({ trustProxy: true, login: { maxFailuresPerAccount: 10, maxFailuresPerIp: PER_IP, failureWindowSeconds: 900 } }) });
 
   /** A sign-in through the balancer: it appends `clientAddress` to whatever the client sent. */
   async function throughProxy(clientAddress: string, clientHeader: string | undefined, email: string, password: string) {

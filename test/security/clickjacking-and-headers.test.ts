@@ -6,10 +6,9 @@ import {
 } from '../helpers/abuse-accounts.ts';
 import { createFakeClock } from '../helpers/fake-clock.ts';
 import { formAction, hiddenField, type HttpResponse } from '../helpers/http-session.ts';
+import { useIdpWorld } from '../helpers/idp-world.ts';
 import { codeFor, openSecurityPage, submitCode } from '../helpers/mfa-flow.ts';
 import { buildAuthorization, discoverClient, isCallback, signIn, submitPassword } from '../helpers/oidc-flow.ts';
-import { startIdp } from '../helpers/start-idp.ts';
-import { openTestStore, type TestStore } from '../helpers/test-stores.ts';
 
 /**
  * Every HTML page we serve, reached the way a person reaches it, must refuse to be framed
@@ -34,10 +33,9 @@ function inlineScripts(html: string): string[] {
 }
 
 describe('clickjacking and security headers (SQLite)', () => {
-  let testStore: TestStore;
-  let world: AbuseWorld;
   const log = recordingLogger();
   const clock = createFakeClock(Date.now());
+  const world = useIdpWorld('sqlite', { clock, clients: ABUSE_CLIENTS, config: () => abuseConfig(), log });
   const pages = new Map<string, HttpResponse>();
   const browsers: RecordingSession[] = [];
   const browser = () => {
@@ -53,10 +51,7 @@ describe('clickjacking and security headers (SQLite)', () => {
   };
 
   beforeAll(async () => {
-    testStore = await openTestStore('sqlite', clock);
-    const idp = await startIdp({ store: testStore.store, clock, clients: ABUSE_CLIENTS, config: abuseConfig(), log });
-    world = { idp, store: testStore.store, clock };
-    const issuer = idp.issuer;
+    const issuer = world.idp.issuer;
 
     // Sign-in, with and without an error; consent.
     const plain = await plainAccount(world);
@@ -139,11 +134,6 @@ describe('clickjacking and security headers (SQLite)', () => {
     const formPostAuth = await buildAuthorization(client, { response_mode: 'form_post' });
     const formPostLogin = await poster.follow(await poster.get(formPostAuth.url), issuer);
     keep('form_post response', await submitPassword(poster, issuer, formPostLogin, plain.email, ABUSE_PASSWORD));
-  });
-
-  afterAll(async () => {
-    await world.idp.close();
-    await testStore.dispose();
   });
 
   afterEach(() => {

@@ -8,11 +8,12 @@ import {
 } from '../helpers/abuse-accounts.ts';
 import { createFakeClock } from '../helpers/fake-clock.ts';
 import { formAction, hiddenField, HttpSession, type HttpResponse } from '../helpers/http-session.ts';
+import { useIdpWorld } from '../helpers/idp-world.ts';
 import { codeFor, textOf } from '../helpers/mfa-flow.ts';
 import { discoverClient, isCallback, signIn } from '../helpers/oidc-flow.ts';
 import { latestCode, readOutbox } from '../helpers/sms-outbox.ts';
-import { RP_LOGGED_OUT, startIdp } from '../helpers/start-idp.ts';
-import { openTestStore, STORE_KINDS, type TestStore } from '../helpers/test-stores.ts';
+import { RP_LOGGED_OUT } from '../helpers/start-idp.ts';
+import { STORE_KINDS } from '../helpers/test-stores.ts';
 import { appOf, phoneOf } from '../helpers/mfa-records.ts';
 
 /**
@@ -93,29 +94,20 @@ async function send(armed: Armed, variant: Variant, foreign: ForeignTokens, issu
 type Route = { route: string; arm(world: AbuseWorld): Promise<Armed> };
 
 describe.each(STORE_KINDS)('CSRF and origin checks on every POST route on %s', (kind) => {
-  let testStore: TestStore;
-  let world: AbuseWorld;
   let foreign: ForeignTokens;
   const log = recordingLogger();
   const clock = createFakeClock(Date.now());
+  const world = useIdpWorld(kind, { clock, clients: ABUSE_CLIENTS, config: () => abuseConfig(), log });
 
   beforeAll(async () => {
-    testStore = await openTestStore(kind, clock);
-    const idp = await startIdp({ store: testStore.store, clock, clients: ABUSE_CLIENTS, config: abuseConfig(), log });
-    world = { idp, store: testStore.store, clock };
     // Tokens an attacker can get legitimately: from a sign-in page and a Security page of their own.
     const { page } = await atLoginPage(world);
     const attacker = await plainAccount(world, 'attacker');
     const attackerConsole = await signedInConsole(world, attacker);
     foreign = {
       interaction: hiddenField(page.text, 'csrf'),
-      console: hiddenField((await attackerConsole.get(`${idp.issuer}/account/security/setup`)).text, 'csrf'),
+      console: hiddenField((await attackerConsole.get(`${world.idp.issuer}/account/security/setup`)).text, 'csrf'),
     };
-  });
-
-  afterAll(async () => {
-    await world.idp.close();
-    await testStore.dispose();
   });
 
   afterEach(() => {

@@ -1,10 +1,9 @@
 import { performance } from 'node:perf_hooks';
 import { expectRefused, recordingLogger } from '../helpers/abuse.ts';
 import { ABUSE_PASSWORD, abuseConfig, atLoginPage, nextEmail, plainAccount, totpAccount, type AbuseWorld } from '../helpers/abuse-accounts.ts';
-import { createFakeClock } from '../helpers/fake-clock.ts';
 import { formAction, hiddenField, type HttpResponse } from '../helpers/http-session.ts';
-import { startIdp } from '../helpers/start-idp.ts';
-import { openTestStore, STORE_KINDS, type StoreKind, type TestStore } from '../helpers/test-stores.ts';
+import { useIdpWorld } from '../helpers/idp-world.ts';
+import { STORE_KINDS, type StoreKind } from '../helpers/test-stores.ts';
 
 /**
  * Account enumeration at the password step. An unknown email, a wrong password and a locked
@@ -13,15 +12,14 @@ import { openTestStore, STORE_KINDS, type StoreKind, type TestStore } from '../h
  */
 const LOCK_AFTER = 3;
 
-async function world(kind: StoreKind): Promise<{ world: AbuseWorld; testStore: TestStore; log: ReturnType<typeof recordingLogger> }> {
-  const clock = createFakeClock(Date.now());
-  const testStore = await openTestStore(kind, clock);
+/** The provider of every block here (opened in its beforeAll, closed in its afterAll): the account lock after LOCK_AFTER failures. */
+function useWorld(kind: StoreKind): { w: AbuseWorld; log: ReturnType<typeof recordingLogger> } {
   const log = recordingLogger();
-  const idp = await startIdp({
-    store: testStore.store, clock, log,
-    config: abuseConfig({ login: { maxFailuresPerAccount: LOCK_AFTER, maxFailuresPerIp: 100_000, failureWindowSeconds: 900 } }),
+  const w = useIdpWorld(kind, {
+    log,
+    config: () => abuseConfig({ login: { maxFailuresPerAccount: LOCK_AFTER, maxFailuresPerIp: 100_000, failureWindowSeconds: 900 } }),
   });
-  return { world: { idp, store: testStore.store, clock }, testStore, log };
+  return { w, log };
 }
 
 /** A login page of its own, then one password attempt; the answer and how long the POST took. */
@@ -47,18 +45,7 @@ function comparable(response: HttpResponse, email: string): string {
 const headerNames = (response: HttpResponse) => [...response.headers.keys()].filter((name) => name !== 'date').sort();
 
 describe.each(STORE_KINDS)('the same answer for unknown, wrong and locked on %s', (kind) => {
-  let w: AbuseWorld;
-  let testStore: TestStore;
-  let log: ReturnType<typeof recordingLogger>;
-
-  beforeAll(async () => {
-    ({ world: w, testStore, log } = await world(kind));
-  });
-
-  afterAll(async () => {
-    await w.idp.close();
-    await testStore.dispose();
-  });
+  const { w, log } = useWorld(kind);
 
   test('unknown email, wrong password, wrong password of an MFA account, locked account with the wrong and with the RIGHT password: byte-identical', async () => {
     const existing = await plainAccount(w);
@@ -100,17 +87,7 @@ describe.each(STORE_KINDS)('the same answer for unknown, wrong and locked on %s'
 describe('response times (SQLite)', () => {
   const SAMPLES = 15;
   const WARM_UP = 3;
-  let w: AbuseWorld;
-  let testStore: TestStore;
-
-  beforeAll(async () => {
-    ({ world: w, testStore } = await world('sqlite'));
-  });
-
-  afterAll(async () => {
-    await w.idp.close();
-    await testStore.dispose();
-  });
+  const { w } = useWorld('sqlite');
 
   const median = (values: number[]) => {
     const sorted = [...values].sort((a, b) => a - b);

@@ -1,8 +1,7 @@
 import { HttpSession } from '../helpers/http-session.ts';
+import { useIdpWorld } from '../helpers/idp-world.ts';
 import { buildAuthorization, discoverClient, openAuthorization } from '../helpers/oidc-flow.ts';
 import { rawRequest } from '../helpers/raw-http.ts';
-import { startIdp, type TestIdp } from '../helpers/start-idp.ts';
-import { openTestStore, type TestStore } from '../helpers/test-stores.ts';
 
 /**
  * Host header injection (OWASP WSTG-INPV-17): oidc-provider builds its discovery endpoints and
@@ -19,19 +18,11 @@ function endpointsOf(text: string): string[] {
 }
 
 describe.each([false, true])('Host header with TRUST_PROXY=%s', (trustProxy) => {
-  let testStore: TestStore;
-  let idp: TestIdp;
   let issuerHost: string;
+  const { idp } = useIdpWorld('sqlite', { fakeTimeIn: 'nothing', config: { trustProxy } });
 
   beforeAll(async () => {
-    testStore = await openTestStore('sqlite');
-    idp = await startIdp({ store: testStore.store, config: { trustProxy } });
     issuerHost = new URL(idp.issuer).host;
-  });
-
-  afterAll(async () => {
-    await idp.close();
-    await testStore.dispose();
   });
 
   const discovery = (headers: Record<string, string>) =>

@@ -6,12 +6,12 @@ import {
 } from '../helpers/abuse-accounts.ts';
 import { createFakeClock } from '../helpers/fake-clock.ts';
 import { formAction, hiddenField, HttpSession } from '../helpers/http-session.ts';
+import { useIdpWorld } from '../helpers/idp-world.ts';
 import { codeFor, textOf } from '../helpers/mfa-flow.ts';
 import { buildAuthorization, discoverClient, isCallback } from '../helpers/oidc-flow.ts';
 import { cookieHeaderFor, rawRequest, type RawResponse } from '../helpers/raw-http.ts';
 import { latestCode, readOutbox } from '../helpers/sms-outbox.ts';
-import { startIdp } from '../helpers/start-idp.ts';
-import { openTestStore, STORE_KINDS, type TestStore } from '../helpers/test-stores.ts';
+import { STORE_KINDS } from '../helpers/test-stores.ts';
 
 /**
  * Bodies, content types, encodings, characters, paths and cookies no page of ours would send.
@@ -32,22 +32,10 @@ const arabicIndic = (digits: string) => [...digits].map((d) => String.fromCodePo
 const devanagari = (digits: string) => [...digits].map((d) => String.fromCodePoint(0x0966 + Number(d))).join('');
 
 describe.each(STORE_KINDS)('malformed input on %s: a clear 4xx, and nothing gained', (kind) => {
-  let testStore: TestStore;
-  let world: AbuseWorld;
   const log = recordingLogger();
   const clock = createFakeClock(Date.now());
-
-  beforeAll(async () => {
-    testStore = await openTestStore(kind, clock);
-    // Per-IP failures out of the way: this file sends many wrong passwords on purpose (brute-force.test.ts tests the limit).
-    const idp = await startIdp({ store: testStore.store, clock, clients: ABUSE_CLIENTS, config: abuseConfig({ login: { maxFailuresPerAccount: 10, maxFailuresPerIp: 10_000, failureWindowSeconds: 900 } }), log });
-    world = { idp, store: testStore.store, clock };
-  });
-
-  afterAll(async () => {
-    await world.idp.close();
-    await testStore.dispose();
-  });
+  // Per-IP failures out of the way: this file sends many wrong passwords on purpose (brute-force.test.ts tests the limit).
+  const world = useIdpWorld(kind, { clock, clients: ABUSE_CLIENTS, config: () => abuseConfig({ login: { maxFailuresPerAccount: 10, maxFailuresPerIp: 10_000, failureWindowSeconds: 900 } }), log });
 
   afterEach(() => {
     expect(log.failures()).toEqual([]);

@@ -1,33 +1,16 @@
-import { createFakeClock, type FakeClock } from '../helpers/fake-clock.ts';
 import { formAction, hiddenField, HttpSession, type HttpResponse } from '../helpers/http-session.ts';
+import { useIdpWorld } from '../helpers/idp-world.ts';
 import { codeFor, enrolAuthenticator, enrolledAccount, openSecurityPage, submitCode } from '../helpers/mfa-flow.ts';
 import { buildAuthorization, discoverClient, isCallback, openAuthorization, submitPassword } from '../helpers/oidc-flow.ts';
-import { startIdp, STRICT_CLIENT, TEST_CLIENTS, type TestIdp } from '../helpers/start-idp.ts';
-import { openTestStore, STORE_KINDS, type TestStore } from '../helpers/test-stores.ts';
+import { STRICT_CLIENT, TEST_CLIENTS } from '../helpers/start-idp.ts';
+import { STORE_KINDS } from '../helpers/test-stores.ts';
 
 const PASSWORD = 'a password for bypass tests';
 const STEP_MS = 30_000;
 
 describe.each(STORE_KINDS)('the MFA step cannot be skipped on %s', (kind) => {
-  let testStore: TestStore;
-  let idp: TestIdp;
-  let clock: FakeClock;
   let n = 0;
-
-  beforeAll(async () => {
-    clock = createFakeClock(Date.now());
-    testStore = await openTestStore(kind, clock);
-    idp = await startIdp({
-      store: testStore.store,
-      clock,
-      clients: [...TEST_CLIENTS, STRICT_CLIENT],
-    });
-  });
-
-  afterAll(async () => {
-    await idp.close();
-    await testStore.dispose();
-  });
+  const { idp, clock, store } = useIdpWorld(kind, { clients: [...TEST_CLIENTS, STRICT_CLIENT] });
 
   const enrolled = () => enrolledAccount(idp, clock, PASSWORD, 'bypass');
 
@@ -131,12 +114,12 @@ describe.each(STORE_KINDS)('the MFA step cannot be skipped on %s', (kind) => {
     const owner = new HttpSession();
     await openSecurityPage(owner, idp.issuer, { email, password: PASSWORD });
     const { key: ownerKey } = await enrolAuthenticator(owner, idp.issuer, clock);
-    const before = await testStore.store.mfa.get((await idp.directory.findByEmail(email))!.id);
+    const before = await store.mfa.get((await idp.directory.findByEmail(email))!.id);
     // The attacker's own code is refused, and the owner's factor is untouched.
     const attempt = await attacker.postForm(formAction(enrolPage.text, '/enrol', idp.issuer), { csrf: hiddenField(enrolPage.text, 'csrf'), code: codeFor(attackerKey, clock) });
     expect(attempt.status).toBe(400);
     expect(attempt.text).toContain('WRONG_STEP');
-    expect(await testStore.store.mfa.get(before!.accountId)).toEqual(before);
+    expect(await store.mfa.get(before!.accountId)).toEqual(before);
     // Their page now asks for the owner's code, which they do not have.
     const challenge = await attacker.get(`${idp.issuer}/interaction/${/\/interaction\/([\w-]+)/.exec(enrolPage.url)![1]}`);
     expect(challenge.text).toContain('autocomplete="one-time-code"');
@@ -171,6 +154,6 @@ describe.each(STORE_KINDS)('the MFA step cannot be skipped on %s', (kind) => {
     expect(stale.text).toContain('REAUTH_REQUIRED');
     const page = await session.get(url);
     expect(page.location).toContain('/account/sign-in?next=%2Faccount%2Fsecurity%2Fsetup&fresh=1');
-    expect((await testStore.store.mfa.get((await idp.directory.findByEmail(email))!.id))).toBeUndefined();
+    expect((await store.mfa.get((await idp.directory.findByEmail(email))!.id))).toBeUndefined();
   });
 });

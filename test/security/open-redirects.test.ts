@@ -1,12 +1,12 @@
 import * as oidc from 'openid-client';
 import { CONSOLE_CLIENT_ID } from '../../src/account/console-client.ts';
 import { expectNoInternals, expectRefused, recordingLogger } from '../helpers/abuse.ts';
-import { ABUSE_PASSWORD, plainAccount, THIRD_PARTY_SECRET, type AbuseWorld } from '../helpers/abuse-accounts.ts';
+import { ABUSE_PASSWORD, plainAccount, THIRD_PARTY_SECRET } from '../helpers/abuse-accounts.ts';
 import { createFakeClock } from '../helpers/fake-clock.ts';
 import { formAction, hiddenField, HttpSession, type HttpResponse } from '../helpers/http-session.ts';
+import { useIdpWorld } from '../helpers/idp-world.ts';
 import { buildAuthorization, discoverClient, signIn } from '../helpers/oidc-flow.ts';
-import { RP_CALLBACK, RP_LOGGED_OUT, startIdp } from '../helpers/start-idp.ts';
-import { openTestStore, type TestStore } from '../helpers/test-stores.ts';
+import { RP_CALLBACK, RP_LOGGED_OUT } from '../helpers/start-idp.ts';
 
 /**
  * Nothing we answer may send a browser somewhere it was not registered to go: not the
@@ -47,21 +47,9 @@ const BAD_REDIRECT_URIS = [
 ];
 
 describe('open redirects (SQLite)', () => {
-  let testStore: TestStore;
-  let world: AbuseWorld;
   const log = recordingLogger();
   const clock = createFakeClock(Date.now());
-
-  beforeAll(async () => {
-    testStore = await openTestStore('sqlite', clock);
-    const idp = await startIdp({ store: testStore.store, clock, log });
-    world = { idp, store: testStore.store, clock };
-  });
-
-  afterAll(async () => {
-    await world.idp.close();
-    await testStore.dispose();
-  });
+  const world = useIdpWorld('sqlite', { clock, log });
 
   afterEach(() => {
     expect(log.failures()).toEqual([]);

@@ -1,10 +1,10 @@
 import { expectRefused, RecordingSession, recordingLogger } from '../helpers/abuse.ts';
-import { ABUSE_PASSWORD, abuseConfig, atLoginPage, plainAccount, type AbuseWorld } from '../helpers/abuse-accounts.ts';
+import { ABUSE_PASSWORD, abuseConfig, atLoginPage, plainAccount } from '../helpers/abuse-accounts.ts';
 import { createFakeClock } from '../helpers/fake-clock.ts';
 import { HttpSession } from '../helpers/http-session.ts';
+import { useIdpWorld } from '../helpers/idp-world.ts';
 import { isCallback, submitPassword } from '../helpers/oidc-flow.ts';
-import { startIdp } from '../helpers/start-idp.ts';
-import { openTestStore, STORE_KINDS, type TestStore } from '../helpers/test-stores.ts';
+import { STORE_KINDS } from '../helpers/test-stores.ts';
 
 /**
  * The password lock (DESIGN.md: "failures counted, not attempts in flight"; "a limit that anyone
@@ -17,21 +17,9 @@ const LIMIT = 10;
 const DEVICE_COOKIE = 'oidc-mfa-device'; // plain http in tests: no __Host- prefix
 
 describe.each(STORE_KINDS)('password lock and device cookies on %s', (kind) => {
-  let testStore: TestStore;
-  let w: AbuseWorld;
   const log = recordingLogger();
   const clock = createFakeClock(Date.now());
-
-  beforeAll(async () => {
-    testStore = await openTestStore(kind, clock);
-    const idp = await startIdp({ store: testStore.store, clock, log, config: abuseConfig({ login: { maxFailuresPerAccount: LIMIT, maxFailuresPerIp: 100_000, failureWindowSeconds: 900 } }) });
-    w = { idp, store: testStore.store, clock };
-  });
-
-  afterAll(async () => {
-    await w.idp.close();
-    await testStore.dispose();
-  });
+  const w = useIdpWorld(kind, { clock, log, config: () => abuseConfig({ login: { maxFailuresPerAccount: LIMIT, maxFailuresPerIp: 100_000, failureWindowSeconds: 900 } }) });
 
   afterEach(() => {
     expect(log.failures()).toEqual([]);

@@ -1,13 +1,13 @@
 import { expectRefused, recordingLogger, uidOf } from '../helpers/abuse.ts';
-import { ABUSE_CLIENTS, ABUSE_PASSWORD, abuseConfig, plainAccount, signedInConsole, smsAccount, STEP_MS, totpAccount, type AbuseWorld } from '../helpers/abuse-accounts.ts';
+import { ABUSE_CLIENTS, ABUSE_PASSWORD, abuseConfig, plainAccount, signedInConsole, smsAccount, STEP_MS, totpAccount } from '../helpers/abuse-accounts.ts';
 import { createFakeClock } from '../helpers/fake-clock.ts';
 import { formAction, hiddenField, HttpSession, type HttpResponse } from '../helpers/http-session.ts';
+import { useIdpWorld } from '../helpers/idp-world.ts';
 import { codeFor, submitCode, textOf } from '../helpers/mfa-flow.ts';
 import { buildAuthorization, discoverClient, isCallback, openAuthorization, redeemCode, submitPassword } from '../helpers/oidc-flow.ts';
 import { latestCode, readOutbox } from '../helpers/sms-outbox.ts';
-import { startIdp } from '../helpers/start-idp.ts';
 import { trustCookieName } from '../../src/trusted-device/trust-cookie.ts';
-import { openTestStore, STORE_KINDS, type TestStore } from '../helpers/test-stores.ts';
+import { STORE_KINDS } from '../helpers/test-stores.ts';
 import { appOf } from '../helpers/mfa-records.ts';
 
 /**
@@ -18,21 +18,9 @@ import { appOf } from '../helpers/mfa-records.ts';
  * finish B's sign-in with A's factor, in one interaction, across two tabs, or on the Security page.
  */
 describe.each(STORE_KINDS)('state confusion across accounts within one sign-in on %s', (kind) => {
-  let testStore: TestStore;
-  let w: AbuseWorld;
   const log = recordingLogger();
   const clock = createFakeClock(Date.now());
-
-  beforeAll(async () => {
-    testStore = await openTestStore(kind, clock);
-    const idp = await startIdp({ store: testStore.store, clock, config: abuseConfig(), clients: ABUSE_CLIENTS, log });
-    w = { idp, store: testStore.store, clock };
-  });
-
-  afterAll(async () => {
-    await w.idp.close();
-    await testStore.dispose();
-  });
+  const w = useIdpWorld(kind, { clock, config: () => abuseConfig(), clients: ABUSE_CLIENTS, log });
 
   afterEach(() => {
     expect(log.failures()).toEqual([]);

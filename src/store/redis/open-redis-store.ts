@@ -8,7 +8,7 @@ import { createRedisCounters } from './redis-counters.ts';
 import { createRedisMfa } from './redis-mfa.ts';
 import { createRedisTransient } from './redis-transient.ts';
 import { createRedisTrustedDevices } from './redis-trusted-devices.ts';
-import { withStoreErrors } from './redis-errors.ts';
+import { withRedisErrors } from './redis-errors.ts';
 import { withDeadline, withinDeadline } from '../store-deadline.ts';
 
 export interface RedisStoreOptions {
@@ -95,7 +95,7 @@ export async function openRedisStore(options: RedisStoreOptions): Promise<Store>
     }
   };
 
-  const guarded = <T extends object>(part: T): T => withDeadline(withStoreErrors(part), timeoutMs);
+  const guarded = <T extends object>(part: T): T => withDeadline(withRedisErrors(part), timeoutMs);
   const grants = guarded({ revokeGrantsOf: (accountId: string) => revokeAccountGrants(client, options.prefix, accountId) });
 
   return {

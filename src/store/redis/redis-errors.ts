@@ -3,6 +3,7 @@ import {
   SocketClosedUnexpectedlyError, SocketTimeoutError, TimeoutError,
 } from 'redis';
 import { StoreUnavailableError } from '../store.ts';
+import { withStoreErrors } from '../store-errors.ts';
 
 const CONNECTION_ERRORS = [
   ClientClosedError, ClientOfflineError, ConnectionTimeoutError, DisconnectsClientError, ReconnectStrategyError,
@@ -10,31 +11,26 @@ const CONNECTION_ERRORS = [
   SocketClosedUnexpectedlyError, SocketTimeoutError, TimeoutError,
 ];
 const SOCKET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND']);
+/** Error replies during a failover or restart: Redis is there but cannot serve yet. */
+const NOT_SERVING_REPLY = /^(LOADING|READONLY|MASTERDOWN|TRYAGAIN|CLUSTERDOWN|OOM) /;
 
 /**
  * node-redis's errors keep the default `name` ('Error'), so callers cannot tell "Redis is
  * down" from a bug by name. Connection failures become StoreUnavailableError (pages answer
- * 503); anything else (a script error, a Redis error reply) is passed through untouched.
+ * 503), and so do the error replies of a Redis that is loading or failing over; anything else
+ * (a script error, any other error reply) is passed through untouched.
  */
-export function toStoreError(error: unknown): unknown {
+export function toRedisStoreError(error: unknown): unknown {
   if (error instanceof StoreUnavailableError) return error;
   if (CONNECTION_ERRORS.some((type) => error instanceof type)) return new StoreUnavailableError(error);
   const code = (error as { code?: unknown } | undefined)?.code;
   if (typeof code === 'string' && SOCKET_CODES.has(code)) return new StoreUnavailableError(error);
+  const message = (error as { message?: unknown } | undefined)?.message;
+  if (typeof message === 'string' && NOT_SERVING_REPLY.test(message)) return new StoreUnavailableError(error);
   return error;
 }
 
-/** The same object with every method's failures passed through toStoreError. */
-export function withStoreErrors<T extends object>(target: T): T {
-  const wrapped: Record<string, unknown> = {};
-  for (const [name, value] of Object.entries(target)) {
-    wrapped[name] = typeof value !== 'function' ? value : async (...args: unknown[]) => {
-      try {
-        return await (value as (...args: unknown[]) => Promise<unknown>).apply(target, args);
-      } catch (error) {
-        throw toStoreError(error);
-      }
-    };
-  }
-  return wrapped as T;
+/** The same object with every method's Redis failures translated (see toRedisStoreError). */
+export function withRedisErrors<T extends object>(target: T): T {
+  return withStoreErrors(target, toRedisStoreError);
 }

@@ -11,6 +11,7 @@ import { createSqliteGrantRevoker, inTransaction } from './sqlite-grants.ts';
 import { createSqliteMfa } from './sqlite-mfa.ts';
 import { createSqliteTransient } from './sqlite-transient.ts';
 import { createSqliteTrustedDevices } from './sqlite-trusted-devices.ts';
+import { toSqliteStoreError, withSqliteErrors } from './sqlite-errors.ts';
 
 export interface SqliteStoreOptions {
   /** A file path, or ':memory:' for tests. */
@@ -18,6 +19,26 @@ export interface SqliteStoreOptions {
   clock?: Clock;
   /** How often expired rows are swept; 0 turns the sweeper off. */
   sweepIntervalMs?: number;
+  /** How long a call waits for another connection's lock before failing as "store unavailable" (default 5000). */
+  busyTimeoutMs?: number;
+}
+
+/**
+ * Opens and migrates the file. A file that cannot be opened, or stays locked by another process
+ * past busy_timeout, fails start-up as StoreUnavailableError (the store did not answer); a
+ * failing migration is a bug and fails as itself.
+ */
+function openDatabase(file: string, busyTimeoutMs: number): DatabaseSync {
+  let db: DatabaseSync | undefined;
+  try {
+    db = new DatabaseSync(file);
+    db.exec(`PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = ${Math.trunc(busyTimeoutMs)}; PRAGMA foreign_keys = ON;`);
+    migrate(db);
+    return db;
+  } catch (error) {
+    if (db?.isOpen) db.close();
+    throw toSqliteStoreError(error);
+  }
 }
 
 /** The embedded default: one SQLite file, WAL so readers never wait for the writer. */
@@ -29,9 +50,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     // gives its -wal and -shm files the database file's permissions.
     closeSync(openSync(options.file, 'a', 0o600));
   }
-  const db = new DatabaseSync(options.file);
-  db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON;');
-  migrate(db);
+  const db = openDatabase(options.file, options.busyTimeoutMs ?? 5000);
 
   // Bounded batches, each its own short statement, so a large backlog never stalls the event loop.
   const SWEEP_BATCH = 500;
@@ -63,21 +82,28 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
   timer?.unref();
 
   const revokeGrantsOf = createSqliteGrantRevoker(db);
-  return {
-    kind: 'sqlite',
-    adapterFactory: createSqliteAdapterFactory(db, clock),
-    accounts: createSqliteAccounts(db, revokeGrantsOf),
-    counters: createSqliteCounters(db, clock),
-    mfa: createSqliteMfa(db, revokeGrantsOf),
-    transient: createSqliteTransient(db, clock),
-    trustedDevices: createSqliteTrustedDevices(db, clock),
-    async revokeGrantsOf(accountId) {
+  const adapterFactory = createSqliteAdapterFactory(db, clock);
+  // The store's boundary: a busy lock, a disk error or a closed database leaves as
+  // StoreUnavailableError (503), like Redis's connection errors; a bug leaves as itself.
+  const storeWide = withSqliteErrors({
+    async revokeGrantsOf(accountId: string) {
       inTransaction(db, () => revokeGrantsOf(accountId));
     },
     async ping() {
       if (!open) throw new StoreUnavailableError(new Error('the SQLite store is closed'));
       db.prepare('SELECT 1').get();
     },
+  });
+  return {
+    kind: 'sqlite',
+    adapterFactory: (model) => withSqliteErrors(adapterFactory(model)),
+    accounts: withSqliteErrors(createSqliteAccounts(db, revokeGrantsOf)),
+    counters: withSqliteErrors(createSqliteCounters(db, clock)),
+    mfa: withSqliteErrors(createSqliteMfa(db, revokeGrantsOf)),
+    transient: withSqliteErrors(createSqliteTransient(db, clock)),
+    trustedDevices: withSqliteErrors(createSqliteTrustedDevices(db, clock)),
+    revokeGrantsOf: storeWide.revokeGrantsOf,
+    ping: storeWide.ping,
     async persistence() {
       return options.file === ':memory:' ? 'ephemeral' : 'persistent';
     },
