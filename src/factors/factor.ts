@@ -44,6 +44,17 @@ export interface Factor {
   showChallenge?(ctx: Context, deps: InteractionDeps, details: InteractionDetails, subject: SecondFactorSubject): Promise<void>;
   addChallengeRoutes(routes: ChallengeRoutes, deps: InteractionDeps): void;
   addSetupRoutes(router: Router, deps: ConsoleDeps): void;
+  /**
+   * Methods that can be set up during a sign-in (a require_mfa app, an account that must have
+   * MFA): its first page there, and its routes under /interaction/:uid/, guarded like the
+   * challenge routes but for a subject that must enrol.
+   */
+  readonly enrolAtSignIn?: {
+    title: string;
+    available(deps: InteractionDeps): boolean;
+    show(ctx: Context, deps: InteractionDeps, details: InteractionDetails, subject: SecondFactorSubject): Promise<void>;
+    addRoutes(routes: ChallengeRoutes, deps: InteractionDeps): void;
+  };
   /** What the Security page's "Set up" chooser offers, when this factor can be set up there. */
   readonly setupChoice?: {
     title: string;

@@ -60,6 +60,8 @@ export function actionsFor(details: InteractionDetails) {
     smsSend: `${base}/sms/send`,
     backupCode: `${base}/backup-code`,
     enrol: `${base}/enrol`,
+    enrolSms: `${base}/enrol/sms`,
+    enrolSmsVerify: `${base}/enrol/sms/verify`,
     continue: `${base}/continue`,
     otherWays: `${base}/other-ways`,
   };

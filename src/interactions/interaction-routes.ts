@@ -1,9 +1,8 @@
 import Router from '@koa/router';
 import type { Context } from 'koa';
 import { AppError, assertThat } from '../errors.ts';
-import type { ChallengeHandler, Factor } from '../factors/factor.ts';
+import type { ChallengeHandler, ChallengeRoutes, Factor } from '../factors/factor.ts';
 import { factorById, factorOf, FACTORS } from '../factors/registry.ts';
-import { showEnrol, submitEnrol } from '../factors/totp/enrol-step.ts';
 import { completeSecondFactor } from './complete-second-factor.ts';
 import { showConsent, submitConsent } from './consent-step.ts';
 import type { InteractionDeps } from './interaction-deps.ts';
@@ -48,7 +47,12 @@ export function createInteractionRoutes(deps: InteractionDeps): Router {
     if (name !== 'login' && name !== 'mfa') throw new AppError('WRONG_STEP');
     const subject = await subjectOf(deps, details);
     if (!subject) return showLogin(ctx, deps, details);
-    if (subject.requirement === 'enrol') return showEnrol(ctx, deps, details, subject);
+    if (subject.requirement === 'enrol') {
+      // The first factor that can be set up here; its page links to the others.
+      const first = FACTORS.find((factor) => factor.enrolAtSignIn?.available(deps));
+      assertThat(first?.enrolAtSignIn, 'WRONG_STEP');
+      return first.enrolAtSignIn.show(ctx, deps, details, subject);
+    }
     const method = await chosenMethod(deps, details, subject);
     const factor = method && factorOf(method);
     assertThat(factor?.showChallenge, 'WRONG_STEP');
@@ -78,26 +82,28 @@ export function createInteractionRoutes(deps: InteractionDeps): Router {
     await submitLogin(ctx, deps, details, form);
   }));
 
-  // Each factor's own challenge routes, from the registry; every one checks the subject has that factor.
-  for (const factor of FACTORS) {
-    factor.addChallengeRoutes({
-      get(path: string, handler: ChallengeHandler) {
-        router.get(`/interaction/:uid/${path}`, async (ctx) => {
-          const details = await loadInteraction(ctx, deps);
-          await handler(ctx, details, await requireChallengeFor(details, factor), {});
-        });
-      },
-      post(path: string, handler: ChallengeHandler) {
-        router.post(`/interaction/:uid/${path}`, (ctx) => post(ctx, async (details, form) => {
-          await handler(ctx, details, await requireChallengeFor(details, factor), form);
-        }));
-      },
-    }, deps);
-  }
+  /** Where a factor adds its routes under /interaction/:uid/: each handler gets the subject only once `guard` let it through. */
+  const guardedRoutes = (guard: (details: InteractionDetails) => Promise<SecondFactorSubject>): ChallengeRoutes => ({
+    get(path: string, handler: ChallengeHandler) {
+      router.get(`/interaction/:uid/${path}`, async (ctx) => {
+        const details = await loadInteraction(ctx, deps);
+        await handler(ctx, details, await guard(details), {});
+      });
+    },
+    post(path: string, handler: ChallengeHandler) {
+      router.post(`/interaction/:uid/${path}`, (ctx) => post(ctx, async (details, form) => {
+        await handler(ctx, details, await guard(details), form);
+      }));
+    },
+  });
 
-  router.post('/interaction/:uid/enrol', (ctx) => post(ctx, async (details, form) => {
-    await submitEnrol(ctx, deps, details, await requireSubject(details, 'enrol'), form);
-  }));
+  // Each factor's own challenge routes, from the registry; every one checks the subject has that factor.
+  for (const factor of FACTORS) factor.addChallengeRoutes(guardedRoutes((details) => requireChallengeFor(details, factor)), deps);
+
+  // Each factor's routes for setting it up during the sign-in, for a subject that must enrol.
+  for (const factor of FACTORS) {
+    if (factor.enrolAtSignIn?.available(deps)) factor.enrolAtSignIn.addRoutes(guardedRoutes((details) => requireSubject(details, 'enrol')), deps);
+  }
 
   // "Next" after a new backup code was shown: the factor this subject already passed in this interaction.
   router.post('/interaction/:uid/continue', (ctx) => post(ctx, async (details) => {

@@ -1,17 +1,7 @@
-import type { Credential, MethodSetUp, MethodType, MfaRecord } from './mfa-store.ts';
+import type { Credential, MfaRecord } from './mfa-store.ts';
 
-/** One method as pages, the CLI and the sign-in see it: never its secret. */
-export interface MethodView {
-  id: string;
-  type: MethodType;
-  createdAt: number;
-  lastUsedAt: number | null;
-  isDefault: boolean;
-  /** How and from where it was set up; null when unknown. */
-  setUp: MethodSetUp | null;
-  /** SMS: the verified number (E.164), only ever shown masked. */
-  phone: string | null;
-}
+/** One method as pages, the CLI and the sign-in see it: never its secret (the phone is only ever shown masked). */
+export type MethodView = Omit<Credential, 'sealedSecret' | 'lastAcceptedStep'>;
 
 export interface MfaStatus {
   /** The account has at least one method. */

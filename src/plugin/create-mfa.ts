@@ -148,6 +148,7 @@ export function createMfa(options: MfaPluginOptions) {
       directory,
       mfa: service,
       sms,
+      allowedCountries: smsLimits.allowedCountries,
       smsTiming: {
         codeMinutes: Math.round(smsLimits.codeTtlSeconds / 60),
         cooldownSeconds: smsLimits.resendCooldownSeconds,
@@ -169,7 +170,7 @@ export function createMfa(options: MfaPluginOptions) {
       throttle: createLoginThrottle(options.store.counters, parsed.login, { secret: derivedKey(options.csrfSecret, 'login-device'), clock }),
       requirementFor,
     });
-    const console = createAccountConsoleRoutes({ ...shared, issuer: options.issuer, allowedCountries: smsLimits.allowedCountries });
+    const console = createAccountConsoleRoutes({ ...shared, issuer: options.issuer });
     provider.use(requestScope());
     // Headers first: the error pages, rendered inside, keep them.
     provider.use(securityHeaders());

@@ -19,6 +19,8 @@ export interface PluginDeps {
   mfa: MfaService;
   /** Undefined when text messages are off (sms.provider = none). */
   sms: SmsCodes | undefined;
+  /** Where numbers may be set up (ISO 3166 codes); null for everywhere. */
+  allowedCountries: string[] | null;
   /** What the SMS pages tell people: how long a code lasts, how long to wait before another. */
   smsTiming: { codeMinutes: number; cooldownSeconds: number };
   trusted: TrustedDevices;

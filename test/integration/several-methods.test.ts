@@ -1,14 +1,14 @@
 import { AMR } from '../../src/provider/acr.ts';
 import { expectRefused, recordingLogger, uidOf } from '../helpers/abuse.ts';
-import { ABUSE_PASSWORD, abuseConfig, signedInConsole, STEP_MS, totpAccount, twoMethodAccount, type AbuseWorld } from '../helpers/abuse-accounts.ts';
+import { ABUSE_PASSWORD, abuseConfig, signedInConsole, STEP_MS, totpAccount, twoMethodAccount } from '../helpers/abuse-accounts.ts';
 import { createFakeClock } from '../helpers/fake-clock.ts';
 import { formAction, hiddenField, HttpSession, type HttpResponse } from '../helpers/http-session.ts';
 import { codeFor, submitCode } from '../helpers/mfa-flow.ts';
 import { appOf, phoneOf } from '../helpers/mfa-records.ts';
 import { buildAuthorization, discoverClient, isCallback, openAuthorization, redeemCode, submitPassword } from '../helpers/oidc-flow.ts';
 import { latestCode, readOutbox } from '../helpers/sms-outbox.ts';
-import { startIdp } from '../helpers/start-idp.ts';
-import { openTestStore, STORE_KINDS, type TestStore } from '../helpers/test-stores.ts';
+import { STORE_KINDS } from '../helpers/test-stores.ts';
+import { useIdpWorld } from '../helpers/idp-world.ts';
 
 /**
  * Several methods per account (issue 10): an app and a phone; the default asked first, "Try
@@ -17,21 +17,9 @@ import { openTestStore, STORE_KINDS, type TestStore } from '../helpers/test-stor
  * piece of an unfinished sign-in.
  */
 describe.each(STORE_KINDS)('several methods per account on %s', (kind) => {
-  let testStore: TestStore;
-  let w: AbuseWorld;
   const log = recordingLogger();
   const clock = createFakeClock(Date.now());
-
-  beforeAll(async () => {
-    testStore = await openTestStore(kind, clock);
-    const idp = await startIdp({ store: testStore.store, clock, config: abuseConfig(), log });
-    w = { idp, store: testStore.store, clock };
-  });
-
-  afterAll(async () => {
-    await w.idp.close();
-    await testStore.dispose();
-  });
+  const w = useIdpWorld(kind, { clock, config: () => abuseConfig(), log });
 
   afterEach(() => {
     expect(log.failures()).toEqual([]);

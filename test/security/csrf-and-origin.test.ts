@@ -240,6 +240,45 @@ describe.each(STORE_KINDS)('CSRF and origin checks on every POST route on %s', (
       },
     },
     {
+      route: '/interaction/:uid/enrol/sms',
+      async arm(w) {
+        const account = await plainAccount(w);
+        const { session, page } = await afterPassword(w, account.email, 'strict-app');
+        const uid = uidOf(page.url);
+        const phonePage = await session.get(`${issuer()}/interaction/${uid}/enrol/sms`);
+        return {
+          session, uid, url: formAction(phonePage.text, '/enrol/sms', issuer()),
+          fields: { csrf: hiddenField(phonePage.text, 'csrf'), phone: '+447400999101' },
+          snapshot: interactionSnapshot(session, uid, async () => ({ texts: outboxSize() })),
+          async expectDone(response) {
+            expect(response.status).toBe(200);
+            expect(response.text).toContain('/enrol/sms/verify');
+          },
+        };
+      },
+    },
+    {
+      route: '/interaction/:uid/enrol/sms/verify',
+      async arm(w) {
+        const account = await plainAccount(w);
+        const phone = '+447400999102';
+        const { session, page } = await afterPassword(w, account.email, 'strict-app');
+        const uid = uidOf(page.url);
+        const phonePage = await session.get(`${issuer()}/interaction/${uid}/enrol/sms`);
+        const codePage = await session.postForm(formAction(phonePage.text, '/enrol/sms', issuer()), { csrf: hiddenField(phonePage.text, 'csrf'), phone });
+        return {
+          session, uid, url: formAction(codePage.text, '/enrol/sms/verify', issuer()),
+          fields: { csrf: hiddenField(codePage.text, 'csrf'), code: latestCode(w.idp.config.sms.outboxFile!, phone) },
+          snapshot: interactionSnapshot(session, uid, async () => ({ mfa: (await w.store.mfa.get(account.id)) ?? null })),
+          async expectDone(response) {
+            expect(response.status).toBe(200);
+            expect(response.text).toContain('id="backup-code"');
+            expect(phoneOf(await w.store.mfa.get(account.id))?.phone).toBe(phone);
+          },
+        };
+      },
+    },
+    {
       route: '/interaction/:uid/continue',
       async arm(w) {
         const account = await totpAccount(w);

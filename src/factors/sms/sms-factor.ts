@@ -3,6 +3,7 @@ import { AMR } from '../../provider/acr.ts';
 import type { Factor } from '../factor.ts';
 import { openSmsChallenge, resendSmsCode, submitSmsCode } from './challenge-step.ts';
 import { maskPhone } from './phone-number.ts';
+import { showEnrolPhoneForm, submitEnrolCode, submitEnrolPhone } from './enrol-step.ts';
 import { addSmsSetupRoutes } from './setup-routes.ts';
 
 /** Codes by text message to a verified mobile number (NIST SP 800-63B §5.1.3.3: restricted, still offered). */
@@ -18,6 +19,16 @@ export const smsFactor: Factor = {
   addChallengeRoutes(routes, deps) {
     routes.post('sms', (ctx, details, subject, form) => submitSmsCode(ctx, deps, details, subject, form));
     routes.post('sms/send', (ctx, details, subject) => resendSmsCode(ctx, deps, details, subject));
+  },
+  enrolAtSignIn: {
+    title: 'Use text message',
+    available: (deps) => Boolean(deps.sms),
+    show: async (ctx, deps, details) => showEnrolPhoneForm(ctx, deps, details),
+    addRoutes(routes, deps) {
+      routes.get('enrol/sms', async (ctx, details) => showEnrolPhoneForm(ctx, deps, details));
+      routes.post('enrol/sms', (ctx, details, subject, form) => submitEnrolPhone(ctx, deps, details, subject, form));
+      routes.post('enrol/sms/verify', (ctx, details, subject, form) => submitEnrolCode(ctx, deps, details, subject, form));
+    },
   },
   addSetupRoutes: addSmsSetupRoutes,
   setupChoice: {

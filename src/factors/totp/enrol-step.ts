@@ -30,6 +30,8 @@ export async function showEnrol(ctx: Context, deps: InteractionDeps, details: In
     qrSvg: shown.qrSvg,
     groupedKey: shown.groupedKey,
     action: secondFactorModel(deps, details).actions.enrol,
+    // The other methods that can be set up here (text messages, when on).
+    smsInstead: Boolean(deps.sms),
     ...secondFactorModel(deps, details, problem),
   }, problem);
 }

@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { AMR } from '../../provider/acr.ts';
 import type { Factor } from '../factor.ts';
 import { showTotpChallenge, submitTotp } from './challenge-step.ts';
+import { showEnrol, submitEnrol } from './enrol-step.ts';
 import { addAppSetupRoutes, startAppSetup } from './setup-routes.ts';
 
 /** The authenticator app (RFC 6238 TOTP). */
@@ -16,6 +17,14 @@ export const totpFactor: Factor = {
   showChallenge: (ctx, deps, details, subject) => showTotpChallenge(ctx, deps, details, subject),
   addChallengeRoutes(routes, deps) {
     routes.post('totp', (ctx, details, subject, form) => submitTotp(ctx, deps, details, subject, form));
+  },
+  enrolAtSignIn: {
+    title: 'Use an authenticator app',
+    available: () => true,
+    show: (ctx, deps, details, subject) => showEnrol(ctx, deps, details, subject),
+    addRoutes(routes, deps) {
+      routes.post('enrol', (ctx, details, subject, form) => submitEnrol(ctx, deps, details, subject, form));
+    },
   },
   addSetupRoutes: addAppSetupRoutes,
   setupChoice: {
