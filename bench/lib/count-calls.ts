@@ -5,10 +5,10 @@
  * methods (servers/call-counter.ts), and on Redis the commands our client sent and the commands
  * Redis ran inside Lua scripts (redis-monitor.ts). Counts do not depend on load or timing, so
  * one pass is enough; each is the total over the counted sign-ins divided by their number.
- * They do depend on history: each Grant upsert on Redis reads the TTL of every member of the
- * account's grant set (addToIndexSet in src/store/redis/lua-scripts.ts), so an account with many
- * live grants costs more commands per sign-in. The password flow signs one account in over and
- * over; counted after the rounds its "in scripts" count grew with their length, hence before.
+ * They are taken before the rounds all the same: until the index sets of grants were kept in
+ * constant time (addToIndexSet in src/store/redis/lua-scripts.ts), each Grant upsert on Redis
+ * read the TTL of every member of the account's grant set, and the password flow's one account
+ * made its counts grow with the length of the run.
  */
 import { REDIS_URL, type Scenario } from '../scenarios.ts';
 import { nextMessage } from './children.ts';

@@ -43,16 +43,22 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 export function createCheckSlots(counters: CounterStore, limits: { limit: number; failureWindowSeconds: number }): CheckSlots {
   const checkKey = (subject: string, slot: number) => `login-check:${subject}:${slot}`;
   const failedKey = (subject: string, slot: number) => `login-failed:${subject}:${slot}`;
+  /**
+   * A hint, never the rule: failures recorded for the subject lately. While it is 0 (nearly every
+   * sign-in), `reserve` skips reading every slot's marker first; the marker of the slot it takes is
+   * still read after taking it, so a stale hint can cost a retry but never reuse a failed slot.
+   */
+  const anyFailedKey = (subject: string) => `login-failed-any:${subject}`;
   const slots = Array.from({ length: limits.limit }, (_, slot) => slot);
 
   async function clearFailures(subject: string): Promise<void> {
-    await Promise.all(slots.map((slot) => counters.reset(failedKey(subject, slot))));
+    await Promise.all([...slots.map((slot) => counters.reset(failedKey(subject, slot))), counters.reset(anyFailedKey(subject))]);
   }
 
   function reservation(subject: string, slot: number, sawFailures: boolean): Reservation {
     return {
       async fail() {
-        await counters.increment(failedKey(subject, slot), limits.failureWindowSeconds);
+        await Promise.all([counters.increment(failedKey(subject, slot), limits.failureWindowSeconds), counters.increment(anyFailedKey(subject), limits.failureWindowSeconds)]);
         await counters.reset(checkKey(subject, slot));
       },
       async succeed() {
@@ -60,6 +66,25 @@ export function createCheckSlots(counters: CounterStore, limits: { limit: number
         await counters.reset(checkKey(subject, slot));
       },
     };
+  }
+
+  /**
+   * No failures lately: take the first slot that is free, reading only its own marker. (A failure
+   * newer than the hint's window can outlive it; a right password then leaves that one marker to
+   * expire in its own window rather than clearing it: the lock still counts only failures.)
+   */
+  async function tryWithoutFailures(subject: string): Promise<Reservation | undefined> {
+    let sawFailures = false;
+    for (const slot of slots) {
+      if ((await counters.increment(checkKey(subject, slot), IN_FLIGHT_SECONDS)) !== 1) continue;
+      if ((await counters.get(failedKey(subject, slot))) > 0) {
+        sawFailures = true;
+        await counters.reset(checkKey(subject, slot));
+        continue;
+      }
+      return reservation(subject, slot, sawFailures);
+    }
+    return undefined;
   }
 
   async function tryOnce(subject: string): Promise<Reservation | 'locked' | 'busy'> {
@@ -79,6 +104,10 @@ export function createCheckSlots(counters: CounterStore, limits: { limit: number
 
   return {
     async reserve(subject) {
+      if ((await counters.get(anyFailedKey(subject))) === 0) {
+        const reserved = await tryWithoutFailures(subject);
+        if (reserved) return reserved;
+      }
       for (let round = 0; round < POLL_ROUNDS; round += 1) {
         const outcome = await tryOnce(subject);
         if (outcome !== 'busy') return outcome;

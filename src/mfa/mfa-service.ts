@@ -6,6 +6,10 @@ import type { SecretBox } from '../crypto/secret-box.ts';
 import { canonicalBackupCode, newBackupCode } from '../factors/backup-code/backup-code.ts';
 import { groupedKey, matchTotp, newTotpSecret, otpauthUri } from '../factors/totp/totp.ts';
 import type { FactorGuard } from '../guard/factor-guard.ts';
+import type { FactorId } from '../factors/factor.ts';
+
+/** Every factor the guard counts wrong codes for; MFA off clears them all. */
+const FACTOR_IDS: readonly FactorId[] = ['totp', 'sms', 'backup-code'];
 import { AppError } from '../errors.ts';
 import { endSessionsNow } from './account-security.ts';
 import type { MethodSetUp, MfaStore } from './mfa-store.ts';
@@ -77,6 +81,17 @@ const sealContext = (accountId: string) => `totp:${accountId}`;
 export function createMfaService({ store, guard, box, clock, sessionClock = systemClock, issuerLabel }: MfaServiceDeps): MfaService {
   const openSecret = (accountId: string, sealed: string) => box.open(sealed, sealContext(accountId));
 
+  // The store deletes the account's grants (and their codes and tokens) in the same write that
+  // stamps sessionsValidAfter; findAccount refuses any code or token from before the stamp even
+  // if one was written back after (create-provider.ts). The stamp is whole seconds, as
+  // oidc-provider's are: see endSessionsNow (account-security.ts).
+  async function disable(accountId: string): Promise<void> {
+    await endSessionsNow(sessionClock, async (validAfter) => {
+      await store.disable(accountId, validAfter);
+      await Promise.all(FACTOR_IDS.map((factor) => guard.unlock(accountId, factor)));
+    });
+  }
+
   return {
     status: async (accountId) => statusOf(await store.get(accountId)),
 
@@ -126,7 +141,7 @@ export function createMfaService({ store, guard, box, clock, sessionClock = syst
     async removeMethod(accountId, methodId) {
       const remaining = await store.removeCredential(accountId, methodId);
       // The last one gone is MFA off: the backup code goes too and every session ends.
-      if (remaining === 0) await this.disable(accountId);
+      if (remaining === 0) await disable(accountId);
       return remaining;
     },
 
@@ -162,16 +177,7 @@ export function createMfaService({ store, guard, box, clock, sessionClock = syst
       return code;
     },
 
-    // The store deletes the account's grants (and their codes and tokens) in the same write that
-    // stamps sessionsValidAfter; findAccount refuses any code or token from before the stamp even
-    // if one was written back after (create-provider.ts). The stamp is whole seconds, as
-    // oidc-provider's are: see endSessionsNow (account-security.ts).
-    async disable(accountId) {
-      await endSessionsNow(sessionClock, async (validAfter) => {
-        await store.disable(accountId, validAfter);
-        await Promise.all((['totp', 'sms', 'backup-code'] as const).map((factor) => guard.unlock(accountId, factor)));
-      });
-    },
+    disable,
 
     async endSessions(accountId) {
       await endSessionsNow(sessionClock, (validAfter) => store.raiseEpoch(accountId, validAfter, true));
