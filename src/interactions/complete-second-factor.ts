@@ -1,5 +1,5 @@
 import type { Context } from 'koa';
-import { ACR } from '../provider/acr.ts';
+import { ACR } from '../oidc/acr.ts';
 import { requestFields } from '../audit/audit.ts';
 import type { InteractionDeps } from './interaction-deps.ts';
 import { finishInteraction, type InteractionDetails } from './interaction-io.ts';

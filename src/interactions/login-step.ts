@@ -4,8 +4,8 @@ import { MAX_PASSWORD_LENGTH, passwordLength } from '../accounts/password-policy
 import { verifyAgainstDummy } from '../crypto/password-hash.ts';
 import { AppError, ERRORS, type ErrorCode } from '../errors.ts';
 import { readLoginDeviceCookie, writeLoginDeviceCookie } from '../guard/login-device-cookie.ts';
-import { acrRequestOf } from '../provider/acr-request.ts';
-import { ACR, AMR } from '../provider/acr.ts';
+import { acrRequestOf } from '../oidc/acr-request.ts';
+import { ACR, AMR } from '../oidc/acr.ts';
 import { rememberPasswordPassed } from './second-factor-state.ts';
 import { skipWithTrustedDevice } from './remembered-device.ts';
 import type { InteractionDeps } from './interaction-deps.ts';

@@ -1,8 +1,8 @@
 import type { Context } from 'koa';
 import { requestFields } from '../audit/audit.ts';
-import { ACR, AMR, MFA_ACR_REQUESTS } from '../provider/acr.ts';
-import { acrRequestOf } from '../provider/acr-request.ts';
-import { allowsTrustedDevices } from '../provider/client-metadata.ts';
+import { ACR, AMR, MFA_ACR_REQUESTS } from '../oidc/acr.ts';
+import { acrRequestOf } from '../oidc/acr-request.ts';
+import { allowsTrustedDevices } from '../oidc/client-metadata.ts';
 import { readTrustCookie, writeTrustCookie } from '../trusted-device/trust-cookie.ts';
 import type { InteractionDeps } from './interaction-deps.ts';
 import { finishInteraction, type InteractionDetails } from './interaction-io.ts';

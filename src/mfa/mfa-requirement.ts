@@ -1,5 +1,5 @@
-import { ACR, MFA_ACR_REQUESTS } from '../provider/acr.ts';
-import type { AcrRequest } from '../provider/acr-request.ts';
+import { ACR, MFA_ACR_REQUESTS } from '../oidc/acr.ts';
+import type { AcrRequest } from '../oidc/acr-request.ts';
 
 /**
  * `setup-first`: a second factor is needed and the account has none, but one set up during this

@@ -1,5 +1,5 @@
-import { acceptsMfaSetUpAtSignIn, allowsTrustedDevices, requiresMfa } from '../provider/client-metadata.ts';
-import type { AcrRequest } from '../provider/acr-request.ts';
+import { acceptsMfaSetUpAtSignIn, allowsTrustedDevices, requiresMfa } from '../oidc/client-metadata.ts';
+import type { AcrRequest } from '../oidc/acr-request.ts';
 import type { MfaService } from './mfa-service.ts';
 import { mfaRequirement, type MfaRequirement } from './mfa-requirement.ts';
 

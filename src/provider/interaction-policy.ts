@@ -1,5 +1,5 @@
 import { errors, interactionPolicy, type KoaContextWithOIDC } from 'oidc-provider';
-import { meetsEssentialAcr, type AcrRequest } from './acr-request.ts';
+import { meetsEssentialAcr, type AcrRequest } from '../oidc/acr-request.ts';
 import { sessionStartedBefore } from '../mfa/account-security.ts';
 import type { MfaRequirement } from '../mfa/mfa-requirement.ts';
 

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { createAccountDirectory } from '../../src/accounts/account-directory.ts';
 import { systemClock } from '../../src/clock.ts';
 import type { MfaRecord } from '../../src/mfa/mfa-store.ts';
-import { ACR, AMR } from '../../src/provider/acr.ts';
+import { ACR, AMR } from '../../src/oidc/acr.ts';
 import { openSqliteStore } from '../../src/store/sqlite/open-sqlite-store.ts';
 import { formAction, hiddenField, HttpSession, type HttpResponse } from '../helpers/http-session.ts';
 import { openSecurityPage, submitCode, textOf } from '../helpers/mfa-flow.ts';

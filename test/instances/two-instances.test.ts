@@ -11,7 +11,7 @@ import { systemClock } from '../../src/clock.ts';
 import { timeStep, totpCode } from '../../src/factors/totp/totp.ts';
 import { createFactorGuard } from '../../src/guard/factor-guard.ts';
 import { silentLogger } from '../../src/log.ts';
-import { ACR, AMR } from '../../src/provider/acr.ts';
+import { ACR, AMR } from '../../src/oidc/acr.ts';
 import { openRedisStore } from '../../src/store/redis/open-redis-store.ts';
 import { base32Decode } from '../helpers/base32.ts';
 import { hiddenField, HttpSession, type HttpResponse } from '../helpers/http-session.ts';

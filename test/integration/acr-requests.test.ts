@@ -1,4 +1,4 @@
-import { ACR, PAPE_MULTI_FACTOR } from '../../src/provider/acr.ts';
+import { ACR, PAPE_MULTI_FACTOR } from '../../src/oidc/acr.ts';
 import { expectRefused, recordingLogger } from '../helpers/abuse.ts';
 import { ABUSE_CLIENTS, ABUSE_PASSWORD, abuseConfig, plainAccount, signedInConsole, STEP_MS, totpAccount, trustABrowser } from '../helpers/abuse-accounts.ts';
 import { createFakeClock } from '../helpers/fake-clock.ts';

@@ -1,4 +1,4 @@
-import { ACR, AMR } from '../../src/provider/acr.ts';
+import { ACR, AMR } from '../../src/oidc/acr.ts';
 import { expectRefused, recordingLogger, uidOf } from '../helpers/abuse.ts';
 import { ABUSE_CLIENTS, ABUSE_PASSWORD, abuseConfig, nextPhone, plainAccount } from '../helpers/abuse-accounts.ts';
 import { createFakeClock } from '../helpers/fake-clock.ts';

@@ -1,4 +1,4 @@
-import { ACR, AMR } from '../../src/provider/acr.ts';
+import { ACR, AMR } from '../../src/oidc/acr.ts';
 import type { Config } from '../../src/config/schema.ts';
 import { formAction, hiddenField, HttpSession, type HttpResponse } from '../helpers/http-session.ts';
 import { useIdpWorld } from '../helpers/idp-world.ts';

@@ -1,4 +1,4 @@
-import { ACR, AMR } from '../../src/provider/acr.ts';
+import { ACR, AMR } from '../../src/oidc/acr.ts';
 import { createFakeClock } from '../helpers/fake-clock.ts';
 import { formAction, hiddenField, HttpSession } from '../helpers/http-session.ts';
 import { useIdpWorld } from '../helpers/idp-world.ts';

@@ -1,5 +1,5 @@
 import * as oidc from 'openid-client';
-import { ACR } from '../../src/provider/acr.ts';
+import { ACR } from '../../src/oidc/acr.ts';
 import { HttpSession, formAction, hiddenField } from '../helpers/http-session.ts';
 import { useIdpWorld } from '../helpers/idp-world.ts';
 import { buildAuthorization, discoverClient, isCallback, openAuthorization, redeemCode, signIn, submitPassword } from '../helpers/oidc-flow.ts';

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import Provider from 'oidc-provider';
 import { createMfa, type UserDirectory } from '../../src/index.ts';
-import { AMR, ACR } from '../../src/provider/acr.ts';
+import { AMR, ACR } from '../../src/oidc/acr.ts';
 import { openSqliteStore } from '../../src/store/sqlite/open-sqlite-store.ts';
 import { totpCode, timeStep } from '../../src/factors/totp/totp.ts';
 import { createSecretBox } from '../../src/crypto/secret-box.ts';

@@ -1,4 +1,4 @@
-import { AMR } from '../../src/provider/acr.ts';
+import { AMR } from '../../src/oidc/acr.ts';
 import { expectRefused, recordingLogger, uidOf } from '../helpers/abuse.ts';
 import { ABUSE_PASSWORD, abuseConfig, signedInConsole, STEP_MS, totpAccount, twoMethodAccount } from '../helpers/abuse-accounts.ts';
 import { createFakeClock } from '../helpers/fake-clock.ts';

@@ -1,6 +1,6 @@
 import type { Config } from '../../src/config/schema.ts';
 import { createJsonLogger } from '../../src/log.ts';
-import { AMR } from '../../src/provider/acr.ts';
+import { AMR } from '../../src/oidc/acr.ts';
 import { createFakeClock, type FakeClock } from '../helpers/fake-clock.ts';
 import { startFakeTwilio, type FakeTwilio } from '../helpers/fake-twilio.ts';
 import { formAction, hiddenField, HttpSession, type HttpResponse } from '../helpers/http-session.ts';

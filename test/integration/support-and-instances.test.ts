@@ -2,7 +2,7 @@ import { parseArgs } from '../../src/cli/args.ts';
 import { runCommand } from '../../src/cli/commands.ts';
 import { createJsonLogger } from '../../src/log.ts';
 import { createMfa } from '../../src/plugin/create-mfa.ts';
-import { AMR } from '../../src/provider/acr.ts';
+import { AMR } from '../../src/oidc/acr.ts';
 import { openRedisStore } from '../../src/store/redis/open-redis-store.ts';
 import { createFakeClock } from '../helpers/fake-clock.ts';
 import { hiddenField, HttpSession } from '../helpers/http-session.ts';

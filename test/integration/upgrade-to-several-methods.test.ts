@@ -4,7 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createClient } from 'redis';
 import { timeStep, totpCode } from '../../src/factors/totp/totp.ts';
-import { AMR } from '../../src/provider/acr.ts';
+import { AMR } from '../../src/oidc/acr.ts';
 import { openRedisStore } from '../../src/store/redis/open-redis-store.ts';
 import { openSqliteStore } from '../../src/store/sqlite/open-sqlite-store.ts';
 import type { Store } from '../../src/store/store.ts';

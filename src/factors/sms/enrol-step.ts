@@ -7,7 +7,7 @@ import { lifetimeOf, type InteractionDetails } from '../../interactions/interact
 import { secondFactorModel, sendPage } from '../../interactions/second-factor-pages.ts';
 import { rememberFactorPassed, subjectScope, type SecondFactorSubject } from '../../interactions/second-factor-state.ts';
 import { methodSetUp } from '../../mfa/method-set-up.ts';
-import { AMR } from '../../provider/acr.ts';
+import { AMR } from '../../oidc/acr.ts';
 import { showNewBackupCode } from '../backup-code/challenge-step.ts';
 import { maskPhone, parseMobileNumber } from './phone-number.ts';
 

@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { AMR } from '../../provider/acr.ts';
+import { AMR } from '../../oidc/acr.ts';
 import type { Factor } from '../factor.ts';
 import { openSmsChallenge, resendSmsCode, submitSmsCode } from './challenge-step.ts';
 import { maskPhone } from './phone-number.ts';

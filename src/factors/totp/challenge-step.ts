@@ -1,5 +1,5 @@
 import type { Context } from 'koa';
-import { AMR } from '../../provider/acr.ts';
+import { AMR } from '../../oidc/acr.ts';
 import { requestFields } from '../../audit/audit.ts';
 import type { ErrorCode } from '../../errors.ts';
 import { codeField } from '../../http/read-form.ts';

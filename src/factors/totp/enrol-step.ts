@@ -1,5 +1,5 @@
 import type { Context } from 'koa';
-import { AMR } from '../../provider/acr.ts';
+import { AMR } from '../../oidc/acr.ts';
 import { methodSetUp } from '../../mfa/method-set-up.ts';
 import { requestFields } from '../../audit/audit.ts';
 import { AppError, type ErrorCode } from '../../errors.ts';

@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { AMR } from '../../provider/acr.ts';
+import { AMR } from '../../oidc/acr.ts';
 import type { Factor } from '../factor.ts';
 import { showTotpChallenge, submitTotp } from './challenge-step.ts';
 import { showEnrol, submitEnrol } from './enrol-step.ts';

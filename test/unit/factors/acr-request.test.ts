@@ -1,5 +1,5 @@
-import { ACR, PAPE_MULTI_FACTOR } from '../../../src/provider/acr.ts';
-import { acrRequestOf, meetsEssentialAcr } from '../../../src/provider/acr-request.ts';
+import { ACR, PAPE_MULTI_FACTOR } from '../../../src/oidc/acr.ts';
+import { acrRequestOf, meetsEssentialAcr } from '../../../src/oidc/acr-request.ts';
 
 describe('acrRequestOf: acr_values and the claims parameter (OpenID Connect Core §5.5.1.1)', () => {
   test.each([

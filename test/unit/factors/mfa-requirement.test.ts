@@ -1,6 +1,6 @@
 import { mfaRequirement, type RequirementInput } from '../../../src/mfa/mfa-requirement.ts';
-import { ACR, PAPE_MULTI_FACTOR } from '../../../src/provider/acr.ts';
-import { acrRequestOf } from '../../../src/provider/acr-request.ts';
+import { ACR, PAPE_MULTI_FACTOR } from '../../../src/oidc/acr.ts';
+import { acrRequestOf } from '../../../src/oidc/acr-request.ts';
 
 const base: RequirementInput = { enrolled: false, amr: ['pwd'], clientRequiresMfa: false, clientAcceptsSetUpAtSignIn: true, acrRequest: acrRequestOf(undefined, undefined), enforcement: 'optional', rememberedDevice: false };
 const acrValues = (values: string) => acrRequestOf(values, undefined);
