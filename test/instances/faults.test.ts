@@ -161,18 +161,11 @@ describe('Redis stops in the middle of a sign-in (own redis-server)', () => {
 
 describe('Redis down: the JSON endpoints of oidc-provider', () => {
   /*
-   * KNOWN src/ DEFECT — this test fails until it is fixed. While Redis is down, the token and
-   * userinfo endpoints answer 500 {"error":"server_error","error_description":"oops! something
-   * went wrong"} and nothing is logged: oidc-provider's own error handler (lib/shared/error_handler.js)
-   * catches the StoreUnavailableError, and only its HTML branch reaches our renderError
-   * (src/provider/provider-pages.ts:14-21, which maps it to 503); the JSON branch sets
-   * `ctx.body = errOut(err)` with status 500 and emits 'server_error', which nobody listens to.
-   * A relying app (and its retry logic / the load balancer) cannot tell "try again" from a bug.
-   * Suggested fix (checked in-process): a listener where the provider is composed,
-   *   provider.on('server_error', (ctx, error) => { if (ctx.status !== 500 || !isStoreUnavailable(error)) return;
-   *     ctx.status = 503; ctx.set('retry-after', '30');
-   *     ctx.body = { error: 'temporarily_unavailable', error_description: ERRORS.STORE_UNAVAILABLE.message }; log.error(…); });
-   * (the HTML branch already set 503, hence the status guard), and log every other server_error.
+   * While Redis is down, oidc-provider's own error handler catches the StoreUnavailableError; its
+   * JSON branch would answer 500 "server_error" and emit 'server_error'. The app listens for it
+   * (src/app.ts) and answers through the one store-unavailable answer (src/http/store-unavailable.ts):
+   * 503, Retry-After, {"error":"temporarily_unavailable"}, so a relying app (and its retry logic,
+   * or a load balancer) can tell "try again" from a bug.
    */
   test('while Redis is down, POST /token and GET /me answer 503 (retry later), not 500', async () => {
     const redis: OwnRedisServer = await startRedisServer();
