@@ -69,13 +69,14 @@ const WAIT_MARGIN_MS = 5;
 /**
  * Ends an account's sessions as of now: `write` stores the stamp (sessionsEndAt), then this waits
  * (under a second) until the stamp has passed, so that whatever signs in after it returns is not
- * ended by it. `clock` must be the system clock oidc-provider stamps with.
+ * ended by it. `clock` must be the system clock oidc-provider stamps with; `pause` waits that
+ * long in the same time (tests give a fake clock and a pause that moves it).
  */
-export async function endSessionsNow<T>(clock: Clock, write: (validAfter: number) => Promise<T>): Promise<T> {
+export async function endSessionsNow<T>(clock: Clock, write: (validAfter: number) => Promise<T>, pause: (ms: number) => Promise<unknown> = sleep): Promise<T> {
   const validAfter = sessionsEndAt(clock());
   const result = await write(validAfter);
   const wait = validAfter - clock();
-  if (wait > 0) await sleep(Math.min(wait, 1000) + WAIT_MARGIN_MS);
+  if (wait > 0) await pause(Math.min(wait, 1000) + WAIT_MARGIN_MS);
   return result;
 }
 

@@ -1,5 +1,5 @@
 import { endSessionsNow, sessionStartedBefore, sessionsEndAt, tokenFromBefore } from '../../../src/mfa/account-security.ts';
-import { systemClock } from '../../../src/clock.ts';
+import { createFakeClock } from '../../helpers/fake-clock.ts';
 
 const S = 1_900_000_000; // a whole second, in oidc-provider's time base
 
@@ -38,18 +38,23 @@ describe('when sessions and tokens end', () => {
     expect(tokenFromBefore({ iat: S + 1 }, stamped)).toBe(false);
   });
 
-  test('endSessionsNow writes the stamp, then returns only once it has passed (under a second)', async () => {
+  test.each([0, 1, 400, 999])('endSessionsNow writes the stamp, then waits (under a second) until it has passed: %i ms into a second', async (intoSecond) => {
+    const clock = createFakeClock(S * 1000 + intoSecond);
+    const pauses: number[] = [];
     let written: number | undefined;
-    const started = Date.now();
-    const result = await endSessionsNow(systemClock, async (validAfter) => {
+    const result = await endSessionsNow(clock, async (validAfter) => {
       written = validAfter;
       return 'done';
+    }, async (ms) => {
+      pauses.push(ms);
+      clock.advance(ms);
     });
     expect(result).toBe('done');
-    expect(written).toBe(sessionsEndAt(started));
-    expect(Date.now()).toBeGreaterThanOrEqual(written!);
-    expect(Date.now() - started).toBeLessThan(1500);
+    expect(written).toBe(sessionsEndAt(S * 1000 + intoSecond));
+    expect(pauses).toHaveLength(1);
+    expect(pauses[0]).toBeLessThanOrEqual(1000 + 5);
+    expect(clock()).toBeGreaterThanOrEqual(written!);
     // What signs in now is not ended by it.
-    expect(sessionStartedBefore(Math.floor(Date.now() / 1000), written!)).toBe(false);
+    expect(sessionStartedBefore(Math.floor(clock() / 1000), written!)).toBe(false);
   });
 });
