@@ -10,8 +10,6 @@ import { totpFactor } from './totp/totp-factor.ts';
  */
 export const FACTORS: readonly Factor[] = [totpFactor, smsFactor, backupCodeFactor];
 
-export const FACTOR_IDS: readonly FactorId[] = FACTORS.map((factor) => factor.id);
-
 export function factorById(id: FactorId): Factor {
   const factor = FACTORS.find((candidate) => candidate.id === id);
   if (!factor) throw new Error(`no factor ${id}`);
