@@ -2,36 +2,33 @@ import type Router from '@koa/router';
 import { methodSetUp } from '../../mfa/method-set-up.ts';
 import type { Context } from 'koa';
 import { assertThat, type ErrorCode } from '../../errors.ts';
-import { maskPhone, parseMobileNumber } from './phone-number.ts';
+import { maskPhone } from './phone-number.ts';
+import { phoneVerification } from './phone-verification.ts';
 import { requestFields } from '../../audit/audit.ts';
 import type { ConsoleDeps } from '../../account/console-deps.ts';
 import { codeField } from '../../http/read-form.ts';
 import { formSession, pageSession, renderConsole } from '../../account/console-pages.ts';
 import type { ConsoleSession } from '../../account/console-session.ts';
 
-const MAX_PHONE_INPUT = 64;
-const phoneKey = (session: ConsoleSession) => `sms-setup-phone:${session.accountId}:${session.csrfScope}`;
-const codeScope = (session: ConsoleSession) => `sms-setup:${session.accountId}:${session.csrfScope}`;
+const verificationOf = (deps: ConsoleDeps, session: ConsoleSession) => phoneVerification({ sms: deps.sms!, transient: deps.transient, allowedCountries: deps.allowedCountries }, {
+  accountId: session.accountId,
+  phoneKey: `sms-setup-phone:${session.accountId}:${session.csrfScope}`,
+  codeScope: `sms-setup:${session.accountId}:${session.csrfScope}`,
+  ttlSeconds: deps.settings.setupTtlSeconds,
+});
 
 /**
  * Set up → "Use text message" → mobile number → Send code → the code → backup code. The number
- * is stored only once its code is verified; until then it waits in the transient store.
+ * is stored only once its code is verified (phone-verification.ts).
  */
 export function addSmsSetupRoutes(router: Router, deps: ConsoleDeps): void {
   const showPhoneForm = (ctx: Context, session: ConsoleSession, phone = '', problem?: ErrorCode) =>
     renderConsole(ctx, deps, session, 'sms-setup-phone', { title: 'Set up text messages', phone, allowedCountries: deps.allowedCountries }, problem);
 
   const showCodeForm = async (ctx: Context, session: ConsoleSession, problem?: ErrorCode) => {
-    const phone = await deps.transient.get(phoneKey(session));
+    const phone = await verificationOf(deps, session).pending();
     if (!phone) return showPhoneForm(ctx, session);
     renderConsole(ctx, deps, session, 'sms-setup-code', { title: 'Enter the code we texted you', maskedPhone: maskPhone(phone) }, problem);
-  };
-
-  /** The number waiting for its code is only ever the one the latest code really went to. */
-  const sendTo = async (ctx: Context, session: ConsoleSession, phone: string) => {
-    const problem = await deps.sms!.send({ purpose: 'setup', scope: codeScope(session), accountId: session.accountId, phone, ip: ctx.ip });
-    if (!problem) await deps.transient.set(phoneKey(session), phone, deps.settings.setupTtlSeconds);
-    return problem;
   };
 
   router.get('/account/security/setup/sms', async (ctx) => {
@@ -44,32 +41,28 @@ export function addSmsSetupRoutes(router: Router, deps: ConsoleDeps): void {
   router.post('/account/security/setup/sms', async (ctx) => {
     const { session, form } = await formSession(ctx, deps, { fresh: true });
     assertThat(deps.sms, 'SMS_UNAVAILABLE');
-    const typed = (form.phone ?? '').slice(0, MAX_PHONE_INPUT);
-    const parsed = parseMobileNumber(typed, deps.allowedCountries);
-    if (!parsed.ok) return showPhoneForm(ctx, session, typed, parsed.code);
-    const problem = await sendTo(ctx, session, parsed.e164);
-    if (problem) return showPhoneForm(ctx, session, typed, problem);
+    const sent = await verificationOf(deps, session).send(form.phone, ctx.ip);
+    if (!sent.ok) return showPhoneForm(ctx, session, sent.typed, sent.problem);
     await showCodeForm(ctx, session);
   });
 
   router.post('/account/security/setup/sms/resend', async (ctx) => {
     const { session } = await formSession(ctx, deps, { fresh: true });
     assertThat(deps.sms, 'SMS_UNAVAILABLE');
-    const phone = await deps.transient.get(phoneKey(session));
-    assertThat(phone, 'SETUP_EXPIRED');
-    await showCodeForm(ctx, session, await sendTo(ctx, session, phone));
+    const verification = verificationOf(deps, session);
+    assertThat(await verification.pending(), 'SETUP_EXPIRED');
+    await showCodeForm(ctx, session, await verification.resend(ctx.ip));
   });
 
   router.post('/account/security/setup/sms/verify', async (ctx) => {
     const { session, form } = await formSession(ctx, deps, { fresh: true });
     assertThat(deps.sms, 'SMS_UNAVAILABLE');
-    const phone = await deps.transient.get(phoneKey(session));
-    assertThat(phone, 'SETUP_EXPIRED');
-    const code = codeField(form);
-    if (!code) return showCodeForm(ctx, session, 'CODE_REQUIRED');
-    if (!(await deps.sms.check({ scope: codeScope(session), accountId: session.accountId, code, phone }))) return showCodeForm(ctx, session, 'CODE_INVALID');
-    // Claim the setup: of two racing confirmations, one stores the number and shows a backup code.
-    assertThat((await deps.transient.take(phoneKey(session))) === phone, 'SETUP_EXPIRED');
+    const confirmed = await verificationOf(deps, session).confirm(codeField(form));
+    if (!confirmed.ok) {
+      assertThat(confirmed.problem !== 'SETUP_EXPIRED', 'SETUP_EXPIRED');
+      return showCodeForm(ctx, session, confirmed.problem);
+    }
+    const { phone } = confirmed;
     const backupCode = await deps.mfa.enrolSms(session.accountId, phone, methodSetUp(ctx, 'security-page'));
     deps.audit({ event: 'mfa.enrolled', accountId: session.accountId, ...requestFields(ctx), details: { method: 'sms' } });
     renderConsole(ctx, deps, session, 'backup-code-new', {
