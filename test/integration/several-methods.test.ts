@@ -118,6 +118,11 @@ describe.each(STORE_KINDS)('several methods per account on %s', (kind) => {
     clock.advance(STEP_MS);
     expectRefused(await noApp.session.postForm(`${w.idp.issuer}/interaction/${noApp.uid}/totp`, { csrf: hiddenField(noApp.page.text, 'csrf'), code: codeFor(account.key, clock) }), 'WRONG_STEP');
 
+    // Both changes are audited (DESIGN.md: sensitive changes are audited), naming the method, never its number.
+    const audited = log.lines.filter((line) => line.fields.accountId === account.id && line.event.startsWith('mfa.method.'));
+    expect(audited.map((line) => line.event)).toEqual(['mfa.method.default', 'mfa.method.removed']);
+    expect(JSON.stringify(audited)).not.toContain(account.phone);
+
     const last = await console.postForm(`${w.idp.issuer}/account/security/methods/remove`, { csrf, method: phoneOf(after)!.id });
     expect(last.status).toBe(303);
     expect(last.location).toBe(`${w.idp.issuer}/account/security/turn-off`);

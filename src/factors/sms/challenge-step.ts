@@ -5,23 +5,23 @@ import type { ErrorCode } from '../../errors.ts';
 import { maskPhone } from './phone-number.ts';
 import { completeSecondFactor, wantsTrust } from '../../interactions/complete-second-factor.ts';
 import { codeField } from '../../http/read-form.ts';
+import type { MethodView } from '../../mfa/mfa-status.ts';
 import type { InteractionDeps } from '../../interactions/interaction-deps.ts';
 import type { InteractionDetails } from '../../interactions/interaction-io.ts';
 import { chosenMethod, subjectScope, type SecondFactorSubject } from '../../interactions/second-factor-state.ts';
 import { hasOtherWays } from '../../interactions/other-ways-step.ts';
 import { secondFactorModel, sendPage } from '../../interactions/second-factor-pages.ts';
 
-/** The number this sign-in texts: the chosen method's, when it is a text-message method. */
-async function chosenPhone(deps: InteractionDeps, details: InteractionDetails, subject: SecondFactorSubject): Promise<string | undefined> {
+/** The method this sign-in texts: the chosen one, when it is a text-message method. Resolved once per request. */
+async function chosenSmsMethod(deps: InteractionDeps, details: InteractionDetails, subject: SecondFactorSubject): Promise<MethodView | undefined> {
   const method = await chosenMethod(deps, details, subject);
-  return method?.type === 'sms' ? method.phone ?? undefined : undefined;
+  return method?.type === 'sms' && method.phone ? method : undefined;
 }
 
-export async function showSmsChallenge(ctx: Context, deps: InteractionDeps, details: InteractionDetails, subject: SecondFactorSubject, problem?: ErrorCode) {
-  const phone = await chosenPhone(deps, details, subject);
+async function showSmsPage(ctx: Context, deps: InteractionDeps, details: InteractionDetails, subject: SecondFactorSubject, method: MethodView | undefined, problem?: ErrorCode) {
   sendPage(ctx, deps, 'sms-challenge', {
     title: 'Enter the code we texted you',
-    maskedPhone: phone ? maskPhone(phone) : '',
+    maskedPhone: method?.phone ? maskPhone(method.phone) : '',
     available: Boolean(deps.sms),
     otherWays: await hasOtherWays(deps, subject),
     ...secondFactorModel(deps, details, problem),
@@ -29,10 +29,9 @@ export async function showSmsChallenge(ctx: Context, deps: InteractionDeps, deta
 }
 
 /** Sends a code for this interaction and account (bound to both, and to the number), within the SMS budget; the outcome is shown on the page. */
-async function sendCode(ctx: Context, deps: InteractionDeps, details: InteractionDetails, subject: SecondFactorSubject): Promise<ErrorCode | undefined> {
-  const phone = await chosenPhone(deps, details, subject);
-  if (!deps.sms || !phone) return 'SMS_UNAVAILABLE';
-  return deps.sms.send({ purpose: 'sign-in', scope: subjectScope(details.uid, subject), accountId: subject.accountId, phone, ip: ctx.ip });
+async function sendCode(ctx: Context, deps: InteractionDeps, details: InteractionDetails, subject: SecondFactorSubject, method: MethodView | undefined): Promise<ErrorCode | undefined> {
+  if (!deps.sms || !method?.phone) return 'SMS_UNAVAILABLE';
+  return deps.sms.send({ purpose: 'sign-in', scope: subjectScope(details.uid, subject), accountId: subject.accountId, phone: method.phone, ip: ctx.ip });
 }
 
 /**
@@ -40,29 +39,29 @@ async function sendCode(ctx: Context, deps: InteractionDeps, details: Interactio
  * right in this interaction (or for a session being stepped up), so nothing is sent before that.
  */
 export async function openSmsChallenge(ctx: Context, deps: InteractionDeps, details: InteractionDetails, subject: SecondFactorSubject) {
+  const method = await chosenSmsMethod(deps, details, subject);
   // A code already sent in this sign-in counts only if it went to the number asked for now.
   const pending = deps.sms ? await deps.sms.pending(subjectScope(details.uid, subject)) : undefined;
-  const alreadySent = pending && pending.phone === (await chosenPhone(deps, details, subject));
-  const problem = alreadySent ? undefined : await sendCode(ctx, deps, details, subject);
-  return showSmsChallenge(ctx, deps, details, subject, problem);
+  const alreadySent = pending !== undefined && pending.phone === method?.phone;
+  const problem = alreadySent ? undefined : await sendCode(ctx, deps, details, subject, method);
+  return showSmsPage(ctx, deps, details, subject, method, problem);
 }
 
 /** Resend: a new code replaces the old one; the wrong-code count carries on (NIST SP 800-63B rev 4 §3.1.3.2). */
 export async function resendSmsCode(ctx: Context, deps: InteractionDeps, details: InteractionDetails, subject: SecondFactorSubject) {
-  const problem = await sendCode(ctx, deps, details, subject);
-  return showSmsChallenge(ctx, deps, details, subject, problem ?? undefined);
+  const method = await chosenSmsMethod(deps, details, subject);
+  return showSmsPage(ctx, deps, details, subject, method, await sendCode(ctx, deps, details, subject, method));
 }
 
 export async function submitSmsCode(ctx: Context, deps: InteractionDeps, details: InteractionDetails, subject: SecondFactorSubject, form: Record<string, string>) {
+  const method = await chosenSmsMethod(deps, details, subject);
   const code = codeField(form);
-  if (!code) return showSmsChallenge(ctx, deps, details, subject, 'CODE_REQUIRED');
+  if (!code) return showSmsPage(ctx, deps, details, subject, method, 'CODE_REQUIRED');
   // The code must have been sent in this interaction, for this account, to the number it has now.
-  const phone = await chosenPhone(deps, details, subject);
-  if (!deps.sms || !phone || !(await deps.sms.check({ scope: subjectScope(details.uid, subject), accountId: subject.accountId, phone, code }))) {
+  if (!deps.sms || !method?.phone || !(await deps.sms.check({ scope: subjectScope(details.uid, subject), accountId: subject.accountId, phone: method.phone, code }))) {
     deps.audit({ event: 'mfa.challenge.failed', accountId: subject.accountId, clientId: String(details.params.client_id), ...requestFields(ctx), details: { method: 'sms' } });
-    return showSmsChallenge(ctx, deps, details, subject, 'CODE_INVALID');
+    return showSmsPage(ctx, deps, details, subject, method, 'CODE_INVALID');
   }
-  const used = await chosenMethod(deps, details, subject);
-  if (used) await deps.mfa.methodUsed(subject.accountId, used.id);
+  await deps.mfa.methodUsed(subject.accountId, method.id);
   await completeSecondFactor(ctx, deps, details, subject, { method: 'sms', amr: AMR.sms, trust: wantsTrust(form), setUpNow: false });
 }
