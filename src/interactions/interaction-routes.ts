@@ -2,7 +2,7 @@ import Router from '@koa/router';
 import type { Context } from 'koa';
 import { AppError, assertThat } from '../errors.ts';
 import type { ChallengeHandler, ChallengeRoutes, Factor } from '../factors/factor.ts';
-import { factorById, factorOf, FACTORS } from '../factors/registry.ts';
+import { factorOf, FACTORS } from '../factors/registry.ts';
 import { completeSecondFactor } from './complete-second-factor.ts';
 import { showConsent, submitConsent } from './consent-step.ts';
 import type { InteractionDeps } from './interaction-deps.ts';
@@ -110,7 +110,7 @@ export function createInteractionRoutes(deps: InteractionDeps): Router {
     const subject = await subjectOf(deps, details);
     const passed = subject && (await takeFactorPassed(deps, details.uid, subject));
     assertThat(passed, 'WRONG_STEP');
-    await completeSecondFactor(ctx, deps, details, passed.subject, { ...passed, amr: factorById(passed.method).amr });
+    await completeSecondFactor(ctx, deps, details, passed.subject, passed);
   }));
 
   router.post('/interaction/:uid/consent', (ctx) => post(ctx, async (details) => {
