@@ -80,10 +80,11 @@ export interface MfaStore {
   swapBackupCode(accountId: string, expectedHash: string, newHash: string, now: number): Promise<boolean>;
   /**
    * Raises the epoch by one (creating the record if needed) and, with `endSessions`, sets
-   * sessionsValidAfter to `now`. Returns the new epoch.
+   * sessionsValidAfter to `now` and deletes the account's grants, codes and tokens in the same
+   * atomic write (Store.revokeGrantsOf). Returns the new epoch.
    */
   raiseEpoch(accountId: string, now: number, endSessions: boolean): Promise<number>;
-  /** Turns MFA off: every method and the backup code go; the epoch rises and sessions end. */
+  /** Turns MFA off: every method and the backup code go; the epoch rises and sessions end, their grants, codes and tokens with them. */
   disable(accountId: string, now: number): Promise<void>;
   /** Deletes the whole record, epoch included: only when the account itself is deleted. */
   remove(accountId: string): Promise<void>;

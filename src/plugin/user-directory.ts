@@ -12,6 +12,10 @@ export interface DirectoryAccount {
   id: string;
   /** How the account is named to its owner: on pages and in the authenticator app. */
   email: string;
-  /** When the password last changed (ms); sessions that began earlier must sign in again. */
+  /**
+   * When the password last changed (ms); sessions that began earlier must sign in again. Sessions
+   * are stamped in whole seconds, so the change ends its whole second (account-security.ts); a
+   * directory that also deletes the account's grants calls Store.revokeGrantsOf.
+   */
   credentialsChangedAt?: number;
 }
