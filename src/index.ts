@@ -10,5 +10,5 @@ export { ACR, AMR, PAPE_MULTI_FACTOR } from './oidc/acr.ts';
 export { openSqliteStore } from './store/sqlite/open-sqlite-store.ts';
 export { openRedisStore } from './store/redis/open-redis-store.ts';
 export type { Store } from './store/store.ts';
-export type { SealingKey } from './config/schema.ts';
+export type { SealingKey } from './crypto/secret-box.ts';
 export type { LoginLimits, MfaSettings, SmsLimits } from './config/settings-schema.ts';

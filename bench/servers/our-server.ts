@@ -9,12 +9,12 @@
  */
 import path from 'node:path';
 import type { ClientMetadata } from 'oidc-provider';
-import { composeIdentityProvider } from '../../src/compose.ts';
-import { loadKeys } from '../../src/config/keys.ts';
-import { loadConfig } from '../../src/config/load-config.ts';
-import type { Config } from '../../src/config/schema.ts';
+import { composeIdentityProvider } from '../../src/hosted/compose.ts';
+import { loadKeys } from '../../src/hosted/config/keys.ts';
+import { loadConfig } from '../../src/hosted/config/load-config.ts';
+import type { Config } from '../../src/hosted/config/schema.ts';
 import { createJsonLogger } from '../../src/log.ts';
-import { openStore } from '../../src/store/open-store.ts';
+import { openStore } from '../../src/hosted/open-store.ts';
 import { BENCH_SMS_LIMITS } from '../scenarios.ts';
 import { CallCounter } from './call-counter.ts';
 import { enrolPools } from './mfa-pools.ts';

@@ -5,8 +5,8 @@
  * at once (inParallel). The raw secrets go to the load driver (base64, over IPC); the first
  * backup code comes back too, for the backup-code and trusted-device pools (mfa-pools.ts).
  */
-import type { SealingKey } from '../../src/config/schema.ts';
-import type { AccountDirectory } from '../../src/accounts/account-directory.ts';
+import type { SealingKey } from '../../src/hosted/config/schema.ts';
+import type { AccountDirectory } from '../../src/hosted/account-directory.ts';
 import { createSecretBox } from '../../src/crypto/secret-box.ts';
 import { timeStep, totpCode } from '../../src/factors/totp/totp.ts';
 import type { MfaService } from '../../src/mfa/mfa-service.ts';

@@ -1,5 +1,11 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import type { SealingKey } from '../config/schema.ts';
+
+/** A key that seals MFA secrets, named so that sealed values say which key opens them (rotation). */
+export interface SealingKey {
+  id: string;
+  /** 32 bytes for AES-256-GCM. */
+  key: Buffer;
+}
 
 /** NIST SP 800-38D §8.2: a 96-bit random IV per message under one key. */
 const IV_BYTES = 12;

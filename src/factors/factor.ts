@@ -2,9 +2,9 @@ import type Router from '@koa/router';
 import type { Context } from 'koa';
 import type { ConsoleDeps } from '../account/console-deps.ts';
 import type { ConsoleSession } from '../account/console-session.ts';
-import type { InteractionDeps } from '../interactions/interaction-deps.ts';
-import type { InteractionDetails } from '../interactions/interaction-io.ts';
-import type { SecondFactorSubject } from '../interactions/second-factor-state.ts';
+import type { InteractionDeps } from '../sign-in/interaction-deps.ts';
+import type { InteractionDetails } from '../sign-in/interaction-io.ts';
+import type { SecondFactorSubject } from '../sign-in/second-factor-state.ts';
 import type { MethodView, MfaStatus } from '../mfa/mfa-status.ts';
 
 /** Stable ids: guard counters, audit `method`, the CLI. */

@@ -1,7 +1,7 @@
 import type Provider from 'oidc-provider';
 import type { Audit } from '../audit/audit.ts';
 import type { Clock } from '../clock.ts';
-import type { MfaSettings } from '../config/schema.ts';
+import type { MfaSettings } from '../config/settings-schema.ts';
 import type { Csrf } from '../http/csrf.ts';
 import type { RenderPage } from '../http/views.ts';
 import type { Logger } from '../log.ts';

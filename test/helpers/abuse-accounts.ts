@@ -1,4 +1,4 @@
-import type { Config } from '../../src/config/schema.ts';
+import type { Config } from '../../src/hosted/config/schema.ts';
 import type { Store } from '../../src/store/store.ts';
 import type { FakeClock } from './fake-clock.ts';
 import { hiddenField, HttpSession, type HttpResponse } from './http-session.ts';

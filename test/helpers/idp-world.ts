@@ -1,6 +1,6 @@
 import type { ClientMetadata } from 'oidc-provider';
 import type twilio from 'twilio';
-import type { Config } from '../../src/config/schema.ts';
+import type { Config } from '../../src/hosted/config/schema.ts';
 import { silentLogger, type Logger } from '../../src/log.ts';
 import type { Store } from '../../src/store/store.ts';
 import { createFakeClock, type FakeClock } from './fake-clock.ts';

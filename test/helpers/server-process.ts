@@ -1,5 +1,5 @@
 /**
- * Real processes for multi-instance and fault tests: `node src/server.ts` (what `npm start` runs),
+ * Real processes for multi-instance and fault tests: `node src/hosted/server.ts` (what `npm start` runs),
  * the operator CLI, and anything else a test spawns. Every child is tracked, every wait is bounded,
  * and `stopAllProcesses()` (for afterAll/afterEach) leaves nothing running even after a failure.
  */
@@ -9,8 +9,8 @@ import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import type { ClientMetadata } from 'oidc-provider';
-import { generateKeysFile } from '../../src/config/keys.ts';
-import { PROJECT_ROOT } from '../../src/config/load-config.ts';
+import { generateKeysFile } from '../../src/hosted/config/keys.ts';
+import { PROJECT_ROOT } from '../../src/hosted/config/load-config.ts';
 
 export interface ExitInfo {
   code: number | null;
@@ -149,11 +149,11 @@ export interface ProviderProcess extends TrackedProcess {
 }
 
 /**
- * Starts `node src/server.ts` with `env` (PORT defaults to 0: server.ts prints the port it got)
+ * Starts `node src/hosted/server.ts` with `env` (PORT defaults to 0: server.ts prints the port it got)
  * and resolves once it printed "Identity provider: … (listening on port N …)".
  */
 export async function startProviderProcess(name: string, env: Record<string, string>, readyTimeoutMs = 30_000): Promise<ProviderProcess> {
-  const tracked = spawnTracked(name, process.execPath, ['src/server.ts'], { env: childEnv({ PORT: '0', ...env }) });
+  const tracked = spawnTracked(name, process.execPath, ['src/hosted/server.ts'], { env: childEnv({ PORT: '0', ...env }) });
   try {
     const match = await waitForOutput(tracked, /Identity provider: \S+ \(listening on port (\d+), store: \w+\)/, readyTimeoutMs);
     const port = Number(match[1]);
@@ -164,9 +164,9 @@ export async function startProviderProcess(name: string, env: Record<string, str
   }
 }
 
-/** Runs the operator CLI (`node src/cli/main.ts …`) against the same environment as the provider. */
+/** Runs the operator CLI (`node src/hosted/cli/main.ts …`) against the same environment as the provider. */
 export async function runCli(env: Record<string, string>, args: string[], stdin?: string, timeoutMs = 30_000): Promise<{ code: number | null; output: string }> {
-  const tracked = spawnTracked(`cli ${args.slice(0, 2).join(' ')}`, process.execPath, ['src/cli/main.ts', ...args], { env: childEnv(env), stdin });
+  const tracked = spawnTracked(`cli ${args.slice(0, 2).join(' ')}`, process.execPath, ['src/hosted/cli/main.ts', ...args], { env: childEnv(env), stdin });
   const exit = await withTimeout(tracked.exited, timeoutMs);
   if (exit === 'timeout') {
     await tracked.kill();

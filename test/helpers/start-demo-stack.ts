@@ -1,8 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Clock } from '../../src/clock.ts';
-import { createDemoApp } from '../../src/demo/demo-app.ts';
-import { demoClientMetadata } from '../../src/demo/demo-client.ts';
+import { createDemoApp } from '../../src/hosted/demo/demo-app.ts';
+import { demoClientMetadata } from '../../src/hosted/demo/demo-client.ts';
 import { createPageRenderer } from '../../src/plugin/page-renderer.ts';
 import type { Store } from '../../src/store/store.ts';
 import { startIdp, TEST_CLIENTS, type TestIdp } from './start-idp.ts';

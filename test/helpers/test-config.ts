@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { generateKeysFile, parseKeys } from '../../src/config/keys.ts';
-import { validateConfig, type Config, type Keys } from '../../src/config/schema.ts';
+import { generateKeysFile, parseKeys } from '../../src/hosted/config/keys.ts';
+import { validateConfig, type Config, type Keys } from '../../src/hosted/config/schema.ts';
 
 const defaults = JSON.parse(readFileSync(new URL('../../config/default.json', import.meta.url), 'utf8')) as Record<string, unknown>;
 

@@ -5,7 +5,7 @@
  * so a restarted process (on a new port) is the same issuer to the browser.
  */
 import path from 'node:path';
-import { createAccountDirectory } from '../../src/accounts/account-directory.ts';
+import { createAccountDirectory } from '../../src/hosted/account-directory.ts';
 import { systemClock } from '../../src/clock.ts';
 import type { MfaRecord } from '../../src/mfa/mfa-store.ts';
 import { ACR, AMR } from '../../src/oidc/acr.ts';
@@ -163,7 +163,7 @@ describe('Redis down: the JSON endpoints of oidc-provider', () => {
   /*
    * While Redis is down, oidc-provider's own error handler catches the StoreUnavailableError; its
    * JSON branch would answer 500 "server_error" and emit 'server_error'. The app listens for it
-   * (src/app.ts) and answers through the one store-unavailable answer (src/http/store-unavailable.ts):
+   * (src/hosted/app.ts) and answers through the one store-unavailable answer (src/http/store-unavailable.ts):
    * 503, Retry-After, {"error":"temporarily_unavailable"}, so a relying app (and its retry logic,
    * or a load balancer) can tell "try again" from a bug.
    */

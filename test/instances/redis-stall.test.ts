@@ -1,4 +1,4 @@
-import { openStore } from '../../src/store/open-store.ts';
+import { openStore } from '../../src/hosted/open-store.ts';
 import type { Store } from '../../src/store/store.ts';
 import { HttpSession } from '../helpers/http-session.ts';
 import { buildAuthorization, discoverClient } from '../helpers/oidc-flow.ts';

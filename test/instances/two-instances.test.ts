@@ -1,12 +1,12 @@
 /**
- * Two real provider processes (`node src/server.ts`) on one Redis, one key prefix and one
+ * Two real provider processes (`node src/hosted/server.ts`) on one Redis, one key prefix and one
  * KEYS_FILE, behind the test's own load balancer (test/helpers/route-proxy.ts) whose address is
  * the shared ISSUER. The test sends each step of a sign-in to the instance it chooses and shows
  * that everything that matters for security lives in the shared store: interactions, sessions,
  * the used TOTP steps, the wrong-code lock and trusted devices.
  */
 import type { Store } from '../../src/store/store.ts';
-import { createAccountDirectory, type AccountDirectory } from '../../src/accounts/account-directory.ts';
+import { createAccountDirectory, type AccountDirectory } from '../../src/hosted/account-directory.ts';
 import { systemClock } from '../../src/clock.ts';
 import { timeStep, totpCode } from '../../src/factors/totp/totp.ts';
 import { createFactorGuard } from '../../src/guard/factor-guard.ts';

@@ -1,5 +1,5 @@
 import { ACR, AMR } from '../../src/oidc/acr.ts';
-import type { Config } from '../../src/config/schema.ts';
+import type { Config } from '../../src/hosted/config/schema.ts';
 import { formAction, hiddenField, HttpSession, type HttpResponse } from '../helpers/http-session.ts';
 import { useIdpWorld } from '../helpers/idp-world.ts';
 import { openSecurityPage, textOf } from '../helpers/mfa-flow.ts';

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { providerCookieNames } from '../../src/provider/provider-cookies.ts';
+import { providerCookieNames } from '../../src/hosted/provider/provider-cookies.ts';
 import { HttpSession, type HttpResponse } from '../helpers/http-session.ts';
 import { useIdpWorld } from '../helpers/idp-world.ts';
 import { isCallback, submitPassword } from '../helpers/oidc-flow.ts';

@@ -2,13 +2,13 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { generateKeysFile } from '../../src/config/keys.ts';
-import { PROJECT_ROOT } from '../../src/config/load-config.ts';
+import { generateKeysFile } from '../../src/hosted/config/keys.ts';
+import { PROJECT_ROOT } from '../../src/hosted/config/load-config.ts';
 
-/** Runs `node src/server.ts` (what `npm start` runs) with this environment; resolves when it exits or prints `until`. */
+/** Runs `node src/hosted/server.ts` (what `npm start` runs) with this environment; resolves when it exits or prints `until`. */
 function startServer(env: Record<string, string>, until?: RegExp): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['src/server.ts'], { cwd: PROJECT_ROOT, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['src/hosted/server.ts'], { cwd: PROJECT_ROOT, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
     const onData = (chunk: Buffer) => {
@@ -32,7 +32,7 @@ function keysFile(): string {
   return file;
 }
 
-describe('start-up (node src/server.ts)', () => {
+describe('start-up (node src/hosted/server.ts)', () => {
   test('development: starts on the embedded store and says where it listens', async () => {
     const { output } = await startServer({ PORT: '0', DEMO_APP: 'false', DATA_DIR: dataDir() }, /Identity provider:/);
     expect(output).toMatch(/Identity provider: http:\/\/localhost:3000 \(listening on port \d+, store: sqlite\)/);

@@ -1,6 +1,6 @@
 import { createFactorGuard } from '../../src/guard/factor-guard.ts';
 import { createSmsBudget } from '../../src/guard/sms-budget.ts';
-import { subjectScope } from '../../src/interactions/second-factor-state.ts';
+import { subjectScope } from '../../src/sign-in/second-factor-state.ts';
 import { silentLogger } from '../../src/log.ts';
 import { createSmsCodes } from '../../src/factors/sms/sms-codes.ts';
 import { createFakeClock } from '../helpers/fake-clock.ts';

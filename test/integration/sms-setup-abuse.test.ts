@@ -1,4 +1,4 @@
-import type { Config } from '../../src/config/schema.ts';
+import type { Config } from '../../src/hosted/config/schema.ts';
 import { hiddenField, HttpSession } from '../helpers/http-session.ts';
 import { useIdpWorld } from '../helpers/idp-world.ts';
 import { openSecurityPage } from '../helpers/mfa-flow.ts';

@@ -1,4 +1,4 @@
-import type { Config } from '../../src/config/schema.ts';
+import type { Config } from '../../src/hosted/config/schema.ts';
 import { createJsonLogger } from '../../src/log.ts';
 import { AMR } from '../../src/oidc/acr.ts';
 import { createFakeClock, type FakeClock } from '../helpers/fake-clock.ts';

@@ -1,5 +1,5 @@
-import { parseArgs } from '../../src/cli/args.ts';
-import { runCommand } from '../../src/cli/commands.ts';
+import { parseArgs } from '../../src/hosted/cli/args.ts';
+import { runCommand } from '../../src/hosted/cli/commands.ts';
 import { createJsonLogger } from '../../src/log.ts';
 import { createMfa } from '../../src/plugin/create-mfa.ts';
 import { AMR } from '../../src/oidc/acr.ts';

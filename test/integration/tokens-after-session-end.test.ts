@@ -9,8 +9,8 @@
  */
 import type { AdapterPayload } from 'oidc-provider';
 import type * as oidc from 'openid-client';
-import { parseArgs } from '../../src/cli/args.ts';
-import { runCommand, type CliContext } from '../../src/cli/commands.ts';
+import { parseArgs } from '../../src/hosted/cli/args.ts';
+import { runCommand, type CliContext } from '../../src/hosted/cli/commands.ts';
 import { silentLogger } from '../../src/log.ts';
 import { createMfa } from '../../src/plugin/create-mfa.ts';
 import { openRedisStore } from '../../src/store/redis/open-redis-store.ts';

@@ -1,4 +1,4 @@
-import { createAccountDirectory } from '../../src/accounts/account-directory.ts';
+import { createAccountDirectory } from '../../src/hosted/account-directory.ts';
 import { emailSkeleton } from '../../src/accounts/email-skeleton.ts';
 import { hasInvisibleCharacters, normalizeEmail } from '../../src/accounts/normalize-email.ts';
 import { AppError, type ErrorCode } from '../../src/errors.ts';

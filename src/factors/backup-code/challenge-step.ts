@@ -2,12 +2,12 @@ import type { Context } from 'koa';
 import { AMR } from '../../oidc/acr.ts';
 import { requestFields } from '../../audit/audit.ts';
 import type { ErrorCode } from '../../errors.ts';
-import { wantsTrust } from '../../interactions/complete-second-factor.ts';
+import { wantsTrust } from '../../sign-in/complete-second-factor.ts';
 import { codeField } from '../../http/read-form.ts';
-import type { InteractionDeps } from '../../interactions/interaction-deps.ts';
-import type { InteractionDetails } from '../../interactions/interaction-io.ts';
-import { rememberFactorPassed, type SecondFactorSubject } from '../../interactions/second-factor-state.ts';
-import { secondFactorModel, sendPage } from '../../interactions/second-factor-pages.ts';
+import type { InteractionDeps } from '../../sign-in/interaction-deps.ts';
+import type { InteractionDetails } from '../../sign-in/interaction-io.ts';
+import { rememberFactorPassed, type SecondFactorSubject } from '../../sign-in/second-factor-state.ts';
+import { secondFactorModel, sendPage } from '../../sign-in/second-factor-pages.ts';
 
 export async function showBackupCodeForm(ctx: Context, deps: InteractionDeps, details: InteractionDetails, problem?: ErrorCode) {
   sendPage(ctx, deps, 'backup-code-form', { title: 'Use your backup code', ...secondFactorModel(deps, details, problem) }, problem);

@@ -3,14 +3,14 @@ import { AMR } from '../../oidc/acr.ts';
 import { requestFields } from '../../audit/audit.ts';
 import type { ErrorCode } from '../../errors.ts';
 import { maskPhone } from './phone-number.ts';
-import { completeSecondFactor, wantsTrust } from '../../interactions/complete-second-factor.ts';
+import { completeSecondFactor, wantsTrust } from '../../sign-in/complete-second-factor.ts';
 import { codeField } from '../../http/read-form.ts';
 import type { MethodView } from '../../mfa/mfa-status.ts';
-import type { InteractionDeps } from '../../interactions/interaction-deps.ts';
-import type { InteractionDetails } from '../../interactions/interaction-io.ts';
-import { chosenMethod, subjectScope, type SecondFactorSubject } from '../../interactions/second-factor-state.ts';
-import { hasOtherWays } from '../../interactions/other-ways-step.ts';
-import { secondFactorModel, sendPage } from '../../interactions/second-factor-pages.ts';
+import type { InteractionDeps } from '../../sign-in/interaction-deps.ts';
+import type { InteractionDetails } from '../../sign-in/interaction-io.ts';
+import { chosenMethod, subjectScope, type SecondFactorSubject } from '../../sign-in/second-factor-state.ts';
+import { hasOtherWays } from '../../sign-in/other-ways-step.ts';
+import { secondFactorModel, sendPage } from '../../sign-in/second-factor-pages.ts';
 
 /** The method this sign-in texts: the chosen one, when it is a text-message method. Resolved once per request. */
 async function chosenSmsMethod(deps: InteractionDeps, details: InteractionDetails, subject: SecondFactorSubject): Promise<MethodView | undefined> {

@@ -3,12 +3,12 @@ import { AMR } from '../../oidc/acr.ts';
 import { requestFields } from '../../audit/audit.ts';
 import type { ErrorCode } from '../../errors.ts';
 import { codeField } from '../../http/read-form.ts';
-import { completeSecondFactor, wantsTrust } from '../../interactions/complete-second-factor.ts';
-import type { InteractionDeps } from '../../interactions/interaction-deps.ts';
-import type { InteractionDetails } from '../../interactions/interaction-io.ts';
-import type { SecondFactorSubject } from '../../interactions/second-factor-state.ts';
-import { hasOtherWays } from '../../interactions/other-ways-step.ts';
-import { secondFactorModel, sendPage } from '../../interactions/second-factor-pages.ts';
+import { completeSecondFactor, wantsTrust } from '../../sign-in/complete-second-factor.ts';
+import type { InteractionDeps } from '../../sign-in/interaction-deps.ts';
+import type { InteractionDetails } from '../../sign-in/interaction-io.ts';
+import type { SecondFactorSubject } from '../../sign-in/second-factor-state.ts';
+import { hasOtherWays } from '../../sign-in/other-ways-step.ts';
+import { secondFactorModel, sendPage } from '../../sign-in/second-factor-pages.ts';
 
 export async function showTotpChallenge(ctx: Context, deps: InteractionDeps, details: InteractionDetails, subject: SecondFactorSubject, problem?: ErrorCode) {
   sendPage(ctx, deps, 'challenge', { title: 'Enter your code', otherWays: await hasOtherWays(deps, subject), ...secondFactorModel(deps, details, problem) }, problem);

@@ -5,11 +5,11 @@ import { requestFields } from '../../audit/audit.ts';
 import { AppError, type ErrorCode } from '../../errors.ts';
 import { codeField } from '../../http/read-form.ts';
 import { showNewBackupCode } from '../backup-code/challenge-step.ts';
-import type { InteractionDeps } from '../../interactions/interaction-deps.ts';
-import { lifetimeOf, type InteractionDetails } from '../../interactions/interaction-io.ts';
+import type { InteractionDeps } from '../../sign-in/interaction-deps.ts';
+import { lifetimeOf, type InteractionDetails } from '../../sign-in/interaction-io.ts';
 import { totpSetup } from './totp-setup.ts';
-import { rememberFactorPassed, subjectScope, type SecondFactorSubject } from '../../interactions/second-factor-state.ts';
-import { secondFactorModel, sendPage } from '../../interactions/second-factor-pages.ts';
+import { rememberFactorPassed, subjectScope, type SecondFactorSubject } from '../../sign-in/second-factor-state.ts';
+import { secondFactorModel, sendPage } from '../../sign-in/second-factor-pages.ts';
 
 /** The setup in progress, bound to this interaction and this account: another account never finds it. */
 const setupFor = (deps: InteractionDeps, details: InteractionDetails, subject: SecondFactorSubject) =>

@@ -1,4 +1,4 @@
-import { validateEmail } from '../../../src/accounts/account-directory.ts';
+import { validateEmail } from '../../../src/hosted/account-directory.ts';
 import { normalizeEmail } from '../../../src/accounts/normalize-email.ts';
 import { checkNewPassword, passwordLength } from '../../../src/accounts/password-policy.ts';
 import { AppError } from '../../../src/errors.ts';

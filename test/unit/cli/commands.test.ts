@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { createAccountDirectory } from '../../../src/accounts/account-directory.ts';
+import { createAccountDirectory } from '../../../src/hosted/account-directory.ts';
 import { createJsonLogger } from '../../../src/log.ts';
 import { createMfa } from '../../../src/plugin/create-mfa.ts';
-import { parseArgs } from '../../../src/cli/args.ts';
-import { runCommand, type CliContext } from '../../../src/cli/commands.ts';
+import { parseArgs } from '../../../src/hosted/cli/args.ts';
+import { runCommand, type CliContext } from '../../../src/hosted/cli/commands.ts';
 import { systemClock } from '../../../src/clock.ts';
 import { openSqliteStore } from '../../../src/store/sqlite/open-sqlite-store.ts';
 import type { Store } from '../../../src/store/store.ts';

@@ -1,5 +1,5 @@
 import { ConfigError } from '../../../src/config/config-error.ts';
-import { validateConfig } from '../../../src/config/schema.ts';
+import { validateConfig } from '../../../src/hosted/config/schema.ts';
 
 /** config/*.json reaches validateConfig merged; these are what an operator might write there. */
 describe('validateConfig names the setting a JSON file got wrong', () => {

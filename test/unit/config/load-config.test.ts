@@ -2,8 +2,8 @@ import { mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ConfigError } from '../../../src/config/config-error.ts';
-import { generateKeysFile, loadKeys } from '../../../src/config/keys.ts';
-import { loadConfig } from '../../../src/config/load-config.ts';
+import { generateKeysFile, loadKeys } from '../../../src/hosted/config/keys.ts';
+import { loadConfig } from '../../../src/hosted/config/load-config.ts';
 
 describe('loadConfig', () => {
   test('defaults: port 3000, localhost issuer, embedded store, demo app on', () => {

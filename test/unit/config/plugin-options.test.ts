@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createMfa, DEFAULT_MFA_SETTINGS, MfaOptionsError, type MfaPluginOptions } from '../../../src/index.ts';
 import { parsePluginOptions } from '../../../src/config/plugin-options.ts';
-import { validateConfig } from '../../../src/config/schema.ts';
+import { validateConfig } from '../../../src/hosted/config/schema.ts';
 import { openSqliteStore } from '../../../src/store/sqlite/open-sqlite-store.ts';
 
 /** The options a host must give; the store and directory are never reached when an option is refused. */

@@ -1,5 +1,5 @@
 import { ConfigError } from '../../../src/config/config-error.ts';
-import { loadConfig } from '../../../src/config/load-config.ts';
+import { loadConfig } from '../../../src/hosted/config/load-config.ts';
 
 const TWILIO = {
   SMS_PROVIDER: 'twilio',

@@ -1,5 +1,5 @@
 import { ConfigError } from '../../../src/config/config-error.ts';
-import { loadConfig } from '../../../src/config/load-config.ts';
+import { loadConfig } from '../../../src/hosted/config/load-config.ts';
 
 describe('STORE_TIMEOUT_MS', () => {
   test('defaults to 3 s, and the environment sets it', () => {

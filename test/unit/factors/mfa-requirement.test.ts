@@ -1,4 +1,4 @@
-import { mfaRequirement, type RequirementInput } from '../../../src/mfa/mfa-requirement.ts';
+import { mfaRequirement, type RequirementInput } from '../../../src/sign-in/mfa-requirement.ts';
 import { ACR, PAPE_MULTI_FACTOR } from '../../../src/oidc/acr.ts';
 import { acrRequestOf } from '../../../src/oidc/acr-request.ts';
 

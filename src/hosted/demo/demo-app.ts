@@ -3,9 +3,9 @@ import path from 'node:path';
 import Koa from 'koa';
 import * as oidc from 'openid-client';
 import { PROJECT_ROOT } from '../config/load-config.ts';
-import { securityHeaders } from '../http/security-headers.ts';
-import { staticFiles } from '../http/static-files.ts';
-import type { RenderPage } from '../http/views.ts';
+import { securityHeaders } from '../../http/security-headers.ts';
+import { staticFiles } from '../../http/static-files.ts';
+import type { RenderPage } from '../../http/views.ts';
 import { DEMO_CLIENT_ID } from './demo-client.ts';
 
 export interface DemoAppOptions {

@@ -1,8 +1,8 @@
 import Provider, { type ClientMetadata, type Configuration } from 'oidc-provider';
-import type { AccountDirectory } from '../accounts/account-directory.ts';
+import type { AccountDirectory } from '../account-directory.ts';
 import type { Config, Keys } from '../config/schema.ts';
-import type { MfaPlugin } from '../plugin/create-mfa.ts';
-import type { Store } from '../store/store.ts';
+import type { MfaPlugin } from '../../plugin/create-mfa.ts';
+import type { Store } from '../../store/store.ts';
 import { loadExistingGrant } from './grants.ts';
 import { providerCookieNames } from './provider-cookies.ts';
 

@@ -1,17 +1,17 @@
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { composeIdentityProvider } from './compose.ts';
-import { ConfigError } from './config/config-error.ts';
+import { ConfigError } from '../config/config-error.ts';
 import { loadKeys } from './config/keys.ts';
 import { loadConfig } from './config/load-config.ts';
 import { ensureDemoAccount } from './demo/demo-account.ts';
 import { createDemoApp } from './demo/demo-app.ts';
 import { demoClientMetadata } from './demo/demo-client.ts';
-import { createPageRenderer } from './plugin/page-renderer.ts';
-import { createJsonLogger, describeError } from './log.ts';
+import { createPageRenderer } from '../plugin/page-renderer.ts';
+import { createJsonLogger, describeError } from '../log.ts';
 import { loadClients } from './provider/load-clients.ts';
-import { openStore } from './store/open-store.ts';
-import { isStoreUnavailable } from './store/store-errors.ts';
+import { openStore } from './open-store.ts';
+import { isStoreUnavailable } from '../store/store-errors.ts';
 
 function listenOn(app: { listen(port: number, host?: string): Server }, port: number, host: string | null): Promise<Server> {
   return new Promise((resolve, reject) => {

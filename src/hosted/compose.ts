@@ -1,16 +1,16 @@
 import type { ClientMetadata } from 'oidc-provider';
 import type twilio from 'twilio';
-import { createSmsProvider } from './factors/sms/create-sms-provider.ts';
-import { createAccountDirectory } from './accounts/account-directory.ts';
-import { memoizedDirectory } from './plugin/request-scope.ts';
+import { createSmsProvider } from '../factors/sms/create-sms-provider.ts';
+import { createAccountDirectory } from './account-directory.ts';
+import { memoizedDirectory } from '../plugin/request-scope.ts';
 import { createApp } from './app.ts';
-import { createMfa } from './plugin/create-mfa.ts';
-import { systemClock, type Clock } from './clock.ts';
+import { createMfa } from '../plugin/create-mfa.ts';
+import { systemClock, type Clock } from '../clock.ts';
 import type { Config, Keys } from './config/schema.ts';
-import { createPageRenderer } from './plugin/page-renderer.ts';
-import type { Logger } from './log.ts';
+import { createPageRenderer } from '../plugin/page-renderer.ts';
+import type { Logger } from '../log.ts';
 import { createProvider } from './provider/create-provider.ts';
-import type { Store } from './store/store.ts';
+import type { Store } from '../store/store.ts';
 
 export interface ComposeOptions {
   config: Config;

@@ -1,10 +1,10 @@
 import type Provider from 'oidc-provider';
-import { healthCheck } from './http/health.ts';
-import type { MfaPlugin } from './plugin/create-mfa.ts';
-import type { Store } from './store/store.ts';
-import { answerStoreUnavailable } from './http/store-unavailable.ts';
-import { describeError, type Logger } from './log.ts';
-import { isStoreUnavailable } from './store/store-errors.ts';
+import { healthCheck } from '../http/health.ts';
+import type { MfaPlugin } from '../plugin/create-mfa.ts';
+import type { Store } from '../store/store.ts';
+import { answerStoreUnavailable } from '../http/store-unavailable.ts';
+import { describeError, type Logger } from '../log.ts';
+import { isStoreUnavailable } from '../store/store-errors.ts';
 
 /**
  * The identity provider's HTTP app. oidc-provider's Provider is itself a Koa app: the MFA

@@ -1,8 +1,8 @@
 import type { Configuration, KoaContextWithOIDC } from 'oidc-provider';
 import { ERRORS } from '../errors.ts';
 import { isStoreUnavailable } from '../store/store-errors.ts';
-import { answerStoreUnavailable } from '../http/store-unavailable.ts';
-import type { RenderPage } from '../http/views.ts';
+import { answerStoreUnavailable } from './store-unavailable.ts';
+import type { RenderPage } from './views.ts';
 
 type Pages = Pick<Configuration, 'renderError'> & {
   logoutSource: (ctx: KoaContextWithOIDC, form: string) => Promise<void>;

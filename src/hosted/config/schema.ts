@@ -1,20 +1,17 @@
 import * as v from 'valibot';
 import type { JWK } from 'oidc-provider';
-import { ConfigError } from './config-error.ts';
-import { describeProblem, dottedPath } from './describe-problem.ts';
-import { BODY_LIMIT_BYTES, LOGIN_LIMITS, MFA_SETTINGS, type LoginLimits, type MfaSettings } from './settings-schema.ts';
-import { boolean, integer, issuerUrl, oneOf, optionalText, text } from './setting-rules.ts';
-import { SMS_SECTION, smsSettingsFor, type SmsSettings } from './sms-schema.ts';
+import { ConfigError } from '../../config/config-error.ts';
+import { describeProblem, dottedPath } from '../../config/describe-problem.ts';
+import { BODY_LIMIT_BYTES, LOGIN_LIMITS, MFA_SETTINGS, type LoginLimits, type MfaSettings } from '../../config/settings-schema.ts';
+import { boolean, integer, issuerUrl, oneOf, optionalText, text } from '../../config/setting-rules.ts';
+import { SMS_SECTION, smsSettingsFor, type SmsSettings } from '../../config/sms-schema.ts';
 
-export type { MfaSettings } from './settings-schema.ts';
+export type { MfaSettings } from '../../config/settings-schema.ts';
 
 export type NodeEnv = 'development' | 'production' | 'test';
 
-export interface SealingKey {
-  id: string;
-  /** 32 bytes for AES-256-GCM. */
-  key: Buffer;
-}
+import type { SealingKey } from '../../crypto/secret-box.ts';
+export type { SealingKey };
 
 export interface Keys {
   jwks: { keys: JWK[] };

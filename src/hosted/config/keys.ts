@@ -2,7 +2,7 @@ import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { JWK } from 'oidc-provider';
-import { ConfigError } from './config-error.ts';
+import { ConfigError } from '../../config/config-error.ts';
 import type { Config, Keys } from './schema.ts';
 
 /** The keys file as stored: JSON, key material base64url. */

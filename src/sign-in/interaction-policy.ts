@@ -1,7 +1,7 @@
 import { errors, interactionPolicy, type KoaContextWithOIDC } from 'oidc-provider';
 import { meetsEssentialAcr, type AcrRequest } from '../oidc/acr-request.ts';
 import { sessionStartedBefore } from '../mfa/account-security.ts';
-import type { MfaRequirement } from '../mfa/mfa-requirement.ts';
+import type { MfaRequirement } from './mfa-requirement.ts';
 
 const { Check, Prompt, base } = interactionPolicy;
 

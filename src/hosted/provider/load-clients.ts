@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { ClientMetadata } from 'oidc-provider';
-import { ConfigError } from '../config/config-error.ts';
+import { ConfigError } from '../../config/config-error.ts';
 
 /** CLIENTS_FILE: a JSON array of oidc-provider client metadata; oidc-provider validates each entry. */
 export function loadClients(file: string): ClientMetadata[] {

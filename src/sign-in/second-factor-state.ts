@@ -1,6 +1,6 @@
 import { AppError } from '../errors.ts';
 import type { FactorId } from '../factors/factor.ts';
-import type { MfaRequirement } from '../mfa/mfa-requirement.ts';
+import type { MfaRequirement } from './mfa-requirement.ts';
 import type { MethodView } from '../mfa/mfa-status.ts';
 import type { InteractionDeps } from './interaction-deps.ts';
 import { lifetimeOf, type InteractionDetails } from './interaction-io.ts';

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { AccountDirectory } from '../accounts/account-directory.ts';
+import type { AccountDirectory } from '../account-directory.ts';
 
 export interface DemoAccount {
   email: string;

@@ -1,11 +1,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
-import { ConfigError } from './config-error.ts';
+import { ConfigError } from '../../config/config-error.ts';
 import { validateConfig, type Config } from './schema.ts';
 
 /** The project root: config/ and views/ are found from here, wherever the process was started. */
-export const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+export const PROJECT_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
 type Env = Record<string, string | undefined>;
 

@@ -1,6 +1,6 @@
 import { acceptsMfaSetUpAtSignIn, allowsTrustedDevices, requiresMfa } from '../oidc/client-metadata.ts';
 import type { AcrRequest } from '../oidc/acr-request.ts';
-import type { MfaService } from './mfa-service.ts';
+import type { MfaService } from '../mfa/mfa-service.ts';
 import { mfaRequirement, type MfaRequirement } from './mfa-requirement.ts';
 
 export interface RequirementQuery {

@@ -3,9 +3,9 @@ import type { Clock } from '../clock.ts';
 import { hashPassword, verifyAgainstDummy, verifyPassword } from '../crypto/password-hash.ts';
 import { AppError, assertThat } from '../errors.ts';
 import { endSessionsNow } from '../mfa/account-security.ts';
-import type { AccountRecord, AccountStore } from './account-store.ts';
-import { hasInvisibleCharacters, looksLikeEmail, MAX_EMAIL_LENGTH, normalizeEmail } from './normalize-email.ts';
-import { checkNewPassword, MAX_PASSWORD_LENGTH, passwordLength } from './password-policy.ts';
+import type { AccountRecord, AccountStore } from '../accounts/account-store.ts';
+import { hasInvisibleCharacters, looksLikeEmail, MAX_EMAIL_LENGTH, normalizeEmail } from '../accounts/normalize-email.ts';
+import { checkNewPassword, MAX_PASSWORD_LENGTH, passwordLength } from '../accounts/password-policy.ts';
 
 export interface NewAccount {
   email: string;

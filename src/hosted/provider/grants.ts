@@ -1,5 +1,5 @@
 import type { KoaContextWithOIDC } from 'oidc-provider';
-import { isFirstParty } from '../oidc/client-metadata.ts';
+import { isFirstParty } from '../../oidc/client-metadata.ts';
 
 /**
  * The grant this authorization can reuse. For first-party clients one is made on the spot

@@ -1,10 +1,10 @@
 import path from 'node:path';
 import type { Clock } from '../clock.ts';
-import type { Config } from '../config/schema.ts';
+import type { Config } from './config/schema.ts';
 import type { Logger } from '../log.ts';
-import { openRedisStore } from './redis/open-redis-store.ts';
-import { openSqliteStore } from './sqlite/open-sqlite-store.ts';
-import type { Store } from './store.ts';
+import { openRedisStore } from '../store/redis/open-redis-store.ts';
+import { openSqliteStore } from '../store/sqlite/open-sqlite-store.ts';
+import type { Store } from '../store/store.ts';
 
 /** REDIS_URL set: Redis (shared by every instance). Otherwise the embedded SQLite file in DATA_DIR. */
 export async function openStore(config: Config, options: { clock?: Clock; logger?: Logger } = {}): Promise<Store> {

@@ -1,14 +1,14 @@
-import { createAccountDirectory } from '../accounts/account-directory.ts';
-import { systemClock } from '../clock.ts';
-import { ConfigError } from '../config/config-error.ts';
+import { createAccountDirectory } from '../account-directory.ts';
+import { systemClock } from '../../clock.ts';
+import { ConfigError } from '../../config/config-error.ts';
 import { loadConfig } from '../config/load-config.ts';
 import { demoClientMetadata } from '../demo/demo-client.ts';
 import { loadClients } from '../provider/load-clients.ts';
-import { openStore } from '../store/open-store.ts';
-import type { Store } from '../store/store.ts';
+import { openStore } from '../open-store.ts';
+import type { Store } from '../../store/store.ts';
 import { loadKeys } from '../config/keys.ts';
-import { createJsonLogger } from '../log.ts';
-import { createMfa } from '../plugin/create-mfa.ts';
+import { createJsonLogger } from '../../log.ts';
+import { createMfa } from '../../plugin/create-mfa.ts';
 import { parseArgs, UsageError } from './args.ts';
 import { runCommand, USAGE } from './commands.ts';
 

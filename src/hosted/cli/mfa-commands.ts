@@ -1,4 +1,4 @@
-import { FACTORS, labelOf } from '../factors/registry.ts';
+import { FACTORS, labelOf } from '../../factors/registry.ts';
 import { assertOnlyOptions, requireOption, type ParsedArgs } from './args.ts';
 import type { CliContext } from './commands.ts';
 

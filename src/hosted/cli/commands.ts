@@ -1,7 +1,7 @@
-import type { AccountDirectory } from '../accounts/account-directory.ts';
+import type { AccountDirectory } from '../account-directory.ts';
 import { generateKeysFile } from '../config/keys.ts';
-import { AppError } from '../errors.ts';
-import type { MfaPlugin } from '../plugin/create-mfa.ts';
+import { AppError } from '../../errors.ts';
+import type { MfaPlugin } from '../../plugin/create-mfa.ts';
 import { assertOnlyOptions, requireOption, UsageError, type ParsedArgs } from './args.ts';
 import { MFA_COMMANDS } from './mfa-commands.ts';
 

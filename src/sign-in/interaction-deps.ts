@@ -1,5 +1,5 @@
 import type { LoginThrottle } from '../guard/login-throttle.ts';
-import type { RequirementFor } from '../mfa/requirement-for.ts';
+import type { RequirementFor } from './requirement-for.ts';
 import type { PluginDeps } from '../plugin/plugin-deps.ts';
 
 /** What the hosted sign-in pages need on top of the shared parts. */
