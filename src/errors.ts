@@ -25,6 +25,15 @@ export const ERRORS = {
     message: "That code didn't work. Check it and try again; after repeated failures, codes are paused for a while.",
   },
   CODE_REQUIRED: { status: 400, message: 'Enter the code.' },
+  // Told only after the password passed (the person is the account's, or holds its password): a pause says when it ends.
+  FACTOR_PAUSED: {
+    status: 429,
+    message: 'Too many wrong codes in a row, so this way of confirming it is you is paused for a while. Use another way, or try again when the pause ends.',
+  },
+  FACTOR_LOCKED: {
+    status: 403,
+    message: 'Too many wrong codes in a row, so this way of confirming it is you is locked until our support team unlocks it. Use another way, or contact support.',
+  },
   NOT_SIGNED_IN: { status: 401, message: 'You are not signed in. Sign in and try again.' },
   REAUTH_REQUIRED: { status: 403, message: 'For your security, confirm it is you: sign in again, then repeat the change.' },
   SETUP_EXPIRED: { status: 400, message: 'This setup has expired. Start again from the Security page.' },

@@ -12,6 +12,8 @@ export function consoleClientMetadata(issuer: string): ClientMetadata {
   return {
     client_id: CONSOLE_CLIENT_ID,
     client_name: 'Your account',
+    // Where "Continue" leads from a sign-in page that was already finished (the Back button).
+    client_uri: `${issuer}/account/security`,
     token_endpoint_auth_method: 'none',
     grant_types: [],
     response_types: ['none'],

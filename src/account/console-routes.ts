@@ -6,6 +6,7 @@ import { FACTORS } from '../factors/registry.ts';
 import { addMethodRoutes } from './method-routes.ts';
 import { addSetupChoiceRoutes } from './setup-choice-routes.ts';
 import { addManageRoutes } from './manage-routes.ts';
+import { addNewCodeRoutes } from './console-new-code.ts';
 
 /** The self-service Security pages, on the identity provider itself. */
 export function createAccountConsoleRoutes(deps: ConsoleDeps): Router {
@@ -19,5 +20,6 @@ export function createAccountConsoleRoutes(deps: ConsoleDeps): Router {
   // Each factor's own Security pages (setting the app or a phone up, the backup code), from the registry.
   for (const factor of FACTORS) factor.addSetupRoutes(router, deps);
   addManageRoutes(router, deps);
+  addNewCodeRoutes(router, deps);
   return router;
 }

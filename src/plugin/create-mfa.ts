@@ -91,10 +91,11 @@ export function createMfa(options: MfaPluginOptions) {
   const directory = memoizedDirectory(options.directory);
   const guard = createFactorGuard(options.store.counters, settings, (accountId, factor, seconds) =>
     audit({ event: 'mfa.locked', accountId, details: { factor, lockSeconds: seconds ?? 'until an operator unlocks' } }));
+  const box = createSecretBox(options.sealingKeys);
   const service = createMfaService({
     store: mfaStore,
     guard,
-    box: createSecretBox(options.sealingKeys),
+    box,
     clock,
     issuerLabel: settings.issuerLabel,
   });
@@ -156,6 +157,8 @@ export function createMfa(options: MfaPluginOptions) {
       trusted,
       security,
       transient: options.store.transient,
+      factorLock: guard.lockOf,
+      box,
       csrf: createCsrf(options.csrfSecret),
       render,
       log,
@@ -177,7 +180,7 @@ export function createMfa(options: MfaPluginOptions) {
     // Before any page or provider route: nothing is answered for a host that is not the issuer's.
     provider.use(hostCheck({ issuer: options.issuer, render }));
     provider.use(errorPages(render, log));
-    provider.use(staticFiles(STATIC_DIR, ['site.css', 'copy.js']));
+    provider.use(staticFiles(STATIC_DIR, ['site.css', 'copy.js', 'timing.js']));
     provider.use(interactions.routes());
     provider.use(interactions.allowedMethods({ throw: true }));
     provider.use(console.routes());

@@ -2,6 +2,8 @@ import type Provider from 'oidc-provider';
 import type { Audit } from '../audit/audit.ts';
 import type { Clock } from '../clock.ts';
 import type { MfaSettings } from '../config/settings-schema.ts';
+import type { SecretBox } from '../crypto/secret-box.ts';
+import type { FactorGuard } from '../guard/factor-guard.ts';
 import type { Csrf } from '../http/csrf.ts';
 import type { RenderPage } from '../http/views.ts';
 import type { Logger } from '../log.ts';
@@ -26,6 +28,10 @@ export interface PluginDeps {
   trusted: TrustedDevices;
   security: AccountSecurity;
   transient: TransientStore;
+  /** Whether a factor's codes are paused or locked for an account, and until when (the pages say so). */
+  factorLock: FactorGuard['lockOf'];
+  /** Seals what a page must show again after a redirect (a new backup code) while it waits in `transient`. */
+  box: SecretBox;
   csrf: Csrf;
   render: RenderPage;
   log: Logger;

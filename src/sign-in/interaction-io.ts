@@ -4,6 +4,7 @@ import { assertThat } from '../errors.ts';
 import { assertSameOrigin } from '../http/origin-check.ts';
 import { field, readForm } from '../http/read-form.ts';
 import type { InteractionDeps } from './interaction-deps.ts';
+import { rememberFinished } from './finished-sign-in.ts';
 
 export type InteractionDetails = Awaited<ReturnType<InteractionDeps['provider']['interactionDetails']>>;
 
@@ -35,9 +36,13 @@ export async function readInteractionForm(ctx: Context, deps: InteractionDeps): 
   return { details, form };
 }
 
-/** Hands the result to oidc-provider and sends the browser back to its resume URL (303: the next request is a GET). */
-export async function finishInteraction(ctx: Context, deps: InteractionDeps, result: InteractionResults, mergeWithLastSubmission: boolean): Promise<void> {
+/**
+ * Hands the result to oidc-provider and sends the browser back to its resume URL (303: the next
+ * request is a GET). This interaction's pages remember it ended, for the Back button.
+ */
+export async function finishInteraction(ctx: Context, deps: InteractionDeps, details: InteractionDetails, result: InteractionResults, mergeWithLastSubmission: boolean): Promise<void> {
   const url = await deps.provider.interactionResult(ctx.req, ctx.res, result, { mergeWithLastSubmission });
+  rememberFinished(ctx, details, 'error' in result ? 'cancelled' : 'done');
   ctx.status = 303;
   ctx.redirect(url);
 }
@@ -63,6 +68,7 @@ export function actionsFor(details: InteractionDetails) {
     enrolSms: `${base}/enrol/sms`,
     enrolSmsVerify: `${base}/enrol/sms/verify`,
     continue: `${base}/continue`,
+    newBackupCode: `${base}/new-backup-code`,
     otherWays: `${base}/other-ways`,
   };
 }

@@ -10,10 +10,24 @@ import { finishInteraction, loadInteraction, readInteractionForm, type Interacti
 import { showLogin, submitLogin } from './login-step.ts';
 import { passwordAlreadyPassed, signInUnderWay, subjectOf, takeFactorPassed, chosenMethod, chooseMethod, type SecondFactorSubject } from './second-factor-state.ts';
 import { showOtherWays } from './other-ways-step.ts';
+import { showFinishedSignIn } from './finished-sign-in.ts';
+import { forgetNewBackupCode, showNewBackupCode } from './new-backup-code-step.ts';
+import { noticeFor } from './sign-in-notice.ts';
+import { redirectAfterPost } from '../http/page-notice.ts';
+import { toErrorCode } from '../http/error-pages.ts';
 
 /** The hosted pages of a sign-in, one route per step; each checks that its step is the current one. */
 export function createInteractionRoutes(deps: InteractionDeps): Router {
   const router = new Router();
+
+  // Back to a page of a sign-in this browser finished: that page says so and leads to the app, rather than "expired".
+  router.use(async (ctx, next) => {
+    try {
+      await next();
+    } catch (error) {
+      if (ctx.method !== 'GET' || toErrorCode(error) !== 'INTERACTION_EXPIRED' || !(await showFinishedSignIn(ctx, deps))) throw error;
+    }
+  });
 
   /** The person proving a second factor right now, with the kind of proof expected; else WRONG_STEP. */
   async function requireSubject(details: InteractionDetails, requirement: SecondFactorSubject['requirement']) {
@@ -46,7 +60,10 @@ export function createInteractionRoutes(deps: InteractionDeps): Router {
     if (name === 'consent') return showConsent(ctx, deps, details);
     if (name !== 'login' && name !== 'mfa') throw new AppError('WRONG_STEP');
     const subject = await subjectOf(deps, details);
-    if (!subject) return showLogin(ctx, deps, details);
+    if (!subject) {
+      const notice = await noticeFor(ctx, deps, details, undefined, 'login');
+      return showLogin(ctx, deps, details, notice?.problem && { code: notice.problem, email: notice.typed ?? '' });
+    }
     if (subject.requirement === 'enrol') {
       // The first factor that can be set up here; its page links to the others.
       const first = FACTORS.find((factor) => factor.enrolAtSignIn?.available(deps));
@@ -71,8 +88,7 @@ export function createInteractionRoutes(deps: InteractionDeps): Router {
     const picked = methods.find((method) => method.id === form.method);
     assertThat(picked, 'METHOD_NOT_FOUND');
     await chooseMethod(deps, details, subject, picked.id);
-    ctx.status = 303;
-    ctx.redirect(`/interaction/${details.uid}`);
+    redirectAfterPost(ctx, `/interaction/${details.uid}`);
   }));
 
   router.post('/interaction/:uid/login', (ctx) => post(ctx, async (details, form) => {
@@ -105,11 +121,20 @@ export function createInteractionRoutes(deps: InteractionDeps): Router {
     if (factor.enrolAtSignIn?.available(deps)) factor.enrolAtSignIn.addRoutes(guardedRoutes((details) => requireSubject(details, 'enrol')), deps);
   }
 
-  // "Next" after a new backup code was shown: the factor this subject already passed in this interaction.
+  // The new backup code of this sign-in (a code spent, a method set up), shown until "I've saved it".
+  router.get('/interaction/:uid/new-backup-code', async (ctx) => {
+    const details = await loadInteraction(ctx, deps);
+    const subject = await subjectOf(deps, details);
+    assertThat(subject, 'WRONG_STEP');
+    await showNewBackupCode(ctx, deps, details, subject);
+  });
+
+  // "I've saved it" after a new backup code was shown: the factor this subject already passed in this interaction.
   router.post('/interaction/:uid/continue', (ctx) => post(ctx, async (details) => {
     const subject = await subjectOf(deps, details);
     const passed = subject && (await takeFactorPassed(deps, details.uid, subject));
     assertThat(passed, 'WRONG_STEP');
+    await forgetNewBackupCode(deps, details, passed.subject);
     await completeSecondFactor(ctx, deps, details, passed.subject, passed);
   }));
 
@@ -119,8 +144,8 @@ export function createInteractionRoutes(deps: InteractionDeps): Router {
   }));
 
   // Cancel: the relying app receives access_denied (RFC 6749 §4.1.2.1).
-  router.post('/interaction/:uid/abort', (ctx) => post(ctx, async () => {
-    await finishInteraction(ctx, deps, { error: 'access_denied', error_description: 'The person cancelled the sign-in' }, false);
+  router.post('/interaction/:uid/abort', (ctx) => post(ctx, async (details) => {
+    await finishInteraction(ctx, deps, details, { error: 'access_denied', error_description: 'The person cancelled the sign-in' }, false);
   }));
 
   return router;

@@ -10,6 +10,8 @@ import { rememberPasswordPassed } from './second-factor-state.ts';
 import { skipWithTrustedDevice } from './remembered-device.ts';
 import type { InteractionDeps } from './interaction-deps.ts';
 import { actionsFor, clientNameOf, csrfScope, finishInteraction, type InteractionDetails } from './interaction-io.ts';
+import { tellPage } from './sign-in-notice.ts';
+import { redirectAfterPost } from '../http/page-notice.ts';
 
 export async function showLogin(ctx: Context, deps: InteractionDeps, details: InteractionDetails, problem?: { code: ErrorCode; email: string }) {
   const actions = actionsFor(details);
@@ -26,6 +28,15 @@ export async function showLogin(ctx: Context, deps: InteractionDeps, details: In
     error: problem ? ERRORS[problem.code].message : undefined,
     errorCode: problem?.code,
   });
+}
+
+/**
+ * A refused password step goes back to the sign-in page through a 303 (Post/Redirect/Get), so
+ * Refresh there never sends the password again (another failure counted). The problem and the
+ * email typed wait for that page, bound to this interaction (no account is known yet).
+ */
+function backToSignIn(ctx: Context, deps: InteractionDeps, details: InteractionDetails, code: ErrorCode, email: string): Promise<void> {
+  return tellPage(ctx, deps, details, undefined, { page: 'login', problem: code, typed: email.slice(0, MAX_EMAIL_LENGTH) });
 }
 
 /** Checks that need no account lookup: answered at once, and not counted as a failed sign-in. */
@@ -45,11 +56,11 @@ export async function submitLogin(ctx: Context, deps: InteractionDeps, details: 
   const email = form.email ?? '';
   const password = form.password ?? '';
   const problem = formProblem(email, password);
-  if (problem) return showLogin(ctx, deps, details, { code: problem, email: problem === 'EMAIL_TOO_LONG' ? '' : email });
+  if (problem) return backToSignIn(ctx, deps, details, problem, problem === 'EMAIL_TOO_LONG' ? '' : email);
 
   const login = normalizeEmail(email);
   const { gate, ...outcome } = await deps.throttle.attempt(login, ctx.ip, readLoginDeviceCookie(ctx));
-  if (gate === 'ip-locked') return showLogin(ctx, deps, details, { code: 'TOO_MANY_ATTEMPTS', email });
+  if (gate === 'ip-locked') return backToSignIn(ctx, deps, details, 'TOO_MANY_ATTEMPTS', email);
 
   const accountId = gate === 'open'
     ? await deps.directory.authenticate(email, password)
@@ -57,7 +68,7 @@ export async function submitLogin(ctx: Context, deps: InteractionDeps, details: 
   if (!accountId) {
     await outcome.failed();
     deps.log.info('login.failed', { clientId: details.params.client_id, ip: ctx.ip, locked: gate === 'account-locked' });
-    return showLogin(ctx, deps, details, { code: 'INVALID_CREDENTIALS', email });
+    return backToSignIn(ctx, deps, details, 'INVALID_CREDENTIALS', email);
   }
 
   writeLoginDeviceCookie(ctx, await outcome.succeeded());
@@ -71,12 +82,11 @@ export async function submitLogin(ctx: Context, deps: InteractionDeps, details: 
   });
   if (requirement === 'setup-first') throw new AppError('MFA_SET_UP_FIRST', { link: { href: '/account/security', text: 'Open the Security page' } });
   if (requirement === 'none') {
-    await finishInteraction(ctx, deps, { login: { accountId, acr: ACR.password, amr: [...AMR.password], remember: true } }, false);
+    await finishInteraction(ctx, deps, details, { login: { accountId, acr: ACR.password, amr: [...AMR.password], remember: true } }, false);
     return;
   }
   if (requirement === 'challenge' && (await skipWithTrustedDevice(ctx, deps, details, accountId, client as unknown as Record<string, unknown>))) return;
   // Not finished yet: a session must never hold this account after the password alone.
   await rememberPasswordPassed(deps, details, accountId, requirement);
-  ctx.status = 303;
-  ctx.redirect(actionsFor(details).page);
+  redirectAfterPost(ctx, actionsFor(details).page);
 }

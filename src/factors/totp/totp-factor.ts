@@ -9,6 +9,7 @@ import { addAppSetupRoutes, startAppSetup } from './setup-routes.ts';
 export const totpFactor: Factor = {
   id: 'totp',
   name: 'Authenticator app',
+  codesName: 'codes from your authenticator app',
   amr: AMR.totp,
   role: 'method',
   viewsDir: fileURLToPath(new URL('./views/', import.meta.url)),
