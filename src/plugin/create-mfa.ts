@@ -37,7 +37,7 @@ import { acrRequestOf } from '../oidc/acr-request.ts';
 import { readTrustCookie } from '../trusted-device/trust-cookie.ts';
 import { extraClientMetadata } from '../oidc/client-metadata.ts';
 import { createInteractionPolicy } from '../sign-in/interaction-policy.ts';
-import { createProviderPages } from '../http/provider-pages.ts';
+import { appHomeIn, createProviderPages } from '../http/provider-pages.ts';
 import type { UserDirectory } from './user-directory.ts';
 import { memoizedDirectory, memoizedMfaStore, requestScope } from './request-scope.ts';
 
@@ -142,6 +142,8 @@ export function createMfa(options: MfaPluginOptions) {
     });
   }, (ctx: KoaContextWithOIDC) => acrRequestOf(ctx.oidc.params?.acr_values, ctx.oidc.claims));
 
+  const support = { url: settings.supportUrl, email: settings.supportEmail };
+
   function install(provider: Provider): void {
     const shared: PluginDeps = {
       provider,
@@ -176,7 +178,7 @@ export function createMfa(options: MfaPluginOptions) {
     provider.use(securityHeaders());
     // Before any page or provider route: nothing is answered for a host that is not the issuer's.
     provider.use(hostCheck({ issuer: options.issuer, render }));
-    provider.use(errorPages(render, log));
+    provider.use(errorPages(render, log, { support, appHome: appHomeIn(provider) }));
     provider.use(staticFiles(STATIC_DIR, ['site.css', 'copy.js']));
     provider.use(interactions.routes());
     provider.use(interactions.allowedMethods({ throw: true }));
@@ -194,7 +196,7 @@ export function createMfa(options: MfaPluginOptions) {
     /** The account console's own client; add to the provider's `clients`. */
     clients: [consoleClientMetadata(options.issuer)] as ClientMetadata[],
     /** Optional: our error, sign-out and signed-out pages for oidc-provider's own rendering. */
-    providerPages: createProviderPages(render),
+    providerPages: createProviderPages(render, support),
     install,
     service,
     guard,
