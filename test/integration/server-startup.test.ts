@@ -89,6 +89,8 @@ describe('start-up (node src/hosted/server.ts)', () => {
     expect(off.output).toMatch(/Identity provider: https:\/\/id\.example\.com \(listening on port \d+, store: sqlite\)/);
     const on = await whileRunning({ ...env, DEMO_APP: 'true', DEMO_PORT: String(await freePort()) }, /Demo relying app/, async () => undefined);
     expect(off.output).not.toContain('Demo relying app');
+    // Without TRUST_PROXY behind the TLS proxy an https issuer needs, the operator is warned.
+    expect(off.output).toContain('"event":"config.trust_proxy.off"');
     expect(on.output).toContain('Demo relying app');
     // Never a demo account in production, even with the demo app on.
     expect(on.output).not.toContain('Demo account');
