@@ -43,9 +43,6 @@ async function main(): Promise<void> {
     await store.close();
     throw new ConfigError('REDIS_URL', 'points at a Redis that keeps nothing on disk (no AOF, no RDB snapshots): accounts and sessions would vanish at its restart; enable persistence (e.g. redis-server --appendonly yes)');
   }
-  // The server speaks plain http: an https issuer in production means a TLS proxy in front. Without
-  // TRUST_PROXY every person shares the proxy's address in the sign-in limits, and no cookie is Secure.
-  if (config.env === 'production' && !config.trustProxy) log.warn('config.trust_proxy.off', { hint: 'behind a TLS proxy or load balancer, set TRUST_PROXY=true (README "Running in production")' });
   if (persistence === 'unknown') log.warn('store.persistence.unknown', { store: store.kind, hint: 'could not read the Redis persistence settings (CONFIG is not allowed); make sure AOF or RDB is on' });
   const demoUrl = demoBaseUrl(config);
   const clients = [...fileClients!];
@@ -61,6 +58,9 @@ async function main(): Promise<void> {
   const servers: Server[] = [];
   const idp = await listenOn(app, config.port, config.host, 'PORT');
   servers.push(idp);
+  // The server speaks plain http: an https issuer in production means a TLS proxy in front. Without
+  // TRUST_PROXY every person shares the proxy's address in the sign-in limits, and no cookie is Secure.
+  if (config.env === 'production' && !config.trustProxy) log.warn('config.trust_proxy.off', { hint: 'behind a TLS proxy or load balancer, set TRUST_PROXY=true (README "Running in production")' });
   console.log(`Identity provider: ${config.issuer} (listening on port ${(idp.address() as AddressInfo).port}, store: ${store.kind})`);
   if (config.sms.provider === 'outbox') console.log(`Text messages (development outbox): ${config.sms.outboxFile}`);
 

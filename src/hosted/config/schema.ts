@@ -175,8 +175,10 @@ export function validateConfig(input: unknown): Config {
       problems.add(labelOf(path), problem);
     }
   }
+  // Not even an object: nothing below has anything to read.
+  if (bad.includes('')) problems.check();
   /** None of these settings (nor a section holding them) had a problem of its own. */
-  const fine = (...paths: string[]) => paths.every((p) => !bad.some((b) => b === '' || b === p || b.startsWith(`${p}.`) || b.startsWith(`${p}[`) || p.startsWith(`${b}.`)));
+  const fine = (...paths: string[]) => paths.every((p) => !bad.some((b) => b === p || b.startsWith(`${p}.`) || b.startsWith(`${p}[`) || p.startsWith(`${b}.`)));
   // The output holds every setting that parsed; the rules below only read those (fine()).
   const config = result.output as Parsed;
   // A given issuer needs no port; one that follows the port does.

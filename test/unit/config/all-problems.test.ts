@@ -117,3 +117,8 @@ describe('configuration problems are reported all at once, each with its path', 
     expect(refusal(() => loadClients(file)).problems.map((p) => p.path)).toEqual([`CLIENTS_FILE ${file}[1]`, `CLIENTS_FILE ${file}[2]`]);
   });
 });
+
+test('a configuration that is not even an object is one problem, not a crash', () => {
+  expect(() => validateConfig(null)).toThrow('config: config must be an object (got null)');
+  expect(() => validateConfig([1])).toThrow(ConfigError);
+});
