@@ -4,7 +4,6 @@ import { createAudit, type AuditSink } from '../audit/audit.ts';
 import { createAccountSecurity } from '../mfa/account-security.ts';
 import type { TrustedDeviceStore } from '../trusted-device/trusted-device-store.ts';
 import { createTrustedDevices } from '../trusted-device/trusted-devices.ts';
-import type { PluginDeps } from './plugin-deps.ts';
 import type Provider from 'oidc-provider';
 import type { ClientMetadata, KoaContextWithOIDC } from 'oidc-provider';
 import { createAccountConsoleRoutes } from '../account/console-routes.ts';
@@ -29,6 +28,7 @@ import { silentLogger, type Logger } from '../log.ts';
 import { createMfaService } from '../mfa/mfa-service.ts';
 import type { MfaStore, TransientStore } from '../mfa/mfa-store.ts';
 import { createRequirementFor } from '../sign-in/requirement-for.ts';
+import { smsTimingOf } from '../factors/sms/sms-timing.ts';
 import { createSmsCodes } from '../factors/sms/sms-codes.ts';
 import { createSmsBudget } from '../guard/sms-budget.ts';
 import type { SmsProvider } from '../factors/sms/sms-provider.ts';
@@ -143,16 +143,15 @@ export function createMfa(options: MfaPluginOptions) {
   }, (ctx: KoaContextWithOIDC) => acrRequestOf(ctx.oidc.params?.acr_values, ctx.oidc.claims));
 
   function install(provider: Provider): void {
-    const shared: PluginDeps = {
+    // The parts the pages stand on. Each route group takes what it declared (SignInRoutesDeps,
+    // ConsoleRoutesDeps, each factor's own deps), and the compiler checks this object against each.
+    const parts = {
       provider,
       directory,
       mfa: service,
       sms,
       allowedCountries: smsLimits.allowedCountries,
-      smsTiming: {
-        codeMinutes: Math.round(smsLimits.codeTtlSeconds / 60),
-        cooldownSeconds: smsLimits.resendCooldownSeconds,
-      },
+      smsTiming: smsTimingOf(smsLimits),
       trusted,
       security,
       transient: options.store.transient,
@@ -166,11 +165,11 @@ export function createMfa(options: MfaPluginOptions) {
       clock,
     };
     const interactions = createInteractionRoutes({
-      ...shared,
+      ...parts,
       throttle: createLoginThrottle(options.store.counters, parsed.login, { secret: derivedKey(options.csrfSecret, 'login-device'), clock }),
       requirementFor,
     });
-    const console = createAccountConsoleRoutes({ ...shared, issuer: options.issuer });
+    const console = createAccountConsoleRoutes({ ...parts, issuer: options.issuer });
     provider.use(requestScope());
     // Headers first: the error pages, rendered inside, keep them.
     provider.use(securityHeaders());

@@ -1,18 +1,20 @@
 import Router from '@koa/router';
 import type { Context } from 'koa';
 import { AppError, assertThat } from '../errors.ts';
-import type { ChallengeHandler, ChallengeRoutes, Factor } from '../factors/factor.ts';
-import { factorOf, FACTORS } from '../factors/registry.ts';
-import { completeSecondFactor } from './complete-second-factor.ts';
-import { showConsent, submitConsent } from './consent-step.ts';
-import type { InteractionDeps } from './interaction-deps.ts';
-import { finishInteraction, loadInteraction, readInteractionForm, type InteractionDetails } from './interaction-io.ts';
-import { showLogin, submitLogin } from './login-step.ts';
-import { passwordAlreadyPassed, signInUnderWay, subjectOf, takeFactorPassed, chosenMethod, chooseMethod, type SecondFactorSubject } from './second-factor-state.ts';
-import { showOtherWays } from './other-ways-step.ts';
+import type { ChallengeHandler, ChallengeRoutes } from '../factors/factor.ts';
+import { factorOf, FACTORS, type FactorSignInDeps, type RegisteredFactor } from '../factors/registry.ts';
+import { completeSecondFactor, type CompleteSecondFactorDeps } from './complete-second-factor.ts';
+import { showConsent, submitConsent, type ConsentStepDeps } from './consent-step.ts';
+import { finishInteraction, loadInteraction, readInteractionForm, type InteractionDetails, type InteractionFormDeps } from './interaction-io.ts';
+import { showLogin, submitLogin, type LoginStepDeps } from './login-step.ts';
+import { passwordAlreadyPassed, signInUnderWay, subjectOf, takeFactorPassed, chosenMethod, chooseMethod, type SecondFactorStateDeps, type SecondFactorSubject } from './second-factor-state.ts';
+import { showOtherWays, type OtherWaysDeps } from './other-ways-step.ts';
+
+/** The hosted sign-in: what its own steps need, and what the registered factors asked for. */
+export type SignInRoutesDeps = LoginStepDeps & ConsentStepDeps & OtherWaysDeps & CompleteSecondFactorDeps & InteractionFormDeps & SecondFactorStateDeps & FactorSignInDeps;
 
 /** The hosted pages of a sign-in, one route per step; each checks that its step is the current one. */
-export function createInteractionRoutes(deps: InteractionDeps): Router {
+export function createInteractionRoutes(deps: SignInRoutesDeps): Router {
   const router = new Router();
 
   /** The person proving a second factor right now, with the kind of proof expected; else WRONG_STEP. */
@@ -28,7 +30,7 @@ export function createInteractionRoutes(deps: InteractionDeps): Router {
    * A method's routes answer only while this sign-in asks for that kind of method (the default,
    * or the one picked under "Try another way").
    */
-  async function requireChallengeFor(details: InteractionDetails, factor: Factor) {
+  async function requireChallengeFor(details: InteractionDetails, factor: RegisteredFactor) {
     const subject = await requireSubject(details, 'challenge');
     assertThat(factor.has(await deps.mfa.status(subject.accountId)), 'WRONG_STEP');
     if (factor.role === 'method') assertThat((await chosenMethod(deps, details, subject))?.type === factor.id, 'WRONG_STEP');

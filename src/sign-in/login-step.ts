@@ -6,12 +6,23 @@ import { AppError, ERRORS, type ErrorCode } from '../errors.ts';
 import { readLoginDeviceCookie, writeLoginDeviceCookie } from '../guard/login-device-cookie.ts';
 import { acrRequestOf } from '../oidc/acr-request.ts';
 import { ACR, AMR } from '../oidc/acr.ts';
-import { rememberPasswordPassed } from './second-factor-state.ts';
-import { skipWithTrustedDevice } from './remembered-device.ts';
-import type { InteractionDeps } from './interaction-deps.ts';
-import { actionsFor, clientNameOf, csrfScope, finishInteraction, type InteractionDetails } from './interaction-io.ts';
+import type { LoginThrottle } from '../guard/login-throttle.ts';
+import type { Logger } from '../log.ts';
+import type { UserDirectory } from '../plugin/user-directory.ts';
+import { rememberPasswordPassed, type SecondFactorStateDeps } from './second-factor-state.ts';
+import { skipWithTrustedDevice, type RememberedDeviceDeps } from './remembered-device.ts';
+import { actionsFor, clientNameOf, csrfScope, finishInteraction, type InteractionDetails, type InteractionPageDeps } from './interaction-io.ts';
+import type { RequirementFor } from './requirement-for.ts';
 
-export async function showLogin(ctx: Context, deps: InteractionDeps, details: InteractionDetails, problem?: { code: ErrorCode; email: string }) {
+/** The password step: the throttle, the directory, the one decision, then the kept subject or a trusted device. */
+export interface LoginStepDeps extends InteractionPageDeps, RememberedDeviceDeps, Pick<SecondFactorStateDeps, 'transient'> {
+  directory: UserDirectory;
+  throttle: LoginThrottle;
+  requirementFor: RequirementFor;
+  log: Logger;
+}
+
+export async function showLogin(ctx: Context, deps: InteractionPageDeps, details: InteractionDetails, problem?: { code: ErrorCode; email: string }) {
   const actions = actionsFor(details);
   ctx.status = problem ? ERRORS[problem.code].status : 200;
   ctx.type = 'html';
@@ -41,7 +52,7 @@ function formProblem(email: string, password: string): ErrorCode | undefined {
  * The password step. An unknown email, a wrong password and a locked account give the same
  * status, page and (through the dummy hash) time: nothing tells which it was.
  */
-export async function submitLogin(ctx: Context, deps: InteractionDeps, details: InteractionDetails, form: Record<string, string>) {
+export async function submitLogin(ctx: Context, deps: LoginStepDeps, details: InteractionDetails, form: Record<string, string>) {
   const email = form.email ?? '';
   const password = form.password ?? '';
   const problem = formProblem(email, password);
