@@ -24,6 +24,7 @@ const PLUGIN_OPTIONS = v.object({
   sms: v.optional(v.object({ limits: v.optional(SMS_LIMITS, {}) }, 'must be an object')),
   login: v.optional(LOGIN_LIMITS, {}),
   bodyLimitBytes: BODY_LIMIT_BYTES,
+  passwordPage: v.optional(v.picklist(['plugin', 'host'], 'must be plugin or host'), 'plugin'),
 });
 
 export type ParsedPluginOptions = v.InferOutput<typeof PLUGIN_OPTIONS>;

@@ -1,3 +1,4 @@
+import type { Context } from 'koa';
 import { createHmac } from 'node:crypto';
 import path from 'node:path';
 import { createAudit, type AuditSink } from '../audit/audit.ts';
@@ -38,6 +39,8 @@ import { readTrustCookie } from '../trusted-device/trust-cookie.ts';
 import { extraClientMetadata } from '../oidc/client-metadata.ts';
 import { createInteractionPolicy } from '../sign-in/interaction-policy.ts';
 import { createProviderPages } from '../http/provider-pages.ts';
+import type { AfterPasswordDeps } from '../sign-in/after-password.ts';
+import { handOverAfterPassword } from '../sign-in/host-hand-over.ts';
 import type { UserDirectory } from './user-directory.ts';
 import { memoizedDirectory, memoizedMfaStore, requestScope } from './request-scope.ts';
 
@@ -60,6 +63,12 @@ export interface MfaPluginOptions {
   login?: Partial<LoginLimits>;
   /** The largest form body read; 16 KiB by default. */
   bodyLimitBytes?: number;
+  /**
+   * Who asks for the password: `plugin` (default) serves the sign-in page; `host` leaves the
+   * `login` prompt's page to the host, which checks the password itself and then calls
+   * `handOver(ctx, accountId)`; the second factor, enrolment and consent stay the plugin's.
+   */
+  passwordPage?: 'plugin' | 'host';
   log?: Logger;
   /** Called with every security event (enrolled, challenge passed/failed, device trusted, ...). */
   onAuditEvent?: AuditSink;
@@ -142,6 +151,19 @@ export function createMfa(options: MfaPluginOptions) {
     });
   }, (ctx: KoaContextWithOIDC) => acrRequestOf(ctx.oidc.params?.acr_values, ctx.oidc.claims));
 
+  /** What the pages stand on, once install() built it: handOver needs the provider. */
+  let installed: AfterPasswordDeps | undefined;
+
+  /**
+   * For a host with its own sign-in page (`passwordPage: 'host'`): its password check passed for
+   * `accountId` in the interaction this request belongs to; the plugin takes the sign-in on from
+   * there (a second factor, enrolment, a trusted device, or done) and answers the request.
+   */
+  async function handOver(ctx: Context, accountId: string): Promise<void> {
+    if (!installed) throw new Error('oidc-mfa: call install(provider) before handOver()');
+    await handOverAfterPassword(ctx, installed, accountId);
+  }
+
   function install(provider: Provider): void {
     // The parts the pages stand on. Each route group takes what it declared (SignInRoutesDeps,
     // ConsoleRoutesDeps, each factor's own deps), and the compiler checks this object against each.
@@ -164,11 +186,14 @@ export function createMfa(options: MfaPluginOptions) {
       settings,
       clock,
     };
-    const interactions = createInteractionRoutes({
+    const signIn = {
       ...parts,
       throttle: createLoginThrottle(options.store.counters, parsed.login, { secret: derivedKey(options.csrfSecret, 'login-device'), clock }),
       requirementFor,
-    });
+      passwordPage: parsed.passwordPage,
+    };
+    installed = signIn;
+    const interactions = createInteractionRoutes(signIn);
     const console = createAccountConsoleRoutes({ ...parts, issuer: options.issuer });
     provider.use(requestScope());
     // Headers first: the error pages, rendered inside, keep them.
@@ -195,6 +220,7 @@ export function createMfa(options: MfaPluginOptions) {
     /** Optional: our error, sign-out and signed-out pages for oidc-provider's own rendering. */
     providerPages: createProviderPages(render),
     install,
+    handOver,
     service,
     guard,
     trusted,
