@@ -25,6 +25,7 @@ const PLUGIN_OPTIONS = v.object({
   login: v.optional(LOGIN_LIMITS, {}),
   bodyLimitBytes: BODY_LIMIT_BYTES,
   passwordPage: v.optional(v.picklist(['plugin', 'host'], 'must be plugin or host'), 'plugin'),
+  securityHeaders: v.optional(v.picklist(['plugin-pages', 'everywhere'], 'must be plugin-pages or everywhere'), 'plugin-pages'),
 });
 
 export type ParsedPluginOptions = v.InferOutput<typeof PLUGIN_OPTIONS>;

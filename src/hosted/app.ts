@@ -1,6 +1,6 @@
 import type Provider from 'oidc-provider';
 import { healthCheck } from '../http/health.ts';
-import type { MfaPlugin } from '../plugin/create-mfa.ts';
+import type { ComposedMfa } from '../plugin/create-mfa.ts';
 import type { Store } from '../store/store.ts';
 import { answerStoreUnavailable } from '../http/store-unavailable.ts';
 import { describeError, type Logger } from '../log.ts';
@@ -11,7 +11,7 @@ import { isStoreUnavailable } from '../store/store-errors.ts';
  * plugin's pages go in front of its routes (provider.use), so one server answers both.
  * No listen here: tests call app.callback() or listen on port 0 themselves.
  */
-export function createApp({ provider, mfa, store, log }: { provider: Provider; mfa: MfaPlugin; store: Store; log: Logger }): Provider {
+export function createApp({ provider, mfa, store, log }: { provider: Provider; mfa: ComposedMfa; store: Store; log: Logger }): Provider {
   // The health probe goes first, so it answers whatever Host a load balancer sends (it often
   // probes the instance's own address); it reflects nothing. Every other route is behind the
   // plugin's host check.

@@ -20,7 +20,7 @@ import { createLoginThrottle } from '../guard/login-throttle.ts';
 import { createCsrf } from '../http/csrf.ts';
 import { errorPages } from '../http/error-pages.ts';
 import { hostCheck } from '../http/host-check.ts';
-import { securityHeaders } from '../http/security-headers.ts';
+import { isPluginPath, securityHeaders } from '../http/security-headers.ts';
 import { STATIC_DIR, staticFiles } from '../http/static-files.ts';
 import type { RenderPage } from '../http/views.ts';
 import { createPageRenderer } from './page-renderer.ts';
@@ -69,6 +69,12 @@ export interface MfaPluginOptions {
    * `handOver(ctx, accountId)`; the second factor, enrolment and consent stay the plugin's.
    */
   passwordPage?: 'plugin' | 'host';
+  /**
+   * Where the strict headers go (CSP without inline code, no framing, nosniff, same-origin
+   * referrer and opener): `plugin-pages` (default) — the plugin's pages and files only, so a
+   * host's own pages keep theirs; `everywhere` — every answer, oidc-provider's included.
+   */
+  securityHeaders?: 'plugin-pages' | 'everywhere';
   log?: Logger;
   /** Called with every security event (enrolled, challenge passed/failed, device trusted, ...). */
   onAuditEvent?: AuditSink;
@@ -82,11 +88,12 @@ function derivedKey(secret: string, purpose: string): string {
 }
 
 /**
- * The MFA plugin for oidc-provider. The host merges `policy`, `interactionUrl`, `acrValues`,
+ * The MFA plugin for oidc-provider, with its internals (the MFA service, the guard, trusted
+ * devices) for the hosted provider's CLI; hosts use createMfa (public-plugin.ts). The host merges `policy`, `interactionUrl`, `acrValues`,
  * `claims`, `extraClientMetadata` and `clients` into its configuration, builds its Provider,
  * then calls `install(provider)` to add the hosted pages in front of the provider's routes.
  */
-export function createMfa(options: MfaPluginOptions) {
+export function composeMfa(options: MfaPluginOptions) {
   // Checked once, here: a bad value stops the host at start-up with the option's path (MfaOptionsError).
   const parsed = parsePluginOptions(options);
   const settings: MfaSettings = parsed.settings;
@@ -197,7 +204,7 @@ export function createMfa(options: MfaPluginOptions) {
     const console = createAccountConsoleRoutes({ ...parts, issuer: options.issuer });
     provider.use(requestScope());
     // Headers first: the error pages, rendered inside, keep them.
-    provider.use(securityHeaders());
+    provider.use(securityHeaders(parsed.securityHeaders === 'everywhere' ? {} : { only: isPluginPath }));
     // Before any page or provider route: nothing is answered for a host that is not the issuer's.
     provider.use(hostCheck({ issuer: options.issuer, render }));
     provider.use(errorPages(render, log));
@@ -230,4 +237,5 @@ export function createMfa(options: MfaPluginOptions) {
   };
 }
 
-export type MfaPlugin = ReturnType<typeof createMfa>;
+/** Everything composeMfa builds, internals included: for the hosted provider, its CLI and tests (hosts get createMfa's part). */
+export type ComposedMfa = ReturnType<typeof composeMfa>;
