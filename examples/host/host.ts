@@ -35,12 +35,14 @@ await new Promise<void>((resolve) => server.listen(Number(process.env.PORT ?? 0)
 const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
 const store = openSqliteStore({ file: ':memory:' });
+const secret = () => randomBytes(32).toString('base64url');
 const mfa = createMfa({
   issuer,
   directory,
   store,
   sealingKeys: [{ id: 'k1', key: randomBytes(32) }],
-  csrfSecret: randomBytes(32).toString('base64url'),
+  // One list per purpose, newest first; a real host loads them from its secret store and rotates each on its own.
+  secrets: { csrf: [secret()], textCodes: [secret()], trustedDevices: [secret()], loginDevices: [secret()] },
   settings: { enforcement: 'required' },
   passwordPage,
 });

@@ -36,7 +36,7 @@ export function composeIdentityProvider({ config, keys, store, clients, log, clo
     directory,
     store,
     sealingKeys: keys.sealingKeys,
-    csrfSecret: keys.cookieKeys[0]!,
+    secrets: keys.secrets,
     settings: config.mfa,
     sms: smsProvider && { provider: smsProvider, limits: config.sms },
     login: config.login,

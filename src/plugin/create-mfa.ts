@@ -1,5 +1,4 @@
 import type { Context } from 'koa';
-import { createHmac } from 'node:crypto';
 import path from 'node:path';
 import { createAudit, type AuditSink } from '../audit/audit.ts';
 import { createAccountSecurity } from '../mfa/account-security.ts';
@@ -12,6 +11,7 @@ import { consoleClientMetadata } from '../account/console-client.ts';
 import { systemClock, type Clock } from '../clock.ts';
 import type { SealingKey } from '../crypto/secret-box.ts';
 import { parsePluginOptions } from '../config/plugin-options.ts';
+import type { PurposeSecrets } from '../config/purpose-secrets.ts';
 import { DEFAULT_SMS_LIMITS, type LoginLimits, type MfaSettings, type SmsLimits } from '../config/settings-schema.ts';
 import { createSecretBox } from '../crypto/secret-box.ts';
 import type { CounterStore } from '../guard/counter-store.ts';
@@ -54,8 +54,8 @@ export interface MfaPluginOptions {
   store: { mfa: MfaStore; transient: TransientStore; counters: CounterStore; trustedDevices: TrustedDeviceStore };
   /** AES-256-GCM keys for TOTP secrets at rest; the first seals, all open. */
   sealingKeys: SealingKey[];
-  /** Server secret for CSRF tokens (a cookie key will do). */
-  csrfSecret: string;
+  /** Server secrets, one list per purpose, newest first (rotation): CSRF, text-code and trusted-device hashes, device cookies. */
+  secrets: PurposeSecrets;
   /** Any left out take their defaults (DEFAULT_MFA_SETTINGS). */
   settings?: Partial<MfaSettings>;
   /** Codes by text message; leave out to offer the authenticator app only. Limits left out take their defaults. */
@@ -80,11 +80,6 @@ export interface MfaPluginOptions {
   onAuditEvent?: AuditSink;
   clock?: Clock;
   render?: RenderPage;
-}
-
-/** One server secret, many uses: each gets its own key (HMAC as a KDF, labelled). */
-function derivedKey(secret: string, purpose: string): string {
-  return createHmac('sha256', secret).update(`oidc-mfa ${purpose}`).digest('base64url');
 }
 
 /**
@@ -120,7 +115,7 @@ export function composeMfa(options: MfaPluginOptions) {
     budget: createSmsBudget(options.store.counters, smsLimits, audit),
     guard,
     transient: options.store.transient,
-    secret: derivedKey(options.csrfSecret, 'sms-codes'),
+    secrets: parsed.secrets.textCodes,
     clock,
     log,
     codeTtlSeconds: smsLimits.codeTtlSeconds,
@@ -129,7 +124,7 @@ export function composeMfa(options: MfaPluginOptions) {
   });
   const trusted = createTrustedDevices({
     store: options.store.trustedDevices,
-    secret: derivedKey(options.csrfSecret, 'trusted-device'),
+    secrets: parsed.secrets.trustedDevices,
     clock,
     trustSeconds: settings.trustedDeviceDays * 86_400,
   });
@@ -184,7 +179,7 @@ export function composeMfa(options: MfaPluginOptions) {
       trusted,
       security,
       transient: options.store.transient,
-      csrf: createCsrf(options.csrfSecret),
+      csrf: createCsrf(parsed.secrets.csrf),
       render,
       log,
       audit,
@@ -195,7 +190,7 @@ export function composeMfa(options: MfaPluginOptions) {
     };
     const signIn = {
       ...parts,
-      throttle: createLoginThrottle(options.store.counters, parsed.login, { secret: derivedKey(options.csrfSecret, 'login-device'), clock }),
+      throttle: createLoginThrottle(options.store.counters, parsed.login, { secrets: parsed.secrets.loginDevices, clock }),
       requirementFor,
       passwordPage: parsed.passwordPage,
     };

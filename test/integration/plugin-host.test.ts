@@ -44,7 +44,7 @@ test('a host with its own Provider and user directory adds MFA through createMfa
   const sealingKeys = [{ id: 'host-k1', key: randomBytes(32) }];
   const keys = testKeys();
 
-  const mfa = composeMfa({ issuer, directory, store, sealingKeys, csrfSecret: keys.cookieKeys[0]!, clock });
+  const mfa = composeMfa({ issuer, directory, store, sealingKeys, secrets: keys.secrets, clock });
   const provider = new Provider(issuer, {
     // The host's own configuration, with the plugin's pieces merged in.
     adapter: store.adapterFactory,

@@ -40,7 +40,7 @@ test('support recovery: `mfa reset` through the CLI, then the person signs in wi
       io: { out: (line) => out.push(line), err: (line) => out.push(line), readStdin: async () => '' },
       directory: async () => idp.directory,
       clients: () => [],
-      mfa: async () => composeMfa({ issuer: idp.issuer, directory: idp.directory, store: testStore.store, sealingKeys: keys.sealingKeys, csrfSecret: keys.cookieKeys[0]!, log: createJsonLogger(() => {}) }),
+      mfa: async () => composeMfa({ issuer: idp.issuer, directory: idp.directory, store: testStore.store, sealingKeys: keys.sealingKeys, secrets: keys.secrets, log: createJsonLogger(() => {}) }),
     });
     expect(code).toBe(0);
 

@@ -141,7 +141,7 @@ function cli(world: AbuseWorld, stdin = ''): CliContext {
     io: { out: () => {}, err: (line) => { throw new Error(`cli: ${line}`); }, readStdin: async () => stdin },
     directory: async () => world.idp.directory,
     clients: () => [],
-    mfa: async () => composeMfa({ issuer: world.idp.issuer, directory: world.idp.directory, store: world.store, sealingKeys: keys.sealingKeys, csrfSecret: keys.cookieKeys[0]!, log: silentLogger }),
+    mfa: async () => composeMfa({ issuer: world.idp.issuer, directory: world.idp.directory, store: world.store, sealingKeys: keys.sealingKeys, secrets: keys.secrets, log: silentLogger }),
   };
 }
 

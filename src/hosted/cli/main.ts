@@ -45,7 +45,7 @@ async function main(): Promise<number> {
         const directory = createAccountDirectory(opened.accounts, systemClock, (accountId) => opened.mfa.remove(accountId));
         // Audit lines go to stderr, so stdout stays the command's answer.
         const log = createJsonLogger((line) => process.stderr.write(line));
-        return composeMfa({ issuer: config.issuer, directory, store: opened, sealingKeys: keys.sealingKeys, csrfSecret: keys.cookieKeys[0]!, settings: config.mfa, log });
+        return composeMfa({ issuer: config.issuer, directory, store: opened, sealingKeys: keys.sealingKeys, secrets: keys.secrets, settings: config.mfa, log });
       },
       clients() {
         const clients = loadClients(config.clientsFile);

@@ -3,6 +3,8 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { JWK } from 'oidc-provider';
 import { ConfigError } from '../../config/config-error.ts';
+import type { PurposeSecrets } from '../../config/purpose-secrets.ts';
+import { generatePurposeSecrets, purposeSecretsOf } from './purpose-secrets-file.ts';
 import type { Config, Keys } from './schema.ts';
 
 /** The keys file as stored: JSON, key material base64url. */
@@ -10,9 +12,11 @@ export interface KeysFile {
   jwks: { keys: JWK[] };
   cookieKeys: string[];
   sealingKeys: { id: string; key: string }[];
+  /** One list per purpose (purpose-secrets-file.ts); a file without it derives them from cookieKeys[0]. */
+  secrets?: PurposeSecrets;
 }
 
-/** A fresh set of keys: RS256 signing key (the ID token default alg), cookie keys, a sealing key. */
+/** A fresh set of keys: RS256 signing key (the ID token default alg), cookie keys, a sealing key, a secret per purpose. */
 export function generateKeysFile(): KeysFile {
   const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const jwk = { ...privateKey.export({ format: 'jwk' }), kid: randomUUID(), use: 'sig', alg: 'RS256' } as JWK;
@@ -20,6 +24,7 @@ export function generateKeysFile(): KeysFile {
     jwks: { keys: [jwk] },
     cookieKeys: [randomBytes(32).toString('base64url')],
     sealingKeys: [{ id: `k-${new Date().toISOString().slice(0, 10)}`, key: randomBytes(32).toString('base64url') }],
+    secrets: generatePurposeSecrets(),
   };
 }
 
@@ -51,7 +56,7 @@ export function parseKeys(raw: KeysFile, file = 'keys'): Keys {
     }
     return { id: entry.id, key };
   });
-  return { jwks: raw.jwks, cookieKeys: raw.cookieKeys, sealingKeys };
+  return { jwks: raw.jwks, cookieKeys: raw.cookieKeys, sealingKeys, secrets: purposeSecretsOf(raw, file) };
 }
 
 /**

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { createAccountDirectory } from '../../../src/hosted/account-directory.ts';
 import { createJsonLogger } from '../../../src/log.ts';
 import { composeMfa } from '../../../src/plugin/create-mfa.ts';
+import { generatePurposeSecrets } from '../../../src/hosted/config/purpose-secrets-file.ts';
 import { parseArgs } from '../../../src/hosted/cli/args.ts';
 import { runCommand, type CliContext } from '../../../src/hosted/cli/commands.ts';
 import { systemClock } from '../../../src/clock.ts';
@@ -32,7 +33,7 @@ describe('operator CLI', () => {
         directory: createAccountDirectory(store.accounts, systemClock),
         store,
         sealingKeys: [{ id: 't', key: sealingKey }],
-        csrfSecret: 'a test secret that is long enough',
+        secrets: generatePurposeSecrets(),
         log: createJsonLogger((line) => audit.push(JSON.parse(line))),
       }),
     };
