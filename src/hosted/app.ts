@@ -2,7 +2,7 @@ import type Provider from 'oidc-provider';
 import { healthCheck } from '../http/health.ts';
 import type { RenderPage } from '../http/views.ts';
 import { homePage } from './home-page.ts';
-import type { MfaPlugin } from '../plugin/create-mfa.ts';
+import type { ComposedMfa } from '../plugin/create-mfa.ts';
 import type { Store } from '../store/store.ts';
 import { answerStoreUnavailable } from '../http/store-unavailable.ts';
 import { describeError, type Logger } from '../log.ts';
@@ -15,7 +15,7 @@ import { isStoreUnavailable } from '../store/store-errors.ts';
  */
 export interface AppOptions {
   provider: Provider;
-  mfa: MfaPlugin;
+  mfa: ComposedMfa;
   store: Store;
   log: Logger;
   render: RenderPage;

@@ -1,6 +1,6 @@
 import type { AccountDirectory } from '../account-directory.ts';
 import { AppError } from '../../errors.ts';
-import type { MfaPlugin } from '../../plugin/create-mfa.ts';
+import type { ComposedMfa } from '../../plugin/create-mfa.ts';
 import { assertOnlyOptions, requireOption, UsageError, type ParsedArgs } from './args.ts';
 import { KEYS_COMMANDS } from './keys-commands.ts';
 import { MFA_COMMANDS } from './mfa-commands.ts';
@@ -17,7 +17,7 @@ export interface CliContext {
   directory(): Promise<AccountDirectory>;
   clients(): { client_id: string; client_name?: string; redirect_uris?: string[]; first_party?: boolean }[];
   /** The MFA plugin over the same store and keys as the running provider. */
-  mfa(): Promise<Pick<MfaPlugin, 'service' | 'guard' | 'trusted' | 'audit'>>;
+  mfa(): Promise<Pick<ComposedMfa, 'service' | 'guard' | 'trusted' | 'audit'>>;
 }
 
 export const USAGE = `Usage: npm run --silent cli -- <command>

@@ -9,7 +9,7 @@ import { openStore } from '../open-store.ts';
 import type { Store } from '../../store/store.ts';
 import { loadKeys } from '../config/keys.ts';
 import { createJsonLogger } from '../../log.ts';
-import { createMfa } from '../../plugin/create-mfa.ts';
+import { composeMfa } from '../../plugin/create-mfa.ts';
 import { parseArgs, UsageError } from './args.ts';
 import { runCommand, USAGE } from './commands.ts';
 
@@ -48,7 +48,7 @@ async function main(): Promise<number> {
         const directory = createAccountDirectory(opened.accounts, systemClock, (accountId) => opened.mfa.remove(accountId));
         // Audit lines go to stderr, so stdout stays the command's answer.
         const log = createJsonLogger((line) => process.stderr.write(line));
-        return createMfa({ issuer: config().issuer, directory, store: opened, sealingKeys: keys.sealingKeys, csrfSecret: keys.cookieKeys[0]!, settings: config().mfa, log });
+        return composeMfa({ issuer: config().issuer, directory, store: opened, sealingKeys: keys.sealingKeys, secrets: keys.secrets, settings: config().mfa, log });
       },
       clients() {
         const clients = loadClients(config().clientsFile);

@@ -3,6 +3,8 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { JWK } from 'oidc-provider';
 import { ConfigError, ConfigProblems } from '../../config/config-error.ts';
+import type { PurposeSecrets } from '../../config/purpose-secrets.ts';
+import { generatePurposeSecrets, purposeSecretsOf } from './purpose-secrets-file.ts';
 import { readSettingsFile } from './read-settings-file.ts';
 import { KEYS_GENERATE_COMMAND, type Config, type Keys } from './schema.ts';
 
@@ -11,9 +13,11 @@ export interface KeysFile {
   jwks: { keys: JWK[] };
   cookieKeys: string[];
   sealingKeys: { id: string; key: string }[];
+  /** One list per purpose (purpose-secrets-file.ts); a file without it derives them from cookieKeys[0]. */
+  secrets?: PurposeSecrets;
 }
 
-/** A fresh set of keys: RS256 signing key (the ID token default alg), cookie keys, a sealing key. */
+/** A fresh set of keys: RS256 signing key (the ID token default alg), cookie keys, a sealing key, a secret per purpose. */
 export function generateKeysFile(): KeysFile {
   const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const jwk = { ...privateKey.export({ format: 'jwk' }), kid: randomUUID(), use: 'sig', alg: 'RS256' } as JWK;
@@ -21,6 +25,7 @@ export function generateKeysFile(): KeysFile {
     jwks: { keys: [jwk] },
     cookieKeys: [randomBytes(32).toString('base64url')],
     sealingKeys: [{ id: `k-${new Date().toISOString().slice(0, 10)}`, key: randomBytes(32).toString('base64url') }],
+    secrets: generatePurposeSecrets(),
   };
 }
 
@@ -64,8 +69,11 @@ export function parseKeys(raw: KeysFile, file = 'keys'): Keys {
       }
     });
   }
+  // Secrets from an older file are derived from its first cookie key: only once that key is good.
+  const cookieKeysFine = problems.list.every(({ path }) => path !== `${file}: cookieKeys`);
+  const secrets = cookieKeysFine ? problems.attempt(() => purposeSecretsOf(raw, file)) : undefined;
   problems.check();
-  return { jwks: raw.jwks, cookieKeys: raw.cookieKeys, sealingKeys };
+  return { jwks: raw.jwks, cookieKeys: raw.cookieKeys, sealingKeys, secrets: secrets! };
 }
 
 /**

@@ -11,6 +11,7 @@ export type { MfaSettings } from '../../config/settings-schema.ts';
 export type NodeEnv = 'development' | 'production' | 'test';
 
 import type { SealingKey } from '../../crypto/secret-box.ts';
+import type { PurposeSecrets } from '../../config/purpose-secrets.ts';
 export type { SealingKey };
 
 export interface Keys {
@@ -18,6 +19,8 @@ export interface Keys {
   cookieKeys: string[];
   /** The first key seals; all of them open (rotation). */
   sealingKeys: SealingKey[];
+  /** Server secrets per purpose, newest first. */
+  secrets: PurposeSecrets;
 }
 
 export interface Config {
