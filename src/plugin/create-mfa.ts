@@ -38,7 +38,7 @@ import { acrRequestOf } from '../oidc/acr-request.ts';
 import { readTrustCookie } from '../trusted-device/trust-cookie.ts';
 import { extraClientMetadata } from '../oidc/client-metadata.ts';
 import { createInteractionPolicy } from '../sign-in/interaction-policy.ts';
-import { createProviderPages } from '../http/provider-pages.ts';
+import { appHomeIn, createProviderPages } from '../http/provider-pages.ts';
 import type { AfterPasswordDeps } from '../sign-in/after-password.ts';
 import { handOverAfterPassword } from '../sign-in/host-hand-over.ts';
 import type { UserDirectory } from './user-directory.ts';
@@ -153,6 +153,8 @@ export function composeMfa(options: MfaPluginOptions) {
     });
   }, (ctx: KoaContextWithOIDC) => acrRequestOf(ctx.oidc.params?.acr_values, ctx.oidc.claims));
 
+  const support = { url: settings.supportUrl, email: settings.supportEmail };
+
   /** What the pages stand on, once install() built it: handOver needs the provider. */
   let installed: AfterPasswordDeps | undefined;
 
@@ -202,7 +204,7 @@ export function composeMfa(options: MfaPluginOptions) {
     provider.use(securityHeaders(parsed.securityHeaders === 'everywhere' ? {} : { only: isPluginPath }));
     // Before any page or provider route: nothing is answered for a host that is not the issuer's.
     provider.use(hostCheck({ issuer: options.issuer, render }));
-    provider.use(errorPages(render, log));
+    provider.use(errorPages(render, log, { support, appHome: appHomeIn(provider) }));
     provider.use(staticFiles(STATIC_DIR, ['site.css', 'copy.js']));
     provider.use(interactions.routes());
     provider.use(interactions.allowedMethods({ throw: true }));
@@ -220,7 +222,7 @@ export function composeMfa(options: MfaPluginOptions) {
     /** The account console's own client; add to the provider's `clients`. */
     clients: [consoleClientMetadata(options.issuer)] as ClientMetadata[],
     /** Optional: our error, sign-out and signed-out pages for oidc-provider's own rendering. */
-    providerPages: createProviderPages(render),
+    providerPages: createProviderPages(render, support),
     install,
     handOver,
     service,
