@@ -1,6 +1,6 @@
 import { generateKeysFile } from '../config/keys.ts';
 import { assertOnlyOptions, UsageError, type ParsedArgs } from './args.ts';
-import type { CliContext } from './commands.ts';
+import type { CliContext } from './cli-context.ts';
 import { SecretFileError, writeSecretFile } from './secret-file.ts';
 
 type Command = (args: ParsedArgs, ctx: CliContext) => Promise<number>;
