@@ -1,11 +1,15 @@
 import type Router from '@koa/router';
 import { labelOf } from '../factors/registry.ts';
-import type { ConsoleDeps } from './console-deps.ts';
-import { pageSession, renderConsole } from './console-pages.ts';
+import type { TrustedDevices } from '../trusted-device/trusted-devices.ts';
+import { pageSession, renderConsole, type ConsolePageDeps } from './console-pages.ts';
 import { formatDate } from './format-date.ts';
 
 /** Security → Multi-factor authentication: the method, how it was set up, the backup code, devices. */
-export function addSecurityRoutes(router: Router, deps: ConsoleDeps): void {
+export interface SecurityPageDeps extends ConsolePageDeps {
+  trusted: TrustedDevices;
+}
+
+export function addSecurityRoutes(router: Router, deps: SecurityPageDeps): void {
   router.get('/account/security', async (ctx) => {
     const session = await pageSession(ctx, deps, { fresh: false });
     if (!session) return;

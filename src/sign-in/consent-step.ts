@@ -1,6 +1,13 @@
 import type { Context } from 'koa';
-import type { InteractionDeps } from './interaction-deps.ts';
-import { actionsFor, clientNameOf, csrfScope, finishInteraction, type InteractionDetails } from './interaction-io.ts';
+import type { Logger } from '../log.ts';
+import type { UserDirectory } from '../plugin/user-directory.ts';
+import { actionsFor, clientNameOf, csrfScope, finishInteraction, type InteractionDetails, type InteractionPageDeps } from './interaction-io.ts';
+
+/** The consent page names the account and the app; a grant is saved through the provider. */
+export interface ConsentStepDeps extends InteractionPageDeps {
+  directory: UserDirectory;
+  log: Logger;
+}
 
 /** What each scope lets the app do, in the words a person reads on the consent page. */
 const SCOPE_DESCRIPTIONS: Record<string, string> = {
@@ -16,7 +23,7 @@ interface ConsentDetails {
   missingResourceScopes?: Record<string, string[]>;
 }
 
-export async function showConsent(ctx: Context, deps: InteractionDeps, details: InteractionDetails) {
+export async function showConsent(ctx: Context, deps: ConsentStepDeps, details: InteractionDetails) {
   const missing = details.prompt.details as ConsentDetails;
   const account = await deps.directory.findById(String(details.session?.accountId));
   const actions = actionsFor(details);
@@ -35,7 +42,7 @@ export async function showConsent(ctx: Context, deps: InteractionDeps, details: 
 }
 
 /** Records what the person allowed as an oidc-provider Grant, then resumes the authorization. */
-export async function submitConsent(ctx: Context, deps: InteractionDeps, details: InteractionDetails) {
+export async function submitConsent(ctx: Context, deps: ConsentStepDeps, details: InteractionDetails) {
   const { Grant } = deps.provider;
   const missing = details.prompt.details as ConsentDetails;
   const accountId = String(details.session!.accountId);

@@ -3,35 +3,38 @@ import { AMR } from '../../oidc/acr.ts';
 import { requestFields } from '../../audit/audit.ts';
 import type { ErrorCode } from '../../errors.ts';
 import { maskPhone } from './phone-number.ts';
-import { completeSecondFactor, wantsTrust } from '../../sign-in/complete-second-factor.ts';
+import { completeSecondFactor, wantsTrust, type CompleteSecondFactorDeps } from '../../sign-in/complete-second-factor.ts';
 import { codeField } from '../../http/read-form.ts';
 import { durationInWords, waitTime } from '../../http/wait-time.ts';
-import type { MethodView } from '../../mfa/mfa-status.ts';
-import { pauseOf } from '../../sign-in/factor-pause.ts';
-import type { InteractionDeps } from '../../sign-in/interaction-deps.ts';
+import { hasOtherMethods, type MethodView } from '../../mfa/mfa-status.ts';
+import { pauseOf, type FactorPauseDeps } from '../../sign-in/factor-pause.ts';
 import type { InteractionDetails } from '../../sign-in/interaction-io.ts';
 import { chosenMethod, subjectScope, type SecondFactorSubject } from '../../sign-in/second-factor-state.ts';
-import { hasOtherWays } from '../../sign-in/other-ways-step.ts';
-import { secondFactorModel, sendPage } from '../../sign-in/second-factor-pages.ts';
+import { secondFactorModel, sendPage, type SecondFactorPageDeps } from '../../sign-in/second-factor-pages.ts';
 import { noticeFor, tellPage } from '../../sign-in/sign-in-notice.ts';
-import type { PendingSms } from './sms-codes.ts';
+import type { PendingSms, SmsCodes } from './sms-codes.ts';
+
+export interface SmsChallengeDeps extends SecondFactorPageDeps, CompleteSecondFactorDeps, FactorPauseDeps {
+  /** Undefined when text messages are off. */
+  sms: SmsCodes | undefined;
+}
 
 const PAGE = 'sms';
 
 /** The method this sign-in texts: the chosen one, when it is a text-message method. Resolved once per request. */
-async function chosenSmsMethod(deps: InteractionDeps, details: InteractionDetails, subject: SecondFactorSubject): Promise<MethodView | undefined> {
+async function chosenSmsMethod(deps: SmsChallengeDeps, details: InteractionDetails, subject: SecondFactorSubject): Promise<MethodView | undefined> {
   const method = await chosenMethod(deps, details, subject);
   return method?.type === 'sms' && method.phone ? method : undefined;
 }
 
 /** Sends a code for this interaction and account (bound to both, and to the number), within the SMS budget and never while paused. */
-async function sendCode(ctx: Context, deps: InteractionDeps, details: InteractionDetails, subject: SecondFactorSubject, method: MethodView | undefined): Promise<ErrorCode | undefined> {
+async function sendCode(ctx: Context, deps: SmsChallengeDeps, details: InteractionDetails, subject: SecondFactorSubject, method: MethodView | undefined): Promise<ErrorCode | undefined> {
   if (!deps.sms || !method?.phone) return 'SMS_UNAVAILABLE';
   return deps.sms.send({ purpose: 'sign-in', scope: subjectScope(details.uid, subject), accountId: subject.accountId, phone: method.phone, ip: ctx.ip });
 }
 
 /** The code this sign-in has waiting, only if it went to the number asked for now. */
-async function pendingFor(deps: InteractionDeps, details: InteractionDetails, subject: SecondFactorSubject, method: MethodView | undefined): Promise<PendingSms | undefined> {
+async function pendingFor(deps: SmsChallengeDeps, details: InteractionDetails, subject: SecondFactorSubject, method: MethodView | undefined): Promise<PendingSms | undefined> {
   const pending = deps.sms ? await deps.sms.pending(subjectScope(details.uid, subject)) : undefined;
   return pending && pending.phone === method?.phone ? pending : undefined;
 }
@@ -46,7 +49,7 @@ async function pendingFor(deps: InteractionDeps, details: InteractionDetails, su
  */
 async function showSmsPage(
   ctx: Context,
-  deps: InteractionDeps,
+  deps: SmsChallengeDeps,
   details: InteractionDetails,
   subject: SecondFactorSubject,
   state: { method: MethodView | undefined; pending: PendingSms | undefined; sent: 'here' | 'just-before' | undefined; problem: ErrorCode | undefined },
@@ -57,7 +60,7 @@ async function showSmsPage(
   const sentHere = sent === 'here';
   const [pause, otherWays, nextSendAt] = await Promise.all([
     sentHere ? undefined : pauseOf(deps, details, subject, 'sms'),
-    hasOtherWays(deps, subject),
+    deps.mfa.status(subject.accountId).then(hasOtherMethods),
     sentHere ? now + deps.smsTiming.cooldownSeconds * 1000 : deps.sms?.nextSendAt('sign-in', subject.accountId),
   ]);
   const waiting = state.problem === 'SMS_COOLDOWN';
@@ -84,7 +87,7 @@ async function showSmsPage(
  * up), so nothing is sent before that. Not sent again while a code of this sign-in still works,
  * not after a POST (its notice says what happened), and never while the factor is paused.
  */
-export async function openSmsChallenge(ctx: Context, deps: InteractionDeps, details: InteractionDetails, subject: SecondFactorSubject) {
+export async function openSmsChallenge(ctx: Context, deps: SmsChallengeDeps, details: InteractionDetails, subject: SecondFactorSubject) {
   const method = await chosenSmsMethod(deps, details, subject);
   const [notice, pending] = await Promise.all([noticeFor(ctx, deps, details, subject, PAGE), pendingFor(deps, details, subject, method)]);
   if (notice || pending) {
@@ -97,12 +100,12 @@ export async function openSmsChallenge(ctx: Context, deps: InteractionDeps, deta
 }
 
 /** Resend: a new code replaces the old one; the wrong-code count carries on (NIST SP 800-63B rev 4 §3.1.3.2). */
-export async function resendSmsCode(ctx: Context, deps: InteractionDeps, details: InteractionDetails, subject: SecondFactorSubject) {
+export async function resendSmsCode(ctx: Context, deps: SmsChallengeDeps, details: InteractionDetails, subject: SecondFactorSubject) {
   const problem = await sendCode(ctx, deps, details, subject, await chosenSmsMethod(deps, details, subject));
   await tellPage(ctx, deps, details, subject, problem ? { page: PAGE, problem } : { page: PAGE, outcome: 'sms-sent' });
 }
 
-export async function submitSmsCode(ctx: Context, deps: InteractionDeps, details: InteractionDetails, subject: SecondFactorSubject, form: Record<string, string>) {
+export async function submitSmsCode(ctx: Context, deps: SmsChallengeDeps, details: InteractionDetails, subject: SecondFactorSubject, form: Record<string, string>) {
   const method = await chosenSmsMethod(deps, details, subject);
   const code = codeField(form);
   if (!code) return tellPage(ctx, deps, details, subject, { page: PAGE, problem: 'CODE_REQUIRED' });

@@ -1,11 +1,11 @@
 import type { Context } from 'koa';
-import { requestFields } from '../../audit/audit.ts';
+import { requestFields, type Audit } from '../../audit/audit.ts';
+import type { MfaService } from '../../mfa/mfa-service.ts';
 import { AppError } from '../../errors.ts';
 import { codeField } from '../../http/read-form.ts';
 import { redirectAfterPost } from '../../http/page-notice.ts';
-import type { InteractionDeps } from '../../sign-in/interaction-deps.ts';
 import { actionsFor, lifetimeOf, type InteractionDetails } from '../../sign-in/interaction-io.ts';
-import { passWithNewBackupCode } from '../../sign-in/new-backup-code-step.ts';
+import { passWithNewBackupCode, type NewBackupCodeDeps } from '../../sign-in/new-backup-code-step.ts';
 import { secondFactorModel, sendPage } from '../../sign-in/second-factor-pages.ts';
 import { subjectScope, type SecondFactorSubject } from '../../sign-in/second-factor-state.ts';
 import { noticeFor, tellPage } from '../../sign-in/sign-in-notice.ts';
@@ -13,12 +13,22 @@ import { methodSetUp } from '../../mfa/method-set-up.ts';
 import { AMR } from '../../oidc/acr.ts';
 import { maskPhone } from './phone-number.ts';
 import { phoneVerification } from './phone-verification.ts';
+import type { SmsCodes } from './sms-codes.ts';
+
+export interface SmsEnrolDeps extends NewBackupCodeDeps {
+  mfa: MfaService;
+  audit: Audit;
+  /** Undefined when text messages are off. */
+  sms: SmsCodes | undefined;
+  /** Where numbers may be set up (ISO 3166 codes); null for everywhere. */
+  allowedCountries: string[] | null;
+}
 
 const PHONE_PAGE = 'enrol-sms-phone';
 const CODE_PAGE = 'enrol-sms-code';
 
 /** The number waiting for its code, and the code's scope: bound to this interaction and account, like every item of a sign-in. */
-function verificationOf(deps: InteractionDeps, details: InteractionDetails, subject: SecondFactorSubject) {
+function verificationOf(deps: SmsEnrolDeps, details: InteractionDetails, subject: SecondFactorSubject) {
   if (!deps.sms) throw new AppError('SMS_UNAVAILABLE');
   return phoneVerification({ sms: deps.sms, transient: deps.transient, allowedCountries: deps.allowedCountries }, {
     accountId: subject.accountId,
@@ -29,7 +39,7 @@ function verificationOf(deps: InteractionDeps, details: InteractionDetails, subj
 }
 
 /** `GET …/enrol/sms`: the number form, with what the last POST typed and its problem, once. */
-export async function showEnrolPhoneForm(ctx: Context, deps: InteractionDeps, details: InteractionDetails, subject: SecondFactorSubject) {
+export async function showEnrolPhoneForm(ctx: Context, deps: SmsEnrolDeps, details: InteractionDetails, subject: SecondFactorSubject) {
   const notice = await noticeFor(ctx, deps, details, subject, PHONE_PAGE);
   sendPage(ctx, deps, 'enrol-sms-phone', {
     title: 'Set up text messages',
@@ -40,7 +50,7 @@ export async function showEnrolPhoneForm(ctx: Context, deps: InteractionDeps, de
 }
 
 /** `GET …/enrol/sms/verify`: the code form for the number waiting; with none, the number form. */
-export async function showEnrolCodeForm(ctx: Context, deps: InteractionDeps, details: InteractionDetails, subject: SecondFactorSubject) {
+export async function showEnrolCodeForm(ctx: Context, deps: SmsEnrolDeps, details: InteractionDetails, subject: SecondFactorSubject) {
   const [phone, notice] = await Promise.all([verificationOf(deps, details, subject).pending(), noticeFor(ctx, deps, details, subject, CODE_PAGE)]);
   if (!phone) {
     ctx.redirect(actionsFor(details).enrolSms);
@@ -54,14 +64,14 @@ export async function showEnrolCodeForm(ctx: Context, deps: InteractionDeps, det
  * Security page (phone-verification.ts: the setup SMS budget, the country allow-list, nothing
  * stored as enrolled until the code verifies), bound to this interaction and account.
  */
-export async function submitEnrolPhone(ctx: Context, deps: InteractionDeps, details: InteractionDetails, subject: SecondFactorSubject, form: Record<string, string>) {
+export async function submitEnrolPhone(ctx: Context, deps: SmsEnrolDeps, details: InteractionDetails, subject: SecondFactorSubject, form: Record<string, string>) {
   const actions = actionsFor(details);
   const sent = await verificationOf(deps, details, subject).send(form.phone, ctx.ip);
   if (!sent.ok) return tellPage(ctx, deps, details, subject, { page: PHONE_PAGE, problem: sent.problem, typed: sent.typed }, actions.enrolSms);
   redirectAfterPost(ctx, actions.enrolSmsVerify);
 }
 
-export async function submitEnrolCode(ctx: Context, deps: InteractionDeps, details: InteractionDetails, subject: SecondFactorSubject, form: Record<string, string>) {
+export async function submitEnrolCode(ctx: Context, deps: SmsEnrolDeps, details: InteractionDetails, subject: SecondFactorSubject, form: Record<string, string>) {
   const verification = verificationOf(deps, details, subject);
   // Never over an existing method: set up meanwhile by its owner, it is theirs to prove, not ours to add to.
   if ((await deps.mfa.status(subject.accountId)).enabled) throw new AppError('WRONG_STEP');

@@ -3,15 +3,23 @@ import { methodSetUp } from '../../mfa/method-set-up.ts';
 import { assertThat } from '../../errors.ts';
 import { maskPhone } from './phone-number.ts';
 import { phoneVerification } from './phone-verification.ts';
-import { requestFields } from '../../audit/audit.ts';
-import type { ConsoleDeps } from '../../account/console-deps.ts';
-import { showNewCodeUntilSaved } from '../../account/console-new-code.ts';
+import { requestFields, type Audit } from '../../audit/audit.ts';
+import { showNewCodeUntilSaved, type NewCodeDeps } from '../../account/console-new-code.ts';
+import type { SmsCodes } from './sms-codes.ts';
 import { consoleNotice, tellConsolePage } from '../../account/console-notice.ts';
 import { codeField } from '../../http/read-form.ts';
 import { redirectAfterPost } from '../../http/page-notice.ts';
 import { durationInWords, waitTime } from '../../http/wait-time.ts';
 import { formSession, pageSession, renderConsole } from '../../account/console-pages.ts';
 import type { ConsoleSession } from '../../account/console-session.ts';
+
+export interface SmsSetupDeps extends NewCodeDeps {
+  audit: Audit;
+  /** Undefined when text messages are off. */
+  sms: SmsCodes | undefined;
+  /** Where numbers may be set up (ISO 3166 codes); null for everywhere. */
+  allowedCountries: string[] | null;
+}
 
 const PHONE_PAGE = '/account/security/setup/sms';
 const CODE_PAGE = '/account/security/setup/sms/verify';
@@ -22,7 +30,7 @@ const placeOf = (session: ConsoleSession) => ({
   codeScope: `sms-setup:${session.accountId}:${session.csrfScope}`,
 });
 
-const verificationOf = (deps: ConsoleDeps, session: ConsoleSession) =>
+const verificationOf = (deps: SmsSetupDeps, session: ConsoleSession) =>
   phoneVerification({ sms: deps.sms!, transient: deps.transient, allowedCountries: deps.allowedCountries }, { ...placeOf(session), ttlSeconds: deps.settings.setupTtlSeconds });
 
 /**
@@ -30,7 +38,7 @@ const verificationOf = (deps: ConsoleDeps, session: ConsoleSession) =>
  * is stored only once its code is verified (phone-verification.ts). Every POST answers with a
  * 303 (Post/Redirect/Get): Refresh never texts again or counts a wrong code twice.
  */
-export function addSmsSetupRoutes(router: Router, deps: ConsoleDeps): void {
+export function addSmsSetupRoutes(router: Router, deps: SmsSetupDeps): void {
   router.get(PHONE_PAGE, async (ctx) => {
     const session = await pageSession(ctx, deps, { fresh: true });
     if (!session) return;

@@ -2,14 +2,18 @@ import type { Context } from 'koa';
 import { AMR } from '../../oidc/acr.ts';
 import { requestFields } from '../../audit/audit.ts';
 import { codeField } from '../../http/read-form.ts';
-import { completeSecondFactor, wantsTrust } from '../../sign-in/complete-second-factor.ts';
-import { pauseOf } from '../../sign-in/factor-pause.ts';
-import type { InteractionDeps } from '../../sign-in/interaction-deps.ts';
+import type { MfaService } from '../../mfa/mfa-service.ts';
+import { hasOtherMethods } from '../../mfa/mfa-status.ts';
+import { completeSecondFactor, wantsTrust, type CompleteSecondFactorDeps } from '../../sign-in/complete-second-factor.ts';
+import { pauseOf, type FactorPauseDeps } from '../../sign-in/factor-pause.ts';
 import type { InteractionDetails } from '../../sign-in/interaction-io.ts';
 import type { SecondFactorSubject } from '../../sign-in/second-factor-state.ts';
-import { hasOtherWays } from '../../sign-in/other-ways-step.ts';
-import { secondFactorModel, sendPage } from '../../sign-in/second-factor-pages.ts';
+import { secondFactorModel, sendPage, type SecondFactorPageDeps } from '../../sign-in/second-factor-pages.ts';
 import { noticeFor, tellPage } from '../../sign-in/sign-in-notice.ts';
+
+export interface TotpChallengeDeps extends SecondFactorPageDeps, CompleteSecondFactorDeps, FactorPauseDeps {
+  mfa: MfaService;
+}
 
 const PAGE = 'totp';
 
@@ -18,18 +22,18 @@ const PAGE = 'totp';
  * factor, when it can be used again and the other ways instead of a form whose code would not
  * be checked.
  */
-export async function showTotpChallenge(ctx: Context, deps: InteractionDeps, details: InteractionDetails, subject: SecondFactorSubject) {
-  const [notice, pause, otherWays] = await Promise.all([
+export async function showTotpChallenge(ctx: Context, deps: TotpChallengeDeps, details: InteractionDetails, subject: SecondFactorSubject) {
+  const [notice, pause, status] = await Promise.all([
     noticeFor(ctx, deps, details, subject, PAGE),
     pauseOf(deps, details, subject, 'totp'),
-    hasOtherWays(deps, subject),
+    deps.mfa.status(subject.accountId),
   ]);
   const problem = pause?.code ?? notice?.problem;
-  sendPage(ctx, deps, 'challenge', { title: 'Enter your code', otherWays, pause, ...secondFactorModel(deps, details, problem) }, problem);
+  sendPage(ctx, deps, 'challenge', { title: 'Enter your code', otherWays: hasOtherMethods(status), pause, ...secondFactorModel(deps, details, problem) }, problem);
 }
 
 /** The same generic answer for a wrong, expired or replayed code; the page then tells a pause apart. */
-export async function submitTotp(ctx: Context, deps: InteractionDeps, details: InteractionDetails, subject: SecondFactorSubject, form: Record<string, string>) {
+export async function submitTotp(ctx: Context, deps: TotpChallengeDeps, details: InteractionDetails, subject: SecondFactorSubject, form: Record<string, string>) {
   const code = codeField(form);
   if (!code) return tellPage(ctx, deps, details, subject, { page: PAGE, problem: 'CODE_REQUIRED' });
   if (!(await deps.mfa.verifyTotp(subject.accountId, code))) {
