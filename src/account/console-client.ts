@@ -12,12 +12,10 @@ export function consoleClientMetadata(issuer: string): ClientMetadata {
   return {
     client_id: CONSOLE_CLIENT_ID,
     client_name: 'Your account',
-    // Where "Continue" leads from a sign-in page that was already finished (the Back button).
-    client_uri: `${issuer}/account/security`,
     token_endpoint_auth_method: 'none',
     grant_types: [],
     response_types: ['none'],
-    // Its home, for an error page's "Back to Your account" (oidc/client-home.ts).
+    // Its home, for an error page's "Back to Your account" and a finished sign-in's "Continue" (oidc/client-home.ts).
     client_uri: `${issuer}/account/security`,
     redirect_uris: [`${issuer}/account/callback`],
     first_party: true,

@@ -3,6 +3,7 @@ import { AppError } from '../errors.ts';
 import { acrRequestOf } from '../oidc/acr-request.ts';
 import { ACR, AMR } from '../oidc/acr.ts';
 import { actionsFor, finishInteraction, type InteractionDetails } from './interaction-io.ts';
+import { redirectAfterPost } from '../http/page-notice.ts';
 import { skipWithTrustedDevice, type RememberedDeviceDeps } from './remembered-device.ts';
 import type { RequirementFor } from './requirement-for.ts';
 import { rememberPasswordPassed, type SecondFactorStateDeps } from './second-factor-state.ts';
@@ -29,11 +30,10 @@ export async function continueAfterPassword(ctx: Context, deps: AfterPasswordDep
   });
   if (requirement === 'setup-first') throw new AppError('MFA_SET_UP_FIRST', { link: { href: '/account/security', text: 'Open the Security page' } });
   if (requirement === 'none') {
-    await finishInteraction(ctx, deps, { login: { accountId, acr: ACR.password, amr: [...AMR.password], remember: true } }, false);
+    await finishInteraction(ctx, deps, details, { login: { accountId, acr: ACR.password, amr: [...AMR.password], remember: true } }, false);
     return;
   }
   if (requirement === 'challenge' && (await skipWithTrustedDevice(ctx, deps, details, accountId, clientMetadata))) return;
   await rememberPasswordPassed(deps, details, accountId, requirement);
-  ctx.status = 303;
-  ctx.redirect(actionsFor(details).page);
+  redirectAfterPost(ctx, actionsFor(details).page);
 }

@@ -1,9 +1,18 @@
-import type { FactorId } from '../factors/factor.ts';
+import type { Clock } from '../clock.ts';
+import type { FactorId } from '../factors/factor-id.ts';
 import { factorById, labelOf } from '../factors/registry.ts';
+import type { FactorGuard } from '../guard/factor-guard.ts';
 import { waitTime, type WaitTime } from '../http/wait-time.ts';
-import type { InteractionDeps } from './interaction-deps.ts';
+import { hasOtherMethods } from '../mfa/mfa-status.ts';
 import { actionsFor, type InteractionDetails } from './interaction-io.ts';
-import { chosenMethod, type SecondFactorSubject } from './second-factor-state.ts';
+import { chosenMethod, type SecondFactorStateDeps, type SecondFactorSubject } from './second-factor-state.ts';
+
+/** The guard's state for the account (read only), the clock it is told by, and the account's other ways. */
+export interface FactorPauseDeps extends Pick<SecondFactorStateDeps, 'transient' | 'mfa'> {
+  /** Whether a factor's codes are paused or locked for an account, and until when. */
+  factorLock: FactorGuard['lockOf'];
+  clock: Clock;
+}
 
 /** A way on from a paused factor: a link on its page. */
 export interface WayOn {
@@ -27,7 +36,7 @@ export interface FactorPause {
  * codes are checked. Only ever asked once the password passed (there is a subject), so nothing
  * about the account's factors is told before that.
  */
-export async function pauseOf(deps: InteractionDeps, details: InteractionDetails, subject: SecondFactorSubject, factorId: FactorId): Promise<FactorPause | undefined> {
+export async function pauseOf(deps: FactorPauseDeps, details: InteractionDetails, subject: SecondFactorSubject, factorId: FactorId): Promise<FactorPause | undefined> {
   const lock = await deps.factorLock(subject.accountId, factorId);
   if (!lock) return undefined;
   const factor = factorById(factorId);
@@ -39,7 +48,7 @@ export async function pauseOf(deps: InteractionDeps, details: InteractionDetails
   };
 }
 
-async function waysBesides(deps: InteractionDeps, details: InteractionDetails, subject: SecondFactorSubject, role: 'method' | 'fallback'): Promise<WayOn[]> {
+async function waysBesides(deps: FactorPauseDeps, details: InteractionDetails, subject: SecondFactorSubject, role: 'method' | 'fallback'): Promise<WayOn[]> {
   const actions = actionsFor(details);
   const status = await deps.mfa.status(subject.accountId);
   const ways: WayOn[] = [];
@@ -47,7 +56,7 @@ async function waysBesides(deps: InteractionDeps, details: InteractionDetails, s
     const method = await chosenMethod(deps, details, subject);
     if (method) ways.push({ href: actions.page, text: `Use ${lowerFirst(labelOf(method))}` });
   }
-  if (status.methods.length > 1) ways.push({ href: actions.otherWays, text: 'Try another way' });
+  if (hasOtherMethods(status)) ways.push({ href: actions.otherWays, text: 'Try another way' });
   if (role === 'method' && status.backupCode) ways.push({ href: actions.backupCode, text: 'Use your backup code' });
   return ways;
 }

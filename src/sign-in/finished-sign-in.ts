@@ -1,6 +1,14 @@
 import type { Context } from 'koa';
-import type { InteractionDeps } from './interaction-deps.ts';
+import type Provider from 'oidc-provider';
+import type { RenderPage } from '../http/views.ts';
+import { clientHomeOf, type ClientHomeMetadata } from '../oidc/client-home.ts';
 import type { InteractionDetails } from './interaction-io.ts';
+
+/** The page answers from the cookie and the app's registration alone. */
+export interface FinishedSignInDeps {
+  provider: Provider;
+  render: RenderPage;
+}
 
 /**
  * Back after a finished sign-in. oidc-provider destroys the interaction when the browser
@@ -29,26 +37,12 @@ export function rememberFinished(ctx: Context, details: InteractionDetails, endi
   });
 }
 
-/** Where "Continue" leads: the app's registered home page (client_uri), else the origin of its first web redirect URI. */
-function homeOf(client: { clientUri?: string; redirectUris?: string[] }): string | undefined {
-  for (const candidate of [client.clientUri, ...(client.redirectUris ?? [])]) {
-    if (!candidate) continue;
-    try {
-      const url = new URL(candidate);
-      if (url.protocol === 'https:' || url.protocol === 'http:') return candidate === client.clientUri ? url.href : `${url.origin}/`;
-    } catch {
-      // Not a URL: try the next.
-    }
-  }
-  return undefined;
-}
-
 /**
  * A GET of `/interaction/:uid/…` whose interaction is gone: if this browser finished that very
  * interaction, answers the "already finished" page and returns true; otherwise false (the caller
  * answers the usual expired page).
  */
-export async function showFinishedSignIn(ctx: Context, deps: InteractionDeps): Promise<boolean> {
+export async function showFinishedSignIn(ctx: Context, deps: FinishedSignInDeps): Promise<boolean> {
   const uid = /^\/interaction\/([^/]+)/.exec(ctx.path)?.[1] ?? '';
   const [cookieUid, ending, clientId] = (ctx.cookies.get(cookieName(ctx.secure)) ?? '').split('.').map((part) => {
     try {
@@ -60,16 +54,17 @@ export async function showFinishedSignIn(ctx: Context, deps: InteractionDeps): P
   if (!uid || cookieUid !== uid || (ending !== 'done' && ending !== 'cancelled') || !clientId) return false;
   const client = await deps.provider.Client.find(clientId);
   if (!client) return false;
-  const metadata = client as unknown as { clientName?: string; clientUri?: string; redirectUris?: string[] };
-  const appName = metadata.clientName ?? clientId;
+  // Only what the operator registered for the app (oidc/client-home.ts): never an address from the request.
+  const metadata = (client as unknown as { metadata(): ClientHomeMetadata }).metadata();
+  const home = clientHomeOf(metadata);
   ctx.status = 200;
   ctx.type = 'html';
   ctx.set('cache-control', 'no-store');
   ctx.body = deps.render('sign-in-finished', {
     title: ending === 'done' ? 'You have finished this sign-in' : 'You cancelled this sign-in',
     ending,
-    appName,
-    appHref: homeOf(metadata),
+    appName: metadata.client_name || clientId,
+    appHref: home?.href,
   });
   return true;
 }

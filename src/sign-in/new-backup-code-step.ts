@@ -1,13 +1,18 @@
 import type { Context } from 'koa';
 import { shownBackupCode } from '../factors/backup-code/shown-backup-code.ts';
 import { redirectAfterPost } from '../http/page-notice.ts';
-import type { InteractionDeps } from './interaction-deps.ts';
+import type { SecretBox } from '../crypto/secret-box.ts';
 import { actionsFor, lifetimeOf, type InteractionDetails } from './interaction-io.ts';
-import { secondFactorModel, sendPage } from './second-factor-pages.ts';
-import { rememberFactorPassed, subjectScope, type Proof, type SecondFactorSubject } from './second-factor-state.ts';
+import { secondFactorModel, sendPage, type SecondFactorPageDeps } from './second-factor-pages.ts';
+import { rememberFactorPassed, subjectScope, type Proof, type SecondFactorStateDeps, type SecondFactorSubject } from './second-factor-state.ts';
+
+/** Where a sign-in's new backup code waits (sealed) until saved, and the page that shows it. */
+export interface NewBackupCodeDeps extends SecondFactorPageDeps, Pick<SecondFactorStateDeps, 'transient'> {
+  box: SecretBox;
+}
 
 /** The new backup code of this sign-in: kept for this interaction and account only, as long as the interaction lives. */
-function shownHere(deps: InteractionDeps, details: InteractionDetails, subject: SecondFactorSubject) {
+function shownHere(deps: Pick<NewBackupCodeDeps, 'transient' | 'box'>, details: InteractionDetails, subject: SecondFactorSubject) {
   return shownBackupCode(deps, { scope: subjectScope(details.uid, subject), accountId: subject.accountId, ttlSeconds: lifetimeOf(details) });
 }
 
@@ -16,7 +21,7 @@ function shownHere(deps: InteractionDeps, details: InteractionDetails, subject: 
  * new backup code waits for "I've saved it", and the browser goes to the page that shows it (a
  * 303: Refresh there shows the same code again and sends nothing).
  */
-export async function passWithNewBackupCode(ctx: Context, deps: InteractionDeps, details: InteractionDetails, subject: SecondFactorSubject, proof: Proof, shown: { code: string; lead: string }) {
+export async function passWithNewBackupCode(ctx: Context, deps: Pick<NewBackupCodeDeps, 'transient' | 'box'>, details: InteractionDetails, subject: SecondFactorSubject, proof: Proof, shown: { code: string; lead: string }) {
   await Promise.all([
     rememberFactorPassed(deps, details, subject, proof),
     shownHere(deps, details, subject).keep({ code: shown.code, title: 'Save your new backup code', lead: shown.lead }),
@@ -25,7 +30,7 @@ export async function passWithNewBackupCode(ctx: Context, deps: InteractionDeps,
 }
 
 /** `GET …/new-backup-code`: the code kept for this subject, until saved; with none, the sign-in's current step. */
-export async function showNewBackupCode(ctx: Context, deps: InteractionDeps, details: InteractionDetails, subject: SecondFactorSubject) {
+export async function showNewBackupCode(ctx: Context, deps: NewBackupCodeDeps, details: InteractionDetails, subject: SecondFactorSubject) {
   const shown = await shownHere(deps, details, subject).read();
   if (!shown) {
     ctx.redirect(actionsFor(details).page);
@@ -37,6 +42,6 @@ export async function showNewBackupCode(ctx: Context, deps: InteractionDeps, det
 }
 
 /** "I've saved it": the code is no longer kept anywhere but with its owner. */
-export function forgetNewBackupCode(deps: InteractionDeps, details: InteractionDetails, subject: SecondFactorSubject): Promise<void> {
+export function forgetNewBackupCode(deps: Pick<NewBackupCodeDeps, 'transient' | 'box'>, details: InteractionDetails, subject: SecondFactorSubject): Promise<void> {
   return shownHere(deps, details, subject).forget();
 }

@@ -1,6 +1,6 @@
 import type { Context } from 'koa';
 import { redirectWithNotice, takeNotice, type PageNotice } from '../http/page-notice.ts';
-import type { InteractionDeps } from './interaction-deps.ts';
+import type { TransientStore } from '../mfa/mfa-store.ts';
 import { actionsFor, lifetimeOf, type InteractionDetails } from './interaction-io.ts';
 import { subjectScope, type SecondFactorSubject } from './second-factor-state.ts';
 
@@ -23,7 +23,7 @@ function placeOf(details: InteractionDetails, subject: Pick<SecondFactorSubject,
  */
 export function tellPage(
   ctx: Context,
-  deps: Pick<InteractionDeps, 'transient'>,
+  deps: { transient: TransientStore },
   details: InteractionDetails,
   subject: Pick<SecondFactorSubject, 'accountId'> | undefined,
   notice: PageNotice,
@@ -35,7 +35,7 @@ export function tellPage(
 /** The notice a POST of this sign-in left for `page`, once. */
 export function noticeFor(
   ctx: Context,
-  deps: Pick<InteractionDeps, 'transient'>,
+  deps: { transient: TransientStore },
   details: InteractionDetails,
   subject: Pick<SecondFactorSubject, 'accountId'> | undefined,
   page: string,

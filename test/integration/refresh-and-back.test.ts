@@ -99,7 +99,7 @@ describe.each(STORE_KINDS)('Refresh and Back on %s', (kind) => {
       const back = await session.get(`${w.idp.issuer}${path}`);
       expect({ path, status: back.status }).toEqual({ path, status: 200 });
       expect(back.text).toContain('<h1>You have finished this sign-in</h1>');
-      expect(back.text).toContain('<a class="button primary" id="continue" href="http://rp.test/">Continue to First Party App</a>');
+      expect(back.text).toContain('<a class="button primary" id="continue" href="http://rp.test/logged-out">Continue to First Party App</a>');
       expect(back.text).not.toContain(newCode);
     }
   });
@@ -168,7 +168,7 @@ describe.each(STORE_KINDS)('Refresh and Back on %s', (kind) => {
     await cancelling.session.submitForm(formAction(cancelling.page.text, '/abort', w.idp.issuer), { csrf: hiddenField(cancelling.page.text, 'csrf') });
     const afterCancel = await cancelling.session.get(`${w.idp.issuer}/interaction/${cancelUid}`);
     expect(afterCancel.text).toContain('<h1>You cancelled this sign-in</h1>');
-    expect(afterCancel.text).toContain('href="http://rp.test/">Continue to First Party App</a>');
+    expect(afterCancel.text).toContain('href="http://rp.test/logged-out">Continue to First Party App</a>');
 
     // Another browser: the usual expired page. A cookie naming another interaction, or an app that is not registered: the same.
     expectRefused(await new HttpSession().get(`${w.idp.issuer}/interaction/${consentUid}`), 'INTERACTION_EXPIRED');
