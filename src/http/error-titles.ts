@@ -20,6 +20,8 @@ export const ERROR_TITLES: Partial<Record<ErrorCode, string>> = {
   PASSWORD_TOO_LONG: 'That password is too long',
   CODE_INVALID: "That code didn't work",
   CODE_REQUIRED: 'The code is missing',
+  FACTOR_PAUSED: 'These codes are paused for a while',
+  FACTOR_LOCKED: 'These codes are locked',
   NOT_SIGNED_IN: "You're not signed in",
   REAUTH_REQUIRED: 'Confirm it is you',
   SETUP_EXPIRED: 'This setup has expired',

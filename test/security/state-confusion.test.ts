@@ -62,7 +62,7 @@ describe.each(STORE_KINDS)('state confusion across accounts within one sign-in o
     expectRefused(refused, 'SIGN_IN_UNDER_WAY');
     expect(readOutbox(outbox()).filter((m) => m.to === victim.phone)).toHaveLength(textsToVictim);
     // The refusal offers the way on: this sign-in's current step, still A's.
-    const wayOn = /<a href="([^"]+)">Continue this sign-in<\/a>/.exec(refused.text)?.[1];
+    const wayOn = /<a\b[^>]*\bhref="([^"]+)"[^>]*>Continue this sign-in<\/a>/.exec(refused.text)?.[1];
     expect(wayOn).toBe(`/interaction/${uidOf(challenge.url)}`);
     expect((await flow.session.get(`${w.idp.issuer}${wayOn}`)).text).toContain('autocomplete="one-time-code"');
 
