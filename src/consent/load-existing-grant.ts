@@ -62,14 +62,31 @@ export function createLoadExistingGrant(deps: RememberedConsentDeps) {
     }
 
     const chosen = await rememberedGrantOf(deps, accountId, client.clientId);
-    const remembered = chosen ? await Grant.find(chosen.id) : undefined;
-    if (!belongs(remembered)) return undefined;
-    // A fresh lifetime from now (oidc-provider recomputes exp from ttl.Grant when it is unset).
-    remembered.exp = undefined;
-    await remembered.save();
+    // Made from the stored payload as Grant.find would, without reading it again (and lapsed by oidc-provider's own clock too).
+    const remembered = chosen ? new Grant({ ...chosen, jti: chosen.id } as ConstructorParameters<typeof Grant>[0]) : undefined;
+    if (!belongs(remembered) || remembered.isExpired) return undefined;
+    if (dueForRenewal(remembered)) {
+      // A fresh lifetime from now: oidc-provider recomputes exp from ttl.Grant when it is unset.
+      remembered.exp = undefined;
+      await remembered.save();
+    }
     keepAtSignOut(ctx);
     return remembered;
   };
+}
+
+/**
+ * A remembered grant's lifetime starts again when a new session uses it, at most once a day (or
+ * once per half-lifetime, when grants live less than two days): a write per day is enough to keep
+ * an app in use allowed, rather than one per sign-in.
+ */
+const RENEW_AFTER_SECONDS = 86_400;
+
+function dueForRenewal(grant: Grant): boolean {
+  if (grant.exp === undefined) return false;
+  const lifetime = grant.expiration;
+  const remaining = grant.exp - Math.floor(Date.now() / 1000);
+  return remaining < lifetime - Math.min(RENEW_AFTER_SECONDS, lifetime / 2);
 }
 
 /**

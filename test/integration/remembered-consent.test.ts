@@ -12,6 +12,7 @@ import { HttpSession } from '../helpers/http-session.ts';
 import { useIdpWorld } from '../helpers/idp-world.ts';
 import { ACR, AMR } from '../../src/oidc/acr.ts';
 import { STORE_KINDS } from '../helpers/test-stores.ts';
+import { testConfig } from '../helpers/test-config.ts';
 
 describe.each(STORE_KINDS)('remembered consent on %s', (kind) => {
   const world = useIdpWorld(kind, { clients: CONSENT_CLIENTS, config: () => abuseConfig() });
@@ -174,4 +175,37 @@ describe.each(STORE_KINDS)('remembered consent on %s', (kind) => {
     expect(reached.page.location).toBeDefined();
     expect([...browser.cookies.keys()].some((key) => key.startsWith('_session;'))).toBe(true);
   });
+});
+
+describe.each(STORE_KINDS)('a remembered grant\'s lifetime on %s', (kind) => {
+  // Real time throughout: oidc-provider stamps a grant's exp in real whole seconds.
+  const GRANT_SECONDS = 6;
+  const world = useIdpWorld(kind, {
+    clients: CONSENT_CLIENTS,
+    fakeTimeIn: 'nothing',
+    config: () => {
+      const base = abuseConfig();
+      return { ...base, ttl: { ...testConfig().ttl, grantSeconds: GRANT_SECONDS } };
+    },
+  });
+  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+  test('starts again when a new session uses it, so an app in use outlives its first lifetime', async () => {
+    const person = await plainAccount(world, 'lifetime');
+    expect((await signInToApp(world, person)).asked).toBe(true);
+    const [first] = await world.store.grants.listGrants(person.id);
+
+    // Past half its lifetime (renewal is due), a new browser: not asked, and the grant lives on from now.
+    await sleep(4_000);
+    expect((await signInToApp(world, person)).asked).toBe(false);
+    const [renewed] = await world.store.grants.listGrants(person.id);
+    expect(renewed!.id).toBe(first!.id);
+    expect(renewed!.iat).toBe(first!.iat);
+    expect(renewed!.exp!).toBeGreaterThan(first!.exp!);
+
+    // Past the first lifetime: still remembered.
+    await sleep(2_500);
+    expect(Math.floor(Date.now() / 1000)).toBeGreaterThanOrEqual(first!.exp!);
+    expect((await signInToApp(world, person)).asked).toBe(false);
+  }, 30_000);
 });
