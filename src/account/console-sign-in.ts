@@ -28,7 +28,8 @@ export async function startConsoleSignIn(ctx: Context, deps: ConsoleSignInDeps):
   const signedIn = await loadConsoleSession(ctx, deps);
   await deps.transient.set(`console-sign-in:${state}`, next, STATE_TTL_SECONDS);
   ctx.cookies.set(STATE_COOKIE, state, { httpOnly: true, sameSite: 'lax', secure: ctx.secure, maxAge: STATE_TTL_SECONDS * 1000, path: '/account/callback' });
-  const url = new URL('/auth', deps.issuer);
+  // The provider's own authorization route: a host may have renamed it (routes.authorization) or mounted the provider under a path.
+  const url = new URL(deps.provider.urlFor('authorization'));
   url.search = new URLSearchParams({
     client_id: CONSOLE_CLIENT_ID,
     response_type: 'none',

@@ -1,4 +1,4 @@
-import { createHmac } from 'node:crypto';
+import type { Context } from 'koa';
 import path from 'node:path';
 import { createAudit, type AuditSink } from '../audit/audit.ts';
 import { createAccountSecurity } from '../mfa/account-security.ts';
@@ -13,6 +13,7 @@ import { consoleClientMetadata } from '../account/console-client.ts';
 import { systemClock, type Clock } from '../clock.ts';
 import type { SealingKey } from '../crypto/secret-box.ts';
 import { parsePluginOptions } from '../config/plugin-options.ts';
+import type { PurposeSecrets } from '../config/purpose-secrets.ts';
 import { DEFAULT_SMS_LIMITS, type LoginLimits, type MfaSettings, type SmsLimits } from '../config/settings-schema.ts';
 import { createSecretBox } from '../crypto/secret-box.ts';
 import type { CounterStore } from '../guard/counter-store.ts';
@@ -21,7 +22,7 @@ import { createLoginThrottle } from '../guard/login-throttle.ts';
 import { createCsrf } from '../http/csrf.ts';
 import { errorPages } from '../http/error-pages.ts';
 import { hostCheck } from '../http/host-check.ts';
-import { securityHeaders } from '../http/security-headers.ts';
+import { isPluginPath, securityHeaders } from '../http/security-headers.ts';
 import { STATIC_DIR, staticFiles } from '../http/static-files.ts';
 import type { RenderPage } from '../http/views.ts';
 import { createPageRenderer } from './page-renderer.ts';
@@ -39,7 +40,9 @@ import { acrRequestOf } from '../oidc/acr-request.ts';
 import { readTrustCookie } from '../trusted-device/trust-cookie.ts';
 import { extraClientMetadata } from '../oidc/client-metadata.ts';
 import { createInteractionPolicy } from '../sign-in/interaction-policy.ts';
-import { createProviderPages } from '../http/provider-pages.ts';
+import { appHomeIn, createProviderPages } from '../http/provider-pages.ts';
+import type { AfterPasswordDeps } from '../sign-in/after-password.ts';
+import { handOverAfterPassword } from '../sign-in/host-hand-over.ts';
 import type { UserDirectory } from './user-directory.ts';
 import { memoizedDirectory, memoizedMfaStore, requestScope } from './request-scope.ts';
 
@@ -57,8 +60,8 @@ export interface MfaPluginOptions {
   store: { mfa: MfaStore; transient: TransientStore; counters: CounterStore; trustedDevices: TrustedDeviceStore; grants: AccountGrantStore };
   /** AES-256-GCM keys for TOTP secrets at rest; the first seals, all open. */
   sealingKeys: SealingKey[];
-  /** Server secret for CSRF tokens (a cookie key will do). */
-  csrfSecret: string;
+  /** Server secrets, one list per purpose, newest first (rotation): CSRF, text-code and trusted-device hashes, device cookies. */
+  secrets: PurposeSecrets;
   /** Any left out take their defaults (DEFAULT_MFA_SETTINGS). */
   settings?: Partial<MfaSettings>;
   /** Codes by text message; leave out to offer the authenticator app only. Limits left out take their defaults. */
@@ -66,6 +69,18 @@ export interface MfaPluginOptions {
   login?: Partial<LoginLimits>;
   /** The largest form body read; 16 KiB by default. */
   bodyLimitBytes?: number;
+  /**
+   * Who asks for the password: `plugin` (default) serves the sign-in page; `host` leaves the
+   * `login` prompt's page to the host, which checks the password itself and then calls
+   * `handOver(ctx, accountId)`; the second factor, enrolment and consent stay the plugin's.
+   */
+  passwordPage?: 'plugin' | 'host';
+  /**
+   * Where the strict headers go (CSP without inline code, no framing, nosniff, same-origin
+   * referrer and opener): `plugin-pages` (default) — the plugin's pages and files only, so a
+   * host's own pages keep theirs; `everywhere` — every answer, oidc-provider's included.
+   */
+  securityHeaders?: 'plugin-pages' | 'everywhere';
   log?: Logger;
   /** Called with every security event (enrolled, challenge passed/failed, device trusted, ...). */
   onAuditEvent?: AuditSink;
@@ -73,17 +88,13 @@ export interface MfaPluginOptions {
   render?: RenderPage;
 }
 
-/** One server secret, many uses: each gets its own key (HMAC as a KDF, labelled). */
-function derivedKey(secret: string, purpose: string): string {
-  return createHmac('sha256', secret).update(`oidc-mfa ${purpose}`).digest('base64url');
-}
-
 /**
- * The MFA plugin for oidc-provider. The host merges `policy`, `interactionUrl`, `acrValues`,
+ * The MFA plugin for oidc-provider, with its internals (the MFA service, the guard, trusted
+ * devices) for the hosted provider's CLI; hosts use createMfa (public-plugin.ts). The host merges `policy`, `interactionUrl`, `acrValues`,
  * `claims`, `extraClientMetadata` and `clients` into its configuration, builds its Provider,
  * then calls `install(provider)` to add the hosted pages in front of the provider's routes.
  */
-export function createMfa(options: MfaPluginOptions) {
+export function composeMfa(options: MfaPluginOptions) {
   // Checked once, here: a bad value stops the host at start-up with the option's path (MfaOptionsError).
   const parsed = parsePluginOptions(options);
   const settings: MfaSettings = parsed.settings;
@@ -110,7 +121,7 @@ export function createMfa(options: MfaPluginOptions) {
     budget: createSmsBudget(options.store.counters, smsLimits, audit),
     guard,
     transient: options.store.transient,
-    secret: derivedKey(options.csrfSecret, 'sms-codes'),
+    secrets: parsed.secrets.textCodes,
     clock,
     log,
     codeTtlSeconds: smsLimits.codeTtlSeconds,
@@ -119,7 +130,7 @@ export function createMfa(options: MfaPluginOptions) {
   });
   const trusted = createTrustedDevices({
     store: options.store.trustedDevices,
-    secret: derivedKey(options.csrfSecret, 'trusted-device'),
+    secrets: parsed.secrets.trustedDevices,
     clock,
     trustSeconds: settings.trustedDeviceDays * 86_400,
   });
@@ -148,6 +159,21 @@ export function createMfa(options: MfaPluginOptions) {
     });
   }, (ctx: KoaContextWithOIDC) => acrRequestOf(ctx.oidc.params?.acr_values, ctx.oidc.claims));
 
+  const support = { url: settings.supportUrl, email: settings.supportEmail };
+
+  /** What the pages stand on, once install() built it: handOver needs the provider. */
+  let installed: AfterPasswordDeps | undefined;
+
+  /**
+   * For a host with its own sign-in page (`passwordPage: 'host'`): its password check passed for
+   * `accountId` in the interaction this request belongs to; the plugin takes the sign-in on from
+   * there (a second factor, enrolment, a trusted device, or done) and answers the request.
+   */
+  async function handOver(ctx: Context, accountId: string): Promise<void> {
+    if (!installed) throw new Error('oidc-mfa: call install(provider) before handOver()');
+    await handOverAfterPassword(ctx, installed, accountId);
+  }
+
   function install(provider: Provider): void {
     // The parts the pages stand on. Each route group takes what it declared (SignInRoutesDeps,
     // ConsoleRoutesDeps, each factor's own deps), and the compiler checks this object against each.
@@ -162,7 +188,7 @@ export function createMfa(options: MfaPluginOptions) {
       security,
       transient: options.store.transient,
       grants: options.store.grants,
-      csrf: createCsrf(options.csrfSecret),
+      csrf: createCsrf(parsed.secrets.csrf),
       render,
       log,
       audit,
@@ -171,18 +197,21 @@ export function createMfa(options: MfaPluginOptions) {
       settings,
       clock,
     };
-    const interactions = createInteractionRoutes({
+    const signIn = {
       ...parts,
-      throttle: createLoginThrottle(options.store.counters, parsed.login, { secret: derivedKey(options.csrfSecret, 'login-device'), clock }),
+      throttle: createLoginThrottle(options.store.counters, parsed.login, { secrets: parsed.secrets.loginDevices, clock }),
       requirementFor,
-    });
+      passwordPage: parsed.passwordPage,
+    };
+    installed = signIn;
+    const interactions = createInteractionRoutes(signIn);
     const console = createAccountConsoleRoutes({ ...parts, issuer: options.issuer });
     provider.use(requestScope());
     // Headers first: the error pages, rendered inside, keep them.
-    provider.use(securityHeaders());
+    provider.use(securityHeaders(parsed.securityHeaders === 'everywhere' ? {} : { only: isPluginPath }));
     // Before any page or provider route: nothing is answered for a host that is not the issuer's.
     provider.use(hostCheck({ issuer: options.issuer, render }));
-    provider.use(errorPages(render, log));
+    provider.use(errorPages(render, log, { support, appHome: appHomeIn(provider) }));
     provider.use(staticFiles(STATIC_DIR, ['site.css', 'copy.js']));
     provider.use(interactions.routes());
     provider.use(interactions.allowedMethods({ throw: true }));
@@ -205,8 +234,9 @@ export function createMfa(options: MfaPluginOptions) {
     /** The account console's own client; add to the provider's `clients`. */
     clients: [consoleClientMetadata(options.issuer)] as ClientMetadata[],
     /** Optional: our error, sign-out and signed-out pages for oidc-provider's own rendering. */
-    providerPages: createProviderPages(render),
+    providerPages: createProviderPages(render, support),
     install,
+    handOver,
     service,
     guard,
     trusted,
@@ -216,4 +246,5 @@ export function createMfa(options: MfaPluginOptions) {
   };
 }
 
-export type MfaPlugin = ReturnType<typeof createMfa>;
+/** Everything composeMfa builds, internals included: for the hosted provider, its CLI and tests (hosts get createMfa's part). */
+export type ComposedMfa = ReturnType<typeof composeMfa>;

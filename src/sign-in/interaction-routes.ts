@@ -11,7 +11,10 @@ import { passwordAlreadyPassed, signInUnderWay, subjectOf, takeFactorPassed, cho
 import { showOtherWays, type OtherWaysDeps } from './other-ways-step.ts';
 
 /** The hosted sign-in: what its own steps need, and what the registered factors asked for. */
-export type SignInRoutesDeps = LoginStepDeps & ConsentStepDeps & OtherWaysDeps & CompleteSecondFactorDeps & InteractionFormDeps & SecondFactorStateDeps & FactorSignInDeps;
+export type SignInRoutesDeps = LoginStepDeps & ConsentStepDeps & OtherWaysDeps & CompleteSecondFactorDeps & InteractionFormDeps & SecondFactorStateDeps & FactorSignInDeps & {
+  /** `host`: the host's own page asks for the password and hands over (host-hand-over.ts); the plugin's is not served. */
+  passwordPage: 'plugin' | 'host';
+};
 
 /** The hosted pages of a sign-in, one route per step; each checks that its step is the current one. */
 export function createInteractionRoutes(deps: SignInRoutesDeps): Router {
@@ -42,13 +45,14 @@ export function createInteractionRoutes(deps: SignInRoutesDeps): Router {
     await handle(details, form);
   }
 
-  router.get('/interaction/:uid', async (ctx) => {
+  router.get('/interaction/:uid', async (ctx, next) => {
     const details = await loadInteraction(ctx, deps);
     const { name } = details.prompt;
     if (name === 'consent') return showConsent(ctx, deps, details);
-    if (name !== 'login' && name !== 'mfa') throw new AppError('WRONG_STEP');
+    // A prompt the host added to the policy: the host's own middleware, installed after ours, answers it.
+    if (name !== 'login' && name !== 'mfa') return next();
     const subject = await subjectOf(deps, details);
-    if (!subject) return showLogin(ctx, deps, details);
+    if (!subject) return name === 'login' && deps.passwordPage === 'host' ? next() : showLogin(ctx, deps, details);
     if (subject.requirement === 'enrol') {
       // The first factor that can be set up here; its page links to the others.
       const first = FACTORS.find((factor) => factor.enrolAtSignIn?.available(deps));
@@ -77,12 +81,14 @@ export function createInteractionRoutes(deps: SignInRoutesDeps): Router {
     ctx.redirect(`/interaction/${details.uid}`);
   }));
 
-  router.post('/interaction/:uid/login', (ctx) => post(ctx, async (details, form) => {
-    assertThat(details.prompt.name === 'login', 'WRONG_STEP');
-    // Once a password passed here, the interaction belongs to that account: another is refused, not swapped in.
-    if (await passwordAlreadyPassed(deps, details.uid)) throw signInUnderWay(details.uid);
-    await submitLogin(ctx, deps, details, form);
-  }));
+  if (deps.passwordPage === 'plugin') {
+    router.post('/interaction/:uid/login', (ctx) => post(ctx, async (details, form) => {
+      assertThat(details.prompt.name === 'login', 'WRONG_STEP');
+      // Once a password passed here, the interaction belongs to that account: another is refused, not swapped in.
+      if (await passwordAlreadyPassed(deps, details.uid)) throw signInUnderWay(details.uid);
+      await submitLogin(ctx, deps, details, form);
+    }));
+  }
 
   /** Where a factor adds its routes under /interaction/:uid/: each handler gets the subject only once `guard` let it through. */
   const guardedRoutes = (guard: (details: InteractionDetails) => Promise<SecondFactorSubject>): ChallengeRoutes => ({

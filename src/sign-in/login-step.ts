@@ -2,23 +2,18 @@ import type { Context } from 'koa';
 import { MAX_EMAIL_LENGTH, normalizeEmail } from '../accounts/normalize-email.ts';
 import { MAX_PASSWORD_LENGTH, passwordLength } from '../accounts/password-policy.ts';
 import { verifyAgainstDummy } from '../crypto/password-hash.ts';
-import { AppError, ERRORS, type ErrorCode } from '../errors.ts';
+import { ERRORS, type ErrorCode } from '../errors.ts';
 import { readLoginDeviceCookie, writeLoginDeviceCookie } from '../guard/login-device-cookie.ts';
-import { acrRequestOf } from '../oidc/acr-request.ts';
-import { ACR, AMR } from '../oidc/acr.ts';
 import type { LoginThrottle } from '../guard/login-throttle.ts';
 import type { Logger } from '../log.ts';
 import type { UserDirectory } from '../plugin/user-directory.ts';
-import { rememberPasswordPassed, type SecondFactorStateDeps } from './second-factor-state.ts';
-import { skipWithTrustedDevice, type RememberedDeviceDeps } from './remembered-device.ts';
-import { actionsFor, clientNameOf, csrfScope, finishInteraction, type InteractionDetails, type InteractionPageDeps } from './interaction-io.ts';
-import type { RequirementFor } from './requirement-for.ts';
+import { continueAfterPassword, type AfterPasswordDeps } from './after-password.ts';
+import { actionsFor, clientNameOf, csrfScope, type InteractionDetails, type InteractionPageDeps } from './interaction-io.ts';
 
-/** The password step: the throttle, the directory, the one decision, then the kept subject or a trusted device. */
-export interface LoginStepDeps extends InteractionPageDeps, RememberedDeviceDeps, Pick<SecondFactorStateDeps, 'transient'> {
+/** The password step: the throttle and the directory, then what follows a right password. */
+export interface LoginStepDeps extends InteractionPageDeps, AfterPasswordDeps {
   directory: UserDirectory;
   throttle: LoginThrottle;
-  requirementFor: RequirementFor;
   log: Logger;
 }
 
@@ -73,21 +68,5 @@ export async function submitLogin(ctx: Context, deps: LoginStepDeps, details: In
 
   writeLoginDeviceCookie(ctx, await outcome.succeeded());
   deps.log.info('login.password_ok', { accountId, clientId: details.params.client_id, ip: ctx.ip });
-  const client = await deps.provider.Client.find(String(details.params.client_id));
-  const requirement = await deps.requirementFor({
-    accountId,
-    client: client as unknown as Record<string, unknown>,
-    acrRequest: acrRequestOf(details.params.acr_values, details.params.claims),
-    amr: AMR.password,
-  });
-  if (requirement === 'setup-first') throw new AppError('MFA_SET_UP_FIRST', { link: { href: '/account/security', text: 'Open the Security page' } });
-  if (requirement === 'none') {
-    await finishInteraction(ctx, deps, { login: { accountId, acr: ACR.password, amr: [...AMR.password], remember: true } }, false);
-    return;
-  }
-  if (requirement === 'challenge' && (await skipWithTrustedDevice(ctx, deps, details, accountId, client as unknown as Record<string, unknown>))) return;
-  // Not finished yet: a session must never hold this account after the password alone.
-  await rememberPasswordPassed(deps, details, accountId, requirement);
-  ctx.status = 303;
-  ctx.redirect(actionsFor(details).page);
+  await continueAfterPassword(ctx, deps, details, accountId);
 }

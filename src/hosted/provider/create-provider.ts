@@ -1,7 +1,7 @@
 import Provider, { type ClientMetadata, type Configuration } from 'oidc-provider';
 import type { AccountDirectory } from '../account-directory.ts';
 import type { Config, Keys } from '../config/schema.ts';
-import type { MfaPlugin } from '../../plugin/create-mfa.ts';
+import type { ComposedMfa } from '../../plugin/create-mfa.ts';
 import type { Store } from '../../store/store.ts';
 import { providerCookieNames } from './provider-cookies.ts';
 
@@ -11,7 +11,7 @@ export interface ProviderDeps {
   store: Store;
   directory: AccountDirectory;
   clients: ClientMetadata[];
-  mfa: MfaPlugin;
+  mfa: ComposedMfa;
 }
 
 /**
