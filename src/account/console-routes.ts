@@ -6,9 +6,10 @@ import { addMethodRoutes, type MethodRoutesDeps } from './method-routes.ts';
 import { addSetupChoiceRoutes } from './setup-choice-routes.ts';
 import { addManageRoutes, type ManageDeps } from './manage-routes.ts';
 import { addNewCodeRoutes, type NewCodeDeps } from './console-new-code.ts';
+import { addAppAccessRoutes, type AppAccessDeps } from './app-access-routes.ts';
 
 /** The Security pages: what each of its route groups needs, and what the registered factors asked for. */
-export type ConsoleRoutesDeps = ConsoleSignInDeps & SecurityPageDeps & MethodRoutesDeps & ManageDeps & NewCodeDeps & FactorSetupDeps;
+export type ConsoleRoutesDeps = ConsoleSignInDeps & SecurityPageDeps & MethodRoutesDeps & ManageDeps & NewCodeDeps & AppAccessDeps & FactorSetupDeps;
 
 /** The self-service Security pages, on the identity provider itself. */
 export function createAccountConsoleRoutes(deps: ConsoleRoutesDeps): Router {
@@ -23,5 +24,6 @@ export function createAccountConsoleRoutes(deps: ConsoleRoutesDeps): Router {
   for (const factor of FACTORS) factor.addSetupRoutes(router, deps);
   addManageRoutes(router, deps);
   addNewCodeRoutes(router, deps);
+  addAppAccessRoutes(router, deps);
   return router;
 }

@@ -39,6 +39,7 @@ export const ERROR_TITLES: Partial<Record<ErrorCode, string>> = {
   METHOD_NOT_FOUND: 'That method is gone',
   METHOD_EXISTS: 'That number is already set up',
   DEVICE_NOT_FOUND: 'That device is no longer trusted',
+  GRANT_NOT_FOUND: 'That app has no access to remove',
   MFA_REQUIRED_BY_POLICY: '2-step verification is required here',
   CSRF_FAILED: 'This form has expired',
   ORIGIN_REJECTED: 'This form came from another site',

@@ -2,6 +2,8 @@ import type { Context } from 'koa';
 import path from 'node:path';
 import { createAudit, type AuditSink } from '../audit/audit.ts';
 import { createAccountSecurity } from '../mfa/account-security.ts';
+import type { AccountGrantStore } from '../consent/account-grant-store.ts';
+import { createLoadExistingGrant } from '../consent/load-existing-grant.ts';
 import type { TrustedDeviceStore } from '../trusted-device/trusted-device-store.ts';
 import { createTrustedDevices } from '../trusted-device/trusted-devices.ts';
 import type Provider from 'oidc-provider';
@@ -51,7 +53,11 @@ export interface MfaPluginOptions {
   /** The provider's issuer URL (its origin is checked on every form POST). */
   issuer: string;
   directory: UserDirectory;
-  store: { mfa: MfaStore; transient: TransientStore; counters: CounterStore; trustedDevices: TrustedDeviceStore };
+  /**
+   * Our stores (openSqliteStore / openRedisStore give all of them). `grants` reads the grants your
+   * provider saved through `store.adapterFactory`: remembered consent and "Apps with access".
+   */
+  store: { mfa: MfaStore; transient: TransientStore; counters: CounterStore; trustedDevices: TrustedDeviceStore; grants: AccountGrantStore };
   /** AES-256-GCM keys for TOTP secrets at rest; the first seals, all open. */
   sealingKeys: SealingKey[];
   /** Server secrets, one list per purpose, newest first (rotation): CSRF, text-code and trusted-device hashes, device cookies. */
@@ -186,6 +192,7 @@ export function composeMfa(options: MfaPluginOptions) {
       factorLock: guard.lockOf,
       // Seals what a page shows again after a redirect (a new backup code) while it waits in `transient`.
       box,
+      grants: options.store.grants,
       csrf: createCsrf(parsed.secrets.csrf),
       render,
       log,
@@ -224,6 +231,11 @@ export function composeMfa(options: MfaPluginOptions) {
     /** Merge into `claims`: acr, amr and auth_time in every ID token. */
     claims: { openid: ['sub', 'acr', 'amr', 'auth_time'] },
     extraClientMetadata,
+    /**
+     * Set as `loadExistingGrant`: consent to a third-party app is remembered per account and app
+     * across sessions until removed on the Security page; first-party apps are never asked.
+     */
+    loadExistingGrant: createLoadExistingGrant({ grants: options.store.grants, validAfter: security.validAfter }),
     /** The account console's own client; add to the provider's `clients`. */
     clients: [consoleClientMetadata(options.issuer)] as ClientMetadata[],
     /** Optional: our error, sign-out and signed-out pages for oidc-provider's own rendering. */
