@@ -1,0 +1,41 @@
+import type { TransientStore } from '../../mfa/mfa-store.ts';
+
+/**
+ * How long a WebAuthn challenge lives: the ceremony's own timeout (WebAuthn L3 §15.1 recommends
+ * 300 s to 600 s when user verification is required), after which the challenge is gone.
+ */
+export const PASSKEY_CEREMONY_SECONDS = 300;
+
+/** A ceremony's kind: each keeps its own challenge, so one can never be answered with the other's. */
+export type CeremonyKind = 'register' | 'authenticate';
+
+interface Kept {
+  challenge: string;
+  accountId: string;
+}
+
+/**
+ * WebAuthn challenges (WebAuthn L3 §13.4.3: random, at least 16 bytes, single use), kept in the
+ * transient store under a key made of the ceremony, its scope (the interaction, or the Security
+ * page's session) AND the account: a challenge made for A in one tab is simply not found for B,
+ * for another interaction or for another session. Taking it deletes it, so an assertion can be
+ * checked against it once; a refresh of the page replaces it.
+ */
+export function passkeyChallenges(transient: TransientStore) {
+  const key = (kind: CeremonyKind, scope: string, accountId: string) => `passkey-challenge:${kind}:${scope}:${accountId}`;
+  return {
+    async keep(kind: CeremonyKind, scope: string, accountId: string, challenge: string): Promise<void> {
+      await transient.set(key(kind, scope, accountId), JSON.stringify({ challenge, accountId } satisfies Kept), PASSKEY_CEREMONY_SECONDS);
+    },
+
+    /** The challenge of this ceremony, scope and account, spent on reading; undefined when none (expired, used, another's). */
+    async take(kind: CeremonyKind, scope: string, accountId: string): Promise<string | undefined> {
+      const raw = await transient.take(key(kind, scope, accountId));
+      if (!raw) return undefined;
+      const kept = JSON.parse(raw) as Kept;
+      return kept.accountId === accountId ? kept.challenge : undefined;
+    },
+  };
+}
+
+export type PasskeyChallenges = ReturnType<typeof passkeyChallenges>;
