@@ -47,12 +47,18 @@ export const AMR = {
   sms: ['pwd', 'sms', 'mfa'],
   backupCode: ['pwd', 'mfa', 'backup-code'],
   /**
-   * A passkey after the password: `pop` (RFC 8176 §2: proof of possession of a key; EAP ACR
-   * Values 1.0 uses it where hardware or software protection is unknown — with attestation
-   * `none` it always is, so neither `hwk` nor `swk` is claimed), `user` (user verification was
-   * required and done: WebAuthn L3 flag UV), and `mfa`.
+   * A passkey after the password: `pop` (proof of possession of a key, the value OpenID Connect
+   * EAP ACR Values 1.0 registers for when hardware or software protection is unknown — with
+   * attestation `none` it always is, so neither RFC 8176's `hwk` nor `swk` is claimed), `user`
+   * (RFC 8176: user presence and verification; WebAuthn L3 flag UV, required), and `mfa`.
    */
   passkey: ['pwd', 'pop', 'user', 'mfa'],
+  /**
+   * "Sign in with a passkey", no password: a discoverable credential with user verification is
+   * itself multi-factor (something you have, unlocked by something you are or know: NIST SP
+   * 800-63B rev 4 §3.1.7, multi-factor cryptographic authenticator), so `mfa` without `pwd`.
+   */
+  passkeyOnly: ['pop', 'user', 'mfa'],
 } as const;
 
 /** Advertised in discovery (`acr_values_supported`); oidc-provider adds `acr` to ID tokens only when non-empty. */
