@@ -10,6 +10,7 @@ import { showLogin, submitLogin, type LoginStepDeps } from './login-step.ts';
 import { passwordAlreadyPassed, signInUnderWay, subjectOf, takeFactorPassed, chosenMethod, chooseMethod, type SecondFactorStateDeps, type SecondFactorSubject } from './second-factor-state.ts';
 import { showOtherWays, type OtherWaysDeps } from './other-ways-step.ts';
 import { demandsPhishingResistance } from './phishing-resistance-demand.ts';
+import { addPasswordlessRoutes } from '../factors/passkey/passwordless-step.ts';
 
 /** The hosted sign-in: what its own steps need, and what the registered factors asked for. */
 export type SignInRoutesDeps = LoginStepDeps & ConsentStepDeps & OtherWaysDeps & CompleteSecondFactorDeps & InteractionFormDeps & SecondFactorStateDeps & FactorSignInDeps & {
@@ -88,6 +89,8 @@ export function createInteractionRoutes(deps: SignInRoutesDeps): Router {
   }));
 
   if (deps.passwordPage === 'plugin') {
+    // "Sign in with a passkey" sits on the plugin's own password page.
+    addPasswordlessRoutes(router, deps);
     router.post('/interaction/:uid/login', (ctx) => post(ctx, async (details, form) => {
       assertThat(details.prompt.name === 'login', 'WRONG_STEP');
       // Once a password passed here, the interaction belongs to that account: another is refused, not swapped in.

@@ -3,13 +3,13 @@ import { requestFields } from '../../audit/audit.ts';
 import type { ErrorCode } from '../../errors.ts';
 import type { MfaService } from '../../mfa/mfa-service.ts';
 import { hasOtherMethods } from '../../mfa/mfa-status.ts';
-import { acrRequestOf } from '../../oidc/acr-request.ts';
-import { ACR, AMR, PAPE_MULTI_FACTOR } from '../../oidc/acr.ts';
+import { AMR } from '../../oidc/acr.ts';
 import { completeSecondFactor, type CompleteSecondFactorDeps } from '../../sign-in/complete-second-factor.ts';
 import type { InteractionDetails } from '../../sign-in/interaction-io.ts';
 import { demandsPhishingResistance } from '../../sign-in/phishing-resistance-demand.ts';
 import { secondFactorModel, sendPage, type SecondFactorPageDeps } from '../../sign-in/second-factor-pages.ts';
 import type { SecondFactorSubject } from '../../sign-in/second-factor-state.ts';
+import { passkeyAcrOf } from './passkey-acr.ts';
 import { authenticationResponseOf } from './passkey-response.ts';
 import type { Passkeys } from './passkeys.ts';
 
@@ -20,17 +20,6 @@ export interface PasskeyChallengeDeps extends SecondFactorPageDeps, CompleteSeco
 
 /** The challenge's scope: this interaction (the account is added by passkey-challenges.ts). */
 const scopeOf = (details: InteractionDetails) => `sign-in:${details.uid}`;
-
-/**
- * The acr of a password + passkey sign-in: `phr` (EAP ACR Values 1.0), unless the app made an
- * essential demand (OpenID Connect Core §5.5.1.1) that lists our MFA level and not `phr`: then the
- * issued acr must be one of its values, and `urn:oidc-mfa:mfa` is true of this sign-in too.
- */
-function acrOf(details: InteractionDetails): string {
-  const request = acrRequestOf(details.params.acr_values, details.params.claims);
-  if (!request.essential || request.values.includes(ACR.phishingResistant)) return ACR.phishingResistant;
-  return request.values.some((value) => value === ACR.mfa || value === PAPE_MULTI_FACTOR) ? ACR.mfa : ACR.phishingResistant;
-}
 
 /** The passkey page: a fresh challenge for this interaction and account, offered to the account's passkeys only. */
 export async function showPasskeyChallenge(ctx: Context, deps: PasskeyChallengeDeps, details: InteractionDetails, subject: SecondFactorSubject, problem?: ErrorCode) {
@@ -59,5 +48,5 @@ export async function submitPasskey(ctx: Context, deps: PasskeyChallengeDeps, de
     deps.audit({ event: 'mfa.challenge.failed', accountId: subject.accountId, clientId: String(details.params.client_id), ...requestFields(ctx), details: { method: 'passkey' } });
     return showPasskeyChallenge(ctx, deps, details, subject, 'PASSKEY_FAILED');
   }
-  await completeSecondFactor(ctx, deps, details, subject, { method: 'passkey', amr: AMR.passkey, trust: false, setUpNow: false, acr: acrOf(details) });
+  await completeSecondFactor(ctx, deps, details, subject, { method: 'passkey', amr: AMR.passkey, trust: false, setUpNow: false, acr: passkeyAcrOf(details) });
 }

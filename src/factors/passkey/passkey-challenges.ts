@@ -7,7 +7,13 @@ import type { TransientStore } from '../../mfa/mfa-store.ts';
 export const PASSKEY_CEREMONY_SECONDS = 300;
 
 /** A ceremony's kind: each keeps its own challenge, so one can never be answered with the other's. */
-export type CeremonyKind = 'register' | 'authenticate';
+export type CeremonyKind = 'register' | 'authenticate' | 'discover';
+
+/**
+ * The account of a `discover` ceremony ("Sign in with a passkey"): none is known until the
+ * authenticator names it (the user handle), so its challenge is bound to the interaction alone.
+ */
+export const NO_ACCOUNT_YET = '-';
 
 interface Kept {
   challenge: string;

@@ -9,8 +9,8 @@ import { hashPassword as hashSecret } from '../../crypto/password-hash.ts';
 import type { FactorGuard } from '../../guard/factor-guard.ts';
 import type { Credential, MethodSetUp, MfaStore, TransientStore } from '../../mfa/mfa-store.ts';
 import { canonicalBackupCode, newBackupCode } from '../backup-code/backup-code.ts';
-import { PASSKEY_CEREMONY_SECONDS, passkeyChallenges } from './passkey-challenges.ts';
-import { userHandleOf, type RelyingParty } from './relying-party.ts';
+import { NO_ACCOUNT_YET, PASSKEY_CEREMONY_SECONDS, passkeyChallenges } from './passkey-challenges.ts';
+import { accountOfUserHandle, userHandleOf, type RelyingParty } from './relying-party.ts';
 
 export interface PasskeysDeps {
   store: MfaStore;
@@ -131,12 +131,42 @@ export function createPasskeys({ store, guard, transient, clock, rp }: PasskeysD
       return use;
     },
 
+    /**
+     * "Sign in with a passkey": options with no allowCredentials, so the authenticator offers the
+     * discoverable credentials it holds for this RP (WebAuthn L3 §5.4.4); the challenge is bound
+     * to `scope` (the interaction) alone, as no account is known yet.
+     */
+    async discoverableOptions(scope: string): Promise<PublicKeyCredentialRequestOptionsJSON> {
+      const options = await generateAuthenticationOptions({ rpID: rp.id, userVerification: 'required', timeout: PASSKEY_CEREMONY_SECONDS * 1000 });
+      await challenges.keep('discover', scope, NO_ACCOUNT_YET, options.challenge);
+      return options;
+    },
+
+    /**
+     * The assertion of a discoverable credential: its user handle names the account, whose own
+     * passkeys must hold the credential; then the same checks as after a password. Failures here
+     * do not count against the account's passkey lock: anyone can name any account's user handle,
+     * and a lock anyone can trip is a weapon against the owner (DESIGN.md), while guessing an
+     * ES256 signature is hopeless. Undefined for every kind of failure.
+     */
+    async authenticateDiscoverable(scope: string, response: AuthenticationResponseJSON): Promise<{ accountId: string; use: PasskeyUse } | undefined> {
+      const expectedChallenge = await challenges.take('discover', scope, NO_ACCOUNT_YET);
+      const accountId = accountOfUserHandle(response.response.userHandle);
+      if (!expectedChallenge || !accountId) return undefined;
+      const use = await verify(accountId, expectedChallenge, response);
+      return use && { accountId, use };
+    },
+
     rename: (accountId: string, methodId: string, name: string) => store.renamePasskey(accountId, methodId, name),
   };
 
   async function check(accountId: string, scope: string, response: AuthenticationResponseJSON): Promise<PasskeyUse | undefined> {
     const expectedChallenge = await challenges.take('authenticate', scope, accountId);
     if (!expectedChallenge) return undefined;
+    return verify(accountId, expectedChallenge, response);
+  }
+
+  async function verify(accountId: string, expectedChallenge: string, response: AuthenticationResponseJSON): Promise<PasskeyUse | undefined> {
     // Only this account's credentials: another account's passkey is simply unknown here (WebAuthn L3 §7.2 step 5).
     const method = (await passkeysOf(accountId)).find((candidate) => candidate.passkey.credentialId === response.id);
     if (!method) return undefined;

@@ -25,3 +25,10 @@ export function userHandleOf(accountId: string): Uint8Array<ArrayBuffer> {
   if (bytes.length === 0 || bytes.length > 64) throw new Error('account ids used with passkeys must be 1 to 64 bytes');
   return new Uint8Array(bytes);
 }
+
+/** The account a user handle names (base64url of the UTF-8 account id); undefined for none or garbage. */
+export function accountOfUserHandle(handle: string | undefined): string | undefined {
+  if (!handle || handle.length > 88 || !/^[A-Za-z0-9_-]+$/.test(handle)) return undefined;
+  const accountId = new TextDecoder('utf-8', { fatal: false }).decode(Buffer.from(handle, 'base64url'));
+  return accountId.length > 0 && !accountId.includes('\uFFFD') ? accountId : undefined;
+}
