@@ -56,7 +56,7 @@ describe.each([375, 1280])('a person with a passkey in Chromium at %ipx', (width
     await page.getByRole('button', { name: 'Continue' }).click();
   }
 
-  test('adds a passkey on the Security page, signs out, and signs in with the password and the passkey: the token says phr', async () => {
+  test('adds a passkey on the Security page, signs in with the password and the passkey, then with the passkey alone: the token says phr', async () => {
     await signInWithPassword();
     await page.getByRole('button', { name: 'Allow' }).click();
     await page.waitForURL(`${stack.demoUrl}/`);
@@ -91,6 +91,20 @@ describe.each([375, 1280])('a person with a passkey in Chromium at %ipx', (width
     expect(body).toContain('phr');
     expect(body).toContain('pop');
     await shot(page, 'demo-signed-in-with-passkey');
+
+    // "Sign in with a passkey": no password at all; the virtual authenticator's discoverable credential answers.
+    await page.context().clearCookies();
+    await page.goto(`${stack.demoUrl}/`);
+    await page.getByRole('link', { name: 'Sign in' }).click();
+    await page.waitForSelector('form[data-passkey="discover"]');
+    await shot(page, 'sign-in-with-passkey-offered');
+    await page.getByRole('button', { name: 'Sign in with a passkey' }).click();
+    await page.getByRole('button', { name: 'Allow' }).click();
+    await page.waitForURL(`${stack.demoUrl}/`);
+    const passwordless = (await page.textContent('body'))!;
+    expect(passwordless).toContain('phr');
+    expect(passwordless).not.toContain('pwd');
+    await shot(page, 'demo-signed-in-passwordless');
     expect(cspViolations).toEqual([]);
   }, 120_000);
 
