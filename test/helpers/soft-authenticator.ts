@@ -41,6 +41,8 @@ export interface CeremonyOverrides {
   credentialId?: string;
   /** The challenge the browser signs (default: the options'). */
   challenge?: string;
+  /** Registration: make the new credential under this id (a malicious or broken authenticator reusing one). */
+  reuseCredentialId?: string;
 }
 
 export interface SoftAuthenticatorOptions {
@@ -81,7 +83,7 @@ export function createSoftAuthenticator(options: SoftAuthenticatorOptions) {
     /** navigator.credentials.create(): a new ES256 key, attestation `none`. */
     register(request: PublicKeyCredentialCreationOptionsJSON, overrides: CeremonyOverrides = {}): RegistrationResponseJSON {
       const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-      const id = randomBytes(32);
+      const id = overrides.reuseCredentialId ? Buffer.from(overrides.reuseCredentialId, 'base64url') : randomBytes(32);
       const counter = options.counterStart ?? 0;
       const rpId = overrides.rpId ?? request.rp.id!;
       const authData = Buffer.concat([

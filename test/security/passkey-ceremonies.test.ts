@@ -76,6 +76,23 @@ describe.each(STORE_KINDS)('passkey ceremonies on %s', (kind) => {
     expect(await opened.store.mfa.get(BOB)).toBeUndefined();
   });
 
+  it("a credential id already registered is refused: within the account, and on SQLite across accounts", async () => {
+    await register(ALICE);
+    const taken = device.credentials[0]!.id;
+    const again = await passkeys.registrationOptions(ALICE, 'alice@example.com', 'console:a');
+    expect(await passkeys.register(ALICE, 'console:a', device.register(again, { reuseCredentialId: taken }), 'Twice', SET_UP)).toEqual({ ok: false, problem: 'PASSKEY_FAILED' });
+    const forBob = await passkeys.registrationOptions(BOB, 'bob@example.com', 'console:b');
+    const outcome = await passkeys.register(BOB, 'console:b', device.register(forBob, { reuseCredentialId: taken }), 'Not mine', SET_UP);
+    if (kind === 'sqlite') {
+      expect(outcome).toEqual({ ok: false, problem: 'PASSKEY_FAILED' });
+      expect(await opened.store.mfa.get(BOB)).toBeUndefined();
+    } else {
+      // Redis keeps no index of credential ids (README "Passkeys"): Bob's copy is his, and never signs in to Alice's account.
+      expect(outcome.ok).toBe(true);
+    }
+    expect((await opened.store.mfa.get(ALICE))?.credentials).toHaveLength(1);
+  });
+
   it('authentication: an assertion with UV for this challenge passes once and moves the counter', async () => {
     await register();
     const options = await passkeys.authenticationOptions(ALICE, 'uid-1');
@@ -86,6 +103,15 @@ describe.each(STORE_KINDS)('passkey ceremonies on %s', (kind) => {
     expect(await passkeyOf(ALICE)).toMatchObject({ lastUsedAt: clock(), passkey: { counter: 2 } });
     // Replayed as is: its challenge is spent.
     expect(await passkeys.authenticate(ALICE, 'uid-1', assertion)).toBeUndefined();
+  });
+
+  it('a reload of the page keeps the challenge still waiting (the first tab still answers), and a spent one is never offered again', async () => {
+    await register();
+    const first = await passkeys.authenticationOptions(ALICE, 'uid-1');
+    const reload = await passkeys.authenticationOptions(ALICE, 'uid-1');
+    expect(reload.challenge).toBe(first.challenge);
+    expect(await passkeys.authenticate(ALICE, 'uid-1', device.authenticate(first))).toBeDefined();
+    expect((await passkeys.authenticationOptions(ALICE, 'uid-1')).challenge).not.toBe(first.challenge);
   });
 
   it('a replayed assertion against a fresh challenge fails (signature over the old challenge)', async () => {

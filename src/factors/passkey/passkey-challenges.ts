@@ -31,7 +31,19 @@ export function passkeyChallenges(transient: TransientStore) {
   const key = (kind: CeremonyKind, scope: string, accountId: string) => `passkey-challenge:${kind}:${scope}:${accountId}`;
   return {
     async keep(kind: CeremonyKind, scope: string, accountId: string, challenge: string): Promise<void> {
-      await transient.set(key(kind, scope, accountId), JSON.stringify({ challenge, accountId } satisfies Kept), PASSKEY_CEREMONY_SECONDS);
+      // claim, not set: a challenge still waiting is never replaced (see `pending`), so it lives its 300 s from when it was made.
+      await transient.claim(key(kind, scope, accountId), JSON.stringify({ challenge, accountId } satisfies Kept), PASSKEY_CEREMONY_SECONDS);
+    },
+
+    /**
+     * The challenge still waiting for this ceremony, scope and account, as bytes for the options
+     * (a second tab of the same page, a reload, the snapshot of a test): it is reused rather than
+     * replaced, so the first tab's answer still counts. Single use holds: `take` spends it.
+     */
+    async pending(kind: CeremonyKind, scope: string, accountId: string): Promise<Uint8Array<ArrayBuffer> | undefined> {
+      const raw = await transient.get(key(kind, scope, accountId));
+      const kept = raw ? (JSON.parse(raw) as Kept) : undefined;
+      return kept && kept.accountId === accountId ? new Uint8Array(Buffer.from(kept.challenge, 'base64url')) : undefined;
     },
 
     /** The challenge of this ceremony, scope and account, spent on reading; undefined when none (expired, used, another's). */

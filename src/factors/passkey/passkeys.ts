@@ -29,6 +29,12 @@ export interface PasskeyUse {
 
 export type RegisterOutcome = { ok: true; backupCode: string } | { ok: false; problem: 'SETUP_EXPIRED' | 'PASSKEY_FAILED' };
 
+/** SQLite's SQLITE_CONSTRAINT (19) in the primary byte of the extended code: the credential id is another account's. */
+function isConstraintViolation(error: unknown): boolean {
+  const { code, errcode } = (error ?? {}) as { code?: unknown; errcode?: unknown };
+  return code === 'ERR_SQLITE_ERROR' && typeof errcode === 'number' && (errcode & 0xff) === 19;
+}
+
 type PasskeyMethod = Credential & { passkey: NonNullable<Credential['passkey']> };
 
 const isPasskey = (credential: Credential): credential is PasskeyMethod => credential.type === 'passkey' && credential.passkey !== undefined;
@@ -50,6 +56,7 @@ export function createPasskeys({ store, guard, transient, clock, rp }: PasskeysD
     /** Options for navigator.credentials.create() (the browser's passkey dialog); the challenge kept for `scope` and the account. */
     async registrationOptions(accountId: string, userName: string, scope: string): Promise<PublicKeyCredentialCreationOptionsJSON> {
       const options = await generateRegistrationOptions({
+        challenge: await challenges.pending('register', scope, accountId),
         rpName: rp.name,
         rpID: rp.id,
         userID: userHandleOf(accountId),
@@ -82,7 +89,9 @@ export function createPasskeys({ store, guard, transient, clock, rp }: PasskeysD
       }
       if (!verified.verified) return { ok: false, problem: 'PASSKEY_FAILED' };
       const info = verified.registrationInfo;
-      // WebAuthn L3 §7.1 step 26: a credential id registered already (to anyone) is refused.
+      // WebAuthn L3 §7.1 step 26: a credential id registered already is refused — within the
+      // account here; across accounts by SQLite's unique index (caught below). Redis keeps no
+      // index of credential ids, so there it holds within the account only.
       if ((await passkeysOf(accountId)).some((method) => method.passkey.credentialId === info.credential.id)) return { ok: false, problem: 'PASSKEY_FAILED' };
       const backupCode = newBackupCode();
       try {
@@ -99,8 +108,7 @@ export function createPasskeys({ store, guard, transient, clock, rp }: PasskeysD
           },
         }, await hashSecret(canonicalBackupCode(backupCode)!), clock());
       } catch (error) {
-        // SQLite's unique index: the credential id is another account's.
-        if (String((error as { code?: unknown }).code ?? error).includes('CONSTRAINT')) return { ok: false, problem: 'PASSKEY_FAILED' };
+        if (isConstraintViolation(error)) return { ok: false, problem: 'PASSKEY_FAILED' };
         throw error;
       }
       await guard.unlock(accountId, 'passkey');
@@ -110,6 +118,7 @@ export function createPasskeys({ store, guard, transient, clock, rp }: PasskeysD
     /** Options for navigator.credentials.get(): the account's passkeys only; the challenge kept for `scope` and the account. */
     async authenticationOptions(accountId: string, scope: string): Promise<PublicKeyCredentialRequestOptionsJSON> {
       const options = await generateAuthenticationOptions({
+        challenge: await challenges.pending('authenticate', scope, accountId),
         rpID: rp.id,
         allowCredentials: (await passkeysOf(accountId)).map(descriptor),
         userVerification: 'required',
@@ -137,7 +146,9 @@ export function createPasskeys({ store, guard, transient, clock, rp }: PasskeysD
      * to `scope` (the interaction) alone, as no account is known yet.
      */
     async discoverableOptions(scope: string): Promise<PublicKeyCredentialRequestOptionsJSON> {
-      const options = await generateAuthenticationOptions({ rpID: rp.id, userVerification: 'required', timeout: PASSKEY_CEREMONY_SECONDS * 1000 });
+      const options = await generateAuthenticationOptions({
+        challenge: await challenges.pending('discover', scope, NO_ACCOUNT_YET), rpID: rp.id, userVerification: 'required', timeout: PASSKEY_CEREMONY_SECONDS * 1000,
+      });
       await challenges.keep('discover', scope, NO_ACCOUNT_YET, options.challenge);
       return options;
     },
