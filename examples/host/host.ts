@@ -68,6 +68,7 @@ const provider = new Provider(issuer, {
   features: { devInteractions: { enabled: false } },
   routes: { authorization: '/oauth/authorize' },
   interactions: { policy: [...mfa.policy, welcome], url: mfa.interactionUrl },
+  loadExistingGrant: mfa.loadExistingGrant, // consent remembered per account and app until removed on the Security page
   acrValues: mfa.acrValues,
   claims: { ...mfa.claims },
   extraClientMetadata: mfa.extraClientMetadata,

@@ -5,9 +5,10 @@ import { FACTORS, type FactorSetupDeps } from '../factors/registry.ts';
 import { addMethodRoutes, type MethodRoutesDeps } from './method-routes.ts';
 import { addSetupChoiceRoutes } from './setup-choice-routes.ts';
 import { addManageRoutes, type ManageDeps } from './manage-routes.ts';
+import { addAppAccessRoutes, type AppAccessDeps } from './app-access-routes.ts';
 
 /** The Security pages: what each of its route groups needs, and what the registered factors asked for. */
-export type ConsoleRoutesDeps = ConsoleSignInDeps & SecurityPageDeps & MethodRoutesDeps & ManageDeps & FactorSetupDeps;
+export type ConsoleRoutesDeps = ConsoleSignInDeps & SecurityPageDeps & MethodRoutesDeps & ManageDeps & AppAccessDeps & FactorSetupDeps;
 
 /** The self-service Security pages, on the identity provider itself. */
 export function createAccountConsoleRoutes(deps: ConsoleRoutesDeps): Router {
@@ -21,5 +22,6 @@ export function createAccountConsoleRoutes(deps: ConsoleRoutesDeps): Router {
   // Each factor's own Security pages (setting the app or a phone up, the backup code), from the registry.
   for (const factor of FACTORS) factor.addSetupRoutes(router, deps);
   addManageRoutes(router, deps);
+  addAppAccessRoutes(router, deps);
   return router;
 }

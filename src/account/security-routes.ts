@@ -1,11 +1,12 @@
 import type Router from '@koa/router';
 import { editHrefOf, labelOf } from '../factors/registry.ts';
 import type { TrustedDevices } from '../trusted-device/trusted-devices.ts';
+import { appsWithAccess, type AppsWithAccessDeps } from './apps-with-access.ts';
 import { pageSession, renderConsole, type ConsolePageDeps } from './console-pages.ts';
 import { formatDate } from './format-date.ts';
 
-/** Security → Multi-factor authentication: the method, how it was set up, the backup code, devices. */
-export interface SecurityPageDeps extends ConsolePageDeps {
+/** Security → Multi-factor authentication: the method, how it was set up, the backup code, devices; apps with access. */
+export interface SecurityPageDeps extends ConsolePageDeps, AppsWithAccessDeps {
   trusted: TrustedDevices;
 }
 
@@ -31,6 +32,9 @@ export function addSecurityRoutes(router: Router, deps: SecurityPageDeps): void 
       backupCodeCreatedAt: formatDate(status.backupCode?.createdAt),
       enforcement: deps.settings.enforcement,
       deviceCount: (await deps.trusted.list(session.accountId)).length,
+      apps: await appsWithAccess(deps, session.accountId),
+      // After "Remove access" (a redirect, so a refresh does not post again); nothing of the request is echoed.
+      removed: ctx.query.removed === '1',
     });
   });
 }

@@ -4,6 +4,7 @@ import { createSmsProvider } from '../factors/sms/create-sms-provider.ts';
 import { createAccountDirectory } from './account-directory.ts';
 import { memoizedDirectory } from '../plugin/request-scope.ts';
 import { createApp } from './app.ts';
+import { demoBaseUrl } from './demo/demo-client.ts';
 import { composeMfa } from '../plugin/create-mfa.ts';
 import { systemClock, type Clock } from '../clock.ts';
 import type { Config, Keys } from './config/schema.ts';
@@ -48,6 +49,6 @@ export function composeIdentityProvider({ config, keys, store, clients, log, clo
     clock,
   });
   const provider = createProvider({ config, keys, store, directory, clients, mfa });
-  const app = createApp({ provider, mfa, store, log });
+  const app = createApp({ provider, mfa, store, log, render, demoUrl: config.demoApp.enabled ? demoBaseUrl(config) : undefined });
   return { app, provider, directory, mfa };
 }

@@ -2,6 +2,8 @@ import type { Context } from 'koa';
 import path from 'node:path';
 import { createAudit, type AuditSink } from '../audit/audit.ts';
 import { createAccountSecurity } from '../mfa/account-security.ts';
+import type { AccountGrantStore } from '../consent/account-grant-store.ts';
+import { createLoadExistingGrant } from '../consent/load-existing-grant.ts';
 import type { TrustedDeviceStore } from '../trusted-device/trusted-device-store.ts';
 import { createTrustedDevices } from '../trusted-device/trusted-devices.ts';
 import type Provider from 'oidc-provider';
@@ -41,7 +43,7 @@ import { acrRequestOf } from '../oidc/acr-request.ts';
 import { readTrustCookie } from '../trusted-device/trust-cookie.ts';
 import { extraClientMetadata } from '../oidc/client-metadata.ts';
 import { createInteractionPolicy } from '../sign-in/interaction-policy.ts';
-import { createProviderPages } from '../http/provider-pages.ts';
+import { appHomeIn, createProviderPages } from '../http/provider-pages.ts';
 import type { AfterPasswordDeps } from '../sign-in/after-password.ts';
 import { handOverAfterPassword } from '../sign-in/host-hand-over.ts';
 import type { UserDirectory } from './user-directory.ts';
@@ -54,7 +56,11 @@ export interface MfaPluginOptions {
   /** The provider's issuer URL (its origin is checked on every form POST). */
   issuer: string;
   directory: UserDirectory;
-  store: { mfa: MfaStore; transient: TransientStore; counters: CounterStore; trustedDevices: TrustedDeviceStore };
+  /**
+   * Our stores (openSqliteStore / openRedisStore give all of them). `grants` reads the grants your
+   * provider saved through `store.adapterFactory`: remembered consent and "Apps with access".
+   */
+  store: { mfa: MfaStore; transient: TransientStore; counters: CounterStore; trustedDevices: TrustedDeviceStore; grants: AccountGrantStore };
   /** AES-256-GCM keys for TOTP secrets at rest; the first seals, all open. */
   sealingKeys: SealingKey[];
   /** Server secrets, one list per purpose, newest first (rotation): CSRF, text-code and trusted-device hashes, device cookies. */
@@ -156,6 +162,8 @@ export function composeMfa(options: MfaPluginOptions) {
     });
   }, (ctx: KoaContextWithOIDC) => acrRequestOf(ctx.oidc.params?.acr_values, ctx.oidc.claims));
 
+  const support = { url: settings.supportUrl, email: settings.supportEmail };
+
   /** What the pages stand on, once install() built it: handOver needs the provider. */
   let installed: AfterPasswordDeps | undefined;
 
@@ -182,6 +190,7 @@ export function composeMfa(options: MfaPluginOptions) {
       trusted,
       security,
       transient: options.store.transient,
+      grants: options.store.grants,
       csrf: createCsrf(parsed.secrets.csrf),
       render,
       log,
@@ -206,7 +215,7 @@ export function composeMfa(options: MfaPluginOptions) {
     provider.use(securityHeaders(parsed.securityHeaders === 'everywhere' ? {} : { only: isPluginPath }));
     // Before any page or provider route: nothing is answered for a host that is not the issuer's.
     provider.use(hostCheck({ issuer: options.issuer, render }));
-    provider.use(errorPages(render, log));
+    provider.use(errorPages(render, log, { support, appHome: appHomeIn(provider) }));
     provider.use(staticFiles(STATIC_DIR, ['site.css', 'copy.js', 'passkey.js']));
     provider.use(staticFile('/static/simplewebauthn-browser.js', SIMPLEWEBAUTHN_BROWSER_BUNDLE));
     provider.use(interactions.routes());
@@ -222,10 +231,15 @@ export function composeMfa(options: MfaPluginOptions) {
     /** Merge into `claims`: acr, amr and auth_time in every ID token. */
     claims: { openid: ['sub', 'acr', 'amr', 'auth_time'] },
     extraClientMetadata,
+    /**
+     * Set as `loadExistingGrant`: consent to a third-party app is remembered per account and app
+     * across sessions until removed on the Security page; first-party apps are never asked.
+     */
+    loadExistingGrant: createLoadExistingGrant({ grants: options.store.grants, validAfter: security.validAfter }),
     /** The account console's own client; add to the provider's `clients`. */
     clients: [consoleClientMetadata(options.issuer)] as ClientMetadata[],
     /** Optional: our error, sign-out and signed-out pages for oidc-provider's own rendering. */
-    providerPages: createProviderPages(render),
+    providerPages: createProviderPages(render, support),
     install,
     handOver,
     service,

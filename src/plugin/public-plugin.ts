@@ -6,9 +6,9 @@ import type { IssuedToken } from '../mfa/account-security.ts';
 import { composeMfa, type MfaPluginOptions } from './create-mfa.ts';
 
 /**
- * What a host gets from createMfa(): the pieces it merges into its oidc-provider configuration,
- * `install` for the pages, `handOver` for a host's own password page, and `tokenStillValid` for
- * its findAccount. The MFA service, guard and device store stay inside (the hosted provider's CLI
+ * What a host gets from createMfa(): the pieces it merges into its oidc-provider configuration
+ * (`loadExistingGrant` among them), `install` for the pages, `handOver` for a host's own password
+ * page, and `tokenStillValid` for its findAccount. The MFA service, guard and device store stay inside (the hosted provider's CLI
  * reaches them through composeMfa, which is not exported).
  */
 export interface MfaPlugin {
@@ -22,6 +22,12 @@ export interface MfaPlugin {
   readonly claims: { openid: string[] };
   /** `extraClientMetadata`: `require_mfa`, `first_party`, `allow_trusted_devices`, `accept_mfa_set_up_at_sign_in`. */
   readonly extraClientMetadata: Configuration['extraClientMetadata'];
+  /**
+   * `loadExistingGrant`: consent to a third-party app remembered per account and app across
+   * sessions (found through `store.grants`) until removed on the Security page; first-party apps
+   * never asked.
+   */
+  readonly loadExistingGrant: NonNullable<Configuration['loadExistingGrant']>;
   /** The Security page's own client; add to the provider's `clients`. */
   readonly clients: ClientMetadata[];
   /** Optional: the plugin's error, sign-out and signed-out pages for oidc-provider's own rendering. */
@@ -52,6 +58,7 @@ export function createMfa(options: MfaPluginOptions): MfaPlugin {
     acrValues: mfa.acrValues,
     claims: mfa.claims,
     extraClientMetadata: mfa.extraClientMetadata,
+    loadExistingGrant: mfa.loadExistingGrant,
     clients: mfa.clients,
     providerPages: mfa.providerPages,
     install: mfa.install,

@@ -1,4 +1,5 @@
 import type { Context } from 'koa';
+import { accessInWords } from '../consent/access-words.ts';
 import type { Logger } from '../log.ts';
 import type { UserDirectory } from '../plugin/user-directory.ts';
 import { actionsFor, clientNameOf, csrfScope, finishInteraction, type InteractionDetails, type InteractionPageDeps } from './interaction-io.ts';
@@ -8,14 +9,6 @@ export interface ConsentStepDeps extends InteractionPageDeps {
   directory: UserDirectory;
   log: Logger;
 }
-
-/** What each scope lets the app do, in the words a person reads on the consent page. */
-const SCOPE_DESCRIPTIONS: Record<string, string> = {
-  openid: 'Know who you are when you sign in',
-  email: 'See your email address',
-  profile: 'See your name',
-  offline_access: 'Stay connected to your account while you are away',
-};
 
 interface ConsentDetails {
   missingOIDCScope?: string[];
@@ -27,8 +20,10 @@ export async function showConsent(ctx: Context, deps: ConsentStepDeps, details: 
   const missing = details.prompt.details as ConsentDetails;
   const account = await deps.directory.findById(String(details.session?.accountId));
   const actions = actionsFor(details);
-  const scopes = (missing.missingOIDCScope ?? []).map((scope) => SCOPE_DESCRIPTIONS[scope] ?? `Use "${scope}"`);
-  if (missing.missingOIDCClaims?.length) scopes.push(`See these details: ${missing.missingOIDCClaims.join(', ')}`);
+  // Only what the app's existing grant lacks (consent is remembered, consent/load-existing-grant.ts).
+  // When nothing is new and the app still asked (prompt=consent), what it asks for this time.
+  const asked = accessInWords(missing.missingOIDCScope ?? [], missing.missingOIDCClaims ?? []);
+  const scopes = asked.length ? asked : accessInWords(String(details.params.scope ?? '').split(' '));
   ctx.type = 'html';
   ctx.body = deps.render('consent', {
     title: 'Allow access',

@@ -2,6 +2,7 @@ import type { Context } from 'koa';
 import type Provider from 'oidc-provider';
 import type { InteractionResults } from 'oidc-provider';
 import { assertThat } from '../errors.ts';
+import type { SignInInProgress } from '../http/error-pages.ts';
 import { assertSameOrigin } from '../http/origin-check.ts';
 import { field, readForm } from '../http/read-form.ts';
 import type { Csrf } from '../http/csrf.ts';
@@ -31,6 +32,8 @@ export type InteractionDetails = Awaited<ReturnType<Provider['interactionDetails
 export async function loadInteraction(ctx: Context, deps: ProviderPart): Promise<InteractionDetails> {
   const details = await deps.provider.interactionDetails(ctx.req, ctx.res);
   assertThat(details.uid === ctx.params.uid, 'INTERACTION_EXPIRED');
+  // Now known to be this browser's: an error page further on may lead back into it, or to its app (error-pages.ts).
+  ctx.state.signInInProgress = { uid: details.uid, clientId: String(details.params.client_id) } satisfies SignInInProgress;
   return details;
 }
 

@@ -62,12 +62,8 @@ test('a host with its own Provider and user directory adds MFA through createMfa
     claims: { ...mfa.claims },
     extraClientMetadata: mfa.extraClientMetadata,
     responseTypes: ['code', 'none'],
-    loadExistingGrant: async (ctx) => {
-      const grant = new ctx.oidc.provider.Grant({ clientId: ctx.oidc.client!.clientId, accountId: ctx.oidc.session!.accountId! });
-      grant.addOIDCScope('openid');
-      await grant.save();
-      return grant;
-    },
+    // First-party apps get their grant on the spot; consent to others is remembered per account and app.
+    loadExistingGrant: mfa.loadExistingGrant,
   });
   mfa.install(provider);
   server.on('request', provider.callback());

@@ -18,6 +18,7 @@ import { appOf, phoneOf } from '../helpers/mfa-records.ts';
 import { addPasskeyOnSecurityPage, passkeyOptionsOf } from '../helpers/passkey-flow.ts';
 import { createSoftAuthenticator } from '../helpers/soft-authenticator.ts';
 import type { PublicKeyCredentialCreationOptionsJSON, PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/server';
+import { signInToApp } from '../helpers/consent-flow.ts';
 
 /**
  * Every POST route we expose, each first brought to the state where the request would really
@@ -656,6 +657,25 @@ describe.each(STORE_KINDS)('CSRF and origin checks on every POST route on %s', (
           async expectDone(response) {
             expect(response.status).toBe(200);
             expect((await form.session.get(`${issuer()}/account/security`)).location).toContain('/account/sign-in');
+          },
+        };
+      },
+    },
+    {
+      route: '/account/security/apps/remove',
+      async arm(w) {
+        const account = await plainAccount(w);
+        await signInToApp(w, account);
+        // The app's grants (the Security page's own sign-in makes a first-party grant, not listed there).
+        const grantIds = async () => (await w.store.grants.listGrants(account.id)).filter((grant) => grant.clientId === 'third-party-app').map((grant) => grant.id);
+        const [grantId] = await grantIds();
+        const form = await consoleForm(w, account, '/account/security/apps/remove', { grant: grantId! });
+        return {
+          ...form,
+          snapshot: async () => ({ grants: await grantIds() }),
+          async expectDone(response) {
+            expect(response.status).toBe(303);
+            expect(await grantIds()).toEqual([]);
           },
         };
       },

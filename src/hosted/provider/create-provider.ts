@@ -3,7 +3,6 @@ import type { AccountDirectory } from '../account-directory.ts';
 import type { Config, Keys } from '../config/schema.ts';
 import type { ComposedMfa } from '../../plugin/create-mfa.ts';
 import type { Store } from '../../store/store.ts';
-import { loadExistingGrant } from './grants.ts';
 import { providerCookieNames } from './provider-cookies.ts';
 
 export interface ProviderDeps {
@@ -70,7 +69,8 @@ export function createProvider({ config, keys, store, directory, clients, mfa }:
     // RFC 9700 §2.1.1: PKCE for every client, confidential ones too.
     pkce: { required: () => true },
     interactions: { policy: mfa.policy, url: mfa.interactionUrl },
-    loadExistingGrant,
+    // Consent remembered per account and app across sessions; first-party apps never asked (consent/load-existing-grant.ts).
+    loadExistingGrant: mfa.loadExistingGrant,
     features: {
       devInteractions: { enabled: false },
       revocation: { enabled: true },
