@@ -29,6 +29,9 @@ export function userHandleOf(accountId: string): Uint8Array<ArrayBuffer> {
 /** The account a user handle names (base64url of the UTF-8 account id); undefined for none or garbage. */
 export function accountOfUserHandle(handle: string | undefined): string | undefined {
   if (!handle || handle.length > 88 || !/^[A-Za-z0-9_-]+$/.test(handle)) return undefined;
-  const accountId = new TextDecoder('utf-8', { fatal: false }).decode(Buffer.from(handle, 'base64url'));
+  const bytes = Buffer.from(handle, 'base64url');
+  // Never a handle userHandleOf could not have made (1 to 64 bytes): the comparison after it must not throw.
+  if (bytes.length === 0 || bytes.length > 64) return undefined;
+  const accountId = new TextDecoder('utf-8', { fatal: false }).decode(bytes);
   return accountId.length > 0 && !accountId.includes('\uFFFD') ? accountId : undefined;
 }

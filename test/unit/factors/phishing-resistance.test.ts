@@ -3,6 +3,7 @@ import { acrRequestOf } from '../../../src/oidc/acr-request.ts';
 import { phishingResistanceDemanded } from '../../../src/oidc/phishing-resistance.ts';
 import { mfaRequirement, type RequirementInput } from '../../../src/sign-in/mfa-requirement.ts';
 import { passkeyNameOf, authenticationResponseOf, registrationResponseOf } from '../../../src/factors/passkey/passkey-response.ts';
+import { accountOfUserHandle, userHandleOf } from '../../../src/factors/passkey/relying-party.ts';
 
 const base: RequirementInput = { enrolled: true, amr: ['pwd'], clientRequiresMfa: false, clientAcceptsSetUpAtSignIn: true, acrRequest: acrRequestOf(undefined, undefined), enforcement: 'optional', rememberedDevice: false };
 const essential = (...values: string[]) => acrRequestOf(undefined, JSON.stringify({ id_token: { acr: { essential: true, values } } }));
@@ -45,6 +46,14 @@ describe('phishing-resistant sign-ins (EAP ACR Values 1.0 phr)', () => {
     for (const raw of [undefined, '', 'not json', '[]', 'null', '{"id":1}', JSON.stringify({ id: 'a', rawId: 'a', type: 'public-key', response: {} }), 'x'.repeat(20_000)]) {
       expect(authenticationResponseOf(raw)).toBeUndefined();
       expect(registrationResponseOf(raw)).toBeUndefined();
+    }
+  });
+
+  test('user handles: an account id round-trips; empty, over-long, non-base64url or broken UTF-8 names no account', () => {
+    const handle = Buffer.from(userHandleOf('sub-alice')).toString('base64url');
+    expect(accountOfUserHandle(handle)).toBe('sub-alice');
+    for (const bad of [undefined, '', '***', Buffer.alloc(65, 97).toString('base64url'), Buffer.from([0xff, 0xfe]).toString('base64url')]) {
+      expect(accountOfUserHandle(bad)).toBeUndefined();
     }
   });
 });
