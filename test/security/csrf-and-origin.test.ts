@@ -218,7 +218,8 @@ describe.each(STORE_KINDS)('CSRF and origin checks on every POST route on %s', (
           fields: { csrf: hiddenField(page.text, 'csrf'), name: 'Laptop', response: JSON.stringify(response) },
           snapshot: async () => ({ mfa: (await w.store.mfa.get(account.id)) ?? null }),
           async expectDone(done) {
-            expect(done.status).toBe(200);
+            const page = await pageAfter(session, done);
+            expect(page.text).toContain('id="backup-code"');
             expect((await w.store.mfa.get(account.id))?.credentials.map((method) => method.type)).toEqual(['passkey']);
           },
         };
