@@ -3,6 +3,7 @@
  * Store, by part, and on Redis the commands sent and run.
  */
 import { COUNT_WARMUP_SIGN_INS } from './count-calls.ts';
+import type { StepCounts } from './protocol.ts';
 import type { RunSettings } from './run-scenario.ts';
 import type { ScenarioResult } from './summary.ts';
 
@@ -48,4 +49,16 @@ export function callsTable(results: ScenarioResult[]): string[] {
 
 export function callsNote(settings: RunSettings): string {
   return `Per complete sign-in, averaged over ${settings.countSignIns} sign-ins made one at a time with no other load, before the rounds and after ${COUNT_WARMUP_SIGN_INS} sign-ins of warm-up (counts do not depend on load; a Grant upsert on Redis keeps its index sets in constant time, so they do not grow with the account's live grants). Store calls: calls into the Store's methods (accounts, mfa, transient, counters, trusted devices, revokeGrantsOf, and each oidc-provider adapter method), counted by a wrapper the bench server puts around the store. Redis sent: commands our client wrote (an EVALSHA is one; MULTI and EXEC count), counted on the client through node-redis's diagnostics channels. Redis in scripts: commands Redis ran inside our Lua scripts, counted with MONITOR on its own connection, filtered by this server's key prefix (the Redis is shared, so server-wide INFO commandstats would count others' commands). Executed = sent + in scripts, what commandstats would count. Per method: bench/results/<date>.json.`;
+}
+
+const listed = (counts: Record<string, number> | undefined) => Object.entries(counts ?? {}).map(([name, n]) => (n === 1 ? name : `${name} ×${count(n)}`)).join(', ');
+
+/** One row per request step of a sign-in: its store calls (by method) and Redis commands (by name). */
+export function callsByStepTable(byStep: Record<string, StepCounts>): string[] {
+  const rows = Object.entries(byStep).map(([step, c]) => {
+    const calls = Object.values(c.storeCalls).reduce((sum, n) => sum + n, 0);
+    const redis = c.redisCommandsSent === undefined ? '—' : `${count(c.redisCommandsSent)}${c.redisCommands ? ` (${listed(c.redisCommands)})` : ''}`;
+    return `| ${step} | ${count(calls)} | ${listed(c.storeCalls)} | ${redis} |`;
+  });
+  return ['| Request | Store calls | which | Redis sent |', '|---|--:|---|---|', ...rows];
 }

@@ -12,7 +12,7 @@
  */
 import { REDIS_URL, type Scenario } from '../scenarios.ts';
 import { nextMessage } from './children.ts';
-import type { CallCounts, DriverMessage, ServerMessage } from './protocol.ts';
+import type { CallCounts, DriverMessage, ServerMessage, StepCounts } from './protocol.ts';
 import { RedisScriptMonitor } from './redis-monitor.ts';
 import type { RunSettings } from './run-scenario.ts';
 import type { OpenSession } from './server-session.ts';
@@ -34,6 +34,8 @@ export interface CallsPerSignIn {
   redisInScripts?: number;
   /** Redis: sent + in scripts, i.e. what INFO commandstats would count for these sign-ins. */
   redisExecuted?: number;
+  /** The same per sign-in, by request step (bench/servers/call-counter.ts), in the order first seen. */
+  byStep?: Record<string, StepCounts>;
   failure?: string;
 }
 
@@ -86,5 +88,11 @@ function summarise(counts: CallCounts, signIns: number, errors: number, scriptsB
         redisInScripts: perSignIn(scriptsAfter - scriptsBefore, done),
         redisExecuted: perSignIn(counts.redisCommandsSent + scriptsAfter - scriptsBefore, done),
       };
-  return { signIns, errors, storeCalls: perSignIn(total, done), storeCallsByMethod: byMethod, ...redis, ...(failure ? { failure } : {}) };
+  const perSignInAll = (counts: Record<string, number>) => Object.fromEntries(Object.entries(counts).map(([name, n]) => [name, perSignIn(n, done)]));
+  const byStep = counts.byStep && Object.fromEntries(Object.entries(counts.byStep).map(([step, c]) => [step, {
+    storeCalls: perSignInAll(c.storeCalls),
+    ...(c.redisCommandsSent === undefined ? {} : { redisCommandsSent: perSignIn(c.redisCommandsSent, done) }),
+    ...(c.redisCommands ? { redisCommands: perSignInAll(c.redisCommands) } : {}),
+  }]));
+  return { signIns, errors, storeCalls: perSignIn(total, done), storeCallsByMethod: byMethod, ...redis, ...(byStep ? { byStep } : {}), ...(failure ? { failure } : {}) };
 }

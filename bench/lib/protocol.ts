@@ -83,6 +83,15 @@ export interface CallCounts {
   storeCalls: Record<string, number>;
   /** Commands our Redis client wrote to the socket (MULTI and EXEC included); absent on SQLite. */
   redisCommandsSent?: number;
+  /** The same, by request step ("POST /interaction/:id/login"; call-counter.ts), Redis commands by name. */
+  byStep?: Record<string, StepCounts>;
+}
+
+export interface StepCounts {
+  storeCalls: Record<string, number>;
+  redisCommandsSent?: number;
+  /** "EVALSHA", "HMGET", "GET (pipeline)", "MULTI…EXEC" (the batch's commands with MULTI and EXEC). */
+  redisCommands?: Record<string, number>;
 }
 
 export interface DriverJob {
