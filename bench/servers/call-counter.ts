@@ -47,6 +47,7 @@ export class CallCounter {
   private bySteps = new Map<string, { calls: Map<string, number>; redisSent: number; redisCommands: Map<string, number> }>();
   private readonly redis: boolean;
   private readonly step = new AsyncLocalStorage<string>();
+  private readonly visits = new Map<string, number>();
   // Diagnostics channels publish synchronously in the caller's async context, so the step is the request's.
   private readonly onCommand = (context: unknown) => {
     const { batchMode, command } = context as { batchMode?: string; command?: string };
@@ -83,9 +84,17 @@ export class CallCounter {
     step.set(name, (step.get(name) ?? 0) + 1);
   }
 
-  /** Runs one HTTP request's handling under its step's name (stepOf), so its calls count there. */
+  /**
+   * Runs one HTTP request's handling under its step's name (stepOf), so its calls count there. The
+   * calls count signs in one at a time, each starting at "GET /auth": a step seen again within the
+   * same sign-in (the interaction page before and after the password) is named by its visit, "(2)".
+   */
   inRequest<T>(request: IncomingMessage, handle: () => T): T {
-    return this.step.run(stepOf(request), handle);
+    const step = stepOf(request);
+    if (step === 'GET /auth') this.visits.clear();
+    const visit = (this.visits.get(step) ?? 0) + 1;
+    this.visits.set(step, visit);
+    return this.step.run(visit === 1 ? step : `${step} (${visit})`, handle);
   }
 
   start(): void {
