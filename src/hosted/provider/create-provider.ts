@@ -3,6 +3,7 @@ import type { AccountDirectory } from '../account-directory.ts';
 import type { Config, Keys } from '../config/schema.ts';
 import type { MfaPlugin } from '../../plugin/create-mfa.ts';
 import type { Store } from '../../store/store.ts';
+import { memoizedAdapterFactory } from '../../plugin/request-scope.ts';
 import { loadExistingGrant } from './grants.ts';
 import { providerCookieNames } from './provider-cookies.ts';
 
@@ -23,7 +24,8 @@ export function createProvider({ config, keys, store, directory, clients, mfa }:
   const { ttl } = config;
   const { renderError, logoutSource, postLogoutSuccessSource } = mfa.providerPages;
   const configuration: Configuration = {
-    adapter: store.adapterFactory,
+    // Reads shared within a request (request-scope.ts): one request often loads the same model twice.
+    adapter: memoizedAdapterFactory(store.adapterFactory),
     clients: [...clients, ...mfa.clients],
     jwks: keys.jwks,
     cookies: {
