@@ -30,6 +30,8 @@ export interface CallsPerSignIn {
   storeCallsByMethod: Record<string, number>;
   /** Redis: commands our client sent per sign-in (MULTI/EXEC and each EVALSHA count one). */
   redisSent?: number;
+  /** Redis: socket writes those commands went out in, i.e. round trips (call-counter.ts). */
+  redisRoundTrips?: number;
   /** Redis: commands its Lua scripts ran per sign-in. */
   redisInScripts?: number;
   /** Redis: sent + in scripts, i.e. what INFO commandstats would count for these sign-ins. */
@@ -85,6 +87,7 @@ function summarise(counts: CallCounts, signIns: number, errors: number, scriptsB
     ? {}
     : {
         redisSent: perSignIn(counts.redisCommandsSent, done),
+        ...(counts.redisWrites === undefined ? {} : { redisRoundTrips: perSignIn(counts.redisWrites, done) }),
         redisInScripts: perSignIn(scriptsAfter - scriptsBefore, done),
         redisExecuted: perSignIn(counts.redisCommandsSent + scriptsAfter - scriptsBefore, done),
       };
@@ -92,6 +95,7 @@ function summarise(counts: CallCounts, signIns: number, errors: number, scriptsB
   const byStep = counts.byStep && Object.fromEntries(Object.entries(counts.byStep).map(([step, c]) => [step, {
     storeCalls: perSignInAll(c.storeCalls),
     ...(c.redisCommandsSent === undefined ? {} : { redisCommandsSent: perSignIn(c.redisCommandsSent, done) }),
+    ...(c.redisWrites === undefined ? {} : { redisWrites: perSignIn(c.redisWrites, done) }),
     ...(c.redisCommands ? { redisCommands: perSignInAll(c.redisCommands) } : {}),
   }]));
   return { signIns, errors, storeCalls: perSignIn(total, done), storeCallsByMethod: byMethod, ...redis, ...(byStep ? { byStep } : {}), ...(failure ? { failure } : {}) };

@@ -43,8 +43,10 @@ export class CallCounter {
   private counting = false;
   private calls = new Map<string, number>();
   private redisSent = 0;
+  private redisWrites = 0;
+  private writeScheduled = false;
   /** The same counts by request step (stepOf): which request of a sign-in makes which calls. */
-  private bySteps = new Map<string, { calls: Map<string, number>; redisSent: number; redisCommands: Map<string, number> }>();
+  private bySteps = new Map<string, { calls: Map<string, number>; redisSent: number; redisWrites: number; redisCommands: Map<string, number> }>();
   private readonly redis: boolean;
   private readonly step = new AsyncLocalStorage<string>();
   private readonly visits = new Map<string, number>();
@@ -54,6 +56,7 @@ export class CallCounter {
     this.redisSent += 1;
     const step = this.stepCounts();
     step.redisSent += 1;
+    this.noteWrite(step);
     const name = `${command ?? '?'}${batchMode ? ` (${batchMode.toLowerCase()})` : ''}`;
     step.redisCommands.set(name, (step.redisCommands.get(name) ?? 0) + 1);
   };
@@ -63,6 +66,7 @@ export class CallCounter {
     this.redisSent += (batchSize ?? 0) + 2;
     const step = this.stepCounts();
     step.redisSent += (batchSize ?? 0) + 2;
+    this.noteWrite(step);
     step.redisCommands.set('MULTI…EXEC', (step.redisCommands.get('MULTI…EXEC') ?? 0) + (batchSize ?? 0) + 2);
   };
 
@@ -70,10 +74,26 @@ export class CallCounter {
     this.redis = redis;
   }
 
+  /**
+   * node-redis writes every command queued before its next setImmediate in one socket write (its
+   * #scheduleWrite): commands started in the same turn (a Promise.all, a pipeline, a MULTI) travel
+   * together. Each such write is a round trip the request may wait for; counted the same way here,
+   * our setImmediate being scheduled just before node-redis's (the start event precedes the command).
+   */
+  private noteWrite(step: { redisWrites: number }): void {
+    if (this.writeScheduled) return;
+    this.writeScheduled = true;
+    this.redisWrites += 1;
+    step.redisWrites += 1;
+    setImmediate(() => {
+      this.writeScheduled = false;
+    });
+  }
+
   private stepCounts() {
     const name = this.step.getStore() ?? NO_STEP;
     let counts = this.bySteps.get(name);
-    if (!counts) this.bySteps.set(name, (counts = { calls: new Map(), redisSent: 0, redisCommands: new Map() }));
+    if (!counts) this.bySteps.set(name, (counts = { calls: new Map(), redisSent: 0, redisWrites: 0, redisCommands: new Map() }));
     return counts;
   }
 
@@ -101,6 +121,7 @@ export class CallCounter {
     this.calls = new Map();
     this.bySteps = new Map();
     this.redisSent = 0;
+    this.redisWrites = 0;
     this.counting = true;
     if (this.redis) {
       subscribe(COMMAND_START, this.onCommand);
@@ -116,9 +137,9 @@ export class CallCounter {
     }
     const byStep = Object.fromEntries([...this.bySteps].map(([step, counts]) => [step, {
       storeCalls: Object.fromEntries(counts.calls),
-      ...(this.redis ? { redisCommandsSent: counts.redisSent, redisCommands: Object.fromEntries(counts.redisCommands) } : {}),
+      ...(this.redis ? { redisCommandsSent: counts.redisSent, redisWrites: counts.redisWrites, redisCommands: Object.fromEntries(counts.redisCommands) } : {}),
     }]));
-    return { storeCalls: Object.fromEntries(this.calls), ...(this.redis ? { redisCommandsSent: this.redisSent } : {}), byStep };
+    return { storeCalls: Object.fromEntries(this.calls), ...(this.redis ? { redisCommandsSent: this.redisSent, redisWrites: this.redisWrites } : {}), byStep };
   }
 
   /** `target` whose function properties count under "<part>.<name>" when called. */
