@@ -25,6 +25,11 @@ export function createRedisCounters(client: RedisClient, prefix: string, clock: 
     },
     async batch(steps) {
       if (steps.length === 0) return [];
+      // Resets alone are one DEL, itself atomic: no script needed.
+      if (steps.every((step) => 'reset' in step)) {
+        await client.del(steps.map((step) => counterKey((step as { reset: string }).reset)));
+        return steps.map(() => 0);
+      }
       const keys = steps.map((step) => counterKey('get' in step ? step.get : 'increment' in step ? step.increment : step.reset));
       const kinds = steps.flatMap((step) => ('get' in step ? ['get', '0'] : 'increment' in step ? ['increment', String(step.windowSeconds * 1000)] : ['reset', '0']));
       const counts = await runScript(client, COUNTER_BATCH, keys, [String(clock()), String(EXPIRY_SLACK_MS), ...kinds]);
