@@ -81,6 +81,22 @@ export function describeCountersContract(label: string, open: OpenStore, cleanup
         expect(await counters.get('short')).toBe(0);
       });
 
+      it('an increment past its stopAbove ends the batch: later steps do not run and have no answer', async () => {
+        const { counters } = ctx.store;
+        const reserve = () => counters.batch([
+          { increment: 'cooldown', windowSeconds: 60, stopAbove: 1 },
+          { increment: 'cap', windowSeconds: 3600, stopAbove: 5 },
+          { increment: 'global', windowSeconds: 3600 },
+        ]);
+        expect(await reserve()).toEqual([1, 1, 1]);
+        expect(await reserve()).toEqual([2]);
+        expect(await counters.batch([{ get: 'cap' }, { get: 'global' }])).toEqual([1, 1]);
+        ctx.clock.advance(MINUTE_MS);
+        expect(await reserve()).toEqual([1, 2, 2]);
+        // At its limit, not past it, a step lets the batch go on.
+        expect(await counters.batch([{ increment: 'at', windowSeconds: 60, stopAbove: 1 }, { get: 'at' }])).toEqual([1, 1]);
+      });
+
       it("gives 20 parallel batches their steps as one: nobody's increment lands between another's increment and read", async () => {
         const results = await Promise.all(Array.from({ length: 20 }, () =>
           ctx.store.counters.batch([{ increment: 'slot', windowSeconds: 60 }, { get: 'slot' }, { increment: 'other', windowSeconds: 60 }])));

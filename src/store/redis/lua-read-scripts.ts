@@ -25,6 +25,16 @@ return redis.call('HGETALL', ARGV[2] .. id)
 `);
 
 /**
+ * KEYS: index key (a trusted device's token hash -> id). ARGV: hash key prefix. Returns the hash
+ * it names as a flat field/value list, or an empty list when the index names none.
+ */
+export const FIND_HASH_BY_KEY = defineScript(`
+local id = redis.call('GET', KEYS[1])
+if not id then return {} end
+return redis.call('HGETALL', ARGV[1] .. id)
+`);
+
+/**
  * KEYS: index key (uid or user code -> id). ARGV: entry key prefix, then the entry's field names.
  * Returns the id and those fields (nil for one missing), or nil when the index names nothing.
  */

@@ -181,18 +181,20 @@ return incrementCounter(KEYS[1], tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(
 
 /**
  * KEYS: the counters, one per step. ARGV: now (ms), slack (ms), then per step its kind ('get',
- * 'increment' or 'reset') and its window (ms; '0' unless it increments). Runs the steps in order
- * and returns each one's count (0 for a reset).
+ * 'increment' or 'reset'), its window (ms; '0' unless it increments) and the count past which the
+ * batch stops ('' for none). Runs the steps in order and returns each one's count (0 for a
+ * reset), up to the step that stopped it.
  */
 export const COUNTER_BATCH = defineScript(`${COUNTER_FUNCTIONS}
 local now, slack = tonumber(ARGV[1]), tonumber(ARGV[2])
 local counts = {}
 for i, key in ipairs(KEYS) do
-  local kind, window = ARGV[1 + 2 * i], tonumber(ARGV[2 + 2 * i])
+  local kind, window, stopAbove = ARGV[3 * i], tonumber(ARGV[3 * i + 1]), tonumber(ARGV[3 * i + 2])
   if kind == 'get' then
     counts[i] = readCounter(key, now)
   elseif kind == 'increment' then
     counts[i] = incrementCounter(key, now, window, slack)
+    if stopAbove and counts[i] > stopAbove then return counts end
   else
     redis.call('DEL', key)
     counts[i] = 0

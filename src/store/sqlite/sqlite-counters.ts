@@ -44,7 +44,15 @@ export function createSqliteCounters(db: DatabaseSync, clock: Clock): CounterSto
           db.exec('COMMIT');
         }
       }
-      return inTransaction(db, () => steps.map((counterStep) => step(counterStep, now)));
+      return inTransaction(db, () => {
+        const counts: number[] = [];
+        for (const counterStep of steps) {
+          const count = step(counterStep, now);
+          counts.push(count);
+          if ('increment' in counterStep && counterStep.stopAbove !== undefined && count > counterStep.stopAbove) break;
+        }
+        return counts;
+      });
     },
   };
 }
