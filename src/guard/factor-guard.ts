@@ -57,9 +57,18 @@ export function createFactorGuard(
 
   return {
     async attempt(accountId, factor) {
-      const [failures, locked] = await failuresAndLock(accountId, factor);
-      if (failures >= limits.maxFailures || locked > 0) return false;
-      const reserved = await counters.increment(attemptsKey(accountId, factor, roundOf(failures)), FAILURE_MEMORY_SECONDS);
+      // One batch for the usual case, before any lock: the lock read, then the failures, then an
+      // attempt of round 0 reserved; a lock on stops it there, and so do failures past round 0,
+      // whose round is then known for the reservation that follows.
+      const counts = await counters.batch([
+        { get: lockKey(accountId, factor), stopAbove: 0 },
+        { get: failuresKey(accountId, factor), stopAbove: limits.lockAfterFailures - 1 },
+        { increment: attemptsKey(accountId, factor, 0), windowSeconds: FAILURE_MEMORY_SECONDS },
+      ]);
+      if (counts.length === 1) return false;
+      const failures = counts[1]!;
+      if (failures >= limits.maxFailures) return false;
+      const reserved = counts[2] ?? (await counters.increment(attemptsKey(accountId, factor, roundOf(failures)), FAILURE_MEMORY_SECONDS));
       return reserved <= limits.lockAfterFailures;
     },
     async isLocked(accountId, factor) {

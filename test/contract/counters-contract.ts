@@ -93,6 +93,9 @@ export function describeCountersContract(label: string, open: OpenStore, cleanup
         expect(await counters.batch([{ get: 'cap' }, { get: 'global' }])).toEqual([1, 1]);
         ctx.clock.advance(MINUTE_MS);
         expect(await reserve()).toEqual([1, 2, 2]);
+        // A read stops it too: past its number, nothing after it runs.
+        expect(await counters.batch([{ get: 'cap', stopAbove: 1 }, { increment: 'after-read', windowSeconds: 60 }])).toEqual([2]);
+        expect(await counters.get('after-read')).toBe(0);
         // At its limit, not past it, a step lets the batch go on.
         expect(await counters.batch([{ increment: 'at', windowSeconds: 60, stopAbove: 1 }, { get: 'at' }])).toEqual([1, 1]);
       });

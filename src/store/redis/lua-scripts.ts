@@ -194,11 +194,11 @@ for i, key in ipairs(KEYS) do
     counts[i] = readCounter(key, now)
   elseif kind == 'increment' then
     counts[i] = incrementCounter(key, now, window, slack)
-    if stopAbove and counts[i] > stopAbove then return counts end
   else
     redis.call('DEL', key)
     counts[i] = 0
   end
+  if stopAbove and counts[i] > stopAbove then return counts end
 end
 return counts
 `);

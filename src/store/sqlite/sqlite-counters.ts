@@ -34,25 +34,26 @@ export function createSqliteCounters(db: DatabaseSync, clock: Clock): CounterSto
     },
     async batch(steps) {
       const now = clock();
+      const run = () => {
+        const counts: number[] = [];
+        for (const counterStep of steps) {
+          const count = step(counterStep, now);
+          counts.push(count);
+          if (!('reset' in counterStep) && counterStep.stopAbove !== undefined && count > counterStep.stopAbove) break;
+        }
+        return counts;
+      };
       // Statements here are synchronous, so nothing else on this connection runs between them;
       // the transaction keeps another process on the same file out too (a snapshot when only reading).
       if (steps.every((counterStep) => 'get' in counterStep)) {
         db.exec('BEGIN');
         try {
-          return steps.map((counterStep) => step(counterStep, now));
+          return run();
         } finally {
           db.exec('COMMIT');
         }
       }
-      return inTransaction(db, () => {
-        const counts: number[] = [];
-        for (const counterStep of steps) {
-          const count = step(counterStep, now);
-          counts.push(count);
-          if ('increment' in counterStep && counterStep.stopAbove !== undefined && count > counterStep.stopAbove) break;
-        }
-        return counts;
-      });
+      return inTransaction(db, run);
     },
   };
 }
