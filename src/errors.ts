@@ -42,6 +42,7 @@ export const ERRORS = {
   METHOD_NOT_FOUND: { status: 404, message: 'That method is not one of yours any more (perhaps it was removed in another tab).' },
   METHOD_EXISTS: { status: 409, message: 'That number is already one of your methods.' },
   DEVICE_NOT_FOUND: { status: 404, message: 'That device is not in your list of trusted devices any more.' },
+  GRANT_NOT_FOUND: { status: 404, message: 'That app does not have access to your account (perhaps access was removed in another tab).' },
   MFA_REQUIRED_BY_POLICY: { status: 403, message: 'Multi-factor authentication is required for every account here, so it cannot be turned off.' },
   CSRF_FAILED: { status: 403, message: 'This form has expired or did not come from this page. Go back, reload the page and try again.' },
   ORIGIN_REJECTED: { status: 403, message: 'This form was sent from another site, so it was refused.' },

@@ -26,6 +26,10 @@ export function buildAuthorization({ baseUrl, client }: FlowContext, extra: Reco
     nonce,
     code_challenge: createHash('sha256').update(verifier).digest('base64url'),
     code_challenge_method: 'S256',
+    // Our provider remembers consent per account and app, so the pool's accounts would skip the
+    // consent page after their first sign-in; prompt=consent keeps every flow, ours and the
+    // reference's, the same steps (authorize → password → consent → code → token).
+    prompt: 'consent',
     ...extra,
   }).toString();
   return { url: url.href, state, nonce, verifier };

@@ -10,13 +10,13 @@
  *   account's current security epoch, as "Trust this device" does after a right code.
  */
 import { parseMobileNumber } from '../../src/factors/sms/phone-number.ts';
-import type { MfaPlugin } from '../../src/plugin/create-mfa.ts';
+import type { ComposedMfa } from '../../src/plugin/create-mfa.ts';
 import type { PoolSizes, Pools } from '../lib/protocol.ts';
 import { BENCH_ACCOUNT } from './serve.ts';
 import { enrolTotpAccount, enrolTotpAccounts, inParallel, type EnrolDeps } from './totp-accounts.ts';
 
 export interface PoolDeps extends Omit<EnrolDeps, 'mfa'> {
-  mfa: MfaPlugin;
+  mfa: ComposedMfa;
   sms: { outboxFile: string; resendCooldownSeconds: number; perAccountPerHour: number };
 }
 

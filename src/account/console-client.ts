@@ -15,6 +15,8 @@ export function consoleClientMetadata(issuer: string): ClientMetadata {
     token_endpoint_auth_method: 'none',
     grant_types: [],
     response_types: ['none'],
+    // Its home, for an error page's "Back to Your account" (oidc/client-home.ts).
+    client_uri: `${issuer}/account/security`,
     redirect_uris: [`${issuer}/account/callback`],
     first_party: true,
   };

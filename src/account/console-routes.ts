@@ -1,14 +1,17 @@
 import Router from '@koa/router';
-import type { ConsoleDeps } from './console-deps.ts';
-import { finishConsoleSignIn, startConsoleSignIn } from './console-sign-in.ts';
-import { addSecurityRoutes } from './security-routes.ts';
-import { FACTORS } from '../factors/registry.ts';
-import { addMethodRoutes } from './method-routes.ts';
+import { finishConsoleSignIn, startConsoleSignIn, type ConsoleSignInDeps } from './console-sign-in.ts';
+import { addSecurityRoutes, type SecurityPageDeps } from './security-routes.ts';
+import { FACTORS, type FactorSetupDeps } from '../factors/registry.ts';
+import { addMethodRoutes, type MethodRoutesDeps } from './method-routes.ts';
 import { addSetupChoiceRoutes } from './setup-choice-routes.ts';
-import { addManageRoutes } from './manage-routes.ts';
+import { addManageRoutes, type ManageDeps } from './manage-routes.ts';
+import { addAppAccessRoutes, type AppAccessDeps } from './app-access-routes.ts';
+
+/** The Security pages: what each of its route groups needs, and what the registered factors asked for. */
+export type ConsoleRoutesDeps = ConsoleSignInDeps & SecurityPageDeps & MethodRoutesDeps & ManageDeps & AppAccessDeps & FactorSetupDeps;
 
 /** The self-service Security pages, on the identity provider itself. */
-export function createAccountConsoleRoutes(deps: ConsoleDeps): Router {
+export function createAccountConsoleRoutes(deps: ConsoleRoutesDeps): Router {
   const router = new Router();
   router.get('/account', (ctx) => ctx.redirect('/account/security'));
   router.get('/account/sign-in', (ctx) => startConsoleSignIn(ctx, deps));
@@ -19,5 +22,6 @@ export function createAccountConsoleRoutes(deps: ConsoleDeps): Router {
   // Each factor's own Security pages (setting the app or a phone up, the backup code), from the registry.
   for (const factor of FACTORS) factor.addSetupRoutes(router, deps);
   addManageRoutes(router, deps);
+  addAppAccessRoutes(router, deps);
   return router;
 }

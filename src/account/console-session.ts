@@ -1,7 +1,20 @@
 import type { Context } from 'koa';
-import { sessionStartedBefore } from '../mfa/account-security.ts';
-import type { DirectoryAccount } from '../plugin/user-directory.ts';
-import type { ConsoleDeps } from './console-deps.ts';
+import type Provider from 'oidc-provider';
+import type { Clock } from '../clock.ts';
+import type { MfaSettings } from '../config/settings-schema.ts';
+import { sessionStartedBefore, type AccountSecurity } from '../mfa/account-security.ts';
+import type { MfaService } from '../mfa/mfa-service.ts';
+import type { DirectoryAccount, UserDirectory } from '../plugin/user-directory.ts';
+
+/** Who is signed in to the Security page: the provider's session, checked against the account's security state. */
+export interface ConsoleSessionDeps {
+  provider: Provider;
+  directory: UserDirectory;
+  security: AccountSecurity;
+  mfa: MfaService;
+  clock: Clock;
+  settings: MfaSettings;
+}
 
 export interface ConsoleSession {
   accountId: string;
@@ -16,7 +29,7 @@ export interface ConsoleSession {
  * The provider's own session, read (never written) from its cookie: the console is not a second
  * login system. Undefined when nobody is signed in, or the account is gone.
  */
-export async function loadConsoleSession(ctx: Context, deps: ConsoleDeps): Promise<ConsoleSession | undefined> {
+export async function loadConsoleSession(ctx: Context, deps: ConsoleSessionDeps): Promise<ConsoleSession | undefined> {
   const session = await deps.provider.Session.get(ctx as never);
   const accountId = session.accountId;
   if (!accountId) return undefined;

@@ -2,9 +2,17 @@ import { randomBytes } from 'node:crypto';
 import type { Context } from 'koa';
 import { AppError } from '../errors.ts';
 import { CONSOLE_CLIENT_ID } from './console-client.ts';
-import type { ConsoleDeps } from './console-deps.ts';
-import { loadConsoleSession } from './console-session.ts';
+import type { RenderPage } from '../http/views.ts';
+import type { TransientStore } from '../mfa/mfa-store.ts';
+import { loadConsoleSession, type ConsoleSessionDeps } from './console-session.ts';
 import { safeNext } from './safe-next.ts';
+
+/** Signing in to the Security page through the provider: the state is kept in the transient store. */
+export interface ConsoleSignInDeps extends ConsoleSessionDeps {
+  issuer: string;
+  transient: TransientStore;
+  render: RenderPage;
+}
 
 const STATE_COOKIE = 'oidc_mfa_console_state';
 const STATE_TTL_SECONDS = 1800;
@@ -14,13 +22,14 @@ const STATE_TTL_SECONDS = 1800;
  * prompt=login: the re-authentication sensitive changes need (password, then the second
  * factor where enrolled), done by the provider's own prompt rather than a second login system.
  */
-export async function startConsoleSignIn(ctx: Context, deps: ConsoleDeps): Promise<void> {
+export async function startConsoleSignIn(ctx: Context, deps: ConsoleSignInDeps): Promise<void> {
   const state = randomBytes(24).toString('base64url');
   const next = safeNext(ctx.query.next);
   const signedIn = await loadConsoleSession(ctx, deps);
   await deps.transient.set(`console-sign-in:${state}`, next, STATE_TTL_SECONDS);
   ctx.cookies.set(STATE_COOKIE, state, { httpOnly: true, sameSite: 'lax', secure: ctx.secure, maxAge: STATE_TTL_SECONDS * 1000, path: '/account/callback' });
-  const url = new URL('/auth', deps.issuer);
+  // The provider's own authorization route: a host may have renamed it (routes.authorization) or mounted the provider under a path.
+  const url = new URL(deps.provider.urlFor('authorization'));
   url.search = new URLSearchParams({
     client_id: CONSOLE_CLIENT_ID,
     response_type: 'none',
@@ -35,7 +44,7 @@ export async function startConsoleSignIn(ctx: Context, deps: ConsoleDeps): Promi
 }
 
 /** The state must be the one this browser started with (login CSRF); then on to the page asked for. */
-export async function finishConsoleSignIn(ctx: Context, deps: ConsoleDeps): Promise<void> {
+export async function finishConsoleSignIn(ctx: Context, deps: ConsoleSignInDeps): Promise<void> {
   const state = typeof ctx.query.state === 'string' ? ctx.query.state : '';
   const expected = ctx.cookies.get(STATE_COOKIE);
   ctx.cookies.set(STATE_COOKIE, null, { path: '/account/callback' });

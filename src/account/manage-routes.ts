@@ -1,10 +1,10 @@
 import type Router from '@koa/router';
 import type { Context } from 'koa';
-import { requestFields } from '../audit/audit.ts';
+import { requestFields, type Audit } from '../audit/audit.ts';
 import { AppError, assertThat } from '../errors.ts';
 import { clearTrustCookie, readTrustCookie } from '../trusted-device/trust-cookie.ts';
-import type { ConsoleDeps } from './console-deps.ts';
-import { formSession, pageSession, renderConsole } from './console-pages.ts';
+import type { TrustedDevices } from '../trusted-device/trusted-devices.ts';
+import { formSession, pageSession, renderConsole, type ConsolePageDeps } from './console-pages.ts';
 import { signInUrl, type ConsoleSession } from './console-session.ts';
 
 const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
@@ -14,7 +14,13 @@ const MAX_ID = 64;
  * Manage: trusted devices (list, revoke, revoke all), turn MFA off, sign out everywhere. Each
  * change needs a recent sign-in (with the second factor where enrolled) and is audited.
  */
-export function addManageRoutes(router: Router, deps: ConsoleDeps): void {
+/** Trusted devices, signing out everywhere and turning MFA off. */
+export interface ManageDeps extends ConsolePageDeps {
+  trusted: TrustedDevices;
+  audit: Audit;
+}
+
+export function addManageRoutes(router: Router, deps: ManageDeps): void {
   /** After sessions were ended: trusted devices go too, this browser forgets its token, and it is audited. */
   const endEverywhere = async (ctx: Context, session: ConsoleSession, event: 'mfa.disabled' | 'session.ended_everywhere', page: { title: string; lead: string }) => {
     await deps.trusted.revokeAll(session.accountId);

@@ -1,9 +1,8 @@
 import type Router from '@koa/router';
-import { requestFields } from '../audit/audit.ts';
+import { requestFields, type Audit } from '../audit/audit.ts';
 import { AppError, assertThat } from '../errors.ts';
 import { clearTrustCookie } from '../trusted-device/trust-cookie.ts';
-import type { ConsoleDeps } from './console-deps.ts';
-import { formSession } from './console-pages.ts';
+import { formSession, type ConsolePageDeps } from './console-pages.ts';
 
 const MAX_ID = 64;
 
@@ -13,7 +12,11 @@ const MAX_ID = 64;
  * confirmation page and is never offered where MFA is required. Each change needs a recent
  * sign-in and is audited.
  */
-export function addMethodRoutes(router: Router, deps: ConsoleDeps): void {
+export interface MethodRoutesDeps extends ConsolePageDeps {
+  audit: Audit;
+}
+
+export function addMethodRoutes(router: Router, deps: MethodRoutesDeps): void {
   router.post('/account/security/methods/default', async (ctx) => {
     const { session, form } = await formSession(ctx, deps, { fresh: true });
     const id = (form.method ?? '').slice(0, MAX_ID);

@@ -1,11 +1,16 @@
 import type Router from '@koa/router';
 import { labelOf } from '../factors/registry.ts';
-import type { ConsoleDeps } from './console-deps.ts';
-import { pageSession, renderConsole } from './console-pages.ts';
+import type { TrustedDevices } from '../trusted-device/trusted-devices.ts';
+import { appsWithAccess, type AppsWithAccessDeps } from './apps-with-access.ts';
+import { pageSession, renderConsole, type ConsolePageDeps } from './console-pages.ts';
 import { formatDate } from './format-date.ts';
 
-/** Security → Multi-factor authentication: the method, how it was set up, the backup code, devices. */
-export function addSecurityRoutes(router: Router, deps: ConsoleDeps): void {
+/** Security → Multi-factor authentication: the method, how it was set up, the backup code, devices; apps with access. */
+export interface SecurityPageDeps extends ConsolePageDeps, AppsWithAccessDeps {
+  trusted: TrustedDevices;
+}
+
+export function addSecurityRoutes(router: Router, deps: SecurityPageDeps): void {
   router.get('/account/security', async (ctx) => {
     const session = await pageSession(ctx, deps, { fresh: false });
     if (!session) return;
@@ -26,6 +31,9 @@ export function addSecurityRoutes(router: Router, deps: ConsoleDeps): void {
       backupCodeCreatedAt: formatDate(status.backupCode?.createdAt),
       enforcement: deps.settings.enforcement,
       deviceCount: (await deps.trusted.list(session.accountId)).length,
+      apps: await appsWithAccess(deps, session.accountId),
+      // After "Remove access" (a redirect, so a refresh does not post again); nothing of the request is echoed.
+      removed: ctx.query.removed === '1',
     });
   });
 }

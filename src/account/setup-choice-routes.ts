@@ -1,11 +1,10 @@
 import type Router from '@koa/router';
 import { assertThat } from '../errors.ts';
-import { FACTORS } from '../factors/registry.ts';
-import type { ConsoleDeps } from './console-deps.ts';
-import { formSession, pageSession, renderConsole } from './console-pages.ts';
+import { FACTORS, type FactorSetupDeps } from '../factors/registry.ts';
+import { formSession, pageSession, renderConsole, type ConsolePageDeps } from './console-pages.ts';
 
 /** Security → Set up: the methods that can be set up here, from the factor registry; Next starts the chosen one's setup. */
-export function addSetupChoiceRoutes(router: Router, deps: ConsoleDeps): void {
+export function addSetupChoiceRoutes(router: Router, deps: ConsolePageDeps & FactorSetupDeps): void {
   const choices = () => FACTORS.flatMap((factor) => (factor.setupChoice?.available(deps) ? [{ id: factor.id, ...factor.setupChoice }] : []));
 
   router.get('/account/security/setup', async (ctx) => {

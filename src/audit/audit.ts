@@ -15,6 +15,7 @@ export type AuditEventName =
   | 'mfa.disabled'
   | 'mfa.reset'
   | 'session.ended_everywhere'
+  | 'consent.revoked'
   | 'sms.breaker.open';
 
 /**

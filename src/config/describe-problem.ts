@@ -8,7 +8,7 @@ export interface SettingProblem {
 }
 
 /** Settings whose values are never echoed in a message: they are keys and credentials. */
-const SECRET = /^(csrfSecret|sealingKeys|sms\.twilio)\b/;
+const SECRET = /^(secrets|sealingKeys|sms\.twilio)\b/;
 
 /** `a.b[0].c` */
 export function dottedPath(path: (string | number)[]): string {
@@ -26,13 +26,33 @@ function shortJson(value: unknown): string {
   return json.length > 80 ? `${json.slice(0, 77)}...` : json;
 }
 
-/** The first problem valibot found, as a path and a sentence a person can act on. */
-export function describeProblem(issues: [v.BaseIssue<unknown>, ...v.BaseIssue<unknown>[]]): SettingProblem {
-  const issue = issues[0];
+function describeIssue(issue: v.BaseIssue<unknown>): SettingProblem {
   const path = (issue.path ?? []).map((item) => item.key as string | number);
   const last = issue.path?.at(-1);
   if (issue.expected === 'never') return { path, problem: 'is not a known setting (misspelt?)' };
   const value = last ? last.value : issue.input;
   const shown = SECRET.test(dottedPath(path)) ? '' : ` (got ${shortJson(value)})`;
   return { path, problem: `${issue.message}${shown}` };
+}
+
+/** The first problem valibot found, as a path and a sentence a person can act on. */
+export function describeProblem(issues: [v.BaseIssue<unknown>, ...v.BaseIssue<unknown>[]]): SettingProblem {
+  return describeIssue(issues[0]);
+}
+
+/**
+ * Every problem valibot found (parsed with `abortEarly: false`), one per setting: a value that
+ * breaks several rules at once (a number that is neither whole nor in range) is told once.
+ */
+export function describeProblems(issues: readonly v.BaseIssue<unknown>[]): SettingProblem[] {
+  const seen = new Set<string>();
+  const problems: SettingProblem[] = [];
+  for (const issue of issues) {
+    const problem = describeIssue(issue);
+    const key = dottedPath(problem.path);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    problems.push(problem);
+  }
+  return problems;
 }

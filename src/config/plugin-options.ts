@@ -3,8 +3,7 @@ import { describeProblem, dottedPath } from './describe-problem.ts';
 import { MfaOptionsError } from './mfa-options-error.ts';
 import { BODY_LIMIT_BYTES, LOGIN_LIMITS, MFA_SETTINGS, SMS_LIMITS } from './settings-schema.ts';
 import { issuerUrl } from './setting-rules.ts';
-
-const SECRET_TEXT = 'must be a non-empty string';
+import { PURPOSE_SECRETS } from './purpose-secrets.ts';
 
 /**
  * The plain-data part of createMfa()'s options; the collaborators (directory, stores, sender,
@@ -19,11 +18,13 @@ const PLUGIN_OPTIONS = v.object({
     }, 'must be {id, key}'), 'must be a list of {id, key}'),
     v.minLength(1, 'must hold at least one key'),
   ),
-  csrfSecret: v.pipe(v.string(SECRET_TEXT), v.minLength(1, SECRET_TEXT)),
+  secrets: PURPOSE_SECRETS,
   settings: v.optional(MFA_SETTINGS, {}),
   sms: v.optional(v.object({ limits: v.optional(SMS_LIMITS, {}) }, 'must be an object')),
   login: v.optional(LOGIN_LIMITS, {}),
   bodyLimitBytes: BODY_LIMIT_BYTES,
+  passwordPage: v.optional(v.picklist(['plugin', 'host'], 'must be plugin or host'), 'plugin'),
+  securityHeaders: v.optional(v.picklist(['plugin-pages', 'everywhere'], 'must be plugin-pages or everywhere'), 'plugin-pages'),
 });
 
 export type ParsedPluginOptions = v.InferOutput<typeof PLUGIN_OPTIONS>;

@@ -52,9 +52,11 @@ export const httpUrl = v.pipe(v.string(HTTP_URL), v.check((value) => /^https?:$/
  */
 export const issuerUrl = v.pipe(
   v.string('must be an absolute URL'),
+  // Each check parses again and passes what it cannot parse: with every problem collected
+  // (abortEarly: false) all of them run, and only the first should speak for a non-URL.
   v.check((value) => parsesAsUrl(value) !== null, 'must be an absolute URL'),
-  v.check((value) => /^https?:$/.test(new URL(value).protocol), HTTP_URL),
-  v.check((value) => !new URL(value).search && !new URL(value).hash, 'must not have a query or fragment (OpenID Connect Discovery 1.0 §2)'),
+  v.check((value) => /^https?:$/.test(parsesAsUrl(value)?.protocol ?? 'http:'), HTTP_URL),
+  v.check((value) => !parsesAsUrl(value)?.search && !parsesAsUrl(value)?.hash, 'must not have a query or fragment (OpenID Connect Discovery 1.0 §2)'),
 );
 
 /** ISO 3166-1 alpha-2 country codes, upper case. */

@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import { ConfigError } from './config-error.ts';
+import type { ConfigProblems } from './config-error.ts';
 import { SMS_LIMITS, type SmsLimits } from './settings-schema.ts';
 import { COUNTRY_CODE, oneOf } from './setting-rules.ts';
 
@@ -47,33 +47,37 @@ export const SMS_SECTION = v.strictObject({
 
 type Raw = Record<string, unknown>;
 
-function optionalString(raw: Raw, key: string, pattern: RegExp, what: string): string | null {
+function optionalString(raw: Raw, key: string, pattern: RegExp, what: string, problems: ConfigProblems): string | null {
   const value = raw[key] ?? null;
   if (value === null) return null;
-  if (typeof value !== 'string' || !pattern.test(value)) throw new ConfigError(`config.sms.twilio.${key}`, `must be ${what}`);
+  if (typeof value !== 'string' || !pattern.test(value)) {
+    problems.add(`config.sms.twilio.${key}`, `must be ${what}`);
+    return null;
+  }
   return value;
 }
 
-function twilioSettings(raw: Raw | null, provider: SmsProviderName): TwilioSettings | null {
+function twilioSettings(raw: Raw | null, provider: SmsProviderName, problems: ConfigProblems): TwilioSettings | null {
   if (provider !== 'twilio' && provider !== 'twilio-verify') return null;
   const t = raw ?? {};
-  const accountSid = optionalString(t, 'accountSid', /^AC[0-9a-f]{32}$/, 'a Twilio Account SID (AC + 32 hex digits; TWILIO_ACCOUNT_SID)');
-  const authToken = optionalString(t, 'authToken', /^\S{16,}$/, 'the Twilio auth token (TWILIO_AUTH_TOKEN)');
-  if (!accountSid || !authToken) throw new ConfigError('config.sms.twilio', `needs accountSid and authToken when sms.provider is ${provider} (TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN)`);
-  const settings: TwilioSettings = {
-    accountSid,
-    authToken,
-    from: optionalString(t, 'from', /^\+[1-9]\d{6,14}$|^[A-Za-z0-9 ]{1,11}$/, 'an E.164 number or an alphanumeric sender id (TWILIO_FROM)'),
-    messagingServiceSid: optionalString(t, 'messagingServiceSid', /^MG[0-9a-f]{32}$/, 'a Messaging Service SID (MG…; TWILIO_MESSAGING_SERVICE_SID)'),
-    verifyServiceSid: optionalString(t, 'verifyServiceSid', /^VA[0-9a-f]{32}$/, 'a Verify Service SID (VA…; TWILIO_VERIFY_SERVICE_SID)'),
-  };
-  if (provider === 'twilio' && (settings.from === null) === (settings.messagingServiceSid === null)) {
-    throw new ConfigError('config.sms.twilio', 'needs exactly one of from (TWILIO_FROM) and messagingServiceSid (TWILIO_MESSAGING_SERVICE_SID)');
+  const field = (key: string, pattern: RegExp, what: string) => optionalString(t, key, pattern, what, problems);
+  const accountSid = field('accountSid', /^AC[0-9a-f]{32}$/, 'a Twilio Account SID (AC + 32 hex digits; TWILIO_ACCOUNT_SID)');
+  const authToken = field('authToken', /^\S{16,}$/, 'the Twilio auth token (TWILIO_AUTH_TOKEN)');
+  const from = field('from', /^\+[1-9]\d{6,14}$|^[A-Za-z0-9 ]{1,11}$/, 'an E.164 number or an alphanumeric sender id (TWILIO_FROM)');
+  const messagingServiceSid = field('messagingServiceSid', /^MG[0-9a-f]{32}$/, 'a Messaging Service SID (MG…; TWILIO_MESSAGING_SERVICE_SID)');
+  const verifyServiceSid = field('verifyServiceSid', /^VA[0-9a-f]{32}$/, 'a Verify Service SID (VA…; TWILIO_VERIFY_SERVICE_SID)');
+  // A missing value is its own problem; a malformed one was already told above.
+  if ((t.accountSid ?? null) === null || (t.authToken ?? null) === null) {
+    problems.add('config.sms.twilio', `needs accountSid and authToken when sms.provider is ${provider} (TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN)`);
   }
-  if (provider === 'twilio-verify' && settings.verifyServiceSid === null) {
-    throw new ConfigError('config.sms.twilio.verifyServiceSid', 'is required when sms.provider is twilio-verify (TWILIO_VERIFY_SERVICE_SID)');
+  if (provider === 'twilio' && ((t.from ?? null) === null) === ((t.messagingServiceSid ?? null) === null)) {
+    problems.add('config.sms.twilio', 'needs exactly one of from (TWILIO_FROM) and messagingServiceSid (TWILIO_MESSAGING_SERVICE_SID)');
   }
-  return settings;
+  if (provider === 'twilio-verify' && (t.verifyServiceSid ?? null) === null) {
+    problems.add('config.sms.twilio.verifyServiceSid', 'is required when sms.provider is twilio-verify (TWILIO_VERIFY_SERVICE_SID)');
+  }
+  if (!accountSid || !authToken) return null;
+  return { accountSid, authToken, from, messagingServiceSid, verifyServiceSid };
 }
 
 /**
@@ -81,26 +85,29 @@ function twilioSettings(raw: Raw | null, provider: SmsProviderName): TwilioSetti
  * more than others and are where SMS pumping pays (OWASP ASVS 5.0 V6), so a production deployment
  * that really sends texts must say where to: a list, or an explicit `*` for every country.
  */
-function allowedCountries(value: string[] | '*' | null, provider: SmsProviderName, env: string): string[] | null {
+function allowedCountries(value: string[] | '*' | null, provider: SmsProviderName, env: string, problems: ConfigProblems): string[] | null {
   if (value === '*' || (Array.isArray(value) && value[0] === '*')) return null;
   if (value === null) {
     const sends = provider === 'twilio' || provider === 'twilio-verify';
     if (env === 'production' && sends) {
-      throw new ConfigError(COUNTRIES_SETTING, `is required when NODE_ENV=production and sms.provider is ${provider}: list the ISO 3166 codes texts may go to (e.g. SMS_ALLOWED_COUNTRIES=US,GB), or * to allow every country`);
+      problems.add(COUNTRIES_SETTING, `is required when NODE_ENV=production and sms.provider is ${provider}: list the ISO 3166 codes texts may go to (e.g. SMS_ALLOWED_COUNTRIES=US,GB), or * to allow every country`);
     }
     return null;
   }
   return value;
 }
 
-/** The rules that depend on where the app runs, applied to an `sms` section SMS_SECTION has parsed. */
-export function smsSettingsFor(section: v.InferOutput<typeof SMS_SECTION>, env: string): SmsSettings {
+/**
+ * The rules that depend on where the app runs, applied to an `sms` section SMS_SECTION has parsed.
+ * Every problem goes to `problems` (the caller throws them together with the rest of the config's).
+ */
+export function smsSettingsFor(section: v.InferOutput<typeof SMS_SECTION>, env: string, problems: ConfigProblems): SmsSettings {
   if (section.provider === 'outbox' && env === 'production') {
-    throw new ConfigError('config.sms.provider (SMS_PROVIDER)', 'must not be outbox when NODE_ENV=production: use twilio, twilio-verify or none');
+    problems.add('config.sms.provider (SMS_PROVIDER)', 'must not be outbox when NODE_ENV=production: use twilio, twilio-verify or none');
   }
   return {
     ...section,
-    allowedCountries: allowedCountries(section.allowedCountries, section.provider, env),
-    twilio: twilioSettings(section.twilio, section.provider),
+    allowedCountries: allowedCountries(section.allowedCountries, section.provider, env, problems),
+    twilio: twilioSettings(section.twilio, section.provider, problems),
   };
 }

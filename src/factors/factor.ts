@@ -1,14 +1,12 @@
 import type Router from '@koa/router';
 import type { Context } from 'koa';
-import type { ConsoleDeps } from '../account/console-deps.ts';
 import type { ConsoleSession } from '../account/console-session.ts';
-import type { InteractionDeps } from '../sign-in/interaction-deps.ts';
 import type { InteractionDetails } from '../sign-in/interaction-io.ts';
 import type { SecondFactorSubject } from '../sign-in/second-factor-state.ts';
 import type { MethodView, MfaStatus } from '../mfa/mfa-status.ts';
+import type { FactorId } from './factor-id.ts';
 
-/** Stable ids: guard counters, audit `method`, the CLI. */
-export type FactorId = 'totp' | 'sms' | 'backup-code';
+export type { FactorId } from './factor-id.ts';
 
 /** A challenge route's handler: given the subject only once the route checked it has this factor. */
 export type ChallengeHandler = (ctx: Context, details: InteractionDetails, subject: SecondFactorSubject, form: Record<string, string>) => Promise<void>;
@@ -25,8 +23,13 @@ export interface ChallengeRoutes {
  * port and its views, and one line in the registry (registry.ts). The sign-in routes, the
  * Security page's method list and chooser, and the CLI's status come from the registry, so adding
  * a factor touches no other factor.
+ *
+ * Each factor names what it needs (as Kratos's strategies declare their dependencies):
+ * `SignInDeps` for its sign-in steps, `SetupDeps` for its Security pages. The registry derives
+ * from them what the composition must provide, so the compiler checks that createMfa gives every
+ * factor what it asks for, and nothing reaches a factor that it did not ask for.
  */
-export interface Factor {
+export interface Factor<SignInDeps = never, SetupDeps = never> {
   readonly id: FactorId;
   /** How people name it, on pages and in the CLI. */
   readonly name: string;
@@ -41,9 +44,9 @@ export interface Factor {
   /** Methods: how one of them is named on pages and in the CLI ("Text message to +44 ••• 56"). */
   labelOf?(method: MethodView): string;
   /** Methods: the page of `GET /interaction/:uid` when this sign-in asks for this method. */
-  showChallenge?(ctx: Context, deps: InteractionDeps, details: InteractionDetails, subject: SecondFactorSubject): Promise<void>;
-  addChallengeRoutes(routes: ChallengeRoutes, deps: InteractionDeps): void;
-  addSetupRoutes(router: Router, deps: ConsoleDeps): void;
+  showChallenge?(ctx: Context, deps: SignInDeps, details: InteractionDetails, subject: SecondFactorSubject): Promise<void>;
+  addChallengeRoutes(routes: ChallengeRoutes, deps: SignInDeps): void;
+  addSetupRoutes(router: Router, deps: SetupDeps): void;
   /**
    * Methods that can be set up during a sign-in (a require_mfa app, an account that must have
    * MFA): its first page there, and its routes under /interaction/:uid/, guarded like the
@@ -51,16 +54,16 @@ export interface Factor {
    */
   readonly enrolAtSignIn?: {
     title: string;
-    available(deps: InteractionDeps): boolean;
-    show(ctx: Context, deps: InteractionDeps, details: InteractionDetails, subject: SecondFactorSubject): Promise<void>;
-    addRoutes(routes: ChallengeRoutes, deps: InteractionDeps): void;
+    available(deps: SignInDeps): boolean;
+    show(ctx: Context, deps: SignInDeps, details: InteractionDetails, subject: SecondFactorSubject): Promise<void>;
+    addRoutes(routes: ChallengeRoutes, deps: SignInDeps): void;
   };
   /** What the Security page's "Set up" chooser offers, when this factor can be set up there. */
   readonly setupChoice?: {
     title: string;
     hint: string;
-    available(deps: ConsoleDeps): boolean;
+    available(deps: SetupDeps): boolean;
     /** The chooser's Next: prepares the setup and sends the browser to its first page. */
-    start(ctx: Context, deps: ConsoleDeps, session: ConsoleSession): Promise<void>;
+    start(ctx: Context, deps: SetupDeps, session: ConsoleSession): Promise<void>;
   };
 }

@@ -8,16 +8,29 @@ import { totpFactor } from './totp/totp-factor.ts';
  * Every second factor, in the order pages offer them. Adding one: its folder (factor.ts lists
  * what it holds), one line here, and a migration for what it stores (README "Adding a factor").
  */
-export const FACTORS: readonly Factor[] = [totpFactor, smsFactor, backupCodeFactor];
+export const FACTORS = [totpFactor, smsFactor, backupCodeFactor] as const;
 
-export function factorById(id: FactorId): Factor {
+/** One of the registered factors, with what its steps need. */
+export type RegisteredFactor = (typeof FACTORS)[number];
+
+/** All of a union's members at once (A | B → A & B). */
+type Both<U> = (U extends unknown ? (part: U) => void : never) extends (part: infer I) => void ? I : never;
+type SignInDepsOf<F> = F extends Factor<infer SignIn, unknown> ? SignIn : never;
+type SetupDepsOf<F> = F extends Factor<unknown, infer Setup> ? Setup : never;
+
+/** What the sign-in must give the factors' steps: everything any registered factor asked for. */
+export type FactorSignInDeps = Both<SignInDepsOf<RegisteredFactor>>;
+/** What the Security page must give the factors' setup pages. */
+export type FactorSetupDeps = Both<SetupDepsOf<RegisteredFactor>>;
+
+export function factorById(id: FactorId): RegisteredFactor {
   const factor = FACTORS.find((candidate) => candidate.id === id);
   if (!factor) throw new Error(`no factor ${id}`);
   return factor;
 }
 
 /** The factor of one of an account's methods. */
-export function factorOf(method: MethodView): Factor {
+export function factorOf(method: MethodView): RegisteredFactor {
   return factorById(method.type);
 }
 

@@ -1,4 +1,5 @@
-import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import type { MacRing } from '../crypto/mac-ring.ts';
 
 /**
  * The device cookie of OWASP's "Slow down online guessing attacks with device cookies": proof
@@ -20,25 +21,22 @@ export function loginDigest(login: string): string {
   return createHash('sha256').update(login).digest('base64url');
 }
 
-function macOf(secret: string, deviceId: string, issuedAt: number, login: string): Buffer {
-  return createHmac('sha256', secret).update(`login-device v1\n${deviceId}\n${issuedAt}\n${loginDigest(login)}`).digest();
-}
+const macData = (deviceId: string, issuedAt: number, login: string) => `login-device v1\n${deviceId}\n${issuedAt}\n${loginDigest(login)}`;
 
-export function signDeviceToken(secret: string, token: DeviceToken, login: string): string {
-  return `${token.deviceId}.${token.issuedAt}.${macOf(secret, token.deviceId, token.issuedAt, login).toString('base64url')}`;
+/** Signed with the newest of the device-cookie secrets. */
+export function signDeviceToken(macs: MacRing, token: DeviceToken, login: string): string {
+  return `${token.deviceId}.${token.issuedAt}.${macs.sign(macData(token.deviceId, token.issuedAt, login))}`;
 }
 
 /** The token when it was signed by us, for this login, and is younger than maxAgeMs; otherwise undefined. */
-export function verifyDeviceToken(secret: string, value: string | undefined, login: string, now: number, maxAgeMs: number): DeviceToken | undefined {
+export function verifyDeviceToken(macs: MacRing, value: string | undefined, login: string, now: number, maxAgeMs: number): DeviceToken | undefined {
   const match = /^([\w-]{22})\.(\d{1,15})\.([\w-]{43})$/.exec(value ?? '');
   if (!match) return undefined;
   const [, deviceId, issued, mac] = match as unknown as [string, string, string, string];
   const issuedAt = Number(issued);
   // Compared as text: decoding first would accept other spellings of the same bytes (the last
   // base64url character carries two unused bits), so one cookie would have four valid forms.
-  const expected = Buffer.from(macOf(secret, deviceId, issuedAt, login).toString('base64url'));
-  const given = Buffer.from(mac);
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined;
+  if (!macs.verify(macData(deviceId, issuedAt, login), mac)) return undefined;
   if (issuedAt > now || now - issuedAt > maxAgeMs) return undefined;
   return { deviceId, issuedAt };
 }

@@ -1,6 +1,6 @@
 import type { CounterStep, CounterStore } from './counter-store.ts';
 
-import type { FactorId } from '../factors/factor.ts';
+import type { FactorId } from '../factors/factor-id.ts';
 
 export type { FactorId };
 

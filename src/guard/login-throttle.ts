@@ -1,3 +1,4 @@
+import { macRing } from '../crypto/mac-ring.ts';
 import { systemClock, type Clock } from '../clock.ts';
 import { createCheckSlots } from './check-slots.ts';
 import type { CounterStore } from './counter-store.ts';
@@ -46,8 +47,8 @@ export interface LoginThrottle {
 export const DEVICE_COOKIE_DAYS = 180;
 
 export interface LoginThrottleOptions {
-  /** HMAC key for device cookies. */
-  secret: string;
+  /** Server secrets for device cookies, newest first (mac-ring.ts). */
+  secrets: readonly string[];
   clock?: Clock;
 }
 
@@ -55,6 +56,7 @@ const ipKey = (ip: string) => `login-failures:ip:${loginDigest(ip)}`;
 
 export function createLoginThrottle(counters: CounterStore, limits: LoginThrottleLimits, options: LoginThrottleOptions): LoginThrottle {
   const clock = options.clock ?? systemClock;
+  const macs = macRing(options.secrets);
   const slots = createCheckSlots(counters, { limit: limits.maxFailuresPerAccount, failureWindowSeconds: limits.failureWindowSeconds });
   const maxAgeSeconds = DEVICE_COOKIE_DAYS * 86_400;
   const countIpFailure = (ip: string) => counters.increment(ipKey(ip), limits.failureWindowSeconds).then(() => undefined);
@@ -71,7 +73,7 @@ export function createLoginThrottle(counters: CounterStore, limits: LoginThrottl
       // The address's failures are read with the first reservation's first try (one round trip); a
       // refusal by address holds nothing.
       const ipGate = { key: ipKey(ip), limit: limits.maxFailuresPerIp };
-      const device = verifyDeviceToken(options.secret, deviceCookie, login, clock(), maxAgeSeconds * 1000);
+      const device = verifyDeviceToken(macs, deviceCookie, login, clock(), maxAgeSeconds * 1000);
       const onDevice = device ? await slots.reserve(`device:${device.deviceId}`, ipGate) : 'locked';
       if (onDevice === 'gated') return refused('ip-locked', ip);
       const reservation = onDevice !== 'locked' ? onDevice : await slots.reserve(`account:${loginDigest(login)}`, device ? undefined : ipGate);
@@ -86,7 +88,7 @@ export function createLoginThrottle(counters: CounterStore, limits: LoginThrottl
         },
         async succeeded() {
           await reservation.succeed();
-          return { token: signDeviceToken(options.secret, { deviceId, issuedAt: clock() }, login), maxAgeSeconds };
+          return { token: signDeviceToken(macs, { deviceId, issuedAt: clock() }, login), maxAgeSeconds };
         },
       };
     },

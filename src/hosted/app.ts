@@ -1,6 +1,8 @@
 import type Provider from 'oidc-provider';
 import { healthCheck } from '../http/health.ts';
-import type { MfaPlugin } from '../plugin/create-mfa.ts';
+import type { RenderPage } from '../http/views.ts';
+import { homePage } from './home-page.ts';
+import type { ComposedMfa } from '../plugin/create-mfa.ts';
 import type { Store } from '../store/store.ts';
 import { answerStoreUnavailable } from '../http/store-unavailable.ts';
 import { describeError, type Logger } from '../log.ts';
@@ -11,12 +13,24 @@ import { isStoreUnavailable } from '../store/store-errors.ts';
  * plugin's pages go in front of its routes (provider.use), so one server answers both.
  * No listen here: tests call app.callback() or listen on port 0 themselves.
  */
-export function createApp({ provider, mfa, store, log }: { provider: Provider; mfa: MfaPlugin; store: Store; log: Logger }): Provider {
+export interface AppOptions {
+  provider: Provider;
+  mfa: ComposedMfa;
+  store: Store;
+  log: Logger;
+  render: RenderPage;
+  /** The demo relying app's address while it runs: the home page links to it. */
+  demoUrl?: string;
+}
+
+export function createApp({ provider, mfa, store, log, render, demoUrl }: AppOptions): Provider {
   // The health probe goes first, so it answers whatever Host a load balancer sends (it often
   // probes the instance's own address); it reflects nothing. Every other route is behind the
   // plugin's host check.
   provider.use(healthCheck(store));
   mfa.install(provider);
+  // Behind the plugin's host check, headers and error pages, like every page.
+  provider.use(homePage({ render, demoUrl }));
   // oidc-provider's JSON endpoints (token, userinfo, …) answer every failure as 500 server_error;
   // a store that is down is a 503 there too, and every other server error is logged.
   provider.on('server_error', (ctx, error) => {

@@ -4,7 +4,8 @@ import { createSmsProvider } from '../factors/sms/create-sms-provider.ts';
 import { createAccountDirectory } from './account-directory.ts';
 import { memoizedDirectory } from '../plugin/request-scope.ts';
 import { createApp } from './app.ts';
-import { createMfa } from '../plugin/create-mfa.ts';
+import { demoBaseUrl } from './demo/demo-client.ts';
+import { composeMfa } from '../plugin/create-mfa.ts';
 import { systemClock, type Clock } from '../clock.ts';
 import type { Config, Keys } from './config/schema.ts';
 import { createPageRenderer } from '../plugin/page-renderer.ts';
@@ -31,21 +32,23 @@ export function composeIdentityProvider({ config, keys, store, clients, log, clo
   // findById shared within a request with the plugin (request-scope.ts): findAccount reads the account once.
   const directory = memoizedDirectory(createAccountDirectory(store.accounts, systemClock, (accountId) => store.mfa.remove(accountId)));
   const smsProvider = createSmsProvider(config.sms, log, smsHttpClient);
-  const mfa = createMfa({
+  const mfa = composeMfa({
     issuer: config.issuer,
     directory,
     store,
     sealingKeys: keys.sealingKeys,
-    csrfSecret: keys.cookieKeys[0]!,
+    secrets: keys.secrets,
     settings: config.mfa,
     sms: smsProvider && { provider: smsProvider, limits: config.sms },
     login: config.login,
     bodyLimitBytes: config.http.bodyLimitBytes,
+    // The hosted provider is all ours: oidc-provider's own answers carry the headers too.
+    securityHeaders: 'everywhere',
     log,
     render,
     clock,
   });
   const provider = createProvider({ config, keys, store, directory, clients, mfa });
-  const app = createApp({ provider, mfa, store, log });
+  const app = createApp({ provider, mfa, store, log, render, demoUrl: config.demoApp.enabled ? demoBaseUrl(config) : undefined });
   return { app, provider, directory, mfa };
 }

@@ -1,23 +1,30 @@
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { composeIdentityProvider } from './compose.ts';
-import { ConfigError } from '../config/config-error.ts';
+import { ConfigError, ConfigProblems } from '../config/config-error.ts';
 import { loadKeys } from './config/keys.ts';
 import { loadConfig } from './config/load-config.ts';
 import { ensureDemoAccount } from './demo/demo-account.ts';
 import { createDemoApp } from './demo/demo-app.ts';
-import { demoClientMetadata } from './demo/demo-client.ts';
+import { demoBaseUrl, demoClientMetadata } from './demo/demo-client.ts';
+import { checkClients } from './provider/check-clients.ts';
 import { createPageRenderer } from '../plugin/page-renderer.ts';
 import { createJsonLogger, describeError } from '../log.ts';
 import { loadClients } from './provider/load-clients.ts';
 import { openStore } from './open-store.ts';
 import { isStoreUnavailable } from '../store/store-errors.ts';
 
-function listenOn(app: { listen(port: number, host?: string): Server }, port: number, host: string | null): Promise<Server> {
+/** Listens; a port that is taken or not ours to take is told as the setting to change, not a stack. */
+function listenOn(app: { listen(port: number, host?: string): Server }, port: number, host: string | null, setting: string): Promise<Server> {
   return new Promise((resolve, reject) => {
     const server = host ? app.listen(port, host) : app.listen(port);
     server.once('listening', () => resolve(server));
-    server.once('error', reject);
+    server.once('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'EADDRINUSE') reject(new ConfigError(setting, `is ${port}, which another process is already listening on: stop it, or choose another port`));
+      else if (error.code === 'EACCES') reject(new ConfigError(setting, `is ${port}, which this user may not listen on (ports below 1024 need privileges): choose a port above 1024`));
+      else if (error.code === 'EADDRNOTAVAIL') reject(new ConfigError('HOST', `is ${host}, which is not an address of this machine`));
+      else reject(error);
+    });
   });
 }
 
@@ -25,29 +32,42 @@ function listenOn(app: { listen(port: number, host?: string): Server }, port: nu
 async function main(): Promise<void> {
   const log = createJsonLogger();
   const config = loadConfig();
-  const keys = loadKeys(config);
+  // The files the settings name, checked together: every problem in one report.
+  const files = new ConfigProblems();
+  const keys = files.attempt(() => loadKeys(config));
+  const fileClients = files.attempt(() => loadClients(config.clientsFile));
+  files.check();
   const store = await openStore(config, { logger: log });
   const persistence = await store.persistence();
   if (config.env === 'production' && persistence === 'ephemeral') {
     await store.close();
-    throw new ConfigError('REDIS_URL', 'points at a Redis that keeps nothing on disk (no AOF, no RDB snapshots): accounts and sessions would vanish at its restart; enable persistence');
+    throw new ConfigError('REDIS_URL', 'points at a Redis that keeps nothing on disk (no AOF, no RDB snapshots): accounts and sessions would vanish at its restart; enable persistence (e.g. redis-server --appendonly yes)');
   }
   if (persistence === 'unknown') log.warn('store.persistence.unknown', { store: store.kind, hint: 'could not read the Redis persistence settings (CONFIG is not allowed); make sure AOF or RDB is on' });
-  const demoBaseUrl = `http://localhost:${config.demoApp.port}`;
-  const clients = loadClients(config.clientsFile);
-  if (config.demoApp.enabled) clients.push(demoClientMetadata(demoBaseUrl));
+  const demoUrl = demoBaseUrl(config);
+  const clients = [...fileClients!];
+  if (config.demoApp.enabled) clients.push(demoClientMetadata(demoUrl));
 
-  const { app, directory } = composeIdentityProvider({ config, keys, store, clients, log });
+  const { app, provider, directory } = composeIdentityProvider({ config, keys: keys!, store, clients, log });
+  try {
+    await checkClients(provider, fileClients!, config.clientsFile);
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
   const servers: Server[] = [];
-  const idp = await listenOn(app, config.port, config.host);
+  const idp = await listenOn(app, config.port, config.host, 'PORT');
   servers.push(idp);
+  // The server speaks plain http: an https issuer in production means a TLS proxy in front. Without
+  // TRUST_PROXY every person shares the proxy's address in the sign-in limits, and no cookie is Secure.
+  if (config.env === 'production' && !config.trustProxy) log.warn('config.trust_proxy.off', { hint: 'behind a TLS proxy or load balancer, set TRUST_PROXY=true (README "Running in production")' });
   console.log(`Identity provider: ${config.issuer} (listening on port ${(idp.address() as AddressInfo).port}, store: ${store.kind})`);
   if (config.sms.provider === 'outbox') console.log(`Text messages (development outbox): ${config.sms.outboxFile}`);
 
   if (config.demoApp.enabled) {
-    const demo = createDemoApp({ issuer: config.issuer, baseUrl: demoBaseUrl, render: createPageRenderer() });
-    servers.push(await listenOn(demo, config.demoApp.port, config.host));
-    console.log(`Demo relying app:  ${demoBaseUrl}`);
+    const demo = createDemoApp({ issuer: config.issuer, baseUrl: demoUrl, render: createPageRenderer() });
+    servers.push(await listenOn(demo, config.demoApp.port, config.host, 'DEMO_PORT'));
+    console.log(`Demo relying app:  ${demoUrl}`);
     if (config.env !== 'production') {
       const account = await ensureDemoAccount(directory, config.dataDir);
       console.log(`Demo account (development only): ${account.email} / ${account.password}`);

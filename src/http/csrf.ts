@@ -1,4 +1,5 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac } from 'node:crypto';
+import { macRing } from '../crypto/mac-ring.ts';
 
 /**
  * CSRF tokens bound to what the form belongs to (an interaction uid, a console session):
@@ -10,15 +11,8 @@ export interface Csrf {
   verify(scope: string, token: string): boolean;
 }
 
-export function createCsrf(secret: string): Csrf {
-  const key = createHmac('sha256', secret).update('oidc-mfa csrf v1').digest();
-  const tokenFor = (scope: string) => createHmac('sha256', key).update(scope).digest('base64url');
-  return {
-    tokenFor,
-    verify(scope, token) {
-      const expected = Buffer.from(tokenFor(scope));
-      const given = Buffer.from(token);
-      return given.length === expected.length && timingSafeEqual(given, expected);
-    },
-  };
+/** `secrets`, newest first: tokens are made with the first, accepted under any (rotation, mac-ring.ts). */
+export function createCsrf(secrets: readonly string[]): Csrf {
+  const ring = macRing(secrets, (secret) => createHmac('sha256', secret).update('oidc-mfa csrf v1').digest());
+  return { tokenFor: (scope) => ring.sign(scope), verify: (scope, token) => ring.verify(scope, token) };
 }

@@ -2,8 +2,10 @@ import type { Context, Middleware } from 'koa';
 import { AppError, ERRORS, type ErrorCode } from '../errors.ts';
 import { describeError, type Logger } from '../log.ts';
 import { isStoreUnavailable } from '../store/store-errors.ts';
+import { errorTitle } from './error-titles.ts';
 import { answerStoreUnavailable } from './store-unavailable.ts';
 import type { RenderPage } from './views.ts';
+import { backToApp, distinctWays, SECURITY_PAGE, supportWays, tryAgain, type SupportContact, type WayOn } from './ways-on.ts';
 
 /** Maps anything thrown to a stable code; unknown errors become INTERNAL (logged, never shown). */
 export function toErrorCode(error: unknown): ErrorCode {
@@ -21,9 +23,13 @@ export function toErrorCode(error: unknown): ErrorCode {
   return 'INTERNAL';
 }
 
-export function sendError(ctx: Context, code: ErrorCode, render: RenderPage, link?: { href: string; text: string }): void {
+/**
+ * The page (or JSON) for a stable code: the status, a heading that says what happened, the
+ * message that says what to do, `ways` on from here, and the code in small print for support.
+ */
+export function sendError(ctx: Context, code: ErrorCode, render: RenderPage, ways: WayOn[] = []): void {
   const json = ctx.accepts('html', 'json') === 'json';
-  if (code === 'STORE_UNAVAILABLE') return answerStoreUnavailable(ctx, json ? { json: true } : { page: render });
+  if (code === 'STORE_UNAVAILABLE') return answerStoreUnavailable(ctx, json ? { json: true } : { page: render, ways });
   const { status, message } = ERRORS[code];
   ctx.status = status;
   ctx.set('cache-control', 'no-store');
@@ -32,21 +38,58 @@ export function sendError(ctx: Context, code: ErrorCode, render: RenderPage, lin
     return;
   }
   ctx.type = 'html';
-  ctx.body = render('error', { title: status >= 500 ? 'Something went wrong' : 'We could not do that', code, message, link });
+  ctx.body = render('error', { title: errorTitle(code, status), code, message, ways });
+}
+
+/** The sign-in this browser was in when the error happened, as interaction-io.ts recorded it once the interaction was its own. */
+export interface SignInInProgress {
+  uid: string;
+  clientId: string;
+}
+
+export interface ErrorPagesOptions {
+  support?: SupportContact;
+  /** The registered home of a client (oidc/client-home.ts), for "Back to <app>". */
+  appHome?: (clientId: string) => Promise<{ name: string; href: string } | undefined>;
+}
+
+/** Interactions whose state is gone: returning to them would only show this page again. */
+const SIGN_IN_OVER: ReadonlySet<ErrorCode> = new Set(['INTERACTION_EXPIRED', 'SIGN_IN_UNDER_WAY']);
+
+/**
+ * Where a person stuck on this error can go: the thrower's own link first, then back into the
+ * sign-in they were in (when it is still theirs and not the page that failed), back to its app,
+ * "Try again" after a failure on our side, and the operator's support. Never a dead end: with
+ * nothing else, the Security page.
+ */
+async function waysOn(ctx: Context, code: ErrorCode, error: unknown, options: ErrorPagesOptions): Promise<WayOn[]> {
+  const signIn = ctx.state.signInInProgress as SignInInProgress | undefined;
+  const ways: (WayOn | undefined)[] = [];
+  if (error instanceof AppError && error.link) ways.push(error.link);
+  if (signIn && !SIGN_IN_OVER.has(code)) {
+    const page = `/interaction/${signIn.uid}`;
+    if (ctx.method !== 'GET' || ctx.path !== page) ways.push({ href: page, text: 'Return to your sign-in' });
+  }
+  if (ERRORS[code].status >= 500) ways.push(tryAgain(ctx));
+  const app = signIn && (await options.appHome?.(signIn.clientId).catch(() => undefined));
+  if (app) ways.push(backToApp(app));
+  const found = distinctWays(ways);
+  if (found.length === 0 && ctx.path !== SECURITY_PAGE.href) found.push(SECURITY_PAGE);
+  return distinctWays([...found, ...supportWays(options.support)]);
 }
 
 /** The outermost middleware: every failure becomes a clear page (or JSON) with a 4xx/5xx status. */
-export function errorPages(render: RenderPage, log: Logger): Middleware {
+export function errorPages(render: RenderPage, log: Logger, options: ErrorPagesOptions = {}): Middleware {
   return async (ctx, next) => {
     try {
       await next();
-      if (ctx.status === 404 && ctx.body == null) sendError(ctx, 'NOT_FOUND', render);
+      if (ctx.status === 404 && ctx.body == null) sendError(ctx, 'NOT_FOUND', render, await waysOn(ctx, 'NOT_FOUND', undefined, options));
     } catch (error) {
       const code = toErrorCode(error);
       if (code === 'INTERNAL' || code === 'STORE_UNAVAILABLE') {
         log.error('request.failed', { code, method: ctx.method, path: ctx.path, ...describeError(error) });
       }
-      sendError(ctx, code, render, error instanceof AppError ? error.link : undefined);
+      sendError(ctx, code, render, await waysOn(ctx, code, error, options));
     }
   };
 }

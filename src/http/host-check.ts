@@ -45,7 +45,8 @@ export function hostCheck(options: { issuer: string; render: RenderPage; exempt?
     const forwardedProto = viaProxy ? lastHopValue(headers['x-forwarded-proto'])?.toLowerCase() : undefined;
     const host = canonicalHost(forwardedHost ?? headers.host ?? '', issuer.protocol);
     if (host !== issuer.host || (forwardedProto !== undefined && `${forwardedProto}:` !== issuer.protocol)) {
-      sendError(ctx, 'MISDIRECTED_REQUEST', options.render);
+      // The way on is the issuer itself: its Security page is the one address every deployment answers.
+      sendError(ctx, 'MISDIRECTED_REQUEST', options.render, [{ href: `${issuer.origin}/account/security`, text: `Go to ${issuer.host}` }]);
       return;
     }
     if (forwardedHost !== undefined) headers['x-forwarded-host'] = forwardedHost;

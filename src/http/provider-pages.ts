@@ -1,27 +1,59 @@
+import type Provider from 'oidc-provider';
 import type { Configuration, KoaContextWithOIDC } from 'oidc-provider';
 import { ERRORS } from '../errors.ts';
+import { clientHomeOf, type ClientHomeMetadata } from '../oidc/client-home.ts';
 import { isStoreUnavailable } from '../store/store-errors.ts';
+import { errorTitle } from './error-titles.ts';
+import { providerErrorWording } from './provider-error-wording.ts';
 import { answerStoreUnavailable } from './store-unavailable.ts';
 import type { RenderPage } from './views.ts';
+import { backToApp, distinctWays, SECURITY_PAGE, supportWays, tryAgain, type SupportContact, type WayOn } from './ways-on.ts';
 
 type Pages = Pick<Configuration, 'renderError'> & {
   logoutSource: (ctx: KoaContextWithOIDC, form: string) => Promise<void>;
   postLogoutSuccessSource: (ctx: KoaContextWithOIDC) => Promise<void>;
 };
 
+type ClientLike = { metadata(): ClientHomeMetadata } | undefined;
+
+/** "Back to <app>" for a client id, from what the operator registered (oidc/client-home.ts). */
+export function appHomeIn(provider: Provider) {
+  return async (clientId: string) => clientHomeOf((await provider.Client.find(clientId) as ClientLike)?.metadata());
+}
+
+/** Where a person on one of oidc-provider's error pages can go: the app (when known), "Try again" after our failure, support. */
+function waysFrom(ctx: KoaContextWithOIDC, serverSide: boolean, support: SupportContact | undefined): WayOn[] {
+  const app = clientHomeOf((ctx.oidc?.client as ClientLike)?.metadata());
+  const ways = distinctWays([app && backToApp(app), serverSide ? tryAgain(ctx) : undefined]);
+  if (ways.length === 0) ways.push(SECURITY_PAGE);
+  return distinctWays([...ways, ...supportWays(support)]);
+}
+
 /** The pages oidc-provider renders itself, in our layout: errors, sign-out confirmation, signed out. */
-export function createProviderPages(render: RenderPage): Pages {
+export function createProviderPages(render: RenderPage, support?: SupportContact): Pages {
   return {
     async renderError(ctx, out, error) {
-      if (isStoreUnavailable(error)) return answerStoreUnavailable(ctx, { page: render });
+      if (isStoreUnavailable(error)) return answerStoreUnavailable(ctx, { page: render, ways: supportWays(support) });
       ctx.type = 'html';
       ctx.set('cache-control', 'no-store');
-      // oidc-provider's descriptions are written for developers of the relying app and hold no secrets.
+      // The interaction or its cookie is gone (expired, finished, Back after finishing): the same page as ours for it.
+      if ((error as { name?: string } | undefined)?.name === 'SessionNotFound') {
+        ctx.body = render('error', {
+          title: errorTitle('INTERACTION_EXPIRED', ERRORS.INTERACTION_EXPIRED.status),
+          code: 'INTERACTION_EXPIRED',
+          message: ERRORS.INTERACTION_EXPIRED.message,
+          ways: waysFrom(ctx, false, support),
+        });
+        return;
+      }
       const serverSide = out.error === 'server_error';
+      const wording = providerErrorWording(out.error);
       ctx.body = render('error', {
-        title: serverSide ? 'Something went wrong' : 'The app sent an invalid sign-in request',
+        ...wording,
         code: out.error,
-        message: serverSide ? ERRORS.INTERNAL.message : (out.error_description ?? 'The request could not be processed.'),
+        // oidc-provider's descriptions are written for the app's developer and hold no secrets; a server error's could.
+        details: serverSide ? undefined : out.error_description,
+        ways: waysFrom(ctx, serverSide || out.error === 'temporarily_unavailable', support),
       });
     },
 

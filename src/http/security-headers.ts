@@ -15,13 +15,20 @@ export const CONTENT_SECURITY_POLICY = [
   "frame-ancestors 'none'",
 ].join('; ');
 
+/** The paths of the plugin's own pages and files: its sign-in steps, the Security page, its stylesheet and script. */
+export function isPluginPath(path: string): boolean {
+  return path.startsWith('/interaction/') || path === '/account' || path.startsWith('/account/') || path.startsWith('/static/');
+}
+
 /**
  * Set before anything else runs, so that every answer carries them — error pages included —
  * and so that oidc-provider, which adds the hash of its form_post auto-submit script to a CSP
  * already on the response, can do so.
  */
-export function securityHeaders(): Middleware {
+export function securityHeaders(options: { only?: (path: string) => boolean } = {}): Middleware {
   return async (ctx, next) => {
+    // A plugin host's own pages keep the headers it chose; the hosted provider applies them everywhere.
+    if (options.only && !options.only(ctx.path)) return next();
     ctx.set('content-security-policy', CONTENT_SECURITY_POLICY);
     ctx.set('x-frame-options', 'DENY');
     ctx.set('x-content-type-options', 'nosniff');

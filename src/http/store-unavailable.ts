@@ -1,6 +1,7 @@
 import type { Context } from 'koa';
 import { ERRORS } from '../errors.ts';
 import type { RenderPage } from './views.ts';
+import { distinctWays, tryAgain, type WayOn } from './ways-on.ts';
 
 /**
  * How long a client should wait before trying again: about the time a Redis restart or failover,
@@ -13,9 +14,9 @@ export const STORE_RETRY_AFTER_SECONDS = 30;
  * oidc-provider's pages (renderError) and oidc-provider's JSON endpoints (token, userinfo, …).
  * 503 with Retry-After, never cached, so a relying app, a browser and a load balancer can tell
  * "try again" from a bug (500). JSON uses OAuth's `temporarily_unavailable` (RFC 6749 §4.1.2.1);
- * the page shows the stable code STORE_UNAVAILABLE and a readable message, never the error.
+ * the page shows the stable code STORE_UNAVAILABLE, a readable message and "Try again", never the error.
  */
-export function answerStoreUnavailable(ctx: Context, as: { json: true } | { page: RenderPage }): void {
+export function answerStoreUnavailable(ctx: Context, as: { json: true } | { page: RenderPage; ways?: WayOn[] }): void {
   const { status, message } = ERRORS.STORE_UNAVAILABLE;
   ctx.status = status;
   ctx.set('retry-after', String(STORE_RETRY_AFTER_SECONDS));
@@ -26,5 +27,6 @@ export function answerStoreUnavailable(ctx: Context, as: { json: true } | { page
     return;
   }
   ctx.type = 'html';
-  ctx.body = as.page('error', { title: 'Temporarily unavailable', code: 'STORE_UNAVAILABLE', message });
+  const ways = distinctWays([tryAgain(ctx), ...(as.ways ?? [])]);
+  ctx.body = as.page('error', { title: 'Sign-in is temporarily unavailable', code: 'STORE_UNAVAILABLE', message, ways });
 }

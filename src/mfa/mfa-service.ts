@@ -6,10 +6,9 @@ import type { SecretBox } from '../crypto/secret-box.ts';
 import { canonicalBackupCode, newBackupCode } from '../factors/backup-code/backup-code.ts';
 import { groupedKey, matchTotp, newTotpSecret, otpauthUri } from '../factors/totp/totp.ts';
 import type { FactorGuard } from '../guard/factor-guard.ts';
-import type { FactorId } from '../factors/factor.ts';
+import { FACTOR_IDS, type FactorId } from '../factors/factor-id.ts';
 
 /** Every factor the guard counts wrong codes for; MFA off clears them all. */
-const FACTOR_IDS: readonly FactorId[] = ['totp', 'sms', 'backup-code'];
 import { AppError } from '../errors.ts';
 import { endSessionsNow } from './account-security.ts';
 import type { MethodSetUp, MfaStore } from './mfa-store.ts';

@@ -28,3 +28,8 @@ export function statusOf(record: MfaRecord | undefined): MfaStatus {
     backupCode,
   };
 }
+
+/** Whether a challenge page offers "Try another way": the account has another method to switch to. */
+export function hasOtherMethods(status: MfaStatus): boolean {
+  return status.methods.length > 1;
+}

@@ -1,10 +1,11 @@
-import { createHmac } from 'node:crypto';
+import type { Context } from 'koa';
 import path from 'node:path';
 import { createAudit, type AuditSink } from '../audit/audit.ts';
 import { createAccountSecurity } from '../mfa/account-security.ts';
+import type { AccountGrantStore } from '../consent/account-grant-store.ts';
+import { createLoadExistingGrant } from '../consent/load-existing-grant.ts';
 import type { TrustedDeviceStore } from '../trusted-device/trusted-device-store.ts';
 import { createTrustedDevices } from '../trusted-device/trusted-devices.ts';
-import type { PluginDeps } from './plugin-deps.ts';
 import type Provider from 'oidc-provider';
 import type { ClientMetadata, KoaContextWithOIDC } from 'oidc-provider';
 import { createAccountConsoleRoutes } from '../account/console-routes.ts';
@@ -12,6 +13,7 @@ import { consoleClientMetadata } from '../account/console-client.ts';
 import { systemClock, type Clock } from '../clock.ts';
 import type { SealingKey } from '../crypto/secret-box.ts';
 import { parsePluginOptions } from '../config/plugin-options.ts';
+import type { PurposeSecrets } from '../config/purpose-secrets.ts';
 import { DEFAULT_SMS_LIMITS, type LoginLimits, type MfaSettings, type SmsLimits } from '../config/settings-schema.ts';
 import { createSecretBox } from '../crypto/secret-box.ts';
 import type { CounterStore } from '../guard/counter-store.ts';
@@ -20,7 +22,7 @@ import { createLoginThrottle } from '../guard/login-throttle.ts';
 import { createCsrf } from '../http/csrf.ts';
 import { errorPages } from '../http/error-pages.ts';
 import { hostCheck } from '../http/host-check.ts';
-import { securityHeaders } from '../http/security-headers.ts';
+import { isPluginPath, securityHeaders } from '../http/security-headers.ts';
 import { STATIC_DIR, staticFiles } from '../http/static-files.ts';
 import type { RenderPage } from '../http/views.ts';
 import { createPageRenderer } from './page-renderer.ts';
@@ -29,6 +31,7 @@ import { silentLogger, type Logger } from '../log.ts';
 import { createMfaService } from '../mfa/mfa-service.ts';
 import type { MfaStore, TransientStore } from '../mfa/mfa-store.ts';
 import { createRequirementFor } from '../sign-in/requirement-for.ts';
+import { smsTimingOf } from '../factors/sms/sms-timing.ts';
 import { createSmsCodes } from '../factors/sms/sms-codes.ts';
 import { createSmsBudget } from '../guard/sms-budget.ts';
 import type { SmsProvider } from '../factors/sms/sms-provider.ts';
@@ -37,7 +40,9 @@ import { acrRequestOf } from '../oidc/acr-request.ts';
 import { readTrustCookie } from '../trusted-device/trust-cookie.ts';
 import { extraClientMetadata } from '../oidc/client-metadata.ts';
 import { createInteractionPolicy } from '../sign-in/interaction-policy.ts';
-import { createProviderPages } from '../http/provider-pages.ts';
+import { appHomeIn, createProviderPages } from '../http/provider-pages.ts';
+import type { AfterPasswordDeps } from '../sign-in/after-password.ts';
+import { handOverAfterPassword } from '../sign-in/host-hand-over.ts';
 import type { UserDirectory } from './user-directory.ts';
 import { memoizedDirectory, memoizedMfaStore, requestScope } from './request-scope.ts';
 
@@ -48,11 +53,15 @@ export interface MfaPluginOptions {
   /** The provider's issuer URL (its origin is checked on every form POST). */
   issuer: string;
   directory: UserDirectory;
-  store: { mfa: MfaStore; transient: TransientStore; counters: CounterStore; trustedDevices: TrustedDeviceStore };
+  /**
+   * Our stores (openSqliteStore / openRedisStore give all of them). `grants` reads the grants your
+   * provider saved through `store.adapterFactory`: remembered consent and "Apps with access".
+   */
+  store: { mfa: MfaStore; transient: TransientStore; counters: CounterStore; trustedDevices: TrustedDeviceStore; grants: AccountGrantStore };
   /** AES-256-GCM keys for TOTP secrets at rest; the first seals, all open. */
   sealingKeys: SealingKey[];
-  /** Server secret for CSRF tokens (a cookie key will do). */
-  csrfSecret: string;
+  /** Server secrets, one list per purpose, newest first (rotation): CSRF, text-code and trusted-device hashes, device cookies. */
+  secrets: PurposeSecrets;
   /** Any left out take their defaults (DEFAULT_MFA_SETTINGS). */
   settings?: Partial<MfaSettings>;
   /** Codes by text message; leave out to offer the authenticator app only. Limits left out take their defaults. */
@@ -60,6 +69,18 @@ export interface MfaPluginOptions {
   login?: Partial<LoginLimits>;
   /** The largest form body read; 16 KiB by default. */
   bodyLimitBytes?: number;
+  /**
+   * Who asks for the password: `plugin` (default) serves the sign-in page; `host` leaves the
+   * `login` prompt's page to the host, which checks the password itself and then calls
+   * `handOver(ctx, accountId)`; the second factor, enrolment and consent stay the plugin's.
+   */
+  passwordPage?: 'plugin' | 'host';
+  /**
+   * Where the strict headers go (CSP without inline code, no framing, nosniff, same-origin
+   * referrer and opener): `plugin-pages` (default) — the plugin's pages and files only, so a
+   * host's own pages keep theirs; `everywhere` — every answer, oidc-provider's included.
+   */
+  securityHeaders?: 'plugin-pages' | 'everywhere';
   log?: Logger;
   /** Called with every security event (enrolled, challenge passed/failed, device trusted, ...). */
   onAuditEvent?: AuditSink;
@@ -67,17 +88,13 @@ export interface MfaPluginOptions {
   render?: RenderPage;
 }
 
-/** One server secret, many uses: each gets its own key (HMAC as a KDF, labelled). */
-function derivedKey(secret: string, purpose: string): string {
-  return createHmac('sha256', secret).update(`oidc-mfa ${purpose}`).digest('base64url');
-}
-
 /**
- * The MFA plugin for oidc-provider. The host merges `policy`, `interactionUrl`, `acrValues`,
+ * The MFA plugin for oidc-provider, with its internals (the MFA service, the guard, trusted
+ * devices) for the hosted provider's CLI; hosts use createMfa (public-plugin.ts). The host merges `policy`, `interactionUrl`, `acrValues`,
  * `claims`, `extraClientMetadata` and `clients` into its configuration, builds its Provider,
  * then calls `install(provider)` to add the hosted pages in front of the provider's routes.
  */
-export function createMfa(options: MfaPluginOptions) {
+export function composeMfa(options: MfaPluginOptions) {
   // Checked once, here: a bad value stops the host at start-up with the option's path (MfaOptionsError).
   const parsed = parsePluginOptions(options);
   const settings: MfaSettings = parsed.settings;
@@ -104,7 +121,7 @@ export function createMfa(options: MfaPluginOptions) {
     budget: createSmsBudget(options.store.counters, smsLimits, audit),
     guard,
     transient: options.store.transient,
-    secret: derivedKey(options.csrfSecret, 'sms-codes'),
+    secrets: parsed.secrets.textCodes,
     clock,
     log,
     codeTtlSeconds: smsLimits.codeTtlSeconds,
@@ -113,7 +130,7 @@ export function createMfa(options: MfaPluginOptions) {
   });
   const trusted = createTrustedDevices({
     store: options.store.trustedDevices,
-    secret: derivedKey(options.csrfSecret, 'trusted-device'),
+    secrets: parsed.secrets.trustedDevices,
     clock,
     trustSeconds: settings.trustedDeviceDays * 86_400,
   });
@@ -142,21 +159,36 @@ export function createMfa(options: MfaPluginOptions) {
     });
   }, (ctx: KoaContextWithOIDC) => acrRequestOf(ctx.oidc.params?.acr_values, ctx.oidc.claims));
 
+  const support = { url: settings.supportUrl, email: settings.supportEmail };
+
+  /** What the pages stand on, once install() built it: handOver needs the provider. */
+  let installed: AfterPasswordDeps | undefined;
+
+  /**
+   * For a host with its own sign-in page (`passwordPage: 'host'`): its password check passed for
+   * `accountId` in the interaction this request belongs to; the plugin takes the sign-in on from
+   * there (a second factor, enrolment, a trusted device, or done) and answers the request.
+   */
+  async function handOver(ctx: Context, accountId: string): Promise<void> {
+    if (!installed) throw new Error('oidc-mfa: call install(provider) before handOver()');
+    await handOverAfterPassword(ctx, installed, accountId);
+  }
+
   function install(provider: Provider): void {
-    const shared: PluginDeps = {
+    // The parts the pages stand on. Each route group takes what it declared (SignInRoutesDeps,
+    // ConsoleRoutesDeps, each factor's own deps), and the compiler checks this object against each.
+    const parts = {
       provider,
       directory,
       mfa: service,
       sms,
       allowedCountries: smsLimits.allowedCountries,
-      smsTiming: {
-        codeMinutes: Math.round(smsLimits.codeTtlSeconds / 60),
-        cooldownSeconds: smsLimits.resendCooldownSeconds,
-      },
+      smsTiming: smsTimingOf(smsLimits),
       trusted,
       security,
       transient: options.store.transient,
-      csrf: createCsrf(options.csrfSecret),
+      grants: options.store.grants,
+      csrf: createCsrf(parsed.secrets.csrf),
       render,
       log,
       audit,
@@ -165,18 +197,21 @@ export function createMfa(options: MfaPluginOptions) {
       settings,
       clock,
     };
-    const interactions = createInteractionRoutes({
-      ...shared,
-      throttle: createLoginThrottle(options.store.counters, parsed.login, { secret: derivedKey(options.csrfSecret, 'login-device'), clock }),
+    const signIn = {
+      ...parts,
+      throttle: createLoginThrottle(options.store.counters, parsed.login, { secrets: parsed.secrets.loginDevices, clock }),
       requirementFor,
-    });
-    const console = createAccountConsoleRoutes({ ...shared, issuer: options.issuer });
+      passwordPage: parsed.passwordPage,
+    };
+    installed = signIn;
+    const interactions = createInteractionRoutes(signIn);
+    const console = createAccountConsoleRoutes({ ...parts, issuer: options.issuer });
     provider.use(requestScope());
     // Headers first: the error pages, rendered inside, keep them.
-    provider.use(securityHeaders());
+    provider.use(securityHeaders(parsed.securityHeaders === 'everywhere' ? {} : { only: isPluginPath }));
     // Before any page or provider route: nothing is answered for a host that is not the issuer's.
     provider.use(hostCheck({ issuer: options.issuer, render }));
-    provider.use(errorPages(render, log));
+    provider.use(errorPages(render, log, { support, appHome: appHomeIn(provider) }));
     provider.use(staticFiles(STATIC_DIR, ['site.css', 'copy.js']));
     provider.use(interactions.routes());
     provider.use(interactions.allowedMethods({ throw: true }));
@@ -191,11 +226,17 @@ export function createMfa(options: MfaPluginOptions) {
     /** Merge into `claims`: acr, amr and auth_time in every ID token. */
     claims: { openid: ['sub', 'acr', 'amr', 'auth_time'] },
     extraClientMetadata,
+    /**
+     * Set as `loadExistingGrant`: consent to a third-party app is remembered per account and app
+     * across sessions until removed on the Security page; first-party apps are never asked.
+     */
+    loadExistingGrant: createLoadExistingGrant({ grants: options.store.grants, validAfter: security.validAfter }),
     /** The account console's own client; add to the provider's `clients`. */
     clients: [consoleClientMetadata(options.issuer)] as ClientMetadata[],
     /** Optional: our error, sign-out and signed-out pages for oidc-provider's own rendering. */
-    providerPages: createProviderPages(render),
+    providerPages: createProviderPages(render, support),
     install,
+    handOver,
     service,
     guard,
     trusted,
@@ -205,4 +246,5 @@ export function createMfa(options: MfaPluginOptions) {
   };
 }
 
-export type MfaPlugin = ReturnType<typeof createMfa>;
+/** Everything composeMfa builds, internals included: for the hosted provider, its CLI and tests (hosts get createMfa's part). */
+export type ComposedMfa = ReturnType<typeof composeMfa>;

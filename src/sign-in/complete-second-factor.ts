@@ -1,11 +1,12 @@
 import type { Context } from 'koa';
 import { ACR } from '../oidc/acr.ts';
 import { requestFields } from '../audit/audit.ts';
-import type { InteractionDeps } from './interaction-deps.ts';
-import { finishInteraction, type InteractionDetails } from './interaction-io.ts';
-import { forgetPending, type Proof, type SecondFactorSubject } from './second-factor-state.ts';
-import { trustThisDevice } from './remembered-device.ts';
+import { finishInteraction, type InteractionDetails, type ProviderPart } from './interaction-io.ts';
+import { forgetPending, type Proof, type SecondFactorStateDeps, type SecondFactorSubject } from './second-factor-state.ts';
+import { trustThisDevice, type TrustDeviceDeps } from './remembered-device.ts';
 
+/** Finishing a second factor: the kept state is dropped, the device maybe trusted, the provider told. */
+export interface CompleteSecondFactorDeps extends ProviderPart, TrustDeviceDeps, Pick<SecondFactorStateDeps, 'transient'> {}
 
 /**
  * Finishes `login` with what was proven. On the step-up path the original `ts` is re-submitted:
@@ -13,7 +14,7 @@ import { trustThisDevice } from './remembered-device.ts';
  * A factor set up in this sign-in is no challenge passed: its acr says so, and audit already
  * recorded the enrolment (with `during: sign-in`).
  */
-export async function completeSecondFactor(ctx: Context, deps: InteractionDeps, details: InteractionDetails, subject: SecondFactorSubject, proof: Proof) {
+export async function completeSecondFactor(ctx: Context, deps: CompleteSecondFactorDeps, details: InteractionDetails, subject: SecondFactorSubject, proof: Proof) {
   await forgetPending(deps, details.uid);
   const clientId = String(details.params.client_id);
   if (proof.trust) await trustThisDevice(ctx, deps, subject.accountId, clientId);

@@ -1,14 +1,14 @@
 import type { Context } from 'koa';
-import type { InteractionDeps } from './interaction-deps.ts';
-import { actionsFor, clientNameOf, csrfScope, finishInteraction, type InteractionDetails } from './interaction-io.ts';
+import { accessInWords } from '../consent/access-words.ts';
+import type { Logger } from '../log.ts';
+import type { UserDirectory } from '../plugin/user-directory.ts';
+import { actionsFor, clientNameOf, csrfScope, finishInteraction, type InteractionDetails, type InteractionPageDeps } from './interaction-io.ts';
 
-/** What each scope lets the app do, in the words a person reads on the consent page. */
-const SCOPE_DESCRIPTIONS: Record<string, string> = {
-  openid: 'Know who you are when you sign in',
-  email: 'See your email address',
-  profile: 'See your name',
-  offline_access: 'Stay connected to your account while you are away',
-};
+/** The consent page names the account and the app; a grant is saved through the provider. */
+export interface ConsentStepDeps extends InteractionPageDeps {
+  directory: UserDirectory;
+  log: Logger;
+}
 
 interface ConsentDetails {
   missingOIDCScope?: string[];
@@ -16,12 +16,14 @@ interface ConsentDetails {
   missingResourceScopes?: Record<string, string[]>;
 }
 
-export async function showConsent(ctx: Context, deps: InteractionDeps, details: InteractionDetails) {
+export async function showConsent(ctx: Context, deps: ConsentStepDeps, details: InteractionDetails) {
   const missing = details.prompt.details as ConsentDetails;
   const account = await deps.directory.findById(String(details.session?.accountId));
   const actions = actionsFor(details);
-  const scopes = (missing.missingOIDCScope ?? []).map((scope) => SCOPE_DESCRIPTIONS[scope] ?? `Use "${scope}"`);
-  if (missing.missingOIDCClaims?.length) scopes.push(`See these details: ${missing.missingOIDCClaims.join(', ')}`);
+  // Only what the app's existing grant lacks (consent is remembered, consent/load-existing-grant.ts).
+  // When nothing is new and the app still asked (prompt=consent), what it asks for this time.
+  const asked = accessInWords(missing.missingOIDCScope ?? [], missing.missingOIDCClaims ?? []);
+  const scopes = asked.length ? asked : accessInWords(String(details.params.scope ?? '').split(' '));
   ctx.type = 'html';
   ctx.body = deps.render('consent', {
     title: 'Allow access',
@@ -35,7 +37,7 @@ export async function showConsent(ctx: Context, deps: InteractionDeps, details: 
 }
 
 /** Records what the person allowed as an oidc-provider Grant, then resumes the authorization. */
-export async function submitConsent(ctx: Context, deps: InteractionDeps, details: InteractionDetails) {
+export async function submitConsent(ctx: Context, deps: ConsentStepDeps, details: InteractionDetails) {
   const { Grant } = deps.provider;
   const missing = details.prompt.details as ConsentDetails;
   const accountId = String(details.session!.accountId);

@@ -1,16 +1,39 @@
 import type { Context } from 'koa';
+import type Provider from 'oidc-provider';
 import type { InteractionResults } from 'oidc-provider';
 import { assertThat } from '../errors.ts';
+import type { SignInInProgress } from '../http/error-pages.ts';
 import { assertSameOrigin } from '../http/origin-check.ts';
 import { field, readForm } from '../http/read-form.ts';
-import type { InteractionDeps } from './interaction-deps.ts';
+import type { Csrf } from '../http/csrf.ts';
+import type { RenderPage } from '../http/views.ts';
 
-export type InteractionDetails = Awaited<ReturnType<InteractionDeps['provider']['interactionDetails']>>;
+/** Reading, finishing and naming an interaction: oidc-provider itself. */
+export interface ProviderPart {
+  provider: Provider;
+}
+
+/** A POST of an interaction also needs the issuer's origin, the body limit and the CSRF check. */
+export interface InteractionFormDeps extends ProviderPart {
+  csrf: Csrf;
+  issuerOrigin: string;
+  bodyLimitBytes: number;
+}
+
+/** A page of an interaction: rendered, with the interaction's CSRF token. */
+export interface InteractionPageDeps extends ProviderPart {
+  render: RenderPage;
+  csrf: Csrf;
+}
+
+export type InteractionDetails = Awaited<ReturnType<Provider['interactionDetails']>>;
 
 /** The interaction this browser is in; it must be the one the URL names (oidc-provider binds it to a cookie). */
-export async function loadInteraction(ctx: Context, deps: InteractionDeps): Promise<InteractionDetails> {
+export async function loadInteraction(ctx: Context, deps: ProviderPart): Promise<InteractionDetails> {
   const details = await deps.provider.interactionDetails(ctx.req, ctx.res);
   assertThat(details.uid === ctx.params.uid, 'INTERACTION_EXPIRED');
+  // Now known to be this browser's: an error page further on may lead back into it, or to its app (error-pages.ts).
+  ctx.state.signInInProgress = { uid: details.uid, clientId: String(details.params.client_id) } satisfies SignInInProgress;
   return details;
 }
 
@@ -27,7 +50,7 @@ export function csrfScope(details: InteractionDetails): string {
 }
 
 /** A POST of this interaction: same origin, a readable form, and this interaction's CSRF token. */
-export async function readInteractionForm(ctx: Context, deps: InteractionDeps): Promise<{ details: InteractionDetails; form: Record<string, string> }> {
+export async function readInteractionForm(ctx: Context, deps: InteractionFormDeps): Promise<{ details: InteractionDetails; form: Record<string, string> }> {
   assertSameOrigin(ctx, deps.issuerOrigin);
   const details = await loadInteraction(ctx, deps);
   const form = await readForm(ctx, deps.bodyLimitBytes);
@@ -36,13 +59,13 @@ export async function readInteractionForm(ctx: Context, deps: InteractionDeps): 
 }
 
 /** Hands the result to oidc-provider and sends the browser back to its resume URL (303: the next request is a GET). */
-export async function finishInteraction(ctx: Context, deps: InteractionDeps, result: InteractionResults, mergeWithLastSubmission: boolean): Promise<void> {
+export async function finishInteraction(ctx: Context, deps: ProviderPart, result: InteractionResults, mergeWithLastSubmission: boolean): Promise<void> {
   const url = await deps.provider.interactionResult(ctx.req, ctx.res, result, { mergeWithLastSubmission });
   ctx.status = 303;
   ctx.redirect(url);
 }
 
-export async function clientNameOf(deps: InteractionDeps, details: InteractionDetails): Promise<string> {
+export async function clientNameOf(deps: ProviderPart, details: InteractionDetails): Promise<string> {
   const clientId = String(details.params.client_id);
   const client = await deps.provider.Client.find(clientId);
   return client?.clientName ?? clientId;

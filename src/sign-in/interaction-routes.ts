@@ -1,18 +1,23 @@
 import Router from '@koa/router';
 import type { Context } from 'koa';
 import { AppError, assertThat } from '../errors.ts';
-import type { ChallengeHandler, ChallengeRoutes, Factor } from '../factors/factor.ts';
-import { factorOf, FACTORS } from '../factors/registry.ts';
-import { completeSecondFactor } from './complete-second-factor.ts';
-import { showConsent, submitConsent } from './consent-step.ts';
-import type { InteractionDeps } from './interaction-deps.ts';
-import { finishInteraction, loadInteraction, readInteractionForm, type InteractionDetails } from './interaction-io.ts';
-import { showLogin, submitLogin } from './login-step.ts';
-import { passwordAlreadyPassed, signInUnderWay, subjectOf, takeFactorPassed, chosenMethod, chooseMethod, type SecondFactorSubject } from './second-factor-state.ts';
-import { showOtherWays } from './other-ways-step.ts';
+import type { ChallengeHandler, ChallengeRoutes } from '../factors/factor.ts';
+import { factorOf, FACTORS, type FactorSignInDeps, type RegisteredFactor } from '../factors/registry.ts';
+import { completeSecondFactor, type CompleteSecondFactorDeps } from './complete-second-factor.ts';
+import { showConsent, submitConsent, type ConsentStepDeps } from './consent-step.ts';
+import { finishInteraction, loadInteraction, readInteractionForm, type InteractionDetails, type InteractionFormDeps } from './interaction-io.ts';
+import { showLogin, submitLogin, type LoginStepDeps } from './login-step.ts';
+import { passwordAlreadyPassed, signInUnderWay, subjectOf, takeFactorPassed, chosenMethod, chooseMethod, type SecondFactorStateDeps, type SecondFactorSubject } from './second-factor-state.ts';
+import { showOtherWays, type OtherWaysDeps } from './other-ways-step.ts';
+
+/** The hosted sign-in: what its own steps need, and what the registered factors asked for. */
+export type SignInRoutesDeps = LoginStepDeps & ConsentStepDeps & OtherWaysDeps & CompleteSecondFactorDeps & InteractionFormDeps & SecondFactorStateDeps & FactorSignInDeps & {
+  /** `host`: the host's own page asks for the password and hands over (host-hand-over.ts); the plugin's is not served. */
+  passwordPage: 'plugin' | 'host';
+};
 
 /** The hosted pages of a sign-in, one route per step; each checks that its step is the current one. */
-export function createInteractionRoutes(deps: InteractionDeps): Router {
+export function createInteractionRoutes(deps: SignInRoutesDeps): Router {
   const router = new Router();
 
   /** The person proving a second factor right now, with the kind of proof expected; else WRONG_STEP. */
@@ -28,7 +33,7 @@ export function createInteractionRoutes(deps: InteractionDeps): Router {
    * A method's routes answer only while this sign-in asks for that kind of method (the default,
    * or the one picked under "Try another way").
    */
-  async function requireChallengeFor(details: InteractionDetails, factor: Factor) {
+  async function requireChallengeFor(details: InteractionDetails, factor: RegisteredFactor) {
     const subject = await requireSubject(details, 'challenge');
     assertThat(factor.has(await deps.mfa.status(subject.accountId)), 'WRONG_STEP');
     if (factor.role === 'method') assertThat((await chosenMethod(deps, details, subject))?.type === factor.id, 'WRONG_STEP');
@@ -40,13 +45,14 @@ export function createInteractionRoutes(deps: InteractionDeps): Router {
     await handle(details, form);
   }
 
-  router.get('/interaction/:uid', async (ctx) => {
+  router.get('/interaction/:uid', async (ctx, next) => {
     const details = await loadInteraction(ctx, deps);
     const { name } = details.prompt;
     if (name === 'consent') return showConsent(ctx, deps, details);
-    if (name !== 'login' && name !== 'mfa') throw new AppError('WRONG_STEP');
+    // A prompt the host added to the policy: the host's own middleware, installed after ours, answers it.
+    if (name !== 'login' && name !== 'mfa') return next();
     const subject = await subjectOf(deps, details);
-    if (!subject) return showLogin(ctx, deps, details);
+    if (!subject) return name === 'login' && deps.passwordPage === 'host' ? next() : showLogin(ctx, deps, details);
     if (subject.requirement === 'enrol') {
       // The first factor that can be set up here; its page links to the others.
       const first = FACTORS.find((factor) => factor.enrolAtSignIn?.available(deps));
@@ -75,12 +81,14 @@ export function createInteractionRoutes(deps: InteractionDeps): Router {
     ctx.redirect(`/interaction/${details.uid}`);
   }));
 
-  router.post('/interaction/:uid/login', (ctx) => post(ctx, async (details, form) => {
-    assertThat(details.prompt.name === 'login', 'WRONG_STEP');
-    // Once a password passed here, the interaction belongs to that account: another is refused, not swapped in.
-    if (await passwordAlreadyPassed(deps, details.uid)) throw signInUnderWay(details.uid);
-    await submitLogin(ctx, deps, details, form);
-  }));
+  if (deps.passwordPage === 'plugin') {
+    router.post('/interaction/:uid/login', (ctx) => post(ctx, async (details, form) => {
+      assertThat(details.prompt.name === 'login', 'WRONG_STEP');
+      // Once a password passed here, the interaction belongs to that account: another is refused, not swapped in.
+      if (await passwordAlreadyPassed(deps, details.uid)) throw signInUnderWay(details.uid);
+      await submitLogin(ctx, deps, details, form);
+    }));
+  }
 
   /** Where a factor adds its routes under /interaction/:uid/: each handler gets the subject only once `guard` let it through. */
   const guardedRoutes = (guard: (details: InteractionDetails) => Promise<SecondFactorSubject>): ChallengeRoutes => ({

@@ -2,16 +2,22 @@ import type { Context } from 'koa';
 import { MAX_EMAIL_LENGTH, normalizeEmail } from '../accounts/normalize-email.ts';
 import { MAX_PASSWORD_LENGTH, passwordLength } from '../accounts/password-policy.ts';
 import { verifyAgainstDummy } from '../crypto/password-hash.ts';
-import { AppError, ERRORS, type ErrorCode } from '../errors.ts';
+import { ERRORS, type ErrorCode } from '../errors.ts';
 import { readLoginDeviceCookie, writeLoginDeviceCookie } from '../guard/login-device-cookie.ts';
-import { acrRequestOf } from '../oidc/acr-request.ts';
-import { ACR, AMR } from '../oidc/acr.ts';
-import { rememberPasswordPassed } from './second-factor-state.ts';
-import { skipWithTrustedDevice } from './remembered-device.ts';
-import type { InteractionDeps } from './interaction-deps.ts';
-import { actionsFor, clientNameOf, csrfScope, finishInteraction, type InteractionDetails } from './interaction-io.ts';
+import type { LoginThrottle } from '../guard/login-throttle.ts';
+import type { Logger } from '../log.ts';
+import type { UserDirectory } from '../plugin/user-directory.ts';
+import { continueAfterPassword, type AfterPasswordDeps } from './after-password.ts';
+import { actionsFor, clientNameOf, csrfScope, type InteractionDetails, type InteractionPageDeps } from './interaction-io.ts';
 
-export async function showLogin(ctx: Context, deps: InteractionDeps, details: InteractionDetails, problem?: { code: ErrorCode; email: string }) {
+/** The password step: the throttle and the directory, then what follows a right password. */
+export interface LoginStepDeps extends InteractionPageDeps, AfterPasswordDeps {
+  directory: UserDirectory;
+  throttle: LoginThrottle;
+  log: Logger;
+}
+
+export async function showLogin(ctx: Context, deps: InteractionPageDeps, details: InteractionDetails, problem?: { code: ErrorCode; email: string }) {
   const actions = actionsFor(details);
   ctx.status = problem ? ERRORS[problem.code].status : 200;
   ctx.type = 'html';
@@ -41,7 +47,7 @@ function formProblem(email: string, password: string): ErrorCode | undefined {
  * The password step. An unknown email, a wrong password and a locked account give the same
  * status, page and (through the dummy hash) time: nothing tells which it was.
  */
-export async function submitLogin(ctx: Context, deps: InteractionDeps, details: InteractionDetails, form: Record<string, string>) {
+export async function submitLogin(ctx: Context, deps: LoginStepDeps, details: InteractionDetails, form: Record<string, string>) {
   const email = form.email ?? '';
   const password = form.password ?? '';
   const problem = formProblem(email, password);
@@ -62,21 +68,5 @@ export async function submitLogin(ctx: Context, deps: InteractionDeps, details: 
 
   writeLoginDeviceCookie(ctx, await outcome.succeeded());
   deps.log.info('login.password_ok', { accountId, clientId: details.params.client_id, ip: ctx.ip });
-  const client = await deps.provider.Client.find(String(details.params.client_id));
-  const requirement = await deps.requirementFor({
-    accountId,
-    client: client as unknown as Record<string, unknown>,
-    acrRequest: acrRequestOf(details.params.acr_values, details.params.claims),
-    amr: AMR.password,
-  });
-  if (requirement === 'setup-first') throw new AppError('MFA_SET_UP_FIRST', { link: { href: '/account/security', text: 'Open the Security page' } });
-  if (requirement === 'none') {
-    await finishInteraction(ctx, deps, { login: { accountId, acr: ACR.password, amr: [...AMR.password], remember: true } }, false);
-    return;
-  }
-  if (requirement === 'challenge' && (await skipWithTrustedDevice(ctx, deps, details, accountId, client as unknown as Record<string, unknown>))) return;
-  // Not finished yet: a session must never hold this account after the password alone.
-  await rememberPasswordPassed(deps, details, accountId, requirement);
-  ctx.status = 303;
-  ctx.redirect(actionsFor(details).page);
+  await continueAfterPassword(ctx, deps, details, accountId);
 }

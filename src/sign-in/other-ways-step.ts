@@ -1,12 +1,13 @@
 import type { Context } from 'koa';
 import { labelOf } from '../factors/registry.ts';
-import type { InteractionDeps } from './interaction-deps.ts';
 import type { InteractionDetails } from './interaction-io.ts';
-import { secondFactorModel, sendPage } from './second-factor-pages.ts';
-import { chosenMethod, type SecondFactorSubject } from './second-factor-state.ts';
+import { secondFactorModel, sendPage, type SecondFactorPageDeps } from './second-factor-pages.ts';
+import { chosenMethod, type SecondFactorStateDeps, type SecondFactorSubject } from './second-factor-state.ts';
+
+export interface OtherWaysDeps extends SecondFactorPageDeps, Pick<SecondFactorStateDeps, 'transient' | 'mfa'> {}
 
 /** "Try another way": the account's other methods (each a button that switches this sign-in to it) and the backup code. */
-export async function showOtherWays(ctx: Context, deps: InteractionDeps, details: InteractionDetails, subject: SecondFactorSubject) {
+export async function showOtherWays(ctx: Context, deps: OtherWaysDeps, details: InteractionDetails, subject: SecondFactorSubject) {
   const [status, current] = await Promise.all([deps.mfa.status(subject.accountId), chosenMethod(deps, details, subject)]);
   sendPage(ctx, deps, 'other-ways', {
     title: 'Try another way',
@@ -14,9 +15,4 @@ export async function showOtherWays(ctx: Context, deps: InteractionDeps, details
     hasBackupCode: status.backupCode !== null,
     ...secondFactorModel(deps, details),
   });
-}
-
-/** Whether the challenge pages offer "Try another way": the account has another method to switch to. */
-export async function hasOtherWays(deps: InteractionDeps, subject: SecondFactorSubject): Promise<boolean> {
-  return (await deps.mfa.status(subject.accountId)).methods.length > 1;
 }

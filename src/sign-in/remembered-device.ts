@@ -4,8 +4,23 @@ import { ACR, AMR, MFA_ACR_REQUESTS } from '../oidc/acr.ts';
 import { acrRequestOf } from '../oidc/acr-request.ts';
 import { allowsTrustedDevices } from '../oidc/client-metadata.ts';
 import { readTrustCookie, writeTrustCookie } from '../trusted-device/trust-cookie.ts';
-import type { InteractionDeps } from './interaction-deps.ts';
-import { finishInteraction, type InteractionDetails } from './interaction-io.ts';
+import type { Audit } from '../audit/audit.ts';
+import type { Logger } from '../log.ts';
+import type { AccountSecurity } from '../mfa/account-security.ts';
+import type { TrustedDevices } from '../trusted-device/trusted-devices.ts';
+import { finishInteraction, type InteractionDetails, type ProviderPart } from './interaction-io.ts';
+
+/** Ticking "Trust this device": the account's current conditions, the devices, and audit. */
+export interface TrustDeviceDeps {
+  security: AccountSecurity;
+  trusted: TrustedDevices;
+  audit: Audit;
+}
+
+/** Skipping the challenge on a trusted device finishes the interaction and logs the use. */
+export interface RememberedDeviceDeps extends ProviderPart, Pick<TrustDeviceDeps, 'security' | 'trusted'> {
+  log: Logger;
+}
 
 /**
  * A relying app that demands fresh authentication (acr_values or the claims parameter naming MFA, max_age, or
@@ -24,7 +39,7 @@ function demandsFreshMfa(details: InteractionDetails): boolean {
  * from its current epoch and after its last password change, the challenge is skipped — and the
  * token says so honestly: amr ["pwd"], acr "remembered device". Returns false to challenge.
  */
-export async function skipWithTrustedDevice(ctx: Context, deps: InteractionDeps, details: InteractionDetails, accountId: string, client: Record<string, unknown> | undefined): Promise<boolean> {
+export async function skipWithTrustedDevice(ctx: Context, deps: RememberedDeviceDeps, details: InteractionDetails, accountId: string, client: Record<string, unknown> | undefined): Promise<boolean> {
   const token = readTrustCookie(ctx);
   // No token in this browser: nothing to check, so nothing of the account's is read for it.
   if (!token || (client && !allowsTrustedDevices(client)) || demandsFreshMfa(details)) return false;
@@ -38,7 +53,7 @@ export async function skipWithTrustedDevice(ctx: Context, deps: InteractionDeps,
 }
 
 /** "Trust this device" was ticked beside a right code: a new token for this browser and account. */
-export async function trustThisDevice(ctx: Context, deps: InteractionDeps, accountId: string, clientId: string): Promise<void> {
+export async function trustThisDevice(ctx: Context, deps: TrustDeviceDeps, accountId: string, clientId: string): Promise<void> {
   const conditions = await deps.security.conditions(accountId);
   if (!conditions) return;
   const { token, device } = await deps.trusted.trust(accountId, conditions.epoch, ctx.get('user-agent'));

@@ -1,10 +1,21 @@
 import type { Context } from 'koa';
 import { ERRORS, type ErrorCode } from '../errors.ts';
-import type { InteractionDeps } from './interaction-deps.ts';
+import type { MfaSettings } from '../config/settings-schema.ts';
+import type { SmsTiming } from '../factors/sms/sms-timing.ts';
+import type { Csrf } from '../http/csrf.ts';
+import type { RenderPage } from '../http/views.ts';
 import { actionsFor, csrfScope, type InteractionDetails } from './interaction-io.ts';
 
+/** What a second-factor page of an interaction is made of. */
+export interface SecondFactorPageDeps {
+  csrf: Csrf;
+  render: RenderPage;
+  settings: MfaSettings;
+  smsTiming: SmsTiming;
+}
+
 /** The model every second-factor page of an interaction shares: its form targets and CSRF token. */
-export function secondFactorModel(deps: InteractionDeps, details: InteractionDetails, problem?: ErrorCode) {
+export function secondFactorModel(deps: Omit<SecondFactorPageDeps, 'render'>, details: InteractionDetails, problem?: ErrorCode) {
   return {
     actions: actionsFor(details),
     csrf: deps.csrf.tokenFor(csrfScope(details)),
@@ -16,7 +27,7 @@ export function secondFactorModel(deps: InteractionDeps, details: InteractionDet
   };
 }
 
-export function sendPage(ctx: Context, deps: InteractionDeps, template: string, model: { title: string; [key: string]: unknown }, problem?: ErrorCode): void {
+export function sendPage(ctx: Context, deps: Pick<SecondFactorPageDeps, 'render'>, template: string, model: { title: string; [key: string]: unknown }, problem?: ErrorCode): void {
   ctx.status = problem ? ERRORS[problem].status : 200;
   ctx.type = 'html';
   ctx.body = deps.render(template, model);

@@ -1,8 +1,10 @@
 import { AppError } from '../errors.ts';
-import type { FactorId } from '../factors/factor.ts';
+import type Provider from 'oidc-provider';
+import type { FactorId } from '../factors/factor-id.ts';
+import type { MfaService } from '../mfa/mfa-service.ts';
+import type { TransientStore } from '../mfa/mfa-store.ts';
 import type { MfaRequirement } from './mfa-requirement.ts';
 import type { MethodView } from '../mfa/mfa-status.ts';
-import type { InteractionDeps } from './interaction-deps.ts';
 import { lifetimeOf, type InteractionDetails } from './interaction-io.ts';
 
 /**
@@ -18,6 +20,18 @@ export interface SecondFactorSubject {
   via: 'password' | 'session';
   requirement: Exclude<MfaRequirement, 'none'>;
 }
+
+/**
+ * Where the unfinished sign-in is kept (the transient store, each item bound to interaction and
+ * account) and what it is checked against (the account's methods, the provider's session).
+ */
+export interface SecondFactorStateDeps {
+  transient: TransientStore;
+  mfa: MfaService;
+  provider: Provider;
+}
+
+type Kept = Pick<SecondFactorStateDeps, 'transient'>;
 
 const pendingKey = (uid: string) => `pending-login:${uid}`;
 
@@ -39,7 +53,7 @@ const passedKey = (uid: string, subject: SecondFactorSubject) => `second-factor-
  * subject, so nothing made for the first account can ever serve another; the claim is atomic,
  * so two racing submissions cannot both win.
  */
-export async function rememberPasswordPassed(deps: InteractionDeps, details: InteractionDetails, accountId: string, requirement: SecondFactorSubject['requirement']): Promise<void> {
+export async function rememberPasswordPassed(deps: Kept, details: InteractionDetails, accountId: string, requirement: SecondFactorSubject['requirement']): Promise<void> {
   const subject: SecondFactorSubject = { accountId, ts: Math.floor(Date.now() / 1000), via: 'password', requirement };
   if (!(await deps.transient.claim(pendingKey(details.uid), JSON.stringify(subject), lifetimeOf(details)))) throw signInUnderWay(details.uid);
 }
@@ -50,11 +64,11 @@ export function signInUnderWay(uid: string): AppError {
 }
 
 /** Whether a password already passed in this interaction (its second factor still to come). */
-export async function passwordAlreadyPassed(deps: InteractionDeps, uid: string): Promise<boolean> {
+export async function passwordAlreadyPassed(deps: Kept, uid: string): Promise<boolean> {
   return (await deps.transient.get(pendingKey(uid))) !== undefined;
 }
 
-export async function subjectOf(deps: InteractionDeps, details: InteractionDetails): Promise<SecondFactorSubject | undefined> {
+export async function subjectOf(deps: SecondFactorStateDeps, details: InteractionDetails): Promise<SecondFactorSubject | undefined> {
   if (details.prompt.name === 'login') {
     const raw = await deps.transient.get(pendingKey(details.uid));
     if (!raw) return undefined;
@@ -87,13 +101,13 @@ export interface FactorPassed extends Proof {
   subject: SecondFactorSubject;
 }
 
-export async function rememberFactorPassed(deps: InteractionDeps, details: InteractionDetails, subject: SecondFactorSubject, proof: Proof): Promise<void> {
+export async function rememberFactorPassed(deps: Kept, details: InteractionDetails, subject: SecondFactorSubject, proof: Proof): Promise<void> {
   const passed: FactorPassed = { subject, ...proof };
   await deps.transient.set(passedKey(details.uid, subject), JSON.stringify(passed), lifetimeOf(details));
 }
 
 /** The factor this very subject passed in this interaction, spent on reading; never another account's. */
-export async function takeFactorPassed(deps: InteractionDeps, uid: string, subject: SecondFactorSubject): Promise<FactorPassed | undefined> {
+export async function takeFactorPassed(deps: Kept, uid: string, subject: SecondFactorSubject): Promise<FactorPassed | undefined> {
   const raw = await deps.transient.take(passedKey(uid, subject));
   const passed = raw ? (JSON.parse(raw) as FactorPassed) : undefined;
   return passed && passed.subject.accountId === subject.accountId ? passed : undefined;
@@ -105,7 +119,7 @@ const chosenKey = (uid: string, subject: SecondFactorSubject) => `chosen-method:
  * The method this sign-in asks for: the one picked under "Try another way", else the account's
  * default. Kept per interaction and account, like everything else here.
  */
-export async function chosenMethod(deps: InteractionDeps, details: InteractionDetails, subject: SecondFactorSubject): Promise<MethodView | undefined> {
+export async function chosenMethod(deps: Pick<SecondFactorStateDeps, 'transient' | 'mfa'>, details: InteractionDetails, subject: SecondFactorSubject): Promise<MethodView | undefined> {
   const status = await deps.mfa.status(subject.accountId);
   // With one method (or none) the answer is known without reading what was picked: only a method of the account can be.
   if (status.methods.length <= 1) return status.defaultMethod;
@@ -114,10 +128,10 @@ export async function chosenMethod(deps: InteractionDeps, details: InteractionDe
 }
 
 /** "Try another way": this sign-in now asks for that method (the caller checked it is the subject's). */
-export async function chooseMethod(deps: InteractionDeps, details: InteractionDetails, subject: SecondFactorSubject, methodId: string): Promise<void> {
+export async function chooseMethod(deps: Kept, details: InteractionDetails, subject: SecondFactorSubject, methodId: string): Promise<void> {
   await deps.transient.set(chosenKey(details.uid, subject), methodId, lifetimeOf(details));
 }
 
-export async function forgetPending(deps: InteractionDeps, uid: string): Promise<void> {
+export async function forgetPending(deps: Kept, uid: string): Promise<void> {
   await deps.transient.delete(pendingKey(uid));
 }

@@ -1,4 +1,5 @@
-import { createHmac, randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { macRing } from '../crypto/mac-ring.ts';
 import { systemClock, type Clock } from '../clock.ts';
 import { deviceLabel } from './device-label.ts';
 import type { TrustedDevice, TrustedDeviceStore } from './trusted-device-store.ts';
@@ -8,8 +9,8 @@ const TOKEN_BYTES = 32;
 
 export interface TrustedDevicesDeps {
   store: TrustedDeviceStore;
-  /** Server key for the token hashes. */
-  secret: string;
+  /** Server secrets for the token hashes, newest first (mac-ring.ts). */
+  secrets: readonly string[];
   /** Expiry and last use. */
   clock: Clock;
   /**
@@ -34,7 +35,15 @@ export interface TrustConditions {
  * in the cookie: a token only ever speaks for the account it was issued to.
  */
 export function createTrustedDevices(deps: TrustedDevicesDeps) {
-  const hashOf = (token: string) => createHmac('sha256', deps.secret).update(token).digest('base64url');
+  const hashes = macRing(deps.secrets);
+  /** The device a token names, found under whichever secret made its hash. */
+  async function deviceOf(token: string): Promise<TrustedDevice | undefined> {
+    for (const hash of hashes.all(token)) {
+      const device = await deps.store.findByTokenHash(hash);
+      if (device) return device;
+    }
+    return undefined;
+  }
   const wellFormed = (token: string | undefined): token is string => typeof token === 'string' && /^[\w-]{43}$/.test(token);
 
   async function trust(accountId: string, epoch: number, userAgent: string): Promise<{ token: string; device: TrustedDevice }> {
@@ -42,7 +51,7 @@ export function createTrustedDevices(deps: TrustedDevicesDeps) {
     const now = deps.clock();
     const device: TrustedDevice = {
       id: randomUUID(),
-      tokenHash: hashOf(token),
+      tokenHash: hashes.sign(token),
       accountId,
       epoch,
       label: deviceLabel(userAgent),
@@ -57,7 +66,7 @@ export function createTrustedDevices(deps: TrustedDevicesDeps) {
   /** The device when this token still lets this account skip the challenge; undefined otherwise. */
   async function check(token: string | undefined, conditions: TrustConditions): Promise<TrustedDevice | undefined> {
     if (!wellFormed(token)) return undefined;
-    const device = await deps.store.findByTokenHash(hashOf(token));
+    const device = await deviceOf(token);
     if (!device || device.accountId !== conditions.accountId) return undefined;
     if (device.epoch !== conditions.epoch || device.createdAt < conditions.validAfter) return undefined;
     return device;
@@ -65,7 +74,7 @@ export function createTrustedDevices(deps: TrustedDevicesDeps) {
 
   /** The id of the device this token belongs to, to mark "this device" in a list. */
   async function idOf(token: string | undefined): Promise<string | undefined> {
-    return wellFormed(token) ? (await deps.store.findByTokenHash(hashOf(token)))?.id : undefined;
+    return wellFormed(token) ? (await deviceOf(token))?.id : undefined;
   }
 
   return {

@@ -45,7 +45,7 @@ describe.each([375, 1280])('a person in Chromium at %ipx', (width) => {
     await page.getByRole('button', { name: 'Continue' }).click();
   }
 
-  /** Consent is remembered per session, so a new sign-in to the demo app asks again. */
+  /** Consent is remembered per account and app: asked at the first sign-in, and again only once access was removed. */
   async function allow() {
     await page.waitForSelector('h1:has-text("Allow access?")');
     await page.getByRole('button', { name: 'Allow' }).click();
@@ -99,7 +99,7 @@ describe.each([375, 1280])('a person in Chromium at %ipx', (width) => {
     await page.getByLabel(/Trust this device/).check();
     await shot(page, 'code-trust-this-device');
     await page.getByRole('button', { name: 'Verify', exact: true }).click();
-    await allow();
+    // Allowed at the first sign-in: not asked again.
     await page.waitForURL(`${stack.demoUrl}/`);
     expect(await page.textContent('body')).toContain('pwd, otp, mfa');
     await shot(page, 'demo-signed-in-with-code');
@@ -107,7 +107,6 @@ describe.each([375, 1280])('a person in Chromium at %ipx', (width) => {
     // Same browser, later: the password alone, and the token says "remembered device".
     await signOut();
     await signInWithPassword();
-    await allow();
     await page.waitForURL(`${stack.demoUrl}/`);
     expect(await page.textContent('body')).toContain('urn:oidc-mfa:mfa:remembered-device');
     await shot(page, 'demo-remembered-device');
@@ -136,7 +135,6 @@ describe.each([375, 1280])('a person in Chromium at %ipx', (width) => {
     expect((await page.textContent('#backup-code'))!.trim()).not.toBe(backupCode);
     await shot(page, 'new-backup-code');
     await page.getByRole('button', { name: 'Next' }).click();
-    await allow();
     await page.waitForURL(`${stack.demoUrl}/`);
     expect(await page.textContent('body')).toContain('pwd, mfa, backup-code');
 
@@ -156,5 +154,21 @@ describe.each([375, 1280])('a person in Chromium at %ipx', (width) => {
     await page.getByRole('link', { name: 'Done' }).click();
     await page.waitForSelector('text=Text message to +44');
     await shot(page, 'security-sms');
+
+    // Apps with access: the demo app, what it may see; Remove access, and its next sign-in asks again.
+    await page.locator('#apps').scrollIntoViewIfNeeded();
+    expect(await page.textContent('#apps')).toContain('See your email address');
+    await shot(page, 'apps-with-access');
+    await page.getByRole('button', { name: /^Remove access for / }).click();
+    await page.waitForSelector('text=Access removed.');
+    expect(await page.locator('#apps li.app').count()).toBe(0);
+    await shot(page, 'access-removed');
+    await signOut();
+    clock.advance(30_000);
+    await signInWithPassword();
+    await page.fill('#code', totpCode(secret, timeStep(clock())));
+    await page.getByRole('button', { name: 'Verify', exact: true }).click();
+    await allow();
+    await page.waitForURL(`${stack.demoUrl}/`);
   }, 90_000);
 });

@@ -4,6 +4,7 @@ import { openRedisStore } from '../../src/store/redis/open-redis-store.ts';
 import { StoreUnavailableError, type Store } from '../../src/store/store.ts';
 import { createFakeClock } from '../helpers/fake-clock.ts';
 import { deleteRedisPrefix, randomRedisPrefix, TEST_REDIS_URL } from '../helpers/redis.ts';
+import { describeAccountGrantsContract } from './account-grants-contract.ts';
 import { describeAccountsContract } from './accounts-contract.ts';
 import { describeAdapterContract } from './adapter-contract.ts';
 import type { OpenStore } from './contract-harness.ts';
@@ -24,7 +25,7 @@ const open: OpenStore = (clock) => openRedisStore({ url: TEST_REDIS_URL, prefix:
 const cleanup = () => deleteRedisPrefix(TEST_REDIS_URL, runPrefix);
 for (const describeContract of [
   describeAdapterContract, describeAccountsContract, describeCountersContract, describeMfaContract, describeMfaEpochContract,
-  describeTransientContract, describeTrustedDevicesContract, describeLifecycleContract,
+  describeTransientContract, describeTrustedDevicesContract, describeAccountGrantsContract, describeLifecycleContract,
 ]) {
   describeContract('redis', open, cleanup);
 }

@@ -5,6 +5,7 @@ import { DatabaseSync } from 'node:sqlite';
 import { openSqliteStore } from '../../src/store/sqlite/open-sqlite-store.ts';
 import { createFakeClock } from '../helpers/fake-clock.ts';
 import { rewindSqliteTo } from '../helpers/sqlite-rewind.ts';
+import { describeAccountGrantsContract } from './account-grants-contract.ts';
 import { describeAccountsContract } from './accounts-contract.ts';
 import { describeAdapterContract } from './adapter-contract.ts';
 import type { OpenStore } from './contract-harness.ts';
@@ -18,7 +19,7 @@ import { describeTrustedDevicesContract } from './trusted-devices-contract.ts';
 const open: OpenStore = async (clock) => openSqliteStore({ file: ':memory:', clock, sweepIntervalMs: 0 });
 for (const describeContract of [
   describeAdapterContract, describeAccountsContract, describeCountersContract, describeMfaContract, describeMfaEpochContract,
-  describeTransientContract, describeTrustedDevicesContract, describeLifecycleContract,
+  describeTransientContract, describeTrustedDevicesContract, describeAccountGrantsContract, describeLifecycleContract,
 ]) {
   describeContract('sqlite', open);
 }

@@ -23,6 +23,10 @@ import { SERVED_BY_HEADER, startRouteProxy, type RouteProxy } from '../helpers/r
 import { runCli, startProviderProcess, stopAllProcesses, tempDir, writeClientsFile, writeKeysFile, type ProviderProcess } from '../helpers/server-process.ts';
 import { TEST_CLIENTS } from '../helpers/start-idp.ts';
 import { createClient } from 'redis';
+import path from 'node:path';
+import { formAction } from '../helpers/http-session.ts';
+import { addPhone } from '../helpers/mfa-records.ts';
+import { latestCode, readOutbox } from '../helpers/sms-outbox.ts';
 
 const PASSWORD = 'a password for two real instances';
 const TEST_TIMEOUT_MS = 90_000;
@@ -49,7 +53,9 @@ beforeAll(async () => {
     CLIENTS_FILE: writeClientsFile(work.dir, TEST_CLIENTS),
     DATA_DIR: work.dir,
     DEMO_APP: 'false',
-    SMS_PROVIDER: 'none',
+    // Text messages go to a development outbox both instances append to: the test reads codes there.
+    SMS_PROVIDER: 'outbox',
+    SMS_OUTBOX: path.join(work.dir, 'sms-outbox.jsonl'),
   };
   [a, b] = await Promise.all([startProviderProcess('instance A', env), startProviderProcess('instance B', env)]);
   proxy.setUpstream('a', a.port);
@@ -298,5 +304,52 @@ describe('two provider processes on one Redis, behind one load balancer', () => 
     expect(servedBy(challengedAgain)).toBe('a');
     expect(isCallback(challengedAgain)).toBe(false);
     expect(challengedAgain.text).toContain('autocomplete="one-time-code"');
+  }, TEST_TIMEOUT_MS);
+});
+
+describe('"Try another way" across instances', () => {
+  const outbox = () => env.SMS_OUTBOX!;
+
+  test('the method picked via B is the one A asks for and texts, and the app code A would have taken is refused; the code texted via A finishes via B', async () => {
+    const account = await enrolledAccount('switch-instances', 'a');
+    const phone = '+447700900123';
+    const record = await store.mfa.get(account.accountId);
+    await addPhone(store.mfa, account.accountId, phone, record!.backupCodeHash!, Date.now());
+
+    proxy.route('a');
+    const { client, authorization, page, browser } = await startSignIn();
+    const challenge = await submitPassword(browser, proxy.url, page, account.email, PASSWORD);
+    expect(servedBy(challenge)).toBe('a');
+    expect(challenge.text).toContain('id="other-ways"');
+    const uid = /\/interaction\/([^/"?]+)/.exec(challenge.url)![1]!;
+
+    // "Try another way" on B: the phone is picked there.
+    proxy.route('b');
+    const ways = await browser.get(`${proxy.url}/interaction/${uid}/other-ways`);
+    expect(servedBy(ways)).toBe('b');
+    const phoneButton = [...ways.text.matchAll(/name="method" value="([^"]+)">\s*<button[^>]*>([^<]+)</g)].find((form) => /Text message/.test(form[2]!));
+    expect(phoneButton).toBeDefined();
+    const textsBefore = readOutbox(outbox()).filter((message) => message.to === phone).length;
+    await browser.postForm(formAction(ways.text, '/other-ways', proxy.url), { csrf: hiddenField(ways.text, 'csrf'), method: phoneButton![1]! });
+
+    // A reads the pick from the shared store: it shows the text-message page and sends the code.
+    proxy.route('a');
+    const smsPage = await browser.get(`${proxy.url}/interaction/${uid}`);
+    expect(servedBy(smsPage)).toBe('a');
+    expect(smsPage.text).toContain('Enter the code we texted you');
+    expect(readOutbox(outbox()).filter((message) => message.to === phone)).toHaveLength(textsBefore + 1);
+    // The app is no longer what this sign-in asks for, on either instance.
+    const appCode = await submitCode(browser, proxy.url, challenge, account.totp.code(account.key));
+    expect(appCode.status).toBe(400);
+    expect(appCode.text).toContain('WRONG_STEP');
+
+    proxy.route('b');
+    const done = await browser.follow(await browser.postForm(formAction(smsPage.text, '/sms', proxy.url), {
+      csrf: hiddenField(smsPage.text, 'csrf'), code: latestCode(outbox(), phone),
+    }), proxy.url);
+    expect(isCallback(done)).toBe(true);
+    const claims = (await redeemCode(client, done, authorization)).claims()!;
+    expect(claims.sub).toBe(account.accountId);
+    expect(claims.amr).toEqual([...AMR.sms]);
   }, TEST_TIMEOUT_MS);
 });

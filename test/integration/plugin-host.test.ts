@@ -2,7 +2,9 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import Provider from 'oidc-provider';
-import { createMfa, type UserDirectory } from '../../src/index.ts';
+import type { UserDirectory } from '../../src/index.ts';
+// The internal composition: this host test also enrols through the MFA service, which createMfa() keeps inside.
+import { composeMfa } from '../../src/plugin/create-mfa.ts';
 import { AMR, ACR } from '../../src/oidc/acr.ts';
 import { openSqliteStore } from '../../src/store/sqlite/open-sqlite-store.ts';
 import { totpCode, timeStep } from '../../src/factors/totp/totp.ts';
@@ -42,7 +44,7 @@ test('a host with its own Provider and user directory adds MFA through createMfa
   const sealingKeys = [{ id: 'host-k1', key: randomBytes(32) }];
   const keys = testKeys();
 
-  const mfa = createMfa({ issuer, directory, store, sealingKeys, csrfSecret: keys.cookieKeys[0]!, clock });
+  const mfa = composeMfa({ issuer, directory, store, sealingKeys, secrets: keys.secrets, clock });
   const provider = new Provider(issuer, {
     // The host's own configuration, with the plugin's pieces merged in.
     adapter: store.adapterFactory,
@@ -60,12 +62,8 @@ test('a host with its own Provider and user directory adds MFA through createMfa
     claims: { ...mfa.claims },
     extraClientMetadata: mfa.extraClientMetadata,
     responseTypes: ['code', 'none'],
-    loadExistingGrant: async (ctx) => {
-      const grant = new ctx.oidc.provider.Grant({ clientId: ctx.oidc.client!.clientId, accountId: ctx.oidc.session!.accountId! });
-      grant.addOIDCScope('openid');
-      await grant.save();
-      return grant;
-    },
+    // First-party apps get their grant on the spot; consent to others is remembered per account and app.
+    loadExistingGrant: mfa.loadExistingGrant,
   });
   mfa.install(provider);
   server.on('request', provider.callback());
@@ -83,6 +81,12 @@ test('a host with its own Provider and user directory adds MFA through createMfa
     const session = new HttpSession();
     const authorization = await buildAuthorization(client, { scope: 'openid' });
     const login = await openAuthorization(session, issuer, authorization);
+    // The strict headers are on the plugin's pages, not on the host's (or oidc-provider's) answers.
+    expect(login.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+    const discovery = await fetch(`${issuer}/.well-known/openid-configuration`);
+    expect(discovery.status).toBe(200);
+    expect(discovery.headers.get('content-security-policy')).toBeNull();
+    expect(discovery.headers.get('x-frame-options')).toBeNull();
     const challenge = await submitPassword(session, issuer, login, 'sam', 'host password 1');
     expect(challenge.text).toContain('autocomplete="one-time-code"');
     const callback = await submitCode(session, issuer, challenge, totpCode(secret, timeStep(clock())));

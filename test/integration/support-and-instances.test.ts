@@ -1,7 +1,7 @@
 import { parseArgs } from '../../src/hosted/cli/args.ts';
 import { runCommand } from '../../src/hosted/cli/commands.ts';
 import { createJsonLogger } from '../../src/log.ts';
-import { createMfa } from '../../src/plugin/create-mfa.ts';
+import { composeMfa } from '../../src/plugin/create-mfa.ts';
 import { AMR } from '../../src/oidc/acr.ts';
 import { openRedisStore } from '../../src/store/redis/open-redis-store.ts';
 import { createFakeClock } from '../helpers/fake-clock.ts';
@@ -40,7 +40,7 @@ test('support recovery: `mfa reset` through the CLI, then the person signs in wi
       io: { out: (line) => out.push(line), err: (line) => out.push(line), readStdin: async () => '' },
       directory: async () => idp.directory,
       clients: () => [],
-      mfa: async () => createMfa({ issuer: idp.issuer, directory: idp.directory, store: testStore.store, sealingKeys: keys.sealingKeys, csrfSecret: keys.cookieKeys[0]!, log: createJsonLogger(() => {}) }),
+      mfa: async () => composeMfa({ issuer: idp.issuer, directory: idp.directory, store: testStore.store, sealingKeys: keys.sealingKeys, secrets: keys.secrets, log: createJsonLogger(() => {}) }),
     });
     expect(code).toBe(0);
 

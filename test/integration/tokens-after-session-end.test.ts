@@ -12,7 +12,7 @@ import type * as oidc from 'openid-client';
 import { parseArgs } from '../../src/hosted/cli/args.ts';
 import { runCommand, type CliContext } from '../../src/hosted/cli/commands.ts';
 import { silentLogger } from '../../src/log.ts';
-import { createMfa } from '../../src/plugin/create-mfa.ts';
+import { composeMfa } from '../../src/plugin/create-mfa.ts';
 import { openRedisStore } from '../../src/store/redis/open-redis-store.ts';
 import type { Store } from '../../src/store/store.ts';
 import {
@@ -141,7 +141,7 @@ function cli(world: AbuseWorld, stdin = ''): CliContext {
     io: { out: () => {}, err: (line) => { throw new Error(`cli: ${line}`); }, readStdin: async () => stdin },
     directory: async () => world.idp.directory,
     clients: () => [],
-    mfa: async () => createMfa({ issuer: world.idp.issuer, directory: world.idp.directory, store: world.store, sealingKeys: keys.sealingKeys, csrfSecret: keys.cookieKeys[0]!, log: silentLogger }),
+    mfa: async () => composeMfa({ issuer: world.idp.issuer, directory: world.idp.directory, store: world.store, sealingKeys: keys.sealingKeys, secrets: keys.secrets, log: silentLogger }),
   };
 }
 

@@ -15,6 +15,7 @@ import { latestCode, readOutbox } from '../helpers/sms-outbox.ts';
 import { RP_LOGGED_OUT } from '../helpers/start-idp.ts';
 import { STORE_KINDS } from '../helpers/test-stores.ts';
 import { appOf, phoneOf } from '../helpers/mfa-records.ts';
+import { signInToApp } from '../helpers/consent-flow.ts';
 
 /**
  * Every POST route we expose, each first brought to the state where the request would really
@@ -546,6 +547,25 @@ describe.each(STORE_KINDS)('CSRF and origin checks on every POST route on %s', (
           async expectDone(response) {
             expect(response.status).toBe(200);
             expect((await form.session.get(`${issuer()}/account/security`)).location).toContain('/account/sign-in');
+          },
+        };
+      },
+    },
+    {
+      route: '/account/security/apps/remove',
+      async arm(w) {
+        const account = await plainAccount(w);
+        await signInToApp(w, account);
+        // The app's grants (the Security page's own sign-in makes a first-party grant, not listed there).
+        const grantIds = async () => (await w.store.grants.listGrants(account.id)).filter((grant) => grant.clientId === 'third-party-app').map((grant) => grant.id);
+        const [grantId] = await grantIds();
+        const form = await consoleForm(w, account, '/account/security/apps/remove', { grant: grantId! });
+        return {
+          ...form,
+          snapshot: async () => ({ grants: await grantIds() }),
+          async expectDone(response) {
+            expect(response.status).toBe(303);
+            expect(await grantIds()).toEqual([]);
           },
         };
       },

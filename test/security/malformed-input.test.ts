@@ -399,6 +399,13 @@ describe.each(STORE_KINDS)('malformed input on %s: a clear 4xx, and nothing gain
             headers: { accept: 'text/html', origin: issuer(), 'content-type': FORM, cookie: cookieHeaderFor(session, `${issuer()}/interaction/${uid}`) },
             body: method === 'POST' ? `csrf=${hiddenField(page.text, 'csrf')}&email=x%40example.com&password=xxxxxxxxx` : undefined,
           });
+          // `/interaction/%2e%2e` is `/` once its dot segments are resolved (as a browser resolves
+          // them, see below): the home page, which only reads.
+          if (path === '/interaction/%2e%2e' && suffix === '' && method === 'GET') {
+            expect(response.status).toBe(200);
+            expect(response.text).toContain('<a href="/account/security">');
+            continue;
+          }
           try {
             expectSome4xx(response, allowed);
           } catch (error) {

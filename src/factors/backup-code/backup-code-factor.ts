@@ -1,11 +1,11 @@
 import { fileURLToPath } from 'node:url';
 import { AMR } from '../../oidc/acr.ts';
 import type { Factor } from '../factor.ts';
-import { showBackupCodeForm, submitBackupCode } from './challenge-step.ts';
-import { addBackupCodeRoutes } from './setup-routes.ts';
+import { showBackupCodeForm, submitBackupCode, type BackupCodeStepDeps } from './challenge-step.ts';
+import { addBackupCodeRoutes, type BackupCodeSetupDeps } from './setup-routes.ts';
 
 /** The one rotating backup code (NIST SP 800-63B §5.1.2, a look-up secret): a fallback, never a method of its own. */
-export const backupCodeFactor: Factor = {
+export const backupCodeFactor: Factor<BackupCodeStepDeps, BackupCodeSetupDeps> = {
   id: 'backup-code',
   name: 'Backup code',
   amr: AMR.backupCode,

@@ -2,14 +2,20 @@ import type { Context } from 'koa';
 import { AMR } from '../../oidc/acr.ts';
 import { requestFields } from '../../audit/audit.ts';
 import type { ErrorCode } from '../../errors.ts';
+import type { Audit } from '../../audit/audit.ts';
+import type { MfaService } from '../../mfa/mfa-service.ts';
 import { wantsTrust } from '../../sign-in/complete-second-factor.ts';
 import { codeField } from '../../http/read-form.ts';
-import type { InteractionDeps } from '../../sign-in/interaction-deps.ts';
 import type { InteractionDetails } from '../../sign-in/interaction-io.ts';
-import { rememberFactorPassed, type SecondFactorSubject } from '../../sign-in/second-factor-state.ts';
-import { secondFactorModel, sendPage } from '../../sign-in/second-factor-pages.ts';
+import { rememberFactorPassed, type SecondFactorStateDeps, type SecondFactorSubject } from '../../sign-in/second-factor-state.ts';
+import { secondFactorModel, sendPage, type SecondFactorPageDeps } from '../../sign-in/second-factor-pages.ts';
 
-export async function showBackupCodeForm(ctx: Context, deps: InteractionDeps, details: InteractionDetails, problem?: ErrorCode) {
+export interface BackupCodeStepDeps extends SecondFactorPageDeps, Pick<SecondFactorStateDeps, 'transient'> {
+  mfa: MfaService;
+  audit: Audit;
+}
+
+export async function showBackupCodeForm(ctx: Context, deps: SecondFactorPageDeps, details: InteractionDetails, problem?: ErrorCode) {
   sendPage(ctx, deps, 'backup-code-form', { title: 'Use your backup code', ...secondFactorModel(deps, details, problem) }, problem);
 }
 
@@ -17,7 +23,7 @@ export async function showBackupCodeForm(ctx: Context, deps: InteractionDeps, de
  * The product brief's rotation: the code is spent (atomically: of parallel uses, one wins) and
  * a new one is shown once, on its own page; Next then completes the sign-in.
  */
-export async function submitBackupCode(ctx: Context, deps: InteractionDeps, details: InteractionDetails, subject: SecondFactorSubject, form: Record<string, string>) {
+export async function submitBackupCode(ctx: Context, deps: BackupCodeStepDeps, details: InteractionDetails, subject: SecondFactorSubject, form: Record<string, string>) {
   const code = codeField(form);
   if (!code) return showBackupCodeForm(ctx, deps, details, 'CODE_REQUIRED');
   const replacement = await deps.mfa.spendBackupCode(subject.accountId, code);
@@ -30,7 +36,7 @@ export async function submitBackupCode(ctx: Context, deps: InteractionDeps, deta
   showNewBackupCode(ctx, deps, details, replacement, 'Your backup code was used, so here is a new one.');
 }
 
-export function showNewBackupCode(ctx: Context, deps: InteractionDeps, details: InteractionDetails, code: string, lead: string) {
+export function showNewBackupCode(ctx: Context, deps: SecondFactorPageDeps, details: InteractionDetails, code: string, lead: string) {
   ctx.set('cache-control', 'no-store');
   sendPage(ctx, deps, 'backup-code-new', { title: 'Save your new backup code', lead, code, ...secondFactorModel(deps, details) });
 }

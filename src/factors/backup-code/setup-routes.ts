@@ -1,13 +1,16 @@
 import type Router from '@koa/router';
 import { formatDate } from '../../account/format-date.ts';
-import type { ConsoleDeps } from '../../account/console-deps.ts';
-import { formSession, pageSession, renderConsole } from '../../account/console-pages.ts';
+import { formSession, pageSession, renderConsole, type ConsolePageDeps } from '../../account/console-pages.ts';
 import { signInUrl } from '../../account/console-session.ts';
-import { requestFields } from '../../audit/audit.ts';
+import { requestFields, type Audit } from '../../audit/audit.ts';
 import { assertThat } from '../../errors.ts';
 
 /** Security → Backup code → View → Generate: a new code replaces the old one, shown once. */
-export function addBackupCodeRoutes(router: Router, deps: ConsoleDeps): void {
+export interface BackupCodeSetupDeps extends ConsolePageDeps {
+  audit: Audit;
+}
+
+export function addBackupCodeRoutes(router: Router, deps: BackupCodeSetupDeps): void {
   router.get('/account/security/backup-code', async (ctx) => {
     const session = await pageSession(ctx, deps, { fresh: false });
     if (!session) return;

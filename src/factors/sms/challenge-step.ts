@@ -3,33 +3,37 @@ import { AMR } from '../../oidc/acr.ts';
 import { requestFields } from '../../audit/audit.ts';
 import type { ErrorCode } from '../../errors.ts';
 import { maskPhone } from './phone-number.ts';
-import { completeSecondFactor, wantsTrust } from '../../sign-in/complete-second-factor.ts';
+import { completeSecondFactor, wantsTrust, type CompleteSecondFactorDeps } from '../../sign-in/complete-second-factor.ts';
 import { codeField } from '../../http/read-form.ts';
-import type { MethodView } from '../../mfa/mfa-status.ts';
-import type { InteractionDeps } from '../../sign-in/interaction-deps.ts';
+import { hasOtherMethods, type MethodView } from '../../mfa/mfa-status.ts';
 import type { InteractionDetails } from '../../sign-in/interaction-io.ts';
-import { chosenMethod, subjectScope, type SecondFactorSubject } from '../../sign-in/second-factor-state.ts';
-import { hasOtherWays } from '../../sign-in/other-ways-step.ts';
-import { secondFactorModel, sendPage } from '../../sign-in/second-factor-pages.ts';
+import { chosenMethod, subjectScope, type SecondFactorStateDeps, type SecondFactorSubject } from '../../sign-in/second-factor-state.ts';
+import { secondFactorModel, sendPage, type SecondFactorPageDeps } from '../../sign-in/second-factor-pages.ts';
+import type { SmsCodes } from './sms-codes.ts';
+
+export interface SmsChallengeDeps extends SecondFactorPageDeps, CompleteSecondFactorDeps, Pick<SecondFactorStateDeps, 'transient' | 'mfa'> {
+  /** Undefined when text messages are off. */
+  sms: SmsCodes | undefined;
+}
 
 /** The method this sign-in texts: the chosen one, when it is a text-message method. Resolved once per request. */
-async function chosenSmsMethod(deps: InteractionDeps, details: InteractionDetails, subject: SecondFactorSubject): Promise<MethodView | undefined> {
+async function chosenSmsMethod(deps: SmsChallengeDeps, details: InteractionDetails, subject: SecondFactorSubject): Promise<MethodView | undefined> {
   const method = await chosenMethod(deps, details, subject);
   return method?.type === 'sms' && method.phone ? method : undefined;
 }
 
-async function showSmsPage(ctx: Context, deps: InteractionDeps, details: InteractionDetails, subject: SecondFactorSubject, method: MethodView | undefined, problem?: ErrorCode) {
+async function showSmsPage(ctx: Context, deps: SmsChallengeDeps, details: InteractionDetails, subject: SecondFactorSubject, method: MethodView | undefined, problem?: ErrorCode) {
   sendPage(ctx, deps, 'sms-challenge', {
     title: 'Enter the code we texted you',
     maskedPhone: method?.phone ? maskPhone(method.phone) : '',
     available: Boolean(deps.sms),
-    otherWays: await hasOtherWays(deps, subject),
+    otherWays: hasOtherMethods(await deps.mfa.status(subject.accountId)),
     ...secondFactorModel(deps, details, problem),
   }, problem);
 }
 
 /** Sends a code for this interaction and account (bound to both, and to the number), within the SMS budget; the outcome is shown on the page. */
-async function sendCode(ctx: Context, deps: InteractionDeps, details: InteractionDetails, subject: SecondFactorSubject, method: MethodView | undefined): Promise<ErrorCode | undefined> {
+async function sendCode(ctx: Context, deps: SmsChallengeDeps, details: InteractionDetails, subject: SecondFactorSubject, method: MethodView | undefined): Promise<ErrorCode | undefined> {
   if (!deps.sms || !method?.phone) return 'SMS_UNAVAILABLE';
   return deps.sms.send({ purpose: 'sign-in', scope: subjectScope(details.uid, subject), accountId: subject.accountId, phone: method.phone, ip: ctx.ip });
 }
@@ -38,7 +42,7 @@ async function sendCode(ctx: Context, deps: InteractionDeps, details: Interactio
  * The first view of the page sends the code: the subject exists only once the password was
  * right in this interaction (or for a session being stepped up), so nothing is sent before that.
  */
-export async function openSmsChallenge(ctx: Context, deps: InteractionDeps, details: InteractionDetails, subject: SecondFactorSubject) {
+export async function openSmsChallenge(ctx: Context, deps: SmsChallengeDeps, details: InteractionDetails, subject: SecondFactorSubject) {
   const method = await chosenSmsMethod(deps, details, subject);
   // A code already sent in this sign-in counts only if it went to the number asked for now.
   const pending = deps.sms ? await deps.sms.pending(subjectScope(details.uid, subject)) : undefined;
@@ -48,12 +52,12 @@ export async function openSmsChallenge(ctx: Context, deps: InteractionDeps, deta
 }
 
 /** Resend: a new code replaces the old one; the wrong-code count carries on (NIST SP 800-63B rev 4 §3.1.3.2). */
-export async function resendSmsCode(ctx: Context, deps: InteractionDeps, details: InteractionDetails, subject: SecondFactorSubject) {
+export async function resendSmsCode(ctx: Context, deps: SmsChallengeDeps, details: InteractionDetails, subject: SecondFactorSubject) {
   const method = await chosenSmsMethod(deps, details, subject);
   return showSmsPage(ctx, deps, details, subject, method, await sendCode(ctx, deps, details, subject, method));
 }
 
-export async function submitSmsCode(ctx: Context, deps: InteractionDeps, details: InteractionDetails, subject: SecondFactorSubject, form: Record<string, string>) {
+export async function submitSmsCode(ctx: Context, deps: SmsChallengeDeps, details: InteractionDetails, subject: SecondFactorSubject, form: Record<string, string>) {
   const method = await chosenSmsMethod(deps, details, subject);
   const code = codeField(form);
   if (!code) return showSmsPage(ctx, deps, details, subject, method, 'CODE_REQUIRED');

@@ -1,19 +1,29 @@
 import type { Context } from 'koa';
-import { requestFields } from '../../audit/audit.ts';
+import { requestFields, type Audit } from '../../audit/audit.ts';
+import type { MfaService } from '../../mfa/mfa-service.ts';
 import { AppError, type ErrorCode } from '../../errors.ts';
 import { codeField } from '../../http/read-form.ts';
-import type { InteractionDeps } from '../../sign-in/interaction-deps.ts';
 import { lifetimeOf, type InteractionDetails } from '../../sign-in/interaction-io.ts';
-import { secondFactorModel, sendPage } from '../../sign-in/second-factor-pages.ts';
-import { rememberFactorPassed, subjectScope, type SecondFactorSubject } from '../../sign-in/second-factor-state.ts';
+import { secondFactorModel, sendPage, type SecondFactorPageDeps } from '../../sign-in/second-factor-pages.ts';
+import { rememberFactorPassed, subjectScope, type SecondFactorStateDeps, type SecondFactorSubject } from '../../sign-in/second-factor-state.ts';
 import { methodSetUp } from '../../mfa/method-set-up.ts';
 import { AMR } from '../../oidc/acr.ts';
 import { showNewBackupCode } from '../backup-code/challenge-step.ts';
 import { maskPhone } from './phone-number.ts';
 import { phoneVerification } from './phone-verification.ts';
+import type { SmsCodes } from './sms-codes.ts';
+
+export interface SmsEnrolDeps extends SecondFactorPageDeps, Pick<SecondFactorStateDeps, 'transient'> {
+  mfa: MfaService;
+  audit: Audit;
+  /** Undefined when text messages are off. */
+  sms: SmsCodes | undefined;
+  /** Where numbers may be set up (ISO 3166 codes); null for everywhere. */
+  allowedCountries: string[] | null;
+}
 
 /** The number waiting for its code, and the code's scope: bound to this interaction and account, like every item of a sign-in. */
-function verificationOf(deps: InteractionDeps, details: InteractionDetails, subject: SecondFactorSubject) {
+function verificationOf(deps: SmsEnrolDeps, details: InteractionDetails, subject: SecondFactorSubject) {
   if (!deps.sms) throw new AppError('SMS_UNAVAILABLE');
   return phoneVerification({ sms: deps.sms, transient: deps.transient, allowedCountries: deps.allowedCountries }, {
     accountId: subject.accountId,
@@ -23,7 +33,7 @@ function verificationOf(deps: InteractionDeps, details: InteractionDetails, subj
   });
 }
 
-export function showEnrolPhoneForm(ctx: Context, deps: InteractionDeps, details: InteractionDetails, phone = '', problem?: ErrorCode) {
+export function showEnrolPhoneForm(ctx: Context, deps: SmsEnrolDeps, details: InteractionDetails, phone = '', problem?: ErrorCode) {
   sendPage(ctx, deps, 'enrol-sms-phone', {
     title: 'Set up text messages',
     phone,
@@ -32,7 +42,7 @@ export function showEnrolPhoneForm(ctx: Context, deps: InteractionDeps, details:
   }, problem);
 }
 
-async function showEnrolCodeForm(ctx: Context, deps: InteractionDeps, details: InteractionDetails, subject: SecondFactorSubject, problem?: ErrorCode) {
+async function showEnrolCodeForm(ctx: Context, deps: SmsEnrolDeps, details: InteractionDetails, subject: SecondFactorSubject, problem?: ErrorCode) {
   const phone = await verificationOf(deps, details, subject).pending();
   if (!phone) return showEnrolPhoneForm(ctx, deps, details);
   sendPage(ctx, deps, 'enrol-sms-code', { title: 'Enter the code we texted you', maskedPhone: maskPhone(phone), ...secondFactorModel(deps, details, problem) }, problem);
@@ -43,13 +53,13 @@ async function showEnrolCodeForm(ctx: Context, deps: InteractionDeps, details: I
  * Security page (phone-verification.ts: the setup SMS budget, the country allow-list, nothing
  * stored as enrolled until the code verifies), bound to this interaction and account.
  */
-export async function submitEnrolPhone(ctx: Context, deps: InteractionDeps, details: InteractionDetails, subject: SecondFactorSubject, form: Record<string, string>) {
+export async function submitEnrolPhone(ctx: Context, deps: SmsEnrolDeps, details: InteractionDetails, subject: SecondFactorSubject, form: Record<string, string>) {
   const sent = await verificationOf(deps, details, subject).send(form.phone, ctx.ip);
   if (!sent.ok) return showEnrolPhoneForm(ctx, deps, details, sent.typed, sent.problem);
   await showEnrolCodeForm(ctx, deps, details, subject);
 }
 
-export async function submitEnrolCode(ctx: Context, deps: InteractionDeps, details: InteractionDetails, subject: SecondFactorSubject, form: Record<string, string>) {
+export async function submitEnrolCode(ctx: Context, deps: SmsEnrolDeps, details: InteractionDetails, subject: SecondFactorSubject, form: Record<string, string>) {
   const verification = verificationOf(deps, details, subject);
   // Never over an existing method: set up meanwhile by its owner, it is theirs to prove, not ours to add to.
   if ((await deps.mfa.status(subject.accountId)).enabled) throw new AppError('WRONG_STEP');

@@ -4,13 +4,23 @@ import type { Context } from 'koa';
 import { assertThat, type ErrorCode } from '../../errors.ts';
 import { maskPhone } from './phone-number.ts';
 import { phoneVerification } from './phone-verification.ts';
-import { requestFields } from '../../audit/audit.ts';
-import type { ConsoleDeps } from '../../account/console-deps.ts';
+import { requestFields, type Audit } from '../../audit/audit.ts';
+import type { TransientStore } from '../../mfa/mfa-store.ts';
+import type { SmsCodes } from './sms-codes.ts';
 import { codeField } from '../../http/read-form.ts';
-import { formSession, pageSession, renderConsole } from '../../account/console-pages.ts';
+import { formSession, pageSession, renderConsole, type ConsolePageDeps } from '../../account/console-pages.ts';
 import type { ConsoleSession } from '../../account/console-session.ts';
 
-const verificationOf = (deps: ConsoleDeps, session: ConsoleSession) => phoneVerification({ sms: deps.sms!, transient: deps.transient, allowedCountries: deps.allowedCountries }, {
+export interface SmsSetupDeps extends ConsolePageDeps {
+  transient: TransientStore;
+  audit: Audit;
+  /** Undefined when text messages are off. */
+  sms: SmsCodes | undefined;
+  /** Where numbers may be set up (ISO 3166 codes); null for everywhere. */
+  allowedCountries: string[] | null;
+}
+
+const verificationOf = (deps: SmsSetupDeps, session: ConsoleSession) => phoneVerification({ sms: deps.sms!, transient: deps.transient, allowedCountries: deps.allowedCountries }, {
   accountId: session.accountId,
   phoneKey: `sms-setup-phone:${session.accountId}:${session.csrfScope}`,
   codeScope: `sms-setup:${session.accountId}:${session.csrfScope}`,
@@ -21,7 +31,7 @@ const verificationOf = (deps: ConsoleDeps, session: ConsoleSession) => phoneVeri
  * Set up → "Use text message" → mobile number → Send code → the code → backup code. The number
  * is stored only once its code is verified (phone-verification.ts).
  */
-export function addSmsSetupRoutes(router: Router, deps: ConsoleDeps): void {
+export function addSmsSetupRoutes(router: Router, deps: SmsSetupDeps): void {
   const showPhoneForm = (ctx: Context, session: ConsoleSession, phone = '', problem?: ErrorCode) =>
     renderConsole(ctx, deps, session, 'sms-setup-phone', { title: 'Set up text messages', phone, allowedCountries: deps.allowedCountries }, problem);
 

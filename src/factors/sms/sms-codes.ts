@@ -1,4 +1,5 @@
-import { createHmac, randomInt, timingSafeEqual } from 'node:crypto';
+import { randomInt } from 'node:crypto';
+import { macRing } from '../../crypto/mac-ring.ts';
 import type { Clock } from '../../clock.ts';
 import { AppError } from '../../errors.ts';
 import { SmsSendError, type SmsProvider } from './sms-provider.ts';
@@ -25,8 +26,8 @@ export interface SmsCodesDeps {
   budget: SmsBudget;
   guard: FactorGuard;
   transient: TransientStore;
-  /** Server key for the code hashes. */
-  secret: string;
+  /** Server secrets for the code hashes, newest first (mac-ring.ts). */
+  secrets: readonly string[];
   clock: Clock;
   log: Logger;
   codeTtlSeconds: number;
@@ -44,7 +45,8 @@ export type SendOutcome = SmsRefusal | 'SMS_SEND_FAILED' | undefined;
  */
 export function createSmsCodes(deps: SmsCodesDeps) {
   const key = (scope: string) => `sms-code:${scope}`;
-  const hash = (scope: string, code: string) => createHmac('sha256', deps.secret).update(`${scope}\0${code}`).digest('base64url');
+  const hashes = macRing(deps.secrets);
+  const codeData = (scope: string, code: string) => `${scope}\0${code}`;
 
   /** `purpose` picks the budget buckets (see sms-budget.ts): a sign-in to the enrolled number, or a setup to one not yet verified. */
   async function send(input: { scope: string; accountId: string; phone: string; ip: string; purpose: SmsPurpose }): Promise<SendOutcome> {
@@ -63,7 +65,7 @@ export function createSmsCodes(deps: SmsCodesDeps) {
         // The last line is the WebOTP format (origin-bound one-time codes), so browsers can offer to fill it in.
         const body = `${code} is your ${deps.appName} code. It expires in ${Math.round(deps.codeTtlSeconds / 60)} minutes. Don't share it.\n\n@${deps.host} #${code}`;
         await deps.provider.deliver({ to: input.phone, body });
-        pending.hash = hash(input.scope, code);
+        pending.hash = hashes.sign(codeData(input.scope, code));
       }
     } catch (error) {
       if (!(error instanceof SmsSendError)) throw error;
@@ -88,9 +90,7 @@ export function createSmsCodes(deps: SmsCodesDeps) {
         throw new AppError('SMS_SEND_FAILED');
       }
     }
-    const expected = Buffer.from(pending.hash ?? '');
-    const given = Buffer.from(hash(scope, code));
-    return expected.length === given.length && timingSafeEqual(expected, given);
+    return hashes.verify(codeData(scope, code), pending.hash ?? '');
   }
 
   /**

@@ -1,13 +1,13 @@
 import { fileURLToPath } from 'node:url';
 import { AMR } from '../../oidc/acr.ts';
 import type { Factor } from '../factor.ts';
-import { openSmsChallenge, resendSmsCode, submitSmsCode } from './challenge-step.ts';
+import { openSmsChallenge, resendSmsCode, submitSmsCode, type SmsChallengeDeps } from './challenge-step.ts';
 import { maskPhone } from './phone-number.ts';
-import { showEnrolPhoneForm, submitEnrolCode, submitEnrolPhone } from './enrol-step.ts';
-import { addSmsSetupRoutes } from './setup-routes.ts';
+import { showEnrolPhoneForm, submitEnrolCode, submitEnrolPhone, type SmsEnrolDeps } from './enrol-step.ts';
+import { addSmsSetupRoutes, type SmsSetupDeps } from './setup-routes.ts';
 
 /** Codes by text message to a verified mobile number (NIST SP 800-63B §5.1.3.3: restricted, still offered). */
-export const smsFactor: Factor = {
+export const smsFactor: Factor<SmsChallengeDeps & SmsEnrolDeps, SmsSetupDeps> = {
   id: 'sms',
   name: 'Text message',
   amr: AMR.sms,

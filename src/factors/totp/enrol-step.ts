@@ -1,18 +1,28 @@
 import type { Context } from 'koa';
+import type { Audit } from '../../audit/audit.ts';
+import type { MfaService } from '../../mfa/mfa-service.ts';
 import { AMR } from '../../oidc/acr.ts';
+import type { UserDirectory } from '../../plugin/user-directory.ts';
 import { methodSetUp } from '../../mfa/method-set-up.ts';
 import { requestFields } from '../../audit/audit.ts';
 import { AppError, type ErrorCode } from '../../errors.ts';
 import { codeField } from '../../http/read-form.ts';
 import { showNewBackupCode } from '../backup-code/challenge-step.ts';
-import type { InteractionDeps } from '../../sign-in/interaction-deps.ts';
 import { lifetimeOf, type InteractionDetails } from '../../sign-in/interaction-io.ts';
 import { totpSetup } from './totp-setup.ts';
-import { rememberFactorPassed, subjectScope, type SecondFactorSubject } from '../../sign-in/second-factor-state.ts';
-import { secondFactorModel, sendPage } from '../../sign-in/second-factor-pages.ts';
+import { rememberFactorPassed, subjectScope, type SecondFactorStateDeps, type SecondFactorSubject } from '../../sign-in/second-factor-state.ts';
+import { secondFactorModel, sendPage, type SecondFactorPageDeps } from '../../sign-in/second-factor-pages.ts';
+
+export interface TotpEnrolDeps extends SecondFactorPageDeps, Pick<SecondFactorStateDeps, 'transient'> {
+  mfa: MfaService;
+  directory: UserDirectory;
+  audit: Audit;
+  /** Only whether text messages are on: the page then offers them instead. */
+  sms: unknown;
+}
 
 /** The setup in progress, bound to this interaction and this account: another account never finds it. */
-const setupFor = (deps: InteractionDeps, details: InteractionDetails, subject: SecondFactorSubject) =>
+const setupFor = (deps: TotpEnrolDeps, details: InteractionDetails, subject: SecondFactorSubject) =>
   totpSetup(deps, subject.accountId, `enrol-at-login:${subjectScope(details.uid, subject)}`);
 
 /**
@@ -20,7 +30,7 @@ const setupFor = (deps: InteractionDeps, details: InteractionDetails, subject: S
  * right in this interaction; the authenticator app is set up before the sign-in completes.
  * The secret is made once per interaction and kept sealed until the first code confirms it.
  */
-export async function showEnrol(ctx: Context, deps: InteractionDeps, details: InteractionDetails, subject: SecondFactorSubject, problem?: ErrorCode) {
+export async function showEnrol(ctx: Context, deps: TotpEnrolDeps, details: InteractionDetails, subject: SecondFactorSubject, problem?: ErrorCode) {
   const account = await deps.directory.findById(subject.accountId);
   const sealedSecret = await setupFor(deps, details, subject).secret(lifetimeOf(details));
   const shown = await deps.mfa.describeSetup(subject.accountId, sealedSecret, account?.email ?? subject.accountId);
@@ -36,7 +46,7 @@ export async function showEnrol(ctx: Context, deps: InteractionDeps, details: In
   }, problem);
 }
 
-export async function submitEnrol(ctx: Context, deps: InteractionDeps, details: InteractionDetails, subject: SecondFactorSubject, form: Record<string, string>) {
+export async function submitEnrol(ctx: Context, deps: TotpEnrolDeps, details: InteractionDetails, subject: SecondFactorSubject, form: Record<string, string>) {
   // Never over an existing method: set up meanwhile by its owner, it is theirs to prove, not ours to replace.
   if ((await deps.mfa.status(subject.accountId)).enabled) throw new AppError('WRONG_STEP');
   const outcome = await setupFor(deps, details, subject).confirm(codeField(form), methodSetUp(ctx, 'sign-in'));

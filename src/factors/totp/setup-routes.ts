@@ -3,16 +3,21 @@ import type { Context } from 'koa';
 import { methodSetUp } from '../../mfa/method-set-up.ts';
 import { assertThat } from '../../errors.ts';
 import { codeField } from '../../http/read-form.ts';
-import { requestFields } from '../../audit/audit.ts';
-import type { ConsoleDeps } from '../../account/console-deps.ts';
-import { formSession, pageSession, renderConsole } from '../../account/console-pages.ts';
+import { requestFields, type Audit } from '../../audit/audit.ts';
+import type { TransientStore } from '../../mfa/mfa-store.ts';
+import { formSession, pageSession, renderConsole, type ConsolePageDeps } from '../../account/console-pages.ts';
 import type { ConsoleSession } from '../../account/console-session.ts';
 import { totpSetup } from './totp-setup.ts';
 
-const setupFor = (deps: ConsoleDeps, session: ConsoleSession) => totpSetup(deps, session.accountId, `totp-setup:${session.accountId}:${session.csrfScope}`);
+export interface TotpSetupDeps extends ConsolePageDeps {
+  transient: TransientStore;
+  audit: Audit;
+}
+
+const setupFor = (deps: TotpSetupDeps, session: ConsoleSession) => totpSetup(deps, session.accountId, `totp-setup:${session.accountId}:${session.csrfScope}`);
 
 /** The chooser's Next for the app: a new secret for this setup, then its QR code page. */
-export async function startAppSetup(ctx: Context, deps: ConsoleDeps, session: ConsoleSession): Promise<void> {
+export async function startAppSetup(ctx: Context, deps: TotpSetupDeps, session: ConsoleSession): Promise<void> {
   await setupFor(deps, session).restart(deps.settings.setupTtlSeconds);
   ctx.status = 303;
   ctx.redirect('/account/security/setup/app');
@@ -23,7 +28,7 @@ export async function startAppSetup(ctx: Context, deps: ConsoleDeps, session: Co
  * Nothing is stored as enrolled until the first code verifies: the secret waits, sealed, in the
  * transient store and expires with an abandoned setup.
  */
-export function addAppSetupRoutes(router: Router, deps: ConsoleDeps): void {
+export function addAppSetupRoutes(router: Router, deps: TotpSetupDeps): void {
   const showAppSetup = async (ctx: Context, session: ConsoleSession, problem?: 'CODE_INVALID' | 'CODE_REQUIRED') => {
     const sealed = await setupFor(deps, session).pending();
     if (!sealed) {

@@ -1,12 +1,12 @@
 import { fileURLToPath } from 'node:url';
 import { AMR } from '../../oidc/acr.ts';
 import type { Factor } from '../factor.ts';
-import { showTotpChallenge, submitTotp } from './challenge-step.ts';
-import { showEnrol, submitEnrol } from './enrol-step.ts';
-import { addAppSetupRoutes, startAppSetup } from './setup-routes.ts';
+import { showTotpChallenge, submitTotp, type TotpChallengeDeps } from './challenge-step.ts';
+import { showEnrol, submitEnrol, type TotpEnrolDeps } from './enrol-step.ts';
+import { addAppSetupRoutes, startAppSetup, type TotpSetupDeps } from './setup-routes.ts';
 
 /** The authenticator app (RFC 6238 TOTP). */
-export const totpFactor: Factor = {
+export const totpFactor: Factor<TotpChallengeDeps & TotpEnrolDeps, TotpSetupDeps> = {
   id: 'totp',
   name: 'Authenticator app',
   amr: AMR.totp,

@@ -1,26 +1,12 @@
-import type { AccountDirectory } from '../account-directory.ts';
-import { generateKeysFile } from '../config/keys.ts';
 import { AppError } from '../../errors.ts';
-import type { MfaPlugin } from '../../plugin/create-mfa.ts';
+import type { CliContext, CliIo } from './cli-context.ts';
 import { assertOnlyOptions, requireOption, UsageError, type ParsedArgs } from './args.ts';
+import { KEYS_COMMANDS } from './keys-commands.ts';
 import { MFA_COMMANDS } from './mfa-commands.ts';
 
-export interface CliIo {
-  out(line: string): void;
-  err(line: string): void;
-  readStdin(): Promise<string>;
-}
+export type { CliContext, CliIo } from './cli-context.ts';
 
-export interface CliContext {
-  io: CliIo;
-  /** Opened only by commands that need the store; closed by the caller. */
-  directory(): Promise<AccountDirectory>;
-  clients(): { client_id: string; client_name?: string; redirect_uris?: string[]; first_party?: boolean }[];
-  /** The MFA plugin over the same store and keys as the running provider. */
-  mfa(): Promise<Pick<MfaPlugin, 'service' | 'guard' | 'trusted' | 'audit'>>;
-}
-
-export const USAGE = `Usage: npm run cli -- <command>
+export const USAGE = `Usage: npm run --silent cli -- <command>
 
   user add --email E --password-stdin [--name N]   add an account (password read from standard input)
   user list                                         list accounts
@@ -30,7 +16,8 @@ export const USAGE = `Usage: npm run cli -- <command>
   mfa status --email E                              an account's second factors and lockouts (no secrets)
   mfa unlock --email E                              clear a locked second factor
   mfa reset --email E --reason "…"                  support recovery: MFA off, trusted devices, sessions and tokens ended
-  keys generate                                     print a new keys file for KEYS_FILE (production)`;
+  keys generate --out FILE [--force]                write a new keys file for KEYS_FILE (mode 0600; never replaces one without --force)
+  keys generate                                     print a new keys file on standard output (with npm run, add --silent)`;
 
 /** One line of stdin, without its line ending: `printf %s "$PW" | npm run cli -- user add ...` or a pipe with a newline. */
 async function passwordFromStdin(args: ParsedArgs, io: CliIo): Promise<string> {
@@ -43,6 +30,7 @@ type Command = (args: ParsedArgs, ctx: CliContext) => Promise<number>;
 
 const COMMANDS: Record<string, Command> = {
   ...MFA_COMMANDS,
+  ...KEYS_COMMANDS,
   async 'user add'(args, ctx) {
     assertOnlyOptions(args, ['email', 'password-stdin', 'name']);
     const email = requireOption(args, 'email');
@@ -93,12 +81,6 @@ const COMMANDS: Record<string, Command> = {
     for (const client of clients) {
       ctx.io.out(`${client.client_id}\t${client.client_name ?? ''}\t${(client.redirect_uris ?? []).join(' ')}${client.first_party ? '\tfirst-party' : ''}`);
     }
-    return 0;
-  },
-
-  async 'keys generate'(args, ctx) {
-    assertOnlyOptions(args, []);
-    ctx.io.out(JSON.stringify(generateKeysFile(), null, 2));
     return 0;
   },
 };

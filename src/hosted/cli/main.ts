@@ -2,13 +2,14 @@ import { createAccountDirectory } from '../account-directory.ts';
 import { systemClock } from '../../clock.ts';
 import { ConfigError } from '../../config/config-error.ts';
 import { loadConfig } from '../config/load-config.ts';
-import { demoClientMetadata } from '../demo/demo-client.ts';
+import type { Config } from '../config/schema.ts';
+import { demoBaseUrl, demoClientMetadata } from '../demo/demo-client.ts';
 import { loadClients } from '../provider/load-clients.ts';
 import { openStore } from '../open-store.ts';
 import type { Store } from '../../store/store.ts';
 import { loadKeys } from '../config/keys.ts';
 import { createJsonLogger } from '../../log.ts';
-import { createMfa } from '../../plugin/create-mfa.ts';
+import { composeMfa } from '../../plugin/create-mfa.ts';
 import { parseArgs, UsageError } from './args.ts';
 import { runCommand, USAGE } from './commands.ts';
 
@@ -22,34 +23,36 @@ async function readStdin(): Promise<string> {
 async function main(): Promise<number> {
   let args;
   try {
-    args = parseArgs(process.argv.slice(2), new Set(['password-stdin']));
+    args = parseArgs(process.argv.slice(2), new Set(['password-stdin', 'force']));
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
     console.error(`error: ${error.message}\n\n${USAGE}`);
     return 2;
   }
-  const config = loadConfig();
+  // Read on first use: `keys generate` needs no configuration (it makes KEYS_FILE, which production requires).
+  let loaded: Config | undefined;
+  const config = () => (loaded ??= loadConfig());
   let store: Store | undefined;
   try {
     return await runCommand(args, {
       io: { out: (line) => console.log(line), err: (line) => console.error(line), readStdin },
       async directory() {
-        store ??= await openStore(config);
+        store ??= await openStore(config());
         const opened = store;
         return createAccountDirectory(opened.accounts, systemClock, (accountId) => opened.mfa.remove(accountId));
       },
       async mfa() {
-        store ??= await openStore(config);
-        const keys = loadKeys(config);
+        store ??= await openStore(config());
+        const keys = loadKeys(config());
         const opened = store;
         const directory = createAccountDirectory(opened.accounts, systemClock, (accountId) => opened.mfa.remove(accountId));
         // Audit lines go to stderr, so stdout stays the command's answer.
         const log = createJsonLogger((line) => process.stderr.write(line));
-        return createMfa({ issuer: config.issuer, directory, store: opened, sealingKeys: keys.sealingKeys, csrfSecret: keys.cookieKeys[0]!, settings: config.mfa, log });
+        return composeMfa({ issuer: config().issuer, directory, store: opened, sealingKeys: keys.sealingKeys, secrets: keys.secrets, settings: config().mfa, log });
       },
       clients() {
-        const clients = loadClients(config.clientsFile);
-        if (config.demoApp.enabled) clients.push(demoClientMetadata(`http://localhost:${config.demoApp.port}`));
+        const clients = loadClients(config().clientsFile);
+        if (config().demoApp.enabled) clients.push(demoClientMetadata(demoBaseUrl(config())));
         return clients as ReturnType<Parameters<typeof runCommand>[1]['clients']>;
       },
     });

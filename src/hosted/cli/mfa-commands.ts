@@ -1,6 +1,6 @@
 import { FACTORS, labelOf } from '../../factors/registry.ts';
 import { assertOnlyOptions, requireOption, type ParsedArgs } from './args.ts';
-import type { CliContext } from './commands.ts';
+import type { CliContext } from './cli-context.ts';
 
 type Command = (args: ParsedArgs, ctx: CliContext) => Promise<number>;
 

@@ -1,7 +1,7 @@
 import * as v from 'valibot';
 import type { JWK } from 'oidc-provider';
-import { ConfigError } from '../../config/config-error.ts';
-import { describeProblem, dottedPath } from '../../config/describe-problem.ts';
+import { ConfigProblems } from '../../config/config-error.ts';
+import { describeProblems, dottedPath } from '../../config/describe-problem.ts';
 import { BODY_LIMIT_BYTES, LOGIN_LIMITS, MFA_SETTINGS, type LoginLimits, type MfaSettings } from '../../config/settings-schema.ts';
 import { boolean, integer, issuerUrl, oneOf, optionalText, text } from '../../config/setting-rules.ts';
 import { SMS_SECTION, smsSettingsFor, type SmsSettings } from '../../config/sms-schema.ts';
@@ -11,6 +11,7 @@ export type { MfaSettings } from '../../config/settings-schema.ts';
 export type NodeEnv = 'development' | 'production' | 'test';
 
 import type { SealingKey } from '../../crypto/secret-box.ts';
+import type { PurposeSecrets } from '../../config/purpose-secrets.ts';
 export type { SealingKey };
 
 export interface Keys {
@@ -18,6 +19,8 @@ export interface Keys {
   cookieKeys: string[];
   /** The first key seals; all of them open (rotation). */
   sealingKeys: SealingKey[];
+  /** Server secrets per purpose, newest first. */
+  secrets: PurposeSecrets;
 }
 
 export interface Config {
@@ -25,6 +28,7 @@ export interface Config {
   port: number;
   /** The interface to listen on; null listens on all of them (as a container must). */
   host: string | null;
+  /** Unless ISSUER sets it: http://localhost:<PORT>, so the issuer follows the port. */
   issuer: string;
   dataDir: string;
   clientsFile: string;
@@ -34,6 +38,7 @@ export interface Config {
   redis: { url: string | null; prefix: string };
   /** Deadline of every store call in ms (STORE_TIMEOUT_MS): past it the page answers 503 instead of hanging. */
   storeTimeoutMs: number;
+  /** On by default in development and test, off in production unless DEMO_APP=true. */
   demoApp: { enabled: boolean; port: number };
   http: { bodyLimitBytes: number };
   login: LoginLimits;
@@ -65,7 +70,8 @@ const CONFIG = v.strictObject({
   env: oneOf(['development', 'production', 'test'], 'development'),
   port: PORT(3000),
   host: optionalText(),
-  issuer: v.optional(issuerUrl, 'http://localhost:3000'),
+  // No default here: left out, it follows the port (issuerFor below).
+  issuer: v.nullish(issuerUrl, null),
   dataDir: text('./data'),
   clientsFile: text('config/clients.json'),
   keysFile: optionalText(),
@@ -77,7 +83,8 @@ const CONFIG = v.strictObject({
   // Long enough for a busy Redis's slowest script, short enough that a person sees a 503 page
   // rather than a spinner; at most a minute.
   storeTimeoutMs: integer(100, 60_000, 3000),
-  demoApp: v.optional(v.strictObject({ enabled: boolean(true), port: PORT(3001) }, OBJECT), {}),
+  // enabled left out: on except in production (demoAppFor below).
+  demoApp: v.optional(v.strictObject({ enabled: v.nullish(v.boolean('must be true or false'), null), port: PORT(3001) }, OBJECT), {}),
   http: v.optional(v.strictObject({ bodyLimitBytes: BODY_LIMIT_BYTES }, OBJECT), {}),
   login: v.optional(LOGIN_LIMITS, {}),
   mfa: v.optional(MFA_SETTINGS, {}),
@@ -97,8 +104,21 @@ const CONFIG = v.strictObject({
 /** Settings the environment sets, named with their variable so the operator knows what to change. */
 const LABELS: Record<string, string> = {
   env: 'config.env (NODE_ENV)',
+  port: 'config.port (PORT)',
+  host: 'config.host (HOST)',
+  issuer: 'config.issuer (ISSUER)',
+  dataDir: 'config.dataDir (DATA_DIR)',
+  clientsFile: 'config.clientsFile (CLIENTS_FILE)',
+  keysFile: 'config.keysFile (KEYS_FILE)',
+  trustProxy: 'config.trustProxy (TRUST_PROXY)',
   'redis.url': 'config.redis.url (REDIS_URL)',
+  'redis.prefix': 'config.redis.prefix (REDIS_PREFIX)',
+  storeTimeoutMs: 'config.storeTimeoutMs (STORE_TIMEOUT_MS)',
+  'demoApp.enabled': 'config.demoApp.enabled (DEMO_APP)',
+  'demoApp.port': 'config.demoApp.port (DEMO_PORT)',
+  'mfa.enforcement': 'config.mfa.enforcement (MFA_ENFORCEMENT)',
   'mfa.supportUrl': 'config.mfa.supportUrl (SUPPORT_URL)',
+  'mfa.supportEmail': 'config.mfa.supportEmail (SUPPORT_EMAIL)',
   'sms.provider': 'config.sms.provider (SMS_PROVIDER)',
   'sms.outboxFile': 'config.sms.outboxFile (SMS_OUTBOX)',
   'sms.allowedCountries': 'config.sms.allowedCountries (SMS_ALLOWED_COUNTRIES)',
@@ -110,23 +130,65 @@ function labelOf(path: (string | number)[]): string {
   return LABELS[dotted] ?? `config.${dotted}`;
 }
 
-/** Rules the schema cannot see alone: production's. */
-function issuerFor(issuer: string, env: NodeEnv): string {
-  if (env === 'production' && new URL(issuer).protocol !== 'https:') throw new ConfigError('config.issuer', 'must use https when NODE_ENV=production');
-  return issuer.replace(/\/$/, '');
+type Parsed = v.InferOutput<typeof CONFIG>;
+
+/** Unless ISSUER is set, the issuer is where `npm start` listens: it follows PORT. */
+function issuerFor(config: Parsed, problems: ConfigProblems): string {
+  if (config.issuer === null) {
+    if (config.env === 'production') problems.add(LABELS.issuer!, 'is required when NODE_ENV=production: the https address people and relying apps reach, e.g. https://id.example.com');
+    // Port 0 is "any free port": nobody can know the issuer before listening, and a guess breaks every redirect.
+    if (config.port === 0) problems.add(LABELS.issuer!, 'is required when PORT is 0 (any free port): relying apps must know the address in advance');
+    return `http://localhost:${config.port}`;
+  }
+  if (config.env === 'production' && new URL(config.issuer).protocol !== 'https:') problems.add(LABELS.issuer!, 'must use https when NODE_ENV=production');
+  return config.issuer.replace(/\/$/, '');
 }
 
-/** Checks the merged configuration once, at start-up; the first problem stops the process. */
-export function validateConfig(input: unknown): Config {
-  const result = v.safeParse(CONFIG, input, { abortEarly: true });
-  if (!result.success) {
-    const { path, problem } = describeProblem(result.issues);
-    throw new ConfigError(labelOf(path), problem);
+/** The demo relying app is for trying the provider out: off in production unless explicitly asked for. */
+function demoAppFor(config: Parsed, problems: ConfigProblems): Config['demoApp'] {
+  const enabled = config.demoApp.enabled ?? config.env !== 'production';
+  // Its redirect URI names its port, so "any free port" cannot work.
+  if (enabled && config.demoApp.port === 0) problems.add(LABELS['demoApp.port']!, 'must not be 0 while the demo app is on (its redirect URI names its port); set DEMO_PORT, or DEMO_APP=false');
+  return { enabled, port: config.demoApp.port };
+}
+
+function keysFileFor(config: Parsed, problems: ConfigProblems): string | null {
+  if (config.keysFile === null && config.env === 'production') {
+    problems.add(LABELS.keysFile!, `is required when NODE_ENV=production (make one with \`${KEYS_GENERATE_COMMAND}\`, then set KEYS_FILE=keys.json)`);
   }
-  const config = result.output;
-  return {
-    ...config,
-    issuer: issuerFor(config.issuer, config.env),
-    sms: smsSettingsFor(config.sms, config.env),
-  };
+  return config.keysFile;
+}
+
+/** What an operator runs to make a keys file: `--out` writes it (mode 0600), so npm's banner never lands in it. */
+export const KEYS_GENERATE_COMMAND = 'npm run --silent cli -- keys generate --out keys.json';
+
+/**
+ * Checks the merged configuration once, at start-up. Every problem is found before any is
+ * reported: the schema's (each setting on its own) and then the rules that tie settings together,
+ * each run only when the settings it reads were fine on their own (a bad NODE_ENV says nothing
+ * about the issuer). A ConfigError lists them all, each with its path.
+ */
+export function validateConfig(input: unknown): Config {
+  const problems = new ConfigProblems();
+  const result = v.safeParse(CONFIG, input, { abortEarly: false });
+  const bad: string[] = [];
+  if (!result.success) {
+    for (const { path, problem } of describeProblems(result.issues)) {
+      bad.push(dottedPath(path));
+      problems.add(labelOf(path), problem);
+    }
+  }
+  // Not even an object: nothing below has anything to read.
+  if (bad.includes('')) problems.check();
+  /** None of these settings (nor a section holding them) had a problem of its own. */
+  const fine = (...paths: string[]) => paths.every((p) => !bad.some((b) => b === p || b.startsWith(`${p}.`) || b.startsWith(`${p}[`) || p.startsWith(`${b}.`)));
+  // The output holds every setting that parsed; the rules below only read those (fine()).
+  const config = result.output as Parsed;
+  // A given issuer needs no port; one that follows the port does.
+  const issuer = fine('env', 'issuer') && (config.issuer !== null || fine('port')) ? issuerFor(config, problems) : '';
+  const demoApp = fine('env', 'demoApp') ? demoAppFor(config, problems) : config.demoApp as Config['demoApp'];
+  const keysFile = fine('env', 'keysFile') ? keysFileFor(config, problems) : null;
+  const sms = fine('env', 'sms') ? smsSettingsFor(config.sms, config.env, problems) : (config.sms as SmsSettings);
+  problems.check();
+  return { ...config, issuer, demoApp, keysFile, sms };
 }

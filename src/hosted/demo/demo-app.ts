@@ -29,6 +29,14 @@ interface Pending {
 
 const PENDING_TTL_MS = 10 * 60 * 1000;
 
+/** What the provider's answer means to the person back at the app (RFC 6749 §4.1.2.1, OpenID Connect Core §3.1.2.6). */
+function signInDidNotFinish(error: string): { title: string; message: string } {
+  if (error === 'access_denied') return { title: 'Sign-in cancelled', message: "You cancelled the sign-in (or didn't allow access), so the demo app doesn't know who you are. Nothing was shared." };
+  if (error === 'unmet_authentication_requirements') return { title: "The sign-in wasn't strong enough", message: 'The demo app asked for a stronger sign-in than the one that happened. Try again and complete every step.' };
+  if (error === 'login_required' || error === 'consent_required' || error === 'interaction_required') return { title: 'You need to sign in', message: 'You are not signed in at the identity provider. Choose Try again to sign in.' };
+  return { title: "Sign-in didn't finish", message: 'The identity provider did not sign you in. Try again; if it keeps happening, the details below help whoever runs it.' };
+}
+
 /**
  * A relying app as its developer would write it with openid-client: authorization code + PKCE,
  * then a page showing who signed in and how (acr, amr, auth_time). State lives in memory: it is a demo.
@@ -55,9 +63,16 @@ export function createDemoApp({ issuer, baseUrl, render }: DemoAppOptions): Koa 
     try {
       await next();
     } catch (error) {
+      // Most often the provider is not where ISSUER says (another port, not started yet).
       ctx.status = 502;
       ctx.type = 'html';
-      ctx.body = render('error', { title: 'The demo app could not finish', code: 'DEMO_SIGN_IN_FAILED', message: (error as Error).message });
+      ctx.body = render('error', {
+        title: "The demo app couldn't finish signing you in",
+        code: 'DEMO_SIGN_IN_FAILED',
+        message: `It could not complete the sign-in with the identity provider at ${issuer}: check that the provider is running there, then try again.`,
+        details: (error as Error).message,
+        ways: [{ href: '/login', text: 'Try again' }, { href: '/', text: 'Back to the demo app' }],
+      });
     }
   });
 
@@ -106,7 +121,7 @@ export function createDemoApp({ issuer, baseUrl, render }: DemoAppOptions): Koa 
     if (typeof ctx.query.error === 'string') {
       ctx.status = 400;
       ctx.type = 'html';
-      ctx.body = render('error', { title: 'Sign-in did not finish', code: ctx.query.error, message: String(ctx.query.error_description ?? 'The sign-in was cancelled.') });
+      ctx.body = render('error', { ...signInDidNotFinish(ctx.query.error), code: ctx.query.error, details: typeof ctx.query.error_description === 'string' ? ctx.query.error_description : undefined, ways: [{ href: '/login', text: 'Try again' }, { href: '/', text: 'Back to the demo app' }] });
       return;
     }
     if (!started || started.expiresAt < Date.now()) {

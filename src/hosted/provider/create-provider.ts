@@ -1,10 +1,9 @@
 import Provider, { type ClientMetadata, type Configuration } from 'oidc-provider';
 import type { AccountDirectory } from '../account-directory.ts';
 import type { Config, Keys } from '../config/schema.ts';
-import type { MfaPlugin } from '../../plugin/create-mfa.ts';
+import type { ComposedMfa } from '../../plugin/create-mfa.ts';
 import type { Store } from '../../store/store.ts';
 import { memoizedAdapterFactory } from '../../plugin/request-scope.ts';
-import { loadExistingGrant } from './grants.ts';
 import { providerCookieNames } from './provider-cookies.ts';
 
 export interface ProviderDeps {
@@ -13,7 +12,7 @@ export interface ProviderDeps {
   store: Store;
   directory: AccountDirectory;
   clients: ClientMetadata[];
-  mfa: MfaPlugin;
+  mfa: ComposedMfa;
 }
 
 /**
@@ -72,7 +71,8 @@ export function createProvider({ config, keys, store, directory, clients, mfa }:
     // RFC 9700 §2.1.1: PKCE for every client, confidential ones too.
     pkce: { required: () => true },
     interactions: { policy: mfa.policy, url: mfa.interactionUrl },
-    loadExistingGrant,
+    // Consent remembered per account and app across sessions; first-party apps never asked (consent/load-existing-grant.ts).
+    loadExistingGrant: mfa.loadExistingGrant,
     features: {
       devInteractions: { enabled: false },
       revocation: { enabled: true },

@@ -3,6 +3,7 @@ import { systemClock, type Clock } from '../../clock.ts';
 import { createJsonLogger, describeError, type Logger } from '../../log.ts';
 import { StoreUnavailableError, type Store } from '../store.ts';
 import { createRedisAccounts } from './redis-accounts.ts';
+import { createRedisAccountGrants } from './redis-account-grants.ts';
 import { createRedisAdapterFactory, revokeAccountGrants } from './redis-adapter.ts';
 import { createRedisCounters } from './redis-counters.ts';
 import { createRedisMfa } from './redis-mfa.ts';
@@ -107,6 +108,7 @@ export async function openRedisStore(options: RedisStoreOptions): Promise<Store>
     mfa: guarded(createRedisMfa(client, options.prefix)),
     transient: guarded(createRedisTransient(client, options.prefix, clock)),
     trustedDevices: guarded(createRedisTrustedDevices(client, options.prefix, clock)),
+    grants: guarded(createRedisAccountGrants(client, options.prefix, clock)),
     async ping() {
       try {
         await withinDeadline(client.ping(), timeoutMs);

@@ -6,6 +6,7 @@ import { StoreUnavailableError, type Store } from '../store.ts';
 import { migrate } from './migrations.ts';
 import { createSqliteAdapterFactory } from './sqlite-adapter.ts';
 import { createSqliteAccounts } from './sqlite-accounts.ts';
+import { createSqliteAccountGrants } from './sqlite-account-grants.ts';
 import { createSqliteCounters } from './sqlite-counters.ts';
 import { createSqliteGrantRevoker, inTransaction } from './sqlite-grants.ts';
 import { createSqliteMfa } from './sqlite-mfa.ts';
@@ -102,6 +103,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     mfa: withSqliteErrors(createSqliteMfa(db, revokeGrantsOf)),
     transient: withSqliteErrors(createSqliteTransient(db, clock)),
     trustedDevices: withSqliteErrors(createSqliteTrustedDevices(db, clock)),
+    grants: withSqliteErrors(createSqliteAccountGrants(db, clock)),
     revokeGrantsOf: storeWide.revokeGrantsOf,
     ping: storeWide.ping,
     async persistence() {

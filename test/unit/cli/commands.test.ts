@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { createAccountDirectory } from '../../../src/hosted/account-directory.ts';
 import { createJsonLogger } from '../../../src/log.ts';
-import { createMfa } from '../../../src/plugin/create-mfa.ts';
+import { composeMfa } from '../../../src/plugin/create-mfa.ts';
+import { generatePurposeSecrets } from '../../../src/hosted/config/purpose-secrets-file.ts';
 import { parseArgs } from '../../../src/hosted/cli/args.ts';
 import { runCommand, type CliContext } from '../../../src/hosted/cli/commands.ts';
 import { systemClock } from '../../../src/clock.ts';
@@ -27,12 +28,12 @@ describe('operator CLI', () => {
       io: { out: (line) => out.push(line), err: (line) => err.push(line), readStdin: async () => stdin },
       directory: async () => createAccountDirectory(store.accounts, systemClock),
       clients: () => [{ client_id: 'app', client_name: 'App', redirect_uris: ['https://app.example/cb'], first_party: true }],
-      mfa: async () => createMfa({
+      mfa: async () => composeMfa({
         issuer: 'http://127.0.0.1:1',
         directory: createAccountDirectory(store.accounts, systemClock),
         store,
         sealingKeys: [{ id: 't', key: sealingKey }],
-        csrfSecret: 'a test secret that is long enough',
+        secrets: generatePurposeSecrets(),
         log: createJsonLogger((line) => audit.push(JSON.parse(line))),
       }),
     };

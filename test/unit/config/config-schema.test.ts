@@ -7,7 +7,7 @@ describe('validateConfig names the setting a JSON file got wrong', () => {
     ['lockAfterFailures 0', { mfa: { lockAfterFailures: 0 } }, 'config: config.mfa.lockAfterFailures must be an integer from 1 to 100 (got 0)'],
     ['a misspelt setting', { mfa: { lockAfterFailure: 3 } }, 'config: config.mfa.lockAfterFailure is not a known setting (misspelt?)'],
     ['a negative lifetime', { ttl: { sessionSeconds: -1 } }, 'config: config.ttl.sessionSeconds must be an integer from 1 to 31536000 (got -1)'],
-    ['an unknown enforcement', { mfa: { enforcement: 'sometimes' } }, 'config: config.mfa.enforcement must be "optional" or "required" (got "sometimes")'],
+    ['an unknown enforcement', { mfa: { enforcement: 'sometimes' } }, 'config: config.mfa.enforcement (MFA_ENFORCEMENT) must be "optional" or "required" (got "sometimes")'],
     ['a section that is not an object', { login: 10 }, 'config: config.login must be an object (got 10)'],
     ['an SMS limit out of range', { sms: { globalPerHour: 0 } }, 'config: config.sms.globalPerHour must be an integer from 1 to 10000000 (got 0)'],
   ])('%s', (_label, over, message) => {

@@ -45,9 +45,11 @@ describe('loadKeys', () => {
     expect(statSync(path.join(dataDir, 'dev-keys.json')).mode & 0o777).toBe(0o600);
   });
 
-  test('production refuses to start without KEYS_FILE', () => {
-    const config = loadConfig({ NODE_ENV: 'production', ISSUER: 'https://id.example.com' });
-    expect(() => loadKeys(config)).toThrow('KEYS_FILE');
+  test('production refuses to start without KEYS_FILE, saying the command that makes one', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production', ISSUER: 'https://id.example.com' })).toThrow('KEYS_FILE');
+    // A configuration built elsewhere (a test, a host) is refused by loadKeys too.
+    const config = { ...loadConfig({ NODE_ENV: 'production', ISSUER: 'https://id.example.com', KEYS_FILE: '/x' }), keysFile: null };
+    expect(() => loadKeys(config)).toThrow('KEYS_FILE is required when NODE_ENV=production (make one with `npm run --silent cli -- keys generate --out keys.json`');
   });
 
   test('a keys file is validated: a sealing key of the wrong size names its entry', () => {

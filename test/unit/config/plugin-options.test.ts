@@ -11,7 +11,12 @@ function hostOptions(over: Partial<MfaPluginOptions> = {}): MfaPluginOptions {
     directory: { authenticate: async () => undefined, findById: async () => undefined },
     store: {} as MfaPluginOptions['store'],
     sealingKeys: [{ id: 'host-k1', key: randomBytes(32) }],
-    csrfSecret: 'a host cookie key that is long enough',
+    secrets: {
+      csrf: ['a host CSRF secret that is long enough'],
+      textCodes: ['a host text-code secret, long enough too'],
+      trustedDevices: ['a host trusted-device secret, long enough'],
+      loginDevices: ['a host device-cookie secret, long enough'],
+    },
     ...over,
   };
 }
@@ -46,7 +51,9 @@ describe('createMfa refuses a bad option, naming its path', () => {
     ['a zero login window', { login: { failureWindowSeconds: 0 } }, 'login.failureWindowSeconds'],
     ['a tiny body limit', { bodyLimitBytes: 10 }, 'bodyLimitBytes'],
     ['no sealing key', { sealingKeys: [] }, 'sealingKeys'],
-    ['an empty CSRF secret', { csrfSecret: '' }, 'csrfSecret'],
+    ['an empty list of CSRF secrets', { secrets: { ...hostOptions().secrets, csrf: [] } }, 'secrets.csrf'],
+    ['a short trusted-device secret', { secrets: { ...hostOptions().secrets, trustedDevices: ['short'] } }, 'secrets.trustedDevices[0]'],
+    ['no secrets for text codes', { secrets: { ...hostOptions().secrets, textCodes: undefined as never } }, 'secrets.textCodes'],
   ])('%s', (_label, over, path) => {
     const error = refusal(hostOptions(over));
     expect(error.path).toBe(path);
@@ -58,6 +65,12 @@ describe('createMfa refuses a bad option, naming its path', () => {
     const error = refusal(hostOptions({ sealingKeys: [{ id: 'k', key }] }));
     expect(error.path).toBe('sealingKeys[0].key');
     expect(error.message).not.toMatch(/got|0123456789abcdef|MDEy/);
+  });
+
+  test('a short secret is refused without echoing it', () => {
+    const error = refusal(hostOptions({ secrets: { ...hostOptions().secrets, loginDevices: ['sixteen-chars-xx'] } }));
+    expect(error.path).toBe('secrets.loginDevices[0]');
+    expect(error.message).not.toMatch(/got|sixteen/);
   });
 });
 

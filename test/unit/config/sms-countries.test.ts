@@ -8,7 +8,8 @@ const TWILIO = {
   TWILIO_FROM: '+15005550006',
 };
 const VERIFY = { ...TWILIO, SMS_PROVIDER: 'twilio-verify', TWILIO_FROM: '', TWILIO_VERIFY_SERVICE_SID: `VA${'0'.repeat(32)}` };
-const PRODUCTION = { NODE_ENV: 'production', ISSUER: 'https://id.example.com' };
+// The loader only records KEYS_FILE's path; the file is read at start-up (keys.ts).
+const PRODUCTION = { NODE_ENV: 'production', ISSUER: 'https://id.example.com', KEYS_FILE: '/secure/keys.json' };
 
 describe('SMS_ALLOWED_COUNTRIES', () => {
   test.each([['twilio', TWILIO], ['twilio-verify', VERIFY]])('production with %s refuses to start without it, saying what to set', (_label, sms) => {

@@ -9,7 +9,7 @@ describe.each(STORE_KINDS)('login throttle on %s', (kind) => {
   const setup = async () => {
     const clock = createFakeClock();
     const testStore = await openTestStore(kind, clock);
-    const throttle = createLoginThrottle(testStore.store.counters, { maxFailuresPerAccount: LIMIT, maxFailuresPerIp: 5, failureWindowSeconds: 60 }, { secret: 'a test device-cookie key', clock });
+    const throttle = createLoginThrottle(testStore.store.counters, { maxFailuresPerAccount: LIMIT, maxFailuresPerIp: 5, failureWindowSeconds: 60 }, { secrets: ['a test device-cookie key, long enough'], clock });
     /** One submission: the gate, then (when open) a wrong or right password after a moment's "hashing". */
     const submit = async (login: string, ip: string, right: boolean, cookie?: string): Promise<{ gate: LoginAttempt['gate']; cookie?: string }> => {
       const attempt = await throttle.attempt(login, ip, cookie);

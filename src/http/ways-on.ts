@@ -1,0 +1,49 @@
+import type { Context } from 'koa';
+
+/** A link an error page offers: where the person can go from here. */
+export interface WayOn {
+  href: string;
+  text: string;
+}
+
+/** The operator's support contact (SUPPORT_URL, SUPPORT_EMAIL), when configured. */
+export interface SupportContact {
+  url: string | null;
+  email: string | null;
+}
+
+/** The Security page: always there, and the one place a person can go on their own. */
+export const SECURITY_PAGE: WayOn = { href: '/account/security', text: 'Go to your account security page' };
+
+/** "Back to <app>": its registered home, found by clientHomeOf. */
+export function backToApp(app: { name: string; href: string }): WayOn {
+  return { href: app.href, text: `Back to ${app.name}` };
+}
+
+/**
+ * "Try again" for a GET that failed on our side: the same address, as a path on this host.
+ * Collapsing leading slashes keeps a request for `//evil.example/x` from becoming a link off-site.
+ */
+export function tryAgain(ctx: Context): WayOn | undefined {
+  if (ctx.method !== 'GET') return undefined;
+  const path = `/${ctx.path.replace(/^[/\\]+/, '')}`;
+  if (path.includes('\\')) return undefined;
+  return { href: ctx.querystring ? `${path}?${ctx.querystring}` : path, text: 'Try again' };
+}
+
+export function supportWays(support: SupportContact | undefined): WayOn[] {
+  const ways: WayOn[] = [];
+  if (support?.url) ways.push({ href: support.url, text: 'Contact support' });
+  if (support?.email) ways.push({ href: `mailto:${support.email}`, text: `Email support: ${support.email}` });
+  return ways;
+}
+
+/** In order, without repeats (the same address offered twice helps nobody). */
+export function distinctWays(ways: (WayOn | undefined)[]): WayOn[] {
+  const seen = new Set<string>();
+  return ways.filter((way): way is WayOn => {
+    if (!way || seen.has(way.href)) return false;
+    seen.add(way.href);
+    return true;
+  });
+}

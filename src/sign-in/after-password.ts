@@ -1,0 +1,39 @@
+import type { Context } from 'koa';
+import { AppError } from '../errors.ts';
+import { acrRequestOf } from '../oidc/acr-request.ts';
+import { ACR, AMR } from '../oidc/acr.ts';
+import { actionsFor, finishInteraction, type InteractionDetails } from './interaction-io.ts';
+import { skipWithTrustedDevice, type RememberedDeviceDeps } from './remembered-device.ts';
+import type { RequirementFor } from './requirement-for.ts';
+import { rememberPasswordPassed, type SecondFactorStateDeps } from './second-factor-state.ts';
+
+/** After a right password: the one decision, then a trusted device, the kept subject, or the finished login. */
+export interface AfterPasswordDeps extends RememberedDeviceDeps, Pick<SecondFactorStateDeps, 'transient'> {
+  requirementFor: RequirementFor;
+}
+
+/**
+ * What follows a password that passed — on the plugin's sign-in page or on a host's own (the
+ * host's check passed and it hands the account over): finished when no second factor is needed,
+ * skipped on a trusted device, else the account becomes this interaction's subject (claimed
+ * once) and the browser goes to the second-factor step.
+ */
+export async function continueAfterPassword(ctx: Context, deps: AfterPasswordDeps, details: InteractionDetails, accountId: string): Promise<void> {
+  const client = await deps.provider.Client.find(String(details.params.client_id));
+  const clientMetadata = client as unknown as Record<string, unknown> | undefined;
+  const requirement = await deps.requirementFor({
+    accountId,
+    client: clientMetadata,
+    acrRequest: acrRequestOf(details.params.acr_values, details.params.claims),
+    amr: AMR.password,
+  });
+  if (requirement === 'setup-first') throw new AppError('MFA_SET_UP_FIRST', { link: { href: '/account/security', text: 'Open the Security page' } });
+  if (requirement === 'none') {
+    await finishInteraction(ctx, deps, { login: { accountId, acr: ACR.password, amr: [...AMR.password], remember: true } }, false);
+    return;
+  }
+  if (requirement === 'challenge' && (await skipWithTrustedDevice(ctx, deps, details, accountId, clientMetadata))) return;
+  await rememberPasswordPassed(deps, details, accountId, requirement);
+  ctx.status = 303;
+  ctx.redirect(actionsFor(details).page);
+}
