@@ -25,6 +25,16 @@ export const ERRORS = {
     message: "That code didn't work. Check it and try again; after repeated failures, codes are paused for a while.",
   },
   CODE_REQUIRED: { status: 400, message: 'Enter the code.' },
+  PASSKEY_FAILED: {
+    status: 400,
+    message: "Your passkey couldn't be checked. Try again, or choose another way; after repeated failures, passkeys are paused for a while.",
+  },
+  PASSKEY_RESPONSE_REQUIRED: { status: 400, message: 'Use the button to let your device check your passkey. It needs JavaScript and a browser that supports passkeys.' },
+  PASSKEY_NAME_INVALID: { status: 400, message: 'Give the passkey a name of 1 to 64 characters.' },
+  PASSKEY_REQUIRED: {
+    status: 403,
+    message: 'This app asks for a passkey, which resists phishing. Add one on your Security page, then sign in to the app again.',
+  },
   NOT_SIGNED_IN: { status: 401, message: 'You are not signed in. Sign in and try again.' },
   REAUTH_REQUIRED: { status: 403, message: 'For your security, confirm it is you: sign in again, then repeat the change.' },
   SETUP_EXPIRED: { status: 400, message: 'This setup has expired. Start again from the Security page.' },

@@ -1,5 +1,5 @@
 import type Router from '@koa/router';
-import { labelOf } from '../factors/registry.ts';
+import { editHrefOf, labelOf } from '../factors/registry.ts';
 import type { TrustedDevices } from '../trusted-device/trusted-devices.ts';
 import { appsWithAccess, type AppsWithAccessDeps } from './apps-with-access.ts';
 import { pageSession, renderConsole, type ConsolePageDeps } from './console-pages.ts';
@@ -22,6 +22,7 @@ export function addSecurityRoutes(router: Router, deps: SecurityPageDeps): void 
       methods: status.methods.map((method) => ({
         id: method.id,
         label: labelOf(method),
+        editHref: editHrefOf(method),
         since: formatDate(method.createdAt),
         lastUsed: formatDate(method.lastUsedAt),
         isDefault: method.isDefault,

@@ -4,6 +4,6 @@
  * without depending on the factors' pages. The registry (registry.ts) holds one factor per id,
  * which a unit test checks.
  */
-export const FACTOR_IDS = ['totp', 'sms', 'backup-code'] as const;
+export const FACTOR_IDS = ['totp', 'sms', 'backup-code', 'passkey'] as const;
 
 export type FactorId = (typeof FACTOR_IDS)[number];

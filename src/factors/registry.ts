@@ -1,6 +1,7 @@
 import { backupCodeFactor } from './backup-code/backup-code-factor.ts';
 import type { MethodView } from '../mfa/mfa-status.ts';
 import type { Factor, FactorId } from './factor.ts';
+import { passkeyFactor } from './passkey/passkey-factor.ts';
 import { smsFactor } from './sms/sms-factor.ts';
 import { totpFactor } from './totp/totp-factor.ts';
 
@@ -8,7 +9,7 @@ import { totpFactor } from './totp/totp-factor.ts';
  * Every second factor, in the order pages offer them. Adding one: its folder (factor.ts lists
  * what it holds), one line here, and a migration for what it stores (README "Adding a factor").
  */
-export const FACTORS = [totpFactor, smsFactor, backupCodeFactor] as const;
+export const FACTORS = [totpFactor, smsFactor, passkeyFactor, backupCodeFactor] as const;
 
 /** One of the registered factors, with what its steps need. */
 export type RegisteredFactor = (typeof FACTORS)[number];
@@ -37,4 +38,10 @@ export function factorOf(method: MethodView): RegisteredFactor {
 /** How a method is named on pages and in the CLI. */
 export function labelOf(method: MethodView): string {
   return factorOf(method).labelOf?.(method) ?? factorOf(method).name;
+}
+
+/** Where a method's owner edits it (a passkey's name), when its factor has such a page. */
+export function editHrefOf(method: MethodView): string | undefined {
+  const factor: { editHrefOf?(method: MethodView): string } = factorOf(method);
+  return factor.editHrefOf?.(method);
 }

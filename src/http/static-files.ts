@@ -19,3 +19,14 @@ export function staticFiles(dir: string, names: string[]): Middleware {
     ctx.body = body;
   };
 }
+
+/** One file served at `urlPath` from memory (a dependency's browser bundle, read once at start-up). */
+export function staticFile(urlPath: string, file: string): Middleware {
+  const body = readFileSync(file);
+  return async (ctx, next) => {
+    if (ctx.path !== urlPath || (ctx.method !== 'GET' && ctx.method !== 'HEAD')) return next();
+    ctx.type = TYPES[path.extname(file)] ?? 'application/octet-stream';
+    ctx.set('cache-control', 'public, max-age=3600');
+    ctx.body = body;
+  };
+}

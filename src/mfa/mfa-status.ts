@@ -14,8 +14,9 @@ export interface MfaStatus {
 }
 
 function viewOf(credential: Credential): MethodView {
-  const { id, type, createdAt, lastUsedAt, isDefault, setUp, phone } = credential;
-  return { id, type, createdAt, lastUsedAt, isDefault, setUp, phone };
+  const { id, type, createdAt, lastUsedAt, isDefault, setUp, phone, passkey } = credential;
+  // A passkey's public key and counter are no secret (WebAuthn L3 §6.1), but pages need only its name and flags.
+  return { id, type, createdAt, lastUsedAt, isDefault, setUp, phone, ...(passkey ? { passkey } : {}) };
 }
 
 export function statusOf(record: MfaRecord | undefined): MfaStatus {

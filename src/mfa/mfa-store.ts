@@ -9,7 +9,27 @@ export interface MethodSetUp {
 }
 
 /** The kinds of method a person signs in with (the backup code is the account's, not a method). */
-export type MethodType = 'totp' | 'sms';
+export type MethodType = 'totp' | 'sms' | 'passkey';
+
+/**
+ * A WebAuthn public-key credential (WebAuthn L3 §4 "Public Key Credential Source", the RP's
+ * part of it): nothing here is secret; the private key never leaves the authenticator.
+ */
+export interface PasskeyKey {
+  /** The credential id, base64url (WebAuthn L3 §6.1 credentialId). */
+  credentialId: string;
+  /** The COSE_Key public key, base64url (WebAuthn L3 §6.5.1.1 credentialPublicKey). */
+  publicKey: string;
+  /** The signature counter last accepted (WebAuthn L3 §6.1.1): 0 when the authenticator keeps none. */
+  counter: number;
+  /** What the authenticator said it can be reached over (usb, nfc, ble, internal, hybrid). */
+  transports: string[];
+  /** Flags BE and BS (WebAuthn L3 §6.1): may be synced, and is synced (last seen). */
+  backupEligible: boolean;
+  backupState: boolean;
+  /** The name its owner gave it on the Security page. */
+  name: string;
+}
 
 /**
  * One method of an account: an authenticator app (its secret sealed, crypto/secret-box.ts) or a
@@ -28,10 +48,12 @@ export interface Credential {
   lastAcceptedStep: number | null;
   /** SMS: the verified number. */
   phone: string | null;
+  /** Passkey: the public-key credential; absent for other methods. */
+  passkey?: PasskeyKey;
 }
 
 /** A method about to be added: the store gives it its default flag and times. */
-export type NewCredential = Pick<Credential, 'id' | 'type' | 'setUp' | 'sealedSecret' | 'lastAcceptedStep' | 'phone'>;
+export type NewCredential = Pick<Credential, 'id' | 'type' | 'setUp' | 'sealedSecret' | 'lastAcceptedStep' | 'phone' | 'passkey'>;
 
 /**
  * An account's second factors: its methods and its one backup code. No record, or one without a
@@ -74,6 +96,14 @@ export interface MfaStore {
    * than its last accepted step; false for a replay or no such method.
    */
   acceptTotpStep(accountId: string, credentialId: string, step: number, now: number): Promise<boolean>;
+  /**
+   * Records a passkey assertion: its signature counter (only when it went forward, or when the
+   * authenticator keeps none: both 0, WebAuthn L3 §6.1.1), its backup state (BS), and the use.
+   * False for a counter that did not go forward (a cloned authenticator, or a replay) or no such passkey.
+   */
+  acceptPasskeyUse(accountId: string, credentialId: string, counter: number, backupState: boolean, now: number): Promise<boolean>;
+  /** Renames one of the account's passkeys; false when it is not the account's. */
+  renamePasskey(accountId: string, credentialId: string, name: string): Promise<boolean>;
   /** Records that this method was just used to sign in. */
   touchCredential(accountId: string, credentialId: string, now: number): Promise<void>;
   /** Replaces the backup code only while it is still `expectedHash`: of two racing spends, one wins. */

@@ -20,13 +20,21 @@ export const ACR = {
    * a client's `accept_mfa_set_up_at_sign_in` says whether it satisfies `require_mfa`.
    */
   mfaSetUpAtSignIn: 'urn:oidc-mfa:mfa:set-up-at-sign-in',
+  /**
+   * OpenID Connect EAP ACR Values 1.0 §2 `phr`: phishing-resistant authentication — here the
+   * password and a passkey with user verification, bound to our origin (WebAuthn L3 §13.4.9).
+   * `phrh` (phishing-resistant and hardware-protected) is not issued: it needs the key shown to
+   * be hardware-bound through attestation against trust anchors, which we do not keep (we ask
+   * for attestation `none`).
+   */
+  phishingResistant: 'phr',
 } as const;
 
 /** OpenID Provider Authentication Policy Extension 1.0: accepted in acr_values as a synonym of ACR.mfa. */
 export const PAPE_MULTI_FACTOR = 'http://schemas.openid.net/pape/policies/2007/06/multi-factor';
 
 /** acr_values that ask for a second factor. */
-export const MFA_ACR_REQUESTS: ReadonlySet<string> = new Set([ACR.mfa, PAPE_MULTI_FACTOR, ACR.mfaSetUpAtSignIn]);
+export const MFA_ACR_REQUESTS: ReadonlySet<string> = new Set([ACR.mfa, PAPE_MULTI_FACTOR, ACR.mfaSetUpAtSignIn, ACR.phishingResistant]);
 
 /**
  * RFC 8176 §2 values: pwd (password), otp (one-time password), sms (code by text message),
@@ -38,7 +46,20 @@ export const AMR = {
   totp: ['pwd', 'otp', 'mfa'],
   sms: ['pwd', 'sms', 'mfa'],
   backupCode: ['pwd', 'mfa', 'backup-code'],
+  /**
+   * A passkey after the password: `pop` (proof of possession of a key, the value OpenID Connect
+   * EAP ACR Values 1.0 registers for when hardware or software protection is unknown — with
+   * attestation `none` it always is, so neither RFC 8176's `hwk` nor `swk` is claimed), `user`
+   * (RFC 8176: user presence and verification; WebAuthn L3 flag UV, required), and `mfa`.
+   */
+  passkey: ['pwd', 'pop', 'user', 'mfa'],
+  /**
+   * "Sign in with a passkey", no password: a discoverable credential with user verification is
+   * itself multi-factor (something you have, unlocked by something you are or know: NIST SP
+   * 800-63B rev 4 §3.1.7, multi-factor cryptographic authenticator), so `mfa` without `pwd`.
+   */
+  passkeyOnly: ['pop', 'user', 'mfa'],
 } as const;
 
 /** Advertised in discovery (`acr_values_supported`); oidc-provider adds `acr` to ID tokens only when non-empty. */
-export const ACR_VALUES_SUPPORTED = [ACR.password, ACR.rememberedDevice, ACR.mfaSetUpAtSignIn, ACR.mfa, PAPE_MULTI_FACTOR];
+export const ACR_VALUES_SUPPORTED = [ACR.password, ACR.rememberedDevice, ACR.mfaSetUpAtSignIn, ACR.mfa, PAPE_MULTI_FACTOR, ACR.phishingResistant];

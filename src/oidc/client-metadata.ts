@@ -1,6 +1,6 @@
 import { errors, type Configuration } from 'oidc-provider';
 
-const BOOLEAN_PROPERTIES = ['first_party', 'require_mfa', 'allow_trusted_device', 'accept_mfa_set_up_at_sign_in'] as const;
+const BOOLEAN_PROPERTIES = ['first_party', 'require_mfa', 'allow_trusted_device', 'accept_mfa_set_up_at_sign_in', 'require_phishing_resistant'] as const;
 
 /**
  * Our per-client settings, carried as extra client metadata so they live with the client's
@@ -12,6 +12,8 @@ const BOOLEAN_PROPERTIES = ['first_party', 'require_mfa', 'allow_trusted_device'
  * itself (on the strength of the password alone; acr `urn:oidc-mfa:mfa:set-up-at-sign-in`)
  * satisfies `require_mfa` and acr_values asking for MFA. False: such an account sets a factor up on
  * the Security page first, and a session made that way proves its factor again for this app.
+ * `require_phishing_resistant`: every sign-in to this app ends with a passkey (acr `phr`, EAP
+ * ACR Values 1.0), as if it sent `acr_values=phr` each time.
  */
 export const extraClientMetadata: NonNullable<Configuration['extraClientMetadata']> = {
   properties: [...BOOLEAN_PROPERTIES],
@@ -36,4 +38,8 @@ export function allowsTrustedDevices(client: { [key: string]: unknown }): boolea
 
 export function acceptsMfaSetUpAtSignIn(client: { [key: string]: unknown }): boolean {
   return client.accept_mfa_set_up_at_sign_in !== false;
+}
+
+export function requiresPhishingResistance(client: { [key: string]: unknown }): boolean {
+  return client.require_phishing_resistant === true;
 }

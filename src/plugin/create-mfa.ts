@@ -23,7 +23,10 @@ import { createCsrf } from '../http/csrf.ts';
 import { errorPages } from '../http/error-pages.ts';
 import { hostCheck } from '../http/host-check.ts';
 import { isPluginPath, securityHeaders } from '../http/security-headers.ts';
-import { STATIC_DIR, staticFiles } from '../http/static-files.ts';
+import { STATIC_DIR, staticFile, staticFiles } from '../http/static-files.ts';
+import { createPasskeys } from '../factors/passkey/passkeys.ts';
+import { relyingPartyOf } from '../factors/passkey/relying-party.ts';
+import { SIMPLEWEBAUTHN_BROWSER_BUNDLE } from '../factors/passkey/browser-bundle.ts';
 import type { RenderPage } from '../http/views.ts';
 import { createPageRenderer } from './page-renderer.ts';
 import { createInteractionRoutes } from '../sign-in/interaction-routes.ts';
@@ -196,6 +199,7 @@ export function composeMfa(options: MfaPluginOptions) {
       bodyLimitBytes: parsed.bodyLimitBytes,
       settings,
       clock,
+      passkeys: createPasskeys({ store: mfaStore, guard, transient: options.store.transient, clock, rp: relyingPartyOf(options.issuer, settings.issuerLabel) }),
     };
     const signIn = {
       ...parts,
@@ -212,7 +216,8 @@ export function composeMfa(options: MfaPluginOptions) {
     // Before any page or provider route: nothing is answered for a host that is not the issuer's.
     provider.use(hostCheck({ issuer: options.issuer, render }));
     provider.use(errorPages(render, log, { support, appHome: appHomeIn(provider) }));
-    provider.use(staticFiles(STATIC_DIR, ['site.css', 'copy.js']));
+    provider.use(staticFiles(STATIC_DIR, ['site.css', 'copy.js', 'passkey.js']));
+    provider.use(staticFile('/static/simplewebauthn-browser.js', SIMPLEWEBAUTHN_BROWSER_BUNDLE));
     provider.use(interactions.routes());
     provider.use(interactions.allowedMethods({ throw: true }));
     provider.use(console.routes());

@@ -97,6 +97,8 @@ export function memoizedMfaStore(store: MfaStore): MfaStore {
     setDefaultCredential: writing(store.setDefaultCredential.bind(store)),
     acceptTotpStep: writing(store.acceptTotpStep.bind(store)),
     touchCredential: writing(store.touchCredential.bind(store)),
+    acceptPasskeyUse: writing(store.acceptPasskeyUse.bind(store)),
+    renamePasskey: writing(store.renamePasskey.bind(store)),
     swapBackupCode: writing(store.swapBackupCode.bind(store)),
     raiseEpoch: writing(store.raiseEpoch.bind(store)),
     disable: writing(store.disable.bind(store)),

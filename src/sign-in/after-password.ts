@@ -1,6 +1,7 @@
 import type { Context } from 'koa';
 import { AppError } from '../errors.ts';
 import { acrRequestOf } from '../oidc/acr-request.ts';
+import { phishingResistanceDemanded } from '../oidc/phishing-resistance.ts';
 import { ACR, AMR } from '../oidc/acr.ts';
 import { actionsFor, finishInteraction, type InteractionDetails } from './interaction-io.ts';
 import { skipWithTrustedDevice, type RememberedDeviceDeps } from './remembered-device.ts';
@@ -21,18 +22,18 @@ export interface AfterPasswordDeps extends RememberedDeviceDeps, Pick<SecondFact
 export async function continueAfterPassword(ctx: Context, deps: AfterPasswordDeps, details: InteractionDetails, accountId: string): Promise<void> {
   const client = await deps.provider.Client.find(String(details.params.client_id));
   const clientMetadata = client as unknown as Record<string, unknown> | undefined;
-  const requirement = await deps.requirementFor({
-    accountId,
-    client: clientMetadata,
-    acrRequest: acrRequestOf(details.params.acr_values, details.params.claims),
-    amr: AMR.password,
-  });
-  if (requirement === 'setup-first') throw new AppError('MFA_SET_UP_FIRST', { link: { href: '/account/security', text: 'Open the Security page' } });
+  const acrRequest = acrRequestOf(details.params.acr_values, details.params.claims);
+  const requirement = await deps.requirementFor({ accountId, client: clientMetadata, acrRequest, amr: AMR.password });
+  const phishingResistant = phishingResistanceDemanded(acrRequest, clientMetadata);
+  if (requirement === 'setup-first') {
+    throw new AppError(phishingResistant ? 'PASSKEY_REQUIRED' : 'MFA_SET_UP_FIRST', { link: { href: '/account/security', text: 'Open the Security page' } });
+  }
   if (requirement === 'none') {
     await finishInteraction(ctx, deps, { login: { accountId, acr: ACR.password, amr: [...AMR.password], remember: true } }, false);
     return;
   }
-  if (requirement === 'challenge' && (await skipWithTrustedDevice(ctx, deps, details, accountId, clientMetadata))) return;
+  // A trusted device never stands in for a phishing-resistant sign-in (EAP ACR Values 1.0 `phr`).
+  if (requirement === 'challenge' && !phishingResistant && (await skipWithTrustedDevice(ctx, deps, details, accountId, clientMetadata))) return;
   await rememberPasswordPassed(deps, details, accountId, requirement);
   ctx.status = 303;
   ctx.redirect(actionsFor(details).page);

@@ -1,5 +1,7 @@
 import type { Context } from 'koa';
+import { AppError } from '../errors.ts';
 import { ACR } from '../oidc/acr.ts';
+import { demandsPhishingResistance } from './phishing-resistance-demand.ts';
 import { requestFields } from '../audit/audit.ts';
 import { finishInteraction, type InteractionDetails, type ProviderPart } from './interaction-io.ts';
 import { forgetPending, type Proof, type SecondFactorStateDeps, type SecondFactorSubject } from './second-factor-state.ts';
@@ -14,13 +16,15 @@ export interface CompleteSecondFactorDeps extends ProviderPart, TrustDeviceDeps,
  * A factor set up in this sign-in is no challenge passed: its acr says so, and audit already
  * recorded the enrolment (with `during: sign-in`).
  */
-export async function completeSecondFactor(ctx: Context, deps: CompleteSecondFactorDeps, details: InteractionDetails, subject: SecondFactorSubject, proof: Proof) {
-  await forgetPending(deps, details.uid);
+export async function completeSecondFactor(ctx: Context, deps: CompleteSecondFactorDeps, details: InteractionDetails, subject: SecondFactorSubject, proof: Proof & { acr?: string }) {
   const clientId = String(details.params.client_id);
+  // The last line of defence for `phr` (EAP ACR Values 1.0): no other proof finishes such a sign-in.
+  if (proof.acr !== ACR.phishingResistant && (await demandsPhishingResistance(deps, details))) throw new AppError('PASSKEY_REQUIRED');
+  await forgetPending(deps, details.uid);
   if (proof.trust) await trustThisDevice(ctx, deps, subject.accountId, clientId);
   if (!proof.setUpNow) deps.audit({ event: 'mfa.challenge.passed', accountId: subject.accountId, clientId, ...requestFields(ctx), details: { method: proof.method } });
   await finishInteraction(ctx, deps, {
-    login: { accountId: subject.accountId, ts: subject.ts, acr: proof.setUpNow ? ACR.mfaSetUpAtSignIn : ACR.mfa, amr: [...proof.amr], remember: true },
+    login: { accountId: subject.accountId, ts: subject.ts, acr: proof.acr ?? (proof.setUpNow ? ACR.mfaSetUpAtSignIn : ACR.mfa), amr: [...proof.amr], remember: true },
   }, subject.via === 'session');
 }
 

@@ -2,13 +2,15 @@ import Router from '@koa/router';
 import type { Context } from 'koa';
 import { AppError, assertThat } from '../errors.ts';
 import type { ChallengeHandler, ChallengeRoutes } from '../factors/factor.ts';
-import { factorOf, FACTORS, type FactorSignInDeps, type RegisteredFactor } from '../factors/registry.ts';
+import { factorById, factorOf, FACTORS, type FactorSignInDeps, type RegisteredFactor } from '../factors/registry.ts';
 import { completeSecondFactor, type CompleteSecondFactorDeps } from './complete-second-factor.ts';
 import { showConsent, submitConsent, type ConsentStepDeps } from './consent-step.ts';
 import { finishInteraction, loadInteraction, readInteractionForm, type InteractionDetails, type InteractionFormDeps } from './interaction-io.ts';
 import { showLogin, submitLogin, type LoginStepDeps } from './login-step.ts';
 import { passwordAlreadyPassed, signInUnderWay, subjectOf, takeFactorPassed, chosenMethod, chooseMethod, type SecondFactorStateDeps, type SecondFactorSubject } from './second-factor-state.ts';
 import { showOtherWays, type OtherWaysDeps } from './other-ways-step.ts';
+import { demandsPhishingResistance } from './phishing-resistance-demand.ts';
+import { addPasswordlessRoutes } from '../factors/passkey/passwordless-step.ts';
 
 /** The hosted sign-in: what its own steps need, and what the registered factors asked for. */
 export type SignInRoutesDeps = LoginStepDeps & ConsentStepDeps & OtherWaysDeps & CompleteSecondFactorDeps & InteractionFormDeps & SecondFactorStateDeps & FactorSignInDeps & {
@@ -36,6 +38,11 @@ export function createInteractionRoutes(deps: SignInRoutesDeps): Router {
   async function requireChallengeFor(details: InteractionDetails, factor: RegisteredFactor) {
     const subject = await requireSubject(details, 'challenge');
     assertThat(factor.has(await deps.mfa.status(subject.accountId)), 'WRONG_STEP');
+    // A phishing-resistant sign-in (acr phr) takes a passkey, whatever method was picked; nothing else.
+    if (await demandsPhishingResistance(deps, details)) {
+      assertThat(factor.id === 'passkey', 'PASSKEY_REQUIRED');
+      return subject;
+    }
     if (factor.role === 'method') assertThat((await chosenMethod(deps, details, subject))?.type === factor.id, 'WRONG_STEP');
     return subject;
   }
@@ -60,7 +67,7 @@ export function createInteractionRoutes(deps: SignInRoutesDeps): Router {
       return first.enrolAtSignIn.show(ctx, deps, details, subject);
     }
     const method = await chosenMethod(deps, details, subject);
-    const factor = method && factorOf(method);
+    const factor = (await demandsPhishingResistance(deps, details)) ? factorById('passkey') : method && factorOf(method);
     assertThat(factor?.showChallenge, 'WRONG_STEP');
     return factor.showChallenge(ctx, deps, details, subject);
   });
@@ -82,6 +89,8 @@ export function createInteractionRoutes(deps: SignInRoutesDeps): Router {
   }));
 
   if (deps.passwordPage === 'plugin') {
+    // "Sign in with a passkey" sits on the plugin's own password page.
+    addPasswordlessRoutes(router, deps);
     router.post('/interaction/:uid/login', (ctx) => post(ctx, async (details, form) => {
       assertThat(details.prompt.name === 'login', 'WRONG_STEP');
       // Once a password passed here, the interaction belongs to that account: another is refused, not swapped in.

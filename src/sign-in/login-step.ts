@@ -7,6 +7,7 @@ import { readLoginDeviceCookie, writeLoginDeviceCookie } from '../guard/login-de
 import type { LoginThrottle } from '../guard/login-throttle.ts';
 import type { Logger } from '../log.ts';
 import type { UserDirectory } from '../plugin/user-directory.ts';
+import { passwordlessActions } from '../factors/passkey/passwordless-step.ts';
 import { continueAfterPassword, type AfterPasswordDeps } from './after-password.ts';
 import { actionsFor, clientNameOf, csrfScope, type InteractionDetails, type InteractionPageDeps } from './interaction-io.ts';
 
@@ -31,6 +32,7 @@ export async function showLogin(ctx: Context, deps: InteractionPageDeps, details
     email: (problem ? problem.email : hint).slice(0, MAX_EMAIL_LENGTH),
     error: problem ? ERRORS[problem.code].message : undefined,
     errorCode: problem?.code,
+    passkeySignIn: passwordlessActions(details.uid),
   });
 }
 

@@ -25,6 +25,10 @@ export interface RequirementInput {
   enforcement: 'optional' | 'required';
   /** The session rests on a trusted device and this client accepts that (allow_trusted_device). */
   rememberedDevice: boolean;
+  /** A phishing-resistant sign-in (acr `phr`) is demanded: src/oidc/phishing-resistance.ts. */
+  phishingResistant?: boolean;
+  /** The account has a passkey (the one phishing-resistant factor we offer). */
+  hasPasskey?: boolean;
 }
 
 /** Whether a factor set up during this sign-in (ACR.mfaSetUpAtSignIn) meets what the app asked for. */
@@ -39,6 +43,11 @@ function setUpAtSignInSatisfies(input: RequirementInput): boolean {
  * An account that has MFA always uses it: the password alone never completes its sign-in.
  */
 export function mfaRequirement(input: RequirementInput): MfaRequirement {
+  // EAP ACR Values 1.0 `phr`: only a passkey in this session meets it; codes and trusted devices never do.
+  if (input.phishingResistant) {
+    if (input.acr === ACR.phishingResistant) return 'none';
+    return input.hasPasskey ? 'challenge' : 'setup-first';
+  }
   const requested = input.acrRequest.values.some((value) => MFA_ACR_REQUESTS.has(value));
   const appWantsMfa = requested || input.clientRequiresMfa;
   if (input.amr.includes('mfa')) {

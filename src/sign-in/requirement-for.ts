@@ -1,6 +1,7 @@
 import { acceptsMfaSetUpAtSignIn, allowsTrustedDevices, requiresMfa } from '../oidc/client-metadata.ts';
 import type { AcrRequest } from '../oidc/acr-request.ts';
 import type { MfaService } from '../mfa/mfa-service.ts';
+import { phishingResistanceDemanded } from '../oidc/phishing-resistance.ts';
 import { mfaRequirement, type MfaRequirement } from './mfa-requirement.ts';
 
 export interface RequirementQuery {
@@ -18,14 +19,19 @@ export type RequirementFor = (query: RequirementQuery) => Promise<MfaRequirement
 
 /** mfaRequirement fed from the store: used by the password step and by the `mfa` prompt alike. */
 export function createRequirementFor(mfa: MfaService, enforcement: 'optional' | 'required'): RequirementFor {
-  return async ({ accountId, client, acrRequest, amr, acr, rememberedDevice = false }) => mfaRequirement({
-    enrolled: (await mfa.status(accountId)).enabled,
-    amr,
-    acr,
-    clientRequiresMfa: client ? requiresMfa(client) : false,
-    clientAcceptsSetUpAtSignIn: client ? acceptsMfaSetUpAtSignIn(client) : true,
-    acrRequest,
-    enforcement,
-    rememberedDevice: rememberedDevice && (client ? allowsTrustedDevices(client) : true),
-  });
+  return async ({ accountId, client, acrRequest, amr, acr, rememberedDevice = false }) => {
+    const status = await mfa.status(accountId);
+    return mfaRequirement({
+      enrolled: status.enabled,
+      amr,
+      acr,
+      clientRequiresMfa: client ? requiresMfa(client) : false,
+      clientAcceptsSetUpAtSignIn: client ? acceptsMfaSetUpAtSignIn(client) : true,
+      acrRequest,
+      enforcement,
+      rememberedDevice: rememberedDevice && (client ? allowsTrustedDevices(client) : true),
+      phishingResistant: phishingResistanceDemanded(acrRequest, client),
+      hasPasskey: status.methods.some((method) => method.type === 'passkey'),
+    });
+  };
 }

@@ -12,6 +12,7 @@ import { describeCountersContract } from './counters-contract.ts';
 import { describeLifecycleContract } from './lifecycle-contract.ts';
 import { describeMfaContract } from './mfa-contract.ts';
 import { describeMfaEpochContract } from './mfa-epoch-contract.ts';
+import { describePasskeyContract } from './passkey-contract.ts';
 import { describeTransientContract } from './transient-contract.ts';
 import { describeTrustedDevicesContract } from './trusted-devices-contract.ts';
 import { addApp } from '../helpers/mfa-records.ts';
@@ -24,7 +25,7 @@ const nextPrefix = () => `${runPrefix}${(opened += 1)}:`;
 const open: OpenStore = (clock) => openRedisStore({ url: TEST_REDIS_URL, prefix: nextPrefix(), clock, logger: silentLogger });
 const cleanup = () => deleteRedisPrefix(TEST_REDIS_URL, runPrefix);
 for (const describeContract of [
-  describeAdapterContract, describeAccountsContract, describeCountersContract, describeMfaContract, describeMfaEpochContract,
+  describeAdapterContract, describeAccountsContract, describeCountersContract, describeMfaContract, describeMfaEpochContract, describePasskeyContract,
   describeTransientContract, describeTrustedDevicesContract, describeAccountGrantsContract, describeLifecycleContract,
 ]) {
   describeContract('redis', open, cleanup);

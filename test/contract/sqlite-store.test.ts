@@ -13,12 +13,13 @@ import { describeCountersContract } from './counters-contract.ts';
 import { describeLifecycleContract } from './lifecycle-contract.ts';
 import { describeMfaContract } from './mfa-contract.ts';
 import { describeMfaEpochContract } from './mfa-epoch-contract.ts';
+import { describePasskeyContract } from './passkey-contract.ts';
 import { describeTransientContract } from './transient-contract.ts';
 import { describeTrustedDevicesContract } from './trusted-devices-contract.ts';
 
 const open: OpenStore = async (clock) => openSqliteStore({ file: ':memory:', clock, sweepIntervalMs: 0 });
 for (const describeContract of [
-  describeAdapterContract, describeAccountsContract, describeCountersContract, describeMfaContract, describeMfaEpochContract,
+  describeAdapterContract, describeAccountsContract, describeCountersContract, describeMfaContract, describeMfaEpochContract, describePasskeyContract,
   describeTransientContract, describeTrustedDevicesContract, describeAccountGrantsContract, describeLifecycleContract,
 ]) {
   describeContract('sqlite', open);

@@ -11,6 +11,8 @@ const UNDO: Record<number, string> = {
   6: 'ALTER TABLE mfa DROP COLUMN method_set_up;',
   7: 'DROP INDEX account_email_skeleton; ALTER TABLE account DROP COLUMN email_skeleton;',
   8: 'DROP TABLE mfa_credential;',
+  9: `DROP INDEX mfa_credential_passkey;
+    ${['id', 'public_key', 'counter', 'transports', 'backup_eligible', 'backup_state', 'name'].map((column) => `ALTER TABLE mfa_credential DROP COLUMN passkey_${column};`).join(' ')}`,
 };
 
 /** Takes the SQLite file back to schema `version`, keeping the rows (and the columns) that version had. */

@@ -14,11 +14,11 @@ export interface DemoStack {
 }
 
 /** What `npm start` runs — the provider and the demo relying app — each on port 0. */
-export async function startDemoStack(store: Store, clock?: Clock): Promise<DemoStack> {
+export async function startDemoStack(store: Store, clock?: Clock, issuerHost?: string): Promise<DemoStack> {
   const demoServer: Server = createServer();
   await new Promise<void>((resolve) => demoServer.listen(0, '127.0.0.1', resolve));
   const demoUrl = `http://127.0.0.1:${(demoServer.address() as AddressInfo).port}`;
-  const idp = await startIdp({ store, clock, clients: [...TEST_CLIENTS, demoClientMetadata(demoUrl)] });
+  const idp = await startIdp({ store, clock, clients: [...TEST_CLIENTS, demoClientMetadata(demoUrl)], issuerHost });
   const demo = createDemoApp({ issuer: idp.issuer, baseUrl: demoUrl, render: createPageRenderer() });
   demoServer.on('request', demo.callback());
   return {

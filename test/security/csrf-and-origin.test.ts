@@ -15,6 +15,9 @@ import { latestCode, readOutbox } from '../helpers/sms-outbox.ts';
 import { RP_LOGGED_OUT } from '../helpers/start-idp.ts';
 import { STORE_KINDS } from '../helpers/test-stores.ts';
 import { appOf, phoneOf } from '../helpers/mfa-records.ts';
+import { addPasskeyOnSecurityPage, passkeyOptionsOf } from '../helpers/passkey-flow.ts';
+import { createSoftAuthenticator } from '../helpers/soft-authenticator.ts';
+import type { PublicKeyCredentialCreationOptionsJSON, PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/server';
 import { signInToApp } from '../helpers/consent-flow.ts';
 
 /**
@@ -136,6 +139,113 @@ describe.each(STORE_KINDS)('CSRF and origin checks on every POST route on %s', (
     const params = new URL(done.location!).searchParams;
     if (error) expect(params.get('error')).toBe(error);
     else expect(params.get('code')).toEqual(expect.any(String));
+  }
+
+  /** An account whose one method is a passkey on a software authenticator (test/helpers/soft-authenticator.ts). */
+  async function passkeyAccount(w: AbuseWorld) {
+    const account = await plainAccount(w, 'passkey');
+    const device = createSoftAuthenticator({ origin: w.idp.issuer, counterStart: 1 });
+    const done = await addPasskeyOnSecurityPage(await signedInConsole(w, account), w.idp.issuer, device);
+    expect(done.status).toBe(200);
+    const passkeys = async () => ((await w.store.mfa.get(account.id))?.credentials ?? []).filter((method) => method.type === 'passkey');
+    return { ...account, device, passkeys };
+  }
+
+  const PASSKEY_ROUTES: Route[] = [
+    {
+      route: '/interaction/:uid/passkey',
+      async arm(w) {
+        const account = await passkeyAccount(w);
+        const { session, page } = await afterPassword(w, account.email);
+        const uid = uidOf(page.url);
+        const assertion = account.device.authenticate(passkeyOptionsOf(page.text));
+        return {
+          session, uid, url: formAction(page.text, '/passkey', issuer()),
+          fields: { csrf: hiddenField(page.text, 'csrf'), response: JSON.stringify(assertion) },
+          snapshot: interactionSnapshot(session, uid, async () => ({ passkeys: await account.passkeys(), failures: await guard().failures(account.id, 'passkey') })),
+          expectDone: (response) => expectCallback(session, response),
+        };
+      },
+    },
+    {
+      route: '/interaction/:uid/passkey-sign-in/options',
+      async arm(w) {
+        const { session, page } = await atLoginPage(w);
+        const uid = uidOf(page.url);
+        return {
+          session, uid, url: `${issuer()}/interaction/${uid}/passkey-sign-in/options`,
+          fields: { csrf: hiddenField(page.text, 'csrf') },
+          snapshot: interactionSnapshot(session, uid),
+          async expectDone(response) {
+            expect(response.status).toBe(200);
+            expect(JSON.parse(response.text)).toMatchObject({ challenge: expect.any(String), userVerification: 'required' });
+          },
+        };
+      },
+    },
+    {
+      route: '/interaction/:uid/passkey-sign-in',
+      async arm(w) {
+        const account = await passkeyAccount(w);
+        const { session, page } = await atLoginPage(w);
+        const uid = uidOf(page.url);
+        const options = await session.postForm(`${issuer()}/interaction/${uid}/passkey-sign-in/options`, { csrf: hiddenField(page.text, 'csrf') });
+        const assertion = account.device.authenticate(JSON.parse(options.text) as PublicKeyCredentialRequestOptionsJSON);
+        return {
+          session, uid, url: `${issuer()}/interaction/${uid}/passkey-sign-in`,
+          fields: { csrf: hiddenField(page.text, 'csrf'), response: JSON.stringify(assertion) },
+          snapshot: interactionSnapshot(session, uid, async () => ({ passkeys: await account.passkeys() })),
+          expectDone: (response) => expectCallback(session, response),
+        };
+      },
+    },
+    {
+      route: '/account/security/setup/passkey',
+      async arm(w) {
+        const account = await plainAccount(w);
+        const session = await signedInConsole(w, account);
+        const page = await session.get(`${issuer()}/account/security/setup/passkey`);
+        const device = createSoftAuthenticator({ origin: w.idp.issuer });
+        const response = device.register(passkeyOptionsOf<PublicKeyCredentialCreationOptionsJSON>(page.text));
+        return {
+          session, url: `${issuer()}/account/security/setup/passkey`,
+          fields: { csrf: hiddenField(page.text, 'csrf'), name: 'Laptop', response: JSON.stringify(response) },
+          snapshot: async () => ({ mfa: (await w.store.mfa.get(account.id)) ?? null }),
+          async expectDone(done) {
+            expect(done.status).toBe(200);
+            expect((await w.store.mfa.get(account.id))?.credentials.map((method) => method.type)).toEqual(['passkey']);
+          },
+        };
+      },
+    },
+    {
+      route: '/account/security/passkeys/rename',
+      async arm(w) {
+        const account = await passkeyAccount(w);
+        const [passkey] = await account.passkeys();
+        const session = new HttpSession();
+        const page = await openPasskeyConsole(w, session, account);
+        return {
+          session, url: `${issuer()}/account/security/passkeys/rename`,
+          fields: { csrf: hiddenField(page.text, 'csrf'), method: passkey!.id, name: 'Renamed' },
+          snapshot: async () => ({ passkeys: await account.passkeys() }),
+          async expectDone(done) {
+            expect(done.status).toBe(303);
+            expect((await account.passkeys())[0]!.passkey!.name).toBe('Renamed');
+          },
+        };
+      },
+    },
+  ];
+
+  /** The Security page of a passkey account: the password, then the passkey. */
+  async function openPasskeyConsole(w: AbuseWorld, session: HttpSession, account: { email: string; device: ReturnType<typeof createSoftAuthenticator> }) {
+    let page = await session.follow(await session.get(`${issuer()}/account/security`), issuer());
+    const challenge = await session.follow(await session.postForm(formAction(page.text, '/login', issuer()), { csrf: hiddenField(page.text, 'csrf'), email: account.email, password: ABUSE_PASSWORD }), issuer());
+    const assertion = account.device.authenticate(passkeyOptionsOf(challenge.text));
+    page = await session.follow(await session.postForm(formAction(challenge.text, '/passkey', issuer()), { csrf: hiddenField(challenge.text, 'csrf'), response: JSON.stringify(assertion) }), issuer());
+    expect(page.url).toContain('/account/security');
+    return page;
   }
 
   const INTERACTION_ROUTES: Route[] = [
@@ -572,7 +682,7 @@ describe.each(STORE_KINDS)('CSRF and origin checks on every POST route on %s', (
     },
   ];
 
-  const ROUTES = [...INTERACTION_ROUTES, ...CONSOLE_ROUTES];
+  const ROUTES = [...INTERACTION_ROUTES, ...CONSOLE_ROUTES, ...PASSKEY_ROUTES];
 
   test('the table covers every POST route the routers define', () => {
     // @koa/router hangs its router on the middleware it returns: read the POST routes it registered.

@@ -1,5 +1,6 @@
 import type { SmsVerifyService } from './sms-provider.ts';
-import { toSmsSendError, twilioClient, type TwilioCredentials } from './twilio-sender.ts';
+import { toSmsSendError, twilioClient } from './twilio-client.ts';
+import type { TwilioCredentials } from './twilio-credentials.ts';
 
 export interface TwilioVerifyOptions extends TwilioCredentials {
   /** VA…: the Verify Service, whose settings (code length, expiry, template) Twilio applies. */

@@ -78,6 +78,36 @@ redis.call('HSET', KEYS[1], ARGV[1], cjson.encode(method))
 return 1
 `);
 
+/**
+ * KEYS: methods. ARGV: id, counter, backup state ('1'/'0'), now (ms). Records a passkey's use only
+ * when its signature counter went forward, or when the authenticator keeps none (both 0:
+ * WebAuthn L3 §7.2 step 22). Returns 1 when recorded.
+ */
+export const ACCEPT_PASSKEY_USE = defineScript(`
+local raw = redis.call('HGET', KEYS[1], ARGV[1])
+if not raw then return 0 end
+local method = cjson.decode(raw)
+if method.type ~= 'passkey' or type(method.passkey) ~= 'table' then return 0 end
+local counter = tonumber(ARGV[2])
+if not (counter > method.passkey.counter or (counter == 0 and method.passkey.counter == 0)) then return 0 end
+method.passkey.counter = counter
+method.passkey.backupState = ARGV[3] == '1'
+method.lastUsedAt = tonumber(ARGV[4])
+redis.call('HSET', KEYS[1], ARGV[1], cjson.encode(method))
+return 1
+`);
+
+/** KEYS: methods. ARGV: id, name. Returns 1 when the passkey is the account's (and renamed). */
+export const RENAME_PASSKEY = defineScript(`
+local raw = redis.call('HGET', KEYS[1], ARGV[1])
+if not raw then return 0 end
+local method = cjson.decode(raw)
+if method.type ~= 'passkey' or type(method.passkey) ~= 'table' then return 0 end
+method.passkey.name = ARGV[2]
+redis.call('HSET', KEYS[1], ARGV[1], cjson.encode(method))
+return 1
+`);
+
 /** KEYS: methods. ARGV: id, now (ms). */
 export const TOUCH_CREDENTIAL = defineScript(`
 local raw = redis.call('HGET', KEYS[1], ARGV[1])

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Credential, MfaRecord, MfaStore } from '../../mfa/mfa-store.ts';
 import {
-  ACCEPT_CREDENTIAL_STEP, ADD_CREDENTIAL, REMOVE_CREDENTIAL, SET_DEFAULT_CREDENTIAL, TOUCH_CREDENTIAL, UPGRADE_ONE_METHOD_RECORD,
+  ACCEPT_CREDENTIAL_STEP, ACCEPT_PASSKEY_USE, ADD_CREDENTIAL, RENAME_PASSKEY, REMOVE_CREDENTIAL, SET_DEFAULT_CREDENTIAL, TOUCH_CREDENTIAL, UPGRADE_ONE_METHOD_RECORD,
 } from './lua-credential-scripts.ts';
 import { DISABLE_MFA, RAISE_EPOCH, SWAP_BACKUP_CODE } from './lua-mfa-scripts.ts';
 import { hashOf, READ_MFA_RECORD } from './lua-read-scripts.ts';
@@ -10,9 +10,15 @@ import { runScript, type RedisClient } from './redis-script.ts';
 
 const optionalNumber = (value: string | undefined) => (value === undefined ? null : Number(value));
 
+/** cjson writes an empty Lua table as `{}`: a passkey's empty transports come back as an object. */
+function normalised(credential: Credential): Credential {
+  if (credential.passkey && !Array.isArray(credential.passkey.transports)) credential.passkey.transports = [];
+  return credential;
+}
+
 function toCredentials(methods: Record<string, string>): Credential[] {
   return Object.values(methods)
-    .map((json) => JSON.parse(json) as Credential)
+    .map((json) => normalised(JSON.parse(json) as Credential))
     .sort((a, b) => a.createdAt - b.createdAt || a.id.localeCompare(b.id));
 }
 
@@ -85,6 +91,14 @@ export function createRedisMfa(client: RedisClient, prefix: string): MfaStore {
     async acceptTotpStep(accountId, credentialId, step, now) {
       await upgradeOneMethodRecords();
       return (await runScript(client, ACCEPT_CREDENTIAL_STEP, [methodsKey(accountId)], [credentialId, String(step), String(now)])) === 1;
+    },
+    async acceptPasskeyUse(accountId, credentialId, counter, backupState, now) {
+      await upgradeOneMethodRecords();
+      return (await runScript(client, ACCEPT_PASSKEY_USE, [methodsKey(accountId)], [credentialId, String(counter), backupState ? '1' : '0', String(now)])) === 1;
+    },
+    async renamePasskey(accountId, credentialId, name) {
+      await upgradeOneMethodRecords();
+      return (await runScript(client, RENAME_PASSKEY, [methodsKey(accountId)], [credentialId, name])) === 1;
     },
     async touchCredential(accountId, credentialId, now) {
       await upgradeOneMethodRecords();

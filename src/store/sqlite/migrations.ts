@@ -101,6 +101,16 @@ const MIGRATIONS: string[] = [
      FROM mfa WHERE sms_phone IS NOT NULL AND totp_sealed_secret IS NULL;
    UPDATE mfa SET totp_sealed_secret = NULL, totp_enrolled_at = NULL, totp_last_step = NULL,
      sms_phone = NULL, sms_enrolled_at = NULL, method_set_up = NULL;`,
+  // Passkeys (WebAuthn L3): a method of type 'passkey' with its public-key credential. A
+  // credential id belongs to one account only (WebAuthn L3 §7.1 step 26): unique across accounts.
+  `ALTER TABLE mfa_credential ADD COLUMN passkey_id TEXT;
+   ALTER TABLE mfa_credential ADD COLUMN passkey_public_key TEXT;
+   ALTER TABLE mfa_credential ADD COLUMN passkey_counter INTEGER;
+   ALTER TABLE mfa_credential ADD COLUMN passkey_transports TEXT;
+   ALTER TABLE mfa_credential ADD COLUMN passkey_backup_eligible INTEGER;
+   ALTER TABLE mfa_credential ADD COLUMN passkey_backup_state INTEGER;
+   ALTER TABLE mfa_credential ADD COLUMN passkey_name TEXT;
+   CREATE UNIQUE INDEX mfa_credential_passkey ON mfa_credential (passkey_id) WHERE passkey_id IS NOT NULL;`,
 ];
 
 export function migrate(db: DatabaseSync): void {

@@ -1,5 +1,5 @@
 import type { DatabaseSync } from 'node:sqlite';
-import type { Credential, MethodSetUp, MfaRecord, MfaStore } from '../../mfa/mfa-store.ts';
+import type { Credential, MethodSetUp, MfaRecord, MfaStore, PasskeyKey } from '../../mfa/mfa-store.ts';
 import { inTransaction, type RevokeGrantsOf } from './sqlite-grants.ts';
 
 interface MfaRow {
@@ -20,6 +20,28 @@ interface CredentialRow {
   sealed_secret: string | null;
   last_step: number | null;
   phone: string | null;
+  passkey_id: string | null;
+  passkey_public_key: string | null;
+  passkey_counter: number | null;
+  passkey_transports: string | null;
+  passkey_backup_eligible: number | null;
+  passkey_backup_state: number | null;
+  passkey_name: string | null;
+}
+
+function toPasskey(row: CredentialRow): Pick<Credential, 'passkey'> {
+  if (row.passkey_id === null) return {};
+  return {
+    passkey: {
+      credentialId: row.passkey_id,
+      publicKey: row.passkey_public_key ?? '',
+      counter: row.passkey_counter ?? 0,
+      transports: row.passkey_transports ? (JSON.parse(row.passkey_transports) as string[]) : [],
+      backupEligible: row.passkey_backup_eligible === 1,
+      backupState: row.passkey_backup_state === 1,
+      name: row.passkey_name ?? '',
+    },
+  };
 }
 
 function toCredential(row: CredentialRow): Credential {
@@ -33,7 +55,14 @@ function toCredential(row: CredentialRow): Credential {
     sealedSecret: row.sealed_secret,
     lastAcceptedStep: row.last_step,
     phone: row.phone,
+    ...toPasskey(row),
   };
+}
+
+function passkeyColumns(passkey: PasskeyKey | undefined) {
+  if (!passkey) return [null, null, null, null, null, null, null];
+  return [passkey.credentialId, passkey.publicKey, passkey.counter, JSON.stringify(passkey.transports),
+    passkey.backupEligible ? 1 : 0, passkey.backupState ? 1 : 0, passkey.name];
 }
 
 /**
@@ -47,8 +76,9 @@ export function createSqliteMfa(db: DatabaseSync, revokeGrantsOf: RevokeGrantsOf
   const get = db.prepare('SELECT account_id, backup_code_hash, backup_code_created_at, epoch, sessions_valid_after FROM mfa WHERE account_id = ?');
   const credentials = db.prepare('SELECT * FROM mfa_credential WHERE account_id = ? ORDER BY created_at, rowid');
   // The first method of an account is its default.
-  const insertCredential = db.prepare(`INSERT INTO mfa_credential (id, account_id, type, created_at, last_used_at, is_default, set_up, sealed_secret, last_step, phone)
-    VALUES (?, ?, ?, ?, NULL, NOT EXISTS (SELECT 1 FROM mfa_credential WHERE account_id = ?), ?, ?, ?, ?)`);
+  const insertCredential = db.prepare(`INSERT INTO mfa_credential (id, account_id, type, created_at, last_used_at, is_default, set_up, sealed_secret, last_step, phone,
+      passkey_id, passkey_public_key, passkey_counter, passkey_transports, passkey_backup_eligible, passkey_backup_state, passkey_name)
+    VALUES (?, ?, ?, ?, NULL, NOT EXISTS (SELECT 1 FROM mfa_credential WHERE account_id = ?), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
   // A factor change raises the epoch with it: no crash can leave devices trusted before it working.
   const newBackupCodeAndEpoch = db.prepare(`INSERT INTO mfa (account_id, backup_code_hash, backup_code_created_at, epoch) VALUES (?, ?, ?, 1)
     ON CONFLICT (account_id) DO UPDATE SET backup_code_hash = excluded.backup_code_hash,
@@ -60,6 +90,10 @@ export function createSqliteMfa(db: DatabaseSync, revokeGrantsOf: RevokeGrantsOf
   const setDefault = db.prepare('UPDATE mfa_credential SET is_default = (id = ?) WHERE account_id = ? AND EXISTS (SELECT 1 FROM mfa_credential WHERE account_id = ? AND id = ?)');
   const acceptStep = db.prepare(`UPDATE mfa_credential SET last_step = ?, last_used_at = ?
     WHERE account_id = ? AND id = ? AND type = 'totp' AND (last_step IS NULL OR last_step < ?)`);
+  // WebAuthn L3 §7.2 step 22: the counter must go forward, unless the authenticator keeps none (both 0).
+  const acceptPasskey = db.prepare(`UPDATE mfa_credential SET passkey_counter = ?, passkey_backup_state = ?, last_used_at = ?
+    WHERE account_id = ? AND id = ? AND type = 'passkey' AND (? > passkey_counter OR (? = 0 AND passkey_counter = 0))`);
+  const renamePasskey = db.prepare("UPDATE mfa_credential SET passkey_name = ? WHERE account_id = ? AND id = ? AND type = 'passkey'");
   const touch = db.prepare('UPDATE mfa_credential SET last_used_at = ? WHERE account_id = ? AND id = ?');
   const swapBackup = db.prepare('UPDATE mfa SET backup_code_hash = ?, backup_code_created_at = ? WHERE account_id = ? AND backup_code_hash = ?');
   // A new record starts at epoch 0, so the first raise gives 1; excluded.sessions_valid_after is
@@ -91,7 +125,7 @@ export function createSqliteMfa(db: DatabaseSync, revokeGrantsOf: RevokeGrantsOf
     async addCredential(accountId, credential, backupCodeHash, now) {
       inTransaction(db, () => {
         insertCredential.run(credential.id, accountId, credential.type, now, accountId, credential.setUp ? JSON.stringify(credential.setUp) : null,
-          credential.sealedSecret, credential.lastAcceptedStep, credential.phone);
+          credential.sealedSecret, credential.lastAcceptedStep, credential.phone, ...passkeyColumns(credential.passkey));
         newBackupCodeAndEpoch.run(accountId, backupCodeHash, now);
       });
     },
@@ -109,6 +143,12 @@ export function createSqliteMfa(db: DatabaseSync, revokeGrantsOf: RevokeGrantsOf
     },
     async acceptTotpStep(accountId, credentialId, step, now) {
       return Number(acceptStep.run(step, now, accountId, credentialId, step).changes) === 1;
+    },
+    async acceptPasskeyUse(accountId, credentialId, counter, backupState, now) {
+      return Number(acceptPasskey.run(counter, backupState ? 1 : 0, now, accountId, credentialId, counter, counter).changes) === 1;
+    },
+    async renamePasskey(accountId, credentialId, name) {
+      return Number(renamePasskey.run(name, accountId, credentialId).changes) === 1;
     },
     async touchCredential(accountId, credentialId, now) {
       touch.run(now, accountId, credentialId);

@@ -1,0 +1,52 @@
+import type { Context } from 'koa';
+import { requestFields } from '../../audit/audit.ts';
+import type { ErrorCode } from '../../errors.ts';
+import type { MfaService } from '../../mfa/mfa-service.ts';
+import { hasOtherMethods } from '../../mfa/mfa-status.ts';
+import { AMR } from '../../oidc/acr.ts';
+import { completeSecondFactor, type CompleteSecondFactorDeps } from '../../sign-in/complete-second-factor.ts';
+import type { InteractionDetails } from '../../sign-in/interaction-io.ts';
+import { demandsPhishingResistance } from '../../sign-in/phishing-resistance-demand.ts';
+import { secondFactorModel, sendPage, type SecondFactorPageDeps } from '../../sign-in/second-factor-pages.ts';
+import type { SecondFactorSubject } from '../../sign-in/second-factor-state.ts';
+import { passkeyAcrOf } from './passkey-acr.ts';
+import { authenticationResponseOf } from './passkey-response.ts';
+import type { Passkeys } from './passkeys.ts';
+
+export interface PasskeyChallengeDeps extends SecondFactorPageDeps, CompleteSecondFactorDeps {
+  mfa: MfaService;
+  passkeys: Passkeys;
+}
+
+/** The challenge's scope: this interaction (the account is added by passkey-challenges.ts). */
+const scopeOf = (details: InteractionDetails) => `sign-in:${details.uid}`;
+
+/** The passkey page: a fresh challenge for this interaction and account, offered to the account's passkeys only. */
+export async function showPasskeyChallenge(ctx: Context, deps: PasskeyChallengeDeps, details: InteractionDetails, subject: SecondFactorSubject, problem?: ErrorCode) {
+  const [options, status, strict] = await Promise.all([
+    deps.passkeys.authenticationOptions(subject.accountId, scopeOf(details)),
+    deps.mfa.status(subject.accountId),
+    demandsPhishingResistance(deps, details),
+  ]);
+  sendPage(ctx, deps, 'passkey-challenge', {
+    title: 'Use your passkey',
+    optionsJson: JSON.stringify(options),
+    // A phishing-resistant sign-in offers nothing else: codes would not meet it.
+    otherWays: !strict && hasOtherMethods(status),
+    hasBackupCode: !strict && status.backupCode !== null,
+    ...secondFactorModel(deps, details, problem),
+    actions: { ...secondFactorModel(deps, details).actions, passkey: `/interaction/${details.uid}/passkey` },
+  }, problem);
+}
+
+/** The same answer for every failure: wrong origin or RP ID, another account's key, a replay, a counter gone back, no UV, a lock. */
+export async function submitPasskey(ctx: Context, deps: PasskeyChallengeDeps, details: InteractionDetails, subject: SecondFactorSubject, form: Record<string, string>) {
+  const response = authenticationResponseOf(form.response);
+  if (!response) return showPasskeyChallenge(ctx, deps, details, subject, 'PASSKEY_RESPONSE_REQUIRED');
+  const use = await deps.passkeys.authenticate(subject.accountId, scopeOf(details), response);
+  if (!use) {
+    deps.audit({ event: 'mfa.challenge.failed', accountId: subject.accountId, clientId: String(details.params.client_id), ...requestFields(ctx), details: { method: 'passkey' } });
+    return showPasskeyChallenge(ctx, deps, details, subject, 'PASSKEY_FAILED');
+  }
+  await completeSecondFactor(ctx, deps, details, subject, { method: 'passkey', amr: AMR.passkey, trust: false, setUpNow: false, acr: passkeyAcrOf(details) });
+}

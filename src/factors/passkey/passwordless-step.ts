@@ -1,0 +1,70 @@
+import type Router from '@koa/router';
+import type { Context } from 'koa';
+import { requestFields, type Audit } from '../../audit/audit.ts';
+import { AppError, assertThat } from '../../errors.ts';
+import type { Logger } from '../../log.ts';
+import { AMR } from '../../oidc/acr.ts';
+import type { UserDirectory } from '../../plugin/user-directory.ts';
+import { finishInteraction, readInteractionForm, type InteractionDetails, type InteractionFormDeps } from '../../sign-in/interaction-io.ts';
+import { passwordAlreadyPassed, signInUnderWay, type SecondFactorStateDeps } from '../../sign-in/second-factor-state.ts';
+import { passkeyAcrOf } from './passkey-acr.ts';
+import { authenticationResponseOf } from './passkey-response.ts';
+import type { Passkeys } from './passkeys.ts';
+
+export interface PasswordlessDeps extends InteractionFormDeps, Pick<SecondFactorStateDeps, 'transient'> {
+  passkeys: Passkeys;
+  directory: UserDirectory;
+  audit: Audit;
+  log: Logger;
+}
+
+const scopeOf = (details: InteractionDetails) => `sign-in:${details.uid}`;
+
+/** Where the sign-in page's "Sign in with a passkey" form posts, and where its script asks for options. */
+export function passwordlessActions(uid: string) {
+  return { action: `/interaction/${uid}/passkey-sign-in`, optionsAction: `/interaction/${uid}/passkey-sign-in/options` };
+}
+
+/**
+ * "Sign in with a passkey" on the sign-in page (issue 11): a discoverable credential with user
+ * verification is a complete multi-factor sign-in, no password (acr `phr`, amr pop, user, mfa).
+ * The options are fetched only when the button is pressed (no store write per page view); the
+ * challenge is bound to this interaction and spent on first use; the user handle names the
+ * account, whose own passkeys must hold the credential. Only while the sign-in is at the password
+ * step and no password has passed in it: one interaction, one account.
+ */
+export function addPasswordlessRoutes(router: Router, deps: PasswordlessDeps): void {
+  const atPasswordStep = async (details: InteractionDetails) => {
+    assertThat(details.prompt.name === 'login', 'WRONG_STEP');
+    if (await passwordAlreadyPassed(deps, details.uid)) throw signInUnderWay(details.uid);
+  };
+
+  router.post('/interaction/:uid/passkey-sign-in/options', async (ctx) => {
+    const { details } = await readInteractionForm(ctx, deps);
+    await atPasswordStep(details);
+    ctx.set('cache-control', 'no-store');
+    ctx.body = await deps.passkeys.discoverableOptions(scopeOf(details));
+  });
+
+  router.post('/interaction/:uid/passkey-sign-in', async (ctx: Context) => {
+    const { details, form } = await readInteractionForm(ctx, deps);
+    await atPasswordStep(details);
+    // A failure is an error page whose link leads back to this sign-in (a new challenge there).
+    const back = { link: { href: `/interaction/${details.uid}`, text: 'Back to sign-in' } };
+    const response = authenticationResponseOf(form.response);
+    if (!response) throw new AppError('PASSKEY_RESPONSE_REQUIRED', back);
+    const signedIn = await deps.passkeys.authenticateDiscoverable(scopeOf(details), response);
+    // An account removed since its passkey was made signs in no more.
+    const account = signedIn && (await deps.directory.findById(signedIn.accountId));
+    const clientId = String(details.params.client_id);
+    if (!signedIn || !account) {
+      deps.log.info('login.passkey_failed', { clientId, ip: ctx.ip });
+      if (signedIn) deps.audit({ event: 'mfa.challenge.failed', accountId: signedIn.accountId, clientId, ...requestFields(ctx), details: { method: 'passkey', passwordless: true } });
+      throw new AppError('PASSKEY_FAILED', back);
+    }
+    deps.audit({ event: 'mfa.challenge.passed', accountId: signedIn.accountId, clientId, ...requestFields(ctx), details: { method: 'passkey', passwordless: true } });
+    await finishInteraction(ctx, deps, {
+      login: { accountId: signedIn.accountId, acr: passkeyAcrOf(details), amr: [...AMR.passkeyOnly], remember: true },
+    }, false);
+  });
+}

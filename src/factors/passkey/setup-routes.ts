@@ -1,0 +1,87 @@
+import type Router from '@koa/router';
+import type { Context } from 'koa';
+import { requestFields, type Audit } from '../../audit/audit.ts';
+import { formSession, pageSession, renderConsole, type ConsolePageDeps } from '../../account/console-pages.ts';
+import type { ConsoleSession } from '../../account/console-session.ts';
+import { formatDate } from '../../account/format-date.ts';
+import { assertThat, type ErrorCode } from '../../errors.ts';
+import { methodSetUp } from '../../mfa/method-set-up.ts';
+import { passkeyNameOf, registrationResponseOf } from './passkey-response.ts';
+import type { Passkeys } from './passkeys.ts';
+
+export interface PasskeySetupDeps extends ConsolePageDeps {
+  passkeys: Passkeys;
+  audit: Audit;
+}
+
+const MAX_ID = 64;
+
+/** The registration challenge's scope: this Security page session (the account is added by passkey-challenges.ts). */
+const scopeOf = (session: ConsoleSession) => `setup:${session.csrfScope}`;
+
+/** The chooser's Next for a passkey: its page makes the challenge. */
+export async function startPasskeySetup(ctx: Context): Promise<void> {
+  ctx.status = 303;
+  ctx.redirect('/account/security/setup/passkey');
+}
+
+/**
+ * Security → Add a method → "Use a passkey": name it, the device's own dialog makes the key, the
+ * new method is stored and a new backup code shown. Like every change: a recent sign-in with the
+ * second factor, CSRF, our origin. Rename: Security → a passkey → Rename.
+ */
+export function addPasskeySetupRoutes(router: Router, deps: PasskeySetupDeps): void {
+  const showSetup = async (ctx: Context, session: ConsoleSession, name: string, problem?: ErrorCode) => {
+    const options = await deps.passkeys.registrationOptions(session.accountId, session.account.email, scopeOf(session));
+    renderConsole(ctx, deps, session, 'passkey-setup', { title: 'Add a passkey', optionsJson: JSON.stringify(options), name }, problem);
+  };
+
+  router.get('/account/security/setup/passkey', async (ctx) => {
+    const session = await pageSession(ctx, deps, { fresh: true });
+    if (session) await showSetup(ctx, session, 'Passkey');
+  });
+
+  router.post('/account/security/setup/passkey', async (ctx) => {
+    const { session, form } = await formSession(ctx, deps, { fresh: true });
+    const name = passkeyNameOf(form.name);
+    const response = registrationResponseOf(form.response);
+    if (!name) return showSetup(ctx, session, 'Passkey', 'PASSKEY_NAME_INVALID');
+    if (!response) return showSetup(ctx, session, name, 'PASSKEY_RESPONSE_REQUIRED');
+    const outcome = await deps.passkeys.register(session.accountId, scopeOf(session), response, name, methodSetUp(ctx, 'security-page'));
+    if (!outcome.ok) return showSetup(ctx, session, name, outcome.problem);
+    deps.audit({ event: 'mfa.enrolled', accountId: session.accountId, ...requestFields(ctx), details: { method: 'passkey' } });
+    renderConsole(ctx, deps, session, 'backup-code-new', {
+      title: 'Your passkey is ready',
+      lead: 'Save this new backup code somewhere private. It lets you sign in if you lose your devices, and it is shown only now.',
+      code: outcome.backupCode,
+      doneHref: '/account/security',
+    });
+  });
+
+  router.get('/account/security/passkeys/:id/rename', async (ctx) => {
+    const session = await pageSession(ctx, deps, { fresh: false });
+    if (!session) return;
+    const method = (await deps.mfa.status(session.accountId)).methods.find((candidate) => candidate.id === ctx.params.id && candidate.passkey);
+    assertThat(method?.passkey, 'METHOD_NOT_FOUND');
+    renderConsole(ctx, deps, session, 'passkey-rename', {
+      title: 'Rename passkey', methodId: method.id, name: method.passkey.name, created: formatDate(method.createdAt), lastUsed: formatDate(method.lastUsedAt),
+    });
+  });
+
+  // A name is no security change: a signed-in session with CSRF and our origin is enough.
+  router.post('/account/security/passkeys/rename', async (ctx) => {
+    const { session, form } = await formSession(ctx, deps, { fresh: false });
+    const id = (form.method ?? '').slice(0, MAX_ID);
+    const name = passkeyNameOf(form.name);
+    if (!name) {
+      const method = (await deps.mfa.status(session.accountId)).methods.find((candidate) => candidate.id === id && candidate.passkey);
+      assertThat(method, 'METHOD_NOT_FOUND');
+      return renderConsole(ctx, deps, session, 'passkey-rename', {
+        title: 'Rename passkey', methodId: id, name: form.name ?? '', created: formatDate(method.createdAt), lastUsed: formatDate(method.lastUsedAt),
+      }, 'PASSKEY_NAME_INVALID');
+    }
+    assertThat(await deps.passkeys.rename(session.accountId, id, name), 'METHOD_NOT_FOUND');
+    ctx.status = 303;
+    ctx.redirect('/account/security');
+  });
+}
