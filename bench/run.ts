@@ -5,6 +5,7 @@
  * started once for every round; this process only orchestrates, prints a Markdown report, then
  * a block ready to paste into README.md (also written to bench/results/latest.md), and writes
  * bench/results/<timestamp>.json.
+ * `npm run bench -- --count-only`: only the calls count, with what each request of a sign-in costs.
  * `npm run bench -- --soak <s>`: mixed sign-ins against one server, its memory sampled
  * (lib/run-soak.ts); prints its own report and writes bench/results/soak-<timestamp>.json.
  * Exit code: 0 when everything ran without a single error, 1 otherwise, 2 for bad options.
@@ -15,7 +16,7 @@ import { killAll, peakRssKiB } from './lib/children.ts';
 import { countCalls, type CallsPerSignIn } from './lib/count-calls.ts';
 import { describeMachine, loadAverage, writeJson } from './lib/machine.ts';
 import { readmeBlock, writeLatest } from './lib/readme-block.ts';
-import { failed, markdownReport } from './lib/report.ts';
+import { countsReport, failed, markdownReport } from './lib/report.ts';
 import { runRounds } from './lib/rounds.ts';
 import type { CleanupRegistry, RunResult, RunSettings } from './lib/run-scenario.ts';
 import { closeScenarioSessions, openScenarioSessions, type ScenarioSession } from './lib/scenario-sessions.ts';
@@ -72,12 +73,17 @@ async function scenarios(settings: RunSettings, chosen: Scenario[]): Promise<num
   let counts = new Map<string, CallsPerSignIn>();
   try {
     counts = await countEveryScenario(sessions, settings);
-    runs = await runRounds(sessions, settings);
+    if (!settings.countOnly) runs = await runRounds(sessions, settings);
   } finally {
     await closeScenarioSessions(sessions);
   }
   machine.loadAverageEnd1m = loadAverage();
   const results = sessions.map((entry) => summarise(entry.scenario, entry, runs, counts.get(entry.scenario.name)));
+  if (settings.countOnly) {
+    console.log(countsReport(machine, settings, results));
+    console.error(`bench: results written to ${writeJson(BENCH_DIR, machine, settings, results)}`);
+    return results.some(failed) ? 1 : 0;
+  }
   console.log(markdownReport(machine, settings, results));
   const block = readmeBlock(machine, settings, results);
   console.error(`bench: results written to ${writeJson(BENCH_DIR, machine, settings, results)}`);

@@ -8,6 +8,8 @@ export { DEFAULT_MFA_SETTINGS, type MfaPluginOptions } from './plugin/create-mfa
 /** Thrown by createMfa() for a bad option; `path` names it (e.g. settings.lockAfterFailures). */
 export { MfaOptionsError } from './config/mfa-options-error.ts';
 export type { UserDirectory, DirectoryAccount } from './plugin/user-directory.ts';
+/** oidc-provider's adapter with its reads shared within one request (wrap your adapter factory with it). */
+export { memoizedAdapterFactory } from './plugin/request-scope.ts';
 export { ACR, AMR, PAPE_MULTI_FACTOR } from './oidc/acr.ts';
 export { openSqliteStore } from './store/sqlite/open-sqlite-store.ts';
 export { openRedisStore } from './store/redis/open-redis-store.ts';

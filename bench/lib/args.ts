@@ -5,6 +5,7 @@ import { SCENARIOS, type Scenario } from '../scenarios.ts';
 import type { RunSettings } from './run-scenario.ts';
 
 export const USAGE = `Usage: npm run bench -- [--rounds <n>] [--duration <s>] [--warmup <s>] [--concurrency <n>] [--count-sign-ins <n>] [--scenarios ${SCENARIOS.map((s) => s.name).join(',')}] [--cpu-prof-dir <dir>]
+       npm run bench -- --count-only [--count-sign-ins <n>] [--scenarios …]
        npm run bench -- --soak <s> [--soak-store sqlite|redis] [--warmup <s>] [--concurrency <n>]`;
 
 /** `--soak`: mixed sign-ins against one of our servers for `seconds`, its memory sampled. */
@@ -32,6 +33,7 @@ export function parseOptions(argv: string[]): { settings: RunSettings; scenarios
       concurrency: { type: 'string' },
       scenarios: { type: 'string' },
       'cpu-prof-dir': { type: 'string' },
+      'count-only': { type: 'boolean' },
       soak: { type: 'string' },
       'soak-store': { type: 'string' },
     },
@@ -39,14 +41,19 @@ export function parseOptions(argv: string[]): { settings: RunSettings; scenarios
   const soakSeconds = values.soak === undefined ? undefined : number('soak', values.soak, 60, 1, 3600);
   if (soakSeconds === undefined && values['soak-store'] !== undefined) throw new Error('--soak-store goes with --soak');
   if (soakSeconds !== undefined && (values.scenarios !== undefined || values.duration !== undefined || values.rounds !== undefined || values['count-sign-ins'] !== undefined)) throw new Error('--soak runs its own mix for its own duration, once: no --scenarios, --duration, --rounds or --count-sign-ins with it');
+  const countOnly = values['count-only'] === true;
+  if (countOnly && (soakSeconds !== undefined || values.rounds !== undefined || values.duration !== undefined || values.warmup !== undefined || values.concurrency !== undefined || values['cpu-prof-dir'] !== undefined)) throw new Error('--count-only runs no rounds: only --count-sign-ins and --scenarios go with it');
+  if (countOnly && values['count-sign-ins'] === '0') throw new Error('--count-only needs --count-sign-ins of 1 or more');
   const soakStore = values['soak-store'] ?? 'sqlite';
   if (soakStore !== 'sqlite' && soakStore !== 'redis') throw new Error(`--soak-store must be sqlite or redis (got ${JSON.stringify(soakStore)})`);
   const names = (values.scenarios ?? SCENARIOS.map((s) => s.name).join(',')).split(',').map((name) => name.trim()).filter(Boolean);
-  const scenarios = names.map((name) => {
+  const named = names.map((name) => {
     const scenario = SCENARIOS.find((s) => s.name === name);
     if (!scenario) throw new Error(`unknown scenario "${name}" (known: ${SCENARIOS.map((s) => s.name).join(', ')})`);
     return scenario;
   });
+  // The reference has no store to count.
+  const scenarios = countOnly ? named.filter((s) => !s.reference) : named;
   if (scenarios.length === 0) throw new Error('--scenarios names no scenario');
   const concurrency = number('concurrency', values.concurrency, 8, 1, 256);
   if (!Number.isInteger(concurrency)) throw new Error('--concurrency must be a whole number');
@@ -62,8 +69,10 @@ export function parseOptions(argv: string[]): { settings: RunSettings; scenarios
     scenarios,
     ...(soakSeconds === undefined ? {} : { soak: { seconds: soakSeconds, store: soakStore } }),
     settings: {
-      concurrency,
-      rounds: soakSeconds === undefined ? rounds : 1,
+      concurrency: countOnly ? 1 : concurrency,
+      // --count-only: no rounds; the pools are then sized for the calls count alone (lib/scenario-sessions.ts).
+      rounds: countOnly ? 0 : soakSeconds === undefined ? rounds : 1,
+      ...(countOnly ? { countOnly } : {}),
       countSignIns: soakSeconds === undefined ? countSignIns : 0,
       durationMs: Math.round((soakSeconds ?? number('duration', values.duration, 5, 0.5, 600)) * 1000),
       // The soak's memory baseline is taken after the warm-up: give the JIT and caches longer.

@@ -12,7 +12,7 @@
  */
 import { REDIS_URL, type Scenario } from '../scenarios.ts';
 import { nextMessage } from './children.ts';
-import type { CallCounts, DriverMessage, ServerMessage } from './protocol.ts';
+import type { CallCounts, DriverMessage, ServerMessage, StepCounts } from './protocol.ts';
 import { RedisScriptMonitor } from './redis-monitor.ts';
 import type { RunSettings } from './run-scenario.ts';
 import type { OpenSession } from './server-session.ts';
@@ -30,10 +30,14 @@ export interface CallsPerSignIn {
   storeCallsByMethod: Record<string, number>;
   /** Redis: commands our client sent per sign-in (MULTI/EXEC and each EVALSHA count one). */
   redisSent?: number;
+  /** Redis: socket writes those commands went out in, i.e. round trips (call-counter.ts). */
+  redisRoundTrips?: number;
   /** Redis: commands its Lua scripts ran per sign-in. */
   redisInScripts?: number;
   /** Redis: sent + in scripts, i.e. what INFO commandstats would count for these sign-ins. */
   redisExecuted?: number;
+  /** The same per sign-in, by request step (bench/servers/call-counter.ts), in the order first seen. */
+  byStep?: Record<string, StepCounts>;
   failure?: string;
 }
 
@@ -83,8 +87,16 @@ function summarise(counts: CallCounts, signIns: number, errors: number, scriptsB
     ? {}
     : {
         redisSent: perSignIn(counts.redisCommandsSent, done),
+        ...(counts.redisWrites === undefined ? {} : { redisRoundTrips: perSignIn(counts.redisWrites, done) }),
         redisInScripts: perSignIn(scriptsAfter - scriptsBefore, done),
         redisExecuted: perSignIn(counts.redisCommandsSent + scriptsAfter - scriptsBefore, done),
       };
-  return { signIns, errors, storeCalls: perSignIn(total, done), storeCallsByMethod: byMethod, ...redis, ...(failure ? { failure } : {}) };
+  const perSignInAll = (counts: Record<string, number>) => Object.fromEntries(Object.entries(counts).map(([name, n]) => [name, perSignIn(n, done)]));
+  const byStep = counts.byStep && Object.fromEntries(Object.entries(counts.byStep).map(([step, c]) => [step, {
+    storeCalls: perSignInAll(c.storeCalls),
+    ...(c.redisCommandsSent === undefined ? {} : { redisCommandsSent: perSignIn(c.redisCommandsSent, done) }),
+    ...(c.redisWrites === undefined ? {} : { redisWrites: perSignIn(c.redisWrites, done) }),
+    ...(c.redisCommands ? { redisCommands: perSignInAll(c.redisCommands) } : {}),
+  }]));
+  return { signIns, errors, storeCalls: perSignIn(total, done), storeCallsByMethod: byMethod, ...redis, ...(byStep ? { byStep } : {}), ...(failure ? { failure } : {}) };
 }

@@ -83,6 +83,18 @@ export interface CallCounts {
   storeCalls: Record<string, number>;
   /** Commands our Redis client wrote to the socket (MULTI and EXEC included); absent on SQLite. */
   redisCommandsSent?: number;
+  /** Socket writes those commands went out in (commands started in the same turn travel together): round trips. */
+  redisWrites?: number;
+  /** The same, by request step ("POST /interaction/:id/login"; call-counter.ts), Redis commands by name. */
+  byStep?: Record<string, StepCounts>;
+}
+
+export interface StepCounts {
+  storeCalls: Record<string, number>;
+  redisCommandsSent?: number;
+  redisWrites?: number;
+  /** "EVALSHA", "HMGET", "GET (pipeline)", "MULTI…EXEC" (the batch's commands with MULTI and EXEC). */
+  redisCommands?: Record<string, number>;
 }
 
 export interface DriverJob {

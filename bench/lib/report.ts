@@ -3,7 +3,7 @@
  * ratios with their spread), the store calls per sign-in (calls-table.ts), and the problems.
  */
 import { BENCH_SMS_LIMITS } from '../scenarios.ts';
-import { callsNote, callsTable } from './calls-table.ts';
+import { callsByStepTable, callsNote, callsTable } from './calls-table.ts';
 import type { Machine } from './machine.ts';
 import type { RunSettings } from './run-scenario.ts';
 import { FIRST_WARMUP_MS } from './rounds.ts';
@@ -105,6 +105,24 @@ export function markdownReport(machine: Machine, settings: RunSettings, results:
   }));
   const totpRule = results.some((r) => r.pools?.totp) ? ' TOTP: each (account, 30 s step) at most once.' : '';
   if (pools.length) lines.push('', `Pools: ${pools.join('; ')}.${totpRule}`);
+  const notes = problems(results);
+  if (notes.length) lines.push('', '### Problems', '', ...notes);
+  return lines.join('\n');
+}
+
+/** `--count-only`: the calls table, then per scenario what each request of one sign-in costs. */
+export function countsReport(machine: Machine, settings: RunSettings, results: ScenarioResult[]): string {
+  const counted = results.filter((r) => r.calls);
+  const lines = [
+    `## Store calls and Redis commands per sign-in (authorize → password [→ second factor] → consent → code → token)`,
+    '',
+    `- date: ${machine.date}, node: ${machine.node}; --count-only: no rounds, nothing timed`,
+    '',
+    ...callsTable(counted),
+    '',
+    callsNote(settings),
+  ];
+  for (const r of counted) if (r.calls?.byStep) lines.push('', `### ${r.scenario}, by request`, '', ...callsByStepTable(r.calls.byStep));
   const notes = problems(results);
   if (notes.length) lines.push('', '### Problems', '', ...notes);
   return lines.join('\n');

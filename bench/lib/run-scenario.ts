@@ -19,6 +19,8 @@ export interface RunSettings {
   rounds: number;
   /** Sequential sign-ins per scenario whose store calls and Redis commands are counted; 0: none. */
   countSignIns: number;
+  /** `--count-only`: the calls count and nothing else (rounds is 0); its report has the counts by request step. */
+  countOnly?: boolean;
   /** When set, every server child runs with --cpu-prof and writes <scenario>.cpuprofile here. */
   cpuProfDir?: string;
 }

@@ -6,6 +6,7 @@
  */
 import { POOL_OF_FLOW, type Scenario } from '../scenarios.ts';
 import { poolSize } from './account-pool.ts';
+import { COUNT_WARMUP_SIGN_INS } from './count-calls.ts';
 import { peakRssKiB } from './children.ts';
 import type { PoolKind, PoolSizes } from './protocol.ts';
 import { FIRST_WARMUP_MS, runsPerRound } from './rounds.ts';
@@ -25,6 +26,8 @@ const RUN_OVERHEAD_MS = 500;
 function poolsFor(scenario: Scenario, settings: RunSettings, chosen: Scenario[]): PoolSizes | undefined {
   const kind: PoolKind | undefined = POOL_OF_FLOW[scenario.flow];
   if (!kind) return undefined;
+  // The calls count alone signs in one at a time: an account each is enough for any rule (a TOTP step, an SMS cooldown).
+  if (settings.countOnly) return { [kind]: COUNT_WARMUP_SIGN_INS + settings.countSignIns };
   const runMs = Math.max(FIRST_WARMUP_MS, settings.warmupMs) + settings.durationMs;
   const roundMs = runsPerRound(chosen) * (settings.warmupMs + settings.durationMs + RUN_OVERHEAD_MS);
   const runsInWindow = Math.min(settings.rounds, 1 + Math.floor(TOTP_WINDOW_MS / roundMs));

@@ -55,7 +55,8 @@ runServer(async () => {
     const pools = options.pools
       ? await enrolPools({ directory, mfa, sealingKeys: keys.sealingKeys, sms: { ...config.sms, outboxFile: config.sms.outboxFile! } }, options.pools)
       : undefined;
-    return { server, handler: app.callback(), baseUrl, account: BENCH_ACCOUNT, pools, close: () => store.close(), callCounter };
+    const handle = app.callback();
+    return { server, handler: (request, response) => callCounter.inRequest(request, () => handle(request, response)), baseUrl, account: BENCH_ACCOUNT, pools, close: () => store.close(), callCounter };
   } catch (error) {
     await store.close();
     throw error;

@@ -1,4 +1,4 @@
-import type { CounterStore } from './counter-store.ts';
+import type { CounterStep, CounterStore } from './counter-store.ts';
 
 /**
  * "Count failures, not attempts in flight" (DESIGN.md), with no burst able to overshoot.
@@ -18,11 +18,22 @@ import type { CounterStore } from './counter-store.ts';
  * Taking slot i: increment its in-flight counter; the request that makes it 1 holds it. Only
  * then is its failure marker read (a failing holder writes the marker *before* releasing), so a
  * slot that turned into a failure is never handed on. Built on the CounterStore's atomic
- * increment alone, so both stores (and every instance) agree without a new store primitive.
+ * increment, its steps sent together in one batch where they may be (a slot taken and its marker
+ * read; a failure marked and its slot freed), so both stores (and every instance) agree.
  */
 export interface CheckSlots {
-  /** A reserved check, or 'locked' when every slot holds a failure (or the wait ran out). */
+  /**
+   * A reserved check, or 'locked' when every slot holds a failure (or the wait ran out). With a
+   * `gate`, 'gated' (and nothing held) when that counter has reached its limit: the caller's own
+   * refusal (the client address's failures), read in the same round trip as the first try.
+   */
   reserve(subject: string): Promise<Reservation | 'locked'>;
+  reserve(subject: string, gate: Gate | undefined): Promise<Reservation | 'locked' | 'gated'>;
+}
+
+export interface Gate {
+  key: string;
+  limit: number;
 }
 
 export interface Reservation {
@@ -51,19 +62,31 @@ export function createCheckSlots(counters: CounterStore, limits: { limit: number
   const anyFailedKey = (subject: string) => `login-failed-any:${subject}`;
   const slots = Array.from({ length: limits.limit }, (_, slot) => slot);
 
-  async function clearFailures(subject: string): Promise<void> {
-    await Promise.all([...slots.map((slot) => counters.reset(failedKey(subject, slot))), counters.reset(anyFailedKey(subject))]);
-  }
+  /**
+   * Taking a slot and reading its failure marker, in one batch: the marker is read after the
+   * increment (the order within a batch holds), which is all the rule above asks.
+   */
+  const take = (subject: string, slot: number): CounterStep[] => [
+    { increment: checkKey(subject, slot), windowSeconds: IN_FLIGHT_SECONDS },
+    { get: failedKey(subject, slot) },
+  ];
+  const release = (subject: string, slot: number) => counters.reset(checkKey(subject, slot));
 
   function reservation(subject: string, slot: number, sawFailures: boolean): Reservation {
     return {
       async fail() {
-        await Promise.all([counters.increment(failedKey(subject, slot), limits.failureWindowSeconds), counters.increment(anyFailedKey(subject), limits.failureWindowSeconds)]);
-        await counters.reset(checkKey(subject, slot));
+        // The marker first, then the slot freed: never a moment where the slot looks free and unfailed.
+        await counters.batch([
+          { increment: failedKey(subject, slot), windowSeconds: limits.failureWindowSeconds },
+          { increment: anyFailedKey(subject), windowSeconds: limits.failureWindowSeconds },
+          { reset: checkKey(subject, slot) },
+        ]);
       },
       async succeed() {
-        if (sawFailures) await clearFailures(subject);
-        await counters.reset(checkKey(subject, slot));
+        await counters.batch([
+          ...(sawFailures ? [...slots.map((failed) => ({ reset: failedKey(subject, failed) })), { reset: anyFailedKey(subject) }] : []),
+          { reset: checkKey(subject, slot) },
+        ]);
       },
     };
   }
@@ -73,13 +96,14 @@ export function createCheckSlots(counters: CounterStore, limits: { limit: number
    * newer than the hint's window can outlive it; a right password then leaves that one marker to
    * expire in its own window rather than clearing it: the lock still counts only failures.)
    */
-  async function tryWithoutFailures(subject: string): Promise<Reservation | undefined> {
-    let sawFailures = false;
-    for (const slot of slots) {
-      if ((await counters.increment(checkKey(subject, slot), IN_FLIGHT_SECONDS)) !== 1) continue;
-      if ((await counters.get(failedKey(subject, slot))) > 0) {
+  async function tryWithoutFailures(subject: string, from: number, sawFailuresBefore: boolean): Promise<Reservation | undefined> {
+    let sawFailures = sawFailuresBefore;
+    for (const slot of slots.slice(from)) {
+      const [taken, failed] = await counters.batch(take(subject, slot));
+      if (taken !== 1) continue;
+      if (failed! > 0) {
         sawFailures = true;
-        await counters.reset(checkKey(subject, slot));
+        await release(subject, slot);
         continue;
       }
       return reservation(subject, slot, sawFailures);
@@ -88,13 +112,14 @@ export function createCheckSlots(counters: CounterStore, limits: { limit: number
   }
 
   async function tryOnce(subject: string): Promise<Reservation | 'locked' | 'busy'> {
-    const failed = await Promise.all(slots.map((slot) => counters.get(failedKey(subject, slot))));
+    const failed = await counters.batch(slots.map((slot) => ({ get: failedKey(subject, slot) })));
     const free = slots.filter((slot) => failed[slot] === 0);
     if (free.length === 0) return 'locked';
     for (const slot of free) {
-      if ((await counters.increment(checkKey(subject, slot), IN_FLIGHT_SECONDS)) !== 1) continue;
-      if ((await counters.get(failedKey(subject, slot))) > 0) {
-        await counters.reset(checkKey(subject, slot));
+      const [taken, failedSince] = await counters.batch(take(subject, slot));
+      if (taken !== 1) continue;
+      if (failedSince! > 0) {
+        await release(subject, slot);
         continue;
       }
       return reservation(subject, slot, free.length < slots.length);
@@ -102,19 +127,34 @@ export function createCheckSlots(counters: CounterStore, limits: { limit: number
     return 'busy';
   }
 
-  return {
-    async reserve(subject) {
-      if ((await counters.get(anyFailedKey(subject))) === 0) {
-        const reserved = await tryWithoutFailures(subject);
-        if (reserved) return reserved;
-      }
-      for (let round = 0; round < POLL_ROUNDS; round += 1) {
-        const outcome = await tryOnce(subject);
-        if (outcome !== 'busy') return outcome;
-        await sleep(POLL_MS);
-      }
-      // Checks in flight for 10 s on one name: answered as a lock, never checked unbounded.
-      return 'locked';
-    },
-  };
+  async function reserve(subject: string): Promise<Reservation | 'locked'>;
+  async function reserve(subject: string, gate: Gate | undefined): Promise<Reservation | 'locked' | 'gated'>;
+  async function reserve(subject: string, gate?: Gate): Promise<Reservation | 'locked' | 'gated'> {
+    // The first try in one round trip: the gate, the hint, and slot 0 taken with its marker read.
+    // Slot 0 is taken before the hint is known: when the hint says failures, a slot 0 that is
+    // free of one is as good a reservation as tryOnce would give (the lock counts failures, and
+    // this holds none); one that failed, or a gate that refuses, is released at once.
+    const counts = await counters.batch([...(gate ? [{ get: gate.key }] : []), { get: anyFailedKey(subject) }, ...take(subject, 0)]);
+    const [gated, anyFailed, taken, failed] = gate ? counts : [0, ...counts];
+    const holdsSlot = taken === 1;
+    if (gate && gated! >= gate.limit) {
+      if (holdsSlot) await release(subject, 0);
+      return 'gated';
+    }
+    if (holdsSlot && failed === 0) return reservation(subject, 0, anyFailed! > 0);
+    if (holdsSlot) await release(subject, 0);
+    if (anyFailed === 0) {
+      const reserved = await tryWithoutFailures(subject, 1, holdsSlot);
+      if (reserved) return reserved;
+    }
+    for (let round = 0; round < POLL_ROUNDS; round += 1) {
+      const outcome = await tryOnce(subject);
+      if (outcome !== 'busy') return outcome;
+      await sleep(POLL_MS);
+    }
+    // Checks in flight for 10 s on one name: answered as a lock, never checked unbounded.
+    return 'locked';
+  }
+
+  return { reserve };
 }

@@ -16,4 +16,19 @@ export interface CounterStore {
    */
   windowEndsAt(key: string): Promise<number | undefined>;
   reset(key: string): Promise<void>;
+  /**
+   * Runs the steps in order, as one: no other change (from any instance) lands between two of
+   * them, and the whole costs one round trip to the store. Answers each step's count in order:
+   * what `get` or `increment` would answer, 0 for a reset. A guard that needs several counters
+   * at once (a lock and its failures, a slot and its failure marker) asks for them together.
+   * A get or an increment with `stopAbove` ends the batch when its count is past that number:
+   * the steps after it do not run, and the answer stops at that step's count (a budget spent, a
+   * lock on: nothing after it should happen).
+   */
+  batch(steps: readonly CounterStep[]): Promise<number[]>;
 }
+
+export type CounterStep =
+  | { get: string; stopAbove?: number }
+  | { increment: string; windowSeconds: number; stopAbove?: number }
+  | { reset: string };

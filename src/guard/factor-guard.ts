@@ -1,4 +1,4 @@
-import type { CounterStore } from './counter-store.ts';
+import type { CounterStep, CounterStore } from './counter-store.ts';
 
 import type { FactorId } from '../factors/factor-id.ts';
 
@@ -56,19 +56,31 @@ export function createFactorGuard(
   const roundOf = (failures: number) => Math.floor(failures / limits.lockAfterFailures);
   const lastRound = Math.ceil(limits.maxFailures / limits.lockAfterFailures);
 
-  async function clearRounds(accountId: string, factor: FactorId, upTo: number): Promise<void> {
-    await Promise.all(Array.from({ length: upTo + 1 }, (_, round) => counters.reset(attemptsKey(accountId, factor, round))));
-  }
+  /** Resets of the rounds' attempt counters `from` to `upTo`, both included. */
+  const roundResets = (accountId: string, factor: FactorId, from: number, upTo: number): CounterStep[] =>
+    Array.from({ length: Math.max(0, upTo - from + 1) }, (_, index) => ({ reset: attemptsKey(accountId, factor, from + index) }));
+  /** The failures in a row and the timed lock, read together. */
+  const failuresAndLock = (accountId: string, factor: FactorId) =>
+    counters.batch([{ get: failuresKey(accountId, factor) }, { get: lockKey(accountId, factor) }]) as Promise<[number, number]>;
 
   return {
     async attempt(accountId, factor) {
-      const [failures, locked] = await Promise.all([counters.get(failuresKey(accountId, factor)), counters.get(lockKey(accountId, factor))]);
-      if (failures >= limits.maxFailures || locked > 0) return false;
-      const reserved = await counters.increment(attemptsKey(accountId, factor, roundOf(failures)), FAILURE_MEMORY_SECONDS);
+      // One batch for the usual case, before any lock: the lock read, then the failures, then an
+      // attempt of round 0 reserved; a lock on stops it there, and so do failures past round 0,
+      // whose round is then known for the reservation that follows.
+      const counts = await counters.batch([
+        { get: lockKey(accountId, factor), stopAbove: 0 },
+        { get: failuresKey(accountId, factor), stopAbove: limits.lockAfterFailures - 1 },
+        { increment: attemptsKey(accountId, factor, 0), windowSeconds: FAILURE_MEMORY_SECONDS },
+      ]);
+      if (counts.length === 1) return false;
+      const failures = counts[1]!;
+      if (failures >= limits.maxFailures) return false;
+      const reserved = counts[2] ?? (await counters.increment(attemptsKey(accountId, factor, roundOf(failures)), FAILURE_MEMORY_SECONDS));
       return reserved <= limits.lockAfterFailures;
     },
     async isLocked(accountId, factor) {
-      const [failures, locked] = await Promise.all([counters.get(failuresKey(accountId, factor)), counters.get(lockKey(accountId, factor))]);
+      const [failures, locked] = await failuresAndLock(accountId, factor);
       const reserved = await counters.get(attemptsKey(accountId, factor, roundOf(failures)));
       return failures >= limits.maxFailures || locked > 0 || reserved >= limits.lockAfterFailures;
     },
@@ -86,13 +98,21 @@ export function createFactorGuard(
       onLock(accountId, factor, seconds);
     },
     async recordSuccess(accountId, factor) {
-      const failures = await counters.get(failuresKey(accountId, factor));
-      await counters.reset(failuresKey(accountId, factor));
-      await clearRounds(accountId, factor, roundOf(failures));
+      // The count read and cleared in one step with round 0 (the only round used before a first
+      // lock); later rounds, up to the one that count had reached, only after a lock.
+      const [failures] = await counters.batch([
+        { get: failuresKey(accountId, factor) },
+        { reset: failuresKey(accountId, factor) },
+        ...roundResets(accountId, factor, 0, 0),
+      ]);
+      if (roundOf(failures!) > 0) await counters.batch(roundResets(accountId, factor, 1, roundOf(failures!)));
     },
     async unlock(accountId, factor) {
-      await Promise.all([counters.reset(failuresKey(accountId, factor)), counters.reset(lockKey(accountId, factor))]);
-      await clearRounds(accountId, factor, lastRound);
+      await counters.batch([
+        { reset: failuresKey(accountId, factor) },
+        { reset: lockKey(accountId, factor) },
+        ...roundResets(accountId, factor, 0, lastRound),
+      ]);
     },
     failures: (accountId, factor) => counters.get(failuresKey(accountId, factor)),
   };

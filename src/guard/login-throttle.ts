@@ -70,10 +70,14 @@ export function createLoginThrottle(counters: CounterStore, limits: LoginThrottl
 
   return {
     async attempt(login, ip, deviceCookie) {
-      if ((await counters.get(ipKey(ip))) >= limits.maxFailuresPerIp) return refused('ip-locked', ip);
+      // The address's failures are read with the first reservation's first try (one round trip); a
+      // refusal by address holds nothing.
+      const ipGate = { key: ipKey(ip), limit: limits.maxFailuresPerIp };
       const device = verifyDeviceToken(macs, deviceCookie, login, clock(), maxAgeSeconds * 1000);
-      const onDevice = device ? await slots.reserve(`device:${device.deviceId}`) : 'locked';
-      const reservation = onDevice !== 'locked' ? onDevice : await slots.reserve(`account:${loginDigest(login)}`);
+      const onDevice = device ? await slots.reserve(`device:${device.deviceId}`, ipGate) : 'locked';
+      if (onDevice === 'gated') return refused('ip-locked', ip);
+      const reservation = onDevice !== 'locked' ? onDevice : await slots.reserve(`account:${loginDigest(login)}`, device ? undefined : ipGate);
+      if (reservation === 'gated') return refused('ip-locked', ip);
       if (reservation === 'locked') return refused('account-locked', ip);
       // A device still within its budget keeps its id (and its count); otherwise this browser gets a new one.
       const deviceId = device && onDevice !== 'locked' ? device.deviceId : newDeviceId();

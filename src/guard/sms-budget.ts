@@ -62,25 +62,33 @@ export interface SmsBudget {
 }
 
 export function createSmsBudget(counters: CounterStore, limits: SmsBudgetLimits, audit: Audit): SmsBudget {
-  const over = async (key: string, windowSeconds: number, cap: number) => (await counters.increment(key, windowSeconds)) > cap;
+  /** One bucket: its counter, window and cap, the refusal when it is full, and what the audit says when a global one runs out. */
+  interface Bucket { key: string; windowSeconds: number; cap: number; refusal: SmsRefusal; breaker?: string }
 
-  /** Counts one text against a global budget; logs once, when it runs out, then sends stop until the window closes. */
-  async function spendGlobal(key: string, cap: number, reason: string): Promise<boolean> {
-    const sent = await counters.increment(key, HOUR);
-    if (sent === cap + 1) audit({ event: 'sms.breaker.open', details: { reason, budget: cap } }, 'warn');
-    return sent <= cap;
+  function bucketList(purpose: SmsPurpose, accountId: string, phone: string, ip: string): Bucket[] {
+    const keys = bucketsFor(purpose, accountId, phone, ip);
+    return [
+      { key: keys.cooldown, windowSeconds: limits.resendCooldownSeconds, cap: 1, refusal: 'SMS_COOLDOWN' },
+      { key: keys.account, windowSeconds: HOUR, cap: limits.perAccountPerHour, refusal: 'SMS_ACCOUNT_CAP' },
+      { key: keys.number, windowSeconds: DAY, cap: limits.perNumberPerDay, refusal: 'SMS_NUMBER_CAP' },
+      { key: keys.ip, windowSeconds: HOUR, cap: limits.perIpPerHour, refusal: 'SMS_IP_CAP' },
+      ...(purpose === 'setup'
+        ? [{ key: SETUP_GLOBAL_KEY, windowSeconds: HOUR, cap: setupShare(limits.globalPerHour), refusal: 'SMS_UNAVAILABLE' as const, breaker: 'hourly SMS budget for setups spent' }]
+        : []),
+      { key: GLOBAL_KEY, windowSeconds: HOUR, cap: limits.globalPerHour, refusal: 'SMS_UNAVAILABLE', breaker: 'global hourly SMS budget spent' },
+    ];
   }
 
   return {
     async reserve({ purpose, accountId, phone, ip }) {
-      const keys = bucketsFor(purpose, accountId, phone, ip);
-      if (await over(keys.cooldown, limits.resendCooldownSeconds, 1)) return 'SMS_COOLDOWN';
-      if (await over(keys.account, HOUR, limits.perAccountPerHour)) return 'SMS_ACCOUNT_CAP';
-      if (await over(keys.number, DAY, limits.perNumberPerDay)) return 'SMS_NUMBER_CAP';
-      if (await over(keys.ip, HOUR, limits.perIpPerHour)) return 'SMS_IP_CAP';
-      if (purpose === 'setup' && !(await spendGlobal(SETUP_GLOBAL_KEY, setupShare(limits.globalPerHour), 'hourly SMS budget for setups spent'))) return 'SMS_UNAVAILABLE';
-      if (!(await spendGlobal(GLOBAL_KEY, limits.globalPerHour, 'global hourly SMS budget spent'))) return 'SMS_UNAVAILABLE';
-      return undefined;
+      const buckets = bucketList(purpose, accountId, phone, ip);
+      // Every bucket in one batch, in this order; the first one past its cap stops it, so later
+      // buckets (and the global budget) are not spent by a refused attempt.
+      const counts = await counters.batch(buckets.map((bucket) => ({ increment: bucket.key, windowSeconds: bucket.windowSeconds, stopAbove: bucket.cap })));
+      const full = buckets.find((bucket, index) => counts[index]! > bucket.cap);
+      // A global budget logs once, when it runs out; then sends stop until its window closes.
+      if (full?.breaker && counts[buckets.indexOf(full)] === full.cap + 1) audit({ event: 'sms.breaker.open', details: { reason: full.breaker, budget: full.cap } }, 'warn');
+      return full?.refusal;
     },
     cooldownEndsAt: (purpose, accountId) => counters.windowEndsAt(cooldownKey(purpose, accountId)),
   };

@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Middleware } from 'koa';
+import type { Adapter, AdapterFactory, AdapterPayload } from 'oidc-provider';
 import type { MfaStore } from '../mfa/mfa-store.ts';
 import type { UserDirectory } from './user-directory.ts';
 
@@ -32,6 +33,50 @@ function remembered<T>(key: string, load: () => Promise<T>): Promise<T> {
 
 function forget(key: string): void {
   scope.getStore()?.delete(key);
+}
+
+function forgetStartingWith(prefix: string): void {
+  const memo = scope.getStore();
+  if (!memo) return;
+  for (const key of memo.keys()) if (key.startsWith(prefix)) memo.delete(key);
+}
+
+/**
+ * oidc-provider's adapter with its reads shared within a request. One request loads the same
+ * model more than once: a sign-in step reads the Interaction (interactionDetails), then
+ * interactionResult reads it again before saving the result; the consent step reads the Session
+ * twice through the interaction. Each later read is answered from the first, as a copy (a model
+ * changes the payload it is built from). Any write to a model in this request (upsert, consume,
+ * destroy) forgets every read of that model, and revokeByGrantId forgets every read, so a request
+ * always reads back what it wrote. What another instance writes between two reads of one request
+ * is seen by the next request, as it would be had the two reads come a few microseconds apart.
+ */
+export function memoizedAdapterFactory(factory: AdapterFactory): AdapterFactory {
+  return (model: string): Adapter => {
+    const adapter = factory(model);
+    const prefix = `adapter:${model}:`;
+    const copy = (payload: AdapterPayload | undefined | void) => (payload ? structuredClone(payload) : undefined);
+    const read = (kind: string, value: string, load: () => Promise<AdapterPayload | undefined | void>) =>
+      remembered(`${prefix}${kind}:${value}`, async () => (await load()) ?? undefined).then(copy);
+    const writing = <A extends unknown[]>(write: (...args: A) => Promise<undefined | void>, forgetting = prefix) => async (...args: A) => {
+      forgetStartingWith(forgetting);
+      try {
+        return await write(...args);
+      } finally {
+        forgetStartingWith(forgetting);
+      }
+    };
+    return {
+      find: (id) => read('id', id, () => adapter.find(id)),
+      findByUid: (uid) => read('uid', uid, () => adapter.findByUid(uid)),
+      findByUserCode: (userCode) => read('user-code', userCode, () => adapter.findByUserCode(userCode)),
+      upsert: writing(adapter.upsert.bind(adapter)),
+      consume: writing(adapter.consume.bind(adapter)),
+      destroy: writing(adapter.destroy.bind(adapter)),
+      // Deletes codes and tokens of several models.
+      revokeByGrantId: writing(adapter.revokeByGrantId.bind(adapter), 'adapter:'),
+    };
+  };
 }
 
 /** The MFA port, its reads shared within a request; every write forgets that account's record first and after. */

@@ -40,9 +40,11 @@ function demandsFreshMfa(details: InteractionDetails): boolean {
  * token says so honestly: amr ["pwd"], acr "remembered device". Returns false to challenge.
  */
 export async function skipWithTrustedDevice(ctx: Context, deps: RememberedDeviceDeps, details: InteractionDetails, accountId: string, client: Record<string, unknown> | undefined): Promise<boolean> {
-  if ((client && !allowsTrustedDevices(client)) || demandsFreshMfa(details)) return false;
+  const token = readTrustCookie(ctx);
+  // No token in this browser: nothing to check, so nothing of the account's is read for it.
+  if (!token || (client && !allowsTrustedDevices(client)) || demandsFreshMfa(details)) return false;
   const conditions = await deps.security.conditions(accountId);
-  const device = conditions && (await deps.trusted.check(readTrustCookie(ctx), conditions));
+  const device = conditions && (await deps.trusted.check(token, conditions));
   if (!device) return false;
   await deps.trusted.touch(device.id);
   deps.log.info('mfa.device.used', { accountId, clientId: details.params.client_id, deviceId: device.id });

@@ -120,7 +120,10 @@ const chosenKey = (uid: string, subject: SecondFactorSubject) => `chosen-method:
  * default. Kept per interaction and account, like everything else here.
  */
 export async function chosenMethod(deps: Pick<SecondFactorStateDeps, 'transient' | 'mfa'>, details: InteractionDetails, subject: SecondFactorSubject): Promise<MethodView | undefined> {
-  const [status, picked] = await Promise.all([deps.mfa.status(subject.accountId), deps.transient.get(chosenKey(details.uid, subject))]);
+  const status = await deps.mfa.status(subject.accountId);
+  // With one method (or none) the answer is known without reading what was picked: only a method of the account can be.
+  if (status.methods.length <= 1) return status.defaultMethod;
+  const picked = await deps.transient.get(chosenKey(details.uid, subject));
   return status.methods.find((method) => method.id === picked) ?? status.defaultMethod;
 }
 

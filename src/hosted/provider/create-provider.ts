@@ -3,6 +3,7 @@ import type { AccountDirectory } from '../account-directory.ts';
 import type { Config, Keys } from '../config/schema.ts';
 import type { ComposedMfa } from '../../plugin/create-mfa.ts';
 import type { Store } from '../../store/store.ts';
+import { memoizedAdapterFactory } from '../../plugin/request-scope.ts';
 import { providerCookieNames } from './provider-cookies.ts';
 
 export interface ProviderDeps {
@@ -22,7 +23,8 @@ export function createProvider({ config, keys, store, directory, clients, mfa }:
   const { ttl } = config;
   const { renderError, logoutSource, postLogoutSuccessSource } = mfa.providerPages;
   const configuration: Configuration = {
-    adapter: store.adapterFactory,
+    // Reads shared within a request (request-scope.ts): one request often loads the same model twice.
+    adapter: memoizedAdapterFactory(store.adapterFactory),
     clients: [...clients, ...mfa.clients],
     jwks: keys.jwks,
     cookies: {

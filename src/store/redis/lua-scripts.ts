@@ -147,21 +147,58 @@ return 1
 `);
 
 /**
- * KEYS: counter. ARGV: now (ms), window (ms), slack (ms). Returns the new count. The real
- * PEXPIRE follows the logical window so the key goes soon after the window closes.
+ * incrementCounter(key, now, window, slack): adds one in the open window, or opens a new window at
+ * 1; returns the count. The real PEXPIRE follows the logical window so the key goes soon after the
+ * window closes. readCounter(key, now): the count in the open window, or 0.
  */
-export const INCREMENT_COUNTER = defineScript(`
-local now, window, slack = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
-local f = redis.call('HMGET', KEYS[1], 'count', 'resetAt')
-local resetAt = tonumber(f[2])
-local count
-if resetAt and resetAt > now then
-  count = redis.call('HINCRBY', KEYS[1], 'count', 1)
-else
-  resetAt = now + window
-  count = 1
-  redis.call('HSET', KEYS[1], 'count', 1, 'resetAt', string.format('%d', resetAt))
+const COUNTER_FUNCTIONS = `
+local function incrementCounter(key, now, window, slack)
+  local f = redis.call('HMGET', key, 'count', 'resetAt')
+  local resetAt = tonumber(f[2])
+  local count
+  if resetAt and resetAt > now then
+    count = redis.call('HINCRBY', key, 'count', 1)
+  else
+    resetAt = now + window
+    count = 1
+    redis.call('HSET', key, 'count', 1, 'resetAt', string.format('%d', resetAt))
+  end
+  redis.call('PEXPIRE', key, string.format('%d', math.max(1, resetAt - now + slack)))
+  return count
 end
-redis.call('PEXPIRE', KEYS[1], string.format('%d', math.max(1, resetAt - now + slack)))
-return count
+
+local function readCounter(key, now)
+  local f = redis.call('HMGET', key, 'count', 'resetAt')
+  if f[1] and f[2] and tonumber(f[2]) > now then return tonumber(f[1]) end
+  return 0
+end
+`;
+
+/** KEYS: counter. ARGV: now (ms), window (ms), slack (ms). Returns the new count. */
+export const INCREMENT_COUNTER = defineScript(`${COUNTER_FUNCTIONS}
+return incrementCounter(KEYS[1], tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]))
+`);
+
+/**
+ * KEYS: the counters, one per step. ARGV: now (ms), slack (ms), then per step its kind ('get',
+ * 'increment' or 'reset'), its window (ms; '0' unless it increments) and the count past which the
+ * batch stops ('' for none). Runs the steps in order and returns each one's count (0 for a
+ * reset), up to the step that stopped it.
+ */
+export const COUNTER_BATCH = defineScript(`${COUNTER_FUNCTIONS}
+local now, slack = tonumber(ARGV[1]), tonumber(ARGV[2])
+local counts = {}
+for i, key in ipairs(KEYS) do
+  local kind, window, stopAbove = ARGV[3 * i], tonumber(ARGV[3 * i + 1]), tonumber(ARGV[3 * i + 2])
+  if kind == 'get' then
+    counts[i] = readCounter(key, now)
+  elseif kind == 'increment' then
+    counts[i] = incrementCounter(key, now, window, slack)
+  else
+    redis.call('DEL', key)
+    counts[i] = 0
+  end
+  if stopAbove and counts[i] > stopAbove then return counts end
+end
+return counts
 `);

@@ -1,6 +1,7 @@
 import type { AccountRecord, AccountStore } from '../../accounts/account-store.ts';
 import { emailSkeleton } from '../../accounts/email-skeleton.ts';
 import { CREATE_ACCOUNT, INDEX_SKELETON, REMOVE_ACCOUNT } from './lua-account-scripts.ts';
+import { FIND_ACCOUNT_BY_EMAIL, hashOf } from './lua-read-scripts.ts';
 import { UPDATE_PASSWORD } from './lua-scripts.ts';
 import { accountGrantsKey, grantKeyPrefix } from './redis-adapter.ts';
 import { runScript, type RedisClient } from './redis-script.ts';
@@ -77,10 +78,8 @@ export function createRedisAccounts(client: RedisClient, prefix: string): Accoun
     },
     findById,
     async findByEmail(email) {
-      const id = await client.hGet(emailIndex, email);
-      if (id == null) return undefined;
-      const record = await findById(id);
-      // Guards against a removal racing between the two reads.
+      // The index and the account in one script: one command, one moment.
+      const record = toRecord(hashOf(await runScript(client, FIND_ACCOUNT_BY_EMAIL, [emailIndex], [email, accountKey('')])));
       return record?.email === email ? record : undefined;
     },
     async list() {

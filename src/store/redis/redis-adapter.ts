@@ -2,6 +2,7 @@ import type { Adapter, AdapterFactory, AdapterPayload } from 'oidc-provider';
 import type { Clock } from '../../clock.ts';
 import { GRANTABLE_MODELS } from '../store.ts';
 import { CONSUME_ENTRY, DESTROY_ENTRY, REVOKE_ACCOUNT_GRANTS, REVOKE_GRANT, UPSERT_ENTRY } from './lua-scripts.ts';
+import { FIND_ENTRY_BY_INDEX } from './lua-read-scripts.ts';
 import { EXPIRY_SLACK_MS, runScript, type RedisClient } from './redis-script.ts';
 
 const FIELDS = ['payload', 'exp', 'consumed', 'uidKey', 'userCodeKey'] as const;
@@ -40,8 +41,8 @@ export function createRedisAdapterFactory(client: RedisClient, prefix: string, c
     const userCodeKey = (userCode: string) => `${prefix}oidc-user-code:${model}:${userCode}`;
     const grantable = GRANTABLE_MODELS.has(model);
 
-    const read = async (id: string): Promise<Entry | undefined> => {
-      const [payload, exp, consumed, storedUidKey, storedUserCodeKey] = await client.hmGet(entryKey(id), [...FIELDS]);
+    const entryOf = (fields: (string | null | undefined)[]): Entry | undefined => {
+      const [payload, exp, consumed, storedUidKey, storedUserCodeKey] = fields;
       // Redis may still hold an entry for up to EXPIRY_SLACK_MS after it logically expired.
       if (payload == null || (exp != null && Number(exp) <= clock())) return undefined;
       const parsed = JSON.parse(payload) as AdapterPayload;
@@ -53,11 +54,12 @@ export function createRedisAdapterFactory(client: RedisClient, prefix: string, c
       };
     };
 
-    // The index may briefly point at an entry that has since been replaced, so confirm it.
+    const read = async (id: string) => entryOf(await client.hmGet(entryKey(id), [...FIELDS]));
+
+    // The index and its entry in one script. The index may briefly point at an entry that has since been replaced, so confirm it.
     const readThroughIndex = async (indexKey: string, field: 'uidKey' | 'userCodeKey') => {
-      const id = await client.get(indexKey);
-      if (id == null) return undefined;
-      const entry = await read(id);
+      const found = await runScript(client, FIND_ENTRY_BY_INDEX, [indexKey], [entryKey(''), ...FIELDS]) as (string | null)[] | null;
+      const entry = found ? entryOf(found.slice(1)) : undefined;
       return entry?.[field] === indexKey ? entry.payload : undefined;
     };
 

@@ -1,6 +1,6 @@
 import type { Clock } from '../../clock.ts';
 import type { CounterStore } from '../../guard/counter-store.ts';
-import { INCREMENT_COUNTER } from './lua-scripts.ts';
+import { COUNTER_BATCH, INCREMENT_COUNTER } from './lua-scripts.ts';
 import { EXPIRY_SLACK_MS, runScript, type RedisClient } from './redis-script.ts';
 
 /**
@@ -26,6 +26,21 @@ export function createRedisCounters(client: RedisClient, prefix: string, clock: 
     },
     async reset(key) {
       await client.del(counterKey(key));
+    },
+    async batch(steps) {
+      if (steps.length === 0) return [];
+      // Resets alone are one DEL, itself atomic: no script needed.
+      if (steps.every((step) => 'reset' in step)) {
+        await client.del(steps.map((step) => counterKey((step as { reset: string }).reset)));
+        return steps.map(() => 0);
+      }
+      const keys = steps.map((step) => counterKey('get' in step ? step.get : 'increment' in step ? step.increment : step.reset));
+      const stop = (step: { stopAbove?: number }) => (step.stopAbove === undefined ? '' : String(step.stopAbove));
+      const kinds = steps.flatMap((step) => ('get' in step ? ['get', '0', stop(step)]
+        : 'increment' in step ? ['increment', String(step.windowSeconds * 1000), stop(step)]
+        : ['reset', '0', '']));
+      const counts = await runScript(client, COUNTER_BATCH, keys, [String(clock()), String(EXPIRY_SLACK_MS), ...kinds]);
+      return (counts as unknown[]).map(Number);
     },
   };
 }

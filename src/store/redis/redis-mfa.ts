@@ -4,6 +4,7 @@ import {
   ACCEPT_CREDENTIAL_STEP, ACCEPT_PASSKEY_USE, ADD_CREDENTIAL, RENAME_PASSKEY, REMOVE_CREDENTIAL, SET_DEFAULT_CREDENTIAL, TOUCH_CREDENTIAL, UPGRADE_ONE_METHOD_RECORD,
 } from './lua-credential-scripts.ts';
 import { DISABLE_MFA, RAISE_EPOCH, SWAP_BACKUP_CODE } from './lua-mfa-scripts.ts';
+import { hashOf, READ_MFA_RECORD } from './lua-read-scripts.ts';
 import { accountGrantsKey, grantKeyPrefix } from './redis-adapter.ts';
 import { runScript, type RedisClient } from './redis-script.ts';
 
@@ -72,8 +73,8 @@ export function createRedisMfa(client: RedisClient, prefix: string): MfaStore {
   return {
     async get(accountId) {
       await upgradeOneMethodRecords();
-      const [hash, methods] = await Promise.all([client.hGetAll(mfaKey(accountId)), client.hGetAll(methodsKey(accountId))]);
-      return toRecord(accountId, hash, methods);
+      const [hash, methods] = await runScript(client, READ_MFA_RECORD, [mfaKey(accountId), methodsKey(accountId)], []) as [unknown, unknown];
+      return toRecord(accountId, hashOf(hash), hashOf(methods));
     },
     async addCredential(accountId, credential, backupCodeHash, now) {
       await upgradeOneMethodRecords();

@@ -3,6 +3,7 @@ import type { TrustedDevice, TrustedDeviceStore } from '../../trusted-device/tru
 import {
   PRUNE_TRUSTED_DEVICES, REVOKE_ALL_TRUSTED_DEVICES, REVOKE_TRUSTED_DEVICE, SAVE_TRUSTED_DEVICE, TOUCH_TRUSTED_DEVICE,
 } from './lua-trusted-device-scripts.ts';
+import { FIND_HASH_BY_KEY, hashOf } from './lua-read-scripts.ts';
 import { EXPIRY_SLACK_MS, runScript, type RedisClient } from './redis-script.ts';
 
 function toDevice(hash: Record<string, string>): TrustedDevice | undefined {
@@ -51,10 +52,9 @@ export function createRedisTrustedDevices(client: RedisClient, prefix: string, c
       ]);
     },
     async findByTokenHash(tokenHash) {
-      const id = await client.get(tokenKey(tokenHash));
-      if (id == null) return undefined;
-      const device = toDevice(await client.hGetAll(deviceKey(id)));
-      // Guards against a revoke or a replacement racing between the two reads.
+      // The token's index and the device it names in one script: one command, one moment.
+      const device = toDevice(hashOf(await runScript(client, FIND_HASH_BY_KEY, [tokenKey(tokenHash)], [devicePrefix])));
+      // An index left behind by a device since replaced names another token's device: not this one.
       return device?.tokenHash === tokenHash && device.expiresAt > clock() ? device : undefined;
     },
     async listForAccount(accountId) {

@@ -1,6 +1,7 @@
 import type { DatabaseSync } from 'node:sqlite';
 import type { Clock } from '../../clock.ts';
-import type { CounterStore } from '../../guard/counter-store.ts';
+import type { CounterStep, CounterStore } from '../../guard/counter-store.ts';
+import { inTransaction } from './sqlite-grants.ts';
 
 export function createSqliteCounters(db: DatabaseSync, clock: Clock): CounterStore {
   // One statement, so two processes on the same file cannot both read the old count.
@@ -13,15 +14,21 @@ export function createSqliteCounters(db: DatabaseSync, clock: Clock): CounterSto
   const endsAt = db.prepare('SELECT reset_at FROM counter WHERE key = ? AND reset_at > ?');
   const reset = db.prepare('DELETE FROM counter WHERE key = ?');
 
+  const incrementNow = (key: string, windowSeconds: number, now: number) => (increment.get(key, now + windowSeconds * 1000, now, now) as { count: number }).count;
+  const getNow = (key: string, now: number) => (get.get(key, now) as { count: number } | undefined)?.count ?? 0;
+  const step = (counterStep: CounterStep, now: number): number => {
+    if ('get' in counterStep) return getNow(counterStep.get, now);
+    if ('increment' in counterStep) return incrementNow(counterStep.increment, counterStep.windowSeconds, now);
+    reset.run(counterStep.reset);
+    return 0;
+  };
+
   return {
     async increment(key, windowSeconds) {
-      const now = clock();
-      const row = increment.get(key, now + windowSeconds * 1000, now, now) as { count: number };
-      return row.count;
+      return incrementNow(key, windowSeconds, clock());
     },
     async get(key) {
-      const row = get.get(key, clock()) as { count: number } | undefined;
-      return row?.count ?? 0;
+      return getNow(key, clock());
     },
     async windowEndsAt(key) {
       const row = endsAt.get(key, clock()) as { reset_at: number } | undefined;
@@ -29,6 +36,29 @@ export function createSqliteCounters(db: DatabaseSync, clock: Clock): CounterSto
     },
     async reset(key) {
       reset.run(key);
+    },
+    async batch(steps) {
+      const now = clock();
+      const run = () => {
+        const counts: number[] = [];
+        for (const counterStep of steps) {
+          const count = step(counterStep, now);
+          counts.push(count);
+          if (!('reset' in counterStep) && counterStep.stopAbove !== undefined && count > counterStep.stopAbove) break;
+        }
+        return counts;
+      };
+      // Statements here are synchronous, so nothing else on this connection runs between them;
+      // the transaction keeps another process on the same file out too (a snapshot when only reading).
+      if (steps.every((counterStep) => 'get' in counterStep)) {
+        db.exec('BEGIN');
+        try {
+          return run();
+        } finally {
+          db.exec('COMMIT');
+        }
+      }
+      return inTransaction(db, run);
     },
   };
 }

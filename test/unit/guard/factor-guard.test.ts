@@ -75,6 +75,21 @@ describe.each(STORE_KINDS)('wrong-code limits on %s', (kind) => {
     await testStore.dispose();
   });
 
+  test('a success after a lock clears every round it reached: the next wrong codes start from a full budget', async () => {
+    const { clock, testStore, guard } = await setup();
+    await fail(guard, 5);
+    clock.advance(60_000);
+    await fail(guard, 3);
+    expect(await guard.attempt('acct', 'totp')).toBe(true);
+    await guard.recordSuccess('acct', 'totp');
+    expect(await guard.failures('acct', 'totp')).toBe(0);
+    await fail(guard, 4);
+    expect(await guard.isLocked('acct', 'totp')).toBe(false);
+    await fail(guard, 1);
+    expect(await guard.isLocked('acct', 'totp')).toBe(true);
+    await testStore.dispose();
+  });
+
   test('fifty parallel guesses: only five are ever checked', async () => {
     const { testStore, guard } = await setup();
     const allowed = await Promise.all(Array.from({ length: 50 }, () => guard.attempt('acct', 'sms')));

@@ -1,5 +1,5 @@
 import type { Context, Next } from 'koa';
-import { memoizedDirectory, memoizedMfaStore, requestScope } from '../../../src/plugin/request-scope.ts';
+import { memoizedAdapterFactory, memoizedDirectory, memoizedMfaStore, requestScope } from '../../../src/plugin/request-scope.ts';
 import { countingStore } from '../../helpers/counting-store.ts';
 import { addApp, appOf } from '../../helpers/mfa-records.ts';
 import { createFakeClock } from '../../helpers/fake-clock.ts';
@@ -90,6 +90,74 @@ describe('one load of an account per request (request-scope.ts)', () => {
       expect((await directory.findById('a1'))?.email).toBe('new@example.com');
       expect(reads).toBe(2);
       expect(directory.label({ email: 'x' })).toBe('<x>');
+    });
+  });
+
+  describe("oidc-provider's adapter (memoizedAdapterFactory)", () => {
+    const expiresIn = 600;
+
+    test('within a request a model is read once per id; each read gets its own copy', async () => {
+      const { store, calls } = countingStore(testStore.store);
+      const adapter = memoizedAdapterFactory(store.adapterFactory)('Interaction');
+      await adapter.upsert('i1', { uid: 'u1', params: { scope: 'openid' } }, expiresIn);
+      await inOneRequest(async () => {
+        const first = await adapter.find('i1');
+        (first!.params as Record<string, string>).scope = 'changed by the first reader';
+        const second = await adapter.find('i1');
+        expect(second?.params).toEqual({ scope: 'openid' });
+        expect(await adapter.find('missing')).toBeUndefined();
+        expect(await adapter.find('missing')).toBeUndefined();
+        expect(calls.counts.get('adapter:Interaction.find')).toBe(2);
+      });
+      await inOneRequest(async () => {
+        await adapter.find('i1');
+        expect(calls.counts.get('adapter:Interaction.find')).toBe(3);
+      });
+    });
+
+    test("a write forgets that model's reads in the request (find, findByUid alike): the request reads back what it wrote", async () => {
+      const { store, calls } = countingStore(testStore.store);
+      const factory = memoizedAdapterFactory(store.adapterFactory);
+      const sessions = factory('Session');
+      const interactions = factory('Interaction');
+      await sessions.upsert('s1', { uid: 'su1', accountId: 'alice' }, expiresIn);
+      await interactions.upsert('i1', { uid: 'u1' }, expiresIn);
+      await inOneRequest(async () => {
+        expect((await sessions.findByUid('su1'))?.accountId).toBe('alice');
+        await interactions.find('i1');
+        await sessions.upsert('s1', { uid: 'su1', accountId: 'bob' }, expiresIn);
+        expect((await sessions.findByUid('su1'))?.accountId).toBe('bob');
+        expect((await sessions.find('s1'))?.accountId).toBe('bob');
+        await sessions.destroy('s1');
+        expect(await sessions.find('s1')).toBeUndefined();
+        // Another model's reads are kept.
+        await interactions.find('i1');
+        expect(calls.counts.get('adapter:Interaction.find')).toBe(1);
+      });
+    });
+
+    test('consume is read back in the same request; revokeByGrantId forgets every model', async () => {
+      const factory = memoizedAdapterFactory(testStore.store.adapterFactory);
+      const codes = factory('AuthorizationCode');
+      const tokens = factory('AccessToken');
+      await codes.upsert('c1', { grantId: 'g1' }, expiresIn);
+      await tokens.upsert('t1', { grantId: 'g1' }, expiresIn);
+      await inOneRequest(async () => {
+        expect((await codes.find('c1'))?.consumed).toBeUndefined();
+        await codes.consume('c1');
+        expect((await codes.find('c1'))?.consumed).toBeTruthy();
+        expect(await tokens.find('t1')).toBeDefined();
+        await codes.revokeByGrantId('g1');
+        expect(await tokens.find('t1')).toBeUndefined();
+      });
+    });
+
+    test('outside a request every read goes to the store', async () => {
+      const { store, calls } = countingStore(testStore.store);
+      const adapter = memoizedAdapterFactory(store.adapterFactory)('Grant');
+      await adapter.find('g1');
+      await adapter.find('g1');
+      expect(calls.counts.get('adapter:Grant.find')).toBe(2);
     });
   });
 });
