@@ -25,6 +25,15 @@ export const ERRORS = {
     message: "That code didn't work. Check it and try again; after repeated failures, codes are paused for a while.",
   },
   CODE_REQUIRED: { status: 400, message: 'Enter the code.' },
+  // Told only after the password passed (the person is the account's, or holds its password): a pause says when it ends.
+  FACTOR_PAUSED: {
+    status: 429,
+    message: 'Too many wrong codes in a row, so this way of confirming it is you is paused for a while. Use another way, or try again when the pause ends.',
+  },
+  FACTOR_LOCKED: {
+    status: 403,
+    message: 'Too many wrong codes in a row, so this way of confirming it is you is locked until our support team unlocks it. Use another way, or contact support.',
+  },
   PASSKEY_FAILED: {
     status: 400,
     message: "Your passkey couldn't be checked. Try again, or choose another way; after repeated failures, passkeys are paused for a while.",

@@ -16,8 +16,8 @@ function newCodeOn(page: Reply): string | undefined {
 
 /**
  * authorize → sign-in page → email + password → (303) the code page → "Use backup code" →
- * the backup code → the new code's page (the old one is spent: the new one is kept for this
- * account's next sign-in) → Next → consent page → allow → code → tokens. The account must have
+ * the backup code → (303) the new code's page (the old one is spent: the new one is kept for this
+ * account's next sign-in) → "I've saved it" → consent page → allow → code → tokens. The account must have
  * a second factor and its current code in `backupCode`.
  */
 export async function backupFlow(context: FlowContext): Promise<void> {
@@ -30,7 +30,8 @@ export async function backupFlow(context: FlowContext): Promise<void> {
   const formPage = await browser.get(backupCodeLink(codePage));
   const form = expectForm(formPage, '/backup-code', 'backup code page');
 
-  const newCodePage = await browser.postForm(form.action, { ...form.hidden, code: account.backupCode });
+  // Post/Redirect/Get: the code's POST answers with a 303 to the page that shows the new one.
+  const newCodePage = await browser.follow(await browser.postForm(form.action, { ...form.hidden, code: account.backupCode }), context.baseUrl, 'backup code');
   const newCode = newCodePage.status === 200 ? newCodeOn(newCodePage) : undefined;
   if (!newCode) throw new FlowError('backup code', newCodePage, `code refused: ${pageProblem(newCodePage) ?? 'no new code on the page'}`);
   keepBackupCode(newCode);

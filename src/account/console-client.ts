@@ -15,7 +15,7 @@ export function consoleClientMetadata(issuer: string): ClientMetadata {
     token_endpoint_auth_method: 'none',
     grant_types: [],
     response_types: ['none'],
-    // Its home, for an error page's "Back to Your account" (oidc/client-home.ts).
+    // Its home, for an error page's "Back to Your account" and a finished sign-in's "Continue" (oidc/client-home.ts).
     client_uri: `${issuer}/account/security`,
     redirect_uris: [`${issuer}/account/callback`],
     first_party: true,

@@ -5,10 +5,11 @@ import { FACTORS, type FactorSetupDeps } from '../factors/registry.ts';
 import { addMethodRoutes, type MethodRoutesDeps } from './method-routes.ts';
 import { addSetupChoiceRoutes } from './setup-choice-routes.ts';
 import { addManageRoutes, type ManageDeps } from './manage-routes.ts';
+import { addNewCodeRoutes, type NewCodeDeps } from './console-new-code.ts';
 import { addAppAccessRoutes, type AppAccessDeps } from './app-access-routes.ts';
 
 /** The Security pages: what each of its route groups needs, and what the registered factors asked for. */
-export type ConsoleRoutesDeps = ConsoleSignInDeps & SecurityPageDeps & MethodRoutesDeps & ManageDeps & AppAccessDeps & FactorSetupDeps;
+export type ConsoleRoutesDeps = ConsoleSignInDeps & SecurityPageDeps & MethodRoutesDeps & ManageDeps & NewCodeDeps & AppAccessDeps & FactorSetupDeps;
 
 /** The self-service Security pages, on the identity provider itself. */
 export function createAccountConsoleRoutes(deps: ConsoleRoutesDeps): Router {
@@ -22,6 +23,7 @@ export function createAccountConsoleRoutes(deps: ConsoleRoutesDeps): Router {
   // Each factor's own Security pages (setting the app or a phone up, the backup code), from the registry.
   for (const factor of FACTORS) factor.addSetupRoutes(router, deps);
   addManageRoutes(router, deps);
+  addNewCodeRoutes(router, deps);
   addAppAccessRoutes(router, deps);
   return router;
 }

@@ -5,7 +5,20 @@ import { AppError, assertThat } from '../errors.ts';
 import { clearTrustCookie, readTrustCookie } from '../trusted-device/trust-cookie.ts';
 import type { TrustedDevices } from '../trusted-device/trusted-devices.ts';
 import { formSession, pageSession, renderConsole, type ConsolePageDeps } from './console-pages.ts';
+import { redirectAfterPost } from '../http/page-notice.ts';
 import { signInUrl, type ConsoleSession } from './console-session.ts';
+
+/** The pages after sessions were ended: fixed wording, chosen by a query value that carries nothing else. */
+const SIGNED_OUT_PAGES = {
+  mfaOff: {
+    title: 'Multi-factor authentication is off',
+    lead: 'Your sign-ins now need only your password. For your security you have been signed out everywhere, here too.',
+  },
+  everywhere: {
+    title: 'Signed out everywhere',
+    lead: 'Every browser and app signed in to your account, this one included, must sign in again. Trusted devices were forgotten.',
+  },
+};
 
 const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 const MAX_ID = 64;
@@ -21,13 +34,24 @@ export interface ManageDeps extends ConsolePageDeps {
 }
 
 export function addManageRoutes(router: Router, deps: ManageDeps): void {
-  /** After sessions were ended: trusted devices go too, this browser forgets its token, and it is audited. */
-  const endEverywhere = async (ctx: Context, session: ConsoleSession, event: 'mfa.disabled' | 'session.ended_everywhere', page: { title: string; lead: string }) => {
+  /**
+   * After sessions were ended: trusted devices go too, this browser forgets its token, and it is
+   * audited. The answer is a 303 to a page that needs no session (this one just ended), so
+   * Refresh there repeats nothing.
+   */
+  const endEverywhere = async (ctx: Context, session: ConsoleSession, event: 'mfa.disabled' | 'session.ended_everywhere') => {
     await deps.trusted.revokeAll(session.accountId);
     clearTrustCookie(ctx);
     deps.audit({ event, accountId: session.accountId, ...requestFields(ctx) });
-    renderConsole(ctx, deps, session, 'signed-out-everywhere', page);
+    redirectAfterPost(ctx, `/account/signed-out?after=${event === 'mfa.disabled' ? 'mfa-off' : 'everywhere'}`);
   };
+
+  router.get('/account/signed-out', (ctx) => {
+    const page = ctx.query.after === 'mfa-off' ? SIGNED_OUT_PAGES.mfaOff : SIGNED_OUT_PAGES.everywhere;
+    ctx.type = 'html';
+    ctx.set('cache-control', 'no-store');
+    ctx.body = deps.render('signed-out-everywhere', page);
+  });
 
   const showDevices = async (ctx: Context) => {
     const session = await pageSession(ctx, deps, { fresh: false });
@@ -79,18 +103,12 @@ export function addManageRoutes(router: Router, deps: ManageDeps): void {
     if (deps.settings.enforcement === 'required') throw new AppError('MFA_REQUIRED_BY_POLICY');
     assertThat(session.mfaEnabled, 'MFA_NOT_ENABLED');
     await deps.mfa.disable(session.accountId);
-    await endEverywhere(ctx, session, 'mfa.disabled', {
-      title: 'Multi-factor authentication is off',
-      lead: 'Your sign-ins now need only your password. For your security you have been signed out everywhere, here too.',
-    });
+    await endEverywhere(ctx, session, 'mfa.disabled');
   });
 
   router.post('/account/security/sign-out-everywhere', async (ctx) => {
     const { session } = await formSession(ctx, deps, { fresh: false });
     await deps.mfa.endSessions(session.accountId);
-    await endEverywhere(ctx, session, 'session.ended_everywhere', {
-      title: 'Signed out everywhere',
-      lead: 'Every browser and app signed in to your account, this one included, must sign in again. Trusted devices were forgotten.',
-    });
+    await endEverywhere(ctx, session, 'session.ended_everywhere');
   });
 }

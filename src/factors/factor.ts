@@ -33,6 +33,8 @@ export interface Factor<SignInDeps = never, SetupDeps = never> {
   readonly id: FactorId;
   /** How people name it, on pages and in the CLI. */
   readonly name: string;
+  /** Its codes inside a sentence, when they are paused: "You can use codes from your authenticator app again in 4 minutes". */
+  readonly codesName: string;
   /** RFC 8176 `amr` of a sign-in with the password and this factor. */
   readonly amr: readonly string[];
   /** `method`: what a person signs in with (an account may have several); `fallback`: the backup code. */

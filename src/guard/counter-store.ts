@@ -10,6 +10,11 @@ export interface CounterStore {
   increment(key: string, windowSeconds: number): Promise<number>;
   /** The count in the open window, or 0. */
   get(key: string): Promise<number>;
+  /**
+   * When the open window of this key closes (ms since the epoch, by the store's clock), or
+   * undefined when none is open: pages tell people when a pause ends or a resend works.
+   */
+  windowEndsAt(key: string): Promise<number | undefined>;
   reset(key: string): Promise<void>;
   /**
    * Runs the steps in order, as one: no other change (from any instance) lands between two of

@@ -4,6 +4,12 @@ import type { FactorId } from '../factors/factor-id.ts';
 
 export type { FactorId };
 
+/**
+ * Why codes of a factor are not checked right now: a timed pause (with when it ends), or the
+ * lock only an operator lifts. Shown only to someone who already passed the password.
+ */
+export type FactorLock = { kind: 'paused'; until: number } | { kind: 'locked' };
+
 export interface FactorGuardLimits {
   /** Wrong codes in a row before a timed lock (then again at each further multiple). */
   lockAfterFailures: number;
@@ -24,6 +30,8 @@ export interface FactorGuard {
   /** Reserves one attempt; false when the factor is locked (the code must not be checked). */
   attempt(accountId: string, factor: FactorId): Promise<boolean>;
   isLocked(accountId: string, factor: FactorId): Promise<boolean>;
+  /** The lock in force, and until when; undefined while codes are checked. */
+  lockOf(accountId: string, factor: FactorId): Promise<FactorLock | undefined>;
   recordFailure(accountId: string, factor: FactorId): Promise<void>;
   recordSuccess(accountId: string, factor: FactorId): Promise<void>;
   /** Operator action: clears the count and any lock. */
@@ -75,6 +83,11 @@ export function createFactorGuard(
       const [failures, locked] = await failuresAndLock(accountId, factor);
       const reserved = await counters.get(attemptsKey(accountId, factor, roundOf(failures)));
       return failures >= limits.maxFailures || locked > 0 || reserved >= limits.lockAfterFailures;
+    },
+    async lockOf(accountId, factor) {
+      const [failures, until] = await Promise.all([counters.get(failuresKey(accountId, factor)), counters.windowEndsAt(lockKey(accountId, factor))]);
+      if (failures >= limits.maxFailures) return { kind: 'locked' };
+      return until === undefined ? undefined : { kind: 'paused', until };
     },
     async recordFailure(accountId, factor) {
       const failures = await counters.increment(failuresKey(accountId, factor), FAILURE_MEMORY_SECONDS);

@@ -29,10 +29,12 @@ const DAY = 86_400;
  * the number's owner needs to sign in. The per-account bucket is shared: it is the requester's
  * own. The cooldown is per purpose, so the first sign-in code right after a setup goes out.
  */
+const cooldownKey = (purpose: SmsPurpose, accountId: string) => `sms:cooldown:${purpose}:${accountId}`;
+
 function bucketsFor(purpose: SmsPurpose, accountId: string, phone: string, ip: string) {
   const tag = purpose === 'setup' ? 'setup-' : '';
   return {
-    cooldown: `sms:cooldown:${purpose}:${accountId}`,
+    cooldown: cooldownKey(purpose, accountId),
     account: `sms:account:${accountId}`,
     number: `sms:${tag}number:${phone}`,
     ip: `sms:${tag}ip:${ip}`,
@@ -55,6 +57,8 @@ const setupShare = (globalPerHour: number) => Math.max(1, Math.floor(globalPerHo
  */
 export interface SmsBudget {
   reserve(input: { purpose: SmsPurpose; accountId: string; phone: string; ip: string }): Promise<SmsRefusal | undefined>;
+  /** When this account may have its next text of this purpose (ms), or undefined when it may now. */
+  cooldownEndsAt(purpose: SmsPurpose, accountId: string): Promise<number | undefined>;
 }
 
 export function createSmsBudget(counters: CounterStore, limits: SmsBudgetLimits, audit: Audit): SmsBudget {
@@ -86,5 +90,6 @@ export function createSmsBudget(counters: CounterStore, limits: SmsBudgetLimits,
       if (full?.breaker && counts[buckets.indexOf(full)] === full.cap + 1) audit({ event: 'sms.breaker.open', details: { reason: full.breaker, budget: full.cap } }, 'warn');
       return full?.refusal;
     },
+    cooldownEndsAt: (purpose, accountId) => counters.windowEndsAt(cooldownKey(purpose, accountId)),
   };
 }

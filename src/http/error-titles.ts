@@ -20,6 +20,8 @@ export const ERROR_TITLES: Partial<Record<ErrorCode, string>> = {
   PASSWORD_TOO_LONG: 'That password is too long',
   CODE_INVALID: "That code didn't work",
   CODE_REQUIRED: 'The code is missing',
+  FACTOR_PAUSED: 'These codes are paused for a while',
+  FACTOR_LOCKED: 'These codes are locked',
   PASSKEY_FAILED: "Your passkey couldn't be checked",
   PASSKEY_RESPONSE_REQUIRED: 'Your passkey was not used',
   PASSKEY_NAME_INVALID: 'That passkey name is not right',

@@ -111,10 +111,11 @@ export function composeMfa(options: MfaPluginOptions) {
   const directory = memoizedDirectory(options.directory);
   const guard = createFactorGuard(options.store.counters, settings, (accountId, factor, seconds) =>
     audit({ event: 'mfa.locked', accountId, details: { factor, lockSeconds: seconds ?? 'until an operator unlocks' } }));
+  const box = createSecretBox(options.sealingKeys);
   const service = createMfaService({
     store: mfaStore,
     guard,
-    box: createSecretBox(options.sealingKeys),
+    box,
     clock,
     issuerLabel: settings.issuerLabel,
   });
@@ -190,6 +191,10 @@ export function composeMfa(options: MfaPluginOptions) {
       trusted,
       security,
       transient: options.store.transient,
+      // The guard's state, read only: pages tell a paused factor, and until when.
+      factorLock: guard.lockOf,
+      // Seals what a page shows again after a redirect (a new backup code) while it waits in `transient`.
+      box,
       grants: options.store.grants,
       csrf: createCsrf(parsed.secrets.csrf),
       render,
@@ -216,7 +221,7 @@ export function composeMfa(options: MfaPluginOptions) {
     // Before any page or provider route: nothing is answered for a host that is not the issuer's.
     provider.use(hostCheck({ issuer: options.issuer, render }));
     provider.use(errorPages(render, log, { support, appHome: appHomeIn(provider) }));
-    provider.use(staticFiles(STATIC_DIR, ['site.css', 'copy.js', 'passkey.js']));
+    provider.use(staticFiles(STATIC_DIR, ['site.css', 'copy.js', 'timing.js', 'passkey.js']));
     provider.use(staticFile('/static/simplewebauthn-browser.js', SIMPLEWEBAUTHN_BROWSER_BUNDLE));
     provider.use(interactions.routes());
     provider.use(interactions.allowedMethods({ throw: true }));

@@ -4,6 +4,7 @@ import { acrRequestOf } from '../oidc/acr-request.ts';
 import { phishingResistanceDemanded } from '../oidc/phishing-resistance.ts';
 import { ACR, AMR } from '../oidc/acr.ts';
 import { actionsFor, finishInteraction, type InteractionDetails } from './interaction-io.ts';
+import { redirectAfterPost } from '../http/page-notice.ts';
 import { skipWithTrustedDevice, type RememberedDeviceDeps } from './remembered-device.ts';
 import type { RequirementFor } from './requirement-for.ts';
 import { rememberPasswordPassed, type SecondFactorStateDeps } from './second-factor-state.ts';
@@ -29,12 +30,11 @@ export async function continueAfterPassword(ctx: Context, deps: AfterPasswordDep
     throw new AppError(phishingResistant ? 'PASSKEY_REQUIRED' : 'MFA_SET_UP_FIRST', { link: { href: '/account/security', text: 'Open the Security page' } });
   }
   if (requirement === 'none') {
-    await finishInteraction(ctx, deps, { login: { accountId, acr: ACR.password, amr: [...AMR.password], remember: true } }, false);
+    await finishInteraction(ctx, deps, details, { login: { accountId, acr: ACR.password, amr: [...AMR.password], remember: true } }, false);
     return;
   }
   // A trusted device never stands in for a phishing-resistant sign-in (EAP ACR Values 1.0 `phr`).
   if (requirement === 'challenge' && !phishingResistant && (await skipWithTrustedDevice(ctx, deps, details, accountId, clientMetadata))) return;
   await rememberPasswordPassed(deps, details, accountId, requirement);
-  ctx.status = 303;
-  ctx.redirect(actionsFor(details).page);
+  redirectAfterPost(ctx, actionsFor(details).page);
 }

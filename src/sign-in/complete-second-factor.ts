@@ -23,7 +23,7 @@ export async function completeSecondFactor(ctx: Context, deps: CompleteSecondFac
   await forgetPending(deps, details.uid);
   if (proof.trust) await trustThisDevice(ctx, deps, subject.accountId, clientId);
   if (!proof.setUpNow) deps.audit({ event: 'mfa.challenge.passed', accountId: subject.accountId, clientId, ...requestFields(ctx), details: { method: proof.method } });
-  await finishInteraction(ctx, deps, {
+  await finishInteraction(ctx, deps, details, {
     login: { accountId: subject.accountId, ts: subject.ts, acr: proof.acr ?? (proof.setUpNow ? ACR.mfaSetUpAtSignIn : ACR.mfa), amr: [...proof.amr], remember: true },
   }, subject.via === 'session');
 }

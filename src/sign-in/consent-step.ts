@@ -50,5 +50,5 @@ export async function submitConsent(ctx: Context, deps: ConsentStepDeps, details
   }
   const grantId = await grant.save();
   deps.log.info('consent.granted', { accountId, clientId });
-  await finishInteraction(ctx, deps, { consent: { grantId } }, true);
+  await finishInteraction(ctx, deps, details, { consent: { grantId } }, true);
 }

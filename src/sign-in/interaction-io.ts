@@ -7,6 +7,7 @@ import { assertSameOrigin } from '../http/origin-check.ts';
 import { field, readForm } from '../http/read-form.ts';
 import type { Csrf } from '../http/csrf.ts';
 import type { RenderPage } from '../http/views.ts';
+import { rememberFinished } from './finished-sign-in.ts';
 
 /** Reading, finishing and naming an interaction: oidc-provider itself. */
 export interface ProviderPart {
@@ -58,9 +59,13 @@ export async function readInteractionForm(ctx: Context, deps: InteractionFormDep
   return { details, form };
 }
 
-/** Hands the result to oidc-provider and sends the browser back to its resume URL (303: the next request is a GET). */
-export async function finishInteraction(ctx: Context, deps: ProviderPart, result: InteractionResults, mergeWithLastSubmission: boolean): Promise<void> {
+/**
+ * Hands the result to oidc-provider and sends the browser back to its resume URL (303: the next
+ * request is a GET). This interaction's pages remember it ended, for the Back button.
+ */
+export async function finishInteraction(ctx: Context, deps: ProviderPart, details: InteractionDetails, result: InteractionResults, mergeWithLastSubmission: boolean): Promise<void> {
   const url = await deps.provider.interactionResult(ctx.req, ctx.res, result, { mergeWithLastSubmission });
+  rememberFinished(ctx, details, 'error' in result ? 'cancelled' : 'done');
   ctx.status = 303;
   ctx.redirect(url);
 }
@@ -86,6 +91,7 @@ export function actionsFor(details: InteractionDetails) {
     enrolSms: `${base}/enrol/sms`,
     enrolSmsVerify: `${base}/enrol/sms/verify`,
     continue: `${base}/continue`,
+    newBackupCode: `${base}/new-backup-code`,
     otherWays: `${base}/other-ways`,
   };
 }

@@ -9,11 +9,17 @@ import { finishInteraction, loadInteraction, readInteractionForm, type Interacti
 import { showLogin, submitLogin, type LoginStepDeps } from './login-step.ts';
 import { passwordAlreadyPassed, signInUnderWay, subjectOf, takeFactorPassed, chosenMethod, chooseMethod, type SecondFactorStateDeps, type SecondFactorSubject } from './second-factor-state.ts';
 import { showOtherWays, type OtherWaysDeps } from './other-ways-step.ts';
+import { showFinishedSignIn, type FinishedSignInDeps } from './finished-sign-in.ts';
+import { forgetNewBackupCode, showNewBackupCode, type NewBackupCodeDeps } from './new-backup-code-step.ts';
+import { noticeFor } from './sign-in-notice.ts';
+import { redirectAfterPost } from '../http/page-notice.ts';
+import { toErrorCode } from '../http/error-pages.ts';
 import { demandsPhishingResistance } from './phishing-resistance-demand.ts';
 import { addPasswordlessRoutes } from '../factors/passkey/passwordless-step.ts';
 
 /** The hosted sign-in: what its own steps need, and what the registered factors asked for. */
-export type SignInRoutesDeps = LoginStepDeps & ConsentStepDeps & OtherWaysDeps & CompleteSecondFactorDeps & InteractionFormDeps & SecondFactorStateDeps & FactorSignInDeps & {
+export type SignInRoutesDeps = LoginStepDeps & ConsentStepDeps & OtherWaysDeps & CompleteSecondFactorDeps & InteractionFormDeps & SecondFactorStateDeps
+  & NewBackupCodeDeps & FinishedSignInDeps & FactorSignInDeps & {
   /** `host`: the host's own page asks for the password and hands over (host-hand-over.ts); the plugin's is not served. */
   passwordPage: 'plugin' | 'host';
 };
@@ -21,6 +27,15 @@ export type SignInRoutesDeps = LoginStepDeps & ConsentStepDeps & OtherWaysDeps &
 /** The hosted pages of a sign-in, one route per step; each checks that its step is the current one. */
 export function createInteractionRoutes(deps: SignInRoutesDeps): Router {
   const router = new Router();
+
+  // Back to a page of a sign-in this browser finished: that page says so and leads to the app, rather than "expired".
+  router.use(async (ctx, next) => {
+    try {
+      await next();
+    } catch (error) {
+      if (ctx.method !== 'GET' || toErrorCode(error) !== 'INTERACTION_EXPIRED' || !(await showFinishedSignIn(ctx, deps))) throw error;
+    }
+  });
 
   /** The person proving a second factor right now, with the kind of proof expected; else WRONG_STEP. */
   async function requireSubject(details: InteractionDetails, requirement: SecondFactorSubject['requirement']) {
@@ -59,7 +74,12 @@ export function createInteractionRoutes(deps: SignInRoutesDeps): Router {
     // A prompt the host added to the policy: the host's own middleware, installed after ours, answers it.
     if (name !== 'login' && name !== 'mfa') return next();
     const subject = await subjectOf(deps, details);
-    if (!subject) return name === 'login' && deps.passwordPage === 'host' ? next() : showLogin(ctx, deps, details);
+    if (!subject) {
+      if (name === 'login' && deps.passwordPage === 'host') return next();
+      // A refused password's POST left its problem (and the email typed) for this page, once.
+      const notice = await noticeFor(ctx, deps, details, undefined, 'login');
+      return showLogin(ctx, deps, details, notice?.problem && { code: notice.problem, email: notice.typed ?? '' });
+    }
     if (subject.requirement === 'enrol') {
       // The first factor that can be set up here; its page links to the others.
       const first = FACTORS.find((factor) => factor.enrolAtSignIn?.available(deps));
@@ -84,8 +104,7 @@ export function createInteractionRoutes(deps: SignInRoutesDeps): Router {
     const picked = methods.find((method) => method.id === form.method);
     assertThat(picked, 'METHOD_NOT_FOUND');
     await chooseMethod(deps, details, subject, picked.id);
-    ctx.status = 303;
-    ctx.redirect(`/interaction/${details.uid}`);
+    redirectAfterPost(ctx, `/interaction/${details.uid}`);
   }));
 
   if (deps.passwordPage === 'plugin') {
@@ -122,11 +141,20 @@ export function createInteractionRoutes(deps: SignInRoutesDeps): Router {
     if (factor.enrolAtSignIn?.available(deps)) factor.enrolAtSignIn.addRoutes(guardedRoutes((details) => requireSubject(details, 'enrol')), deps);
   }
 
-  // "Next" after a new backup code was shown: the factor this subject already passed in this interaction.
+  // The new backup code of this sign-in (a code spent, a method set up), shown until "I've saved it".
+  router.get('/interaction/:uid/new-backup-code', async (ctx) => {
+    const details = await loadInteraction(ctx, deps);
+    const subject = await subjectOf(deps, details);
+    assertThat(subject, 'WRONG_STEP');
+    await showNewBackupCode(ctx, deps, details, subject);
+  });
+
+  // "I've saved it" after a new backup code was shown: the factor this subject already passed in this interaction.
   router.post('/interaction/:uid/continue', (ctx) => post(ctx, async (details) => {
     const subject = await subjectOf(deps, details);
     const passed = subject && (await takeFactorPassed(deps, details.uid, subject));
     assertThat(passed, 'WRONG_STEP');
+    await forgetNewBackupCode(deps, details, passed.subject);
     await completeSecondFactor(ctx, deps, details, passed.subject, passed);
   }));
 
@@ -136,8 +164,8 @@ export function createInteractionRoutes(deps: SignInRoutesDeps): Router {
   }));
 
   // Cancel: the relying app receives access_denied (RFC 6749 §4.1.2.1).
-  router.post('/interaction/:uid/abort', (ctx) => post(ctx, async () => {
-    await finishInteraction(ctx, deps, { error: 'access_denied', error_description: 'The person cancelled the sign-in' }, false);
+  router.post('/interaction/:uid/abort', (ctx) => post(ctx, async (details) => {
+    await finishInteraction(ctx, deps, details, { error: 'access_denied', error_description: 'The person cancelled the sign-in' }, false);
   }));
 
   return router;

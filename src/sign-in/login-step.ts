@@ -10,6 +10,7 @@ import type { UserDirectory } from '../plugin/user-directory.ts';
 import { passwordlessActions } from '../factors/passkey/passwordless-step.ts';
 import { continueAfterPassword, type AfterPasswordDeps } from './after-password.ts';
 import { actionsFor, clientNameOf, csrfScope, type InteractionDetails, type InteractionPageDeps } from './interaction-io.ts';
+import { tellPage } from './sign-in-notice.ts';
 
 /** The password step: the throttle and the directory, then what follows a right password. */
 export interface LoginStepDeps extends InteractionPageDeps, AfterPasswordDeps {
@@ -36,6 +37,15 @@ export async function showLogin(ctx: Context, deps: InteractionPageDeps, details
   });
 }
 
+/**
+ * A refused password step goes back to the sign-in page through a 303 (Post/Redirect/Get), so
+ * Refresh there never sends the password again (another failure counted). The problem and the
+ * email typed wait for that page, bound to this interaction (no account is known yet).
+ */
+function backToSignIn(ctx: Context, deps: LoginStepDeps, details: InteractionDetails, code: ErrorCode, email: string): Promise<void> {
+  return tellPage(ctx, deps, details, undefined, { page: 'login', problem: code, typed: email.slice(0, MAX_EMAIL_LENGTH) });
+}
+
 /** Checks that need no account lookup: answered at once, and not counted as a failed sign-in. */
 function formProblem(email: string, password: string): ErrorCode | undefined {
   if (!email.trim()) return 'EMAIL_REQUIRED';
@@ -53,11 +63,11 @@ export async function submitLogin(ctx: Context, deps: LoginStepDeps, details: In
   const email = form.email ?? '';
   const password = form.password ?? '';
   const problem = formProblem(email, password);
-  if (problem) return showLogin(ctx, deps, details, { code: problem, email: problem === 'EMAIL_TOO_LONG' ? '' : email });
+  if (problem) return backToSignIn(ctx, deps, details, problem, problem === 'EMAIL_TOO_LONG' ? '' : email);
 
   const login = normalizeEmail(email);
   const { gate, ...outcome } = await deps.throttle.attempt(login, ctx.ip, readLoginDeviceCookie(ctx));
-  if (gate === 'ip-locked') return showLogin(ctx, deps, details, { code: 'TOO_MANY_ATTEMPTS', email });
+  if (gate === 'ip-locked') return backToSignIn(ctx, deps, details, 'TOO_MANY_ATTEMPTS', email);
 
   const accountId = gate === 'open'
     ? await deps.directory.authenticate(email, password)
@@ -65,7 +75,7 @@ export async function submitLogin(ctx: Context, deps: LoginStepDeps, details: In
   if (!accountId) {
     await outcome.failed();
     deps.log.info('login.failed', { clientId: details.params.client_id, ip: ctx.ip, locked: gate === 'account-locked' });
-    return showLogin(ctx, deps, details, { code: 'INVALID_CREDENTIALS', email });
+    return backToSignIn(ctx, deps, details, 'INVALID_CREDENTIALS', email);
   }
 
   writeLoginDeviceCookie(ctx, await outcome.succeeded());

@@ -48,7 +48,7 @@ export async function skipWithTrustedDevice(ctx: Context, deps: RememberedDevice
   if (!device) return false;
   await deps.trusted.touch(device.id);
   deps.log.info('mfa.device.used', { accountId, clientId: details.params.client_id, deviceId: device.id });
-  await finishInteraction(ctx, deps, { login: { accountId, acr: ACR.rememberedDevice, amr: [...AMR.password], remember: true } }, false);
+  await finishInteraction(ctx, deps, details, { login: { accountId, acr: ACR.rememberedDevice, amr: [...AMR.password], remember: true } }, false);
   return true;
 }
 

@@ -85,7 +85,7 @@ describe.each([375, 1280])('a person in Chromium at %ipx', (width) => {
     await page.waitForSelector('#backup-code');
     const backupCode = (await page.textContent('#backup-code'))!.trim();
     await shot(page, 'backup-code');
-    await page.getByRole('link', { name: 'Done' }).click();
+    await page.getByRole('button', { name: "I've saved it" }).click();
     await page.waitForSelector('text=Authenticator app · since');
     await shot(page, 'security-on');
 
@@ -134,7 +134,7 @@ describe.each([375, 1280])('a person in Chromium at %ipx', (width) => {
     await page.waitForSelector('#backup-code');
     expect((await page.textContent('#backup-code'))!.trim()).not.toBe(backupCode);
     await shot(page, 'new-backup-code');
-    await page.getByRole('button', { name: 'Next' }).click();
+    await page.getByRole('button', { name: "I've saved it" }).click();
     await page.waitForURL(`${stack.demoUrl}/`);
     expect(await page.textContent('body')).toContain('pwd, mfa, backup-code');
 
@@ -151,7 +151,7 @@ describe.each([375, 1280])('a person in Chromium at %ipx', (width) => {
     await page.fill('#code', latestCode(stack.idp.config.sms.outboxFile!, PHONE));
     await page.getByRole('button', { name: 'Verify and turn on' }).click();
     await page.waitForSelector('#backup-code');
-    await page.getByRole('link', { name: 'Done' }).click();
+    await page.getByRole('button', { name: "I've saved it" }).click();
     await page.waitForSelector('text=Text message to +44');
     await shot(page, 'security-sms');
 

@@ -80,7 +80,7 @@ describe.each([375, 1280])('a person with a passkey in Chromium at %ipx', (width
     await page.getByRole('button', { name: 'Create passkey' }).click();
     await page.waitForSelector('#backup-code');
     await shot(page, 'passkey-ready');
-    await page.getByRole('link', { name: 'Done' }).click();
+    await page.getByRole('button', { name: "I've saved it" }).click();
     await page.waitForSelector('text=Passkey “Virtual laptop”');
     await shot(page, 'security-with-passkey');
     const { credentials } = await cdp.send('WebAuthn.getCredentials', { authenticatorId });

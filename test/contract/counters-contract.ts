@@ -27,6 +27,21 @@ export function describeCountersContract(label: string, open: OpenStore, cleanup
         expect(await ctx.store.counters.get('k')).toBe(0);
       });
 
+      it('tells when the open window closes, and nothing once it closed or was reset', async () => {
+        expect(await ctx.store.counters.windowEndsAt('w')).toBeUndefined();
+        const opened = ctx.clock();
+        await ctx.store.counters.increment('w', 60);
+        ctx.clock.advance(10_000);
+        // Later hits do not move the end: the window is fixed at the first.
+        await ctx.store.counters.increment('w', 60);
+        expect(await ctx.store.counters.windowEndsAt('w')).toBe(opened + MINUTE_MS);
+        ctx.clock.advance(MINUTE_MS - 10_000);
+        expect(await ctx.store.counters.windowEndsAt('w')).toBeUndefined();
+        await ctx.store.counters.increment('w', 60);
+        await ctx.store.counters.reset('w');
+        expect(await ctx.store.counters.windowEndsAt('w')).toBeUndefined();
+      });
+
       it('reset clears a key', async () => {
         await ctx.store.counters.increment('k', 60);
         await ctx.store.counters.increment('k', 60);

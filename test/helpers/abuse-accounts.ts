@@ -89,8 +89,8 @@ export async function addPhoneOnSecurityPage(world: AbuseWorld, console: HttpSes
   const outbox = world.idp.config.sms.outboxFile!;
   const choose = await console.get(`${world.idp.issuer}/account/security/setup`);
   const phonePage = await console.follow(await console.postForm(`${world.idp.issuer}/account/security/setup`, { csrf: hiddenField(choose.text, 'csrf'), method: 'sms' }), world.idp.issuer);
-  const codePage = await console.postForm(`${world.idp.issuer}/account/security/setup/sms`, { csrf: hiddenField(phonePage.text, 'csrf'), phone });
-  const done = await console.postForm(`${world.idp.issuer}/account/security/setup/sms/verify`, { csrf: hiddenField(codePage.text, 'csrf'), code: latestCode(outbox, phone) });
+  const codePage = await console.submitForm(`${world.idp.issuer}/account/security/setup/sms`, { csrf: hiddenField(phonePage.text, 'csrf'), phone });
+  const done = await console.submitForm(`${world.idp.issuer}/account/security/setup/sms/verify`, { csrf: hiddenField(codePage.text, 'csrf'), code: latestCode(outbox, phone) });
   if (done.status !== 200) throw new Error(`SMS enrolment failed: ${done.status}\n${done.text.slice(0, 500)}`);
   world.clock.advance(31_000); // past the resend cooldown
   return textOf(done.text, 'backup-code');

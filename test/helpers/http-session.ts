@@ -80,6 +80,14 @@ export class HttpSession {
     });
   }
 
+  /**
+   * A form post as a browser sends it, then the redirects it follows (every form POST of ours
+   * answers with a 303: Post/Redirect/Get) while they stay on the form's origin: the page shown.
+   */
+  async submitForm(url: string, fields: Record<string, string>, headers: Record<string, string> = {}): Promise<HttpResponse> {
+    return this.follow(await this.postForm(url, fields, headers), new URL(url).origin);
+  }
+
   /** Follows redirects while they stay on `origin`; returns the first response that is not one, or the redirect leaving it. */
   async follow(response: HttpResponse, origin: string, maxHops = 10): Promise<HttpResponse> {
     let current = response;

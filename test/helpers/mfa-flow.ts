@@ -34,7 +34,7 @@ export async function enrolAuthenticator(session: HttpSession, issuer: string, c
   if (!choose.text.includes('name="method"')) throw new Error(`not the setup page: ${choose.status} ${choose.url}`);
   const qrPage = await session.follow(await session.postForm(`${issuer}/account/security/setup`, { csrf: hiddenField(choose.text, 'csrf'), method: 'totp' }), issuer);
   const key = textOf(qrPage.text, 'totp-key');
-  const done = await session.postForm(`${issuer}/account/security/setup/app`, { csrf: hiddenField(qrPage.text, 'csrf'), code: codeFor(key, clock) });
+  const done = await session.submitForm(`${issuer}/account/security/setup/app`, { csrf: hiddenField(qrPage.text, 'csrf'), code: codeFor(key, clock) });
   return { key, backupCode: textOf(done.text, 'backup-code'), page: done, csrf: hiddenField(qrPage.text, 'csrf') };
 }
 
@@ -43,10 +43,10 @@ export async function submitCode(session: HttpSession, issuer: string, page: Htt
   return session.follow(response, issuer);
 }
 
-/** "Use backup code" → enter it → the new code is shown once → Next. */
+/** "Use backup code" → enter it → the new code is shown until "I've saved it" → that button. */
 export async function useBackupCode(session: HttpSession, issuer: string, challenge: HttpResponse, code: string): Promise<{ newCode?: string; page: HttpResponse; next?: HttpResponse }> {
   const formPage = await session.get(new URL(/href="([^"]*\/backup-code)"/.exec(challenge.text)![1]!, issuer).href);
-  const page = await session.postForm(formAction(formPage.text, '/backup-code', issuer), { csrf: hiddenField(formPage.text, 'csrf'), code });
+  const page = await session.submitForm(formAction(formPage.text, '/backup-code', issuer), { csrf: hiddenField(formPage.text, 'csrf'), code });
   if (!page.text.includes('id="backup-code"')) return { page };
   const next = await session.follow(await session.postForm(formAction(page.text, '/continue', issuer), { csrf: hiddenField(page.text, 'csrf') }), issuer);
   return { newCode: textOf(page.text, 'backup-code'), page, next };

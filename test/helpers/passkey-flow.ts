@@ -19,7 +19,7 @@ export async function addPasskeyOnSecurityPage(console: HttpSession, issuer: str
   const page = await console.follow(await console.get(`${issuer}/account/security/setup/passkey`), issuer);
   if (page.status !== 200) throw new Error(`not the passkey setup page: ${page.status} ${page.url}`);
   const response = device.register(passkeyOptionsOf<PublicKeyCredentialCreationOptionsJSON>(page.text), overrides);
-  return console.postForm(`${issuer}/account/security/setup/passkey`, { csrf: hiddenField(page.text, 'csrf'), name, response: JSON.stringify(response) });
+  return console.submitForm(`${issuer}/account/security/setup/passkey`, { csrf: hiddenField(page.text, 'csrf'), name, response: JSON.stringify(response) });
 }
 
 export function backupCodeShown(page: HttpResponse): string {

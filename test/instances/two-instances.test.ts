@@ -222,12 +222,17 @@ describe('two provider processes on one Redis, behind one load balancer', () => 
     proxy.route('a');
     const { page, browser } = await startSignIn();
     let challenge = await submitPassword(browser, proxy.url, page, email, PASSWORD);
-    for (let i = 0; i < 5; i += 1) {
+    for (let i = 0; i < 4; i += 1) {
       challenge = await submitCode(browser, proxy.url, challenge, wrongCodeFor(key));
       expect(servedBy(challenge)).toBe('a');
       expect(challenge.status).toBe(400);
       expect(challenge.text).toContain('data-code="CODE_INVALID"');
     }
+    // The fifth pauses the app's codes: the page says so (the code form of the page before stays open in this test's hands).
+    const paused = await submitCode(browser, proxy.url, challenge, wrongCodeFor(key));
+    expect(servedBy(paused)).toBe('a');
+    expect(paused.status).toBe(429);
+    expect(paused.text).toContain('data-code="FACTOR_PAUSED"');
     // The lock is in the shared store, not in A's memory.
     const guard = createFactorGuard(store.counters, { lockAfterFailures: 5, maxFailures: 100 });
     expect(await guard.isLocked(accountId, 'totp')).toBe(true);
@@ -237,23 +242,27 @@ describe('two provider processes on one Redis, behind one load balancer', () => 
     const right = totp.code(key);
     const refused = await submitCode(browser, proxy.url, challenge, right);
     expect(servedBy(refused)).toBe('b');
-    expect(refused.status).toBe(400);
-    expect(refused.text).toContain('data-code="CODE_INVALID"');
+    expect(refused.status).toBe(429);
+    expect(refused.text).toContain('data-code="FACTOR_PAUSED"');
     expect(isCallback(refused)).toBe(false);
 
     // A whole new sign-in on B is refused too (the locked factor never checked, so never spent, that code).
     const fresh = await startSignIn();
     const freshChallenge = await submitPassword(fresh.browser, proxy.url, fresh.page, email, PASSWORD);
-    const refusedAgain = await submitCode(fresh.browser, proxy.url, freshChallenge, right);
+    expect(freshChallenge.text).toContain('data-code="FACTOR_PAUSED"');
+    const freshUid = /\/interaction\/([\w-]+)/.exec(freshChallenge.url)![1]!;
+    const refusedAgain = await fresh.browser.submitForm(`${proxy.url}/interaction/${freshUid}/totp`, { csrf: hiddenField(freshChallenge.text, 'csrf'), code: right });
     expect(servedBy(refusedAgain)).toBe('b');
-    expect(refusedAgain.text).toContain('data-code="CODE_INVALID"');
+    expect(refusedAgain.text).toContain('data-code="FACTOR_PAUSED"');
 
     // It was the lock: once an operator clears it (CLI, a third process), B accepts a right code.
     const unlock = await runCli(env, ['mfa', 'unlock', '--email', email]);
     expect(unlock.code).toBe(0);
     expect(await guard.isLocked(accountId, 'totp')).toBe(false);
     await totp.ready();
-    const accepted = await submitCode(fresh.browser, proxy.url, refusedAgain, totp.code(key));
+    const unpaused = await fresh.browser.get(`${proxy.url}/interaction/${freshUid}`);
+    expect(unpaused.text).toContain('autocomplete="one-time-code"');
+    const accepted = await submitCode(fresh.browser, proxy.url, unpaused, totp.code(key));
     expect(isCallback(accepted)).toBe(true);
     expect((await redeemCode(fresh.client, accepted, fresh.authorization)).claims()?.amr).toEqual([...AMR.totp]);
   }, TEST_TIMEOUT_MS);

@@ -49,9 +49,9 @@ describe.each(STORE_KINDS)('acr requests and factors set up at sign-in on %s', (
   /** The enrolment page after the password: the key, the first code, the new backup code, Next. */
   async function enrolAtSignIn(session: HttpSession, enrol: HttpResponse): Promise<HttpResponse> {
     const key = textOf(enrol.text, 'totp-key');
-    const saved = await session.postForm(formAction(enrol.text, '/enrol', w.idp.issuer), { csrf: hiddenField(enrol.text, 'csrf'), code: codeFor(key, clock) });
+    const saved = await session.submitForm(formAction(enrol.text, '/enrol', w.idp.issuer), { csrf: hiddenField(enrol.text, 'csrf'), code: codeFor(key, clock) });
     expect(saved.text).toContain('id="backup-code"');
-    return session.follow(await session.postForm(formAction(saved.text, '/continue', w.idp.issuer), { csrf: hiddenField(saved.text, 'csrf') }), w.idp.issuer);
+    return session.follow(await session.submitForm(formAction(saved.text, '/continue', w.idp.issuer), { csrf: hiddenField(saved.text, 'csrf') }), w.idp.issuer);
   }
 
   /** The Security page's "Set up …" line under each method, in order. */
@@ -99,7 +99,7 @@ describe.each(STORE_KINDS)('acr requests and factors set up at sign-in on %s', (
   test('an app with accept_mfa_set_up_at_sign_in false refuses enrolment at sign-in, clearly, and nothing is set up', async () => {
     const account = await plainAccount(w, 'refused');
     const flow = await authorize('stricter-app');
-    const answer = await flow.session.postForm(formAction(flow.page.text, '/login', w.idp.issuer), { csrf: hiddenField(flow.page.text, 'csrf'), email: account.email, password: ABUSE_PASSWORD });
+    const answer = await flow.session.submitForm(formAction(flow.page.text, '/login', w.idp.issuer), { csrf: hiddenField(flow.page.text, 'csrf'), email: account.email, password: ABUSE_PASSWORD });
     expectRefused(answer, 'MFA_SET_UP_FIRST');
     expect(appOf(await w.store.mfa.get(account.id))).toBeNull();
   });
@@ -155,7 +155,7 @@ describe.each(STORE_KINDS)('acr requests and factors set up at sign-in on %s', (
   test('claims parameter: an essential MFA acr for an account without a factor asks for one set up first, unless set-up-at-sign-in is listed', async () => {
     const account = await plainAccount(w, 'essential');
     const strict = await authorize('first-party-app', claimsParameter({ essential: true, values: [ACR.mfa] }));
-    const answer = await strict.session.postForm(formAction(strict.page.text, '/login', w.idp.issuer), { csrf: hiddenField(strict.page.text, 'csrf'), email: account.email, password: ABUSE_PASSWORD });
+    const answer = await strict.session.submitForm(formAction(strict.page.text, '/login', w.idp.issuer), { csrf: hiddenField(strict.page.text, 'csrf'), email: account.email, password: ABUSE_PASSWORD });
     expectRefused(answer, 'MFA_SET_UP_FIRST');
 
     const lenient = await authorize('first-party-app', claimsParameter({ essential: true, values: [ACR.mfa, ACR.mfaSetUpAtSignIn] }));

@@ -39,7 +39,7 @@ describe.each(STORE_KINDS)('setting up text messages during a require_mfa sign-i
     const href = /id="enrol-sms" href="([^"]+)"/.exec(flow.enrol.text)![1]!;
     const phonePage = await flow.session.get(new URL(href, w.idp.issuer).href);
     expect(phonePage.text).toContain('autocomplete="tel"');
-    return flow.session.postForm(formAction(phonePage.text, '/enrol/sms', w.idp.issuer), { csrf: hiddenField(phonePage.text, 'csrf'), phone });
+    return flow.session.submitForm(formAction(phonePage.text, '/enrol/sms', w.idp.issuer), { csrf: hiddenField(phonePage.text, 'csrf'), phone });
   }
 
   test('password → "Use text message instead" → number → code → new backup code → the app; the token says the factor was set up at sign-in', async () => {
@@ -48,9 +48,9 @@ describe.each(STORE_KINDS)('setting up text messages during a require_mfa sign-i
     const flow = await atEnrolment(account.email);
     const codePage = await sendTo(flow, phone);
     expect(codePage.text).toContain('Enter the code we texted you');
-    const saved = await flow.session.postForm(formAction(codePage.text, '/enrol/sms/verify', w.idp.issuer), { csrf: hiddenField(codePage.text, 'csrf'), code: latestCode(outbox(), phone) });
+    const saved = await flow.session.submitForm(formAction(codePage.text, '/enrol/sms/verify', w.idp.issuer), { csrf: hiddenField(codePage.text, 'csrf'), code: latestCode(outbox(), phone) });
     expect(saved.text).toContain('id="backup-code"');
-    const done = await flow.session.follow(await flow.session.postForm(formAction(saved.text, '/continue', w.idp.issuer), { csrf: hiddenField(saved.text, 'csrf') }), w.idp.issuer);
+    const done = await flow.session.follow(await flow.session.submitForm(formAction(saved.text, '/continue', w.idp.issuer), { csrf: hiddenField(saved.text, 'csrf') }), w.idp.issuer);
     expect(isCallback(done)).toBe(true);
     const claims = (await redeemCode(flow.client, done, flow.authorization)).claims()!;
     expect(claims.acr).toBe(ACR.mfaSetUpAtSignIn);
@@ -81,7 +81,7 @@ describe.each(STORE_KINDS)('setting up text messages during a require_mfa sign-i
     await sendTo(tabA, phone);
     const tabB = await atEnrolment(second.email, browser);
     const codePageB = await sendTo(tabB, nextPhone());
-    const answer = await browser.postForm(formAction(codePageB.text, '/enrol/sms/verify', w.idp.issuer), { csrf: hiddenField(codePageB.text, 'csrf'), code: latestCode(outbox(), phone) });
+    const answer = await browser.submitForm(formAction(codePageB.text, '/enrol/sms/verify', w.idp.issuer), { csrf: hiddenField(codePageB.text, 'csrf'), code: latestCode(outbox(), phone) });
     expectRefused(answer, 'CODE_INVALID');
     expect((await w.store.mfa.get(second.id))?.credentials ?? []).toEqual([]);
     expect((await w.store.mfa.get(first.id))?.credentials ?? []).toEqual([]);
@@ -93,7 +93,7 @@ describe.each(STORE_KINDS)('setting up text messages during a require_mfa sign-i
     const codePage = await sendTo(flow, nextPhone());
     // Meanwhile the owner sets a method up elsewhere: this sign-in proves it, never adds another on the password alone.
     await w.store.mfa.addCredential(account.id, { id: 'owner-app', type: 'totp', setUp: null, sealedSecret: 'k1.x', lastAcceptedStep: 1, phone: null }, 'hash', clock());
-    expectRefused(await flow.session.postForm(formAction(codePage.text, '/enrol/sms/verify', w.idp.issuer), { csrf: hiddenField(codePage.text, 'csrf'), code: '000000' }), 'WRONG_STEP');
+    expectRefused(await flow.session.submitForm(formAction(codePage.text, '/enrol/sms/verify', w.idp.issuer), { csrf: hiddenField(codePage.text, 'csrf'), code: '000000' }), 'WRONG_STEP');
     expect((await w.store.mfa.get(account.id))?.credentials.map((method) => method.id)).toEqual(['owner-app']);
   });
 });

@@ -43,9 +43,9 @@ describe.each(STORE_KINDS)('MFA by text message (development outbox) on %s', (ki
 
   async function enrolBySms(phone = nextPhone()) {
     const { email, session, phonePage } = await atPhoneForm();
-    const codePage = await session.postForm(`${idp.issuer}/account/security/setup/sms`, { csrf: hiddenField(phonePage.text, 'csrf'), phone });
+    const codePage = await session.submitForm(`${idp.issuer}/account/security/setup/sms`, { csrf: hiddenField(phonePage.text, 'csrf'), phone });
     expect(codePage.status).toBe(200);
-    const done = await session.postForm(`${idp.issuer}/account/security/setup/sms/verify`, { csrf: hiddenField(codePage.text, 'csrf'), code: latestCode(outbox, phone) });
+    const done = await session.submitForm(`${idp.issuer}/account/security/setup/sms/verify`, { csrf: hiddenField(codePage.text, 'csrf'), code: latestCode(outbox, phone) });
     expect(done.status).toBe(200);
     clock.advance(31_000); // past the resend cooldown, so the sign-in below may text again
     return { email, phone, session, backupCode: textOf(done.text, 'backup-code'), phonePage, codePage };
@@ -62,7 +62,7 @@ describe.each(STORE_KINDS)('MFA by text message (development outbox) on %s', (ki
   const submitSms = async (session: HttpSession, page: HttpResponse, code: string) =>
     session.follow(await session.postForm(formAction(page.text, '/sms', idp.issuer), { csrf: hiddenField(page.text, 'csrf'), code }), idp.issuer);
   const resend = (session: HttpSession, page: HttpResponse) =>
-    session.postForm(formAction(page.text, '/sms/send', idp.issuer), { csrf: hiddenField(page.text, 'csrf') });
+    session.submitForm(formAction(page.text, '/sms/send', idp.issuer), { csrf: hiddenField(page.text, 'csrf') });
 
   test('enrol by text message, then sign in with the texted code: amr sms, acr mfa', async () => {
     const { email, phone, session } = await enrolBySms();
@@ -81,16 +81,27 @@ describe.each(STORE_KINDS)('MFA by text message (development outbox) on %s', (ki
     expect(claims.acr).toBe(ACR.mfa);
   });
 
-  test('resend: a cooldown first; then a new code replaces the old one, and the old one is refused', async () => {
+  test('resend: a cooldown first, said as a wait and not an error; then a new code replaces the old one, and the old one is refused', async () => {
     const { email, phone } = await enrolBySms();
     const { session, challenge } = await toSmsChallenge(email);
     const first = latestCode(outbox, phone);
+    // Resend is disabled for the cooldown, with the time in words.
+    expect(challenge.text).toMatch(/<button class="link" type="submit" disabled data-enable-after="30"[^>]*>Resend code<\/button>/);
+    expect(challenge.text).toContain('You can ask for a new code <span data-countdown="30">in 30 seconds</span>');
+    // Pressed anyway (a page from before, a crafted post): nothing sent, and the page says the code sent still works.
+    const sent = readOutbox(outbox).length;
+    clock.advance(10_000);
     const tooSoon = await resend(session, challenge);
-    expect(tooSoon.status).toBe(429);
-    expect(tooSoon.text).toContain('data-code="SMS_COOLDOWN"');
-    clock.advance(31_000);
+    expect(tooSoon.status).toBe(200);
+    expect(tooSoon.text).toContain('data-state="earlier"');
+    expect(tooSoon.text).toContain('earlier in this sign-in. It still works for 10 minutes.');
+    expect(tooSoon.text).toContain('<span data-countdown="20">in 20 seconds</span>');
+    expect(tooSoon.text).not.toContain('role="alert"');
+    expect(readOutbox(outbox)).toHaveLength(sent);
+    clock.advance(21_000);
     const resent = await resend(session, challenge);
     expect(resent.status).toBe(200);
+    expect(resent.text).toContain('data-state="sent"');
     const second = latestCode(outbox, phone);
     expect(second).not.toBe(first);
     const old = await submitSms(session, resent, first);
@@ -121,7 +132,7 @@ describe.each(STORE_KINDS)('MFA by text message (development outbox) on %s', (ki
     const before = await store.mfa.get(account.id);
     const sent = readOutbox(outbox).length;
     for (const [phone, code] of [['+44 20 7946 0018', 'PHONE_NOT_MOBILE'], ['+33 6 12 34 56 78', 'PHONE_COUNTRY_NOT_ALLOWED'], ['call me maybe', 'PHONE_INVALID']]) {
-      const page = await session.postForm(`${idp.issuer}/account/security/setup/sms`, { csrf: hiddenField(phonePage.text, 'csrf'), phone: phone! });
+      const page = await session.submitForm(`${idp.issuer}/account/security/setup/sms`, { csrf: hiddenField(phonePage.text, 'csrf'), phone: phone! });
       expect(page.status).toBe(400);
       expect(page.text).toContain(`data-code="${code}"`);
     }
@@ -133,12 +144,12 @@ describe.each(STORE_KINDS)('MFA by text message (development outbox) on %s', (ki
     const { session, phonePage, email } = await atPhoneForm();
     const a = nextPhone();
     const b = nextPhone();
-    const codePage = await session.postForm(`${idp.issuer}/account/security/setup/sms`, { csrf: hiddenField(phonePage.text, 'csrf'), phone: a });
+    const codePage = await session.submitForm(`${idp.issuer}/account/security/setup/sms`, { csrf: hiddenField(phonePage.text, 'csrf'), phone: a });
     expect(codePage.status).toBe(200);
-    const refused = await session.postForm(`${idp.issuer}/account/security/setup/sms`, { csrf: hiddenField(phonePage.text, 'csrf'), phone: b });
+    const refused = await session.submitForm(`${idp.issuer}/account/security/setup/sms`, { csrf: hiddenField(phonePage.text, 'csrf'), phone: b });
     expect(refused.status).toBe(429);
     expect(readOutbox(outbox).filter((m) => m.to === b)).toHaveLength(0);
-    await session.postForm(`${idp.issuer}/account/security/setup/sms/verify`, { csrf: hiddenField(codePage.text, 'csrf'), code: latestCode(outbox, a) });
+    await session.submitForm(`${idp.issuer}/account/security/setup/sms/verify`, { csrf: hiddenField(codePage.text, 'csrf'), code: latestCode(outbox, a) });
     const account = (await idp.directory.findByEmail(email))!;
     expect(phoneOf(await store.mfa.get(account.id))?.phone).toBe(a);
     clock.advance(31_000);
@@ -160,7 +171,7 @@ describe.each(STORE_KINDS)('MFA by text message (development outbox) on %s', (ki
     expect(capped.text).toContain('data-code="SMS_ACCOUNT_CAP"');
     expect(readOutbox(outbox).filter((m) => m.to === phone).length).toBe(sent);
     const formPage = await session.get(new URL(/href="([^"]*\/backup-code)"/.exec(capped.text)![1]!, idp.issuer).href);
-    const used = await session.postForm(formAction(formPage.text, '/backup-code', idp.issuer), { csrf: hiddenField(formPage.text, 'csrf'), code: backupCode });
+    const used = await session.submitForm(formAction(formPage.text, '/backup-code', idp.issuer), { csrf: hiddenField(formPage.text, 'csrf'), code: backupCode });
     expect(used.text).toContain('id="backup-code"');
   });
 });

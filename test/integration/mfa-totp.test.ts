@@ -97,7 +97,7 @@ describe.each(STORE_KINDS)('MFA with an authenticator app and the backup code on
     const manage = await submitCode(session, idp.issuer, reauthChallenge, codeFor(key, clock));
     expect(manage.url).toBe(`${idp.issuer}/account/security/backup-code`);
     expect(manage.text).toContain('Generate a new code');
-    const generated = await session.postForm(`${idp.issuer}/account/security/backup-code`, { csrf: hiddenField(manage.text, 'csrf') });
+    const generated = await session.submitForm(`${idp.issuer}/account/security/backup-code`, { csrf: hiddenField(manage.text, 'csrf') });
     expect(generated.status).toBe(200);
     const fresh = textOf(generated.text, 'backup-code');
     expect(fresh).not.toBe(backupCode);
@@ -154,7 +154,7 @@ describe.each(STORE_KINDS)('MFA with an authenticator app and the backup code on
     const enrol = await submitPassword(session, idp.issuer, page, email, PASSWORD);
     expect(enrol.status).toBe(200);
     const key = textOf(enrol.text, 'totp-key');
-    const shown = await session.postForm(formAction(enrol.text, '/enrol', idp.issuer), { csrf: hiddenField(enrol.text, 'csrf'), code: codeFor(key, clock) });
+    const shown = await session.submitForm(formAction(enrol.text, '/enrol', idp.issuer), { csrf: hiddenField(enrol.text, 'csrf'), code: codeFor(key, clock) });
     expect(textOf(shown.text, 'backup-code')).toMatch(/-/);
     const callback = await session.follow(await session.postForm(formAction(shown.text, '/continue', idp.issuer), { csrf: hiddenField(shown.text, 'csrf') }), idp.issuer);
     expect(isCallback(callback)).toBe(true);
@@ -175,7 +175,7 @@ describe('mfa.enforcement=required', () => {
       const page = await openAuthorization(session, idp.issuer, authorization);
       const enrol = await submitPassword(session, idp.issuer, page, 'required@example.com', PASSWORD);
       expect(enrol.text).toContain('id="totp-key"');
-      const shown = await session.postForm(formAction(enrol.text, '/enrol', idp.issuer), { csrf: hiddenField(enrol.text, 'csrf'), code: codeFor(textOf(enrol.text, 'totp-key'), clock) });
+      const shown = await session.submitForm(formAction(enrol.text, '/enrol', idp.issuer), { csrf: hiddenField(enrol.text, 'csrf'), code: codeFor(textOf(enrol.text, 'totp-key'), clock) });
       const consent = await session.follow(await session.postForm(formAction(shown.text, '/continue', idp.issuer), { csrf: hiddenField(shown.text, 'csrf') }), idp.issuer);
       expect(consent.text).toContain('Allow access?');
     } finally {

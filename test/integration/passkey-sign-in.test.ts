@@ -100,7 +100,7 @@ describe.each(STORE_KINDS)('passkeys on %s', (kind) => {
     const wrong = await answerPasskey(first.session, w.idp.issuer, first.page, account.device, { origin: 'https://phish.example.net' });
     // The failed answer spent its challenge: the page shows a new one; the old assertion bytes, replayed, fail.
     const assertion = account.device.authenticate(passkeyOptionsOf(first.page.text));
-    const replay = await first.session.postForm(formAction(wrong.text, '/passkey', w.idp.issuer), { csrf: hiddenField(wrong.text, 'csrf'), response: JSON.stringify(assertion) });
+    const replay = await first.session.submitForm(formAction(wrong.text, '/passkey', w.idp.issuer), { csrf: hiddenField(wrong.text, 'csrf'), response: JSON.stringify(assertion) });
     expectRefused(replay, 'PASSKEY_FAILED');
   });
 
@@ -112,16 +112,16 @@ describe.each(STORE_KINDS)('passkeys on %s', (kind) => {
     const bobTab = await startSignIn(bob.email, 'first-party-app', {}, new HttpSession());
     // Alice's device answers Alice's challenge; the bytes are posted to Bob's interaction.
     const aliceAssertion = alice.device.authenticate(passkeyOptionsOf(aliceTab.page.text));
-    const crossed = await bobTab.session.postForm(formAction(bobTab.page.text, '/passkey', w.idp.issuer), { csrf: hiddenField(bobTab.page.text, 'csrf'), response: JSON.stringify(aliceAssertion) });
+    const crossed = await bobTab.session.submitForm(formAction(bobTab.page.text, '/passkey', w.idp.issuer), { csrf: hiddenField(bobTab.page.text, 'csrf'), response: JSON.stringify(aliceAssertion) });
     expectRefused(crossed, 'PASSKEY_FAILED');
     // Alice's key signing Bob's own challenge: not one of Bob's credentials.
     const keyOfA = alice.device.authenticate(passkeyOptionsOf(crossed.text), { credentialId: alice.device.credentials[0]!.id });
-    const foreignKey = await bobTab.session.postForm(formAction(crossed.text, '/passkey', w.idp.issuer), { csrf: hiddenField(crossed.text, 'csrf'), response: JSON.stringify(keyOfA) });
+    const foreignKey = await bobTab.session.submitForm(formAction(crossed.text, '/passkey', w.idp.issuer), { csrf: hiddenField(crossed.text, 'csrf'), response: JSON.stringify(keyOfA) });
     expectRefused(foreignKey, 'PASSKEY_FAILED');
     // Two tabs of the same account: the challenge of tab 1 does not serve tab 2.
     const secondTab = await startSignIn(alice.email, 'first-party-app', {}, new HttpSession());
     const fromTabOne = alice.device.authenticate(passkeyOptionsOf(aliceTab.page.text));
-    const otherTab = await secondTab.session.postForm(formAction(secondTab.page.text, '/passkey', w.idp.issuer), { csrf: hiddenField(secondTab.page.text, 'csrf'), response: JSON.stringify(fromTabOne) });
+    const otherTab = await secondTab.session.submitForm(formAction(secondTab.page.text, '/passkey', w.idp.issuer), { csrf: hiddenField(secondTab.page.text, 'csrf'), response: JSON.stringify(fromTabOne) });
     expectRefused(otherTab, 'PASSKEY_FAILED');
     // And Alice's own tab still signs her in with a fresh answer.
     const claims = await aliceTab.tokensOf(await answerPasskey(browser, w.idp.issuer, aliceTab.page, alice.device));
@@ -279,8 +279,10 @@ describe.each(STORE_KINDS)('passkeys on %s', (kind) => {
     const renamed = await console.postForm(`${w.idp.issuer}/account/security/passkeys/rename`, { csrf: hiddenField(renamePage.text, 'csrf'), method: stored!.id, name: 'Old laptop' });
     expect(renamed.status).toBe(303);
     expect((await passkeysOf(account.id))[0]!.passkey!.name).toBe('Old laptop');
-    const bad = await console.postForm(`${w.idp.issuer}/account/security/passkeys/rename`, { csrf: hiddenField(renamePage.text, 'csrf'), method: stored!.id, name: '   ' });
+    const bad = await console.submitForm(`${w.idp.issuer}/account/security/passkeys/rename`, { csrf: hiddenField(renamePage.text, 'csrf'), method: stored!.id, name: '   ' });
     expectRefused(bad, 'PASSKEY_NAME_INVALID');
+    // Refresh there: the rename form again, the error said once.
+    expect((await console.get(bad.url)).status).toBe(200);
     const removed = await console.postForm(`${w.idp.issuer}/account/security/methods/remove`, { csrf: hiddenField(security.text, 'csrf'), method: stored!.id });
     expect(removed.status).toBe(303);
     expect(await passkeysOf(account.id)).toEqual([]);

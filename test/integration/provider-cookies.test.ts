@@ -60,6 +60,8 @@ describe("oidc-provider's own cookies over https", () => {
       '__Host-session', '__Host-session.sig',
       '__Secure-interaction', '__Secure-interaction.sig',
       '__Secure-interaction_resume', '__Secure-interaction_resume.sig',
+      // "This sign-in is finished", for Back (sign-in/finished-sign-in.ts): ours, on the interaction's own path.
+      '__Secure-oidc-mfa-finished', '__Secure-oidc-mfa-finished.sig',
     ]);
     for (const line of set) {
       const attributes = attributesOf(line);
@@ -69,6 +71,8 @@ describe("oidc-provider's own cookies over https", () => {
     for (const line of set.filter((l) => l.startsWith('__Host-'))) expect(attributesOf(line)).toContain('path=/');
     const interaction = set.find((l) => l.startsWith('__Secure-interaction='))!;
     expect(attributesOf(interaction).find((a) => a.startsWith('path='))).toMatch(/^path=\/interaction\/[\w-]+$/);
+    const finished = set.find((l) => l.startsWith('__Secure-oidc-mfa-finished='))!;
+    expect(attributesOf(finished).find((a) => a.startsWith('path='))).toBe(attributesOf(interaction).find((a) => a.startsWith('path=')));
     const resume = set.find((l) => l.startsWith('__Secure-interaction_resume='))!;
     expect(attributesOf(resume).find((a) => a.startsWith('path='))).toMatch(/^path=\/auth\/[\w-]+$/);
   });

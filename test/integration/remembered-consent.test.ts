@@ -163,7 +163,7 @@ describe.each(STORE_KINDS)('remembered consent on %s', (kind) => {
   async function signOutEverywhere(person: { email: string }) {
     const console = await signedInConsole(world, person);
     const security = await console.get(`${world.idp.issuer}/account/security`);
-    const done = await console.postForm(`${world.idp.issuer}/account/security/sign-out-everywhere`, { csrf: /name="csrf" value="([^"]*)"/.exec(security.text)![1]! });
+    const done = await console.submitForm(`${world.idp.issuer}/account/security/sign-out-everywhere`, { csrf: /name="csrf" value="([^"]*)"/.exec(security.text)![1]! });
     expect(done.text).toContain('Signed out everywhere');
   }
 

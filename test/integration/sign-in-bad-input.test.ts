@@ -51,7 +51,7 @@ describe.each(STORE_KINDS)('bad input at sign-in on %s: a clear 4xx and nothing 
     ['absurdly long password', { email: EMAIL, password: 'p'.repeat(1025) }, 'PASSWORD_TOO_LONG'],
   ] as const)('%s: 400 with a message', async (_label, fields, code) => {
     const { session, page } = await loginPage();
-    const response = await session.postForm(formAction(page.text, '/login', idp.issuer), { csrf: hiddenField(page.text, 'csrf'), ...fields });
+    const response = await session.submitForm(formAction(page.text, "/login", idp.issuer), { csrf: hiddenField(page.text, "csrf"), ...fields });
     expect(response.status).toBe(ERRORS[code].status);
     expect(response.text).toContain(ERRORS[code].message);
     await expectStillSignedOut(session);

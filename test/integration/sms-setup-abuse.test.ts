@@ -36,7 +36,7 @@ describe.each(STORE_KINDS)('text-message setup cannot starve a number owner\'s s
     const session = new HttpSession();
     await openSecurityPage(session, idp.issuer, { email, password: PASSWORD });
     const choose = await session.get(`${idp.issuer}/account/security/setup`);
-    const phonePage = await session.follow(await session.postForm(`${idp.issuer}/account/security/setup`, { csrf: hiddenField(choose.text, 'csrf'), method: 'sms' }), idp.issuer);
+    const phonePage = await session.follow(await session.submitForm(`${idp.issuer}/account/security/setup`, { csrf: hiddenField(choose.text, 'csrf'), method: 'sms' }), idp.issuer);
     return { email, session, phonePage };
   }
 
@@ -55,12 +55,12 @@ describe.each(STORE_KINDS)('text-message setup cannot starve a number owner\'s s
     const attacker = await atPhoneForm();
     const csrf = hiddenField(attacker.phonePage.text, 'csrf');
     for (let i = 0; i < PER_NUMBER_PER_DAY; i += 1) {
-      const page = await attacker.session.postForm(`${idp.issuer}/account/security/setup/sms`, { csrf, phone: victimNumber });
+      const page = await attacker.session.submitForm(`${idp.issuer}/account/security/setup/sms`, { csrf, phone: victimNumber });
       expect(page.status).toBe(200);
       clock.advance(31_000);
     }
     const sentBefore = readOutbox(outbox).filter((m) => m.to === victimNumber).length;
-    const capped = await attacker.session.postForm(`${idp.issuer}/account/security/setup/sms`, { csrf, phone: victimNumber });
+    const capped = await attacker.session.submitForm(`${idp.issuer}/account/security/setup/sms`, { csrf, phone: victimNumber });
     expect(capped.status).toBe(429);
     expect(capped.text).toContain('data-code="SMS_NUMBER_CAP"');
     expect(readOutbox(outbox).filter((m) => m.to === victimNumber)).toHaveLength(sentBefore);
@@ -75,9 +75,9 @@ describe.each(STORE_KINDS)('text-message setup cannot starve a number owner\'s s
   test('the first sign-in right after finishing setup gets its code (the setup send does not start the sign-in cooldown)', async () => {
     const { email, session, phonePage } = await atPhoneForm();
     const phone = nextPhone();
-    const codePage = await session.postForm(`${idp.issuer}/account/security/setup/sms`, { csrf: hiddenField(phonePage.text, 'csrf'), phone });
+    const codePage = await session.submitForm(`${idp.issuer}/account/security/setup/sms`, { csrf: hiddenField(phonePage.text, 'csrf'), phone });
     expect(codePage.status).toBe(200);
-    const done = await session.postForm(`${idp.issuer}/account/security/setup/sms/verify`, { csrf: hiddenField(codePage.text, 'csrf'), code: latestCode(outbox, phone) });
+    const done = await session.submitForm(`${idp.issuer}/account/security/setup/sms/verify`, { csrf: hiddenField(codePage.text, 'csrf'), code: latestCode(outbox, phone) });
     expect(done.text).toContain('id="backup-code"');
     const setupCode = latestCode(outbox, phone);
 

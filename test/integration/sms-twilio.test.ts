@@ -67,9 +67,9 @@ describe.each(STORE_KINDS.flatMap((kind) => (['twilio', 'twilio-verify'] as Mode
     const session = new HttpSession();
     await openSecurityPage(session, idp.issuer, { email, password: PASSWORD });
     const choose = await session.get(`${idp.issuer}/account/security/setup`);
-    const phonePage = await session.follow(await session.postForm(`${idp.issuer}/account/security/setup`, { csrf: hiddenField(choose.text, 'csrf'), method: 'sms' }), idp.issuer);
-    const codePage = await session.postForm(`${idp.issuer}/account/security/setup/sms`, { csrf: hiddenField(phonePage.text, 'csrf'), phone });
-    const done = await session.postForm(`${idp.issuer}/account/security/setup/sms/verify`, { csrf: hiddenField(codePage.text, 'csrf'), code: codeSentTo(phone) });
+    const phonePage = await session.follow(await session.submitForm(`${idp.issuer}/account/security/setup`, { csrf: hiddenField(choose.text, 'csrf'), method: 'sms' }), idp.issuer);
+    const codePage = await session.submitForm(`${idp.issuer}/account/security/setup/sms`, { csrf: hiddenField(phonePage.text, 'csrf'), phone });
+    const done = await session.submitForm(`${idp.issuer}/account/security/setup/sms/verify`, { csrf: hiddenField(codePage.text, 'csrf'), code: codeSentTo(phone) });
     expect(done.text).toContain('id="backup-code"');
     clock.advance(31_000);
     return { email, phone };
@@ -84,9 +84,9 @@ describe.each(STORE_KINDS.flatMap((kind) => (['twilio', 'twilio-verify'] as Mode
   }
 
   const submit = async (session: HttpSession, page: HttpResponse, code: string) =>
-    session.follow(await session.postForm(formAction(page.text, '/sms', idp.issuer), { csrf: hiddenField(page.text, 'csrf'), code }), idp.issuer);
+    session.follow(await session.submitForm(formAction(page.text, '/sms', idp.issuer), { csrf: hiddenField(page.text, 'csrf'), code }), idp.issuer);
   const resend = (session: HttpSession, page: HttpResponse) =>
-    session.postForm(formAction(page.text, '/sms/send', idp.issuer), { csrf: hiddenField(page.text, 'csrf') });
+    session.submitForm(formAction(page.text, '/sms/send', idp.issuer), { csrf: hiddenField(page.text, 'csrf') });
 
   test('the SDK calls the right endpoint with the account credentials, and the code signs in', async () => {
     const { email, phone } = await enrolled();

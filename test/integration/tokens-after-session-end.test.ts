@@ -147,7 +147,7 @@ function cli(world: AbuseWorld, stdin = ''): CliContext {
 
 async function signOutEverywhere(world: AbuseWorld, console: HttpSession, issuer = world.idp.issuer): Promise<void> {
   const security = await console.get(`${issuer}/account/security`);
-  const done = await console.postForm(`${issuer}/account/security/sign-out-everywhere`, { csrf: hiddenField(security.text, 'csrf') });
+  const done = await console.submitForm(`${issuer}/account/security/sign-out-everywhere`, { csrf: hiddenField(security.text, 'csrf') });
   expect(done.status).toBe(200);
   expect(done.text).toContain('Signed out everywhere');
 }
@@ -176,7 +176,7 @@ const EVENTS: SessionEndingEvent[] = [
       const console = await signedInConsole(world, person);
       const page = await console.get(`${world.idp.issuer}/account/security/turn-off`);
       expect(page.status).toBe(200);
-      const done = await console.postForm(`${world.idp.issuer}/account/security/turn-off`, { csrf: hiddenField(page.text, 'csrf') });
+      const done = await console.submitForm(`${world.idp.issuer}/account/security/turn-off`, { csrf: hiddenField(page.text, 'csrf') });
       expect(done.status).toBe(200);
       expect(done.text).toContain('Multi-factor authentication is off');
       return { ...person, key: undefined };

@@ -90,7 +90,7 @@ async function signInTwice(passwordPage: 'plugin' | 'host', password: (session: 
     const firstAuthorization = await buildAuthorization(client);
     const enrol = await password(first, issuer, await openAuthorization(first, issuer, firstAuthorization));
     const key = textOf(enrol.text, 'totp-key');
-    const backup = await first.postForm(formAction(enrol.text, '/enrol', issuer), { csrf: hiddenField(enrol.text, 'csrf'), code: totp.code(key) });
+    const backup = await first.submitForm(formAction(enrol.text, '/enrol', issuer), { csrf: hiddenField(enrol.text, 'csrf'), code: totp.code(key) });
     expect(textOf(backup.text, 'backup-code')).toMatch(/-/);
     const afterEnrol = await first.follow(await first.postForm(formAction(backup.text, '/continue', issuer), { csrf: hiddenField(backup.text, 'csrf') }), issuer);
     const firstCallback = await throughConsentAndWelcome(first, issuer, afterEnrol);

@@ -62,7 +62,7 @@ test('each security event is logged once per action and carries no secret', asyn
 
     const manage = await reauthenticate(console, idp.issuer, await console.get(`${idp.issuer}/account/security/backup-code`), { email: EMAIL, password: PASSWORD, key, clock });
     await expectOnce('mfa.backup_code.regenerated', async () => {
-      const page = await console.postForm(`${idp.issuer}/account/security/backup-code`, { csrf: hiddenField(manage.text, 'csrf') });
+      const page = await console.submitForm(`${idp.issuer}/account/security/backup-code`, { csrf: hiddenField(manage.text, 'csrf') });
       secrets.push(/id="backup-code">([^<]*)</.exec(page.text)![1]!);
     });
 

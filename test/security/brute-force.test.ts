@@ -8,15 +8,16 @@ import { formAction, hiddenField, HttpSession, type HttpResponse } from '../help
 import { useIdpWorld } from '../helpers/idp-world.ts';
 import { codeFor, submitCode, textOf } from '../helpers/mfa-flow.ts';
 import { isCallback, submitPassword } from '../helpers/oidc-flow.ts';
-import { latestCode } from '../helpers/sms-outbox.ts';
+import { latestCode, readOutbox } from '../helpers/sms-outbox.ts';
 import { STORE_KINDS } from '../helpers/test-stores.ts';
 
 /**
  * Guessing, spread out to dodge per-sign-in limits. Code guesses are counted per account and
  * factor in the store, so a new interaction (the right password each time) starts no new
- * count; password spraying is counted per client address. Each lock gives the same generic
- * answer as a wrong guess, and nothing past a lock signs anyone in.
- * (SMS pumping past each budget cap is covered by test/integration/sms-*.test.ts.)
+ * count; password spraying is counted per client address. A wrong guess gets the generic
+ * answer; once the factor is paused, the page (shown only after the right password) says so and
+ * until when, asks for no code and sends none, and nothing posted anyway is checked or signs
+ * anyone in. (SMS pumping past each budget cap is covered by test/integration/sms-*.test.ts.)
  */
 const LOCK_AFTER = 5;
 
@@ -50,18 +51,35 @@ describe.each(STORE_KINDS)('code guessing across fresh sign-ins on %s', (kind) =
     return { session, answer, uid: uidOf(page.url) };
   }
 
+  /** The n-th wrong code in a row: the generic answer, or at each LOCK_AFTER-th the page saying the factor is paused. */
+  function expectWrongAnswer(answer: HttpResponse, n: number) {
+    if (n % LOCK_AFTER === 0) expectPaused(answer);
+    else expectRefused(answer, 'CODE_INVALID');
+  }
+
+  /** The paused page: a clear 429 saying until when, with no code form. */
+  function expectPaused(page: HttpResponse) {
+    expectRefused(page, 'FACTOR_PAUSED');
+    expect(page.text).toMatch(/again <strong data-countdown="\d+">in \d+ (?:seconds?|minutes?)<\/strong>, at <time datetime="[^"]+" data-local-time>\d\d:\d\d UTC<\/time>/);
+    expect(page.text).not.toContain('autocomplete="one-time-code"');
+  }
+
+  /** A fresh sign-in while paused: the page says so; the right code posted anyway is not checked and signs nobody in. */
   async function expectLockedOut(account: { email: string }, rightCode: string) {
-    const { session, answer, uid } = await signInWithCode(account, rightCode);
-    expectRefused(answer, 'CODE_INVALID');
+    const { session, page } = await afterPassword(w, account.email);
+    expectPaused(page);
+    const uid = uidOf(page.url);
+    const answer = await session.submitForm(`${w.idp.issuer}/interaction/${uid}/totp`, { csrf: hiddenField(page.text, 'csrf'), code: rightCode });
+    expectPaused(answer);
     expect((await w.idp.app.Interaction.find(uid))?.result).toBeUndefined();
     expect(await hasSession(w, session)).toBe(false);
   }
 
-  test('five wrong authenticator codes over five sign-ins lock the factor: the right code is refused, then accepted after the lock; the next round locks longer', async () => {
+  test('five wrong authenticator codes over five sign-ins pause the factor: the right code is not checked, then accepted after the pause; the next round pauses longer', async () => {
     const account = await totpAccount(w);
-    for (let i = 0; i < LOCK_AFTER; i += 1) {
+    for (let i = 1; i <= LOCK_AFTER; i += 1) {
       const { answer } = await signInWithCode(account, wrongCode(account.key));
-      expectRefused(answer, 'CODE_INVALID');
+      expectWrongAnswer(answer, i);
     }
     expect(await failures(account.id, 'totp')).toBe(LOCK_AFTER);
 
@@ -70,17 +88,17 @@ describe.each(STORE_KINDS)('code guessing across fresh sign-ins on %s', (kind) =
     // The refused right code was not even checked: it does not count as a sixth failure.
     expect(await failures(account.id, 'totp')).toBe(LOCK_AFTER);
 
-    // The first lock is a minute. A right code then works, and clears the count.
+    // The first pause is a minute. A right code then works, and clears the count.
     clock.advance(61_000);
     expect(isCallback((await signInWithCode(account, codeFor(account.key, clock))).answer)).toBe(true);
     expect(await failures(account.id, 'totp')).toBe(0);
   });
 
-  test('a lock that has run out starts the next round where the last one ended: five more wrong codes lock for two minutes', async () => {
+  test('a pause that has run out starts the next round where the last one ended: five more wrong codes pause for two minutes', async () => {
     const account = await totpAccount(w);
     for (let round = 1; round <= 2; round += 1) {
-      for (let i = 0; i < LOCK_AFTER; i += 1) expectRefused((await signInWithCode(account, wrongCode(account.key))).answer, 'CODE_INVALID');
-      if (round === 1) clock.advance(61_000); // the first lock runs out, the count stays
+      for (let i = 1; i <= LOCK_AFTER; i += 1) expectWrongAnswer((await signInWithCode(account, wrongCode(account.key))).answer, i);
+      if (round === 1) clock.advance(61_000); // the first pause runs out, the count stays
     }
     expect(await failures(account.id, 'totp')).toBe(2 * LOCK_AFTER);
     clock.advance(61_000);
@@ -89,19 +107,26 @@ describe.each(STORE_KINDS)('code guessing across fresh sign-ins on %s', (kind) =
     expect(isCallback((await signInWithCode(account, codeFor(account.key, clock))).answer)).toBe(true);
   });
 
-  test('the lock holds whatever the code is sent through: the backup code is counted on its own, and five wrong ones lock it too', async () => {
+  test('the pause holds whatever the code is sent through: the backup code is counted on its own, and five wrong ones pause it too', async () => {
     const account = await totpAccount(w);
     const backupForm = async () => {
       const { session, page } = await afterPassword(w, account.email);
-      const form = await session.get(`${w.idp.issuer}/interaction/${uidOf(page.url)}/backup-code`);
-      return { session, uid: uidOf(page.url), send: (code: string) => session.postForm(formAction(form.text, '/backup-code', w.idp.issuer), { csrf: hiddenField(form.text, 'csrf'), code }) };
+      const uid = uidOf(page.url);
+      const form = await session.get(`${w.idp.issuer}/interaction/${uid}/backup-code`);
+      // Posted straight to the route, as a page from before the pause (another tab) would.
+      return { session, uid, form, send: (code: string) => session.submitForm(`${w.idp.issuer}/interaction/${uid}/backup-code`, { csrf: hiddenField(form.text, 'csrf'), code }) };
     };
-    for (let i = 0; i < LOCK_AFTER; i += 1) {
-      expectRefused(await (await backupForm()).send('AAAA-AAAA-AAAA-AAAA'), 'CODE_INVALID');
+    for (let i = 1; i <= LOCK_AFTER; i += 1) {
+      const answer = await (await backupForm()).send('AAAA-AAAA-AAAA-AAAA');
+      if (i === LOCK_AFTER) expectRefused(answer, 'FACTOR_PAUSED');
+      else expectRefused(answer, 'CODE_INVALID');
     }
     const before = await w.store.mfa.get(account.id);
     const last = await backupForm();
-    expectRefused(await last.send(account.backupCode), 'CODE_INVALID');
+    expectRefused(last.form, 'FACTOR_PAUSED');
+    // The ways on from a paused backup code: the account's method.
+    expect(last.form.text).toContain('>Use authenticator app</a>');
+    expectRefused(await last.send(account.backupCode), 'FACTOR_PAUSED');
     // Not spent by the refused attempt, and no sign-in resulted.
     expect((await w.store.mfa.get(account.id))?.backupCodeHash).toBe(before?.backupCodeHash);
     expect((await w.idp.app.Interaction.find(last.uid))?.result).toBeUndefined();
@@ -110,25 +135,30 @@ describe.each(STORE_KINDS)('code guessing across fresh sign-ins on %s', (kind) =
     expect(textOf((await (await backupForm()).send(account.backupCode)).text, 'backup-code')).not.toBe(account.backupCode);
   });
 
-  test('five wrong texted codes over five sign-ins (a new code texted each time) lock the factor: the right code is then refused', async () => {
+  test('five wrong texted codes over five sign-ins (a new code texted each time) pause the factor: nothing more is texted, and the right code is not checked', async () => {
     const account = await smsAccount(w);
     const outbox = w.idp.config.sms.outboxFile!;
+    const texts = () => readOutbox(outbox).filter((message) => message.to === account.phone).length;
     const atSmsChallenge = async () => {
       clock.advance(31_000); // past the resend cooldown: each sign-in texts a new code
       const { session, page } = await afterPassword(w, account.email);
-      expect(page.text).toContain('autocomplete="one-time-code"');
       return { session, page, uid: uidOf(page.url) };
     };
-    const send = async (session: HttpSession, page: HttpResponse, code: string) =>
-      session.follow(await session.postForm(formAction(page.text, '/sms', w.idp.issuer), { csrf: hiddenField(page.text, 'csrf'), code }), w.idp.issuer);
-    for (let i = 0; i < LOCK_AFTER; i += 1) {
+    for (let i = 1; i <= LOCK_AFTER; i += 1) {
       const { session, page } = await atSmsChallenge();
+      expect(page.text).toContain('autocomplete="one-time-code"');
       const right = latestCode(outbox, account.phone);
-      expectRefused(await send(session, page, right === '000000' ? '000001' : '000000'), 'CODE_INVALID');
+      expectWrongAnswer(await session.submitForm(formAction(page.text, '/sms', w.idp.issuer), { csrf: hiddenField(page.text, 'csrf'), code: right === '000000' ? '000001' : '000000' }), i);
     }
     expect(await failures(account.id, 'sms')).toBe(LOCK_AFTER);
+    const sent = texts();
     const { session, page, uid } = await atSmsChallenge();
-    expectRefused(await send(session, page, latestCode(outbox, account.phone)), 'CODE_INVALID');
+    expectPaused(page);
+    // Nothing is texted to a paused method: not on the page's first view, not on Resend.
+    const resend = await session.submitForm(`${w.idp.issuer}/interaction/${uid}/sms/send`, { csrf: hiddenField(page.text, 'csrf') });
+    expectPaused(resend);
+    expect(texts()).toBe(sent);
+    expectPaused(await session.submitForm(`${w.idp.issuer}/interaction/${uid}/sms`, { csrf: hiddenField(page.text, 'csrf'), code: latestCode(outbox, account.phone) }));
     expect((await w.idp.app.Interaction.find(uid))?.result).toBeUndefined();
     expect(await hasSession(w, session)).toBe(false);
   });

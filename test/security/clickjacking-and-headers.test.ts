@@ -67,17 +67,26 @@ describe('clickjacking and security headers (SQLite)', () => {
     keep('code (authenticator app)', challenge.page);
     const uid = uidOf(challenge.page.url);
     const backupForm = keep('backup code form', await challenge.session.get(`${issuer}/interaction/${uid}/backup-code`));
-    keep('backup code form with an error', await challenge.session.postForm(formAction(backupForm.text, '/backup-code', issuer), { csrf: hiddenField(backupForm.text, 'csrf'), code: 'AAAA-AAAA-AAAA-AAAA' }));
-    const newCode = keep('new backup code (sign-in)', await challenge.session.postForm(formAction(backupForm.text, '/backup-code', issuer), { csrf: hiddenField(backupForm.text, 'csrf'), code: totp.backupCode }));
-    expect(isCallback(await challenge.session.follow(await challenge.session.postForm(formAction(newCode.text, '/continue', issuer), { csrf: hiddenField(newCode.text, 'csrf') }), issuer))).toBe(true);
+    keep('backup code form with an error', await challenge.session.submitForm(formAction(backupForm.text, '/backup-code', issuer), { csrf: hiddenField(backupForm.text, 'csrf'), code: 'AAAA-AAAA-AAAA-AAAA' }));
+    const newCode = keep('new backup code (sign-in)', await challenge.session.submitForm(formAction(backupForm.text, '/backup-code', issuer), { csrf: hiddenField(backupForm.text, 'csrf'), code: totp.backupCode }));
+    expect(isCallback(await challenge.session.follow(await challenge.session.submitForm(formAction(newCode.text, '/continue', issuer), { csrf: hiddenField(newCode.text, 'csrf') }), issuer))).toBe(true);
+    keep('sign-in already finished (Back)', await challenge.session.get(`${issuer}/interaction/${uid}`));
     const trusting = await afterPassword(world, totp.email, 'first-party-app', browser());
     clock.advance(STEP_MS);
-    keep('code with an error', await trusting.session.postForm(formAction(trusting.page.text, '/totp', issuer), { csrf: hiddenField(trusting.page.text, 'csrf'), code: '000000' }));
+    keep('code with an error', await trusting.session.submitForm(formAction(trusting.page.text, '/totp', issuer), { csrf: hiddenField(trusting.page.text, 'csrf'), code: '000000' }));
     expect(isCallback(await submitCode(trusting.session, issuer, trusting.page, codeFor(totp.key, clock), { trust: '1' }))).toBe(true);
 
     // Text message code; enrolment during sign-in.
     const sms = await smsAccount(world);
     keep('code (text message)', (await afterPassword(world, sms.email, 'first-party-app', browser())).page);
+    keep('text message: waiting for the cooldown', (await afterPassword(world, sms.email, 'first-party-app', browser())).page);
+    // Five wrong codes: the app's codes are paused, and the page says until when.
+    const pausing = await totpAccount(world);
+    for (let i = 0; i < 5; i += 1) {
+      const attempt = await afterPassword(world, pausing.email, 'first-party-app', browser());
+      await attempt.session.submitForm(formAction(attempt.page.text, '/totp', issuer), { csrf: hiddenField(attempt.page.text, 'csrf'), code: '000000' });
+    }
+    keep('code paused', (await afterPassword(world, pausing.email, 'first-party-app', browser())).page);
     keep('enrolment during sign-in', (await afterPassword(world, (await plainAccount(world)).email, 'strict-app', browser())).page);
 
     // The Security pages, for an account without MFA and one with it.
@@ -85,24 +94,24 @@ describe('clickjacking and security headers (SQLite)', () => {
     const console = browser();
     keep('Security page (MFA off)', await openSecurityPage(console, issuer, { email: owner.email, password: ABUSE_PASSWORD }));
     const choose = keep('set up: choose a method', await console.get(`${issuer}/account/security/setup`));
-    const qr = keep('set up: authenticator app', await console.follow(await console.postForm(`${issuer}/account/security/setup`, { csrf: hiddenField(choose.text, 'csrf'), method: 'totp' }), issuer));
-    keep('set up: authenticator app with an error', await console.postForm(`${issuer}/account/security/setup/app`, { csrf: hiddenField(qr.text, 'csrf'), code: '000000' }));
+    const qr = keep('set up: authenticator app', await console.follow(await console.submitForm(`${issuer}/account/security/setup`, { csrf: hiddenField(choose.text, 'csrf'), method: 'totp' }), issuer));
+    keep('set up: authenticator app with an error', await console.submitForm(`${issuer}/account/security/setup/app`, { csrf: hiddenField(qr.text, 'csrf'), code: '000000' }));
     const phonePage = keep('set up: phone number', await console.get(`${issuer}/account/security/setup/sms`));
-    keep('set up: phone number with an error', await console.postForm(`${issuer}/account/security/setup/sms`, { csrf: hiddenField(phonePage.text, 'csrf'), phone: 'not a number' }));
-    keep('set up: texted code', await console.postForm(`${issuer}/account/security/setup/sms`, { csrf: hiddenField(phonePage.text, 'csrf'), phone: '+447400888001' }));
+    keep('set up: phone number with an error', await console.submitForm(`${issuer}/account/security/setup/sms`, { csrf: hiddenField(phonePage.text, 'csrf'), phone: 'not a number' }));
+    keep('set up: texted code', await console.submitForm(`${issuer}/account/security/setup/sms`, { csrf: hiddenField(phonePage.text, 'csrf'), phone: '+447400888001' }));
     const key = /id="totp-key">([^<]*)</.exec(qr.text)![1]!;
-    keep('set up: backup code', await console.postForm(`${issuer}/account/security/setup/app`, { csrf: hiddenField(qr.text, 'csrf'), code: codeFor(key, clock) }));
+    keep('set up: backup code', await console.submitForm(`${issuer}/account/security/setup/app`, { csrf: hiddenField(qr.text, 'csrf'), code: codeFor(key, clock) }));
     const managed = browser();
     clock.advance(STEP_MS);
     keep('Security page (MFA on)', await openSecurityPage(managed, issuer, { email: owner.email, password: ABUSE_PASSWORD, key, clock }));
     const backupManage = keep('backup code: manage', await managed.get(`${issuer}/account/security/backup-code`));
-    keep('backup code: new (Security page)', await managed.postForm(`${issuer}/account/security/backup-code`, { csrf: hiddenField(backupManage.text, 'csrf') }));
+    keep('backup code: new (Security page)', await managed.submitForm(`${issuer}/account/security/backup-code`, { csrf: hiddenField(backupManage.text, 'csrf') }));
     keep('trusted devices', await managed.get(`${issuer}/account/security/devices`));
     const turnOff = keep('turn off', await managed.get(`${issuer}/account/security/turn-off`));
-    keep('turned off, signed out everywhere', await managed.postForm(`${issuer}/account/security/turn-off`, { csrf: hiddenField(turnOff.text, 'csrf') }));
+    keep('turned off, signed out everywhere', await managed.submitForm(`${issuer}/account/security/turn-off`, { csrf: hiddenField(turnOff.text, 'csrf') }));
     const leaving = browser();
     const security = await openSecurityPage(leaving, issuer, { email: (await plainAccount(world)).email, password: ABUSE_PASSWORD });
-    keep('signed out everywhere', await leaving.postForm(`${issuer}/account/security/sign-out-everywhere`, { csrf: hiddenField(security.text, 'csrf') }));
+    keep('signed out everywhere', await leaving.submitForm(`${issuer}/account/security/sign-out-everywhere`, { csrf: hiddenField(security.text, 'csrf') }));
 
     // The Security page's sign-in, cancelled: its error page.
     const cancelling = browser();
@@ -142,7 +151,8 @@ describe('clickjacking and security headers (SQLite)', () => {
 
   const EXPECTED_PAGES = [
     'sign-in', 'sign-in with an error', 'consent', 'code (authenticator app)', 'code with an error', 'backup code form',
-    'backup code form with an error', 'new backup code (sign-in)', 'code (text message)', 'enrolment during sign-in',
+    'backup code form with an error', 'new backup code (sign-in)', 'sign-in already finished (Back)', 'code (text message)',
+    'text message: waiting for the cooldown', 'code paused', 'enrolment during sign-in',
     'Security page (MFA off)', 'set up: choose a method', 'set up: authenticator app', 'set up: authenticator app with an error',
     'set up: phone number', 'set up: phone number with an error', 'set up: texted code', 'set up: backup code', 'Security page (MFA on)',
     'backup code: manage', 'backup code: new (Security page)', 'trusted devices', 'turn off', 'turned off, signed out everywhere',
@@ -196,7 +206,7 @@ describe('clickjacking and security headers (SQLite)', () => {
   test('every cookie we set is HttpOnly and SameSite=Lax (interaction, session, console state, trusted device)', () => {
     const lines = browsers.flatMap((b) => b.setCookies.map((c) => c.line));
     const names = new Set(lines.map((line) => line.slice(0, line.indexOf('='))));
-    for (const name of ['_interaction', '_interaction.sig', '_interaction_resume', '_interaction_resume.sig', '_session', '_session.sig', 'oidc_mfa_console_state', 'oidc_mfa_console_state.sig', 'oidc-mfa-trusted']) {
+    for (const name of ['_interaction', '_interaction.sig', '_interaction_resume', '_interaction_resume.sig', '_session', '_session.sig', 'oidc_mfa_console_state', 'oidc_mfa_console_state.sig', 'oidc-mfa-trusted', 'oidc-mfa-finished', 'oidc-mfa-finished.sig']) {
       expect(names).toContain(name);
     }
     for (const line of lines) {

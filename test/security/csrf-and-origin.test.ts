@@ -133,6 +133,12 @@ describe.each(STORE_KINDS)('CSRF and origin checks on every POST route on %s', (
     };
   }
 
+  /** Post/Redirect/Get: the genuine POST is answered with a 303, and the page it leads to is what the browser shows. */
+  async function pageAfter(session: HttpSession, response: HttpResponse): Promise<HttpResponse> {
+    expect({ status: response.status, location: Boolean(response.location) }).toEqual({ status: 303, location: true });
+    return session.follow(response, issuer());
+  }
+
   async function expectCallback(session: HttpSession, response: HttpResponse, error?: string) {
     const done = await session.follow(response, issuer());
     expect(isCallback(done)).toBe(true);
@@ -212,7 +218,8 @@ describe.each(STORE_KINDS)('CSRF and origin checks on every POST route on %s', (
           fields: { csrf: hiddenField(page.text, 'csrf'), name: 'Laptop', response: JSON.stringify(response) },
           snapshot: async () => ({ mfa: (await w.store.mfa.get(account.id)) ?? null }),
           async expectDone(done) {
-            expect(done.status).toBe(200);
+            const page = await pageAfter(session, done);
+            expect(page.text).toContain('id="backup-code"');
             expect((await w.store.mfa.get(account.id))?.credentials.map((method) => method.type)).toEqual(['passkey']);
           },
         };
@@ -308,7 +315,8 @@ describe.each(STORE_KINDS)('CSRF and origin checks on every POST route on %s', (
           fields: { csrf: hiddenField(page.text, 'csrf') },
           snapshot: interactionSnapshot(session, uid, async () => ({ texts: outboxSize() })),
           async expectDone(response) {
-            expect(response.status).toBe(200);
+            const page = await pageAfter(session, response);
+            expect(page.status).toBe(200);
             expect(readOutbox(w.idp.config.sms.outboxFile!).filter((m) => m.to === account.phone)).toHaveLength(3);
           },
         };
@@ -326,8 +334,9 @@ describe.each(STORE_KINDS)('CSRF and origin checks on every POST route on %s', (
           fields: { csrf: hiddenField(form.text, 'csrf'), code: account.backupCode },
           snapshot: interactionSnapshot(session, uid, async () => ({ mfa: await w.store.mfa.get(account.id), failures: await guard().failures(account.id, 'backup-code') })),
           async expectDone(response) {
-            expect(response.status).toBe(200);
-            expect(textOf(response.text, 'backup-code')).not.toBe(account.backupCode);
+            const page = await pageAfter(session, response);
+            expect(page.status).toBe(200);
+            expect(textOf(page.text, 'backup-code')).not.toBe(account.backupCode);
           },
         };
       },
@@ -343,8 +352,9 @@ describe.each(STORE_KINDS)('CSRF and origin checks on every POST route on %s', (
           fields: { csrf: hiddenField(page.text, 'csrf'), code: codeFor(textOf(page.text, 'totp-key'), w.clock) },
           snapshot: interactionSnapshot(session, uid, async () => ({ mfa: (await w.store.mfa.get(account.id)) ?? null })),
           async expectDone(response) {
-            expect(response.status).toBe(200);
-            expect(response.text).toContain('id="backup-code"');
+            const page = await pageAfter(session, response);
+            expect(page.status).toBe(200);
+            expect(page.text).toContain('id="backup-code"');
             expect(appOf(await w.store.mfa.get(account.id))).toBeTruthy();
           },
         };
@@ -362,8 +372,9 @@ describe.each(STORE_KINDS)('CSRF and origin checks on every POST route on %s', (
           fields: { csrf: hiddenField(phonePage.text, 'csrf'), phone: '+447400999101' },
           snapshot: interactionSnapshot(session, uid, async () => ({ texts: outboxSize() })),
           async expectDone(response) {
-            expect(response.status).toBe(200);
-            expect(response.text).toContain('/enrol/sms/verify');
+            const page = await pageAfter(session, response);
+            expect(page.status).toBe(200);
+            expect(page.text).toContain('/enrol/sms/verify');
           },
         };
       },
@@ -376,14 +387,15 @@ describe.each(STORE_KINDS)('CSRF and origin checks on every POST route on %s', (
         const { session, page } = await afterPassword(w, account.email, 'strict-app');
         const uid = uidOf(page.url);
         const phonePage = await session.get(`${issuer()}/interaction/${uid}/enrol/sms`);
-        const codePage = await session.postForm(formAction(phonePage.text, '/enrol/sms', issuer()), { csrf: hiddenField(phonePage.text, 'csrf'), phone });
+        const codePage = await session.submitForm(formAction(phonePage.text, '/enrol/sms', issuer()), { csrf: hiddenField(phonePage.text, 'csrf'), phone });
         return {
           session, uid, url: formAction(codePage.text, '/enrol/sms/verify', issuer()),
           fields: { csrf: hiddenField(codePage.text, 'csrf'), code: latestCode(w.idp.config.sms.outboxFile!, phone) },
           snapshot: interactionSnapshot(session, uid, async () => ({ mfa: (await w.store.mfa.get(account.id)) ?? null })),
           async expectDone(response) {
-            expect(response.status).toBe(200);
-            expect(response.text).toContain('id="backup-code"');
+            const page = await pageAfter(session, response);
+            expect(page.status).toBe(200);
+            expect(page.text).toContain('id="backup-code"');
             expect(phoneOf(await w.store.mfa.get(account.id))?.phone).toBe(phone);
           },
         };
@@ -396,7 +408,7 @@ describe.each(STORE_KINDS)('CSRF and origin checks on every POST route on %s', (
         const { session, page } = await afterPassword(w, account.email);
         const uid = uidOf(page.url);
         const form = await session.get(`${issuer()}/interaction/${uid}/backup-code`);
-        const newCode = await session.postForm(formAction(form.text, '/backup-code', issuer()), { csrf: hiddenField(form.text, 'csrf'), code: account.backupCode });
+        const newCode = await session.submitForm(formAction(form.text, '/backup-code', issuer()), { csrf: hiddenField(form.text, 'csrf'), code: account.backupCode });
         expect(newCode.text).toContain('id="backup-code"');
         return {
           session, uid, url: formAction(newCode.text, '/continue', issuer()),
@@ -490,7 +502,8 @@ describe.each(STORE_KINDS)('CSRF and origin checks on every POST route on %s', (
           fields: { csrf: hiddenField(qr.text, 'csrf'), code: codeFor(textOf(qr.text, 'totp-key'), w.clock) },
           snapshot: async () => ({ mfa: (await w.store.mfa.get(account.id)) ?? null }),
           async expectDone(response) {
-            expect(response.status).toBe(200);
+            const page = await pageAfter(form.session, response);
+            expect(page.status).toBe(200);
             expect(appOf(await w.store.mfa.get(account.id))).toBeTruthy();
           },
         };
@@ -505,8 +518,9 @@ describe.each(STORE_KINDS)('CSRF and origin checks on every POST route on %s', (
           ...form,
           snapshot: async () => ({ mfa: (await w.store.mfa.get(account.id)) ?? null, texts: outboxSize() }),
           async expectDone(response) {
-            expect(response.status).toBe(200);
-            expect(response.text).toContain('/account/security/setup/sms/verify');
+            const page = await pageAfter(form.session, response);
+            expect(page.status).toBe(200);
+            expect(page.text).toContain('/account/security/setup/sms/verify');
           },
         };
       },
@@ -516,14 +530,15 @@ describe.each(STORE_KINDS)('CSRF and origin checks on every POST route on %s', (
       async arm(w) {
         const account = await plainAccount(w);
         const form = await consoleForm(w, account, '/account/security/setup/sms', { phone: '+447400999002' }, '/account/security/setup/sms');
-        const codePage = await form.session.postForm(form.url, form.fields);
+        const codePage = await form.session.submitForm(form.url, form.fields);
         w.clock.advance(31_000);
         return {
           session: form.session, url: `${issuer()}/account/security/setup/sms/resend`,
           fields: { csrf: hiddenField(codePage.text, 'csrf') },
           snapshot: async () => ({ texts: outboxSize() }),
           async expectDone(response) {
-            expect(response.status).toBe(200);
+            const page = await pageAfter(form.session, response);
+            expect(page.status).toBe(200);
             expect(readOutbox(w.idp.config.sms.outboxFile!).filter((m) => m.to === '+447400999002').length).toBeGreaterThanOrEqual(2);
           },
         };
@@ -535,13 +550,14 @@ describe.each(STORE_KINDS)('CSRF and origin checks on every POST route on %s', (
         const account = await plainAccount(w);
         const phone = '+447400999003';
         const form = await consoleForm(w, account, '/account/security/setup/sms', { phone }, '/account/security/setup/sms');
-        const codePage = await form.session.postForm(form.url, form.fields);
+        const codePage = await form.session.submitForm(form.url, form.fields);
         return {
           session: form.session, url: `${issuer()}/account/security/setup/sms/verify`,
           fields: { csrf: hiddenField(codePage.text, 'csrf'), code: latestCode(w.idp.config.sms.outboxFile!, phone) },
           snapshot: async () => ({ mfa: (await w.store.mfa.get(account.id)) ?? null }),
           async expectDone(response) {
-            expect(response.status).toBe(200);
+            const page = await pageAfter(form.session, response);
+            expect(page.status).toBe(200);
             expect(phoneOf(await w.store.mfa.get(account.id))?.phone).toBe(phone);
           },
         };
@@ -557,8 +573,29 @@ describe.each(STORE_KINDS)('CSRF and origin checks on every POST route on %s', (
           ...form,
           snapshot: async () => ({ mfa: await w.store.mfa.get(account.id) }),
           async expectDone(response) {
-            expect(response.status).toBe(200);
+            const page = await pageAfter(form.session, response);
+            expect(page.status).toBe(200);
             expect((await w.store.mfa.get(account.id))?.backupCodeHash).not.toBe(before?.backupCodeHash);
+          },
+        };
+      },
+    },
+    {
+      route: '/account/security/backup-code/saved',
+      async arm(w) {
+        const account = await totpAccount(w);
+        const generate = await consoleForm(w, account, '/account/security/backup-code', {}, '/account/security/backup-code');
+        const shown = await generate.session.submitForm(generate.url, generate.fields);
+        expect(shown.text).toContain('id="backup-code"');
+        const newCodePage = () => generate.session.get(`${issuer()}/account/security/backup-code/new`);
+        return {
+          session: generate.session, url: formAction(shown.text, '/backup-code/saved', issuer()),
+          fields: { csrf: hiddenField(shown.text, 'csrf') },
+          // The new code is still shown until the genuine "I've saved it".
+          snapshot: async () => textOf((await newCodePage()).text, 'backup-code'),
+          async expectDone(response) {
+            expect(response.location).toBe(`${issuer()}/account/security`);
+            expect((await newCodePage()).location).toBe(`${issuer()}/account/security`);
           },
         };
       },
@@ -640,7 +677,8 @@ describe.each(STORE_KINDS)('CSRF and origin checks on every POST route on %s', (
           // The MFA record intact: secret, last step, backup code, epoch.
           snapshot: async () => ({ mfa: await w.store.mfa.get(account.id), signedIn: (await form.session.get(`${issuer()}/account/security`)).status }),
           async expectDone(response) {
-            expect(response.status).toBe(200);
+            const page = await pageAfter(form.session, response);
+            expect(page.status).toBe(200);
             expect(appOf(await w.store.mfa.get(account.id))).toBeNull();
           },
         };
@@ -655,7 +693,8 @@ describe.each(STORE_KINDS)('CSRF and origin checks on every POST route on %s', (
           ...form,
           snapshot: async () => ({ mfa: await w.store.mfa.get(account.id), signedIn: (await form.session.get(`${issuer()}/account/security`)).status }),
           async expectDone(response) {
-            expect(response.status).toBe(200);
+            const page = await pageAfter(form.session, response);
+            expect(page.status).toBe(200);
             expect((await form.session.get(`${issuer()}/account/security`)).location).toContain('/account/sign-in');
           },
         };

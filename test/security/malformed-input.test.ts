@@ -5,7 +5,7 @@ import {
   totpAccount, trustABrowser, type AbuseWorld,
 } from '../helpers/abuse-accounts.ts';
 import { createFakeClock } from '../helpers/fake-clock.ts';
-import { formAction, hiddenField, HttpSession } from '../helpers/http-session.ts';
+import { formAction, hiddenField, HttpSession, type HttpResponse } from '../helpers/http-session.ts';
 import { useIdpWorld } from '../helpers/idp-world.ts';
 import { codeFor, textOf } from '../helpers/mfa-flow.ts';
 import { buildAuthorization, discoverClient, isCallback } from '../helpers/oidc-flow.ts';
@@ -49,6 +49,15 @@ describe.each(STORE_KINDS)('malformed input on %s: a clear 4xx, and nothing gain
     return rawRequest(url, { method: 'POST', body, headers: { accept: 'text/html', origin: issuer(), cookie: cookieHeaderFor(session, url), ...headers } });
   }
 
+  /**
+   * The same, then the page the browser is shown: a form the route read and refused is answered
+   * with a 303 to the page that says why (Post/Redirect/Get); a refusal before reading is direct.
+   */
+  async function rawSubmit(session: HttpSession, url: string, body: string | Buffer, headers: Record<string, string> = {}): Promise<RawResponse | HttpResponse> {
+    const response = await rawPost(session, url, body, headers);
+    return response.status === 303 && response.location ? session.follow(await session.get(response.location), issuer()) : response;
+  }
+
   /** Every form route, each with the cookies that get it past "who are you" to reading the body. */
   async function everyFormRoute() {
     const account = await plainAccount(world);
@@ -62,7 +71,7 @@ describe.each(STORE_KINDS)('malformed input on %s: a clear 4xx, and nothing gain
     /** Afterwards: the interaction still takes the right password, and nothing was stored for the console's account. */
     async function expectNothingChanged() {
       expect(await resultOf(uid)).toBeUndefined();
-      const done = await browser.follow(await browser.postForm(formAction(page.text, '/login', issuer()), { csrf: hiddenField(page.text, 'csrf'), email: account.email, password: ABUSE_PASSWORD }), issuer());
+      const done = await browser.follow(await browser.submitForm(formAction(page.text, '/login', issuer()), { csrf: hiddenField(page.text, 'csrf'), email: account.email, password: ABUSE_PASSWORD }), issuer());
       expect(isCallback(done)).toBe(true);
       expect((await console.get(`${issuer()}/account/security`)).status).toBe(200);
     }
@@ -114,7 +123,7 @@ describe.each(STORE_KINDS)('malformed input on %s: a clear 4xx, and nothing gain
     const uid = uidOf(page.url);
     const url = formAction(page.text, '/login', issuer());
     const csrf = hiddenField(page.text, 'csrf');
-    const post = (body: string | Buffer) => rawPost(session, url, body, { 'content-type': FORM });
+    const post = (body: string | Buffer) => rawSubmit(session, url, body, { 'content-type': FORM });
     const invalidBytes = [[0xff], [0xfe, 0xff], [0xc0, 0xaf], [0xed, 0xa0, 0x80], [0x80], [0xf8, 0x88, 0x80, 0x80, 0x80], [0xe2, 0x82]];
     for (const bytes of invalidBytes) {
       expectRefused(await post(Buffer.concat([Buffer.from(`csrf=${csrf}&email=${encodeURIComponent(account.email)}&password=`), Buffer.from(bytes)])), 'MALFORMED_BODY');
@@ -132,7 +141,7 @@ describe.each(STORE_KINDS)('malformed input on %s: a clear 4xx, and nothing gain
     expectRefused(await post(Buffer.concat([Buffer.from([0xff]), Buffer.from(`=1&csrf=${csrf}`)])), 'MALFORMED_BODY');
     expect(await resultOf(uid)).toBeUndefined();
     // The password and the interaction were not harmed: the right one still signs in.
-    const done = await session.follow(await session.postForm(url, { csrf, email: account.email, password: ABUSE_PASSWORD }), issuer());
+    const done = await session.follow(await session.submitForm(url, { csrf, email: account.email, password: ABUSE_PASSWORD }), issuer());
     expect(isCallback(done)).toBe(true);
   });
 
@@ -143,7 +152,7 @@ describe.each(STORE_KINDS)('malformed input on %s: a clear 4xx, and nothing gain
     const csrf = hiddenField(page.text, 'csrf');
     clock.advance(STEP_MS);
     const right = codeFor(account.key, clock);
-    const post = (body: string) => rawPost(session, url, body, { 'content-type': FORM });
+    const post = (body: string) => rawSubmit(session, url, body, { 'content-type': FORM });
     // A wrong code first and the right one after: the wrong one is what is checked.
     expectRefused(await post(`csrf=${csrf}&code=000000&code=${right}`), 'CODE_INVALID');
     expectRefused(await post(`csrf=forged&csrf=${csrf}&code=${right}`), 'CSRF_FAILED');
@@ -156,7 +165,7 @@ describe.each(STORE_KINDS)('malformed input on %s: a clear 4xx, and nothing gain
     // The password form: a wrong password first.
     const login = await atLoginPage(world);
     const loginUrl = formAction(login.page.text, '/login', issuer());
-    expectRefused(await rawPost(login.session, loginUrl,
+    expectRefused(await rawSubmit(login.session, loginUrl,
       `csrf=${hiddenField(login.page.text, 'csrf')}&email=${encodeURIComponent(account.email)}&password=wrong-password&password=${encodeURIComponent(ABUSE_PASSWORD)}`, { 'content-type': FORM }), 'INVALID_CREDENTIALS');
     expect(await resultOf(uidOf(login.page.url))).toBeUndefined();
   });
@@ -171,10 +180,10 @@ describe.each(STORE_KINDS)('malformed input on %s: a clear 4xx, and nothing gain
     const console = await signedInConsole(world, attacker);
     const csrf = hiddenField((await console.get(`${issuer()}/account/security/devices`)).text, 'csrf');
     const url = `${issuer()}/account/security/devices/revoke`;
-    expectRefused(await console.postForm(url, { csrf, id: victimDevice!.id }), 'DEVICE_NOT_FOUND');
+    expectRefused(await console.submitForm(url, { csrf, id: victimDevice!.id }), 'DEVICE_NOT_FOUND');
     expectRefused(await rawPost(console, url, `csrf=${csrf}&id=${victimDevice!.id}&id=${ownDevice!.id}`, { 'content-type': FORM }), 'DEVICE_NOT_FOUND');
     for (const id of ['', '*', '%', '..', `${victimDevice!.id}\u0000`, `${victimDevice!.id} `, victimDevice!.id.toUpperCase(), `${victimDevice!.id}' OR '1'='1`, 'x'.repeat(5000)]) {
-      expectRefused(await console.postForm(url, { csrf, id }), 'DEVICE_NOT_FOUND');
+      expectRefused(await console.submitForm(url, { csrf, id }), 'DEVICE_NOT_FOUND');
     }
     expect(await world.store.trustedDevices.listForAccount(victim.id)).toEqual([victimDevice]);
     expect(await world.store.trustedDevices.listForAccount(attacker.id)).toEqual([ownDevice]);
@@ -185,7 +194,7 @@ describe.each(STORE_KINDS)('malformed input on %s: a clear 4xx, and nothing gain
     const controls = ['\u0000', '\u0007', '\b', '\u001b[31m', '\u007f', '\u0085', '\u2028', '\r\nX-Injected: 1'];
     const { session: loginSession, page: loginPage } = await atLoginPage(world);
     for (const c of controls) {
-      const response = await loginSession.postForm(formAction(loginPage.text, '/login', issuer()), { csrf: hiddenField(loginPage.text, 'csrf'), email: `${account.email}${c}x`, password: `${ABUSE_PASSWORD}${c}` });
+      const response = await loginSession.submitForm(formAction(loginPage.text, '/login', issuer()), { csrf: hiddenField(loginPage.text, 'csrf'), email: `${account.email}${c}x`, password: `${ABUSE_PASSWORD}${c}` });
       expectRefused(response, 'INVALID_CREDENTIALS');
       expect(response.headers.get('x-injected')).toBeNull();
     }
@@ -196,16 +205,16 @@ describe.each(STORE_KINDS)('malformed input on %s: a clear 4xx, and nothing gain
     const right = codeFor(account.key, clock);
     // (Whitespace, \v included, is stripped from codes on purpose: apps show "123 456". Not so other controls.)
     for (const c of ['\u0000', '\u0007', '\u001b', '\u007f']) {
-      expectRefused(await session.postForm(formAction(page.text, '/totp', issuer()), { csrf: hiddenField(page.text, 'csrf'), code: `${right.slice(0, 3)}${c}${right.slice(3)}` }), 'CODE_INVALID');
+      expectRefused(await session.submitForm(formAction(page.text, '/totp', issuer()), { csrf: hiddenField(page.text, 'csrf'), code: `${right.slice(0, 3)}${c}${right.slice(3)}` }), 'CODE_INVALID');
     }
     expect(await resultOf(uidOf(page.url))).toBeUndefined();
 
     const console = await signedInConsole(world, await plainAccount(world));
     const csrf = hiddenField((await console.get(`${issuer()}/account/security/setup`)).text, 'csrf');
-    expectRefused(await console.postForm(`${issuer()}/account/security/setup`, { csrf, method: 'totp\u0000' }), 'WRONG_STEP');
+    expectRefused(await console.submitForm(`${issuer()}/account/security/setup`, { csrf, method: 'totp\u0000' }), 'WRONG_STEP');
     const before = readOutbox(world.idp.config.sms.outboxFile!).length;
     for (const phone of ['+447400123456\u0000', '+44\u00007400123456', '+447400123456\r\n+15005550006', '\u0007+447400123456']) {
-      expectRefused(await console.postForm(`${issuer()}/account/security/setup/sms`, { csrf, phone }), 'PHONE_INVALID');
+      expectRefused(await console.submitForm(`${issuer()}/account/security/setup/sms`, { csrf, phone }), 'PHONE_INVALID');
     }
     expect(readOutbox(world.idp.config.sms.outboxFile!).length).toBe(before);
   });
@@ -236,7 +245,7 @@ describe.each(STORE_KINDS)('malformed input on %s: a clear 4xx, and nothing gain
         ['\u3000', ABUSE_PASSWORD, 'EMAIL_REQUIRED'],
       ];
       for (const [email, password, code] of cases) {
-        const response = await session.postForm(url, { csrf, email, password });
+        const response = await session.submitForm(url, { csrf, email, password });
         try {
           expectRefused(response, code);
         } catch (error) {
@@ -255,11 +264,11 @@ describe.each(STORE_KINDS)('malformed input on %s: a clear 4xx, and nothing gain
       const url = formAction(page.text, '/totp', issuer());
       const csrf = hiddenField(page.text, 'csrf');
       for (const code of [fullWidth(right), arabicIndic(right), devanagari(right), '😀'.repeat(3)]) {
-        expectRefused(await session.postForm(url, { csrf, code }), 'CODE_INVALID');
+        expectRefused(await session.submitForm(url, { csrf, code }), 'CODE_INVALID');
       }
       expect(await resultOf(uidOf(page.url))).toBeUndefined();
       // Four wrong codes, not five: the right one still works, and a full-width "１" does not trust the device.
-      const done = await session.follow(await session.postForm(url, { csrf, code: right, trust: '１' }), issuer());
+      const done = await session.follow(await session.submitForm(url, { csrf, code: right, trust: '１' }), issuer());
       expect(isCallback(done)).toBe(true);
       expect(await world.store.trustedDevices.listForAccount(account.id)).toEqual([]);
     });
@@ -271,10 +280,10 @@ describe.each(STORE_KINDS)('malformed input on %s: a clear 4xx, and nothing gain
       const url = formAction(page.text, '/sms', issuer());
       const csrf = hiddenField(page.text, 'csrf');
       for (const code of [fullWidth(right), arabicIndic(right), `${right}\u0301`, `\u202E${right}`]) {
-        expectRefused(await session.postForm(url, { csrf, code }), 'CODE_INVALID');
+        expectRefused(await session.submitForm(url, { csrf, code }), 'CODE_INVALID');
       }
       expect(await resultOf(uidOf(page.url))).toBeUndefined();
-      expect(isCallback(await session.follow(await session.postForm(url, { csrf, code: right }), issuer()))).toBe(true);
+      expect(isCallback(await session.follow(await session.submitForm(url, { csrf, code: right }), issuer()))).toBe(true);
     });
 
     test('the backup code: full-width and Cyrillic look-alike forms of the right code are not it, and it is not spent', async () => {
@@ -290,10 +299,10 @@ describe.each(STORE_KINDS)('malformed input on %s: a clear 4xx, and nothing gain
       if (lookAlike !== account.backupCode) variants.push(lookAlike);
       const before = await world.store.mfa.get(account.id);
       for (const code of variants) {
-        expectRefused(await session.postForm(url, { csrf, code }), 'CODE_INVALID');
+        expectRefused(await session.submitForm(url, { csrf, code }), 'CODE_INVALID');
       }
       expect((await world.store.mfa.get(account.id))?.backupCodeHash).toBe(before?.backupCodeHash);
-      const spent = await session.postForm(url, { csrf, code: account.backupCode });
+      const spent = await session.submitForm(url, { csrf, code: account.backupCode });
       expect(textOf(spent.text, 'backup-code')).toMatch(/^[0-9A-Z]{4}(-[0-9A-Z]{4}){3}$/);
     });
 
@@ -303,7 +312,7 @@ describe.each(STORE_KINDS)('malformed input on %s: a clear 4xx, and nothing gain
       const right = codeFor(textOf(page.text, 'totp-key'), clock);
       const url = formAction(page.text, '/enrol', issuer());
       for (const code of [fullWidth(right), arabicIndic(right)]) {
-        expectRefused(await session.postForm(url, { csrf: hiddenField(page.text, 'csrf'), code }), 'CODE_INVALID');
+        expectRefused(await session.submitForm(url, { csrf: hiddenField(page.text, 'csrf'), code }), 'CODE_INVALID');
       }
       expect(await world.store.mfa.get(account.id)).toBeUndefined();
       expect(await resultOf(uidOf(page.url))).toBeUndefined();
@@ -314,7 +323,7 @@ describe.each(STORE_KINDS)('malformed input on %s: a clear 4xx, and nothing gain
       const console = await signedInConsole(world, account);
       const choose = await console.get(`${issuer()}/account/security/setup`);
       const csrf = hiddenField(choose.text, 'csrf');
-      const post = (path: string, fields: Record<string, string>) => console.postForm(`${issuer()}${path}`, { csrf, ...fields });
+      const post = (path: string, fields: Record<string, string>) => console.submitForm(`${issuer()}${path}`, { csrf, ...fields });
       for (const method of ['ｔｏｔｐ', 'TOTP', 'totp\u200B', '😀', 'ѕmѕ']) {
         expectRefused(await post('/account/security/setup', { method }), 'WRONG_STEP');
       }
@@ -361,7 +370,7 @@ describe.each(STORE_KINDS)('malformed input on %s: a clear 4xx, and nothing gain
       for (const { session, url } of routes) {
         const own = url.includes('/interaction/') ? csrf : consoleCsrf;
         for (const forged of [toWide(own), `${own}\u200B`, `\u202E${own}`, own.normalize('NFKD') + '\u0301']) {
-          expectRefused(await session.postForm(url, { csrf: forged }), 'CSRF_FAILED');
+          expectRefused(await session.submitForm(url, { csrf: forged }), 'CSRF_FAILED');
         }
       }
       await expectNothingChanged();

@@ -78,7 +78,7 @@ describe.each(STORE_KINDS)('remembered consent under attack on %s', (kind) => {
     const [stored] = await world.store.grants.listGrants(person.id);
     const console = await signedInConsole(world, person);
     const security = await console.get(`${issuer()}/account/security`);
-    const done = await console.postForm(`${issuer()}/account/security/sign-out-everywhere`, { csrf: hiddenField(security.text, 'csrf') });
+    const done = await console.submitForm(`${issuer()}/account/security/sign-out-everywhere`, { csrf: hiddenField(security.text, 'csrf') });
     expect(done.text).toContain('Signed out everywhere');
     expect(await grantsOf(world, person.id)).toEqual([]);
 

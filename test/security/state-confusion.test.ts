@@ -62,7 +62,7 @@ describe.each(STORE_KINDS)('state confusion across accounts within one sign-in o
     expectRefused(refused, 'SIGN_IN_UNDER_WAY');
     expect(readOutbox(outbox()).filter((m) => m.to === victim.phone)).toHaveLength(textsToVictim);
     // The refusal offers the way on: this sign-in's current step, still A's.
-    const wayOn = /<a href="([^"]+)">Continue this sign-in<\/a>/.exec(refused.text)?.[1];
+    const wayOn = /<a\b[^>]*\bhref="([^"]+)"[^>]*>Continue this sign-in<\/a>/.exec(refused.text)?.[1];
     expect(wayOn).toBe(`/interaction/${uidOf(challenge.url)}`);
     expect((await flow.session.get(`${w.idp.issuer}${wayOn}`)).text).toContain('autocomplete="one-time-code"');
 
@@ -126,7 +126,7 @@ describe.each(STORE_KINDS)('state confusion across accounts within one sign-in o
     const challengeB = await submitPassword(browser, w.idp.issuer, tabB.login, victim.email, ABUSE_PASSWORD);
     expect(uidOf(challengeB.url)).not.toBe(uidOf(tabA.login.url));
 
-    const answer = await browser.postForm(formAction(challengeB.text, '/sms', w.idp.issuer), { csrf: hiddenField(challengeB.text, 'csrf'), code: latestCode(outbox(), attacker.phone) });
+    const answer = await browser.submitForm(formAction(challengeB.text, '/sms', w.idp.issuer), { csrf: hiddenField(challengeB.text, 'csrf'), code: latestCode(outbox(), attacker.phone) });
     expectRefused(answer, 'CODE_INVALID');
     expect(passedEvents(victim.id)).toEqual([]);
   });
@@ -138,7 +138,7 @@ describe.each(STORE_KINDS)('state confusion across accounts within one sign-in o
     const challenge = await submitPassword(flow.session, w.idp.issuer, flow.login, attacker.email, ABUSE_PASSWORD);
     const base = `${w.idp.issuer}/interaction/${uidOf(challenge.url)}`;
     const form = await flow.session.get(`${base}/backup-code`);
-    const newCode = await flow.session.postForm(formAction(form.text, '/backup-code', w.idp.issuer), { csrf: hiddenField(form.text, 'csrf'), code: attacker.backupCode, trust: '1' });
+    const newCode = await flow.session.submitForm(formAction(form.text, '/backup-code', w.idp.issuer), { csrf: hiddenField(form.text, 'csrf'), code: attacker.backupCode, trust: '1' });
     expect(newCode.text).toContain('id="backup-code"');
 
     expectRefused(await postPasswordAgain(flow.session, flow.login, victim.email), 'SIGN_IN_UNDER_WAY');
@@ -172,7 +172,7 @@ describe.each(STORE_KINDS)('state confusion across accounts within one sign-in o
     expect(page.status).toBe(200);
     expect(textOf(page.text, 'totp-key')).toBe(key);
 
-    const confirmed = await flow.session.postForm(formAction(enrol.text, '/enrol', w.idp.issuer), { csrf: hiddenField(enrol.text, 'csrf'), code: codeFor(key, clock) });
+    const confirmed = await flow.session.submitForm(formAction(enrol.text, '/enrol', w.idp.issuer), { csrf: hiddenField(enrol.text, 'csrf'), code: codeFor(key, clock) });
     expect(confirmed.text).toContain('id="backup-code"');
     expect(appOf(await w.store.mfa.get(victim.id))).toBeNull();
     expect(appOf(await w.store.mfa.get(attacker.id))).toBeTruthy();

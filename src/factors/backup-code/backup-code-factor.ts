@@ -8,12 +8,13 @@ import { addBackupCodeRoutes, type BackupCodeSetupDeps } from './setup-routes.ts
 export const backupCodeFactor: Factor<BackupCodeStepDeps, BackupCodeSetupDeps> = {
   id: 'backup-code',
   name: 'Backup code',
+  codesName: 'your backup code',
   amr: AMR.backupCode,
   role: 'fallback',
   viewsDir: fileURLToPath(new URL('./views/', import.meta.url)),
   has: (status) => status.backupCode !== null,
   addChallengeRoutes(routes, deps) {
-    routes.get('backup-code', (ctx, details) => showBackupCodeForm(ctx, deps, details));
+    routes.get('backup-code', (ctx, details, subject) => showBackupCodeForm(ctx, deps, details, subject));
     routes.post('backup-code', (ctx, details, subject, form) => submitBackupCode(ctx, deps, details, subject, form));
   },
   addSetupRoutes: addBackupCodeRoutes,

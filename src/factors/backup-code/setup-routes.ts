@@ -1,12 +1,13 @@
 import type Router from '@koa/router';
 import { formatDate } from '../../account/format-date.ts';
-import { formSession, pageSession, renderConsole, type ConsolePageDeps } from '../../account/console-pages.ts';
+import { showNewCodeUntilSaved, type NewCodeDeps } from '../../account/console-new-code.ts';
+import { formSession, pageSession, renderConsole } from '../../account/console-pages.ts';
 import { signInUrl } from '../../account/console-session.ts';
 import { requestFields, type Audit } from '../../audit/audit.ts';
 import { assertThat } from '../../errors.ts';
 
-/** Security → Backup code → View → Generate: a new code replaces the old one, shown once. */
-export interface BackupCodeSetupDeps extends ConsolePageDeps {
+/** Security → Backup code → View → Generate: a new code replaces the old one, shown until saved. */
+export interface BackupCodeSetupDeps extends NewCodeDeps {
   audit: Audit;
 }
 
@@ -29,11 +30,10 @@ export function addBackupCodeRoutes(router: Router, deps: BackupCodeSetupDeps): 
     assertThat((await deps.mfa.status(session.accountId)).backupCode, 'MFA_NOT_ENABLED');
     const code = await deps.mfa.regenerateBackupCode(session.accountId);
     deps.audit({ event: 'mfa.backup_code.regenerated', accountId: session.accountId, ...requestFields(ctx) });
-    renderConsole(ctx, deps, session, 'backup-code-new', {
-      title: 'Save your new backup code',
-      lead: 'Your old backup code no longer works. This is the new one; it is shown only now.',
+    await showNewCodeUntilSaved(ctx, deps, session, {
       code,
-      doneHref: '/account/security',
+      title: 'Save your new backup code',
+      lead: 'Your old backup code no longer works. This is the new one; it is shown only until you say you have saved it.',
     });
   });
 }

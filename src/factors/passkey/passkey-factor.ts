@@ -12,6 +12,7 @@ import { addPasskeySetupRoutes, startPasskeySetup, type PasskeySetupDeps } from 
 export const passkeyFactor: Factor<PasskeyChallengeDeps, PasskeySetupDeps> = {
   id: 'passkey',
   name: 'Passkey',
+  codesName: 'your passkeys',
   amr: AMR.passkey,
   role: 'method',
   viewsDir: fileURLToPath(new URL('./views/', import.meta.url)),

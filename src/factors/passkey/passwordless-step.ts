@@ -63,7 +63,7 @@ export function addPasswordlessRoutes(router: Router, deps: PasswordlessDeps): v
       throw new AppError('PASSKEY_FAILED', back);
     }
     deps.audit({ event: 'mfa.challenge.passed', accountId: signedIn.accountId, clientId, ...requestFields(ctx), details: { method: 'passkey', passwordless: true } });
-    await finishInteraction(ctx, deps, {
+    await finishInteraction(ctx, deps, details, {
       login: { accountId: signedIn.accountId, acr: passkeyAcrOf(details), amr: [...AMR.passkeyOnly], remember: true },
     }, false);
   });

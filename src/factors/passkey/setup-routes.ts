@@ -1,20 +1,25 @@
 import type Router from '@koa/router';
 import type { Context } from 'koa';
 import { requestFields, type Audit } from '../../audit/audit.ts';
-import { formSession, pageSession, renderConsole, type ConsolePageDeps } from '../../account/console-pages.ts';
+import { showNewCodeUntilSaved, type NewCodeDeps } from '../../account/console-new-code.ts';
+import { consoleNotice, tellConsolePage } from '../../account/console-notice.ts';
+import { formSession, pageSession, renderConsole } from '../../account/console-pages.ts';
 import type { ConsoleSession } from '../../account/console-session.ts';
 import { formatDate } from '../../account/format-date.ts';
 import { assertThat, type ErrorCode } from '../../errors.ts';
+import { redirectAfterPost } from '../../http/page-notice.ts';
 import { methodSetUp } from '../../mfa/method-set-up.ts';
 import { passkeyNameOf, registrationResponseOf } from './passkey-response.ts';
 import type { Passkeys } from './passkeys.ts';
 
-export interface PasskeySetupDeps extends ConsolePageDeps {
+export interface PasskeySetupDeps extends NewCodeDeps {
   passkeys: Passkeys;
   audit: Audit;
 }
 
 const MAX_ID = 64;
+const SETUP_PAGE = '/account/security/setup/passkey';
+const renamePage = (id: string) => `/account/security/passkeys/${encodeURIComponent(id)}/rename`;
 
 /** The registration challenge's scope: this Security page session (the account is added by passkey-challenges.ts). */
 const scopeOf = (session: ConsoleSession) => `setup:${session.csrfScope}`;
@@ -36,25 +41,28 @@ export function addPasskeySetupRoutes(router: Router, deps: PasskeySetupDeps): v
     renderConsole(ctx, deps, session, 'passkey-setup', { title: 'Add a passkey', optionsJson: JSON.stringify(options), name }, problem);
   };
 
-  router.get('/account/security/setup/passkey', async (ctx) => {
+  router.get(SETUP_PAGE, async (ctx) => {
     const session = await pageSession(ctx, deps, { fresh: true });
-    if (session) await showSetup(ctx, session, 'Passkey');
+    if (!session) return;
+    const notice = await consoleNotice(ctx, deps, session, 'setup-passkey');
+    await showSetup(ctx, session, notice?.typed ?? 'Passkey', notice?.problem);
   });
 
-  router.post('/account/security/setup/passkey', async (ctx) => {
+  // Every answer is a 303 (Post/Redirect/Get): a problem goes back to the setup page with the name typed, once.
+  router.post(SETUP_PAGE, async (ctx) => {
     const { session, form } = await formSession(ctx, deps, { fresh: true });
     const name = passkeyNameOf(form.name);
     const response = registrationResponseOf(form.response);
-    if (!name) return showSetup(ctx, session, 'Passkey', 'PASSKEY_NAME_INVALID');
-    if (!response) return showSetup(ctx, session, name, 'PASSKEY_RESPONSE_REQUIRED');
+    const back = (problem: ErrorCode, typed: string) => tellConsolePage(ctx, deps, session, SETUP_PAGE, { page: 'setup-passkey', problem, typed });
+    if (!name) return back('PASSKEY_NAME_INVALID', 'Passkey');
+    if (!response) return back('PASSKEY_RESPONSE_REQUIRED', name);
     const outcome = await deps.passkeys.register(session.accountId, scopeOf(session), response, name, methodSetUp(ctx, 'security-page'));
-    if (!outcome.ok) return showSetup(ctx, session, name, outcome.problem);
+    if (!outcome.ok) return back(outcome.problem, name);
     deps.audit({ event: 'mfa.enrolled', accountId: session.accountId, ...requestFields(ctx), details: { method: 'passkey' } });
-    renderConsole(ctx, deps, session, 'backup-code-new', {
-      title: 'Your passkey is ready',
-      lead: 'Save this new backup code somewhere private. It lets you sign in if you lose your devices, and it is shown only now.',
+    await showNewCodeUntilSaved(ctx, deps, session, {
       code: outcome.backupCode,
-      doneHref: '/account/security',
+      title: 'Your passkey is ready',
+      lead: 'Save this new backup code somewhere private. It lets you sign in if you lose your devices, and it is shown only until you say you have saved it.',
     });
   });
 
@@ -63,9 +71,10 @@ export function addPasskeySetupRoutes(router: Router, deps: PasskeySetupDeps): v
     if (!session) return;
     const method = (await deps.mfa.status(session.accountId)).methods.find((candidate) => candidate.id === ctx.params.id && candidate.passkey);
     assertThat(method?.passkey, 'METHOD_NOT_FOUND');
+    const notice = await consoleNotice(ctx, deps, session, 'passkey-rename');
     renderConsole(ctx, deps, session, 'passkey-rename', {
-      title: 'Rename passkey', methodId: method.id, name: method.passkey.name, created: formatDate(method.createdAt), lastUsed: formatDate(method.lastUsedAt),
-    });
+      title: 'Rename passkey', methodId: method.id, name: notice ? notice.typed ?? '' : method.passkey.name, created: formatDate(method.createdAt), lastUsed: formatDate(method.lastUsedAt),
+    }, notice?.problem);
   });
 
   // A name is no security change: a signed-in session with CSRF and our origin is enough.
@@ -76,12 +85,9 @@ export function addPasskeySetupRoutes(router: Router, deps: PasskeySetupDeps): v
     if (!name) {
       const method = (await deps.mfa.status(session.accountId)).methods.find((candidate) => candidate.id === id && candidate.passkey);
       assertThat(method, 'METHOD_NOT_FOUND');
-      return renderConsole(ctx, deps, session, 'passkey-rename', {
-        title: 'Rename passkey', methodId: id, name: form.name ?? '', created: formatDate(method.createdAt), lastUsed: formatDate(method.lastUsedAt),
-      }, 'PASSKEY_NAME_INVALID');
+      return tellConsolePage(ctx, deps, session, renamePage(id), { page: 'passkey-rename', problem: 'PASSKEY_NAME_INVALID', typed: (form.name ?? '').slice(0, 256) });
     }
     assertThat(await deps.passkeys.rename(session.accountId, id, name), 'METHOD_NOT_FOUND');
-    ctx.status = 303;
-    ctx.redirect('/account/security');
+    redirectAfterPost(ctx, '/account/security');
   });
 }

@@ -1,19 +1,21 @@
 import type { Context } from 'koa';
 import { requestFields, type Audit } from '../../audit/audit.ts';
 import type { MfaService } from '../../mfa/mfa-service.ts';
-import { AppError, type ErrorCode } from '../../errors.ts';
+import { AppError } from '../../errors.ts';
 import { codeField } from '../../http/read-form.ts';
-import { lifetimeOf, type InteractionDetails } from '../../sign-in/interaction-io.ts';
-import { secondFactorModel, sendPage, type SecondFactorPageDeps } from '../../sign-in/second-factor-pages.ts';
-import { rememberFactorPassed, subjectScope, type SecondFactorStateDeps, type SecondFactorSubject } from '../../sign-in/second-factor-state.ts';
+import { redirectAfterPost } from '../../http/page-notice.ts';
+import { actionsFor, lifetimeOf, type InteractionDetails } from '../../sign-in/interaction-io.ts';
+import { passWithNewBackupCode, type NewBackupCodeDeps } from '../../sign-in/new-backup-code-step.ts';
+import { secondFactorModel, sendPage } from '../../sign-in/second-factor-pages.ts';
+import { subjectScope, type SecondFactorSubject } from '../../sign-in/second-factor-state.ts';
+import { noticeFor, tellPage } from '../../sign-in/sign-in-notice.ts';
 import { methodSetUp } from '../../mfa/method-set-up.ts';
 import { AMR } from '../../oidc/acr.ts';
-import { showNewBackupCode } from '../backup-code/challenge-step.ts';
 import { maskPhone } from './phone-number.ts';
 import { phoneVerification } from './phone-verification.ts';
 import type { SmsCodes } from './sms-codes.ts';
 
-export interface SmsEnrolDeps extends SecondFactorPageDeps, Pick<SecondFactorStateDeps, 'transient'> {
+export interface SmsEnrolDeps extends NewBackupCodeDeps {
   mfa: MfaService;
   audit: Audit;
   /** Undefined when text messages are off. */
@@ -21,6 +23,9 @@ export interface SmsEnrolDeps extends SecondFactorPageDeps, Pick<SecondFactorSta
   /** Where numbers may be set up (ISO 3166 codes); null for everywhere. */
   allowedCountries: string[] | null;
 }
+
+const PHONE_PAGE = 'enrol-sms-phone';
+const CODE_PAGE = 'enrol-sms-code';
 
 /** The number waiting for its code, and the code's scope: bound to this interaction and account, like every item of a sign-in. */
 function verificationOf(deps: SmsEnrolDeps, details: InteractionDetails, subject: SecondFactorSubject) {
@@ -33,19 +38,25 @@ function verificationOf(deps: SmsEnrolDeps, details: InteractionDetails, subject
   });
 }
 
-export function showEnrolPhoneForm(ctx: Context, deps: SmsEnrolDeps, details: InteractionDetails, phone = '', problem?: ErrorCode) {
+/** `GET …/enrol/sms`: the number form, with what the last POST typed and its problem, once. */
+export async function showEnrolPhoneForm(ctx: Context, deps: SmsEnrolDeps, details: InteractionDetails, subject: SecondFactorSubject) {
+  const notice = await noticeFor(ctx, deps, details, subject, PHONE_PAGE);
   sendPage(ctx, deps, 'enrol-sms-phone', {
     title: 'Set up text messages',
-    phone,
+    phone: notice?.typed ?? '',
     allowedCountries: deps.allowedCountries,
-    ...secondFactorModel(deps, details, problem),
-  }, problem);
+    ...secondFactorModel(deps, details, notice?.problem),
+  }, notice?.problem);
 }
 
-async function showEnrolCodeForm(ctx: Context, deps: SmsEnrolDeps, details: InteractionDetails, subject: SecondFactorSubject, problem?: ErrorCode) {
-  const phone = await verificationOf(deps, details, subject).pending();
-  if (!phone) return showEnrolPhoneForm(ctx, deps, details);
-  sendPage(ctx, deps, 'enrol-sms-code', { title: 'Enter the code we texted you', maskedPhone: maskPhone(phone), ...secondFactorModel(deps, details, problem) }, problem);
+/** `GET …/enrol/sms/verify`: the code form for the number waiting; with none, the number form. */
+export async function showEnrolCodeForm(ctx: Context, deps: SmsEnrolDeps, details: InteractionDetails, subject: SecondFactorSubject) {
+  const [phone, notice] = await Promise.all([verificationOf(deps, details, subject).pending(), noticeFor(ctx, deps, details, subject, CODE_PAGE)]);
+  if (!phone) {
+    ctx.redirect(actionsFor(details).enrolSms);
+    return;
+  }
+  sendPage(ctx, deps, 'enrol-sms-code', { title: 'Enter the code we texted you', maskedPhone: maskPhone(phone), ...secondFactorModel(deps, details, notice?.problem) }, notice?.problem);
 }
 
 /**
@@ -54,9 +65,10 @@ async function showEnrolCodeForm(ctx: Context, deps: SmsEnrolDeps, details: Inte
  * stored as enrolled until the code verifies), bound to this interaction and account.
  */
 export async function submitEnrolPhone(ctx: Context, deps: SmsEnrolDeps, details: InteractionDetails, subject: SecondFactorSubject, form: Record<string, string>) {
+  const actions = actionsFor(details);
   const sent = await verificationOf(deps, details, subject).send(form.phone, ctx.ip);
-  if (!sent.ok) return showEnrolPhoneForm(ctx, deps, details, sent.typed, sent.problem);
-  await showEnrolCodeForm(ctx, deps, details, subject);
+  if (!sent.ok) return tellPage(ctx, deps, details, subject, { page: PHONE_PAGE, problem: sent.problem, typed: sent.typed }, actions.enrolSms);
+  redirectAfterPost(ctx, actions.enrolSmsVerify);
 }
 
 export async function submitEnrolCode(ctx: Context, deps: SmsEnrolDeps, details: InteractionDetails, subject: SecondFactorSubject, form: Record<string, string>) {
@@ -66,11 +78,13 @@ export async function submitEnrolCode(ctx: Context, deps: SmsEnrolDeps, details:
   const confirmed = await verification.confirm(codeField(form));
   if (!confirmed.ok) {
     if (confirmed.problem === 'SETUP_EXPIRED') throw new AppError('SETUP_EXPIRED');
-    return showEnrolCodeForm(ctx, deps, details, subject, confirmed.problem);
+    return tellPage(ctx, deps, details, subject, { page: CODE_PAGE, problem: confirmed.problem }, actionsFor(details).enrolSmsVerify);
   }
   const { phone } = confirmed;
   const backupCode = await deps.mfa.enrolSms(subject.accountId, phone, methodSetUp(ctx, 'sign-in'));
   deps.audit({ event: 'mfa.enrolled', accountId: subject.accountId, clientId: String(details.params.client_id), ...requestFields(ctx), details: { method: 'sms', during: 'sign-in' } });
-  await rememberFactorPassed(deps, details, subject, { method: 'sms', amr: AMR.sms, trust: false, setUpNow: true });
-  showNewBackupCode(ctx, deps, details, backupCode, `Codes will be sent to ${maskPhone(phone)}. Keep this backup code for when you cannot use your phone.`);
+  await passWithNewBackupCode(ctx, deps, details, subject, { method: 'sms', amr: AMR.sms, trust: false, setUpNow: true }, {
+    code: backupCode,
+    lead: `Codes will be sent to ${maskPhone(phone)}. Keep this backup code for when you cannot use your phone.`,
+  });
 }

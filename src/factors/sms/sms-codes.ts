@@ -36,7 +36,14 @@ export interface SmsCodesDeps {
   host: string;
 }
 
-export type SendOutcome = SmsRefusal | 'SMS_SEND_FAILED' | undefined;
+export type SendOutcome = SmsRefusal | 'SMS_SEND_FAILED' | 'FACTOR_PAUSED' | 'FACTOR_LOCKED' | undefined;
+
+/** A code waiting for this scope: the number it went to, and when it was sent and stops working (ms). */
+export interface PendingSms {
+  phone: string;
+  sentAt: number;
+  expiresAt: number;
+}
 
 /**
  * One-time codes by text message, each bound to a scope (the interaction that asked for it,
@@ -50,6 +57,12 @@ export function createSmsCodes(deps: SmsCodesDeps) {
 
   /** `purpose` picks the budget buckets (see sms-budget.ts): a sign-in to the enrolled number, or a setup to one not yet verified. */
   async function send(input: { scope: string; accountId: string; phone: string; ip: string; purpose: SmsPurpose }): Promise<SendOutcome> {
+    // Nothing is sent while this account's text codes are paused or locked: no code could be checked.
+    const lock = await deps.guard.lockOf(input.accountId, 'sms');
+    if (lock) {
+      deps.log.info('sms.refused', { accountId: input.accountId, reason: lock.kind, ip: input.ip });
+      return lock.kind === 'paused' ? 'FACTOR_PAUSED' : 'FACTOR_LOCKED';
+    }
     const refusal = await deps.budget.reserve(input);
     if (refusal) {
       deps.log.info('sms.refused', { accountId: input.accountId, reason: refusal, ip: input.ip });
@@ -113,12 +126,17 @@ export function createSmsCodes(deps: SmsCodesDeps) {
     return false;
   }
 
-  async function pending(scope: string): Promise<{ phone: string; sentAt: number } | undefined> {
+  /** The code still working for this scope, if any (one that expired is no code at all). */
+  async function pending(scope: string): Promise<PendingSms | undefined> {
     const raw = await deps.transient.get(key(scope));
-    return raw ? (JSON.parse(raw) as PendingCode) : undefined;
+    const code = raw ? (JSON.parse(raw) as PendingCode) : undefined;
+    return code && code.expiresAt > deps.clock() ? { phone: code.phone, sentAt: code.sentAt, expiresAt: code.expiresAt } : undefined;
   }
 
-  return { send, check, pending };
+  /** When this account may be texted again for this purpose (ms); undefined when it may now. */
+  const nextSendAt = (purpose: SmsPurpose, accountId: string) => deps.budget.cooldownEndsAt(purpose, accountId);
+
+  return { send, check, pending, nextSendAt };
 }
 
 export type SmsCodes = ReturnType<typeof createSmsCodes>;

@@ -3,13 +3,14 @@ import { AMR } from '../../oidc/acr.ts';
 import type { Factor } from '../factor.ts';
 import { openSmsChallenge, resendSmsCode, submitSmsCode, type SmsChallengeDeps } from './challenge-step.ts';
 import { maskPhone } from './phone-number.ts';
-import { showEnrolPhoneForm, submitEnrolCode, submitEnrolPhone, type SmsEnrolDeps } from './enrol-step.ts';
+import { showEnrolCodeForm, showEnrolPhoneForm, submitEnrolCode, submitEnrolPhone, type SmsEnrolDeps } from './enrol-step.ts';
 import { addSmsSetupRoutes, type SmsSetupDeps } from './setup-routes.ts';
 
 /** Codes by text message to a verified mobile number (NIST SP 800-63B §5.1.3.3: restricted, still offered). */
 export const smsFactor: Factor<SmsChallengeDeps & SmsEnrolDeps, SmsSetupDeps> = {
   id: 'sms',
   name: 'Text message',
+  codesName: 'codes by text message',
   amr: AMR.sms,
   role: 'method',
   viewsDir: fileURLToPath(new URL('./views/', import.meta.url)),
@@ -23,10 +24,11 @@ export const smsFactor: Factor<SmsChallengeDeps & SmsEnrolDeps, SmsSetupDeps> = 
   enrolAtSignIn: {
     title: 'Use text message',
     available: (deps) => Boolean(deps.sms),
-    show: async (ctx, deps, details) => showEnrolPhoneForm(ctx, deps, details),
+    show: showEnrolPhoneForm,
     addRoutes(routes, deps) {
-      routes.get('enrol/sms', async (ctx, details) => showEnrolPhoneForm(ctx, deps, details));
+      routes.get('enrol/sms', (ctx, details, subject) => showEnrolPhoneForm(ctx, deps, details, subject));
       routes.post('enrol/sms', (ctx, details, subject, form) => submitEnrolPhone(ctx, deps, details, subject, form));
+      routes.get('enrol/sms/verify', (ctx, details, subject) => showEnrolCodeForm(ctx, deps, details, subject));
       routes.post('enrol/sms/verify', (ctx, details, subject, form) => submitEnrolCode(ctx, deps, details, subject, form));
     },
   },

@@ -4,15 +4,17 @@ import { methodSetUp } from '../../mfa/method-set-up.ts';
 import { assertThat } from '../../errors.ts';
 import { codeField } from '../../http/read-form.ts';
 import { requestFields, type Audit } from '../../audit/audit.ts';
-import type { TransientStore } from '../../mfa/mfa-store.ts';
-import { formSession, pageSession, renderConsole, type ConsolePageDeps } from '../../account/console-pages.ts';
+import { showNewCodeUntilSaved, type NewCodeDeps } from '../../account/console-new-code.ts';
+import { consoleNotice, tellConsolePage } from '../../account/console-notice.ts';
+import { formSession, pageSession, renderConsole } from '../../account/console-pages.ts';
 import type { ConsoleSession } from '../../account/console-session.ts';
 import { totpSetup } from './totp-setup.ts';
 
-export interface TotpSetupDeps extends ConsolePageDeps {
-  transient: TransientStore;
+export interface TotpSetupDeps extends NewCodeDeps {
   audit: Audit;
 }
+
+const PAGE = '/account/security/setup/app';
 
 const setupFor = (deps: TotpSetupDeps, session: ConsoleSession) => totpSetup(deps, session.accountId, `totp-setup:${session.accountId}:${session.csrfScope}`);
 
@@ -20,7 +22,7 @@ const setupFor = (deps: TotpSetupDeps, session: ConsoleSession) => totpSetup(dep
 export async function startAppSetup(ctx: Context, deps: TotpSetupDeps, session: ConsoleSession): Promise<void> {
   await setupFor(deps, session).restart(deps.settings.setupTtlSeconds);
   ctx.status = 303;
-  ctx.redirect('/account/security/setup/app');
+  ctx.redirect(PAGE);
 }
 
 /**
@@ -29,8 +31,10 @@ export async function startAppSetup(ctx: Context, deps: TotpSetupDeps, session: 
  * transient store and expires with an abandoned setup.
  */
 export function addAppSetupRoutes(router: Router, deps: TotpSetupDeps): void {
-  const showAppSetup = async (ctx: Context, session: ConsoleSession, problem?: 'CODE_INVALID' | 'CODE_REQUIRED') => {
-    const sealed = await setupFor(deps, session).pending();
+  router.get(PAGE, async (ctx) => {
+    const session = await pageSession(ctx, deps, { fresh: true });
+    if (!session) return;
+    const [sealed, notice] = await Promise.all([setupFor(deps, session).pending(), consoleNotice(ctx, deps, session, 'setup-app')]);
     if (!sealed) {
       ctx.redirect('/account/security/setup');
       return;
@@ -41,29 +45,23 @@ export function addAppSetupRoutes(router: Router, deps: TotpSetupDeps): void {
       lead: 'Scan the QR code with your authenticator app, or type the key into it. Then enter the 6-digit code it shows.',
       qrSvg: view.qrSvg,
       groupedKey: view.groupedKey,
-      action: '/account/security/setup/app',
+      action: PAGE,
       cancelHref: '/account/security',
-    }, problem);
-  };
-
-  router.get('/account/security/setup/app', async (ctx) => {
-    const session = await pageSession(ctx, deps, { fresh: true });
-    if (session) await showAppSetup(ctx, session);
+    }, notice?.problem);
   });
 
-  router.post('/account/security/setup/app', async (ctx) => {
+  router.post(PAGE, async (ctx) => {
     const { session, form } = await formSession(ctx, deps, { fresh: true });
     const outcome = await setupFor(deps, session).confirm(codeField(form), methodSetUp(ctx, 'security-page'));
     if (!outcome.ok) {
       assertThat(outcome.problem !== 'SETUP_EXPIRED', 'SETUP_EXPIRED');
-      return showAppSetup(ctx, session, outcome.problem);
+      return tellConsolePage(ctx, deps, session, PAGE, { page: 'setup-app', problem: outcome.problem });
     }
     deps.audit({ event: 'mfa.enrolled', accountId: session.accountId, ...requestFields(ctx), details: { method: 'totp' } });
-    renderConsole(ctx, deps, session, 'backup-code-new', {
-      title: 'Multi-factor authentication is on',
-      lead: 'Save this backup code somewhere private. It lets you sign in if you lose your phone, and it is shown only now.',
+    await showNewCodeUntilSaved(ctx, deps, session, {
       code: outcome.backupCode,
-      doneHref: '/account/security',
+      title: 'Multi-factor authentication is on',
+      lead: 'Save this backup code somewhere private. It lets you sign in if you lose your phone, and it is shown only until you say you have saved it.',
     });
   });
 }

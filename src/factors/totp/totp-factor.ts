@@ -9,6 +9,7 @@ import { addAppSetupRoutes, startAppSetup, type TotpSetupDeps } from './setup-ro
 export const totpFactor: Factor<TotpChallengeDeps & TotpEnrolDeps, TotpSetupDeps> = {
   id: 'totp',
   name: 'Authenticator app',
+  codesName: 'codes from your authenticator app',
   amr: AMR.totp,
   role: 'method',
   viewsDir: fileURLToPath(new URL('./views/', import.meta.url)),

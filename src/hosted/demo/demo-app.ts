@@ -58,7 +58,7 @@ export function createDemoApp({ issuer, baseUrl, render }: DemoAppOptions): Koa 
   const redirectUri = `${baseUrl}/callback`;
 
   app.use(securityHeaders());
-  app.use(staticFiles(path.join(PROJECT_ROOT, 'static'), ['site.css']));
+  app.use(staticFiles(path.join(PROJECT_ROOT, 'static'), ['site.css', 'timing.js']));
   app.use(async (ctx, next) => {
     try {
       await next();

@@ -20,6 +20,10 @@ export function createRedisCounters(client: RedisClient, prefix: string, clock: 
       const [count, resetAt] = await client.hmGet(counterKey(key), ['count', 'resetAt']);
       return count != null && resetAt != null && Number(resetAt) > clock() ? Number(count) : 0;
     },
+    async windowEndsAt(key) {
+      const resetAt = await client.hGet(counterKey(key), 'resetAt');
+      return resetAt != null && Number(resetAt) > clock() ? Number(resetAt) : undefined;
+    },
     async reset(key) {
       await client.del(counterKey(key));
     },

@@ -11,6 +11,7 @@ export function createSqliteCounters(db: DatabaseSync, clock: Clock): CounterSto
       reset_at = CASE WHEN counter.reset_at <= ? THEN excluded.reset_at ELSE counter.reset_at END
     RETURNING count`);
   const get = db.prepare('SELECT count FROM counter WHERE key = ? AND reset_at > ?');
+  const endsAt = db.prepare('SELECT reset_at FROM counter WHERE key = ? AND reset_at > ?');
   const reset = db.prepare('DELETE FROM counter WHERE key = ?');
 
   const incrementNow = (key: string, windowSeconds: number, now: number) => (increment.get(key, now + windowSeconds * 1000, now, now) as { count: number }).count;
@@ -28,6 +29,10 @@ export function createSqliteCounters(db: DatabaseSync, clock: Clock): CounterSto
     },
     async get(key) {
       return getNow(key, clock());
+    },
+    async windowEndsAt(key) {
+      const row = endsAt.get(key, clock()) as { reset_at: number } | undefined;
+      return row?.reset_at;
     },
     async reset(key) {
       reset.run(key);

@@ -49,6 +49,32 @@ describe.each(STORE_KINDS)('wrong-code limits on %s', (kind) => {
     await testStore.dispose();
   });
 
+  test('lockOf says nothing while codes are checked, then when a pause ends, then that only an operator unlocks', async () => {
+    const { clock, testStore, guard } = await setup();
+    expect(await guard.lockOf('acct', 'totp')).toBeUndefined();
+    await fail(guard, 4);
+    expect(await guard.lockOf('acct', 'totp')).toBeUndefined();
+    await fail(guard, 1);
+    expect(await guard.lockOf('acct', 'totp')).toEqual({ kind: 'paused', until: clock() + 60_000 });
+    // Another factor of the same account, and another account, are not paused.
+    expect(await guard.lockOf('acct', 'sms')).toBeUndefined();
+    expect(await guard.lockOf('other', 'totp')).toBeUndefined();
+    clock.advance(60_000);
+    expect(await guard.lockOf('acct', 'totp')).toBeUndefined();
+    await fail(guard, 5);
+    expect(await guard.lockOf('acct', 'totp')).toEqual({ kind: 'paused', until: clock() + 120_000 });
+    for (let round = 0; round < 2; round += 1) {
+      clock.advance(3600_000);
+      await fail(guard, 5);
+    }
+    expect(await guard.lockOf('acct', 'totp')).toEqual({ kind: 'locked' });
+    clock.advance(7 * 86_400_000);
+    expect(await guard.lockOf('acct', 'totp')).toEqual({ kind: 'locked' });
+    await guard.unlock('acct', 'totp');
+    expect(await guard.lockOf('acct', 'totp')).toBeUndefined();
+    await testStore.dispose();
+  });
+
   test('a success after a lock clears every round it reached: the next wrong codes start from a full budget', async () => {
     const { clock, testStore, guard } = await setup();
     await fail(guard, 5);
