@@ -42,6 +42,6 @@ export function addAppAccessRoutes(router: Router, deps: AppAccessDeps): void {
       details: { grants: 1 + others.length },
     });
     ctx.status = 303;
-    ctx.redirect('/account/security?removed=1#apps');
+    ctx.redirect(deps.paths.to('/account/security?removed=1#apps'));
   });
 }

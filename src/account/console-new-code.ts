@@ -17,7 +17,7 @@ const NEW_CODE_PAGE = '/account/security/backup-code/new';
 const SAVED_ACTION = '/account/security/backup-code/saved';
 
 /** The new backup code of this Security-page session: its browser's provider session AND account; kept as long as a setup. */
-const shownHere = (deps: Pick<NewCodeDeps, 'transient' | 'box' | 'settings'>, session: ConsoleSession) =>
+const shownHere = (deps: Pick<NewCodeDeps, 'transient' | 'box' | 'settings' | 'paths'>, session: ConsoleSession) =>
   shownBackupCode(deps, { scope: `${session.csrfScope}:${session.accountId}`, accountId: session.accountId, ttlSeconds: deps.settings.setupTtlSeconds });
 
 /**
@@ -25,9 +25,9 @@ const shownHere = (deps: Pick<NewCodeDeps, 'transient' | 'box' | 'settings'>, se
  * it" and the browser goes to the page that shows it, so Refresh there shows it again and
  * generates or enrols nothing.
  */
-export async function showNewCodeUntilSaved(ctx: Context, deps: Pick<NewCodeDeps, 'transient' | 'box' | 'settings'>, session: ConsoleSession, shown: ShownBackupCode): Promise<void> {
+export async function showNewCodeUntilSaved(ctx: Context, deps: Pick<NewCodeDeps, 'transient' | 'box' | 'settings' | 'paths'>, session: ConsoleSession, shown: ShownBackupCode): Promise<void> {
   await shownHere(deps, session).keep(shown);
-  redirectAfterPost(ctx, NEW_CODE_PAGE);
+  redirectAfterPost(ctx, deps.paths.to(NEW_CODE_PAGE));
 }
 
 export function addNewCodeRoutes(router: Router, deps: NewCodeDeps): void {
@@ -36,16 +36,16 @@ export function addNewCodeRoutes(router: Router, deps: NewCodeDeps): void {
     if (!session) return;
     const shown = await shownHere(deps, session).read();
     if (!shown) {
-      ctx.redirect('/account/security');
+      ctx.redirect(deps.paths.to('/account/security'));
       return;
     }
-    renderConsole(ctx, deps, session, 'backup-code-new', { ...shown, savedAction: SAVED_ACTION });
+    renderConsole(ctx, deps, session, 'backup-code-new', { ...shown, savedAction: deps.paths.to(SAVED_ACTION) });
   });
 
   // "I've saved it": the code is kept nowhere but with its owner now.
   router.post(SAVED_ACTION, async (ctx) => {
     const { session } = await formSession(ctx, deps, { fresh: false });
     await shownHere(deps, session).forget();
-    redirectAfterPost(ctx, '/account/security');
+    redirectAfterPost(ctx, deps.paths.to('/account/security'));
   });
 }

@@ -3,6 +3,7 @@ import { AppError, assertThat, ERRORS, type ErrorCode } from '../errors.ts';
 import { assertSameOrigin } from '../http/origin-check.ts';
 import { readForm } from '../http/read-form.ts';
 import type { Csrf } from '../http/csrf.ts';
+import type { PluginPaths } from '../http/plugin-paths.ts';
 import type { RenderPage } from '../http/views.ts';
 import type { SmsTiming } from '../factors/sms/sms-timing.ts';
 import { loadConsoleSession, signInUrl, type ConsoleSession, type ConsoleSessionDeps } from './console-session.ts';
@@ -11,6 +12,7 @@ import { loadConsoleSession, signInUrl, type ConsoleSession, type ConsoleSession
 export interface ConsolePageDeps extends ConsoleSessionDeps {
   csrf: Csrf;
   render: RenderPage;
+  paths: PluginPaths;
   issuerOrigin: string;
   bodyLimitBytes: number;
   smsTiming: SmsTiming;
@@ -23,7 +25,7 @@ export interface ConsolePageDeps extends ConsoleSessionDeps {
 export async function pageSession(ctx: Context, deps: ConsolePageDeps, options: { fresh: boolean }): Promise<ConsoleSession | undefined> {
   const session = await loadConsoleSession(ctx, deps);
   if (!session || (options.fresh && !session.fresh)) {
-    ctx.redirect(signInUrl(ctx.path, Boolean(session)));
+    ctx.redirect(signInUrl(deps.paths, ctx.path, Boolean(session)));
     return undefined;
   }
   return session;

@@ -14,7 +14,7 @@ export type ConsoleRoutesDeps = ConsoleSignInDeps & SecurityPageDeps & MethodRou
 /** The self-service Security pages, on the identity provider itself. */
 export function createAccountConsoleRoutes(deps: ConsoleRoutesDeps): Router {
   const router = new Router();
-  router.get('/account', (ctx) => ctx.redirect('/account/security'));
+  router.get('/account', (ctx) => ctx.redirect(deps.paths.to('/account/security')));
   router.get('/account/sign-in', (ctx) => startConsoleSignIn(ctx, deps));
   router.get('/account/callback', (ctx) => finishConsoleSignIn(ctx, deps));
   addSecurityRoutes(router, deps);

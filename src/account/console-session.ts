@@ -2,6 +2,7 @@ import type { Context } from 'koa';
 import type Provider from 'oidc-provider';
 import type { Clock } from '../clock.ts';
 import type { MfaSettings } from '../config/settings-schema.ts';
+import type { PluginPaths } from '../http/plugin-paths.ts';
 import { sessionStartedBefore, type AccountSecurity } from '../mfa/account-security.ts';
 import type { MfaService } from '../mfa/mfa-service.ts';
 import type { DirectoryAccount, UserDirectory } from '../plugin/user-directory.ts';
@@ -45,6 +46,7 @@ export async function loadConsoleSession(ctx: Context, deps: ConsoleSessionDeps)
   return { accountId, account, mfaEnabled, fresh: recent && secondFactor, csrfScope: `console:${session.jti}` };
 }
 
-export function signInUrl(next: string, fresh: boolean): string {
-  return `/account/sign-in?next=${encodeURIComponent(next)}${fresh ? '&fresh=1' : ''}`;
+/** "Sign in to the Security page, then go on to `next`" (a path inside the mount, as safeNext() takes it). */
+export function signInUrl(paths: PluginPaths, next: string, fresh: boolean): string {
+  return paths.to(`/account/sign-in?next=${encodeURIComponent(next)}${fresh ? '&fresh=1' : ''}`);
 }

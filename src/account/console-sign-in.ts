@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Context } from 'koa';
 import { AppError } from '../errors.ts';
 import { CONSOLE_CLIENT_ID } from './console-client.ts';
+import type { PluginPaths } from '../http/plugin-paths.ts';
 import type { RenderPage } from '../http/views.ts';
 import type { TransientStore } from '../mfa/mfa-store.ts';
 import { loadConsoleSession, type ConsoleSessionDeps } from './console-session.ts';
@@ -10,6 +11,7 @@ import { safeNext } from './safe-next.ts';
 /** Signing in to the Security page through the provider: the state is kept in the transient store. */
 export interface ConsoleSignInDeps extends ConsoleSessionDeps {
   issuer: string;
+  paths: PluginPaths;
   transient: TransientStore;
   render: RenderPage;
 }
@@ -27,7 +29,7 @@ export async function startConsoleSignIn(ctx: Context, deps: ConsoleSignInDeps):
   const next = safeNext(ctx.query.next);
   const signedIn = await loadConsoleSession(ctx, deps);
   await deps.transient.set(`console-sign-in:${state}`, next, STATE_TTL_SECONDS);
-  ctx.cookies.set(STATE_COOKIE, state, { httpOnly: true, sameSite: 'lax', secure: ctx.secure, maxAge: STATE_TTL_SECONDS * 1000, path: '/account/callback' });
+  ctx.cookies.set(STATE_COOKIE, state, { httpOnly: true, sameSite: 'lax', secure: ctx.secure, maxAge: STATE_TTL_SECONDS * 1000, path: deps.paths.to('/account/callback') });
   // The provider's own authorization route: a host may have renamed it (routes.authorization) or mounted the provider under a path.
   const url = new URL(deps.provider.urlFor('authorization'));
   url.search = new URLSearchParams({
@@ -47,7 +49,7 @@ export async function startConsoleSignIn(ctx: Context, deps: ConsoleSignInDeps):
 export async function finishConsoleSignIn(ctx: Context, deps: ConsoleSignInDeps): Promise<void> {
   const state = typeof ctx.query.state === 'string' ? ctx.query.state : '';
   const expected = ctx.cookies.get(STATE_COOKIE);
-  ctx.cookies.set(STATE_COOKIE, null, { path: '/account/callback' });
+  ctx.cookies.set(STATE_COOKIE, null, { path: deps.paths.to('/account/callback') });
   if (!state || state !== expected) throw new AppError('CSRF_FAILED');
   const next = await deps.transient.take(`console-sign-in:${state}`);
   if (!next) throw new AppError('INTERACTION_EXPIRED');
@@ -57,9 +59,9 @@ export async function finishConsoleSignIn(ctx: Context, deps: ConsoleSignInDeps)
       title: 'Not signed in',
       code: ctx.query.error,
       message: 'The sign-in did not finish, so nothing was changed.',
-      link: { href: safeNext(next), text: 'Try again' },
+      link: { href: deps.paths.to(safeNext(next)), text: 'Try again' },
     });
     return;
   }
-  ctx.redirect(safeNext(next));
+  ctx.redirect(deps.paths.to(safeNext(next)));
 }

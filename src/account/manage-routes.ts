@@ -43,7 +43,7 @@ export function addManageRoutes(router: Router, deps: ManageDeps): void {
     await deps.trusted.revokeAll(session.accountId);
     clearTrustCookie(ctx);
     deps.audit({ event, accountId: session.accountId, ...requestFields(ctx) });
-    redirectAfterPost(ctx, `/account/signed-out?after=${event === 'mfa.disabled' ? 'mfa-off' : 'everywhere'}`);
+    redirectAfterPost(ctx, deps.paths.to(`/account/signed-out?after=${event === 'mfa.disabled' ? 'mfa-off' : 'everywhere'}`));
   };
 
   router.get('/account/signed-out', (ctx) => {
@@ -66,7 +66,7 @@ export function addManageRoutes(router: Router, deps: ManageDeps): void {
       current: device.id === thisDevice,
     }));
     renderConsole(ctx, deps, session, 'trusted-devices', {
-      title: 'Trusted devices', devices, fresh: session.fresh, reauthHref: signInUrl('/account/security/devices', true),
+      title: 'Trusted devices', devices, fresh: session.fresh, reauthHref: signInUrl(deps.paths, '/account/security/devices', true),
     });
   };
 
@@ -79,7 +79,7 @@ export function addManageRoutes(router: Router, deps: ManageDeps): void {
     if (id === (await deps.trusted.idOf(readTrustCookie(ctx)))) clearTrustCookie(ctx);
     deps.audit({ event: 'mfa.device.revoked', accountId: session.accountId, ...requestFields(ctx), details: { deviceId: id } });
     ctx.status = 303;
-    ctx.redirect('/account/security/devices');
+    ctx.redirect(deps.paths.to('/account/security/devices'));
   });
 
   router.post('/account/security/devices/revoke-all', async (ctx) => {
@@ -88,7 +88,7 @@ export function addManageRoutes(router: Router, deps: ManageDeps): void {
     clearTrustCookie(ctx);
     deps.audit({ event: 'mfa.device.revoked', accountId: session.accountId, ...requestFields(ctx), details: { all: true, count } });
     ctx.status = 303;
-    ctx.redirect('/account/security/devices');
+    ctx.redirect(deps.paths.to('/account/security/devices'));
   });
 
   router.get('/account/security/turn-off', async (ctx) => {

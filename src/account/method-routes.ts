@@ -23,7 +23,7 @@ export function addMethodRoutes(router: Router, deps: MethodRoutesDeps): void {
     assertThat(await deps.mfa.setDefaultMethod(session.accountId, id), 'METHOD_NOT_FOUND');
     deps.audit({ event: 'mfa.method.default', accountId: session.accountId, ...requestFields(ctx), details: { methodId: id } });
     ctx.status = 303;
-    ctx.redirect('/account/security');
+    ctx.redirect(deps.paths.to('/account/security'));
   });
 
   router.post('/account/security/methods/remove', async (ctx) => {
@@ -36,7 +36,7 @@ export function addMethodRoutes(router: Router, deps: MethodRoutesDeps): void {
       // The last method: that is turning MFA off, confirmed on its own page (or refused by policy).
       if (deps.settings.enforcement === 'required') throw new AppError('MFA_REQUIRED_BY_POLICY');
       ctx.status = 303;
-      ctx.redirect('/account/security/turn-off');
+      ctx.redirect(deps.paths.to('/account/security/turn-off'));
       return;
     }
     const remaining = await deps.mfa.removeMethod(session.accountId, id);
@@ -45,6 +45,6 @@ export function addMethodRoutes(router: Router, deps: MethodRoutesDeps): void {
     clearTrustCookie(ctx);
     deps.audit({ event: 'mfa.method.removed', accountId: session.accountId, ...requestFields(ctx), details: { method: method.type, methodId: id, remaining } });
     ctx.status = 303;
-    ctx.redirect('/account/security');
+    ctx.redirect(deps.paths.to('/account/security'));
   });
 }

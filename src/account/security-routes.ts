@@ -22,7 +22,7 @@ export function addSecurityRoutes(router: Router, deps: SecurityPageDeps): void 
       methods: status.methods.map((method) => ({
         id: method.id,
         label: labelOf(method),
-        editHref: editHrefOf(method),
+        editHref: ((href) => href && deps.paths.to(href))(editHrefOf(method)),
         since: formatDate(method.createdAt),
         lastUsed: formatDate(method.lastUsedAt),
         isDefault: method.isDefault,

@@ -2,6 +2,8 @@ import type Provider from 'oidc-provider';
 import { healthCheck } from '../http/health.ts';
 import type { RenderPage } from '../http/views.ts';
 import { homePage } from './home-page.ts';
+import { issuerPathMount } from './issuer-path-mount.ts';
+import { pluginPathsFor } from '../http/plugin-paths.ts';
 import type { ComposedMfa } from '../plugin/create-mfa.ts';
 import type { Store } from '../store/store.ts';
 import { answerStoreUnavailable } from '../http/store-unavailable.ts';
@@ -24,6 +26,8 @@ export interface AppOptions {
 }
 
 export function createApp({ provider, mfa, store, log, render, demoUrl }: AppOptions): Provider {
+  // An ISSUER with a path serves everything under it, the health probe included.
+  provider.use(issuerPathMount(pluginPathsFor(provider.issuer)));
   // The health probe goes first, so it answers whatever Host a load balancer sends (it often
   // probes the instance's own address); it reflects nothing. Every other route is behind the
   // plugin's host check.

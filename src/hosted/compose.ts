@@ -9,6 +9,8 @@ import { composeMfa } from '../plugin/create-mfa.ts';
 import { systemClock, type Clock } from '../clock.ts';
 import type { Config, Keys } from './config/schema.ts';
 import { createPageRenderer } from '../plugin/page-renderer.ts';
+import { pluginPathsFor } from '../http/plugin-paths.ts';
+import { withPaths } from '../http/views.ts';
 import type { Logger } from '../log.ts';
 import { createProvider } from './provider/create-provider.ts';
 import type { Store } from '../store/store.ts';
@@ -27,7 +29,8 @@ export interface ComposeOptions {
 
 /** Wires the hosted identity provider from its parts; server.ts and the tests both start here. */
 export function composeIdentityProvider({ config, keys, store, clients, log, clock = systemClock, smsHttpClient }: ComposeOptions) {
-  const render = createPageRenderer();
+  // Every page's links start with the issuer's path (plugin-paths.ts): the home page's as the plugin's.
+  const render = withPaths(createPageRenderer(), pluginPathsFor(config.issuer));
   // Account timestamps are compared with oidc-provider's own (real) session times: real clock.
   // findById shared within a request with the plugin (request-scope.ts): findAccount reads the account once.
   const directory = memoizedDirectory(createAccountDirectory(store.accounts, systemClock, (accountId) => store.mfa.remove(accountId)));

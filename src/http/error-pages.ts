@@ -5,7 +5,8 @@ import { isStoreUnavailable } from '../store/store-errors.ts';
 import { errorTitle } from './error-titles.ts';
 import { answerStoreUnavailable } from './store-unavailable.ts';
 import type { RenderPage } from './views.ts';
-import { backToApp, distinctWays, SECURITY_PAGE, supportWays, tryAgain, type SupportContact, type WayOn } from './ways-on.ts';
+import type { PluginPaths } from './plugin-paths.ts';
+import { backToApp, distinctWays, ownWay, SECURITY_PAGE, supportWays, tryAgain, type SupportContact, type WayOn } from './ways-on.ts';
 
 /** Maps anything thrown to a stable code; unknown errors become INTERNAL (logged, never shown). */
 export function toErrorCode(error: unknown): ErrorCode {
@@ -27,9 +28,9 @@ export function toErrorCode(error: unknown): ErrorCode {
  * The page (or JSON) for a stable code: the status, a heading that says what happened, the
  * message that says what to do, `ways` on from here, and the code in small print for support.
  */
-export function sendError(ctx: Context, code: ErrorCode, render: RenderPage, ways: WayOn[] = []): void {
+export function sendError(ctx: Context, code: ErrorCode, render: RenderPage, paths: PluginPaths, ways: WayOn[] = []): void {
   const json = ctx.accepts('html', 'json') === 'json';
-  if (code === 'STORE_UNAVAILABLE') return answerStoreUnavailable(ctx, json ? { json: true } : { page: render, ways });
+  if (code === 'STORE_UNAVAILABLE') return answerStoreUnavailable(ctx, json ? { json: true } : { page: render, paths, ways });
   const { status, message } = ERRORS[code];
   ctx.status = status;
   ctx.set('cache-control', 'no-store');
@@ -48,6 +49,8 @@ export interface SignInInProgress {
 }
 
 export interface ErrorPagesOptions {
+  /** Where the pages are mounted: our own links on an error page carry the prefix. */
+  paths: PluginPaths;
   support?: SupportContact;
   /** The registered home of a client (oidc/client-home.ts), for "Back to <app>". */
   appHome?: (clientId: string) => Promise<{ name: string; href: string } | undefined>;
@@ -65,31 +68,33 @@ const SIGN_IN_OVER: ReadonlySet<ErrorCode> = new Set(['INTERACTION_EXPIRED', 'SI
 async function waysOn(ctx: Context, code: ErrorCode, error: unknown, options: ErrorPagesOptions): Promise<WayOn[]> {
   const signIn = ctx.state.signInInProgress as SignInInProgress | undefined;
   const ways: (WayOn | undefined)[] = [];
-  if (error instanceof AppError && error.link) ways.push(error.link);
+  const { paths } = options;
+  // An AppError's link is one of our pages, written inside the mount like the others here.
+  if (error instanceof AppError && error.link) ways.push(ownWay(paths, error.link));
   if (signIn && !SIGN_IN_OVER.has(code)) {
     const page = `/interaction/${signIn.uid}`;
-    if (ctx.method !== 'GET' || ctx.path !== page) ways.push({ href: page, text: 'Return to your sign-in' });
+    if (ctx.method !== 'GET' || ctx.path !== page) ways.push(ownWay(paths, { href: page, text: 'Return to your sign-in' }));
   }
-  if (ERRORS[code].status >= 500) ways.push(tryAgain(ctx));
+  if (ERRORS[code].status >= 500) ways.push(ownWay(paths, tryAgain(ctx)));
   const app = signIn && (await options.appHome?.(signIn.clientId).catch(() => undefined));
   if (app) ways.push(backToApp(app));
   const found = distinctWays(ways);
-  if (found.length === 0 && ctx.path !== SECURITY_PAGE.href) found.push(SECURITY_PAGE);
+  if (found.length === 0 && ctx.path !== SECURITY_PAGE.href) found.push(ownWay(paths, SECURITY_PAGE));
   return distinctWays([...found, ...supportWays(options.support)]);
 }
 
 /** The outermost middleware: every failure becomes a clear page (or JSON) with a 4xx/5xx status. */
-export function errorPages(render: RenderPage, log: Logger, options: ErrorPagesOptions = {}): Middleware {
+export function errorPages(render: RenderPage, log: Logger, options: ErrorPagesOptions): Middleware {
   return async (ctx, next) => {
     try {
       await next();
-      if (ctx.status === 404 && ctx.body == null) sendError(ctx, 'NOT_FOUND', render, await waysOn(ctx, 'NOT_FOUND', undefined, options));
+      if (ctx.status === 404 && ctx.body == null) sendError(ctx, 'NOT_FOUND', render, options.paths, await waysOn(ctx, 'NOT_FOUND', undefined, options));
     } catch (error) {
       const code = toErrorCode(error);
       if (code === 'INTERNAL' || code === 'STORE_UNAVAILABLE') {
         log.error('request.failed', { code, method: ctx.method, path: ctx.path, ...describeError(error) });
       }
-      sendError(ctx, code, render, await waysOn(ctx, code, error, options));
+      sendError(ctx, code, render, options.paths, await waysOn(ctx, code, error, options));
     }
   };
 }

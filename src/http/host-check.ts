@@ -1,5 +1,6 @@
 import type { Context, Middleware } from 'koa';
 import { sendError } from './error-pages.ts';
+import type { PluginPaths } from './plugin-paths.ts';
 import type { RenderPage } from './views.ts';
 
 /** The last value of a comma-separated header: the one our own proxy appended (RFC 7239 §5.2 ordering). */
@@ -35,7 +36,7 @@ function canonicalHost(host: string, protocol: string): string | null {
  * `exempt` paths (the load balancer's health probe, which often uses the instance's address as
  * Host) are answered for any host: they reflect nothing.
  */
-export function hostCheck(options: { issuer: string; render: RenderPage; exempt?: (path: string) => boolean }): Middleware {
+export function hostCheck(options: { issuer: string; render: RenderPage; paths: PluginPaths; exempt?: (path: string) => boolean }): Middleware {
   const issuer = new URL(options.issuer);
   return async (ctx: Context, next) => {
     if (options.exempt?.(ctx.path)) return next();
@@ -46,7 +47,7 @@ export function hostCheck(options: { issuer: string; render: RenderPage; exempt?
     const host = canonicalHost(forwardedHost ?? headers.host ?? '', issuer.protocol);
     if (host !== issuer.host || (forwardedProto !== undefined && `${forwardedProto}:` !== issuer.protocol)) {
       // The way on is the issuer itself: its Security page is the one address every deployment answers.
-      sendError(ctx, 'MISDIRECTED_REQUEST', options.render, [{ href: `${issuer.origin}/account/security`, text: `Go to ${issuer.host}` }]);
+      sendError(ctx, 'MISDIRECTED_REQUEST', options.render, options.paths, [{ href: `${issuer.origin}${options.paths.to('/account/security')}`, text: `Go to ${issuer.host}` }]);
       return;
     }
     if (forwardedHost !== undefined) headers['x-forwarded-host'] = forwardedHost;

@@ -7,7 +7,8 @@ import { errorTitle } from './error-titles.ts';
 import { providerErrorWording } from './provider-error-wording.ts';
 import { answerStoreUnavailable } from './store-unavailable.ts';
 import type { RenderPage } from './views.ts';
-import { backToApp, distinctWays, SECURITY_PAGE, supportWays, tryAgain, type SupportContact, type WayOn } from './ways-on.ts';
+import type { PluginPaths } from './plugin-paths.ts';
+import { backToApp, distinctWays, ownWay, SECURITY_PAGE, supportWays, tryAgain, type SupportContact, type WayOn } from './ways-on.ts';
 
 type Pages = Pick<Configuration, 'renderError'> & {
   logoutSource: (ctx: KoaContextWithOIDC, form: string) => Promise<void>;
@@ -22,18 +23,18 @@ export function appHomeIn(provider: Provider) {
 }
 
 /** Where a person on one of oidc-provider's error pages can go: the app (when known), "Try again" after our failure, support. */
-function waysFrom(ctx: KoaContextWithOIDC, serverSide: boolean, support: SupportContact | undefined): WayOn[] {
+function waysFrom(ctx: KoaContextWithOIDC, serverSide: boolean, paths: PluginPaths, support: SupportContact | undefined): WayOn[] {
   const app = clientHomeOf((ctx.oidc?.client as ClientLike)?.metadata());
-  const ways = distinctWays([app && backToApp(app), serverSide ? tryAgain(ctx) : undefined]);
-  if (ways.length === 0) ways.push(SECURITY_PAGE);
+  const ways = distinctWays([app && backToApp(app), serverSide ? ownWay(paths, tryAgain(ctx)) : undefined]);
+  if (ways.length === 0) ways.push(ownWay(paths, SECURITY_PAGE));
   return distinctWays([...ways, ...supportWays(support)]);
 }
 
 /** The pages oidc-provider renders itself, in our layout: errors, sign-out confirmation, signed out. */
-export function createProviderPages(render: RenderPage, support?: SupportContact): Pages {
+export function createProviderPages(render: RenderPage, paths: PluginPaths, support?: SupportContact): Pages {
   return {
     async renderError(ctx, out, error) {
-      if (isStoreUnavailable(error)) return answerStoreUnavailable(ctx, { page: render, ways: supportWays(support) });
+      if (isStoreUnavailable(error)) return answerStoreUnavailable(ctx, { page: render, paths, ways: supportWays(support) });
       ctx.type = 'html';
       ctx.set('cache-control', 'no-store');
       // The interaction or its cookie is gone (expired, finished, Back after finishing): the same page as ours for it.
@@ -42,7 +43,7 @@ export function createProviderPages(render: RenderPage, support?: SupportContact
           title: errorTitle('INTERACTION_EXPIRED', ERRORS.INTERACTION_EXPIRED.status),
           code: 'INTERACTION_EXPIRED',
           message: ERRORS.INTERACTION_EXPIRED.message,
-          ways: waysFrom(ctx, false, support),
+          ways: waysFrom(ctx, false, paths, support),
         });
         return;
       }
@@ -53,7 +54,7 @@ export function createProviderPages(render: RenderPage, support?: SupportContact
         code: out.error,
         // oidc-provider's descriptions are written for the app's developer and hold no secrets; a server error's could.
         details: serverSide ? undefined : out.error_description,
-        ways: waysFrom(ctx, serverSide || out.error === 'temporarily_unavailable', support),
+        ways: waysFrom(ctx, serverSide || out.error === 'temporarily_unavailable', paths, support),
       });
     },
 

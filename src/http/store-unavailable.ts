@@ -1,7 +1,8 @@
 import type { Context } from 'koa';
 import { ERRORS } from '../errors.ts';
+import type { PluginPaths } from './plugin-paths.ts';
 import type { RenderPage } from './views.ts';
-import { distinctWays, tryAgain, type WayOn } from './ways-on.ts';
+import { distinctWays, ownWay, tryAgain, type WayOn } from './ways-on.ts';
 
 /**
  * How long a client should wait before trying again: about the time a Redis restart or failover,
@@ -16,7 +17,7 @@ export const STORE_RETRY_AFTER_SECONDS = 30;
  * "try again" from a bug (500). JSON uses OAuth's `temporarily_unavailable` (RFC 6749 §4.1.2.1);
  * the page shows the stable code STORE_UNAVAILABLE, a readable message and "Try again", never the error.
  */
-export function answerStoreUnavailable(ctx: Context, as: { json: true } | { page: RenderPage; ways?: WayOn[] }): void {
+export function answerStoreUnavailable(ctx: Context, as: { json: true } | { page: RenderPage; paths: PluginPaths; ways?: WayOn[] }): void {
   const { status, message } = ERRORS.STORE_UNAVAILABLE;
   ctx.status = status;
   ctx.set('retry-after', String(STORE_RETRY_AFTER_SECONDS));
@@ -27,6 +28,6 @@ export function answerStoreUnavailable(ctx: Context, as: { json: true } | { page
     return;
   }
   ctx.type = 'html';
-  const ways = distinctWays([tryAgain(ctx), ...(as.ways ?? [])]);
+  const ways = distinctWays([ownWay(as.paths, tryAgain(ctx)), ...(as.ways ?? [])]);
   ctx.body = as.page('error', { title: 'Sign-in is temporarily unavailable', code: 'STORE_UNAVAILABLE', message, ways });
 }

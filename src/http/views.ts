@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pug from 'pug';
+import type { PluginPaths } from './plugin-paths.ts';
 
 /** The shared templates (layout, includes, the pages that belong to no factor), found beside the code, not from the process's directory. */
 export const SHARED_VIEWS_DIR = fileURLToPath(new URL('../../views/', import.meta.url));
@@ -32,4 +33,12 @@ export function createRenderer(viewDirs: readonly string[]): RenderPage {
     }
     return fn(model);
   };
+}
+
+/**
+ * Every page is given `mount`, the prefix its links, form actions and files start with
+ * (plugin-paths.ts): templates write `href=mount + "/account/security"`, never a bare `/account/…`.
+ */
+export function withPaths(render: RenderPage, paths: PluginPaths): RenderPage {
+  return (template, model) => render(template, { mount: paths.mount, ...model });
 }

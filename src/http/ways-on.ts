@@ -1,4 +1,5 @@
 import type { Context } from 'koa';
+import type { PluginPaths } from './plugin-paths.ts';
 
 /** A link an error page offers: where the person can go from here. */
 export interface WayOn {
@@ -12,6 +13,16 @@ export interface SupportContact {
   email: string | null;
 }
 
+/**
+ * Our own pages' links (the Security page, "Try again", an AppError's link) are written as paths
+ * inside the mount (`/account/security`); this gives one the mount prefix the browser needs.
+ */
+export function ownWay(paths: PluginPaths, way: WayOn): WayOn;
+export function ownWay(paths: PluginPaths, way: WayOn | undefined): WayOn | undefined;
+export function ownWay(paths: PluginPaths, way: WayOn | undefined): WayOn | undefined {
+  return way && { ...way, href: paths.to(way.href) };
+}
+
 /** The Security page: always there, and the one place a person can go on their own. */
 export const SECURITY_PAGE: WayOn = { href: '/account/security', text: 'Go to your account security page' };
 
@@ -21,7 +32,7 @@ export function backToApp(app: { name: string; href: string }): WayOn {
 }
 
 /**
- * "Try again" for a GET that failed on our side: the same address, as a path on this host.
+ * "Try again" for a GET that failed on our side: the same address, as a path inside the mount.
  * Collapsing leading slashes keeps a request for `//evil.example/x` from becoming a link off-site.
  */
 export function tryAgain(ctx: Context): WayOn | undefined {

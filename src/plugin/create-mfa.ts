@@ -27,8 +27,9 @@ import { STATIC_DIR, staticFile, staticFiles } from '../http/static-files.ts';
 import { createPasskeys } from '../factors/passkey/passkeys.ts';
 import { relyingPartyOf } from '../factors/passkey/relying-party.ts';
 import { SIMPLEWEBAUTHN_BROWSER_BUNDLE } from '../factors/passkey/browser-bundle.ts';
-import type { RenderPage } from '../http/views.ts';
+import { withPaths, type RenderPage } from '../http/views.ts';
 import { createPageRenderer } from './page-renderer.ts';
+import { pluginPathsFor } from '../http/plugin-paths.ts';
 import { createInteractionRoutes } from '../sign-in/interaction-routes.ts';
 import { silentLogger, type Logger } from '../log.ts';
 import { createMfaService } from '../mfa/mfa-service.ts';
@@ -104,7 +105,9 @@ export function composeMfa(options: MfaPluginOptions) {
   const smsLimits = parsed.sms?.limits ?? DEFAULT_SMS_LIMITS;
   const log = options.log ?? silentLogger;
   const clock = options.clock ?? systemClock;
-  const render = options.render ?? createPageRenderer();
+  // The issuer's path is where the host mounted the provider: every address we hand out starts with it.
+  const paths = pluginPathsFor(options.issuer);
+  const render = withPaths(options.render ?? createPageRenderer(), paths);
   const audit = createAudit(log, options.onAuditEvent);
   // Reads shared within one request (request-scope.ts): one load of an account's state per step.
   const mfaStore = memoizedMfaStore(options.store.mfa);
@@ -198,6 +201,7 @@ export function composeMfa(options: MfaPluginOptions) {
       grants: options.store.grants,
       csrf: createCsrf(parsed.secrets.csrf),
       render,
+      paths,
       log,
       audit,
       issuerOrigin: new URL(options.issuer).origin,
@@ -219,8 +223,8 @@ export function composeMfa(options: MfaPluginOptions) {
     // Headers first: the error pages, rendered inside, keep them.
     provider.use(securityHeaders(parsed.securityHeaders === 'everywhere' ? {} : { only: isPluginPath }));
     // Before any page or provider route: nothing is answered for a host that is not the issuer's.
-    provider.use(hostCheck({ issuer: options.issuer, render }));
-    provider.use(errorPages(render, log, { support, appHome: appHomeIn(provider) }));
+    provider.use(hostCheck({ issuer: options.issuer, render, paths }));
+    provider.use(errorPages(render, log, { paths, support, appHome: appHomeIn(provider) }));
     provider.use(staticFiles(STATIC_DIR, ['site.css', 'copy.js', 'timing.js', 'passkey.js']));
     provider.use(staticFile('/static/simplewebauthn-browser.js', SIMPLEWEBAUTHN_BROWSER_BUNDLE));
     provider.use(interactions.routes());
@@ -231,7 +235,7 @@ export function composeMfa(options: MfaPluginOptions) {
 
   return {
     policy,
-    interactionUrl: (_ctx: KoaContextWithOIDC, interaction: { uid: string }) => `/interaction/${interaction.uid}`,
+    interactionUrl: (_ctx: KoaContextWithOIDC, interaction: { uid: string }) => paths.to(`/interaction/${interaction.uid}`),
     acrValues: ACR_VALUES_SUPPORTED,
     /** Merge into `claims`: acr, amr and auth_time in every ID token. */
     claims: { openid: ['sub', 'acr', 'amr', 'auth_time'] },
@@ -244,7 +248,7 @@ export function composeMfa(options: MfaPluginOptions) {
     /** The account console's own client; add to the provider's `clients`. */
     clients: [consoleClientMetadata(options.issuer)] as ClientMetadata[],
     /** Optional: our error, sign-out and signed-out pages for oidc-provider's own rendering. */
-    providerPages: createProviderPages(render, support),
+    providerPages: createProviderPages(render, paths, support),
     install,
     handOver,
     service,

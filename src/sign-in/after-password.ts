@@ -3,14 +3,14 @@ import { AppError } from '../errors.ts';
 import { acrRequestOf } from '../oidc/acr-request.ts';
 import { phishingResistanceDemanded } from '../oidc/phishing-resistance.ts';
 import { ACR, AMR } from '../oidc/acr.ts';
-import { actionsFor, finishInteraction, type InteractionDetails } from './interaction-io.ts';
+import { actionsFor, finishInteraction, type InteractionDetails, type PathsPart } from './interaction-io.ts';
 import { redirectAfterPost } from '../http/page-notice.ts';
 import { skipWithTrustedDevice, type RememberedDeviceDeps } from './remembered-device.ts';
 import type { RequirementFor } from './requirement-for.ts';
 import { rememberPasswordPassed, type SecondFactorStateDeps } from './second-factor-state.ts';
 
 /** After a right password: the one decision, then a trusted device, the kept subject, or the finished login. */
-export interface AfterPasswordDeps extends RememberedDeviceDeps, Pick<SecondFactorStateDeps, 'transient'> {
+export interface AfterPasswordDeps extends RememberedDeviceDeps, Pick<SecondFactorStateDeps, 'transient'>, PathsPart {
   requirementFor: RequirementFor;
 }
 
@@ -36,5 +36,5 @@ export async function continueAfterPassword(ctx: Context, deps: AfterPasswordDep
   // A trusted device never stands in for a phishing-resistant sign-in (EAP ACR Values 1.0 `phr`).
   if (requirement === 'challenge' && !phishingResistant && (await skipWithTrustedDevice(ctx, deps, details, accountId, clientMetadata))) return;
   await rememberPasswordPassed(deps, details, accountId, requirement);
-  redirectAfterPost(ctx, actionsFor(details).page);
+  redirectAfterPost(ctx, actionsFor(deps.paths, details).page);
 }

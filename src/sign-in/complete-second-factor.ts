@@ -3,12 +3,12 @@ import { AppError } from '../errors.ts';
 import { ACR } from '../oidc/acr.ts';
 import { demandsPhishingResistance } from './phishing-resistance-demand.ts';
 import { requestFields } from '../audit/audit.ts';
-import { finishInteraction, type InteractionDetails, type ProviderPart } from './interaction-io.ts';
+import { finishInteraction, type InteractionDetails, type PathsPart, type ProviderPart } from './interaction-io.ts';
 import { forgetPending, type Proof, type SecondFactorStateDeps, type SecondFactorSubject } from './second-factor-state.ts';
 import { trustThisDevice, type TrustDeviceDeps } from './remembered-device.ts';
 
 /** Finishing a second factor: the kept state is dropped, the device maybe trusted, the provider told. */
-export interface CompleteSecondFactorDeps extends ProviderPart, TrustDeviceDeps, Pick<SecondFactorStateDeps, 'transient'> {}
+export interface CompleteSecondFactorDeps extends ProviderPart, PathsPart, TrustDeviceDeps, Pick<SecondFactorStateDeps, 'transient'> {}
 
 /**
  * Finishes `login` with what was proven. On the step-up path the original `ts` is re-submitted:

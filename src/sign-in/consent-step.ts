@@ -19,7 +19,7 @@ interface ConsentDetails {
 export async function showConsent(ctx: Context, deps: ConsentStepDeps, details: InteractionDetails) {
   const missing = details.prompt.details as ConsentDetails;
   const account = await deps.directory.findById(String(details.session?.accountId));
-  const actions = actionsFor(details);
+  const actions = actionsFor(deps.paths, details);
   // Only what the app's existing grant lacks (consent is remembered, consent/load-existing-grant.ts).
   // When nothing is new and the app still asked (prompt=consent), what it asks for this time.
   const asked = accessInWords(missing.missingOIDCScope ?? [], missing.missingOIDCClaims ?? []);

@@ -4,11 +4,11 @@ import { factorById, labelOf } from '../factors/registry.ts';
 import type { FactorGuard } from '../guard/factor-guard.ts';
 import { waitTime, type WaitTime } from '../http/wait-time.ts';
 import { hasOtherMethods } from '../mfa/mfa-status.ts';
-import { actionsFor, type InteractionDetails } from './interaction-io.ts';
+import { actionsFor, type InteractionDetails, type PathsPart } from './interaction-io.ts';
 import { chosenMethod, type SecondFactorStateDeps, type SecondFactorSubject } from './second-factor-state.ts';
 
 /** The guard's state for the account (read only), the clock it is told by, and the account's other ways. */
-export interface FactorPauseDeps extends Pick<SecondFactorStateDeps, 'transient' | 'mfa'> {
+export interface FactorPauseDeps extends Pick<SecondFactorStateDeps, 'transient' | 'mfa'>, PathsPart {
   /** Whether a factor's codes are paused or locked for an account, and until when. */
   factorLock: FactorGuard['lockOf'];
   clock: Clock;
@@ -49,7 +49,7 @@ export async function pauseOf(deps: FactorPauseDeps, details: InteractionDetails
 }
 
 async function waysBesides(deps: FactorPauseDeps, details: InteractionDetails, subject: SecondFactorSubject, role: 'method' | 'fallback'): Promise<WayOn[]> {
-  const actions = actionsFor(details);
+  const actions = actionsFor(deps.paths, details);
   const status = await deps.mfa.status(subject.accountId);
   const ways: WayOn[] = [];
   if (role === 'fallback') {

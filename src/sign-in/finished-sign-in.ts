@@ -1,5 +1,6 @@
 import type { Context } from 'koa';
 import type Provider from 'oidc-provider';
+import type { PluginPaths } from '../http/plugin-paths.ts';
 import type { RenderPage } from '../http/views.ts';
 import { clientHomeOf, type ClientHomeMetadata } from '../oidc/client-home.ts';
 import type { InteractionDetails } from './interaction-io.ts';
@@ -25,10 +26,10 @@ const KEEP_SECONDS = 3600;
 
 export type Ending = 'done' | 'cancelled';
 
-export function rememberFinished(ctx: Context, details: InteractionDetails, ending: Ending): void {
+export function rememberFinished(ctx: Context, paths: PluginPaths, details: InteractionDetails, ending: Ending): void {
   const value = [details.uid, ending, String(details.params.client_id)].map(encodeURIComponent).join('.');
   ctx.cookies.set(cookieName(ctx.secure), value, {
-    path: `/interaction/${details.uid}`,
+    path: paths.to(`/interaction/${details.uid}`),
     httpOnly: true,
     sameSite: 'lax',
     secure: ctx.secure,

@@ -6,6 +6,7 @@ import type { SignInInProgress } from '../http/error-pages.ts';
 import { assertSameOrigin } from '../http/origin-check.ts';
 import { field, readForm } from '../http/read-form.ts';
 import type { Csrf } from '../http/csrf.ts';
+import type { PluginPaths } from '../http/plugin-paths.ts';
 import type { RenderPage } from '../http/views.ts';
 import { rememberFinished } from './finished-sign-in.ts';
 
@@ -14,15 +15,20 @@ export interface ProviderPart {
   provider: Provider;
 }
 
-/** A POST of an interaction also needs the issuer's origin, the body limit and the CSRF check. */
-export interface InteractionFormDeps extends ProviderPart {
+/** Where the pages are mounted: every address handed to the browser carries the prefix. */
+export interface PathsPart {
+  paths: PluginPaths;
+}
+
+/** A POST of an interaction also needs the issuer's origin, the body limit, the CSRF check, and where its answer redirects to. */
+export interface InteractionFormDeps extends ProviderPart, PathsPart {
   csrf: Csrf;
   issuerOrigin: string;
   bodyLimitBytes: number;
 }
 
-/** A page of an interaction: rendered, with the interaction's CSRF token. */
-export interface InteractionPageDeps extends ProviderPart {
+/** A page of an interaction: rendered, with the interaction's CSRF token and its forms' addresses. */
+export interface InteractionPageDeps extends ProviderPart, PathsPart {
   render: RenderPage;
   csrf: Csrf;
 }
@@ -63,9 +69,9 @@ export async function readInteractionForm(ctx: Context, deps: InteractionFormDep
  * Hands the result to oidc-provider and sends the browser back to its resume URL (303: the next
  * request is a GET). This interaction's pages remember it ended, for the Back button.
  */
-export async function finishInteraction(ctx: Context, deps: ProviderPart, details: InteractionDetails, result: InteractionResults, mergeWithLastSubmission: boolean): Promise<void> {
+export async function finishInteraction(ctx: Context, deps: ProviderPart & PathsPart, details: InteractionDetails, result: InteractionResults, mergeWithLastSubmission: boolean): Promise<void> {
   const url = await deps.provider.interactionResult(ctx.req, ctx.res, result, { mergeWithLastSubmission });
-  rememberFinished(ctx, details, 'error' in result ? 'cancelled' : 'done');
+  rememberFinished(ctx, deps.paths, details, 'error' in result ? 'cancelled' : 'done');
   ctx.status = 303;
   ctx.redirect(url);
 }
@@ -76,8 +82,9 @@ export async function clientNameOf(deps: ProviderPart, details: InteractionDetai
   return client?.clientName ?? clientId;
 }
 
-export function actionsFor(details: InteractionDetails) {
-  const base = `/interaction/${details.uid}`;
+/** The addresses of this interaction's pages and forms, as the browser asks for them (mount prefix included). */
+export function actionsFor(paths: PluginPaths, details: InteractionDetails) {
+  const base = paths.to(`/interaction/${details.uid}`);
   return {
     page: base,
     login: `${base}/login`,

@@ -5,7 +5,7 @@ import type { ChallengeHandler, ChallengeRoutes } from '../factors/factor.ts';
 import { factorById, factorOf, FACTORS, type FactorSignInDeps, type RegisteredFactor } from '../factors/registry.ts';
 import { completeSecondFactor, type CompleteSecondFactorDeps } from './complete-second-factor.ts';
 import { showConsent, submitConsent, type ConsentStepDeps } from './consent-step.ts';
-import { finishInteraction, loadInteraction, readInteractionForm, type InteractionDetails, type InteractionFormDeps } from './interaction-io.ts';
+import { actionsFor, finishInteraction, loadInteraction, readInteractionForm, type InteractionDetails, type InteractionFormDeps } from './interaction-io.ts';
 import { showLogin, submitLogin, type LoginStepDeps } from './login-step.ts';
 import { passwordAlreadyPassed, signInUnderWay, subjectOf, takeFactorPassed, chosenMethod, chooseMethod, type SecondFactorStateDeps, type SecondFactorSubject } from './second-factor-state.ts';
 import { showOtherWays, type OtherWaysDeps } from './other-ways-step.ts';
@@ -104,7 +104,7 @@ export function createInteractionRoutes(deps: SignInRoutesDeps): Router {
     const picked = methods.find((method) => method.id === form.method);
     assertThat(picked, 'METHOD_NOT_FOUND');
     await chooseMethod(deps, details, subject, picked.id);
-    redirectAfterPost(ctx, `/interaction/${details.uid}`);
+    redirectAfterPost(ctx, actionsFor(deps.paths, details).page);
   }));
 
   if (deps.passwordPage === 'plugin') {

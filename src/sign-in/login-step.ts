@@ -20,7 +20,7 @@ export interface LoginStepDeps extends InteractionPageDeps, AfterPasswordDeps {
 }
 
 export async function showLogin(ctx: Context, deps: InteractionPageDeps, details: InteractionDetails, problem?: { code: ErrorCode; email: string }) {
-  const actions = actionsFor(details);
+  const actions = actionsFor(deps.paths, details);
   ctx.status = problem ? ERRORS[problem.code].status : 200;
   ctx.type = 'html';
   const hint = typeof details.params.login_hint === 'string' ? details.params.login_hint : '';
@@ -33,7 +33,7 @@ export async function showLogin(ctx: Context, deps: InteractionPageDeps, details
     email: (problem ? problem.email : hint).slice(0, MAX_EMAIL_LENGTH),
     error: problem ? ERRORS[problem.code].message : undefined,
     errorCode: problem?.code,
-    passkeySignIn: passwordlessActions(details.uid),
+    passkeySignIn: passwordlessActions(deps.paths, details.uid),
   });
 }
 

@@ -12,7 +12,7 @@ export interface NewBackupCodeDeps extends SecondFactorPageDeps, Pick<SecondFact
 }
 
 /** The new backup code of this sign-in: kept for this interaction and account only, as long as the interaction lives. */
-function shownHere(deps: Pick<NewBackupCodeDeps, 'transient' | 'box'>, details: InteractionDetails, subject: SecondFactorSubject) {
+function shownHere(deps: Pick<NewBackupCodeDeps, 'transient' | 'box' | 'paths'>, details: InteractionDetails, subject: SecondFactorSubject) {
   return shownBackupCode(deps, { scope: subjectScope(details.uid, subject), accountId: subject.accountId, ttlSeconds: lifetimeOf(details) });
 }
 
@@ -21,19 +21,19 @@ function shownHere(deps: Pick<NewBackupCodeDeps, 'transient' | 'box'>, details: 
  * new backup code waits for "I've saved it", and the browser goes to the page that shows it (a
  * 303: Refresh there shows the same code again and sends nothing).
  */
-export async function passWithNewBackupCode(ctx: Context, deps: Pick<NewBackupCodeDeps, 'transient' | 'box'>, details: InteractionDetails, subject: SecondFactorSubject, proof: Proof, shown: { code: string; lead: string }) {
+export async function passWithNewBackupCode(ctx: Context, deps: Pick<NewBackupCodeDeps, 'transient' | 'box' | 'paths'>, details: InteractionDetails, subject: SecondFactorSubject, proof: Proof, shown: { code: string; lead: string }) {
   await Promise.all([
     rememberFactorPassed(deps, details, subject, proof),
     shownHere(deps, details, subject).keep({ code: shown.code, title: 'Save your new backup code', lead: shown.lead }),
   ]);
-  redirectAfterPost(ctx, actionsFor(details).newBackupCode);
+  redirectAfterPost(ctx, actionsFor(deps.paths, details).newBackupCode);
 }
 
 /** `GET …/new-backup-code`: the code kept for this subject, until saved; with none, the sign-in's current step. */
 export async function showNewBackupCode(ctx: Context, deps: NewBackupCodeDeps, details: InteractionDetails, subject: SecondFactorSubject) {
   const shown = await shownHere(deps, details, subject).read();
   if (!shown) {
-    ctx.redirect(actionsFor(details).page);
+    ctx.redirect(actionsFor(deps.paths, details).page);
     return;
   }
   ctx.set('cache-control', 'no-store');
@@ -42,6 +42,6 @@ export async function showNewBackupCode(ctx: Context, deps: NewBackupCodeDeps, d
 }
 
 /** "I've saved it": the code is no longer kept anywhere but with its owner. */
-export function forgetNewBackupCode(deps: Pick<NewBackupCodeDeps, 'transient' | 'box'>, details: InteractionDetails, subject: SecondFactorSubject): Promise<void> {
+export function forgetNewBackupCode(deps: Pick<NewBackupCodeDeps, 'transient' | 'box' | 'paths'>, details: InteractionDetails, subject: SecondFactorSubject): Promise<void> {
   return shownHere(deps, details, subject).forget();
 }

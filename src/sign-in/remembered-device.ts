@@ -8,7 +8,7 @@ import type { Audit } from '../audit/audit.ts';
 import type { Logger } from '../log.ts';
 import type { AccountSecurity } from '../mfa/account-security.ts';
 import type { TrustedDevices } from '../trusted-device/trusted-devices.ts';
-import { finishInteraction, type InteractionDetails, type ProviderPart } from './interaction-io.ts';
+import { finishInteraction, type InteractionDetails, type PathsPart, type ProviderPart } from './interaction-io.ts';
 
 /** Ticking "Trust this device": the account's current conditions, the devices, and audit. */
 export interface TrustDeviceDeps {
@@ -18,7 +18,7 @@ export interface TrustDeviceDeps {
 }
 
 /** Skipping the challenge on a trusted device finishes the interaction and logs the use. */
-export interface RememberedDeviceDeps extends ProviderPart, Pick<TrustDeviceDeps, 'security' | 'trusted'> {
+export interface RememberedDeviceDeps extends ProviderPart, PathsPart, Pick<TrustDeviceDeps, 'security' | 'trusted'> {
   log: Logger;
 }
 

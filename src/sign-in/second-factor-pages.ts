@@ -4,10 +4,10 @@ import type { MfaSettings } from '../config/settings-schema.ts';
 import type { SmsTiming } from '../factors/sms/sms-timing.ts';
 import type { Csrf } from '../http/csrf.ts';
 import type { RenderPage } from '../http/views.ts';
-import { actionsFor, csrfScope, type InteractionDetails } from './interaction-io.ts';
+import { actionsFor, csrfScope, type InteractionDetails, type PathsPart } from './interaction-io.ts';
 
 /** What a second-factor page of an interaction is made of. */
-export interface SecondFactorPageDeps {
+export interface SecondFactorPageDeps extends PathsPart {
   csrf: Csrf;
   render: RenderPage;
   settings: MfaSettings;
@@ -17,7 +17,7 @@ export interface SecondFactorPageDeps {
 /** The model every second-factor page of an interaction shares: its form targets and CSRF token. */
 export function secondFactorModel(deps: Omit<SecondFactorPageDeps, 'render'>, details: InteractionDetails, problem?: ErrorCode) {
   return {
-    actions: actionsFor(details),
+    actions: actionsFor(deps.paths, details),
     csrf: deps.csrf.tokenFor(csrfScope(details)),
     error: problem ? ERRORS[problem].message : undefined,
     errorCode: problem,

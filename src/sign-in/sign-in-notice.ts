@@ -1,7 +1,7 @@
 import type { Context } from 'koa';
 import { redirectWithNotice, takeNotice, type PageNotice } from '../http/page-notice.ts';
 import type { TransientStore } from '../mfa/mfa-store.ts';
-import { actionsFor, lifetimeOf, type InteractionDetails } from './interaction-io.ts';
+import { actionsFor, lifetimeOf, type InteractionDetails, type PathsPart } from './interaction-io.ts';
 import { subjectScope, type SecondFactorSubject } from './second-factor-state.ts';
 
 /**
@@ -23,11 +23,11 @@ function placeOf(details: InteractionDetails, subject: Pick<SecondFactorSubject,
  */
 export function tellPage(
   ctx: Context,
-  deps: { transient: TransientStore },
+  deps: { transient: TransientStore } & PathsPart,
   details: InteractionDetails,
   subject: Pick<SecondFactorSubject, 'accountId'> | undefined,
   notice: PageNotice,
-  to: string = actionsFor(details).page,
+  to: string = actionsFor(deps.paths, details).page,
 ): Promise<void> {
   return redirectWithNotice(ctx, deps.transient, placeOf(details, subject), to, notice);
 }

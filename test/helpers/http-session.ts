@@ -88,8 +88,12 @@ export class HttpSession {
     return this.follow(await this.postForm(url, fields, headers), new URL(url).origin);
   }
 
-  /** Follows redirects while they stay on `origin`; returns the first response that is not one, or the redirect leaving it. */
-  async follow(response: HttpResponse, origin: string, maxHops = 10): Promise<HttpResponse> {
+  /**
+   * Follows redirects while they stay on the origin of `site` (an origin, or an issuer with a
+   * path); returns the first response that is not one, or the redirect leaving it.
+   */
+  async follow(response: HttpResponse, site: string, maxHops = 10): Promise<HttpResponse> {
+    const origin = new URL(site).origin;
     let current = response;
     for (let hop = 0; hop < maxHops && current.location && new URL(current.location).origin === origin; hop += 1) {
       current = await this.get(current.location);

@@ -55,11 +55,12 @@ export interface TestIdp {
  * the store. A fake `clock` drives the MFA step (TOTP steps, re-authentication age); the account
  * directory keeps real time, because oidc-provider stamps sessions with real time.
  */
-export async function startIdp(options: { store: Store; clock?: Clock; smsHttpClient?: twilio.RequestClient; config?: Partial<Config>; clients?: ClientMetadata[]; log?: Logger; keys?: Keys; issuerHost?: string }): Promise<TestIdp> {
+export async function startIdp(options: { store: Store; clock?: Clock; smsHttpClient?: twilio.RequestClient; config?: Partial<Config>; clients?: ClientMetadata[]; log?: Logger; keys?: Keys; issuerHost?: string; issuerPath?: string }): Promise<TestIdp> {
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   // `localhost` for browsers' WebAuthn, which refuses an IP address as the RP ID (WebAuthn L3 §5.1.3).
-  const issuer = `http://${options.issuerHost ?? '127.0.0.1'}:${(server.address() as AddressInfo).port}`;
+  // An issuerPath (`/idp`) serves the whole provider under it, as ISSUER=https://host/idp does.
+  const issuer = `http://${options.issuerHost ?? '127.0.0.1'}:${(server.address() as AddressInfo).port}${options.issuerPath ?? ''}`;
   const config = testConfig({ issuer, ...options.config });
   const { app, directory } = composeIdentityProvider({
     config,

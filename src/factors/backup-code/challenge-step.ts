@@ -21,7 +21,7 @@ const PAGE = 'backup-code';
 export async function showBackupCodeForm(ctx: Context, deps: BackupCodeStepDeps, details: InteractionDetails, subject: SecondFactorSubject) {
   const [notice, pause] = await Promise.all([noticeFor(ctx, deps, details, subject, PAGE), pauseOf(deps, details, subject, 'backup-code')]);
   const problem = pause?.code ?? notice?.problem;
-  sendPage(ctx, deps, 'backup-code-form', { title: 'Use your backup code', pause, retryHref: actionsFor(details).backupCode, ...secondFactorModel(deps, details, problem) }, problem);
+  sendPage(ctx, deps, 'backup-code-form', { title: 'Use your backup code', pause, retryHref: actionsFor(deps.paths, details).backupCode, ...secondFactorModel(deps, details, problem) }, problem);
 }
 
 /**
@@ -29,7 +29,7 @@ export async function showBackupCodeForm(ctx: Context, deps: BackupCodeStepDeps,
  * a new one is shown, on its own page, until "I've saved it" completes the sign-in.
  */
 export async function submitBackupCode(ctx: Context, deps: BackupCodeStepDeps, details: InteractionDetails, subject: SecondFactorSubject, form: Record<string, string>) {
-  const back = actionsFor(details).backupCode;
+  const back = actionsFor(deps.paths, details).backupCode;
   const code = codeField(form);
   if (!code) return tellPage(ctx, deps, details, subject, { page: PAGE, problem: 'CODE_REQUIRED' }, back);
   const replacement = await deps.mfa.spendBackupCode(subject.accountId, code);

@@ -21,7 +21,7 @@ export function addBackupCodeRoutes(router: Router, deps: BackupCodeSetupDeps): 
       mfaEnabled: status.enabled,
       createdAt: formatDate(status.backupCode?.createdAt),
       fresh: session.fresh,
-      reauthHref: signInUrl('/account/security/backup-code', true),
+      reauthHref: signInUrl(deps.paths, '/account/security/backup-code', true),
     });
   });
 

@@ -47,7 +47,7 @@ export async function showPasskeyChallenge(ctx: Context, deps: PasskeyChallengeD
     // A phishing-resistant sign-in has no other way to offer while passkeys are paused.
     pause: pause && (strict ? { ...pause, ways: [] } : pause),
     ...secondFactorModel(deps, details, problem),
-    actions: { ...secondFactorModel(deps, details).actions, passkey: `/interaction/${details.uid}/passkey` },
+    actions: { ...secondFactorModel(deps, details).actions, passkey: deps.paths.to(`/interaction/${details.uid}/passkey`) },
   }, problem);
 }
 

@@ -28,6 +28,6 @@ export const passkeyFactor: Factor<PasskeyChallengeDeps, PasskeySetupDeps> = {
     title: 'Use a passkey',
     hint: 'Your fingerprint, face or screen lock, or a security key. Cannot be phished.',
     available: () => true,
-    start: (ctx) => startPasskeySetup(ctx),
+    start: (ctx, deps) => startPasskeySetup(ctx, deps),
   },
 };

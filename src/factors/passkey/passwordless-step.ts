@@ -1,4 +1,5 @@
 import type Router from '@koa/router';
+import type { PluginPaths } from '../../http/plugin-paths.ts';
 import type { Context } from 'koa';
 import { requestFields, type Audit } from '../../audit/audit.ts';
 import { AppError, assertThat } from '../../errors.ts';
@@ -21,8 +22,9 @@ export interface PasswordlessDeps extends InteractionFormDeps, Pick<SecondFactor
 const scopeOf = (details: InteractionDetails) => `sign-in:${details.uid}`;
 
 /** Where the sign-in page's "Sign in with a passkey" form posts, and where its script asks for options. */
-export function passwordlessActions(uid: string) {
-  return { action: `/interaction/${uid}/passkey-sign-in`, optionsAction: `/interaction/${uid}/passkey-sign-in/options` };
+export function passwordlessActions(paths: PluginPaths, uid: string) {
+  const base = paths.to(`/interaction/${uid}`);
+  return { action: `${base}/passkey-sign-in`, optionsAction: `${base}/passkey-sign-in/options` };
 }
 
 /**

@@ -25,9 +25,9 @@ const renamePage = (id: string) => `/account/security/passkeys/${encodeURICompon
 const scopeOf = (session: ConsoleSession) => `setup:${session.csrfScope}`;
 
 /** The chooser's Next for a passkey: its page makes the challenge. */
-export async function startPasskeySetup(ctx: Context): Promise<void> {
+export async function startPasskeySetup(ctx: Context, deps: Pick<PasskeySetupDeps, 'paths'>): Promise<void> {
   ctx.status = 303;
-  ctx.redirect('/account/security/setup/passkey');
+  ctx.redirect(deps.paths.to('/account/security/setup/passkey'));
 }
 
 /**
@@ -88,6 +88,6 @@ export function addPasskeySetupRoutes(router: Router, deps: PasskeySetupDeps): v
       return tellConsolePage(ctx, deps, session, renamePage(id), { page: 'passkey-rename', problem: 'PASSKEY_NAME_INVALID', typed: (form.name ?? '').slice(0, 256) });
     }
     assertThat(await deps.passkeys.rename(session.accountId, id, name), 'METHOD_NOT_FOUND');
-    redirectAfterPost(ctx, '/account/security');
+    redirectAfterPost(ctx, deps.paths.to('/account/security'));
   });
 }

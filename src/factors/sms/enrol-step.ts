@@ -53,7 +53,7 @@ export async function showEnrolPhoneForm(ctx: Context, deps: SmsEnrolDeps, detai
 export async function showEnrolCodeForm(ctx: Context, deps: SmsEnrolDeps, details: InteractionDetails, subject: SecondFactorSubject) {
   const [phone, notice] = await Promise.all([verificationOf(deps, details, subject).pending(), noticeFor(ctx, deps, details, subject, CODE_PAGE)]);
   if (!phone) {
-    ctx.redirect(actionsFor(details).enrolSms);
+    ctx.redirect(actionsFor(deps.paths, details).enrolSms);
     return;
   }
   sendPage(ctx, deps, 'enrol-sms-code', { title: 'Enter the code we texted you', maskedPhone: maskPhone(phone), ...secondFactorModel(deps, details, notice?.problem) }, notice?.problem);
@@ -65,7 +65,7 @@ export async function showEnrolCodeForm(ctx: Context, deps: SmsEnrolDeps, detail
  * stored as enrolled until the code verifies), bound to this interaction and account.
  */
 export async function submitEnrolPhone(ctx: Context, deps: SmsEnrolDeps, details: InteractionDetails, subject: SecondFactorSubject, form: Record<string, string>) {
-  const actions = actionsFor(details);
+  const actions = actionsFor(deps.paths, details);
   const sent = await verificationOf(deps, details, subject).send(form.phone, ctx.ip);
   if (!sent.ok) return tellPage(ctx, deps, details, subject, { page: PHONE_PAGE, problem: sent.problem, typed: sent.typed }, actions.enrolSms);
   redirectAfterPost(ctx, actions.enrolSmsVerify);
@@ -78,7 +78,7 @@ export async function submitEnrolCode(ctx: Context, deps: SmsEnrolDeps, details:
   const confirmed = await verification.confirm(codeField(form));
   if (!confirmed.ok) {
     if (confirmed.problem === 'SETUP_EXPIRED') throw new AppError('SETUP_EXPIRED');
-    return tellPage(ctx, deps, details, subject, { page: CODE_PAGE, problem: confirmed.problem }, actionsFor(details).enrolSmsVerify);
+    return tellPage(ctx, deps, details, subject, { page: CODE_PAGE, problem: confirmed.problem }, actionsFor(deps.paths, details).enrolSmsVerify);
   }
   const { phone } = confirmed;
   const backupCode = await deps.mfa.enrolSms(subject.accountId, phone, methodSetUp(ctx, 'sign-in'));

@@ -59,7 +59,7 @@ export function addSmsSetupRoutes(router: Router, deps: SmsSetupDeps): void {
       deps.sms.nextSendAt('setup', session.accountId),
     ]);
     if (!phone) {
-      ctx.redirect(PHONE_PAGE);
+      ctx.redirect(deps.paths.to(PHONE_PAGE));
       return;
     }
     const now = deps.clock();
@@ -77,7 +77,7 @@ export function addSmsSetupRoutes(router: Router, deps: SmsSetupDeps): void {
     assertThat(deps.sms, 'SMS_UNAVAILABLE');
     const sent = await verificationOf(deps, session).send(form.phone, ctx.ip);
     if (!sent.ok) return tellConsolePage(ctx, deps, session, PHONE_PAGE, { page: 'setup-sms-phone', problem: sent.problem, typed: sent.typed });
-    redirectAfterPost(ctx, CODE_PAGE);
+    redirectAfterPost(ctx, deps.paths.to(CODE_PAGE));
   });
 
   router.post('/account/security/setup/sms/resend', async (ctx) => {

@@ -37,9 +37,9 @@ export const smsFactor: Factor<SmsChallengeDeps & SmsEnrolDeps, SmsSetupDeps> = 
     title: 'Use text message',
     hint: 'we text a code to your mobile phone.',
     available: (deps) => Boolean(deps.sms),
-    async start(ctx) {
+    async start(ctx, deps) {
       ctx.status = 303;
-      ctx.redirect('/account/security/setup/sms');
+      ctx.redirect(deps.paths.to('/account/security/setup/sms'));
     },
   },
 };

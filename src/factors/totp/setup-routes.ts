@@ -22,7 +22,7 @@ const setupFor = (deps: TotpSetupDeps, session: ConsoleSession) => totpSetup(dep
 export async function startAppSetup(ctx: Context, deps: TotpSetupDeps, session: ConsoleSession): Promise<void> {
   await setupFor(deps, session).restart(deps.settings.setupTtlSeconds);
   ctx.status = 303;
-  ctx.redirect(PAGE);
+  ctx.redirect(deps.paths.to(PAGE));
 }
 
 /**
@@ -36,7 +36,7 @@ export function addAppSetupRoutes(router: Router, deps: TotpSetupDeps): void {
     if (!session) return;
     const [sealed, notice] = await Promise.all([setupFor(deps, session).pending(), consoleNotice(ctx, deps, session, 'setup-app')]);
     if (!sealed) {
-      ctx.redirect('/account/security/setup');
+      ctx.redirect(deps.paths.to('/account/security/setup'));
       return;
     }
     const view = await deps.mfa.describeSetup(session.accountId, sealed, session.account.email);
@@ -45,8 +45,8 @@ export function addAppSetupRoutes(router: Router, deps: TotpSetupDeps): void {
       lead: 'Scan the QR code with your authenticator app, or type the key into it. Then enter the 6-digit code it shows.',
       qrSvg: view.qrSvg,
       groupedKey: view.groupedKey,
-      action: PAGE,
-      cancelHref: '/account/security',
+      action: deps.paths.to(PAGE),
+      cancelHref: deps.paths.to('/account/security'),
     }, notice?.problem);
   });
 

@@ -5,7 +5,8 @@ import * as oidc from 'openid-client';
 import { PROJECT_ROOT } from '../config/load-config.ts';
 import { securityHeaders } from '../../http/security-headers.ts';
 import { staticFiles } from '../../http/static-files.ts';
-import type { RenderPage } from '../../http/views.ts';
+import { pluginPathsFor } from '../../http/plugin-paths.ts';
+import { withPaths, type RenderPage } from '../../http/views.ts';
 import { DEMO_CLIENT_ID } from './demo-client.ts';
 
 export interface DemoAppOptions {
@@ -41,7 +42,9 @@ function signInDidNotFinish(error: string): { title: string; message: string } {
  * A relying app as its developer would write it with openid-client: authorization code + PKCE,
  * then a page showing who signed in and how (acr, amr, auth_time). State lives in memory: it is a demo.
  */
-export function createDemoApp({ issuer, baseUrl, render }: DemoAppOptions): Koa {
+export function createDemoApp({ issuer, baseUrl, render: renderPage }: DemoAppOptions): Koa {
+  // The demo serves its own copy of the style sheet at its root: the layout's links start there.
+  const render = withPaths(renderPage, pluginPathsFor(baseUrl));
   const app = new Koa();
   const sessions = new Map<string, SignedIn>();
   const pending = new Map<string, Pending>();
