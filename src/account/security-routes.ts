@@ -1,4 +1,5 @@
 import type Router from '@koa/router';
+import type Provider from 'oidc-provider';
 import { editHrefOf, labelOf } from '../factors/registry.ts';
 import type { TrustedDevices } from '../trusted-device/trusted-devices.ts';
 import { appsWithAccess, type AppsWithAccessDeps } from './apps-with-access.ts';
@@ -10,7 +11,17 @@ export interface SecurityPageDeps extends ConsolePageDeps, AppsWithAccessDeps {
   trusted: TrustedDevices;
 }
 
+/** The provider's own sign-out (RP-Initiated Logout's end_session route, wherever the host put it); none when the host turned it off. */
+function signOutHrefOf(provider: Provider): string | undefined {
+  try {
+    return provider.urlFor('end_session');
+  } catch {
+    return undefined;
+  }
+}
+
 export function addSecurityRoutes(router: Router, deps: SecurityPageDeps): void {
+  const signOutHref = signOutHrefOf(deps.provider);
   router.get('/account/security', async (ctx) => {
     const session = await pageSession(ctx, deps, { fresh: false });
     if (!session) return;
@@ -35,6 +46,7 @@ export function addSecurityRoutes(router: Router, deps: SecurityPageDeps): void 
       apps: await appsWithAccess(deps, session.accountId),
       // After "Remove access" (a redirect, so a refresh does not post again); nothing of the request is echoed.
       removed: ctx.query.removed === '1',
+      signOutHref,
     });
   });
 }
