@@ -19,7 +19,8 @@ export interface CounterStore {
   /**
    * Runs the steps in order, as one: no other change (from any instance) lands between two of
    * them, and the whole costs one round trip to the store. Answers each step's count in order:
-   * what `get` or `increment` would answer, 0 for a reset. A guard that needs several counters
+   * what `get` or `increment` would answer, 0 for a reset, and for `endsAt` what `windowEndsAt`
+   * would (0 when no window is open). A guard that needs several counters
    * at once (a lock and its failures, a slot and its failure marker) asks for them together.
    * A get or an increment with `stopAbove` ends the batch when its count is past that number:
    * the steps after it do not run, and the answer stops at that step's count (a budget spent, a
@@ -30,5 +31,6 @@ export interface CounterStore {
 
 export type CounterStep =
   | { get: string; stopAbove?: number }
+  | { endsAt: string }
   | { increment: string; windowSeconds: number; stopAbove?: number }
   | { reset: string };

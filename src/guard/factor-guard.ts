@@ -85,9 +85,10 @@ export function createFactorGuard(
       return failures >= limits.maxFailures || locked > 0 || reserved >= limits.lockAfterFailures;
     },
     async lockOf(accountId, factor) {
-      const [failures, until] = await Promise.all([counters.get(failuresKey(accountId, factor)), counters.windowEndsAt(lockKey(accountId, factor))]);
-      if (failures >= limits.maxFailures) return { kind: 'locked' };
-      return until === undefined ? undefined : { kind: 'paused', until };
+      // One read of the store for both: the page asks on every view.
+      const [failures, until] = await counters.batch([{ get: failuresKey(accountId, factor) }, { endsAt: lockKey(accountId, factor) }]);
+      if (failures! >= limits.maxFailures) return { kind: 'locked' };
+      return until ? { kind: 'paused', until } : undefined;
     },
     async recordFailure(accountId, factor) {
       const failures = await counters.increment(failuresKey(accountId, factor), FAILURE_MEMORY_SECONDS);

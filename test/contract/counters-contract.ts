@@ -42,6 +42,16 @@ export function describeCountersContract(label: string, open: OpenStore, cleanup
         expect(await ctx.store.counters.windowEndsAt('w')).toBeUndefined();
       });
 
+      it('a batch tells when a window closes alongside a count, in one call', async () => {
+        const opened = ctx.clock();
+        await ctx.store.counters.increment('lock', 60);
+        await ctx.store.counters.increment('fails', 60);
+        await ctx.store.counters.increment('fails', 60);
+        expect(await ctx.store.counters.batch([{ get: 'fails' }, { endsAt: 'lock' }, { endsAt: 'never-opened' }])).toEqual([2, opened + MINUTE_MS, 0]);
+        ctx.clock.advance(MINUTE_MS);
+        expect(await ctx.store.counters.batch([{ endsAt: 'lock' }, { get: 'fails' }])).toEqual([0, 0]);
+      });
+
       it('reset clears a key', async () => {
         await ctx.store.counters.increment('k', 60);
         await ctx.store.counters.increment('k', 60);

@@ -181,9 +181,10 @@ return incrementCounter(KEYS[1], tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(
 
 /**
  * KEYS: the counters, one per step. ARGV: now (ms), slack (ms), then per step its kind ('get',
- * 'increment' or 'reset'), its window (ms; '0' unless it increments) and the count past which the
- * batch stops ('' for none). Runs the steps in order and returns each one's count (0 for a
- * reset), up to the step that stopped it.
+ * 'increment', 'endsAt' or 'reset'), its window (ms; '0' unless it increments) and the count past
+ * which the batch stops ('' for none). Runs the steps in order and returns each one's count (0 for
+ * a reset; for endsAt when the open window closes, ms, or 0 with none open), up to the step that
+ * stopped it.
  */
 export const COUNTER_BATCH = defineScript(`${COUNTER_FUNCTIONS}
 local now, slack = tonumber(ARGV[1]), tonumber(ARGV[2])
@@ -194,6 +195,9 @@ for i, key in ipairs(KEYS) do
     counts[i] = readCounter(key, now)
   elseif kind == 'increment' then
     counts[i] = incrementCounter(key, now, window, slack)
+  elseif kind == 'endsAt' then
+    local resetAt = tonumber(redis.call('HGET', key, 'resetAt'))
+    counts[i] = (resetAt and resetAt > now) and resetAt or 0
   else
     redis.call('DEL', key)
     counts[i] = 0

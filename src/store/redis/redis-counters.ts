@@ -34,10 +34,11 @@ export function createRedisCounters(client: RedisClient, prefix: string, clock: 
         await client.del(steps.map((step) => counterKey((step as { reset: string }).reset)));
         return steps.map(() => 0);
       }
-      const keys = steps.map((step) => counterKey('get' in step ? step.get : 'increment' in step ? step.increment : step.reset));
+      const keys = steps.map((step) => counterKey('get' in step ? step.get : 'increment' in step ? step.increment : 'endsAt' in step ? step.endsAt : step.reset));
       const stop = (step: { stopAbove?: number }) => (step.stopAbove === undefined ? '' : String(step.stopAbove));
       const kinds = steps.flatMap((step) => ('get' in step ? ['get', '0', stop(step)]
         : 'increment' in step ? ['increment', String(step.windowSeconds * 1000), stop(step)]
+        : 'endsAt' in step ? ['endsAt', '0', '']
         : ['reset', '0', '']));
       const counts = await runScript(client, COUNTER_BATCH, keys, [String(clock()), String(EXPIRY_SLACK_MS), ...kinds]);
       return (counts as unknown[]).map(Number);

@@ -16,8 +16,10 @@ export function createSqliteCounters(db: DatabaseSync, clock: Clock): CounterSto
 
   const incrementNow = (key: string, windowSeconds: number, now: number) => (increment.get(key, now + windowSeconds * 1000, now, now) as { count: number }).count;
   const getNow = (key: string, now: number) => (get.get(key, now) as { count: number } | undefined)?.count ?? 0;
+  const endsAtNow = (key: string, now: number) => (endsAt.get(key, now) as { reset_at: number } | undefined)?.reset_at;
   const step = (counterStep: CounterStep, now: number): number => {
     if ('get' in counterStep) return getNow(counterStep.get, now);
+    if ('endsAt' in counterStep) return endsAtNow(counterStep.endsAt, now) ?? 0;
     if ('increment' in counterStep) return incrementNow(counterStep.increment, counterStep.windowSeconds, now);
     reset.run(counterStep.reset);
     return 0;
@@ -31,8 +33,7 @@ export function createSqliteCounters(db: DatabaseSync, clock: Clock): CounterSto
       return getNow(key, clock());
     },
     async windowEndsAt(key) {
-      const row = endsAt.get(key, clock()) as { reset_at: number } | undefined;
-      return row?.reset_at;
+      return endsAtNow(key, clock());
     },
     async reset(key) {
       reset.run(key);
@@ -44,13 +45,13 @@ export function createSqliteCounters(db: DatabaseSync, clock: Clock): CounterSto
         for (const counterStep of steps) {
           const count = step(counterStep, now);
           counts.push(count);
-          if (!('reset' in counterStep) && counterStep.stopAbove !== undefined && count > counterStep.stopAbove) break;
+          if ('stopAbove' in counterStep && counterStep.stopAbove !== undefined && count > counterStep.stopAbove) break;
         }
         return counts;
       };
       // Statements here are synchronous, so nothing else on this connection runs between them;
       // the transaction keeps another process on the same file out too (a snapshot when only reading).
-      if (steps.every((counterStep) => 'get' in counterStep)) {
+      if (steps.every((counterStep) => 'get' in counterStep || 'endsAt' in counterStep)) {
         db.exec('BEGIN');
         try {
           return run();
