@@ -29,8 +29,10 @@ let packed: string[];
 
 beforeAll(async () => {
   work = tempDir('oidc-mfa-packed-');
-  // npm needs its cache (HOME) and, on a machine with an offline cache, finds every package there.
-  const env = childEnv({ HOME: process.env.HOME ?? work.dir });
+  // npm is a tool run as the developer runs it: their whole environment (cache, proxy, a machine's own
+  // certificate authorities in NODE_EXTRA_CA_CERTS — the npmrc beside the system's node that names them is
+  // not read when `node` is our pinned one), without jest's NODE_OPTIONS.
+  const { NODE_OPTIONS: _jestOptions, ...env } = process.env;
   const { stdout } = await run('npm', ['pack', '--json', '--pack-destination', work.dir], { cwd: ROOT, env, maxBuffer: 16 * 1024 * 1024 });
   const [pack] = JSON.parse(stdout.slice(stdout.indexOf('['))) as [{ filename: string; files: { path: string }[] }];
   packed = pack.files.map((file) => file.path);
