@@ -81,8 +81,10 @@ export interface MfaStore {
   /**
    * Adds a method (the default when it is the account's first) with a new backup code, and
    * raises the epoch in the same atomic write (a factor change: devices trusted before it stop).
+   * False, and nothing written, when the method is a passkey whose credential id is registered
+   * already, to this account or any other (WebAuthn L3 §7.1 step 26).
    */
-  addCredential(accountId: string, credential: NewCredential, backupCodeHash: string, now: number): Promise<void>;
+  addCredential(accountId: string, credential: NewCredential, backupCodeHash: string, now: number): Promise<boolean>;
   /**
    * Removes one method and raises the epoch, atomically; when it was the default, the oldest
    * remaining method becomes the default. Answers how many remain (-1 when there was no such

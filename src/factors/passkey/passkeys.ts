@@ -29,12 +29,6 @@ export interface PasskeyUse {
 
 export type RegisterOutcome = { ok: true; backupCode: string } | { ok: false; problem: 'SETUP_EXPIRED' | 'PASSKEY_FAILED' };
 
-/** SQLite's SQLITE_CONSTRAINT (19) in the primary byte of the extended code: the credential id is another account's. */
-function isConstraintViolation(error: unknown): boolean {
-  const { code, errcode } = (error ?? {}) as { code?: unknown; errcode?: unknown };
-  return code === 'ERR_SQLITE_ERROR' && typeof errcode === 'number' && (errcode & 0xff) === 19;
-}
-
 type PasskeyMethod = Credential & { passkey: NonNullable<Credential['passkey']> };
 
 const isPasskey = (credential: Credential): credential is PasskeyMethod => credential.type === 'passkey' && credential.passkey !== undefined;
@@ -89,28 +83,21 @@ export function createPasskeys({ store, guard, transient, clock, rp }: PasskeysD
       }
       if (!verified.verified) return { ok: false, problem: 'PASSKEY_FAILED' };
       const info = verified.registrationInfo;
-      // WebAuthn L3 §7.1 step 26: a credential id registered already is refused — within the
-      // account here; across accounts by SQLite's unique index (caught below). Redis keeps no
-      // index of credential ids, so there it holds within the account only.
-      if ((await passkeysOf(accountId)).some((method) => method.passkey.credentialId === info.credential.id)) return { ok: false, problem: 'PASSKEY_FAILED' };
       const backupCode = newBackupCode();
-      try {
-        await store.addCredential(accountId, {
-          id: randomUUID(), type: 'passkey', setUp, sealedSecret: null, lastAcceptedStep: null, phone: null,
-          passkey: {
-            credentialId: info.credential.id,
-            publicKey: Buffer.from(info.credential.publicKey).toString('base64url'),
-            counter: info.credential.counter,
-            transports: info.credential.transports ?? response.response.transports ?? [],
-            backupEligible: info.credentialDeviceType === 'multiDevice',
-            backupState: info.credentialBackedUp,
-            name,
-          },
-        }, await hashSecret(canonicalBackupCode(backupCode)!), clock());
-      } catch (error) {
-        if (isConstraintViolation(error)) return { ok: false, problem: 'PASSKEY_FAILED' };
-        throw error;
-      }
+      // WebAuthn L3 §7.1 step 26: a credential id registered already (to any account) is refused by the store.
+      const added = await store.addCredential(accountId, {
+        id: randomUUID(), type: 'passkey', setUp, sealedSecret: null, lastAcceptedStep: null, phone: null,
+        passkey: {
+          credentialId: info.credential.id,
+          publicKey: Buffer.from(info.credential.publicKey).toString('base64url'),
+          counter: info.credential.counter,
+          transports: info.credential.transports ?? response.response.transports ?? [],
+          backupEligible: info.credentialDeviceType === 'multiDevice',
+          backupState: info.credentialBackedUp,
+          name,
+        },
+      }, await hashSecret(canonicalBackupCode(backupCode)!), clock());
+      if (!added) return { ok: false, problem: 'PASSKEY_FAILED' };
       await guard.unlock(accountId, 'passkey');
       return { ok: true, backupCode };
     },

@@ -3,7 +3,7 @@ import type { Credential, MfaRecord, MfaStore } from '../../mfa/mfa-store.ts';
 import {
   ACCEPT_CREDENTIAL_STEP, ACCEPT_PASSKEY_USE, ADD_CREDENTIAL, RENAME_PASSKEY, REMOVE_CREDENTIAL, SET_DEFAULT_CREDENTIAL, TOUCH_CREDENTIAL, UPGRADE_ONE_METHOD_RECORD,
 } from './lua-credential-scripts.ts';
-import { DISABLE_MFA, RAISE_EPOCH, SWAP_BACKUP_CODE } from './lua-mfa-scripts.ts';
+import { DISABLE_MFA, RAISE_EPOCH, REMOVE_MFA_RECORD, SWAP_BACKUP_CODE } from './lua-mfa-scripts.ts';
 import { hashOf, READ_MFA_RECORD } from './lua-read-scripts.ts';
 import { accountGrantsKey, grantKeyPrefix } from './redis-adapter.ts';
 import { runScript, type RedisClient } from './redis-script.ts';
@@ -46,6 +46,8 @@ function toRecord(accountId: string, hash: Record<string, string>, methods: Reco
 export function createRedisMfa(client: RedisClient, prefix: string): MfaStore {
   const mfaKey = (accountId: string) => `${prefix}mfa:${accountId}`;
   const methodsKey = (accountId: string) => `${prefix}mfa-methods:${accountId}`;
+  // passkey-owner:<credential id> -> account id: a credential id registers to one account only.
+  const passkeyOwnerPrefix = `${prefix}passkey-owner:`;
   const upgradedMarker = `${prefix}mfa-methods-upgraded`;
   let upgrading: Promise<void> | undefined;
 
@@ -78,11 +80,13 @@ export function createRedisMfa(client: RedisClient, prefix: string): MfaStore {
     },
     async addCredential(accountId, credential, backupCodeHash, now) {
       await upgradeOneMethodRecords();
-      await runScript(client, ADD_CREDENTIAL, [mfaKey(accountId), methodsKey(accountId)], [credential.id, JSON.stringify(credential), backupCodeHash, String(now)]);
+      const keys = [mfaKey(accountId), methodsKey(accountId)];
+      if (credential.passkey) keys.push(passkeyOwnerPrefix + credential.passkey.credentialId);
+      return (await runScript(client, ADD_CREDENTIAL, keys, [credential.id, JSON.stringify(credential), backupCodeHash, String(now), accountId])) === 1;
     },
     async removeCredential(accountId, credentialId) {
       await upgradeOneMethodRecords();
-      return Number(await runScript(client, REMOVE_CREDENTIAL, [mfaKey(accountId), methodsKey(accountId)], [credentialId]));
+      return Number(await runScript(client, REMOVE_CREDENTIAL, [mfaKey(accountId), methodsKey(accountId)], [credentialId, passkeyOwnerPrefix]));
     },
     async setDefaultCredential(accountId, credentialId) {
       await upgradeOneMethodRecords();
@@ -113,10 +117,10 @@ export function createRedisMfa(client: RedisClient, prefix: string): MfaStore {
     },
     async disable(accountId, now) {
       await upgradeOneMethodRecords();
-      await runScript(client, DISABLE_MFA, [mfaKey(accountId), accountGrantsKey(prefix, accountId), methodsKey(accountId)], [String(now), grantKeyPrefix(prefix)]);
+      await runScript(client, DISABLE_MFA, [mfaKey(accountId), accountGrantsKey(prefix, accountId), methodsKey(accountId)], [String(now), grantKeyPrefix(prefix), passkeyOwnerPrefix]);
     },
     async remove(accountId) {
-      await client.del([mfaKey(accountId), methodsKey(accountId)]);
+      await runScript(client, REMOVE_MFA_RECORD, [mfaKey(accountId), methodsKey(accountId)], [passkeyOwnerPrefix]);
     },
   };
 }

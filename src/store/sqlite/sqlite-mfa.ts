@@ -106,6 +106,7 @@ export function createSqliteMfa(db: DatabaseSync, revokeGrantsOf: RevokeGrantsOf
     ON CONFLICT (account_id) DO UPDATE SET backup_code_hash = NULL, backup_code_created_at = NULL,
       epoch = mfa.epoch + 1, sessions_valid_after = excluded.sessions_valid_after`);
   const deleteCredentials = db.prepare('DELETE FROM mfa_credential WHERE account_id = ?');
+  const passkeyTaken = db.prepare('SELECT 1 FROM mfa_credential WHERE passkey_id = ?');
   const remove = db.prepare('DELETE FROM mfa WHERE account_id = ?');
 
   return {
@@ -123,10 +124,14 @@ export function createSqliteMfa(db: DatabaseSync, revokeGrantsOf: RevokeGrantsOf
       return record;
     },
     async addCredential(accountId, credential, backupCodeHash, now) {
-      inTransaction(db, () => {
+      return inTransaction(db, () => {
+        // Inside BEGIN IMMEDIATE, so no other connection can insert between the check and the
+        // write; the unique index on passkey_id (migrations.ts) stands behind it.
+        if (credential.passkey && passkeyTaken.get(credential.passkey.credentialId)) return false;
         insertCredential.run(credential.id, accountId, credential.type, now, accountId, credential.setUp ? JSON.stringify(credential.setUp) : null,
           credential.sealedSecret, credential.lastAcceptedStep, credential.phone, ...passkeyColumns(credential.passkey));
         newBackupCodeAndEpoch.run(accountId, backupCodeHash, now);
+        return true;
       });
     },
     async removeCredential(accountId, credentialId) {
