@@ -43,6 +43,29 @@ function parsesAsUrl(value: string): URL | null {
 
 const HTTP_URL = 'must be an http(s) URL';
 
+const DOMAIN_NAME = 'must be a lower-case domain name such as example.com (no scheme, port or path)';
+
+/** A lower-case DNS name (RFC 1035 §2.3.4: labels of at most 63 letters, digits and inner hyphens; 253 in all). */
+export const domainName = v.pipe(
+  v.string(DOMAIN_NAME),
+  v.maxLength(253, DOMAIN_NAME),
+  v.regex(/^(?!-)[a-z0-9-]{1,63}(?<!-)(\.(?!-)[a-z0-9-]{1,63}(?<!-))*$/, DOMAIN_NAME),
+);
+
+/**
+ * Why `rpId` cannot be the passkey RP ID of `issuer`, or null when it can: WebAuthn L3 §5.1.1
+ * wants the origin's host itself or a parent domain of it (a browser refuses anything else), and
+ * browsers refuse an IP address. A public suffix (co.uk) is also refused by browsers; telling one
+ * needs the Public Suffix List, so here a parent must at least have two labels.
+ */
+export function passkeyRpIdProblem(issuer: string, rpId: string): string | null {
+  const host = new URL(issuer).hostname;
+  if (rpId === host) return null;
+  if (!host.endsWith(`.${rpId}`)) return `must be the issuer's host name (${host}) or a parent domain of it (WebAuthn L3 §5.1.1)`;
+  if (!rpId.includes('.')) return 'must not be a top-level domain: browsers refuse a public suffix as RP ID';
+  return null;
+}
+
 /** An absolute http(s) URL, e.g. a support page. */
 export const httpUrl = v.pipe(v.string(HTTP_URL), v.check((value) => /^https?:$/.test(parsesAsUrl(value)?.protocol ?? ''), HTTP_URL));
 

@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import { COUNTRY_CODE, httpUrl, integer, oneOf, optionalText, text } from './setting-rules.ts';
+import { COUNTRY_CODE, domainName, httpUrl, integer, oneOf, optionalText, text } from './setting-rules.ts';
 
 /**
  * The settings the MFA plugin and the hosted app share, each with its bounds and its default:
@@ -30,6 +30,12 @@ export const MFA_SETTINGS = v.pipe(
     /** Where the code page's "Can't use a code?" sends people: the operator's support. */
     supportUrl: v.nullish(httpUrl, null),
     supportEmail: optionalText(),
+    /**
+     * The passkeys' RP ID (WebAuthn L3 §5.1.1); null: the issuer's host name. A parent domain
+     * (example.com for id.example.com) lets passkeys outlive a move to another sub-domain; it must
+     * never be changed once passkeys exist, since each is bound to the RP ID it was made for.
+     */
+    passkeyRpId: v.nullish(domainName, null),
   }, 'must be an object'),
   v.forward(
     v.partialCheck([['lockAfterFailures'], ['maxFailures']], (s) => s.lockAfterFailures <= s.maxFailures, 'must not be more than maxFailures'),

@@ -208,7 +208,7 @@ export function composeMfa(options: MfaPluginOptions) {
       bodyLimitBytes: parsed.bodyLimitBytes,
       settings,
       clock,
-      passkeys: createPasskeys({ store: mfaStore, guard, transient: options.store.transient, clock, rp: relyingPartyOf(options.issuer, settings.issuerLabel) }),
+      passkeys: createPasskeys({ store: mfaStore, guard, transient: options.store.transient, clock, rp: relyingPartyOf(options.issuer, settings.issuerLabel, settings.passkeyRpId) }),
     };
     const signIn = {
       ...parts,

@@ -87,6 +87,20 @@ describe.each(STORE_KINDS)('passkey ceremonies on %s', (kind) => {
     expect((await opened.store.mfa.get(ALICE))?.credentials).toHaveLength(1);
   });
 
+  it('with a parent domain as RP ID: both ceremonies work for it, and a passkey made for the host alone is refused', async () => {
+    const guard = createFactorGuard(opened.store.counters, DEFAULT_MFA_SETTINGS);
+    const parent = createPasskeys({ store: opened.store.mfa, guard, transient: opened.store.transient, clock, rp: relyingPartyOf(ISSUER, 'oidc-mfa', 'example.com') });
+    const options = await parent.registrationOptions(ALICE, 'alice@example.com', 'console:a');
+    expect(options.rp.id).toBe('example.com');
+    expect(await parent.register(ALICE, 'console:a', device.register(options), 'Laptop', SET_UP)).toMatchObject({ ok: true });
+    const request = await parent.authenticationOptions(ALICE, 'uid-1');
+    expect(request.rpId).toBe('example.com');
+    expect(await parent.authenticate(ALICE, 'uid-1', device.authenticate(request))).toMatchObject({ backupEligible: true });
+    // The same device answering as if for id.example.com (the RP ID hash inside authenticatorData): refused.
+    const again = await parent.authenticationOptions(ALICE, 'uid-2');
+    expect(await parent.authenticate(ALICE, 'uid-2', device.authenticate(again, { rpId: 'id.example.com' }))).toBeUndefined();
+  });
+
   it('authentication: an assertion with UV for this challenge passes once and moves the counter', async () => {
     await register();
     const options = await passkeys.authenticationOptions(ALICE, 'uid-1');

@@ -79,6 +79,7 @@ function fromEnvironment(env: Env, problems: ConfigProblems): Record<string, unk
   put(mfa, 'enforcement', env.MFA_ENFORCEMENT);
   put(mfa, 'supportUrl', env.SUPPORT_URL);
   put(mfa, 'supportEmail', env.SUPPORT_EMAIL);
+  put(mfa, 'passkeyRpId', env.PASSKEY_RP_ID);
   const sms = smsFromEnvironment(env);
   if (Object.keys(mfa).length) over.mfa = mfa;
   if (Object.keys(sms).length) over.sms = sms;
