@@ -10,9 +10,13 @@ import { runScript, type RedisClient } from './redis-script.ts';
 
 const optionalNumber = (value: string | undefined) => (value === undefined ? null : Number(value));
 
-/** cjson writes an empty Lua table as `{}`: a passkey's empty transports come back as an object. */
+/**
+ * cjson writes an empty Lua table as `{}`: a passkey's empty transports come back as an object.
+ * A passkey stored before hardwareBound existed was never shown to be hardware-bound: false.
+ */
 function normalised(credential: Credential): Credential {
   if (credential.passkey && !Array.isArray(credential.passkey.transports)) credential.passkey.transports = [];
+  if (credential.passkey) credential.passkey.hardwareBound = credential.passkey.hardwareBound === true;
   return credential;
 }
 
