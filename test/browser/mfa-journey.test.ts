@@ -61,6 +61,21 @@ describe.each([375, 1280])('a person in Chromium at %ipx', (width) => {
   }
 
   test('sets up the app, signs in with a code and trusts the device, skips the code, revokes it, uses the backup code, adds text messages beside the app', async () => {
+    // A wrong password first: the error state is held to the same checks (title, summary, aria-invalid, axe-core).
+    await page.goto(`${stack.demoUrl}/`);
+    await page.getByRole('link', { name: 'Sign in' }).click();
+    await page.fill('#email', EMAIL);
+    await page.fill('#password', 'not the password');
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await page.waitForSelector('.error-summary');
+    expect(await page.title()).toMatch(/^Error: Sign in · /);
+    expect(await page.getAttribute('#password', 'aria-invalid')).toBe('true');
+    expect(await page.getAttribute('.error-summary a', 'href')).toBe('#email');
+    await shot(page, 'sign-in-wrong-password');
+    // The favicon is served under the strict CSP (img-src 'self').
+    const favicon = await page.request.get(await page.locator('link[rel="icon"]').evaluate((link) => (link as HTMLLinkElement).href));
+    expect(favicon.headers()['content-type']).toBe('image/svg+xml');
+
     await signInWithPassword();
     await page.waitForSelector('text=Allow access?');
     await shot(page, 'consent');
