@@ -28,8 +28,8 @@ export function screenshotter(journey: string) {
     n += 1;
     const width = page.viewportSize()?.width ?? 0;
     await page.screenshot({ path: path.join(dir, `${String(n).padStart(2, '0')}-${name}-${width}.png`), fullPage: true });
-    // Usable at this width: nothing wider than the viewport.
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    // Usable at this width: nothing wider than the viewport (no sideways scrolling, WCAG 2.1 1.4.10 Reflow at 320-375 px).
+    const overflow = await page.evaluate(() => document.scrollingElement!.scrollWidth - window.innerWidth);
     if (overflow > 0) throw new Error(`${name} at ${width}px is ${overflow}px too wide`);
     await expectNoAxeViolations(page, `${name} at ${width}px`);
   };
