@@ -230,7 +230,7 @@ export function composeMfa(options: MfaPluginOptions) {
     // Before any page or provider route: nothing is answered for a host that is not the issuer's.
     provider.use(hostCheck({ issuer: options.issuer, render, paths }));
     provider.use(errorPages(render, log, { paths, support, appHome: appHomeIn(provider) }));
-    provider.use(staticFiles(STATIC_DIR, ['site.css', 'copy.js', 'timing.js', 'passkey.js']));
+    provider.use(staticFiles(STATIC_DIR, ['site.css', 'favicon.svg', 'copy.js', 'timing.js', 'passkey.js']));
     provider.use(staticFile('/static/simplewebauthn-browser.js', SIMPLEWEBAUTHN_BROWSER_BUNDLE));
     provider.use(interactions.routes());
     provider.use(interactions.allowedMethods({ throw: true }));
