@@ -1,0 +1,67 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { Context, Middleware } from 'koa';
+import { DEFAULT_LOCALE, localeOfAcceptLanguage, localeOfUiLocales, type Locale } from './locales.ts';
+import { readLanguageCookie } from './language-cookie.ts';
+
+/**
+ * The language of the request being answered. It lives in its own AsyncLocalStorage rather than
+ * being passed down: the wording is chosen deep inside code that has no request at hand (an
+ * error's message, a factor's label, a wait in words, the text message with a code), and threading
+ * a locale through every one of those signatures would touch every step and factor for no gain in
+ * safety — the value is set once at the top of the request and only read below. It is kept apart
+ * from request-scope.ts's memo of store reads, which has a different job (and is cleared on
+ * writes). Outside a request (the CLI, a unit test calling a service) the default, English, holds.
+ */
+interface RequestLanguage {
+  locale: Locale;
+  /** When the language cookie was set by the switcher (ms), if there is one. */
+  chosenAt: number | undefined;
+  /** The page the switcher brings the person back to: this GET's own address, or the sign-in's page. */
+  here: string | undefined;
+}
+
+const scope = new AsyncLocalStorage<RequestLanguage>();
+
+/** Where a page is, inside the mount, when the switcher should come back to it; a POST's answer has no address to come back to. */
+function hereOf(ctx: Context): string | undefined {
+  if (ctx.method !== 'GET' && ctx.method !== 'HEAD') return undefined;
+  return ctx.querystring ? `${ctx.path}?${ctx.querystring}` : ctx.path;
+}
+
+/**
+ * Before the interaction is known: the switcher's cookie, else Accept-Language (RFC 9110
+ * §12.5.4), else English. followSignIn() then puts the app's `ui_locales` first for a sign-in.
+ */
+export function languageScope(): Middleware {
+  return (ctx, next) => {
+    const chosen = readLanguageCookie(ctx);
+    const locale = chosen?.locale ?? localeOfAcceptLanguage(ctx.get('accept-language')) ?? DEFAULT_LOCALE;
+    return scope.run({ locale, chosenAt: chosen?.at, here: hereOf(ctx) }, next);
+  };
+}
+
+/** The language of the request being answered; English outside a request. */
+export function currentLocale(): Locale {
+  return scope.getStore()?.locale ?? DEFAULT_LOCALE;
+}
+
+/** The page the language switcher returns to (inside the mount), or undefined when this answer has none. */
+export function currentPage(): string | undefined {
+  return scope.getStore()?.here;
+}
+
+/**
+ * A request of a sign-in: the app's `ui_locales` (OpenID Connect Core §3.1.2.1), kept in the
+ * interaction's params for the whole sign-in, comes before the cookie — unless the person used the
+ * switcher after this sign-in began (`startedAt`, ms): their own later choice is the one they
+ * expect to see kept. `page` is the sign-in's page, for a POST's answer that has no address.
+ */
+export function followSignIn(uiLocales: unknown, startedAt: number | undefined, page?: string): void {
+  const state = scope.getStore();
+  if (!state) return;
+  if (!state.here && page) state.here = page;
+  const asked = localeOfUiLocales(uiLocales);
+  if (!asked) return;
+  if (state.chosenAt !== undefined && startedAt !== undefined && state.chosenAt >= startedAt) return;
+  state.locale = asked;
+}
