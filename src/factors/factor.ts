@@ -31,7 +31,11 @@ export interface ChallengeRoutes {
  */
 export interface Factor<SignInDeps = never, SetupDeps = never> {
   readonly id: FactorId;
-  /** How people name it, on pages and in the CLI. */
+  /**
+   * How people name it, on pages and in the CLI. This and every other wording below is read
+   * within the request (a getter over the catalogue, i18n/translate.ts), so it comes in the
+   * person's language; outside a request (the CLI) it is English.
+   */
   readonly name: string;
   /** Its codes inside a sentence, when they are paused: "You can use codes from your authenticator app again in 4 minutes". */
   readonly codesName: string;

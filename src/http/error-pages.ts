@@ -1,12 +1,13 @@
 import type { Context, Middleware } from 'koa';
-import { AppError, ERRORS, type ErrorCode } from '../errors.ts';
+import { AppError, ERRORS, errorMessage, type ErrorCode } from '../errors.ts';
+import { t } from '../i18n/translate.ts';
 import { describeError, type Logger } from '../log.ts';
 import { isStoreUnavailable } from '../store/store-errors.ts';
 import { errorTitle } from './error-titles.ts';
 import { answerStoreUnavailable } from './store-unavailable.ts';
 import type { RenderPage } from './views.ts';
 import type { PluginPaths } from './plugin-paths.ts';
-import { backToApp, distinctWays, ownWay, SECURITY_PAGE, supportWays, tryAgain, type SupportContact, type WayOn } from './ways-on.ts';
+import { backToApp, distinctWays, ownWay, SECURITY_PAGE_PATH, securityPageWay, supportWays, tryAgain, type SupportContact, type WayOn } from './ways-on.ts';
 
 /** Maps anything thrown to a stable code; unknown errors become INTERNAL (logged, never shown). */
 export function toErrorCode(error: unknown): ErrorCode {
@@ -31,7 +32,9 @@ export function toErrorCode(error: unknown): ErrorCode {
 export function sendError(ctx: Context, code: ErrorCode, render: RenderPage, paths: PluginPaths, ways: WayOn[] = []): void {
   const json = ctx.accepts('html', 'json') === 'json';
   if (code === 'STORE_UNAVAILABLE') return answerStoreUnavailable(ctx, json ? { json: true } : { page: render, paths, ways });
-  const { status, message } = ERRORS[code];
+  const { status } = ERRORS[code];
+  // In the request's language, JSON included: passkey.js shows error_description to the person.
+  const message = errorMessage(code);
   ctx.status = status;
   ctx.set('cache-control', 'no-store');
   if (json) {
@@ -73,13 +76,13 @@ async function waysOn(ctx: Context, code: ErrorCode, error: unknown, options: Er
   if (error instanceof AppError && error.link) ways.push(ownWay(paths, error.link));
   if (signIn && !SIGN_IN_OVER.has(code)) {
     const page = `/interaction/${signIn.uid}`;
-    if (ctx.method !== 'GET' || ctx.path !== page) ways.push(ownWay(paths, { href: page, text: 'Return to your sign-in' }));
+    if (ctx.method !== 'GET' || ctx.path !== page) ways.push(ownWay(paths, { href: page, text: t('ways.returnToSignIn') }));
   }
   if (ERRORS[code].status >= 500) ways.push(ownWay(paths, tryAgain(ctx)));
   const app = signIn && (await options.appHome?.(signIn.clientId).catch(() => undefined));
   if (app) ways.push(backToApp(app));
   const found = distinctWays(ways);
-  if (found.length === 0 && ctx.path !== SECURITY_PAGE.href) found.push(ownWay(paths, SECURITY_PAGE));
+  if (found.length === 0 && ctx.path !== SECURITY_PAGE_PATH) found.push(ownWay(paths, securityPageWay()));
   return distinctWays([...found, ...supportWays(options.support)]);
 }
 

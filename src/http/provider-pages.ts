@@ -1,6 +1,8 @@
 import type Provider from 'oidc-provider';
 import type { Configuration, KoaContextWithOIDC } from 'oidc-provider';
-import { ERRORS } from '../errors.ts';
+import { ERRORS, errorMessage } from '../errors.ts';
+import { t } from '../i18n/translate.ts';
+import { followSignIn } from '../i18n/request-language.ts';
 import { clientHomeOf, type ClientHomeMetadata } from '../oidc/client-home.ts';
 import { isStoreUnavailable } from '../store/store-errors.ts';
 import { errorTitle } from './error-titles.ts';
@@ -8,7 +10,7 @@ import { providerErrorWording } from './provider-error-wording.ts';
 import { answerStoreUnavailable } from './store-unavailable.ts';
 import type { RenderPage } from './views.ts';
 import type { PluginPaths } from './plugin-paths.ts';
-import { backToApp, distinctWays, ownWay, SECURITY_PAGE, supportWays, tryAgain, type SupportContact, type WayOn } from './ways-on.ts';
+import { backToApp, distinctWays, ownWay, securityPageWay, supportWays, tryAgain, type SupportContact, type WayOn } from './ways-on.ts';
 
 type Pages = Pick<Configuration, 'renderError'> & {
   logoutSource: (ctx: KoaContextWithOIDC, form: string) => Promise<void>;
@@ -26,7 +28,7 @@ export function appHomeIn(provider: Provider) {
 function waysFrom(ctx: KoaContextWithOIDC, serverSide: boolean, paths: PluginPaths, support: SupportContact | undefined): WayOn[] {
   const app = clientHomeOf((ctx.oidc?.client as ClientLike)?.metadata());
   const ways = distinctWays([app && backToApp(app), serverSide ? ownWay(paths, tryAgain(ctx)) : undefined]);
-  if (ways.length === 0) ways.push(ownWay(paths, SECURITY_PAGE));
+  if (ways.length === 0) ways.push(ownWay(paths, securityPageWay()));
   return distinctWays([...ways, ...supportWays(support)]);
 }
 
@@ -34,6 +36,8 @@ function waysFrom(ctx: KoaContextWithOIDC, serverSide: boolean, paths: PluginPat
 export function createProviderPages(render: RenderPage, paths: PluginPaths, support?: SupportContact): Pages {
   return {
     async renderError(ctx, out, error) {
+      // An authorization request's own ui_locales (OpenID Connect Core §3.1.2.1), when it got that far.
+      followSignIn(ctx.oidc?.params?.ui_locales, Date.now());
       if (isStoreUnavailable(error)) return answerStoreUnavailable(ctx, { page: render, paths, ways: supportWays(support) });
       ctx.type = 'html';
       ctx.set('cache-control', 'no-store');
@@ -42,7 +46,7 @@ export function createProviderPages(render: RenderPage, paths: PluginPaths, supp
         ctx.body = render('error', {
           title: errorTitle('INTERACTION_EXPIRED', ERRORS.INTERACTION_EXPIRED.status),
           code: 'INTERACTION_EXPIRED',
-          message: ERRORS.INTERACTION_EXPIRED.message,
+          message: errorMessage('INTERACTION_EXPIRED'),
           ways: waysFrom(ctx, false, paths, support),
         });
         return;
@@ -60,14 +64,16 @@ export function createProviderPages(render: RenderPage, paths: PluginPaths, supp
 
     async logoutSource(ctx, form) {
       ctx.type = 'html';
+      // RP-Initiated Logout 1.0 §2 takes ui_locales too.
+      followSignIn(ctx.oidc.params?.ui_locales, Date.now());
       const client = ctx.oidc.client;
-      ctx.body = render('logout', { title: 'Sign out', form, client: client?.clientName ?? client?.clientId });
+      ctx.body = render('logout', { title: t('logout.title'), form, client: client?.clientName ?? client?.clientId });
     },
 
     async postLogoutSuccessSource(ctx) {
       ctx.type = 'html';
       const client = ctx.oidc.client;
-      ctx.body = render('logged-out', { title: 'Signed out', client: client?.clientName ?? client?.clientId });
+      ctx.body = render('logged-out', { title: t('loggedOut.title'), client: client?.clientName ?? client?.clientId });
     },
   };
 }

@@ -1,5 +1,6 @@
 import type { Context } from 'koa';
-import { ERRORS } from '../errors.ts';
+import { ERRORS, errorMessage } from '../errors.ts';
+import { errorTitle } from './error-titles.ts';
 import type { PluginPaths } from './plugin-paths.ts';
 import type { RenderPage } from './views.ts';
 import { distinctWays, ownWay, tryAgain, type WayOn } from './ways-on.ts';
@@ -18,7 +19,8 @@ export const STORE_RETRY_AFTER_SECONDS = 30;
  * the page shows the stable code STORE_UNAVAILABLE, a readable message and "Try again", never the error.
  */
 export function answerStoreUnavailable(ctx: Context, as: { json: true } | { page: RenderPage; paths: PluginPaths; ways?: WayOn[] }): void {
-  const { status, message } = ERRORS.STORE_UNAVAILABLE;
+  const { status } = ERRORS.STORE_UNAVAILABLE;
+  const message = errorMessage('STORE_UNAVAILABLE');
   ctx.status = status;
   ctx.set('retry-after', String(STORE_RETRY_AFTER_SECONDS));
   ctx.set('cache-control', 'no-store');
@@ -29,5 +31,5 @@ export function answerStoreUnavailable(ctx: Context, as: { json: true } | { page
   }
   ctx.type = 'html';
   const ways = distinctWays([ownWay(as.paths, tryAgain(ctx)), ...(as.ways ?? [])]);
-  ctx.body = as.page('error', { title: 'Sign-in is temporarily unavailable', code: 'STORE_UNAVAILABLE', message, ways });
+  ctx.body = as.page('error', { title: errorTitle('STORE_UNAVAILABLE', status), code: 'STORE_UNAVAILABLE', message, ways });
 }

@@ -1,3 +1,5 @@
+import { t, tCount } from '../i18n/translate.ts';
+
 /**
  * A moment a page talks about (a pause ending, a resend becoming possible), in the forms a page
  * needs: words a person reads ("in 4 minutes"), the clock time, and what static/timing.js needs
@@ -8,7 +10,7 @@
 export interface WaitTime {
   /** Whole seconds left, rounded up (never early); at least 1. */
   seconds: number;
-  /** "in 25 seconds", "in 4 minutes", "in 1 hour". */
+  /** "in 25 seconds", "in 4 minutes", "in 1 hour" (« dans 4 minutes »). */
   words: string;
   /** ISO 8601, for `<time datetime>`. */
   iso: string;
@@ -16,17 +18,15 @@ export interface WaitTime {
   clock: string;
 }
 
-const plural = (n: number, unit: string) => `${n} ${unit}${n === 1 ? '' : 's'}`;
-
-/** How long `ms` is, as a person says it, rounded up: seconds under a minute, then minutes, then hours and minutes. */
+/** How long `ms` is, as a person says it in the request's language, rounded up: seconds under a minute, then minutes, then hours and minutes. */
 export function durationInWords(ms: number): string {
   const seconds = Math.max(1, Math.ceil(ms / 1000));
-  if (seconds < 60) return plural(seconds, 'second');
+  if (seconds < 60) return tCount('time.seconds', seconds);
   const minutes = Math.ceil(seconds / 60);
-  if (minutes < 60) return plural(minutes, 'minute');
+  if (minutes < 60) return tCount('time.minutes', minutes);
   const hours = Math.floor(minutes / 60);
   const rest = minutes % 60;
-  return rest === 0 ? plural(hours, 'hour') : `${plural(hours, 'hour')} ${plural(rest, 'minute')}`;
+  return rest === 0 ? tCount('time.hours', hours) : t('time.hoursAndMinutes', { hours: tCount('time.hours', hours), minutes: tCount('time.minutes', rest) });
 }
 
 export function waitTime(until: number, now: number): WaitTime {
@@ -34,8 +34,8 @@ export function waitTime(until: number, now: number): WaitTime {
   const at = new Date(until);
   return {
     seconds: Math.ceil(left / 1000),
-    words: `in ${durationInWords(left)}`,
+    words: t('time.in', { duration: durationInWords(left) }),
     iso: at.toISOString(),
-    clock: `${at.toISOString().slice(11, 16)} UTC`,
+    clock: t('time.clockUtc', { time: at.toISOString().slice(11, 16) }),
   };
 }

@@ -1,4 +1,5 @@
 import type { Context } from 'koa';
+import { t } from '../i18n/translate.ts';
 import type { PluginPaths } from './plugin-paths.ts';
 
 /** A link an error page offers: where the person can go from here. */
@@ -24,11 +25,16 @@ export function ownWay(paths: PluginPaths, way: WayOn | undefined): WayOn | unde
 }
 
 /** The Security page: always there, and the one place a person can go on their own. */
-export const SECURITY_PAGE: WayOn = { href: '/account/security', text: 'Go to your account security page' };
+export const SECURITY_PAGE_PATH = '/account/security';
+
+/** The way to the Security page, worded in the request's language. */
+export function securityPageWay(): WayOn {
+  return { href: SECURITY_PAGE_PATH, text: t('ways.securityPage') };
+}
 
 /** "Back to <app>": its registered home, found by clientHomeOf. */
 export function backToApp(app: { name: string; href: string }): WayOn {
-  return { href: app.href, text: `Back to ${app.name}` };
+  return { href: app.href, text: t('ways.backToApp', { app: app.name }) };
 }
 
 /**
@@ -39,13 +45,13 @@ export function tryAgain(ctx: Context): WayOn | undefined {
   if (ctx.method !== 'GET') return undefined;
   const path = `/${ctx.path.replace(/^[/\\]+/, '')}`;
   if (path.includes('\\')) return undefined;
-  return { href: ctx.querystring ? `${path}?${ctx.querystring}` : path, text: 'Try again' };
+  return { href: ctx.querystring ? `${path}?${ctx.querystring}` : path, text: t('ways.tryAgain') };
 }
 
 export function supportWays(support: SupportContact | undefined): WayOn[] {
   const ways: WayOn[] = [];
-  if (support?.url) ways.push({ href: support.url, text: 'Contact support' });
-  if (support?.email) ways.push({ href: `mailto:${support.email}`, text: `Email support: ${support.email}` });
+  if (support?.url) ways.push({ href: support.url, text: t('ways.contactSupport') });
+  if (support?.email) ways.push({ href: `mailto:${support.email}`, text: t('ways.emailSupport', { email: support.email }) });
   return ways;
 }
 

@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { AMR } from '../../oidc/acr.ts';
 import type { MethodView } from '../../mfa/mfa-status.ts';
 import type { Factor } from '../factor.ts';
+import { t } from '../../i18n/translate.ts';
 import { showPasskeyChallenge, submitPasskey, type PasskeyChallengeDeps } from './challenge-step.ts';
 import { addPasskeySetupRoutes, startPasskeySetup, type PasskeySetupDeps } from './setup-routes.ts';
 
@@ -26,13 +27,13 @@ function passkeySupportDetails(method: MethodView): string {
  */
 export const passkeyFactor: Factor<PasskeyChallengeDeps, PasskeySetupDeps> = {
   id: 'passkey',
-  name: 'Passkey',
-  codesName: 'your passkeys',
+  get name() { return t('factor.passkey.name'); },
+  get codesName() { return t('factor.passkey.codesName'); },
   amr: AMR.passkey,
   role: 'method',
   viewsDir: fileURLToPath(new URL('./views/', import.meta.url)),
   has: (status) => status.methods.some((method) => method.type === 'passkey'),
-  labelOf: (method) => `Passkey “${method.passkey?.name ?? ''}”`,
+  labelOf: (method) => t('factor.passkey.label', { name: method.passkey?.name ?? '' }),
   supportDetailsOf: passkeySupportDetails,
   editHrefOf: (method) => `/account/security/passkeys/${encodeURIComponent(method.id)}/rename`,
   showChallenge: (ctx, deps, details, subject) => showPasskeyChallenge(ctx, deps, details, subject),
@@ -41,8 +42,8 @@ export const passkeyFactor: Factor<PasskeyChallengeDeps, PasskeySetupDeps> = {
   },
   addSetupRoutes: addPasskeySetupRoutes,
   setupChoice: {
-    title: 'Use a passkey',
-    hint: 'Your fingerprint, face or screen lock, or a security key. Cannot be phished.',
+    get title() { return t('factor.passkey.choiceTitle'); },
+    get hint() { return t('factor.passkey.choiceHint'); },
     available: () => true,
     start: (ctx, deps) => startPasskeySetup(ctx, deps),
   },

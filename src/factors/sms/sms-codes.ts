@@ -7,6 +7,7 @@ import type { FactorGuard } from '../../guard/factor-guard.ts';
 import type { SmsBudget, SmsPurpose, SmsRefusal } from '../../guard/sms-budget.ts';
 import type { Logger } from '../../log.ts';
 import type { TransientStore } from '../../mfa/mfa-store.ts';
+import { t } from '../../i18n/translate.ts';
 
 /** NIST SP 800-63B §5.1.3.1 / rev 4 §3.1.3.2: an out-of-band code of 6 digits from a CSPRNG, short-lived. */
 const CODE_DIGITS = 6;
@@ -76,7 +77,10 @@ export function createSmsCodes(deps: SmsCodesDeps) {
       } else {
         const code = String(randomInt(0, 10 ** CODE_DIGITS)).padStart(CODE_DIGITS, '0');
         // The last line is the WebOTP format (origin-bound one-time codes), so browsers can offer to fill it in.
-        const body = `${code} is your ${deps.appName} code. It expires in ${Math.round(deps.codeTtlSeconds / 60)} minutes. Don't share it.\n\n@${deps.host} #${code}`;
+        // In the language of the sign-in or page that asked for it (its ui_locales, switcher or
+        // Accept-Language). The last line is WebOTP's origin-bound form, the same in every language.
+        const text = t('sms.body', { code, app: deps.appName, minutes: Math.round(deps.codeTtlSeconds / 60) });
+        const body = `${text}\n\n@${deps.host} #${code}`;
         await deps.provider.deliver({ to: input.phone, body });
         pending.hash = hashes.sign(codeData(input.scope, code));
       }

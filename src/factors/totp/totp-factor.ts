@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { AMR } from '../../oidc/acr.ts';
 import type { Factor } from '../factor.ts';
+import { t } from '../../i18n/translate.ts';
 import { showTotpChallenge, submitTotp, type TotpChallengeDeps } from './challenge-step.ts';
 import { showEnrol, submitEnrol, type TotpEnrolDeps } from './enrol-step.ts';
 import { addAppSetupRoutes, startAppSetup, type TotpSetupDeps } from './setup-routes.ts';
@@ -8,19 +9,19 @@ import { addAppSetupRoutes, startAppSetup, type TotpSetupDeps } from './setup-ro
 /** The authenticator app (RFC 6238 TOTP). */
 export const totpFactor: Factor<TotpChallengeDeps & TotpEnrolDeps, TotpSetupDeps> = {
   id: 'totp',
-  name: 'Authenticator app',
-  codesName: 'codes from your authenticator app',
+  get name() { return t('factor.totp.name'); },
+  get codesName() { return t('factor.totp.codesName'); },
   amr: AMR.totp,
   role: 'method',
   viewsDir: fileURLToPath(new URL('./views/', import.meta.url)),
   has: (status) => status.methods.some((method) => method.type === 'totp'),
-  labelOf: () => 'Authenticator app',
+  labelOf: () => t('factor.totp.name'),
   showChallenge: (ctx, deps, details, subject) => showTotpChallenge(ctx, deps, details, subject),
   addChallengeRoutes(routes, deps) {
     routes.post('totp', (ctx, details, subject, form) => submitTotp(ctx, deps, details, subject, form));
   },
   enrolAtSignIn: {
-    title: 'Use an authenticator app',
+    get title() { return t('factor.totp.choiceTitle'); },
     available: () => true,
     show: (ctx, deps, details, subject) => showEnrol(ctx, deps, details, subject),
     addRoutes(routes, deps) {
@@ -29,8 +30,8 @@ export const totpFactor: Factor<TotpChallengeDeps & TotpEnrolDeps, TotpSetupDeps
   },
   addSetupRoutes: addAppSetupRoutes,
   setupChoice: {
-    title: 'Use an authenticator app',
-    hint: '(recommended) Google Authenticator, Microsoft Authenticator, 1Password and others.',
+    get title() { return t('factor.totp.choiceTitle'); },
+    get hint() { return t('factor.totp.choiceHint'); },
     available: () => true,
     start: startAppSetup,
   },

@@ -1,15 +1,18 @@
 import { ERRORS, type ErrorCode } from '../../../src/errors.ts';
-import { ERROR_TITLES, errorTitle } from '../../../src/http/error-titles.ts';
+import { errorTitle } from '../../../src/http/error-titles.ts';
+import { en } from '../../../src/i18n/messages/en.ts';
+import { frCA } from '../../../src/i18n/messages/fr-CA.ts';
 import { providerErrorWording } from '../../../src/http/provider-error-wording.ts';
 
 describe('error page headings', () => {
-  test('every stable code has a heading of its own (a new code needs one in error-titles.ts)', () => {
-    const missing = (Object.keys(ERRORS) as ErrorCode[]).filter((code) => !ERROR_TITLES[code]);
-    expect(missing).toEqual([]);
+  const titles = (catalogue: Record<string, string>) => (Object.keys(ERRORS) as ErrorCode[]).map((code) => catalogue[`errors.${code}.title`]);
+
+  test('every stable code has a heading of its own, in each language (a new code needs one in i18n/messages/)', () => {
+    for (const catalogue of [en, frCA]) expect(titles(catalogue).filter((title) => !title)).toEqual([]);
   });
 
   test('no heading is the old catch-all, and none shouts a code', () => {
-    for (const title of Object.values(ERROR_TITLES)) {
+    for (const title of [...titles(en), ...titles(frCA)]) {
       expect(title).not.toMatch(/We could not do that|[A-Z]{2,}_[A-Z]/);
     }
   });
