@@ -3,6 +3,7 @@ import { accessInWords } from '../consent/access-words.ts';
 import type { AccountGrantStore, StoredGrant } from '../consent/account-grant-store.ts';
 import { isFirstParty } from '../oidc/client-metadata.ts';
 import { formatDate } from './format-date.ts';
+import { t } from '../i18n/translate.ts';
 
 /** Where the Security page finds the apps an account allowed: the store's grants, the provider's clients. */
 export interface AppsWithAccessDeps {
@@ -57,7 +58,7 @@ export async function appsWithAccess(deps: AppsWithAccessDeps, accountId: string
     const firstGiven = Math.min(...grants.map((grant) => grant.iat ?? Infinity));
     apps.push({
       clientId,
-      name: client ? client.clientName ?? clientId : `${clientId} (no longer registered)`,
+      name: client ? client.clientName ?? clientId : t('apps.noLongerRegistered', { app: clientId }),
       since: Number.isFinite(firstGiven) ? formatDate(firstGiven * 1000) : undefined,
       access: accessInWords(union(grants.map(grantedScopes)), union(grants.map(grantedClaims))),
       grantId: newest.id,

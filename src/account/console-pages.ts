@@ -1,5 +1,5 @@
 import type { Context } from 'koa';
-import { AppError, assertThat, ERRORS, type ErrorCode } from '../errors.ts';
+import { AppError, assertThat, ERRORS, errorMessage, type ErrorCode } from '../errors.ts';
 import { assertSameOrigin } from '../http/origin-check.ts';
 import { readForm } from '../http/read-form.ts';
 import type { Csrf } from '../http/csrf.ts';
@@ -54,7 +54,7 @@ export function renderConsole(ctx: Context, deps: ConsolePageDeps, session: Cons
     csrf: deps.csrf.tokenFor(session.csrfScope),
     email: session.account.email,
     ...deps.smsTiming,
-    error: problem ? ERRORS[problem].message : undefined,
+    error: problem ? errorMessage(problem) : undefined,
     errorCode: problem,
   });
 }

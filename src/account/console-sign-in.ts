@@ -7,6 +7,7 @@ import type { RenderPage } from '../http/views.ts';
 import type { TransientStore } from '../mfa/mfa-store.ts';
 import { loadConsoleSession, type ConsoleSessionDeps } from './console-session.ts';
 import { safeNext } from './safe-next.ts';
+import { t } from '../i18n/translate.ts';
 
 /** Signing in to the Security page through the provider: the state is kept in the transient store. */
 export interface ConsoleSignInDeps extends ConsoleSessionDeps {
@@ -56,10 +57,10 @@ export async function finishConsoleSignIn(ctx: Context, deps: ConsoleSignInDeps)
   if (typeof ctx.query.error === 'string') {
     ctx.type = 'html';
     ctx.body = deps.render('error', {
-      title: 'Not signed in',
+      title: t('console.notSignedInTitle'),
       code: ctx.query.error,
-      message: 'The sign-in did not finish, so nothing was changed.',
-      link: { href: deps.paths.to(safeNext(next)), text: 'Try again' },
+      message: t('console.notSignedInMessage'),
+      link: { href: deps.paths.to(safeNext(next)), text: t('ways.tryAgain') },
     });
     return;
   }

@@ -7,20 +7,21 @@ import type { TrustedDevices } from '../trusted-device/trusted-devices.ts';
 import { formSession, pageSession, renderConsole, type ConsolePageDeps } from './console-pages.ts';
 import { redirectAfterPost } from '../http/page-notice.ts';
 import { signInUrl, type ConsoleSession } from './console-session.ts';
+import { t, type MessageKey } from '../i18n/translate.ts';
+import { formatDate } from './format-date.ts';
 
 /** The pages after sessions were ended: fixed wording, chosen by a query value that carries nothing else. */
-const SIGNED_OUT_PAGES = {
+const SIGNED_OUT_PAGES: Record<'mfaOff' | 'everywhere', { title: MessageKey; lead: MessageKey }> = {
   mfaOff: {
-    title: 'Multi-factor authentication is off',
-    lead: 'Your sign-ins now need only your password. For your security you have been signed out everywhere, here too.',
+    title: 'security.mfaOffTitle',
+    lead: 'security.mfaOffLead',
   },
   everywhere: {
-    title: 'Signed out everywhere',
-    lead: 'Every browser and app signed in to your account, this one included, must sign in again. Trusted devices were forgotten.',
+    title: 'security.signedOutEverywhereTitle',
+    lead: 'security.signedOutEverywhereLead',
   },
 };
 
-const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 const MAX_ID = 64;
 
 /**
@@ -50,7 +51,7 @@ export function addManageRoutes(router: Router, deps: ManageDeps): void {
     const page = ctx.query.after === 'mfa-off' ? SIGNED_OUT_PAGES.mfaOff : SIGNED_OUT_PAGES.everywhere;
     ctx.type = 'html';
     ctx.set('cache-control', 'no-store');
-    ctx.body = deps.render('signed-out-everywhere', page);
+    ctx.body = deps.render('signed-out-everywhere', { title: t(page.title), lead: t(page.lead) });
   });
 
   const showDevices = async (ctx: Context) => {
@@ -60,13 +61,13 @@ export function addManageRoutes(router: Router, deps: ManageDeps): void {
     const devices = (await deps.trusted.list(session.accountId)).map((device) => ({
       id: device.id,
       label: device.label,
-      firstUsed: day(device.createdAt),
-      lastUsed: day(device.lastUsedAt),
-      expires: day(device.expiresAt),
+      firstUsed: formatDate(device.createdAt),
+      lastUsed: formatDate(device.lastUsedAt),
+      expires: formatDate(device.expiresAt),
       current: device.id === thisDevice,
     }));
     renderConsole(ctx, deps, session, 'trusted-devices', {
-      title: 'Trusted devices', devices, fresh: session.fresh, reauthHref: signInUrl(deps.paths, '/account/security/devices', true),
+      title: t('devices.title'), devices, fresh: session.fresh, reauthHref: signInUrl(deps.paths, '/account/security/devices', true),
     });
   };
 
@@ -95,7 +96,7 @@ export function addManageRoutes(router: Router, deps: ManageDeps): void {
     const session = await pageSession(ctx, deps, { fresh: true });
     if (!session) return;
     assertThat(deps.settings.enforcement === 'optional', 'MFA_REQUIRED_BY_POLICY');
-    renderConsole(ctx, deps, session, 'turn-off', { title: 'Turn off multi-factor authentication', mfaEnabled: session.mfaEnabled });
+    renderConsole(ctx, deps, session, 'turn-off', { title: t('turnOff.title'), mfaEnabled: session.mfaEnabled });
   });
 
   router.post('/account/security/turn-off', async (ctx) => {

@@ -5,6 +5,7 @@ import type { TrustedDevices } from '../trusted-device/trusted-devices.ts';
 import { appsWithAccess, type AppsWithAccessDeps } from './apps-with-access.ts';
 import { pageSession, renderConsole, type ConsolePageDeps } from './console-pages.ts';
 import { formatDate } from './format-date.ts';
+import { t } from '../i18n/translate.ts';
 
 /** Security → Multi-factor authentication: the method, how it was set up, the backup code, devices; apps with access. */
 export interface SecurityPageDeps extends ConsolePageDeps, AppsWithAccessDeps {
@@ -27,7 +28,7 @@ export function addSecurityRoutes(router: Router, deps: SecurityPageDeps): void 
     if (!session) return;
     const status = await deps.mfa.status(session.accountId);
     renderConsole(ctx, deps, session, 'security', {
-      title: 'Security',
+      title: t('security.title'),
       mfaEnabled: status.enabled,
       // Each method as its factor names it (registry.ts), with when, how and on which device it was set up.
       methods: status.methods.map((method) => ({

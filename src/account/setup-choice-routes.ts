@@ -2,6 +2,7 @@ import type Router from '@koa/router';
 import { assertThat } from '../errors.ts';
 import { FACTORS, type FactorSetupDeps } from '../factors/registry.ts';
 import { formSession, pageSession, renderConsole, type ConsolePageDeps } from './console-pages.ts';
+import { t } from '../i18n/translate.ts';
 
 /** Security → Set up: the methods that can be set up here, from the factor registry; Next starts the chosen one's setup. */
 export function addSetupChoiceRoutes(router: Router, deps: ConsolePageDeps & FactorSetupDeps): void {
@@ -11,7 +12,7 @@ export function addSetupChoiceRoutes(router: Router, deps: ConsolePageDeps & Fac
     const session = await pageSession(ctx, deps, { fresh: true });
     if (!session) return;
     renderConsole(ctx, deps, session, 'setup-choose', {
-      title: 'Set up multi-factor authentication',
+      title: t('setupChoose.title'),
       choices: choices().map(({ id, title, hint }) => ({ id, title, hint })),
     });
   });

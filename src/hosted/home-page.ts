@@ -1,5 +1,6 @@
 import type { Middleware } from 'koa';
 import type { RenderPage } from '../http/views.ts';
+import { t } from '../i18n/translate.ts';
 
 export interface HomePageOptions {
   render: RenderPage;
@@ -17,6 +18,6 @@ export function homePage({ render, demoUrl }: HomePageOptions): Middleware {
     if (ctx.path !== '/' || (ctx.method !== 'GET' && ctx.method !== 'HEAD')) return next();
     ctx.type = 'html';
     ctx.set('cache-control', 'no-store');
-    ctx.body = render('home', { title: 'Sign-in and security', demoUrl });
+    ctx.body = render('home', { title: t('home.title'), demoUrl });
   };
 }

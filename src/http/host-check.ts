@@ -2,6 +2,7 @@ import type { Context, Middleware } from 'koa';
 import { sendError } from './error-pages.ts';
 import type { PluginPaths } from './plugin-paths.ts';
 import type { RenderPage } from './views.ts';
+import { t } from '../i18n/translate.ts';
 
 /** The last value of a comma-separated header: the one our own proxy appended (RFC 7239 §5.2 ordering). */
 export function lastHopValue(header: string | string[] | undefined): string | undefined {
@@ -47,7 +48,7 @@ export function hostCheck(options: { issuer: string; render: RenderPage; paths: 
     const host = canonicalHost(forwardedHost ?? headers.host ?? '', issuer.protocol);
     if (host !== issuer.host || (forwardedProto !== undefined && `${forwardedProto}:` !== issuer.protocol)) {
       // The way on is the issuer itself: its Security page is the one address every deployment answers.
-      sendError(ctx, 'MISDIRECTED_REQUEST', options.render, options.paths, [{ href: `${issuer.origin}${options.paths.to('/account/security')}`, text: `Go to ${issuer.host}` }]);
+      sendError(ctx, 'MISDIRECTED_REQUEST', options.render, options.paths, [{ href: `${issuer.origin}${options.paths.to('/account/security')}`, text: t('ways.goToHost', { host: issuer.host }) }]);
       return;
     }
     if (forwardedHost !== undefined) headers['x-forwarded-host'] = forwardedHost;

@@ -17,7 +17,7 @@ export const CONTENT_SECURITY_POLICY = [
 
 /** The paths of the plugin's own pages and files: its sign-in steps, the Security page, its stylesheet and script. */
 export function isPluginPath(path: string): boolean {
-  return path.startsWith('/interaction/') || path === '/account' || path.startsWith('/account/') || path.startsWith('/static/');
+  return path.startsWith('/interaction/') || path === '/language' || path === '/account' || path.startsWith('/account/') || path.startsWith('/static/');
 }
 
 /**

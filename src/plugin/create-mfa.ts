@@ -50,6 +50,8 @@ import type { AfterPasswordDeps } from '../sign-in/after-password.ts';
 import { handOverAfterPassword } from '../sign-in/host-hand-over.ts';
 import type { UserDirectory } from './user-directory.ts';
 import { memoizedDirectory, memoizedMfaStore, requestScope } from './request-scope.ts';
+import { languageScope } from '../i18n/request-language.ts';
+import { languageSwitch } from '../i18n/language-switch.ts';
 
 // The defaults live with their bounds in config/settings-schema.ts; re-exported for hosts.
 export { DEFAULT_MFA_SETTINGS } from '../config/settings-schema.ts';
@@ -225,6 +227,8 @@ export function composeMfa(options: MfaPluginOptions) {
     const interactions = createInteractionRoutes(signIn);
     const console = createAccountConsoleRoutes({ ...parts, issuer: options.issuer });
     provider.use(requestScope());
+    // The request's language (cookie, else Accept-Language; a sign-in's ui_locales once its interaction is read), for every page below.
+    provider.use(languageScope());
     // Headers first: the error pages, rendered inside, keep them.
     provider.use(securityHeaders(parsed.securityHeaders === 'everywhere' ? {} : { only: isPluginPath }));
     // Before any page or provider route: nothing is answered for a host that is not the issuer's.
@@ -232,6 +236,7 @@ export function composeMfa(options: MfaPluginOptions) {
     provider.use(errorPages(render, log, { paths, support, appHome: appHomeIn(provider) }));
     provider.use(staticFiles(STATIC_DIR, ['site.css', 'favicon.svg', 'copy.js', 'timing.js', 'passkey.js']));
     provider.use(staticFile('/static/simplewebauthn-browser.js', SIMPLEWEBAUTHN_BROWSER_BUNDLE));
+    provider.use(languageSwitch(paths));
     provider.use(interactions.routes());
     provider.use(interactions.allowedMethods({ throw: true }));
     provider.use(console.routes());

@@ -8,6 +8,7 @@ import { redirectAfterPost } from '../http/page-notice.ts';
 import { skipWithTrustedDevice, type RememberedDeviceDeps } from './remembered-device.ts';
 import type { RequirementFor } from './requirement-for.ts';
 import { rememberPasswordPassed, type SecondFactorStateDeps } from './second-factor-state.ts';
+import { t } from '../i18n/translate.ts';
 
 /** After a right password: the one decision, then a trusted device, the kept subject, or the finished login. */
 export interface AfterPasswordDeps extends RememberedDeviceDeps, Pick<SecondFactorStateDeps, 'transient'>, PathsPart {
@@ -28,7 +29,7 @@ export async function continueAfterPassword(ctx: Context, deps: AfterPasswordDep
   const phishingResistant = phishingResistanceDemanded(acrRequest, clientMetadata);
   if (requirement === 'setup-first') {
     const code = phishingResistant === 'phrh' ? 'HARDWARE_PASSKEY_REQUIRED' : phishingResistant ? 'PASSKEY_REQUIRED' : 'MFA_SET_UP_FIRST';
-    throw new AppError(code, { link: { href: '/account/security', text: 'Open the Security page' } });
+    throw new AppError(code, { link: { href: '/account/security', text: t('ways.openSecurityPage') } });
   }
   if (requirement === 'none') {
     await finishInteraction(ctx, deps, details, { login: { accountId, acr: ACR.password, amr: [...AMR.password], remember: true } }, false);

@@ -3,6 +3,7 @@ import { accessInWords } from '../consent/access-words.ts';
 import type { Logger } from '../log.ts';
 import type { UserDirectory } from '../plugin/user-directory.ts';
 import { actionsFor, clientNameOf, csrfScope, finishInteraction, type InteractionDetails, type InteractionPageDeps } from './interaction-io.ts';
+import { t } from '../i18n/translate.ts';
 
 /** The consent page names the account and the app; a grant is saved through the provider. */
 export interface ConsentStepDeps extends InteractionPageDeps {
@@ -26,7 +27,7 @@ export async function showConsent(ctx: Context, deps: ConsentStepDeps, details: 
   const scopes = asked.length ? asked : accessInWords(String(details.params.scope ?? '').split(' '));
   ctx.type = 'html';
   ctx.body = deps.render('consent', {
-    title: 'Allow access',
+    title: t('consent.title'),
     client: await clientNameOf(deps, details),
     scopes,
     email: account?.email ?? '',

@@ -6,6 +6,7 @@ import { waitTime, type WaitTime } from '../http/wait-time.ts';
 import { hasOtherMethods } from '../mfa/mfa-status.ts';
 import { actionsFor, type InteractionDetails, type PathsPart } from './interaction-io.ts';
 import { chosenMethod, type SecondFactorStateDeps, type SecondFactorSubject } from './second-factor-state.ts';
+import { t } from '../i18n/translate.ts';
 
 /** The guard's state for the account (read only), the clock it is told by, and the account's other ways. */
 export interface FactorPauseDeps extends Pick<SecondFactorStateDeps, 'transient' | 'mfa'>, PathsPart {
@@ -54,10 +55,10 @@ async function waysBesides(deps: FactorPauseDeps, details: InteractionDetails, s
   const ways: WayOn[] = [];
   if (role === 'fallback') {
     const method = await chosenMethod(deps, details, subject);
-    if (method) ways.push({ href: actions.page, text: `Use ${lowerFirst(labelOf(method))}` });
+    if (method) ways.push({ href: actions.page, text: t('pause.useMethod', { method: lowerFirst(labelOf(method)) }) });
   }
-  if (hasOtherMethods(status)) ways.push({ href: actions.otherWays, text: 'Try another way' });
-  if (role === 'method' && status.backupCode) ways.push({ href: actions.backupCode, text: 'Use your backup code' });
+  if (hasOtherMethods(status)) ways.push({ href: actions.otherWays, text: t('pause.otherWays') });
+  if (role === 'method' && status.backupCode) ways.push({ href: actions.backupCode, text: t('pause.useBackupCode') });
   return ways;
 }
 

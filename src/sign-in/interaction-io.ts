@@ -9,6 +9,7 @@ import type { Csrf } from '../http/csrf.ts';
 import type { PluginPaths } from '../http/plugin-paths.ts';
 import type { RenderPage } from '../http/views.ts';
 import { rememberFinished } from './finished-sign-in.ts';
+import { followSignIn } from '../i18n/request-language.ts';
 
 /** Reading, finishing and naming an interaction: oidc-provider itself. */
 export interface ProviderPart {
@@ -41,6 +42,8 @@ export async function loadInteraction(ctx: Context, deps: ProviderPart): Promise
   assertThat(details.uid === ctx.params.uid, 'INTERACTION_EXPIRED');
   // Now known to be this browser's: an error page further on may lead back into it, or to its app (error-pages.ts).
   ctx.state.signInInProgress = { uid: details.uid, clientId: String(details.params.client_id) } satisfies SignInInProgress;
+  // The app's ui_locales, kept in the interaction's params, speak for every page of this sign-in (i18n/request-language.ts).
+  followSignIn(details.params.ui_locales, details.iat === undefined ? undefined : details.iat * 1000, `/interaction/${details.uid}`);
   return details;
 }
 

@@ -2,7 +2,7 @@ import type { Context } from 'koa';
 import { MAX_EMAIL_LENGTH, normalizeEmail } from '../accounts/normalize-email.ts';
 import { MAX_PASSWORD_LENGTH, passwordLength } from '../accounts/password-policy.ts';
 import { verifyAgainstDummy } from '../crypto/password-hash.ts';
-import { ERRORS, type ErrorCode } from '../errors.ts';
+import { ERRORS, errorMessage, type ErrorCode } from '../errors.ts';
 import { readLoginDeviceCookie, writeLoginDeviceCookie } from '../guard/login-device-cookie.ts';
 import type { LoginThrottle } from '../guard/login-throttle.ts';
 import type { Logger } from '../log.ts';
@@ -11,6 +11,7 @@ import { passwordlessActions } from '../factors/passkey/passwordless-step.ts';
 import { continueAfterPassword, type AfterPasswordDeps } from './after-password.ts';
 import { actionsFor, clientNameOf, csrfScope, type InteractionDetails, type InteractionPageDeps } from './interaction-io.ts';
 import { tellPage } from './sign-in-notice.ts';
+import { t } from '../i18n/translate.ts';
 
 /** The password step: the throttle and the directory, then what follows a right password. */
 export interface LoginStepDeps extends InteractionPageDeps, AfterPasswordDeps {
@@ -25,13 +26,13 @@ export async function showLogin(ctx: Context, deps: InteractionPageDeps, details
   ctx.type = 'html';
   const hint = typeof details.params.login_hint === 'string' ? details.params.login_hint : '';
   ctx.body = deps.render('login', {
-    title: 'Sign in',
+    title: t('signIn.title'),
     client: await clientNameOf(deps, details),
     action: actions.login,
     abortAction: actions.abort,
     csrf: deps.csrf.tokenFor(csrfScope(details)),
     email: (problem ? problem.email : hint).slice(0, MAX_EMAIL_LENGTH),
-    error: problem ? ERRORS[problem.code].message : undefined,
+    error: problem ? errorMessage(problem.code) : undefined,
     errorCode: problem?.code,
     passkeySignIn: passwordlessActions(deps.paths, details.uid),
   });

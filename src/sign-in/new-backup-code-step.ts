@@ -1,10 +1,11 @@
 import type { Context } from 'koa';
-import { backupCodeDownloadHref, shownBackupCode } from '../factors/backup-code/shown-backup-code.ts';
+import { backupCodeDownloadHref, shownBackupCode, wordingOfShown } from '../factors/backup-code/shown-backup-code.ts';
 import { redirectAfterPost } from '../http/page-notice.ts';
 import type { SecretBox } from '../crypto/secret-box.ts';
 import { actionsFor, lifetimeOf, type InteractionDetails } from './interaction-io.ts';
 import { secondFactorModel, sendPage, type SecondFactorPageDeps } from './second-factor-pages.ts';
 import { rememberFactorPassed, subjectScope, type Proof, type SecondFactorStateDeps, type SecondFactorSubject } from './second-factor-state.ts';
+import type { MessageKey } from '../i18n/translate.ts';
 
 /** Where a sign-in's new backup code waits (sealed) until saved, and the page that shows it. */
 export interface NewBackupCodeDeps extends SecondFactorPageDeps, Pick<SecondFactorStateDeps, 'transient'> {
@@ -21,10 +22,10 @@ function shownHere(deps: Pick<NewBackupCodeDeps, 'transient' | 'box' | 'paths'>,
  * new backup code waits for "I've saved it", and the browser goes to the page that shows it (a
  * 303: Refresh there shows the same code again and sends nothing).
  */
-export async function passWithNewBackupCode(ctx: Context, deps: Pick<NewBackupCodeDeps, 'transient' | 'box' | 'paths'>, details: InteractionDetails, subject: SecondFactorSubject, proof: Proof, shown: { code: string; lead: string }) {
+export async function passWithNewBackupCode(ctx: Context, deps: Pick<NewBackupCodeDeps, 'transient' | 'box' | 'paths'>, details: InteractionDetails, subject: SecondFactorSubject, proof: Proof, shown: { code: string; lead: MessageKey; params?: Record<string, string> }) {
   await Promise.all([
     rememberFactorPassed(deps, details, subject, proof),
-    shownHere(deps, details, subject).keep({ code: shown.code, title: 'Save your new backup code', lead: shown.lead }),
+    shownHere(deps, details, subject).keep({ ...shown, title: 'backupCode.newTitle' }),
   ]);
   redirectAfterPost(ctx, actionsFor(deps.paths, details).newBackupCode);
 }
@@ -38,7 +39,7 @@ export async function showNewBackupCode(ctx: Context, deps: NewBackupCodeDeps, d
   }
   ctx.set('cache-control', 'no-store');
   const model = secondFactorModel(deps, details);
-  sendPage(ctx, deps, 'backup-code-new', { title: shown.title, lead: shown.lead, code: shown.code, downloadHref: backupCodeDownloadHref(shown.code), savedAction: model.actions.continue, ...model });
+  sendPage(ctx, deps, 'backup-code-new', { ...wordingOfShown(shown), code: shown.code, downloadHref: backupCodeDownloadHref(shown.code), savedAction: model.actions.continue, ...model });
 }
 
 /** "I've saved it": the code is no longer kept anywhere but with its owner. */

@@ -7,6 +7,7 @@ import { waitTime } from '../http/wait-time.ts';
 import type { InteractionDetails } from './interaction-io.ts';
 import { secondFactorModel, sendPage, type SecondFactorPageDeps } from './second-factor-pages.ts';
 import { chosenMethod, type SecondFactorStateDeps, type SecondFactorSubject } from './second-factor-state.ts';
+import { t } from '../i18n/translate.ts';
 
 export interface OtherWaysDeps extends SecondFactorPageDeps, Pick<SecondFactorStateDeps, 'transient' | 'mfa'> {
   /** Which ways are paused now (factor-guard.ts), and the clock that says until when. */
@@ -25,7 +26,7 @@ export async function showOtherWays(ctx: Context, deps: OtherWaysDeps, details: 
   const kinds: FactorId[] = [...new Set(others.map((method) => method.type)), ...(status.backupCode ? ['backup-code' as const] : [])];
   const notes = new Map(await Promise.all(kinds.map(async (kind) => [kind, await pauseNote(deps, subject.accountId, kind)] as const)));
   sendPage(ctx, deps, 'other-ways', {
-    title: 'Try another way',
+    title: t('otherWays.title'),
     methods: others.map((method) => ({ id: method.id, label: labelOf(method), paused: notes.get(factorOf(method).id) })),
     hasBackupCode: status.backupCode !== null,
     backupCodePaused: notes.get('backup-code'),
@@ -37,5 +38,5 @@ export async function showOtherWays(ctx: Context, deps: OtherWaysDeps, details: 
 async function pauseNote(deps: Pick<OtherWaysDeps, 'factorLock' | 'clock'>, accountId: string, factor: FactorId): Promise<string | undefined> {
   const lock = await deps.factorLock(accountId, factor);
   if (!lock) return undefined;
-  return lock.kind === 'paused' ? `paused, works again ${waitTime(lock.until, deps.clock()).words}` : 'locked: contact support';
+  return lock.kind === 'paused' ? t('otherWays.paused', { when: waitTime(lock.until, deps.clock()).words }) : t('otherWays.locked');
 }

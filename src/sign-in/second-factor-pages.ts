@@ -1,5 +1,5 @@
 import type { Context } from 'koa';
-import { ERRORS, type ErrorCode } from '../errors.ts';
+import { ERRORS, errorMessage, type ErrorCode } from '../errors.ts';
 import type { MfaSettings } from '../config/settings-schema.ts';
 import type { SmsTiming } from '../factors/sms/sms-timing.ts';
 import type { Csrf } from '../http/csrf.ts';
@@ -19,7 +19,7 @@ export function secondFactorModel(deps: Omit<SecondFactorPageDeps, 'render'>, de
   return {
     actions: actionsFor(deps.paths, details),
     csrf: deps.csrf.tokenFor(csrfScope(details)),
-    error: problem ? ERRORS[problem].message : undefined,
+    error: problem ? errorMessage(problem) : undefined,
     errorCode: problem,
     trustDays: deps.settings.trustedDeviceDays,
     ...deps.smsTiming,

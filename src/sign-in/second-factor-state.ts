@@ -6,6 +6,7 @@ import type { TransientStore } from '../mfa/mfa-store.ts';
 import type { MfaRequirement } from './mfa-requirement.ts';
 import type { MethodView } from '../mfa/mfa-status.ts';
 import { lifetimeOf, type InteractionDetails } from './interaction-io.ts';
+import { t } from '../i18n/translate.ts';
 
 /**
  * Who is proving a second factor in this interaction, and since when. Either the password was
@@ -60,7 +61,7 @@ export async function rememberPasswordPassed(deps: Kept, details: InteractionDet
 
 /** The refusal of a second password, with the way on: the step this sign-in is at. */
 export function signInUnderWay(uid: string): AppError {
-  return new AppError('SIGN_IN_UNDER_WAY', { link: { href: `/interaction/${uid}`, text: 'Continue this sign-in' } });
+  return new AppError('SIGN_IN_UNDER_WAY', { link: { href: `/interaction/${uid}`, text: t('ways.continueSignIn') } });
 }
 
 /** Whether a password already passed in this interaction (its second factor still to come). */

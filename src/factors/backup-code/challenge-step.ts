@@ -10,6 +10,7 @@ import { passWithNewBackupCode, type NewBackupCodeDeps } from '../../sign-in/new
 import type { SecondFactorSubject } from '../../sign-in/second-factor-state.ts';
 import { secondFactorModel, sendPage } from '../../sign-in/second-factor-pages.ts';
 import { noticeFor, tellPage } from '../../sign-in/sign-in-notice.ts';
+import { t } from '../../i18n/translate.ts';
 
 export interface BackupCodeStepDeps extends NewBackupCodeDeps, FactorPauseDeps {
   mfa: MfaService;
@@ -21,7 +22,7 @@ const PAGE = 'backup-code';
 export async function showBackupCodeForm(ctx: Context, deps: BackupCodeStepDeps, details: InteractionDetails, subject: SecondFactorSubject) {
   const [notice, pause] = await Promise.all([noticeFor(ctx, deps, details, subject, PAGE), pauseOf(deps, details, subject, 'backup-code')]);
   const problem = pause?.code ?? notice?.problem;
-  sendPage(ctx, deps, 'backup-code-form', { title: 'Use your backup code', pause, retryHref: actionsFor(deps.paths, details).backupCode, ...secondFactorModel(deps, details, problem) }, problem);
+  sendPage(ctx, deps, 'backup-code-form', { title: t('backupCode.useTitle'), pause, retryHref: actionsFor(deps.paths, details).backupCode, ...secondFactorModel(deps, details, problem) }, problem);
 }
 
 /**
@@ -40,6 +41,6 @@ export async function submitBackupCode(ctx: Context, deps: BackupCodeStepDeps, d
   deps.audit({ event: 'mfa.backup_code.used', accountId: subject.accountId, clientId: String(details.params.client_id), ...requestFields(ctx) });
   await passWithNewBackupCode(ctx, deps, details, subject, { method: 'backup-code', amr: AMR.backupCode, trust: wantsTrust(form), setUpNow: false }, {
     code: replacement,
-    lead: 'Your backup code was used, so here is a new one.',
+    lead: 'backupCode.usedLead',
   });
 }

@@ -5,6 +5,7 @@ import { formSession, pageSession, renderConsole } from '../../account/console-p
 import { signInUrl } from '../../account/console-session.ts';
 import { requestFields, type Audit } from '../../audit/audit.ts';
 import { assertThat } from '../../errors.ts';
+import { t } from '../../i18n/translate.ts';
 
 /** Security → Backup code → View → Generate: a new code replaces the old one, shown until saved. */
 export interface BackupCodeSetupDeps extends NewCodeDeps {
@@ -17,7 +18,7 @@ export function addBackupCodeRoutes(router: Router, deps: BackupCodeSetupDeps): 
     if (!session) return;
     const status = await deps.mfa.status(session.accountId);
     renderConsole(ctx, deps, session, 'backup-code-manage', {
-      title: 'Backup code',
+      title: t('backupCode.title'),
       mfaEnabled: status.enabled,
       createdAt: formatDate(status.backupCode?.createdAt),
       fresh: session.fresh,
@@ -32,8 +33,8 @@ export function addBackupCodeRoutes(router: Router, deps: BackupCodeSetupDeps): 
     deps.audit({ event: 'mfa.backup_code.regenerated', accountId: session.accountId, ...requestFields(ctx) });
     await showNewCodeUntilSaved(ctx, deps, session, {
       code,
-      title: 'Save your new backup code',
-      lead: 'Your old backup code no longer works. This is the new one; it is shown only until you say you have saved it.',
+      title: 'backupCode.newTitle',
+      lead: 'backupCode.regeneratedLead',
     });
   });
 }

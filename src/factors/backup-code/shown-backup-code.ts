@@ -1,11 +1,20 @@
 import type { SecretBox } from '../../crypto/secret-box.ts';
 import type { TransientStore } from '../../mfa/mfa-store.ts';
+import { t, type MessageKey } from '../../i18n/translate.ts';
 
 /** What the "Save your new backup code" page shows, kept until its owner says it is saved. */
 export interface ShownBackupCode {
   code: string;
-  title: string;
-  lead: string;
+  /** Catalogue keys, not words: the page is worded in the language it is read in, which the switcher may change meanwhile. */
+  title: MessageKey;
+  lead: MessageKey;
+  /** The lead's placeholders (a masked number). */
+  params?: Record<string, string>;
+}
+
+/** The page's heading and lead, in the request's language. */
+export function wordingOfShown(shown: ShownBackupCode): { title: string; lead: string } {
+  return { title: t(shown.title), lead: t(shown.lead, shown.params) };
 }
 
 /** Where one is kept: a scope bound by the caller to a sign-in or a Security-page session AND the account, and for how long. */
@@ -48,14 +57,6 @@ export function shownBackupCode(deps: { transient: TransientStore; box: SecretBo
  * `no-store`, like every page of ours.
  */
 export function backupCodeDownloadHref(code: string): string {
-  const text = [
-    'Your backup code',
-    '',
-    code,
-    '',
-    'It works once, with your password, when you cannot use your other sign-in methods; you then get a new one.',
-    'Keep it private, like a password.',
-    '',
-  ].join('\n');
+  const text = [t('backupCode.file.title'), '', code, '', t('backupCode.file.use'), t('backupCode.file.private'), ''].join('\n');
   return `data:text/plain;charset=utf-8,${encodeURIComponent(text)}`;
 }

@@ -12,6 +12,7 @@ import type { SecondFactorSubject } from '../../sign-in/second-factor-state.ts';
 import { passkeyAcrOf, passkeyAmrOf } from './passkey-acr.ts';
 import { authenticationResponseOf } from './passkey-response.ts';
 import type { Passkeys } from './passkeys.ts';
+import { t } from '../../i18n/translate.ts';
 
 export interface PasskeyChallengeDeps extends SecondFactorPageDeps, CompleteSecondFactorDeps, FactorPauseDeps {
   mfa: MfaService;
@@ -39,7 +40,7 @@ export async function showPasskeyChallenge(ctx: Context, deps: PasskeyChallengeD
   ]);
   const problem = pause?.code ?? notice?.problem;
   sendPage(ctx, deps, 'passkey-challenge', {
-    title: 'Use your passkey',
+    title: t('passkey.challengeTitle'),
     optionsJson: JSON.stringify(options),
     // A phishing-resistant sign-in offers nothing else: codes would not meet it.
     otherWays: !strict && hasOtherMethods(status),

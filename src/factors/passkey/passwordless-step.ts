@@ -11,6 +11,7 @@ import { passwordAlreadyPassed, signInUnderWay, type SecondFactorStateDeps } fro
 import { passkeyAcrOf, passkeyAmrOf } from './passkey-acr.ts';
 import { authenticationResponseOf } from './passkey-response.ts';
 import type { Passkeys } from './passkeys.ts';
+import { t } from '../../i18n/translate.ts';
 
 export interface PasswordlessDeps extends InteractionFormDeps, Pick<SecondFactorStateDeps, 'transient'> {
   passkeys: Passkeys;
@@ -53,7 +54,7 @@ export function addPasswordlessRoutes(router: Router, deps: PasswordlessDeps): v
     const { details, form } = await readInteractionForm(ctx, deps);
     await atPasswordStep(details);
     // A failure is an error page whose link leads back to this sign-in (a new challenge there).
-    const back = { link: { href: `/interaction/${details.uid}`, text: 'Back to sign-in' } };
+    const back = { link: { href: `/interaction/${details.uid}`, text: t('ways.backToSignIn') } };
     const response = authenticationResponseOf(form.response);
     if (!response) throw new AppError('PASSKEY_RESPONSE_REQUIRED', back);
     // Failures count against the address as wrong passwords do (OWASP ASVS 5.0 V6): a signature

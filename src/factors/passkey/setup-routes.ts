@@ -11,6 +11,7 @@ import { redirectAfterPost } from '../../http/page-notice.ts';
 import { methodSetUp } from '../../mfa/method-set-up.ts';
 import { passkeyNameOf, registrationResponseOf } from './passkey-response.ts';
 import type { Passkeys } from './passkeys.ts';
+import { t } from '../../i18n/translate.ts';
 
 export interface PasskeySetupDeps extends NewCodeDeps {
   passkeys: Passkeys;
@@ -38,14 +39,14 @@ export async function startPasskeySetup(ctx: Context, deps: Pick<PasskeySetupDep
 export function addPasskeySetupRoutes(router: Router, deps: PasskeySetupDeps): void {
   const showSetup = async (ctx: Context, session: ConsoleSession, name: string, problem?: ErrorCode) => {
     const options = await deps.passkeys.registrationOptions(session.accountId, session.account.email, scopeOf(session));
-    renderConsole(ctx, deps, session, 'passkey-setup', { title: 'Add a passkey', optionsJson: JSON.stringify(options), name }, problem);
+    renderConsole(ctx, deps, session, 'passkey-setup', { title: t('passkey.addTitle'), optionsJson: JSON.stringify(options), name }, problem);
   };
 
   router.get(SETUP_PAGE, async (ctx) => {
     const session = await pageSession(ctx, deps, { fresh: true });
     if (!session) return;
     const notice = await consoleNotice(ctx, deps, session, 'setup-passkey');
-    await showSetup(ctx, session, notice?.typed ?? 'Passkey', notice?.problem);
+    await showSetup(ctx, session, notice?.typed ?? t('factor.passkey.defaultName'), notice?.problem);
   });
 
   // Every answer is a 303 (Post/Redirect/Get): a problem goes back to the setup page with the name typed, once.
@@ -54,15 +55,15 @@ export function addPasskeySetupRoutes(router: Router, deps: PasskeySetupDeps): v
     const name = passkeyNameOf(form.name);
     const response = registrationResponseOf(form.response);
     const back = (problem: ErrorCode, typed: string) => tellConsolePage(ctx, deps, session, SETUP_PAGE, { page: 'setup-passkey', problem, typed });
-    if (!name) return back('PASSKEY_NAME_INVALID', 'Passkey');
+    if (!name) return back('PASSKEY_NAME_INVALID', t('factor.passkey.defaultName'));
     if (!response) return back('PASSKEY_RESPONSE_REQUIRED', name);
     const outcome = await deps.passkeys.register(session.accountId, scopeOf(session), response, name, methodSetUp(ctx, 'security-page'));
     if (!outcome.ok) return back(outcome.problem, name);
     deps.audit({ event: 'mfa.enrolled', accountId: session.accountId, ...requestFields(ctx), details: { method: 'passkey' } });
     await showNewCodeUntilSaved(ctx, deps, session, {
       code: outcome.backupCode,
-      title: 'Your passkey is ready',
-      lead: 'Save this new backup code somewhere private. It lets you sign in if you lose your devices, and it is shown only until you say you have saved it.',
+      title: 'passkey.readyTitle',
+      lead: 'passkey.readyLead',
     });
   });
 
@@ -73,7 +74,7 @@ export function addPasskeySetupRoutes(router: Router, deps: PasskeySetupDeps): v
     assertThat(method?.passkey, 'METHOD_NOT_FOUND');
     const notice = await consoleNotice(ctx, deps, session, 'passkey-rename');
     renderConsole(ctx, deps, session, 'passkey-rename', {
-      title: 'Rename passkey', methodId: method.id, name: notice ? notice.typed ?? '' : method.passkey.name, created: formatDate(method.createdAt), lastUsed: formatDate(method.lastUsedAt),
+      title: t('passkey.renameTitle'), methodId: method.id, name: notice ? notice.typed ?? '' : method.passkey.name, created: formatDate(method.createdAt), lastUsed: formatDate(method.lastUsedAt),
     }, notice?.problem);
   });
 

@@ -13,6 +13,7 @@ import { chosenMethod, subjectScope, type SecondFactorSubject } from '../../sign
 import { secondFactorModel, sendPage, type SecondFactorPageDeps } from '../../sign-in/second-factor-pages.ts';
 import { noticeFor, tellPage } from '../../sign-in/sign-in-notice.ts';
 import type { PendingSms, SmsCodes } from './sms-codes.ts';
+import { t } from '../../i18n/translate.ts';
 
 export interface SmsChallengeDeps extends SecondFactorPageDeps, CompleteSecondFactorDeps, FactorPauseDeps {
   /** Undefined when text messages are off. */
@@ -67,7 +68,7 @@ async function showSmsPage(
   const problem = pause?.code ?? (waiting ? undefined : state.problem);
   const code = sent ? 'sent' : pending ? 'earlier' : 'none';
   sendPage(ctx, deps, 'sms-challenge', {
-    title: code === 'none' ? 'Get a code by text message' : 'Enter the code we texted you',
+    title: code === 'none' ? t('sms.challengeTitleNone') : t('sms.codeTitle'),
     code,
     maskedPhone: method?.phone ? maskPhone(method.phone) : '',
     stillWorksFor: code === 'earlier' && pending ? durationInWords(pending.expiresAt - now) : undefined,

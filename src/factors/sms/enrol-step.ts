@@ -14,6 +14,7 @@ import { AMR } from '../../oidc/acr.ts';
 import { maskPhone } from './phone-number.ts';
 import { phoneVerification } from './phone-verification.ts';
 import type { SmsCodes } from './sms-codes.ts';
+import { t } from '../../i18n/translate.ts';
 
 export interface SmsEnrolDeps extends NewBackupCodeDeps {
   mfa: MfaService;
@@ -42,7 +43,7 @@ function verificationOf(deps: SmsEnrolDeps, details: InteractionDetails, subject
 export async function showEnrolPhoneForm(ctx: Context, deps: SmsEnrolDeps, details: InteractionDetails, subject: SecondFactorSubject) {
   const notice = await noticeFor(ctx, deps, details, subject, PHONE_PAGE);
   sendPage(ctx, deps, 'enrol-sms-phone', {
-    title: 'Set up text messages',
+    title: t('sms.setupTitle'),
     phone: notice?.typed ?? '',
     allowedCountries: deps.allowedCountries,
     ...secondFactorModel(deps, details, notice?.problem),
@@ -56,7 +57,7 @@ export async function showEnrolCodeForm(ctx: Context, deps: SmsEnrolDeps, detail
     ctx.redirect(actionsFor(deps.paths, details).enrolSms);
     return;
   }
-  sendPage(ctx, deps, 'enrol-sms-code', { title: 'Enter the code we texted you', maskedPhone: maskPhone(phone), ...secondFactorModel(deps, details, notice?.problem) }, notice?.problem);
+  sendPage(ctx, deps, 'enrol-sms-code', { title: t('sms.codeTitle'), maskedPhone: maskPhone(phone), ...secondFactorModel(deps, details, notice?.problem) }, notice?.problem);
 }
 
 /**
@@ -85,6 +86,7 @@ export async function submitEnrolCode(ctx: Context, deps: SmsEnrolDeps, details:
   deps.audit({ event: 'mfa.enrolled', accountId: subject.accountId, clientId: String(details.params.client_id), ...requestFields(ctx), details: { method: 'sms', during: 'sign-in' } });
   await passWithNewBackupCode(ctx, deps, details, subject, { method: 'sms', amr: AMR.sms, trust: false, setUpNow: true }, {
     code: backupCode,
-    lead: `Codes will be sent to ${maskPhone(phone)}. Keep this backup code for when you cannot use your phone.`,
+    lead: 'sms.enrolDoneLead',
+    params: { phone: maskPhone(phone) },
   });
 }

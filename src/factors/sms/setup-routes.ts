@@ -12,6 +12,7 @@ import { redirectAfterPost } from '../../http/page-notice.ts';
 import { durationInWords, waitTime } from '../../http/wait-time.ts';
 import { formSession, pageSession, renderConsole } from '../../account/console-pages.ts';
 import type { ConsoleSession } from '../../account/console-session.ts';
+import { t } from '../../i18n/translate.ts';
 
 export interface SmsSetupDeps extends NewCodeDeps {
   audit: Audit;
@@ -44,7 +45,7 @@ export function addSmsSetupRoutes(router: Router, deps: SmsSetupDeps): void {
     if (!session) return;
     assertThat(deps.sms, 'SMS_UNAVAILABLE');
     const notice = await consoleNotice(ctx, deps, session, 'setup-sms-phone');
-    renderConsole(ctx, deps, session, 'sms-setup-phone', { title: 'Set up text messages', phone: notice?.typed ?? '', allowedCountries: deps.allowedCountries }, notice?.problem);
+    renderConsole(ctx, deps, session, 'sms-setup-phone', { title: t('sms.setupTitle'), phone: notice?.typed ?? '', allowedCountries: deps.allowedCountries }, notice?.problem);
   });
 
   // The code page: what was really sent (and for how long it works), and when Resend works.
@@ -65,7 +66,7 @@ export function addSmsSetupRoutes(router: Router, deps: SmsSetupDeps): void {
     const now = deps.clock();
     const problem = notice?.problem === 'SMS_COOLDOWN' ? undefined : notice?.problem;
     renderConsole(ctx, deps, session, 'sms-setup-code', {
-      title: 'Enter the code we texted you',
+      title: t('sms.codeTitle'),
       maskedPhone: maskPhone(phone),
       stillWorksFor: pending && pending.phone === phone ? durationInWords(pending.expiresAt - now) : undefined,
       resendWait: nextSendAt !== undefined && nextSendAt > now ? waitTime(nextSendAt, now) : undefined,
@@ -102,8 +103,9 @@ export function addSmsSetupRoutes(router: Router, deps: SmsSetupDeps): void {
     deps.audit({ event: 'mfa.enrolled', accountId: session.accountId, ...requestFields(ctx), details: { method: 'sms' } });
     await showNewCodeUntilSaved(ctx, deps, session, {
       code: backupCode,
-      title: 'Multi-factor authentication is on',
-      lead: `Codes will be sent to ${maskPhone(phone)}. Save this backup code somewhere private: it lets you sign in without your phone, and it is shown only until you say you have saved it.`,
+      title: 'mfa.onTitle',
+      lead: 'sms.setupDoneLead',
+      params: { phone: maskPhone(phone) },
     });
   });
 }

@@ -10,6 +10,7 @@ import type { InteractionDetails } from '../../sign-in/interaction-io.ts';
 import type { SecondFactorSubject } from '../../sign-in/second-factor-state.ts';
 import { secondFactorModel, sendPage, type SecondFactorPageDeps } from '../../sign-in/second-factor-pages.ts';
 import { noticeFor, tellPage } from '../../sign-in/sign-in-notice.ts';
+import { t } from '../../i18n/translate.ts';
 
 export interface TotpChallengeDeps extends SecondFactorPageDeps, CompleteSecondFactorDeps, FactorPauseDeps {
   mfa: MfaService;
@@ -29,7 +30,7 @@ export async function showTotpChallenge(ctx: Context, deps: TotpChallengeDeps, d
     deps.mfa.status(subject.accountId),
   ]);
   const problem = pause?.code ?? notice?.problem;
-  sendPage(ctx, deps, 'challenge', { title: 'Enter your code', otherWays: hasOtherMethods(status), pause, ...secondFactorModel(deps, details, problem) }, problem);
+  sendPage(ctx, deps, 'challenge', { title: t('totp.challengeTitle'), otherWays: hasOtherMethods(status), pause, ...secondFactorModel(deps, details, problem) }, problem);
 }
 
 /** The same generic answer for a wrong, expired or replayed code; the page then tells a pause apart. */

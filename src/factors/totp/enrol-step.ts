@@ -13,6 +13,7 @@ import { totpSetup } from './totp-setup.ts';
 import { subjectScope, type SecondFactorSubject } from '../../sign-in/second-factor-state.ts';
 import { secondFactorModel, sendPage } from '../../sign-in/second-factor-pages.ts';
 import { noticeFor, tellPage } from '../../sign-in/sign-in-notice.ts';
+import { t } from '../../i18n/translate.ts';
 
 export interface TotpEnrolDeps extends NewBackupCodeDeps {
   mfa: MfaService;
@@ -42,8 +43,8 @@ export async function showEnrol(ctx: Context, deps: TotpEnrolDeps, details: Inte
   const shown = await deps.mfa.describeSetup(subject.accountId, sealedSecret, account?.email ?? subject.accountId);
   const model = secondFactorModel(deps, details, notice?.problem);
   sendPage(ctx, deps, 'enrol-totp', {
-    title: 'Set up your authenticator app',
-    lead: 'This app requires a second step at sign-in. Set up an authenticator app to continue.',
+    title: t('totp.setupTitle'),
+    lead: t('totp.enrolLead'),
     qrSvg: shown.qrSvg,
     // Setting up on the phone that holds the app: the same otpauth:// URI the QR code holds, as a link.
     otpauthUri: shown.uri,
@@ -64,6 +65,6 @@ export async function submitEnrol(ctx: Context, deps: TotpEnrolDeps, details: In
   deps.audit({ event: 'mfa.enrolled', accountId: subject.accountId, clientId: String(details.params.client_id), ...requestFields(ctx), details: { method: 'totp', during: 'sign-in' } });
   await passWithNewBackupCode(ctx, deps, details, subject, { method: 'totp', amr: AMR.totp, trust: false, setUpNow: true }, {
     code: outcome.backupCode,
-    lead: 'Your authenticator app is set up. Keep this backup code for when you cannot use it.',
+    lead: 'totp.enrolDoneLead',
   });
 }

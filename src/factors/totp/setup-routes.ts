@@ -9,6 +9,7 @@ import { consoleNotice, tellConsolePage } from '../../account/console-notice.ts'
 import { formSession, pageSession, renderConsole } from '../../account/console-pages.ts';
 import type { ConsoleSession } from '../../account/console-session.ts';
 import { totpSetup } from './totp-setup.ts';
+import { t } from '../../i18n/translate.ts';
 
 export interface TotpSetupDeps extends NewCodeDeps {
   audit: Audit;
@@ -41,8 +42,8 @@ export function addAppSetupRoutes(router: Router, deps: TotpSetupDeps): void {
     }
     const view = await deps.mfa.describeSetup(session.accountId, sealed, session.account.email);
     renderConsole(ctx, deps, session, 'enrol-totp', {
-      title: 'Set up your authenticator app',
-      lead: 'Scan the QR code with your authenticator app, or type the key into it. Then enter the 6-digit code it shows.',
+      title: t('totp.setupTitle'),
+      lead: t('totp.setupLead'),
       qrSvg: view.qrSvg,
       // Setting up on the phone that holds the app: the same otpauth:// URI the QR code holds, as a link.
       otpauthUri: view.uri,
@@ -62,8 +63,8 @@ export function addAppSetupRoutes(router: Router, deps: TotpSetupDeps): void {
     deps.audit({ event: 'mfa.enrolled', accountId: session.accountId, ...requestFields(ctx), details: { method: 'totp' } });
     await showNewCodeUntilSaved(ctx, deps, session, {
       code: outcome.backupCode,
-      title: 'Multi-factor authentication is on',
-      lead: 'Save this backup code somewhere private. It lets you sign in if you lose your phone, and it is shown only until you say you have saved it.',
+      title: 'mfa.onTitle',
+      lead: 'totp.setupDoneLead',
     });
   });
 }

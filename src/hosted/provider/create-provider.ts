@@ -5,6 +5,7 @@ import type { ComposedMfa } from '../../plugin/create-mfa.ts';
 import type { Store } from '../../store/store.ts';
 import { memoizedAdapterFactory } from '../../plugin/request-scope.ts';
 import { providerCookieNames } from './provider-cookies.ts';
+import { LOCALES } from '../../i18n/locales.ts';
 
 export interface ProviderDeps {
   config: Config;
@@ -82,6 +83,8 @@ export function createProvider({ config, keys, store, directory, clients, mfa }:
       rpInitiatedLogout: { enabled: true, logoutSource, postLogoutSuccessSource },
     },
     renderError,
+    // OpenID Connect Discovery 1.0 §3: the languages the pages speak, for apps choosing ui_locales.
+    discovery: { ui_locales_supported: [...LOCALES] },
     ttl: {
       Interaction: ttl.interactionSeconds,
       Session: ttl.sessionSeconds,
