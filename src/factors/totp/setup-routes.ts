@@ -62,7 +62,7 @@ export function addAppSetupRoutes(router: Router, deps: TotpSetupDeps): void {
     deps.audit({ event: 'mfa.enrolled', accountId: session.accountId, ...requestFields(ctx), details: { method: 'totp' } });
     await showNewCodeUntilSaved(ctx, deps, session, {
       code: outcome.backupCode,
-      title: 'Multi-factor authentication is on',
+      title: '2-step verification is on',
       lead: 'Save this backup code somewhere private. It lets you sign in if you lose your phone, and it is shown only until you say you have saved it.',
     });
   });
