@@ -29,6 +29,7 @@ import { relyingPartyOf } from '../factors/passkey/relying-party.ts';
 import { trustAnchorsOf } from '../factors/passkey/attestation-trust.ts';
 import { SIMPLEWEBAUTHN_BROWSER_BUNDLE } from '../factors/passkey/browser-bundle.ts';
 import { withPaths, type RenderPage } from '../http/views.ts';
+import { brandOf, brandStylesheet, imageSourcesOf, withBrand } from '../http/brand.ts';
 import { createPageRenderer } from './page-renderer.ts';
 import { pluginPathsFor } from '../http/plugin-paths.ts';
 import { createInteractionRoutes } from '../sign-in/interaction-routes.ts';
@@ -110,7 +111,8 @@ export function composeMfa(options: MfaPluginOptions) {
   const clock = options.clock ?? systemClock;
   // The issuer's path is where the host mounted the provider: every address we hand out starts with it.
   const paths = pluginPathsFor(options.issuer);
-  const render = withPaths(options.render ?? createPageRenderer(), paths);
+  const brand = brandOf(settings, options.issuer);
+  const render = withBrand(withPaths(options.render ?? createPageRenderer(), paths), brand);
   const audit = createAudit(log, options.onAuditEvent);
   // Reads shared within one request (request-scope.ts): one load of an account's state per step.
   const mfaStore = memoizedMfaStore(options.store.mfa);
@@ -123,7 +125,7 @@ export function composeMfa(options: MfaPluginOptions) {
     guard,
     box,
     clock,
-    issuerLabel: settings.issuerLabel,
+    issuerLabel: brand.issuerLabel,
   });
   const requirementFor = createRequirementFor(service, settings.enforcement);
   const sms = options.sms && createSmsCodes({
@@ -135,7 +137,7 @@ export function composeMfa(options: MfaPluginOptions) {
     clock,
     log,
     codeTtlSeconds: smsLimits.codeTtlSeconds,
-    appName: settings.issuerLabel,
+    appName: brand.productName,
     host: new URL(options.issuer).host,
   });
   const trusted = createTrustedDevices({
@@ -213,7 +215,7 @@ export function composeMfa(options: MfaPluginOptions) {
       clock,
       passkeys: createPasskeys({
         store: mfaStore, guard, transient: options.store.transient, clock,
-        rp: relyingPartyOf(options.issuer, settings.issuerLabel, settings.passkeyRpId),
+        rp: relyingPartyOf(options.issuer, brand.issuerLabel, settings.passkeyRpId),
         attestationRoots: trustAnchorsOf(settings.passkeyAttestationRoots),
       }),
     };
@@ -230,11 +232,13 @@ export function composeMfa(options: MfaPluginOptions) {
     // The request's language (cookie, else Accept-Language; a sign-in's ui_locales once its interaction is read), for every page below.
     provider.use(languageScope());
     // Headers first: the error pages, rendered inside, keep them.
-    provider.use(securityHeaders(parsed.securityHeaders === 'everywhere' ? {} : { only: isPluginPath }));
+    const imageSources = imageSourcesOf(brand);
+    provider.use(securityHeaders(parsed.securityHeaders === 'everywhere' ? { imageSources } : { only: isPluginPath, imageSources }));
     // Before any page or provider route: nothing is answered for a host that is not the issuer's.
     provider.use(hostCheck({ issuer: options.issuer, render, paths }));
     provider.use(errorPages(render, log, { paths, support, appHome: appHomeIn(provider) }));
     provider.use(staticFiles(STATIC_DIR, ['site.css', 'favicon.svg', 'copy.js', 'timing.js', 'passkey.js']));
+    provider.use(brandStylesheet(brand));
     provider.use(staticFile('/static/simplewebauthn-browser.js', SIMPLEWEBAUTHN_BROWSER_BUNDLE));
     provider.use(languageSwitch(paths));
     provider.use(interactions.routes());

@@ -215,7 +215,7 @@ describe('the provider is killed (SIGKILL) during enrolment, then restarted on t
   async function startEnrolment(issuer: string, email: string) {
     const console = new HttpSession();
     const security = await openSecurityPage(console, issuer, { email, password: PASSWORD });
-    expect(security.text).toContain('Multi-factor authentication');
+    expect(security.text).toContain('2-step verification');
     const choose = await console.follow(await console.get(`${issuer}/account/security/setup`), issuer);
     const qrPage = await console.follow(await console.postForm(`${issuer}/account/security/setup`, { csrf: hiddenField(choose.text, 'csrf'), method: 'totp' }), issuer);
     expect(qrPage.text).toContain('<svg');
