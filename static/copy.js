@@ -7,7 +7,8 @@ for (const button of document.querySelectorAll('button[data-copy-target]')) {
     const target = document.getElementById(button.dataset.copyTarget);
     if (!target || !navigator.clipboard) return;
     await navigator.clipboard.writeText(target.textContent.trim());
-    button.textContent = 'Copied';
+    // The page's own word for it, in its language (data-copied), else English.
+    button.textContent = button.dataset.copied || 'Copied';
   });
 }
 for (const button of document.querySelectorAll('button[data-print]')) {

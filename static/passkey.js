@@ -37,8 +37,9 @@ async function offerPasskeysInAutofill(form) {
 
 for (const form of document.querySelectorAll('form[data-passkey]')) {
   const status = form.querySelector('[data-passkey-status]');
-  const say = (text) => {
-    if (status) status.textContent = text;
+  // The words come from the page, in its language (data-unsupported, data-cancelled, data-failed on the status line).
+  const say = (kind, fallback) => {
+    if (status) status.textContent = status.dataset[kind] || fallback;
   };
   if (form.dataset.passkey === 'discover' && document.querySelector("input[autocomplete$='webauthn']")) offerPasskeysInAutofill(form);
   form.addEventListener('submit', async (event) => {
@@ -46,7 +47,7 @@ for (const form of document.querySelectorAll('form[data-passkey]')) {
     event.preventDefault();
     const browser = window.SimpleWebAuthnBrowser;
     if (!browser || !browser.browserSupportsWebAuthn()) {
-      say('This browser cannot use passkeys. Choose another way.');
+      say('unsupported', 'This browser cannot use passkeys. Choose another way.');
       return;
     }
     try {
@@ -57,9 +58,8 @@ for (const form of document.querySelectorAll('form[data-passkey]')) {
       sendAnswer(form, answer);
     } catch (error) {
       // NotAllowedError: the person closed the dialog or it timed out; nothing was sent.
-      say(error && error.name === 'NotAllowedError'
-        ? 'The passkey dialog was closed or timed out. Press the button to try again.'
-        : 'Your device could not use a passkey here. Try again, or choose another way.');
+      if (error && error.name === 'NotAllowedError') say('cancelled', 'The passkey dialog was closed or timed out. Press the button to try again.');
+      else say('failed', 'Your device could not use a passkey here. Try again, or choose another way.');
     }
   });
 }

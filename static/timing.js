@@ -5,26 +5,28 @@
 //   [data-hide-after=N]     hidden after N seconds (the "you can ask in …" line)
 //   [data-show-after=N]     shown after N seconds (the "try again" link)
 //   time[data-local-time]   the time in the reader's own zone (the server only knows UTC)
-// It counts from when the page loaded, not by the device's clock, which may be wrong.
+// It counts from when the page loaded, not by the device's clock, which may be wrong. Its words are
+// the page's language (<html lang>) through Intl.RelativeTimeFormat: "in 5 seconds", « dans 5 secondes ».
 (() => {
   const loaded = performance.now();
   const left = (element, attribute) => Number(element.getAttribute(attribute)) - (performance.now() - loaded) / 1000;
-  const plural = (n, unit) => `${n} ${unit}${n === 1 ? '' : 's'}`;
+  const lang = document.documentElement.lang || 'en';
+  const relative = new Intl.RelativeTimeFormat(lang, { numeric: 'auto' });
   const words = (seconds) => {
     const s = Math.max(1, Math.ceil(seconds));
-    return s < 60 ? `in ${plural(s, 'second')}` : `in ${plural(Math.ceil(s / 60), 'minute')}`;
+    return s < 60 ? relative.format(s, 'second') : relative.format(Math.ceil(s / 60), 'minute');
   };
 
   for (const time of document.querySelectorAll('time[data-local-time]')) {
     const at = new Date(time.getAttribute('datetime'));
-    if (!Number.isNaN(at.getTime())) time.textContent = at.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+    if (!Number.isNaN(at.getTime())) time.textContent = at.toLocaleTimeString(lang, { hour: '2-digit', minute: '2-digit' });
   }
 
   const tick = () => {
     let waiting = false;
     for (const element of document.querySelectorAll('[data-countdown]')) {
       const seconds = left(element, 'data-countdown');
-      element.textContent = seconds > 0 ? words(seconds) : 'now';
+      element.textContent = seconds > 0 ? words(seconds) : relative.format(0, 'second');
       waiting ||= seconds > 0;
     }
     for (const button of document.querySelectorAll('button[data-enable-after]')) {

@@ -2,7 +2,7 @@ import type { Middleware } from 'koa';
 import type { PluginPaths } from '../http/plugin-paths.ts';
 import { writeLanguageCookie } from './language-cookie.ts';
 import { isLocale, type Locale } from './locales.ts';
-import { currentLocale, currentPage } from './request-language.ts';
+import { currentLocale, currentPage, inLanguageScope } from './request-language.ts';
 import { translate } from './translate.ts';
 
 /** The switcher's address inside the mount. */
@@ -59,7 +59,9 @@ export interface LanguageSwitcher {
   locale: Locale;
 }
 
-export function switcherFor(paths: PluginPaths): LanguageSwitcher {
+/** Undefined outside our language scope (the demo app's pages): no switcher there. */
+export function switcherFor(paths: PluginPaths): LanguageSwitcher | undefined {
+  if (!inLanguageScope()) return undefined;
   const other: Locale = currentLocale() === 'en' ? 'fr-CA' : 'en';
   const here = currentPage();
   const query = new URLSearchParams({ to: other, ...(here ? { back: here } : {}) });

@@ -45,6 +45,11 @@ export function currentLocale(): Locale {
   return scope.getStore()?.locale ?? DEFAULT_LOCALE;
 }
 
+/** Whether this request went through languageScope (the demo app, a separate Koa app, does not: it has no switcher). */
+export function inLanguageScope(): boolean {
+  return scope.getStore() !== undefined;
+}
+
 /** The page the language switcher returns to (inside the mount), or undefined when this answer has none. */
 export function currentPage(): string | undefined {
   return scope.getStore()?.here;

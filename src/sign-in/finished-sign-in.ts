@@ -4,6 +4,7 @@ import type { PluginPaths } from '../http/plugin-paths.ts';
 import type { RenderPage } from '../http/views.ts';
 import { clientHomeOf, type ClientHomeMetadata } from '../oidc/client-home.ts';
 import type { InteractionDetails } from './interaction-io.ts';
+import { t } from '../i18n/translate.ts';
 
 /** The page answers from the cookie and the app's registration alone. */
 export interface FinishedSignInDeps {
@@ -62,7 +63,7 @@ export async function showFinishedSignIn(ctx: Context, deps: FinishedSignInDeps)
   ctx.type = 'html';
   ctx.set('cache-control', 'no-store');
   ctx.body = deps.render('sign-in-finished', {
-    title: ending === 'done' ? 'You have finished this sign-in' : 'You cancelled this sign-in',
+    title: ending === 'done' ? t('finished.doneTitle') : t('finished.cancelledTitle'),
     ending,
     appName: metadata.client_name || clientId,
     appHref: home?.href,
