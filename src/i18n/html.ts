@@ -20,10 +20,14 @@ const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;'
 const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => ESCAPES[c]!);
 
 /** An element with escaped text and attributes: `tag('strong', {}, name)`, `tag('a', { href }, text)`. */
-export function tag(name: 'strong' | 'a' | 'code' | 'time' | 'span', attributes: Readonly<Record<string, string | number | undefined>>, text: string | number): SafeHtml {
+export function tag(name: 'strong' | 'a' | 'code' | 'time' | 'span', attributes: Readonly<Record<string, string | number | boolean | undefined>>, text: string | number): SafeHtml {
   const attrs = Object.entries(attributes)
-    .filter(([, value]) => value !== undefined)
-    .map(([key, value]) => ` ${key.replace(/[^a-z-]/g, '')}="${escapeHtml(String(value))}"`)
+    .filter(([, value]) => value !== undefined && value !== false)
+    .map(([key, value]) => {
+      const attribute = key.replace(/[^a-z-]/g, '');
+      // `true`: a boolean attribute, written bare as pug writes it (`data-local-time`).
+      return value === true ? ` ${attribute}` : ` ${attribute}="${escapeHtml(String(value))}"`;
+    })
     .join('');
   return new SafeHtml(`<${name}${attrs}>${escapeHtml(String(text))}</${name}>`);
 }

@@ -1,4 +1,4 @@
-import type { Middleware } from 'koa';
+import type { Context, Middleware } from 'koa';
 import type { PluginPaths } from '../http/plugin-paths.ts';
 import { writeLanguageCookie } from './language-cookie.ts';
 import { isLocale, type Locale } from './locales.ts';
@@ -46,8 +46,28 @@ export function languageSwitch(paths: PluginPaths, now: () => number = Date.now)
     if (isLocale(wanted)) writeLanguageCookie(ctx, wanted, now());
     ctx.set('cache-control', 'no-store');
     ctx.status = 303;
-    ctx.redirect(paths.to(safeReturnPath(ctx.query.back)));
+    ctx.redirect(paths.to(safeReturnPath(ctx.query.back ?? cameFrom(ctx, paths))));
   };
+}
+
+/**
+ * The page the link was followed from, when the switcher was given no `back` (a page whose own
+ * address it does not repeat, such as an error after an authorization request): the Referer our
+ * pages send to their own origin (`referrer` same-origin), inside the mount. Another origin's, or
+ * none, gives nothing, and the person lands on the Security page.
+ */
+function cameFrom(ctx: Context, paths: PluginPaths): string | undefined {
+  const referer = ctx.get('referer');
+  if (!referer) return undefined;
+  let url: URL;
+  try {
+    url = new URL(referer);
+  } catch {
+    return undefined;
+  }
+  if (url.origin !== ctx.origin) return undefined;
+  if (paths.mount && url.pathname !== paths.mount && !url.pathname.startsWith(`${paths.mount}/`)) return undefined;
+  return `${url.pathname.slice(paths.mount.length) || '/'}${url.search}`;
 }
 
 /** What every page's switcher shows: a link to the other language, named in that language. */
@@ -64,6 +84,7 @@ export function switcherFor(paths: PluginPaths): LanguageSwitcher | undefined {
   if (!inLanguageScope()) return undefined;
   const other: Locale = currentLocale() === 'en' ? 'fr-CA' : 'en';
   const here = currentPage();
-  const query = new URLSearchParams({ to: other, ...(here ? { back: here } : {}) });
-  return { href: paths.to(`${LANGUAGE_PATH}?${query}`), label: translate(other, 'language.name'), locale: other };
+  // Slashes are allowed in a query (RFC 3986 §3.4): the path stays readable, as every other link to the page.
+  const back = here ? `&back=${encodeURIComponent(here).replace(/%2F/g, '/')}` : '';
+  return { href: paths.to(`${LANGUAGE_PATH}?to=${other}${back}`), label: translate(other, 'language.name'), locale: other };
 }

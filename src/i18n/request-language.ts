@@ -22,10 +22,18 @@ interface RequestLanguage {
 
 const scope = new AsyncLocalStorage<RequestLanguage>();
 
-/** Where a page is, inside the mount, when the switcher should come back to it; a POST's answer has no address to come back to. */
+/** Our own pages' shapes: the home page, the Security pages, a sign-in's pages (no query, no percent-encoding). */
+const OWN_PAGE = /^\/(account(\/[a-z0-9/-]*)?|interaction\/[A-Za-z0-9_-]{1,64}(\/[a-z0-9/-]*)?)?$/;
+
+/**
+ * Where a page is, inside the mount, when the switcher should come back to it: only a GET of one of
+ * our own pages' shapes, so a page never writes back into a link anything else its request carried
+ * (an authorization request's query, an unknown path). For any other page the switcher leaves
+ * `back` out and its route returns to the page the browser says it came from (language-switch.ts).
+ */
 function hereOf(ctx: Context): string | undefined {
   if (ctx.method !== 'GET' && ctx.method !== 'HEAD') return undefined;
-  return ctx.querystring ? `${ctx.path}?${ctx.querystring}` : ctx.path;
+  return OWN_PAGE.test(ctx.path) ? ctx.path : undefined;
 }
 
 /**
