@@ -37,7 +37,7 @@ export function createProviderPages(render: RenderPage, paths: PluginPaths, supp
   return {
     async renderError(ctx, out, error) {
       // An authorization request's own ui_locales (OpenID Connect Core §3.1.2.1), when it got that far.
-      followSignIn(ctx.oidc?.params?.ui_locales, Date.now());
+      followSignIn(ctx.oidc?.params?.ui_locales, ctx.oidc?.entities?.Interaction?.uid);
       if (isStoreUnavailable(error)) return answerStoreUnavailable(ctx, { page: render, paths, ways: supportWays(support) });
       ctx.type = 'html';
       ctx.set('cache-control', 'no-store');
@@ -65,7 +65,7 @@ export function createProviderPages(render: RenderPage, paths: PluginPaths, supp
     async logoutSource(ctx, form) {
       ctx.type = 'html';
       // RP-Initiated Logout 1.0 §2 takes ui_locales too.
-      followSignIn(ctx.oidc.params?.ui_locales, Date.now());
+      followSignIn(ctx.oidc.params?.ui_locales, undefined);
       const client = ctx.oidc.client;
       ctx.body = render('logout', { title: t('logout.title'), form, client: client?.clientName ?? client?.clientId });
     },

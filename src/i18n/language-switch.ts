@@ -39,14 +39,16 @@ export function safeReturnPath(input: unknown): string {
  * token: the worst a forged link can do is show our pages in the other of our two languages, and
  * the redirect can only go to one of our own paths (safeReturnPath).
  */
-export function languageSwitch(paths: PluginPaths, now: () => number = Date.now): Middleware {
+export function languageSwitch(paths: PluginPaths): Middleware {
   return async (ctx, next) => {
     if (ctx.path !== LANGUAGE_PATH || (ctx.method !== 'GET' && ctx.method !== 'HEAD')) return next();
     const wanted = ctx.query.to;
-    if (isLocale(wanted)) writeLanguageCookie(ctx, wanted, now());
+    const back = safeReturnPath(ctx.query.back ?? cameFrom(ctx, paths));
+    // Made on a sign-in's page: that sign-in keeps it over its app's ui_locales (request-language.ts).
+    if (isLocale(wanted)) writeLanguageCookie(ctx, { locale: wanted, signIn: /^\/interaction\/([A-Za-z0-9_-]{1,64})(?:[/?]|$)/.exec(back)?.[1] });
     ctx.set('cache-control', 'no-store');
     ctx.status = 303;
-    ctx.redirect(paths.to(safeReturnPath(ctx.query.back ?? cameFrom(ctx, paths))));
+    ctx.redirect(paths.to(back));
   };
 }
 
@@ -65,7 +67,8 @@ function cameFrom(ctx: Context, paths: PluginPaths): string | undefined {
   } catch {
     return undefined;
   }
-  if (url.origin !== ctx.origin) return undefined;
+  // Koa 3's ctx.origin is the Origin header; ours is the protocol and host this request came to.
+  if (url.origin !== `${ctx.protocol}://${ctx.host}`) return undefined;
   if (paths.mount && url.pathname !== paths.mount && !url.pathname.startsWith(`${paths.mount}/`)) return undefined;
   return `${url.pathname.slice(paths.mount.length) || '/'}${url.search}`;
 }

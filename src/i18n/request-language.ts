@@ -14,8 +14,8 @@ import { readLanguageCookie } from './language-cookie.ts';
  */
 interface RequestLanguage {
   locale: Locale;
-  /** When the language cookie was set by the switcher (ms), if there is one. */
-  chosenAt: number | undefined;
+  /** The sign-in the switcher's choice was made in, if it was made on one of its pages. */
+  chosenIn: string | undefined;
   /** The page the switcher brings the person back to: this GET's own address, or the sign-in's page. */
   here: string | undefined;
 }
@@ -44,7 +44,7 @@ export function languageScope(): Middleware {
   return (ctx, next) => {
     const chosen = readLanguageCookie(ctx);
     const locale = chosen?.locale ?? localeOfAcceptLanguage(ctx.get('accept-language')) ?? DEFAULT_LOCALE;
-    return scope.run({ locale, chosenAt: chosen?.at, here: hereOf(ctx) }, next);
+    return scope.run({ locale, chosenIn: chosen?.signIn, here: hereOf(ctx) }, next);
   };
 }
 
@@ -66,15 +66,15 @@ export function currentPage(): string | undefined {
 /**
  * A request of a sign-in: the app's `ui_locales` (OpenID Connect Core §3.1.2.1), kept in the
  * interaction's params for the whole sign-in, comes before the cookie — unless the person used the
- * switcher after this sign-in began (`startedAt`, ms): their own later choice is the one they
- * expect to see kept. `page` is the sign-in's page, for a POST's answer that has no address.
+ * switcher on this very sign-in (`uid`): their own later choice is the one they expect to see
+ * kept. `page` is the sign-in's page, for a POST's answer that has no address of its own.
  */
-export function followSignIn(uiLocales: unknown, startedAt: number | undefined, page?: string): void {
+export function followSignIn(uiLocales: unknown, uid: string | undefined, page?: string): void {
   const state = scope.getStore();
   if (!state) return;
   if (!state.here && page) state.here = page;
   const asked = localeOfUiLocales(uiLocales);
   if (!asked) return;
-  if (state.chosenAt !== undefined && startedAt !== undefined && state.chosenAt >= startedAt) return;
+  if (uid !== undefined && state.chosenIn === uid) return;
   state.locale = asked;
 }

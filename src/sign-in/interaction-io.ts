@@ -43,7 +43,7 @@ export async function loadInteraction(ctx: Context, deps: ProviderPart): Promise
   // Now known to be this browser's: an error page further on may lead back into it, or to its app (error-pages.ts).
   ctx.state.signInInProgress = { uid: details.uid, clientId: String(details.params.client_id) } satisfies SignInInProgress;
   // The app's ui_locales, kept in the interaction's params, speak for every page of this sign-in (i18n/request-language.ts).
-  followSignIn(details.params.ui_locales, details.iat === undefined ? undefined : details.iat * 1000, `/interaction/${details.uid}`);
+  followSignIn(details.params.ui_locales, details.uid, `/interaction/${details.uid}`);
   return details;
 }
 
