@@ -8,6 +8,7 @@ import type { SmsBudget, SmsPurpose, SmsRefusal } from '../../guard/sms-budget.t
 import type { Logger } from '../../log.ts';
 import type { TransientStore } from '../../mfa/mfa-store.ts';
 import { t } from '../../i18n/translate.ts';
+import { currentLocale } from '../../i18n/request-language.ts';
 
 /** NIST SP 800-63B §5.1.3.1 / rev 4 §3.1.3.2: an out-of-band code of 6 digits from a CSPRNG, short-lived. */
 const CODE_DIGITS = 6;
@@ -73,7 +74,8 @@ export function createSmsCodes(deps: SmsCodesDeps) {
     const pending: PendingCode = { accountId: input.accountId, phone: input.phone, sentAt: now, expiresAt: now + deps.codeTtlSeconds * 1000 };
     try {
       if (deps.provider.kind === 'twilio-verify') {
-        await deps.provider.start(input.phone);
+        // Twilio writes Verify's message itself: in French when the person's pages are (its locale `fr`).
+        await deps.provider.start(input.phone, currentLocale() === 'fr-CA' ? 'fr' : undefined);
       } else {
         const code = String(randomInt(0, 10 ** CODE_DIGITS)).padStart(CODE_DIGITS, '0');
         // The last line is the WebOTP format (origin-bound one-time codes), so browsers can offer to fill it in.

@@ -7,7 +7,11 @@ export interface SmsCodeSender {
 /** Twilio Verify: Twilio makes, sends and checks the code. */
 export interface SmsVerifyService {
   readonly kind: 'twilio-verify';
-  start(to: string): Promise<void>;
+  /**
+   * `locale`: the language Twilio writes its message in (its Verify `Locale`), given only when the
+   * person's language is known not to be English; left out, Twilio picks by the number's country.
+   */
+  start(to: string, locale?: string): Promise<void>;
   /** True only for the right code of a pending verification; false for a wrong, expired or used-up one. */
   check(to: string, code: string): Promise<boolean>;
 }

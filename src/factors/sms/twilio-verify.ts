@@ -30,9 +30,9 @@ export function createTwilioVerify(options: TwilioVerifyOptions): SmsVerifyServi
   const service = twilioClient(options).verify.v2.services(options.serviceSid);
   return {
     kind: 'twilio-verify',
-    async start(to) {
+    async start(to, locale) {
       try {
-        await service.verifications.create({ to, channel: 'sms' });
+        await service.verifications.create({ to, channel: 'sms', ...(locale ? { locale } : {}) });
       } catch (error) {
         throw toSmsSendError('Twilio Verify start', error);
       }

@@ -105,6 +105,14 @@ describe('Twilio Verify through the real SDK', () => {
     }]);
   });
 
+  test('start in French: Locale=fr, so Twilio writes its message in the person\'s language', async () => {
+    await verify().start(to, 'fr');
+    expect(fake.requests).toEqual([{
+      method: 'POST', host: 'verify.twilio.com', path: `/v2/Services/${serviceSid}/Verifications`,
+      authorization: basicAuth, contentType: 'application/x-www-form-urlencoded', form: { To: to, Channel: 'sms', Locale: 'fr' },
+    }]);
+  });
+
   test('check: the right code → true, once; VerificationCheck gets To and Code', async () => {
     const service = verify();
     await service.start(to);
