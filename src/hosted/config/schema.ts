@@ -124,6 +124,7 @@ const LABELS: Record<string, string> = {
   'mfa.issuerLabel': 'config.mfa.issuerLabel (AUTHENTICATOR_LABEL)',
   'mfa.logoUrl': 'config.mfa.logoUrl (LOGO_URL)',
   'mfa.primaryColor': 'config.mfa.primaryColor (PRIMARY_COLOR)',
+  'mfa.passkeyAttestationRoots': 'config.mfa.passkeyAttestationRoots (PASSKEY_ATTESTATION_ROOTS)',
   'sms.provider': 'config.sms.provider (SMS_PROVIDER)',
   'sms.outboxFile': 'config.sms.outboxFile (SMS_OUTBOX)',
   'sms.allowedCountries': 'config.sms.allowedCountries (SMS_ALLOWED_COUNTRIES)',
