@@ -1,3 +1,5 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
 import { ABUSE_PASSWORD, abuseConfig, twoMethodAccount } from '../helpers/abuse-accounts.ts';
 import { launchChromium, screenshotter } from '../helpers/chromium.ts';
@@ -11,8 +13,8 @@ const PRODUCT = 'Acme Account';
 /**
  * Issue 13 §7–9: the pages the journeys pass quickly or not at all — the home page, the Security
  * page with two methods, Backup code, Trusted devices, Add a method, a refused phone number (the
- * error summary), Turn off, Sign out everywhere — under a brand (its name and a green that passes
- * 4.5:1 on white), each one screenshotted and held to axe-core in light and dark and to "nothing
+ * error summary), Turn off, Sign out everywhere — under a brand (its name, a logo from another
+ * origin, and a green that passes 4.5:1 on white), each one screenshotted and held to axe-core in light and dark and to "nothing
  * scrolls sideways" (screenshotter), at 375 and 1280 px.
  */
 describe.each([375, 1280])('a tour of the pages in Chromium at %ipx', (width) => {
@@ -21,20 +23,34 @@ describe.each([375, 1280])('a tour of the pages in Chromium at %ipx', (width) =>
   let testStore: TestStore;
   let idp: TestIdp;
   let page: Page;
+  let logoServer: Server;
+  const cspViolations: string[] = [];
   const shot = screenshotter(`page-tour-${width}`);
 
   beforeAll(async () => {
     browser = await launchChromium();
     testStore = await openTestStore('sqlite', clock);
+    // The brand's logo lives on another origin (a CDN in real life): the CSP must let that image, and only it, in.
+    logoServer = createServer((_request, response) => {
+      response.writeHead(200, { 'content-type': 'image/svg+xml' });
+      response.end('<svg xmlns="http://www.w3.org/2000/svg" width="160" height="40"><rect width="160" height="40" rx="6" fill="#0b5d1e"/></svg>');
+    });
+    await new Promise<void>((resolve) => logoServer.listen(0, '127.0.0.1', resolve));
+    const logoUrl = `http://127.0.0.1:${(logoServer.address() as AddressInfo).port}/logo.svg`;
     const config = abuseConfig();
-    idp = await startIdp({ store: testStore.store, clock, config: { ...config, mfa: { ...config.mfa!, productName: PRODUCT, primaryColor: '#0b5d1e' } } });
+    idp = await startIdp({ store: testStore.store, clock, config: { ...config, mfa: { ...config.mfa!, productName: PRODUCT, primaryColor: '#0b5d1e', logoUrl } } });
     page = await browser.newPage({ viewport: { width, height: 800 } });
     page.setDefaultTimeout(8000);
+    page.on('console', (message) => {
+      if (/Content Security Policy/i.test(message.text())) cspViolations.push(message.text());
+    });
   });
 
   afterAll(async () => {
     await browser?.close();
     await idp?.close();
+    logoServer?.closeAllConnections();
+    await new Promise((resolve) => logoServer?.close(resolve));
     await testStore?.dispose();
   });
 
@@ -43,6 +59,10 @@ describe.each([375, 1280])('a tour of the pages in Chromium at %ipx', (width) =>
 
     await page.goto(`${idp.issuer}/`);
     expect(await page.title()).toBe(`Sign-in and security · ${PRODUCT}`);
+    // The logo loaded under the CSP, named by the product for those who do not see it.
+    await page.waitForFunction(() => (document.querySelector('p.logo img') as HTMLImageElement | null)?.complete);
+    expect(await page.locator('p.logo img').evaluate((img) => (img as HTMLImageElement).naturalWidth)).toBe(160);
+    expect(await page.getAttribute('p.logo img', 'alt')).toBe(PRODUCT);
     await shot(page, 'home');
 
     await page.goto(`${idp.issuer}/account/security`);
@@ -86,5 +106,6 @@ describe.each([375, 1280])('a tour of the pages in Chromium at %ipx', (width) =>
     await page.getByRole('button', { name: 'Sign out everywhere' }).click();
     await page.waitForSelector('a:has-text("Sign in again")');
     await shot(page, 'signed-out-everywhere');
+    expect(cspViolations).toEqual([]);
   }, 90_000);
 });
