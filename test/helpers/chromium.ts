@@ -27,7 +27,12 @@ export function screenshotter(journey: string) {
   return async (page: Page, name: string) => {
     n += 1;
     const width = page.viewportSize()?.width ?? 0;
-    await page.screenshot({ path: path.join(dir, `${String(n).padStart(2, '0')}-${name}-${width}.png`), fullPage: true });
+    const file = `${String(n).padStart(2, '0')}-${name}-${width}`;
+    await page.screenshot({ path: path.join(dir, `${file}.png`), fullPage: true });
+    // The dark colour scheme too, for a person to compare (axe-core checks both below).
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.screenshot({ path: path.join(dir, `${file}-dark.png`), fullPage: true });
+    await page.emulateMedia({ colorScheme: null });
     // Usable at this width: nothing wider than the viewport (no sideways scrolling, WCAG 2.1 1.4.10 Reflow at 320-375 px).
     const overflow = await page.evaluate(() => document.scrollingElement!.scrollWidth - window.innerWidth);
     if (overflow > 0) throw new Error(`${name} at ${width}px is ${overflow}px too wide`);

@@ -99,11 +99,11 @@ function fromEnvironment(env: Env, problems: ConfigProblems): Record<string, unk
   put(mfa, 'supportUrl', env.SUPPORT_URL);
   put(mfa, 'supportEmail', env.SUPPORT_EMAIL);
   put(mfa, 'passkeyRpId', env.PASSKEY_RP_ID);
-  put(mfa, 'passkeyAttestationRoots', attestationRootsFrom(env.PASSKEY_ATTESTATION_ROOTS, problems));
   put(mfa, 'productName', env.PRODUCT_NAME);
   put(mfa, 'issuerLabel', env.AUTHENTICATOR_LABEL);
   put(mfa, 'logoUrl', env.LOGO_URL);
   put(mfa, 'primaryColor', env.PRIMARY_COLOR);
+  put(mfa, 'passkeyAttestationRoots', attestationRootsFrom(env.PASSKEY_ATTESTATION_ROOTS, problems));
   const sms = smsFromEnvironment(env);
   if (Object.keys(mfa).length) over.mfa = mfa;
   if (Object.keys(sms).length) over.sms = sms;
