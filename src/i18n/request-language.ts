@@ -33,6 +33,8 @@ const OWN_PAGE = /^\/(account(\/[a-z0-9/-]*)?|interaction\/[A-Za-z0-9_-]{1,64}(\
  */
 function hereOf(ctx: Context): string | undefined {
   if (ctx.method !== 'GET' && ctx.method !== 'HEAD') return undefined;
+  // The Security page's sign-in callback answers once (its state is spent): its page leads back to the Security page.
+  if (ctx.path === '/account/callback') return '/account/security';
   return OWN_PAGE.test(ctx.path) ? ctx.path : undefined;
 }
 

@@ -257,8 +257,10 @@ describe('open redirects (SQLite)', () => {
       expect(new URL(page.url).pathname).toBe('/account/callback');
       expect(page.location).toBeUndefined();
       expect(page.text).toContain('access_denied');
-      const links = [...page.text.matchAll(/href="([^"]*)"/g)].map((m) => m[1]!).filter((href) => !href.startsWith('/static/'));
+      // Every page's language switcher is our own /language route, which only ever returns to our own paths (languages.test.ts).
+      const links = [...page.text.matchAll(/href="([^"]*)"/g)].map((m) => m[1]!).filter((href) => !href.startsWith('/static/') && !href.startsWith('/language?'));
       expect(links).toEqual(['/account/security']);
+      expect(page.text).toContain('href="/language?to=fr-CA&amp;back=/account/security"');
       expectNoInternals(page);
     });
   });
