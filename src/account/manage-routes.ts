@@ -9,6 +9,7 @@ import { redirectAfterPost } from '../http/page-notice.ts';
 import { signInUrl, type ConsoleSession } from './console-session.ts';
 import { t, type MessageKey } from '../i18n/translate.ts';
 import { formatDate } from './format-date.ts';
+import { deviceLabelInWords } from '../trusted-device/device-label.ts';
 
 /** The pages after sessions were ended: fixed wording, chosen by a query value that carries nothing else. */
 const SIGNED_OUT_PAGES: Record<'mfaOff' | 'everywhere', { title: MessageKey; lead: MessageKey }> = {
@@ -60,7 +61,7 @@ export function addManageRoutes(router: Router, deps: ManageDeps): void {
     const thisDevice = await deps.trusted.idOf(readTrustCookie(ctx));
     const devices = (await deps.trusted.list(session.accountId)).map((device) => ({
       id: device.id,
-      label: device.label,
+      label: deviceLabelInWords(device.label),
       firstUsed: formatDate(device.createdAt),
       lastUsed: formatDate(device.lastUsedAt),
       expires: formatDate(device.expiresAt),

@@ -6,6 +6,7 @@ import { appsWithAccess, type AppsWithAccessDeps } from './apps-with-access.ts';
 import { pageSession, renderConsole, type ConsolePageDeps } from './console-pages.ts';
 import { formatDate } from './format-date.ts';
 import { t } from '../i18n/translate.ts';
+import { deviceLabelInWords } from '../trusted-device/device-label.ts';
 
 /** Security → Multi-factor authentication: the method, how it was set up, the backup code, devices; apps with access. */
 export interface SecurityPageDeps extends ConsolePageDeps, AppsWithAccessDeps {
@@ -38,7 +39,7 @@ export function addSecurityRoutes(router: Router, deps: SecurityPageDeps): void 
         since: formatDate(method.createdAt),
         lastUsed: formatDate(method.lastUsedAt),
         isDefault: method.isDefault,
-        setUp: method.setUp && { duringSignIn: method.setUp.how === 'sign-in', device: method.setUp.device },
+        setUp: method.setUp && { duringSignIn: method.setUp.how === 'sign-in', device: deviceLabelInWords(method.setUp.device) },
       })),
       several: status.methods.length > 1,
       backupCodeCreatedAt: formatDate(status.backupCode?.createdAt),

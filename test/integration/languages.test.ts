@@ -2,7 +2,7 @@
  * The pages in English and Canadian French (issue 13 §6): chosen by the app's ui_locales (kept for
  * the whole sign-in), then the switcher's cookie, then Accept-Language; English by default.
  */
-import { ABUSE_PASSWORD, abuseConfig, atLoginPage, smsAccount, STEP_MS, THIRD_PARTY_SECRET, totpAccount, type AbuseWorld } from '../helpers/abuse-accounts.ts';
+import { ABUSE_PASSWORD, abuseConfig, atLoginPage, smsAccount, STEP_MS, THIRD_PARTY_SECRET, totpAccount, trustABrowser, type AbuseWorld } from '../helpers/abuse-accounts.ts';
 import { formAction, hiddenField, HttpSession, type HttpResponse } from '../helpers/http-session.ts';
 import { useIdpWorld } from '../helpers/idp-world.ts';
 import { codeFor, submitCode } from '../helpers/mfa-flow.ts';
@@ -160,8 +160,10 @@ describe.each(STORE_KINDS)('languages on %s', (kind) => {
     expect(readOutbox(outbox).filter((m) => m.to === person.phone).at(-1)!.body).toMatch(/^\d{6} is your .+ code\./);
   });
 
-  test('the Security page and its dates follow the language too', async () => {
+  test('the Security page, its dates and its device labels follow the language too', async () => {
     const person = await totpAccount(world, 'securite');
+    // A trusted browser whose User-Agent names no browser we know: stored as "Unknown browser".
+    await trustABrowser(world, person);
     const browser = new HttpSession({ 'accept-language': 'fr-CA' });
     world.clock.advance(STEP_MS);
     let page = await browser.follow(await browser.get(`${world.idp.issuer}/account/security`), world.idp.issuer);
@@ -173,5 +175,12 @@ describe.each(STORE_KINDS)('languages on %s', (kind) => {
     expect(page.text).toContain('Application d’authentification');
     // « 3 décembre 2026 »: Intl's long date in French, never the ISO form the English page shows.
     expect(page.text).toMatch(/depuis le \d{1,2} [a-zéû]+\.? \d{4}/);
+    const devices = await browser.get(`${world.idp.issuer}/account/security/devices`);
+    expect(devices.text).toContain('<h1>Appareils de confiance</h1>');
+    expect(devices.text).toContain('<strong>Navigateur inconnu</strong>');
+    expect(devices.text).toMatch(/Première utilisation le \d{1,2} [a-zéû]+\.? \d{4}/);
+    // The same device in English, as stored.
+    const english = await browser.get(`${world.idp.issuer}/language?to=en&back=/account/security/devices`);
+    expect((await browser.get(english.location!)).text).toContain('<strong>Unknown browser</strong>');
   });
 });

@@ -342,6 +342,8 @@ export const en = {
   'devices.revokeAll': 'Revoke all',
   'devices.signInToRevoke': 'Sign in again to revoke devices',
   'devices.none': 'No trusted devices.',
+  'devices.unknownBrowser': 'Unknown browser',
+  'devices.browserOnSystem': '{browser} on {system}',
   'turnOff.heading': 'Turn off 2-step verification?',
   'turnOff.warning': 'Without it, anyone who learns your password can sign in as you. Your backup code and trusted devices stop working, and you will be signed out everywhere.',
   'turnOff.alreadyOff': '2-step verification is already off.',

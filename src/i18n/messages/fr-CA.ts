@@ -333,6 +333,8 @@ export const frCA: Record<MessageKey, string> = {
   'devices.revokeAll': 'Tout révoquer',
   'devices.signInToRevoke': 'Reconnectez-vous pour révoquer des appareils',
   'devices.none': 'Aucun appareil de confiance.',
+  'devices.unknownBrowser': 'Navigateur inconnu',
+  'devices.browserOnSystem': '{browser} sur {system}',
   'turnOff.heading': 'Désactiver la vérification en deux étapes?',
   'turnOff.warning': 'Sans elle, quiconque apprend votre mot de passe peut se connecter à votre place. Votre code de secours et vos appareils de confiance cesseront de fonctionner, et vous serez déconnecté partout.',
   'turnOff.alreadyOff': 'La vérification en deux étapes est déjà désactivée.',
