@@ -7,6 +7,7 @@ export type { MessageKey } from './messages/en.ts';
 export type MessageParams = Readonly<Record<string, string | number>>;
 
 const CATALOGUES: Record<Locale, Record<MessageKey, string>> = { en, 'fr-CA': frCA };
+const PLURAL_RULES: Record<Locale, Intl.PluralRules> = { en: new Intl.PluralRules('en'), 'fr-CA': new Intl.PluralRules('fr-CA') };
 
 function fill(text: string, params: MessageParams | undefined): string {
   if (!params) return text;
@@ -33,6 +34,6 @@ export function t(key: MessageKey, params?: MessageParams): string {
  * French puts 0 and 1 in "one", English only 1), with `{count}` filled.
  */
 export function tCount(key: string, count: number, locale: Locale = currentLocale()): string {
-  const form = new Intl.PluralRules(locale).select(count) === 'one' ? 'one' : 'other';
+  const form = PLURAL_RULES[locale].select(count) === 'one' ? 'one' : 'other';
   return translate(locale, `${key}.${form}`, { count });
 }
