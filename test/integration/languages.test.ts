@@ -121,6 +121,23 @@ describe.each(STORE_KINDS)('languages on %s', (kind) => {
     expect(withCookie.page.text).toContain(FRENCH);
   });
 
+  test('two tabs of one browser: a switch made in one sign-in is that sign-in\'s; the other keeps its app\'s ui_locales to the end', async () => {
+    const { issuer } = world.idp;
+    const person = await totpAccount(world, 'deux-onglets');
+    const tabA = await startSignIn(world, 'first-party-app', { ui_locales: 'en' });
+    const tabB = await startSignIn(world, 'first-party-app', { ui_locales: 'en' }, tabA.browser);
+    const switched = await tabA.browser.follow(await tabA.browser.get(switcherHref(tabA.page, issuer)), issuer);
+    expect(switched.text).toContain(FRENCH);
+    // Tab B, same cookie jar: its sign-in began with ui_locales=en and nobody switched on it.
+    const b = await tabA.browser.get(tabB.page.url);
+    expect(b.text).toContain(ENGLISH);
+    const bCode = await submitPassword(tabA.browser, issuer, b, person.email, ABUSE_PASSWORD);
+    expect(bCode.text).toContain('<h1>Enter your code</h1>');
+    // Refresh and Back on tab A: still French, every page of that sign-in.
+    const again = await tabA.browser.get(tabA.page.url);
+    expect(again.text).toContain('<h1>Se connecter</h1>');
+  });
+
   test('the switcher only returns to our own pages: other sites, scheme tricks and unknown languages change nothing else', async () => {
     const { issuer } = world.idp;
     const browser = new HttpSession();
