@@ -8,7 +8,7 @@ export interface SettingProblem {
 }
 
 /** Settings whose values are never echoed in a message: they are keys and credentials. */
-const SECRET = /^(secrets|sealingKeys|sms\.twilio)\b/;
+const SECRET = /^(secrets|sealingKeys|sms\.twilio|mail\.smtpUrl)\b/;
 
 /** `a.b[0].c` */
 export function dottedPath(path: (string | number)[]): string {

@@ -5,6 +5,7 @@ import { describeProblems, dottedPath } from '../../config/describe-problem.ts';
 import { BODY_LIMIT_BYTES, LOGIN_LIMITS, MFA_SETTINGS, type LoginLimits, type MfaSettings } from '../../config/settings-schema.ts';
 import { boolean, integer, issuerUrl, oneOf, optionalText, text } from '../../config/setting-rules.ts';
 import { SMS_SECTION, smsSettingsFor, type SmsSettings } from '../../config/sms-schema.ts';
+import { MAIL_LABELS, MAIL_SECTION, mailSettingsFor, PASSWORD_RESET_SECTION, type MailSettings, type PasswordResetSettings } from './mail-schema.ts';
 
 export type { MfaSettings } from '../../config/settings-schema.ts';
 
@@ -44,6 +45,9 @@ export interface Config {
   login: LoginLimits;
   mfa: MfaSettings;
   sms: SmsSettings;
+  /** Security notices and reset links: SMTP, the development outbox, or none. */
+  mail: MailSettings;
+  passwordReset: PasswordResetSettings;
   ttl: {
     interactionSeconds: number;
     sessionSeconds: number;
@@ -89,6 +93,8 @@ const CONFIG = v.strictObject({
   login: v.optional(LOGIN_LIMITS, {}),
   mfa: v.optional(MFA_SETTINGS, {}),
   sms: v.optional(SMS_SECTION, {}),
+  mail: v.optional(MAIL_SECTION, {}),
+  passwordReset: v.optional(PASSWORD_RESET_SECTION, {}),
   ttl: v.optional(v.strictObject({
     interactionSeconds: lifetime(1800),
     sessionSeconds: lifetime(14 * DAY),
@@ -122,6 +128,7 @@ const LABELS: Record<string, string> = {
   'sms.provider': 'config.sms.provider (SMS_PROVIDER)',
   'sms.outboxFile': 'config.sms.outboxFile (SMS_OUTBOX)',
   'sms.allowedCountries': 'config.sms.allowedCountries (SMS_ALLOWED_COUNTRIES)',
+  ...MAIL_LABELS,
 };
 
 function labelOf(path: (string | number)[]): string {
@@ -189,6 +196,7 @@ export function validateConfig(input: unknown): Config {
   const demoApp = fine('env', 'demoApp') ? demoAppFor(config, problems) : config.demoApp as Config['demoApp'];
   const keysFile = fine('env', 'keysFile') ? keysFileFor(config, problems) : null;
   const sms = fine('env', 'sms') ? smsSettingsFor(config.sms, config.env, problems) : (config.sms as SmsSettings);
+  const mail = fine('env', 'mail') ? mailSettingsFor(config.mail, config.env, problems) : (config.mail as unknown as MailSettings);
   problems.check();
-  return { ...config, issuer, demoApp, keysFile, sms };
+  return { ...config, issuer, demoApp, keysFile, sms, mail };
 }
