@@ -24,6 +24,9 @@ const PLUGIN_OPTIONS = v.object({
   login: v.optional(LOGIN_LIMITS, {}),
   bodyLimitBytes: BODY_LIMIT_BYTES,
   passwordPage: v.optional(v.picklist(['plugin', 'host'], 'must be plugin or host'), 'plugin'),
+  // The hooks are the host's functions: only their kind is checked here.
+  onAuditEvent: v.optional(v.custom<(...args: unknown[]) => unknown>((f) => typeof f === 'function', 'must be a function')),
+  onSecurityNotice: v.optional(v.custom<(...args: unknown[]) => unknown>((f) => typeof f === 'function', 'must be a function (notice) => Promise<void>')),
   securityHeaders: v.optional(v.picklist(['plugin-pages', 'everywhere'], 'must be plugin-pages or everywhere'), 'plugin-pages'),
 });
 

@@ -1,6 +1,7 @@
 import type { ClientMetadata } from 'oidc-provider';
 import type twilio from 'twilio';
 import { createSmsProvider } from '../factors/sms/create-sms-provider.ts';
+import { createMailSender } from './mail/create-mail-sender.ts';
 import { createAccountDirectory } from './account-directory.ts';
 import { memoizedDirectory } from '../plugin/request-scope.ts';
 import { createApp } from './app.ts';
@@ -35,6 +36,7 @@ export function composeIdentityProvider({ config, keys, store, clients, log, clo
   // findById shared within a request with the plugin (request-scope.ts): findAccount reads the account once.
   const directory = memoizedDirectory(createAccountDirectory(store.accounts, systemClock, (accountId) => store.mfa.remove(accountId)));
   const smsProvider = createSmsProvider(config.sms, log, smsHttpClient);
+  const mailer = createMailSender(config.mail, log);
   const mfa = composeMfa({
     issuer: config.issuer,
     directory,
@@ -50,8 +52,10 @@ export function composeIdentityProvider({ config, keys, store, clients, log, clo
     log,
     render,
     clock,
+    // Security notices go out through the provider's own mail (SMTP, or the development outbox).
+    onSecurityNotice: mailer && ((notice) => mailer.send(notice)),
   });
   const provider = createProvider({ config, keys, store, directory, clients, mfa });
   const app = createApp({ provider, mfa, store, log, render, demoUrl: config.demoApp.enabled ? demoBaseUrl(config) : undefined });
-  return { app, provider, directory, mfa };
+  return { app, provider, directory, mfa, mailer };
 }
