@@ -14,6 +14,7 @@ import { describeMfaContract } from './mfa-contract.ts';
 import { describeMfaEpochContract } from './mfa-epoch-contract.ts';
 import { describePasskeyContract } from './passkey-contract.ts';
 import { describeTransientContract } from './transient-contract.ts';
+import { describePasswordResetsContract } from './password-resets-contract.ts';
 import { describeTrustedDevicesContract } from './trusted-devices-contract.ts';
 import { addApp } from '../helpers/mfa-records.ts';
 
@@ -26,7 +27,7 @@ const open: OpenStore = (clock) => openRedisStore({ url: TEST_REDIS_URL, prefix:
 const cleanup = () => deleteRedisPrefix(TEST_REDIS_URL, runPrefix);
 for (const describeContract of [
   describeAdapterContract, describeAccountsContract, describeCountersContract, describeMfaContract, describeMfaEpochContract, describePasskeyContract,
-  describeTransientContract, describeTrustedDevicesContract, describeAccountGrantsContract, describeLifecycleContract,
+  describeTransientContract, describeTrustedDevicesContract, describeAccountGrantsContract, describeLifecycleContract, describePasswordResetsContract,
 ]) {
   describeContract('redis', open, cleanup);
 }

@@ -111,6 +111,15 @@ const MIGRATIONS: string[] = [
    ALTER TABLE mfa_credential ADD COLUMN passkey_backup_state INTEGER;
    ALTER TABLE mfa_credential ADD COLUMN passkey_name TEXT;
    CREATE UNIQUE INDEX mfa_credential_passkey ON mfa_credential (passkey_id) WHERE passkey_id IS NOT NULL;`,
+  // "Forgot password?" links: the HMAC of the token only, bound to the account and its password.
+  `CREATE TABLE password_reset (
+     token_hash TEXT PRIMARY KEY,
+     account_id TEXT NOT NULL,
+     password_fingerprint TEXT NOT NULL,
+     expires_at INTEGER NOT NULL
+   );
+   CREATE INDEX password_reset_account ON password_reset (account_id);
+   CREATE INDEX password_reset_expiry ON password_reset (expires_at);`,
 ];
 
 export function migrate(db: DatabaseSync): void {
