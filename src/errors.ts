@@ -20,6 +20,13 @@ export const ERRORS = {
   PASSWORD_REQUIRED: { status: 400, message: 'Enter your password.' },
   PASSWORD_TOO_SHORT: { status: 400, message: 'Passwords are at least 8 characters.' },
   PASSWORD_TOO_LONG: { status: 400, message: 'Passwords are at most 1024 characters.' },
+  PASSWORD_TOO_COMMON: { status: 400, message: 'That password is one of the most common ones, which attackers try first. Choose another: a few unrelated words make a strong one.' },
+  PASSWORDS_DIFFERENT: { status: 400, message: 'The two passwords are not the same. Type the new password twice.' },
+  RESET_LINK_INVALID: {
+    status: 400,
+    message: 'This link has expired or was already used. Links work once, for 30 minutes, and only until the password changes. Ask for a new one.',
+  },
+  RESET_TOO_MANY: { status: 429, message: 'Too many password resets were asked for from your network. Wait an hour, then try again.' },
   CODE_INVALID: {
     status: 400,
     message: "That code didn't work. Check it and try again; after repeated failures, codes are paused for a while.",

@@ -96,6 +96,12 @@ export interface MfaPluginOptions {
    * `accountId`). The host delivers it its own way; a failure is logged and never breaks the change.
    */
   onSecurityNotice?: DeliverNotice;
+  /**
+   * Where "Forgot password?" on the plugin's sign-in page leads: your own reset page (a path
+   * under your site, or an http(s) URL). Left out, the link is not shown. Whatever your reset
+   * does, it must create no session: the second factor is still asked for at the next sign-in.
+   */
+  forgotPasswordUrl?: string;
   clock?: Clock;
   render?: RenderPage;
 }
@@ -228,6 +234,7 @@ export function composeMfa(options: MfaPluginOptions) {
       bodyLimitBytes: parsed.bodyLimitBytes,
       settings,
       clock,
+      forgotPasswordHref: parsed.forgotPasswordUrl,
       passkeys: createPasskeys({ store: mfaStore, guard, transient: options.store.transient, clock, rp: relyingPartyOf(options.issuer, settings.issuerLabel) }),
     };
     const signIn = {

@@ -20,8 +20,8 @@ export interface Keys {
   cookieKeys: string[];
   /** The first key seals; all of them open (rotation). */
   sealingKeys: SealingKey[];
-  /** Server secrets per purpose, newest first. */
-  secrets: PurposeSecrets;
+  /** Server secrets per purpose, newest first (the plugin's, and the hosted reset links'). */
+  secrets: PurposeSecrets & { passwordResets: string[] };
 }
 
 export interface Config {
