@@ -11,11 +11,36 @@ async function fetchOptions(form) {
   return answer.json();
 }
 
+/** Puts the device's answer in the form's hidden field and sends the form, once. */
+function sendAnswer(form, answer) {
+  form.querySelector('input[name="response"]').value = JSON.stringify(answer);
+  form.dataset.passkeyDone = '1';
+  form.submit();
+}
+
+/**
+ * Conditional UI (WebAuthn L3 §5.1.4.1 mediation "conditional"): where the browser offers it, the
+ * sign-in page's email field (autocomplete="username webauthn") lists this site's passkeys among
+ * its suggestions; picking one signs in as the button would. The request waits quietly: pressing
+ * the button aborts it (the library allows one ceremony at a time) and starts the usual dialog.
+ */
+async function offerPasskeysInAutofill(form) {
+  const browser = window.SimpleWebAuthnBrowser;
+  if (!browser || !(await browser.browserSupportsWebAuthnAutofill())) return;
+  try {
+    const optionsJSON = await fetchOptions(form);
+    sendAnswer(form, await browser.startAuthentication({ optionsJSON, useBrowserAutofill: true }));
+  } catch {
+    // Aborted by the button, or nothing chosen: the page works as without it.
+  }
+}
+
 for (const form of document.querySelectorAll('form[data-passkey]')) {
   const status = form.querySelector('[data-passkey-status]');
   const say = (text) => {
     if (status) status.textContent = text;
   };
+  if (form.dataset.passkey === 'discover' && document.querySelector("input[autocomplete$='webauthn']")) offerPasskeysInAutofill(form);
   form.addEventListener('submit', async (event) => {
     if (form.dataset.passkeyDone === '1') return;
     event.preventDefault();
@@ -29,9 +54,7 @@ for (const form of document.querySelectorAll('form[data-passkey]')) {
       const answer = form.dataset.passkey === 'register'
         ? await browser.startRegistration({ optionsJSON })
         : await browser.startAuthentication({ optionsJSON });
-      form.querySelector('input[name="response"]').value = JSON.stringify(answer);
-      form.dataset.passkeyDone = '1';
-      form.submit();
+      sendAnswer(form, answer);
     } catch (error) {
       // NotAllowedError: the person closed the dialog or it timed out; nothing was sent.
       say(error && error.name === 'NotAllowedError'

@@ -2,14 +2,14 @@ import * as v from 'valibot';
 import { describeProblem, dottedPath } from './describe-problem.ts';
 import { MfaOptionsError } from './mfa-options-error.ts';
 import { BODY_LIMIT_BYTES, LOGIN_LIMITS, MFA_SETTINGS, SMS_LIMITS } from './settings-schema.ts';
-import { httpUrl, issuerUrl } from './setting-rules.ts';
+import { httpUrl, issuerUrl, passkeyRpIdProblem } from './setting-rules.ts';
 import { PURPOSE_SECRETS } from './purpose-secrets.ts';
 
 /**
  * The plain-data part of createMfa()'s options; the collaborators (directory, stores, sender,
  * logger, clock, renderer) are the host's objects and are checked by TypeScript, not here.
  */
-const PLUGIN_OPTIONS = v.object({
+const PLUGIN_OPTIONS = v.pipe(v.object({
   issuer: issuerUrl,
   sealingKeys: v.pipe(
     v.array(v.object({
@@ -32,7 +32,17 @@ const PLUGIN_OPTIONS = v.object({
     httpUrl,
   ], 'must be a path of this site (/…) or an http(s) URL')),
   securityHeaders: v.optional(v.picklist(['plugin-pages', 'everywhere'], 'must be plugin-pages or everywhere'), 'plugin-pages'),
-});
+}), v.rawCheck(({ dataset, addIssue }) => {
+  if (!dataset.typed || dataset.value.settings.passkeyRpId === null) return;
+  const problem = passkeyRpIdProblem(dataset.value.issuer, dataset.value.settings.passkeyRpId);
+  const { settings } = dataset.value;
+  if (problem) {
+    addIssue({ message: problem, path: [
+      { type: 'object', origin: 'value', input: dataset.value, key: 'settings', value: settings },
+      { type: 'object', origin: 'value', input: settings, key: 'passkeyRpId', value: settings.passkeyRpId },
+    ] });
+  }
+}));
 
 export type ParsedPluginOptions = v.InferOutput<typeof PLUGIN_OPTIONS>;
 

@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import { COUNTRY_CODE, httpUrl, integer, oneOf, optionalText, text } from './setting-rules.ts';
+import { accentColour, COUNTRY_CODE, domainName, httpUrl, integer, oneOf, optionalText, shortName, trustAnchors } from './setting-rules.ts';
 
 /**
  * The settings the MFA plugin and the hosted app share, each with its bounds and its default:
@@ -12,8 +12,18 @@ export const MFA_SETTINGS = v.pipe(
   v.strictObject({
     /** optional: people opt in from the Security page; required: enrolment during sign-in for anyone without MFA. */
     enforcement: oneOf(['optional', 'required'], 'optional'),
-    /** The issuer name authenticator apps show beside the account. */
-    issuerLabel: text('oidc-mfa'),
+    /**
+     * The brand (issue 13 §7). The product name people know the service by: page titles, the
+     * text message ("123456 is your <name> code"), the authenticator label's default. Null: the
+     * issuer's host name (what the address bar shows).
+     */
+    productName: shortName(),
+    /** The name authenticator apps show beside the account (the otpauth issuer), and the passkey RP name. Null: productName. */
+    issuerLabel: shortName(),
+    /** A logo shown at the top of every page: an http(s) URL; its origin joins the CSP's img-src. Null: none. */
+    logoUrl: v.nullish(httpUrl, null),
+    /** Links, buttons and focus ring in the light scheme: #rrggbb with 4.5:1 on white. Null: the built-in blue. */
+    primaryColor: v.nullish(accentColour, null),
     /**
      * How recent a sign-in must be for a sensitive change (enable MFA, new backup code): five
      * minutes by default, at most a day (beyond that "recent" means little).
@@ -30,6 +40,20 @@ export const MFA_SETTINGS = v.pipe(
     /** Where the code page's "Can't use a code?" sends people: the operator's support. */
     supportUrl: v.nullish(httpUrl, null),
     supportEmail: optionalText(),
+    /**
+     * The passkeys' RP ID (WebAuthn L3 §5.1.1); null: the issuer's host name. A parent domain
+     * (example.com for id.example.com) lets passkeys outlive a move to another sub-domain; it must
+     * never be changed once passkeys exist, since each is bound to the RP ID it was made for.
+     */
+    passkeyRpId: v.nullish(domainName, null),
+    /**
+     * Attestation roots (PEM CA certificates) the operator trusts to say a key lives in hardware
+     * (e.g. a security-key vendor's root from the FIDO Metadata Service). Empty (the default):
+     * passkeys are registered with attestation `none` and no sign-in is `phrh`. With roots,
+     * registration asks for `direct` attestation and a device-bound key whose chain leads to one
+     * of them makes its sign-ins `phrh` (EAP ACR Values 1.0).
+     */
+    passkeyAttestationRoots: v.optional(trustAnchors, []),
   }, 'must be an object'),
   v.forward(
     v.partialCheck([['lockAfterFailures'], ['maxFailures']], (s) => s.lockAfterFailures <= s.maxFailures, 'must not be more than maxFailures'),

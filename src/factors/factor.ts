@@ -45,6 +45,8 @@ export interface Factor<SignInDeps = never, SetupDeps = never> {
   has(status: MfaStatus): boolean;
   /** Methods: how one of them is named on pages and in the CLI ("Text message to +44 ••• 56"). */
   labelOf?(method: MethodView): string;
+  /** Methods: what support staff see after the label in the CLI's `mfa status` (never a secret). */
+  supportDetailsOf?(method: MethodView): string;
   /** Methods with something their owner may edit (a passkey's name): the Security page links there. */
   editHrefOf?(method: MethodView): string;
   /** Methods: the page of `GET /interaction/:uid` when this sign-in asks for this method. */

@@ -40,6 +40,12 @@ export function labelOf(method: MethodView): string {
   return factorOf(method).labelOf?.(method) ?? factorOf(method).name;
 }
 
+/** The CLI's extra line about a method for support staff, when its factor has one. */
+export function supportDetailsOf(method: MethodView): string | undefined {
+  const factor: { supportDetailsOf?(method: MethodView): string } = factorOf(method);
+  return factor.supportDetailsOf?.(method);
+}
+
 /** Where a method's owner edits it (a passkey's name), when its factor has such a page. */
 export function editHrefOf(method: MethodView): string | undefined {
   const factor: { editHrefOf?(method: MethodView): string } = factorOf(method);

@@ -41,6 +41,17 @@ export interface LoginAttempt {
  */
 export interface LoginThrottle {
   attempt(login: string, ip: string, deviceCookie?: string): Promise<LoginAttempt>;
+  /**
+   * A sign-in that names no login (a passkey picked from the device): only the address's count
+   * applies. 'ip-locked' once the address has `maxFailuresPerIp` failures, of passwords or of
+   * these; each failure counts there too, so neither way adds to what the other allows.
+   */
+  addressAttempt(ip: string): Promise<AddressAttempt>;
+}
+
+export interface AddressAttempt {
+  gate: 'open' | 'ip-locked';
+  failed(): Promise<void>;
 }
 
 /** How long a device cookie vouches for a browser after its last successful sign-in. */
@@ -69,6 +80,11 @@ export function createLoginThrottle(counters: CounterStore, limits: LoginThrottl
   });
 
   return {
+    async addressAttempt(ip) {
+      if ((await counters.get(ipKey(ip))) >= limits.maxFailuresPerIp) return { gate: 'ip-locked', failed: async () => {} };
+      return { gate: 'open', failed: () => countIpFailure(ip) };
+    },
+
     async attempt(login, ip, deviceCookie) {
       // The address's failures are read with the first reservation's first try (one round trip); a
       // refusal by address holds nothing.

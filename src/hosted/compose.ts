@@ -15,6 +15,7 @@ import type { Config, Keys } from './config/schema.ts';
 import { createPageRenderer } from '../plugin/page-renderer.ts';
 import { pluginPathsFor } from '../http/plugin-paths.ts';
 import { withPaths } from '../http/views.ts';
+import { brandOf, withBrand } from '../http/brand.ts';
 import type { Logger } from '../log.ts';
 import { createProvider } from './provider/create-provider.ts';
 import type { Store } from '../store/store.ts';
@@ -34,7 +35,8 @@ export interface ComposeOptions {
 /** Wires the hosted identity provider from its parts; server.ts and the tests both start here. */
 export function composeIdentityProvider({ config, keys, store, clients, log, clock = systemClock, smsHttpClient }: ComposeOptions) {
   // Every page's links start with the issuer's path (plugin-paths.ts): the home page's as the plugin's.
-  const render = withPaths(createPageRenderer(), pluginPathsFor(config.issuer));
+  // The home page wears the brand too: the same brand the plugin's pages get (brand.ts).
+  const render = withBrand(withPaths(createPageRenderer(), pluginPathsFor(config.issuer)), brandOf(config.mfa, config.issuer));
   // Account timestamps are compared with oidc-provider's own (real) session times: real clock.
   // findById shared within a request with the plugin (request-scope.ts): findAccount reads the account once.
   const directory = memoizedDirectory(createAccountDirectory(store.accounts, systemClock, (accountId) => store.mfa.remove(accountId)));
@@ -77,7 +79,7 @@ export function composeIdentityProvider({ config, keys, store, clients, log, clo
     audit: mfa.audit,
     log,
     limits: config.passwordReset,
-    appName: config.mfa.issuerLabel,
+    appName: brandOf(config.mfa, config.issuer).productName,
     support: { url: config.mfa.supportUrl, email: config.mfa.supportEmail },
   });
   const app = createApp({ provider, mfa, store, log, render, passwordReset, demoUrl: config.demoApp.enabled ? demoBaseUrl(config) : undefined });

@@ -29,6 +29,12 @@ export interface PasskeyKey {
   backupState: boolean;
   /** The name its owner gave it on the Security page. */
   name: string;
+  /**
+   * Shown at registration to live in hardware the operator trusts: bound to one device (BE unset)
+   * and attested by a certificate chain to one of the operator's trust anchors
+   * (attestation-trust.ts). Only such a passkey makes a sign-in `phrh` (EAP ACR Values 1.0).
+   */
+  hardwareBound: boolean;
 }
 
 /**
@@ -81,8 +87,10 @@ export interface MfaStore {
   /**
    * Adds a method (the default when it is the account's first) with a new backup code, and
    * raises the epoch in the same atomic write (a factor change: devices trusted before it stop).
+   * False, and nothing written, when the method is a passkey whose credential id is registered
+   * already, to this account or any other (WebAuthn L3 §7.1 step 26).
    */
-  addCredential(accountId: string, credential: NewCredential, backupCodeHash: string, now: number): Promise<void>;
+  addCredential(accountId: string, credential: NewCredential, backupCodeHash: string, now: number): Promise<boolean>;
   /**
    * Removes one method and raises the epoch, atomically; when it was the default, the oldest
    * remaining method becomes the default. Answers how many remain (-1 when there was no such

@@ -27,8 +27,10 @@ import { isPluginPath, securityHeaders } from '../http/security-headers.ts';
 import { STATIC_DIR, staticFile, staticFiles } from '../http/static-files.ts';
 import { createPasskeys } from '../factors/passkey/passkeys.ts';
 import { relyingPartyOf } from '../factors/passkey/relying-party.ts';
+import { trustAnchorsOf } from '../factors/passkey/attestation-trust.ts';
 import { SIMPLEWEBAUTHN_BROWSER_BUNDLE } from '../factors/passkey/browser-bundle.ts';
 import { withPaths, type RenderPage } from '../http/views.ts';
+import { brandOf, brandStylesheet, imageSourcesOf, withBrand } from '../http/brand.ts';
 import { createPageRenderer } from './page-renderer.ts';
 import { pluginPathsFor } from '../http/plugin-paths.ts';
 import { createInteractionRoutes } from '../sign-in/interaction-routes.ts';
@@ -40,7 +42,7 @@ import { smsTimingOf } from '../factors/sms/sms-timing.ts';
 import { createSmsCodes } from '../factors/sms/sms-codes.ts';
 import { createSmsBudget } from '../guard/sms-budget.ts';
 import type { SmsProvider } from '../factors/sms/sms-provider.ts';
-import { ACR, ACR_VALUES_SUPPORTED } from '../oidc/acr.ts';
+import { ACR, acrValuesSupported } from '../oidc/acr.ts';
 import { acrRequestOf } from '../oidc/acr-request.ts';
 import { readTrustCookie } from '../trusted-device/trust-cookie.ts';
 import { extraClientMetadata } from '../oidc/client-metadata.ts';
@@ -121,13 +123,14 @@ export function composeMfa(options: MfaPluginOptions) {
   const clock = options.clock ?? systemClock;
   // The issuer's path is where the host mounted the provider: every address we hand out starts with it.
   const paths = pluginPathsFor(options.issuer);
-  const render = withPaths(options.render ?? createPageRenderer(), paths);
+  const brand = brandOf(settings, options.issuer);
+  const render = withBrand(withPaths(options.render ?? createPageRenderer(), paths), brand);
   const notifier = options.onSecurityNotice && createSecurityNotifier({
     // Not the request-scoped copy: the notice is sent after the request's own work.
     directory: options.directory,
     deliver: options.onSecurityNotice,
     context: {
-      appName: settings.issuerLabel,
+      appName: brand.productName,
       securityPageUrl: `${options.issuer.replace(/\/+$/, '')}/account/security`,
       support: { url: settings.supportUrl, email: settings.supportEmail },
     },
@@ -146,7 +149,7 @@ export function composeMfa(options: MfaPluginOptions) {
     guard,
     box,
     clock,
-    issuerLabel: settings.issuerLabel,
+    issuerLabel: brand.issuerLabel,
   });
   const requirementFor = createRequirementFor(service, settings.enforcement);
   const sms = options.sms && createSmsCodes({
@@ -158,7 +161,7 @@ export function composeMfa(options: MfaPluginOptions) {
     clock,
     log,
     codeTtlSeconds: smsLimits.codeTtlSeconds,
-    appName: settings.issuerLabel,
+    appName: brand.productName,
     host: new URL(options.issuer).host,
   });
   const trusted = createTrustedDevices({
@@ -235,7 +238,11 @@ export function composeMfa(options: MfaPluginOptions) {
       settings,
       clock,
       forgotPasswordHref: parsed.forgotPasswordUrl,
-      passkeys: createPasskeys({ store: mfaStore, guard, transient: options.store.transient, clock, rp: relyingPartyOf(options.issuer, settings.issuerLabel) }),
+      passkeys: createPasskeys({
+        store: mfaStore, guard, transient: options.store.transient, clock,
+        rp: relyingPartyOf(options.issuer, brand.issuerLabel, settings.passkeyRpId),
+        attestationRoots: trustAnchorsOf(settings.passkeyAttestationRoots),
+      }),
     };
     const signIn = {
       ...parts,
@@ -248,11 +255,13 @@ export function composeMfa(options: MfaPluginOptions) {
     const console = createAccountConsoleRoutes({ ...parts, issuer: options.issuer });
     provider.use(requestScope());
     // Headers first: the error pages, rendered inside, keep them.
-    provider.use(securityHeaders(parsed.securityHeaders === 'everywhere' ? {} : { only: isPluginPath }));
+    const imageSources = imageSourcesOf(brand);
+    provider.use(securityHeaders(parsed.securityHeaders === 'everywhere' ? { imageSources } : { only: isPluginPath, imageSources }));
     // Before any page or provider route: nothing is answered for a host that is not the issuer's.
     provider.use(hostCheck({ issuer: options.issuer, render, paths }));
     provider.use(errorPages(render, log, { paths, support, appHome: appHomeIn(provider) }));
-    provider.use(staticFiles(STATIC_DIR, ['site.css', 'copy.js', 'timing.js', 'passkey.js']));
+    provider.use(staticFiles(STATIC_DIR, ['site.css', 'favicon.svg', 'copy.js', 'timing.js', 'passkey.js']));
+    provider.use(brandStylesheet(brand));
     provider.use(staticFile('/static/simplewebauthn-browser.js', SIMPLEWEBAUTHN_BROWSER_BUNDLE));
     provider.use(interactions.routes());
     provider.use(interactions.allowedMethods({ throw: true }));
@@ -263,7 +272,7 @@ export function composeMfa(options: MfaPluginOptions) {
   return {
     policy,
     interactionUrl: (_ctx: KoaContextWithOIDC, interaction: { uid: string }) => paths.to(`/interaction/${interaction.uid}`),
-    acrValues: ACR_VALUES_SUPPORTED,
+    acrValues: acrValuesSupported(settings.passkeyAttestationRoots.length > 0),
     /** Merge into `claims`: acr, amr and auth_time in every ID token. */
     claims: { openid: ['sub', 'acr', 'amr', 'auth_time'] },
     extraClientMetadata,

@@ -47,6 +47,9 @@ describe.each([375, 1280])('a person with a passkey in Chromium at %ipx', (width
     await testStore?.dispose();
   });
 
+  /** Whether the virtual authenticator answers by itself (the person touching it), or leaves requests waiting. */
+  const presence = (enabled: boolean) => cdp.send('WebAuthn.setAutomaticPresenceSimulation', { authenticatorId, enabled });
+
   async function signInWithPassword() {
     await page.goto(`${stack.demoUrl}/`);
     await page.getByRole('link', { name: 'Sign in' }).click();
@@ -87,9 +90,13 @@ describe.each([375, 1280])('a person with a passkey in Chromium at %ipx', (width
     expect(credentials).toHaveLength(1);
 
     // A fresh browser profile's cookies (the passkey stays on the virtual authenticator): the password, then the passkey.
+    // The sign-in page offers the passkey in the email field's autofill (conditional UI); the virtual
+    // authenticator would pick it at once, so it stays unanswered (no user presence) while this person types the password.
     await page.context().clearCookies();
+    await presence(false);
     await signInWithPassword();
     await page.waitForSelector('form[data-passkey="authenticate"]');
+    await presence(true);
     await shot(page, 'use-passkey');
     await page.getByRole('button', { name: 'Use passkey' }).click();
     await allowIfAskedThenBackAtDemo();
@@ -98,18 +105,33 @@ describe.each([375, 1280])('a person with a passkey in Chromium at %ipx', (width
     expect(body).toContain('pop');
     await shot(page, 'demo-signed-in-with-passkey');
 
-    // "Sign in with a passkey": no password at all; the virtual authenticator's discoverable credential answers.
+    // "Sign in with a passkey": no password at all; the virtual authenticator's discoverable credential answers
+    // the button's dialog (the autofill request, unanswered, is aborted by the press).
     await page.context().clearCookies();
+    await presence(false);
     await page.goto(`${stack.demoUrl}/`);
     await page.getByRole('link', { name: 'Sign in' }).click();
     await page.waitForSelector('form[data-passkey="discover"]');
+    expect(await page.getAttribute('#email', 'autocomplete')).toBe('username webauthn');
     await shot(page, 'sign-in-with-passkey-offered');
+    // A waiting request is not answered when presence comes back; the button's new one is.
+    await presence(true);
     await page.getByRole('button', { name: 'Sign in with a passkey' }).click();
     await allowIfAskedThenBackAtDemo();
     const passwordless = (await page.textContent('body'))!;
     expect(passwordless).toContain('phr');
     expect(passwordless).not.toContain('pwd');
     await shot(page, 'demo-signed-in-passwordless');
+
+    // Conditional UI: arriving at the sign-in page, the passkey offered in the email field's autofill is picked
+    // (the virtual authenticator stands in for the person choosing it) and signs in without a button.
+    await page.context().clearCookies();
+    await page.goto(`${stack.demoUrl}/`);
+    await page.getByRole('link', { name: 'Sign in' }).click();
+    await allowIfAskedThenBackAtDemo();
+    const fromAutofill = (await page.textContent('body'))!;
+    expect(fromAutofill).toContain('phr');
+    expect(fromAutofill).not.toContain('pwd');
     expect(cspViolations).toEqual([]);
   }, 120_000);
 

@@ -10,6 +10,7 @@ const KEY: PasskeyKey = {
   backupEligible: true,
   backupState: false,
   name: 'Laptop',
+  hardwareBound: false,
 };
 
 const passkey = (id: string, key: Partial<PasskeyKey> = {}): NewCredential =>
@@ -86,6 +87,41 @@ export function describePasskeyContract(label: string, open: OpenStore, cleanup?
       expect((await mfa().get(ALICE))?.credentials.map((method) => [method.id, method.isDefault])).toEqual([['pk-2', true]]);
       await mfa().disable(ALICE, ctx.clock());
       expect((await mfa().get(ALICE))?.credentials).toEqual([]);
+    });
+
+    it('keeps whether a passkey was shown to be hardware-bound', async () => {
+      await mfa().addCredential(ALICE, passkey('pk-hw', { credentialId: 'aGFyZHdhcmU', backupEligible: false, hardwareBound: true }), HASH, ctx.clock());
+      await mfa().addCredential(ALICE, passkey('pk-sw'), HASH, ctx.clock() + 1);
+      expect((await passkeyOf(ALICE, 'pk-hw'))?.passkey).toMatchObject({ backupEligible: false, hardwareBound: true });
+      expect((await passkeyOf(ALICE, 'pk-sw'))?.passkey?.hardwareBound).toBe(false);
+    });
+
+    it('a credential id registers to one account: a second registration, here or on another account, is refused and writes nothing', async () => {
+      expect(await mfa().addCredential(ALICE, passkey('pk-1'), HASH, ctx.clock())).toBe(true);
+      const alice = await mfa().get(ALICE);
+      expect(await mfa().addCredential(BOB, passkey('pk-bob', { name: 'Stolen id' }), NEW_HASH, ctx.clock() + 1)).toBe(false);
+      expect(await mfa().addCredential(ALICE, passkey('pk-again'), NEW_HASH, ctx.clock() + 1)).toBe(false);
+      expect(await mfa().get(BOB)).toBeUndefined();
+      expect(await mfa().get(ALICE)).toEqual(alice);
+      // Other methods and other credential ids are not affected.
+      expect(await mfa().addCredential(BOB, passkey('pk-bob', { credentialId: 'Ym9icy1vd24' }), HASH, ctx.clock())).toBe(true);
+      expect(await mfa().addCredential(BOB, app('app-bob'), HASH, ctx.clock())).toBe(true);
+    });
+
+    it('removing the passkey, turning MFA off or deleting the record frees its credential id, and only its own', async () => {
+      const other = { credentialId: 'YWxpY2Utc2Vjb25k' };
+      await mfa().addCredential(ALICE, passkey('pk-1'), HASH, ctx.clock());
+      await mfa().addCredential(ALICE, passkey('pk-2', other), HASH, ctx.clock());
+      await mfa().removeCredential(ALICE, 'pk-1');
+      expect(await mfa().addCredential(BOB, passkey('pk-bob-1', other), HASH, ctx.clock())).toBe(false);
+      expect(await mfa().addCredential(BOB, passkey('pk-bob-1'), HASH, ctx.clock())).toBe(true);
+
+      await mfa().disable(ALICE, ctx.clock());
+      expect(await mfa().addCredential(BOB, passkey('pk-bob-2', other), HASH, ctx.clock())).toBe(true);
+
+      await mfa().remove(BOB);
+      expect(await mfa().addCredential(ALICE, passkey('pk-3'), HASH, ctx.clock())).toBe(true);
+      expect(await mfa().addCredential(ALICE, passkey('pk-4', other), HASH, ctx.clock())).toBe(true);
     });
   });
 }

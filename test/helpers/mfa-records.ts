@@ -15,6 +15,6 @@ export async function addApp(store: MfaStore, accountId: string, sealedSecret: s
 }
 
 /** Straight into the store: a verified number, with a backup code. */
-export function addPhone(store: MfaStore, accountId: string, phone: string, backupCodeHash: string, now: number): Promise<void> {
-  return store.addCredential(accountId, { id: randomUUID(), type: 'sms', setUp: null, sealedSecret: null, lastAcceptedStep: null, phone }, backupCodeHash, now);
+export async function addPhone(store: MfaStore, accountId: string, phone: string, backupCodeHash: string, now: number): Promise<void> {
+  await store.addCredential(accountId, { id: randomUUID(), type: 'sms', setUp: null, sealedSecret: null, lastAcceptedStep: null, phone }, backupCodeHash, now);
 }

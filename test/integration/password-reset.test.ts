@@ -23,7 +23,7 @@ describe.each(STORE_KINDS)('"Forgot password?" over real SMTP on %s', (kind) => 
         mail: { transport: 'smtp', smtpUrl: smtp.url, from: 'no-reply@example.com', outboxFile: null },
         passwordReset: { perAccountPerHour: 3, perIpPerHour: 20 },
         // Each test moves the fake clock an hour on (below), while oidc-provider stamps sign-ins in real time.
-        mfa: { ...testConfig().mfa, reauthWithinSeconds: 86_400 },
+        mfa: { ...testConfig().mfa, productName: 'Example ID', reauthWithinSeconds: 86_400 },
       };
     },
   });
@@ -99,7 +99,7 @@ describe.each(STORE_KINDS)('"Forgot password?" over real SMTP on %s', (kind) => 
     expect(reset.page.text).toContain('Your password was changed');
 
     // Told by mail.
-    const told = await mailTo(email, 'Your oidc-mfa password was changed');
+    const told = await mailTo(email, 'Your Example ID password was changed');
     expect(told.text).toContain('Your second step is still asked for.');
     expect(told.raw).not.toContain(NEW_PASSWORD);
 

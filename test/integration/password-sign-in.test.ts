@@ -24,7 +24,8 @@ describe.each(STORE_KINDS)('password sign-in end to end on %s', (kind) => {
 
     const loginPage = await openAuthorization(session, idp.issuer, authorization);
     expect(loginPage.status).toBe(200);
-    expect(loginPage.text).toContain('autocomplete="username"');
+    // "webauthn" too: the email field lists passkeys in its autofill (conditional UI).
+    expect(loginPage.text).toContain('autocomplete="username webauthn"');
     expect(loginPage.text).toContain('autocomplete="current-password"');
     expect(loginPage.text).toContain('Third Party App');
 

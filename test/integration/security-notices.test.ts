@@ -20,7 +20,7 @@ describe.each(STORE_KINDS)('security notices by mail over real SMTP on %s', (kin
       const base = testConfig();
       return {
         mail: { transport: 'smtp', smtpUrl: smtp.url, from: 'Security <no-reply@example.com>', outboxFile: null },
-        mfa: { ...base.mfa, reauthWithinSeconds: 3600, supportEmail: 'help@example.com', supportUrl: 'https://help.example.com/account' },
+        mfa: { ...base.mfa, productName: 'Example ID', reauthWithinSeconds: 3600, supportEmail: 'help@example.com', supportUrl: 'https://help.example.com/account' },
       };
     },
   });
@@ -36,7 +36,7 @@ describe.each(STORE_KINDS)('security notices by mail over real SMTP on %s', (kin
     const { email } = await enrolledAccount(idp, clock, PASSWORD, 'notified');
     const [mail] = await smtp.waitFor(email);
     expect(smtp.to(email)).toHaveLength(1);
-    expect(mail!.subject).toBe('A sign-in method was added to your oidc-mfa account');
+    expect(mail!.subject).toBe('A sign-in method was added to your Example ID account');
     expect(mail!.text).toContain('An authenticator app was set up as a second step on your Security page.');
     expect(mail!.text).toContain("Wasn't you?");
     expect(mail!.text).toContain(`${idp.issuer}/account/security`);
@@ -56,7 +56,7 @@ describe.each(STORE_KINDS)('security notices by mail over real SMTP on %s', (kin
     clock.advance(STEP_MS);
     expect(isCallback(await submitCode(trusting, idp.issuer, await passwordStep(trusting, email), codeFor(key, clock), { trust: '1' }))).toBe(true);
     const trusted = (await smtp.waitFor(email, 2))[1]!;
-    expect(trusted.subject).toBe('A new device is trusted on your oidc-mfa account');
+    expect(trusted.subject).toBe('A new device is trusted on your Example ID account');
     expect(trusted.text).toContain('"Firefox on Linux"');
     expect(trusted.text).toContain('from Firefox on Linux, network address');
 
@@ -65,7 +65,7 @@ describe.each(STORE_KINDS)('security notices by mail over real SMTP on %s', (kin
     const used = await useBackupCode(other, idp.issuer, challenge, backupCode);
     expect(used.newCode).toEqual(expect.any(String));
     const told = (await smtp.waitFor(email, 3))[2]!;
-    expect(told.subject).toBe('Your backup code was used on your oidc-mfa account');
+    expect(told.subject).toBe('Your backup code was used on your Example ID account');
     expect(told.raw).not.toContain(backupCode);
     expect(told.raw).not.toContain(used.newCode!);
   });
@@ -83,7 +83,7 @@ describe.each(STORE_KINDS)('security notices by mail over real SMTP on %s', (kin
     const done = await session.submitForm(`${idp.issuer}/account/security/turn-off`, { csrf: hiddenField(page.text, 'csrf') });
     expect(done.url).toContain('/account/signed-out?after=mfa-off');
     const mail = (await smtp.waitFor(email, 2))[1]!;
-    expect(mail.subject).toBe('2-step verification was turned off on your oidc-mfa account');
+    expect(mail.subject).toBe('2-step verification was turned off on your Example ID account');
   });
 
   test('a mail server that refuses: the change stands, the failure is logged without the mail', async () => {

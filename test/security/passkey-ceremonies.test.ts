@@ -76,21 +76,29 @@ describe.each(STORE_KINDS)('passkey ceremonies on %s', (kind) => {
     expect(await opened.store.mfa.get(BOB)).toBeUndefined();
   });
 
-  it("a credential id already registered is refused: within the account, and on SQLite across accounts", async () => {
+  it('a credential id already registered is refused, within the account and across accounts, and Bob\'s record stays untouched', async () => {
     await register(ALICE);
     const taken = device.credentials[0]!.id;
     const again = await passkeys.registrationOptions(ALICE, 'alice@example.com', 'console:a');
     expect(await passkeys.register(ALICE, 'console:a', device.register(again, { reuseCredentialId: taken }), 'Twice', SET_UP)).toEqual({ ok: false, problem: 'PASSKEY_FAILED' });
     const forBob = await passkeys.registrationOptions(BOB, 'bob@example.com', 'console:b');
-    const outcome = await passkeys.register(BOB, 'console:b', device.register(forBob, { reuseCredentialId: taken }), 'Not mine', SET_UP);
-    if (kind === 'sqlite') {
-      expect(outcome).toEqual({ ok: false, problem: 'PASSKEY_FAILED' });
-      expect(await opened.store.mfa.get(BOB)).toBeUndefined();
-    } else {
-      // Redis keeps no index of credential ids (README "Passkeys"): Bob's copy is his, and never signs in to Alice's account.
-      expect(outcome.ok).toBe(true);
-    }
+    expect(await passkeys.register(BOB, 'console:b', device.register(forBob, { reuseCredentialId: taken }), 'Not mine', SET_UP)).toEqual({ ok: false, problem: 'PASSKEY_FAILED' });
+    expect(await opened.store.mfa.get(BOB)).toBeUndefined();
     expect((await opened.store.mfa.get(ALICE))?.credentials).toHaveLength(1);
+  });
+
+  it('with a parent domain as RP ID: both ceremonies work for it, and a passkey made for the host alone is refused', async () => {
+    const guard = createFactorGuard(opened.store.counters, DEFAULT_MFA_SETTINGS);
+    const parent = createPasskeys({ store: opened.store.mfa, guard, transient: opened.store.transient, clock, rp: relyingPartyOf(ISSUER, 'oidc-mfa', 'example.com') });
+    const options = await parent.registrationOptions(ALICE, 'alice@example.com', 'console:a');
+    expect(options.rp.id).toBe('example.com');
+    expect(await parent.register(ALICE, 'console:a', device.register(options), 'Laptop', SET_UP)).toMatchObject({ ok: true });
+    const request = await parent.authenticationOptions(ALICE, 'uid-1');
+    expect(request.rpId).toBe('example.com');
+    expect(await parent.authenticate(ALICE, 'uid-1', device.authenticate(request))).toMatchObject({ backupEligible: true });
+    // The same device answering as if for id.example.com (the RP ID hash inside authenticatorData): refused.
+    const again = await parent.authenticationOptions(ALICE, 'uid-2');
+    expect(await parent.authenticate(ALICE, 'uid-2', device.authenticate(again, { rpId: 'id.example.com' }))).toBeUndefined();
   });
 
   it('authentication: an assertion with UV for this challenge passes once and moves the counter', async () => {
@@ -99,7 +107,7 @@ describe.each(STORE_KINDS)('passkey ceremonies on %s', (kind) => {
     expect(options).toMatchObject({ rpId: 'id.example.com', userVerification: 'required', allowCredentials: [{ id: device.credentials[0]!.id }] });
     const assertion = device.authenticate(options);
     const use = await passkeys.authenticate(ALICE, 'uid-1', assertion);
-    expect(use).toEqual({ methodId: (await passkeyOf(ALICE))!.id, backupEligible: true, backupState: true });
+    expect(use).toEqual({ methodId: (await passkeyOf(ALICE))!.id, backupEligible: true, backupState: true, hardwareBound: false });
     expect(await passkeyOf(ALICE)).toMatchObject({ lastUsedAt: clock(), passkey: { counter: 2 } });
     // Replayed as is: its challenge is spent.
     expect(await passkeys.authenticate(ALICE, 'uid-1', assertion)).toBeUndefined();

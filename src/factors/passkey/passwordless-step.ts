@@ -3,18 +3,19 @@ import type { PluginPaths } from '../../http/plugin-paths.ts';
 import type { Context } from 'koa';
 import { requestFields, type Audit } from '../../audit/audit.ts';
 import { AppError, assertThat } from '../../errors.ts';
+import type { LoginThrottle } from '../../guard/login-throttle.ts';
 import type { Logger } from '../../log.ts';
-import { AMR } from '../../oidc/acr.ts';
 import type { UserDirectory } from '../../plugin/user-directory.ts';
 import { finishInteraction, readInteractionForm, type InteractionDetails, type InteractionFormDeps } from '../../sign-in/interaction-io.ts';
 import { passwordAlreadyPassed, signInUnderWay, type SecondFactorStateDeps } from '../../sign-in/second-factor-state.ts';
-import { passkeyAcrOf } from './passkey-acr.ts';
+import { passkeyAcrOf, passkeyAmrOf } from './passkey-acr.ts';
 import { authenticationResponseOf } from './passkey-response.ts';
 import type { Passkeys } from './passkeys.ts';
 
 export interface PasswordlessDeps extends InteractionFormDeps, Pick<SecondFactorStateDeps, 'transient'> {
   passkeys: Passkeys;
   directory: UserDirectory;
+  throttle: LoginThrottle;
   audit: Audit;
   log: Logger;
 }
@@ -55,18 +56,23 @@ export function addPasswordlessRoutes(router: Router, deps: PasswordlessDeps): v
     const back = { link: { href: `/interaction/${details.uid}`, text: 'Back to sign-in' } };
     const response = authenticationResponseOf(form.response);
     if (!response) throw new AppError('PASSKEY_RESPONSE_REQUIRED', back);
+    // Failures count against the address as wrong passwords do (OWASP ASVS 5.0 V6): a signature
+    // cannot be guessed, but every answer costs a verification and a store read.
+    const address = await deps.throttle.addressAttempt(ctx.ip);
+    if (address.gate === 'ip-locked') throw new AppError('TOO_MANY_ATTEMPTS', back);
     const signedIn = await deps.passkeys.authenticateDiscoverable(scopeOf(details), response);
     // An account removed since its passkey was made signs in no more.
     const account = signedIn && (await deps.directory.findById(signedIn.accountId));
     const clientId = String(details.params.client_id);
     if (!signedIn || !account) {
+      await address.failed();
       deps.log.info('login.passkey_failed', { clientId, ip: ctx.ip });
       if (signedIn) deps.audit({ event: 'mfa.challenge.failed', accountId: signedIn.accountId, clientId, ...requestFields(ctx), details: { method: 'passkey', passwordless: true } });
       throw new AppError('PASSKEY_FAILED', back);
     }
     deps.audit({ event: 'mfa.challenge.passed', accountId: signedIn.accountId, clientId, ...requestFields(ctx), details: { method: 'passkey', passwordless: true } });
     await finishInteraction(ctx, deps, details, {
-      login: { accountId: signedIn.accountId, acr: passkeyAcrOf(details), amr: [...AMR.passkeyOnly], remember: true },
+      login: { accountId: signedIn.accountId, acr: passkeyAcrOf(details, signedIn.use.hardwareBound), amr: [...passkeyAmrOf(signedIn.use.hardwareBound, false)], remember: true },
     }, false);
   });
 }

@@ -1,8 +1,9 @@
 /**
  * Who we are to an authenticator (WebAuthn L3 §5.1.1, §13.4.9): the RP ID is the issuer's host
- * name (no port, no scheme), so a passkey made here is never offered on another site; the one
- * origin we accept is the issuer's (an assertion made on any other page is refused, which is
- * what makes a passkey phishing-resistant: NIST SP 800-63B rev 4 §3.2.5).
+ * name (no port, no scheme), or the parent domain the operator set (checked at start-up:
+ * passkeyRpIdProblem), so a passkey made here is never offered on another site; the one origin we
+ * accept is the issuer's (an assertion made on any other page is refused, which is what makes a
+ * passkey phishing-resistant: NIST SP 800-63B rev 4 §3.2.5).
  */
 export interface RelyingParty {
   id: string;
@@ -10,9 +11,9 @@ export interface RelyingParty {
   name: string;
 }
 
-export function relyingPartyOf(issuer: string, name: string): RelyingParty {
+export function relyingPartyOf(issuer: string, name: string, rpId: string | null = null): RelyingParty {
   const url = new URL(issuer);
-  return { id: url.hostname, origin: url.origin, name };
+  return { id: rpId ?? url.hostname, origin: url.origin, name };
 }
 
 /**

@@ -1,4 +1,4 @@
-import { FACTORS, labelOf } from '../../factors/registry.ts';
+import { FACTORS, labelOf, supportDetailsOf } from '../../factors/registry.ts';
 import { assertOnlyOptions, requireOption, type ParsedArgs } from './args.ts';
 import type { CliContext } from './cli-context.ts';
 
@@ -29,6 +29,8 @@ export const MFA_COMMANDS: Record<string, Command> = {
     for (const method of status.methods) {
       const setUp = method.setUp ? `, set up ${method.setUp.how === 'sign-in' ? 'during a sign-in' : 'on the Security page'} on ${method.setUp.device}` : '';
       ctx.io.out(`method      ${labelOf(method)}${method.isDefault ? ' (default)' : ''}, since ${day(method.createdAt)}, last used ${day(method.lastUsedAt)}${setUp}`);
+      const details = supportDetailsOf(method);
+      if (details) ctx.io.out(`              ${details}`);
     }
     ctx.io.out(`backup code ${status.backupCode ? `created ${day(status.backupCode.createdAt)}` : 'none'}`);
     for (const factor of FACTORS) {

@@ -3,7 +3,7 @@ import type { JWK } from 'oidc-provider';
 import { ConfigProblems } from '../../config/config-error.ts';
 import { describeProblems, dottedPath } from '../../config/describe-problem.ts';
 import { BODY_LIMIT_BYTES, LOGIN_LIMITS, MFA_SETTINGS, type LoginLimits, type MfaSettings } from '../../config/settings-schema.ts';
-import { boolean, integer, issuerUrl, oneOf, optionalText, text } from '../../config/setting-rules.ts';
+import { boolean, integer, issuerUrl, oneOf, optionalText, passkeyRpIdProblem, text } from '../../config/setting-rules.ts';
 import { SMS_SECTION, smsSettingsFor, type SmsSettings } from '../../config/sms-schema.ts';
 import { MAIL_LABELS, MAIL_SECTION, mailSettingsFor, PASSWORD_RESET_SECTION, type MailSettings, type PasswordResetSettings } from './mail-schema.ts';
 
@@ -125,6 +125,12 @@ const LABELS: Record<string, string> = {
   'mfa.enforcement': 'config.mfa.enforcement (MFA_ENFORCEMENT)',
   'mfa.supportUrl': 'config.mfa.supportUrl (SUPPORT_URL)',
   'mfa.supportEmail': 'config.mfa.supportEmail (SUPPORT_EMAIL)',
+  'mfa.passkeyRpId': 'config.mfa.passkeyRpId (PASSKEY_RP_ID)',
+  'mfa.productName': 'config.mfa.productName (PRODUCT_NAME)',
+  'mfa.issuerLabel': 'config.mfa.issuerLabel (AUTHENTICATOR_LABEL)',
+  'mfa.logoUrl': 'config.mfa.logoUrl (LOGO_URL)',
+  'mfa.primaryColor': 'config.mfa.primaryColor (PRIMARY_COLOR)',
+  'mfa.passkeyAttestationRoots': 'config.mfa.passkeyAttestationRoots (PASSKEY_ATTESTATION_ROOTS)',
   'sms.provider': 'config.sms.provider (SMS_PROVIDER)',
   'sms.outboxFile': 'config.sms.outboxFile (SMS_OUTBOX)',
   'sms.allowedCountries': 'config.sms.allowedCountries (SMS_ALLOWED_COUNTRIES)',
@@ -196,6 +202,10 @@ export function validateConfig(input: unknown): Config {
   const demoApp = fine('env', 'demoApp') ? demoAppFor(config, problems) : config.demoApp as Config['demoApp'];
   const keysFile = fine('env', 'keysFile') ? keysFileFor(config, problems) : null;
   const sms = fine('env', 'sms') ? smsSettingsFor(config.sms, config.env, problems) : (config.sms as SmsSettings);
+  if (issuer && fine('mfa') && config.mfa.passkeyRpId !== null) {
+    const problem = passkeyRpIdProblem(issuer, config.mfa.passkeyRpId);
+    if (problem) problems.add(LABELS['mfa.passkeyRpId']!, `${problem} (got "${config.mfa.passkeyRpId}")`);
+  }
   const mail = fine('env', 'mail') ? mailSettingsFor(config.mail, config.env, problems) : (config.mail as unknown as MailSettings);
   problems.check();
   return { ...config, issuer, demoApp, keysFile, sms, mail };

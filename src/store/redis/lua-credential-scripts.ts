@@ -2,9 +2,11 @@ import { defineScript } from './redis-script.ts';
 
 /*
  * An account's methods on Redis: one hash per account (mfa-methods:<accountId>), method id ->
- * the method as JSON (cjson, Redis's own). Each script touches the account's MFA record and/or
- * its methods hash only, so a check and its write cannot be split by another instance. Times are
- * ms since the epoch (13 digits: cjson's 14 significant digits keep them exact).
+ * the method as JSON (cjson, Redis's own). Each script touches the account's MFA record, its
+ * methods hash and its passkeys' owner keys only, so a check and its write cannot be split by
+ * another instance. (The owner keys a removal frees are named from the stored method, not in
+ * KEYS: fine on one Redis or Sentinel; a Cluster would need them in the account's hash slot.)
+ * Times are ms since the epoch (13 digits: cjson's 14 significant digits keep them exact).
  */
 
 /** Picks the oldest method (createdAt, then id) as the default; a local function of the scripts below. */
@@ -26,10 +28,26 @@ end
 `;
 
 /**
- * KEYS: MFA record, methods. ARGV: id, the method as JSON, backup code hash, now (ms). Adds the
- * method (the default when it is the first), a new backup code, and raises the epoch.
+ * A passkey's credential id belongs to one account (WebAuthn L3 §7.1 step 26): the key
+ * <prefix>passkey-owner:<credential id> names it, set with the passkey and deleted with it
+ * (removed, MFA off, account deleted). A local function of the scripts that delete methods.
+ */
+export const RELEASE_PASSKEY_OWNER = `
+local function releasePasskeyOwner(ownerPrefix, raw)
+  local method = cjson.decode(raw)
+  if method.type == 'passkey' and type(method.passkey) == 'table' then
+    redis.call('DEL', ownerPrefix .. method.passkey.credentialId)
+  end
+end
+`;
+
+/**
+ * KEYS: MFA record, methods, and for a passkey its owner key. ARGV: id, the method as JSON, backup
+ * code hash, now (ms), account id. Adds the method (the default when it is the first), a new backup
+ * code, and raises the epoch; returns 0 and writes nothing when the passkey's owner key is taken.
  */
 export const ADD_CREDENTIAL = defineScript(`
+if KEYS[3] and not redis.call('SET', KEYS[3], ARGV[5], 'NX') then return 0 end
 local method = cjson.decode(ARGV[2])
 method.isDefault = redis.call('HLEN', KEYS[2]) == 0
 method.createdAt = tonumber(ARGV[4])
@@ -40,11 +58,15 @@ redis.call('HINCRBY', KEYS[1], 'epoch', 1)
 return 1
 `);
 
-/** KEYS: MFA record, methods. ARGV: id. Returns how many methods remain, or -1 when there was no such method. */
-export const REMOVE_CREDENTIAL = defineScript(`${OLDEST_BECOMES_DEFAULT}
+/**
+ * KEYS: MFA record, methods. ARGV: id, passkey owner key prefix. Returns how many methods remain,
+ * or -1 when there was no such method.
+ */
+export const REMOVE_CREDENTIAL = defineScript(`${OLDEST_BECOMES_DEFAULT}${RELEASE_PASSKEY_OWNER}
 local raw = redis.call('HGET', KEYS[2], ARGV[1])
 if not raw then return -1 end
 redis.call('HDEL', KEYS[2], ARGV[1])
+releasePasskeyOwner(ARGV[2], raw)
 redis.call('HINCRBY', KEYS[1], 'epoch', 1)
 if cjson.decode(raw).isDefault then oldestBecomesDefault(KEYS[2]) end
 return redis.call('HLEN', KEYS[2])

@@ -3,16 +3,20 @@ import type { Credential, MfaRecord, MfaStore } from '../../mfa/mfa-store.ts';
 import {
   ACCEPT_CREDENTIAL_STEP, ACCEPT_PASSKEY_USE, ADD_CREDENTIAL, RENAME_PASSKEY, REMOVE_CREDENTIAL, SET_DEFAULT_CREDENTIAL, TOUCH_CREDENTIAL, UPGRADE_ONE_METHOD_RECORD,
 } from './lua-credential-scripts.ts';
-import { DISABLE_MFA, RAISE_EPOCH, SWAP_BACKUP_CODE } from './lua-mfa-scripts.ts';
+import { DISABLE_MFA, RAISE_EPOCH, REMOVE_MFA_RECORD, SWAP_BACKUP_CODE } from './lua-mfa-scripts.ts';
 import { hashOf, READ_MFA_RECORD } from './lua-read-scripts.ts';
 import { accountGrantsKey, grantKeyPrefix } from './redis-adapter.ts';
 import { runScript, type RedisClient } from './redis-script.ts';
 
 const optionalNumber = (value: string | undefined) => (value === undefined ? null : Number(value));
 
-/** cjson writes an empty Lua table as `{}`: a passkey's empty transports come back as an object. */
+/**
+ * cjson writes an empty Lua table as `{}`: a passkey's empty transports come back as an object.
+ * A passkey stored before hardwareBound existed was never shown to be hardware-bound: false.
+ */
 function normalised(credential: Credential): Credential {
   if (credential.passkey && !Array.isArray(credential.passkey.transports)) credential.passkey.transports = [];
+  if (credential.passkey) credential.passkey.hardwareBound = credential.passkey.hardwareBound === true;
   return credential;
 }
 
@@ -46,23 +50,40 @@ function toRecord(accountId: string, hash: Record<string, string>, methods: Reco
 export function createRedisMfa(client: RedisClient, prefix: string): MfaStore {
   const mfaKey = (accountId: string) => `${prefix}mfa:${accountId}`;
   const methodsKey = (accountId: string) => `${prefix}mfa-methods:${accountId}`;
+  // passkey-owner:<credential id> -> account id: a credential id registers to one account only.
+  const passkeyOwnerPrefix = `${prefix}passkey-owner:`;
   const upgradedMarker = `${prefix}mfa-methods-upgraded`;
+  const ownersIndexedMarker = `${prefix}passkey-owners-indexed`;
   let upgrading: Promise<void> | undefined;
 
   /**
-   * Once per process (and once per deployment, through the marker): records written when an
-   * account had one method (totp* or sms* fields in mfa:<id>) move into its methods hash.
+   * Once per process (and once per deployment, through the markers): records written when an
+   * account had one method (totp* or sms* fields in mfa:<id>) move into its methods hash; then
+   * passkeys registered before owner keys existed get theirs (SET NX: a credential id already
+   * owned stays with its owner).
    */
   function upgradeOneMethodRecords(): Promise<void> {
     upgrading ??= (async () => {
-      if ((await client.exists(upgradedMarker)) === 1) return;
-      const recordPrefix = `${prefix}mfa:`;
-      for await (const keys of client.scanIterator({ MATCH: `${recordPrefix}*`, COUNT: 500 })) {
-        for (const key of keys) {
-          await runScript(client, UPGRADE_ONE_METHOD_RECORD, [key, methodsKey(key.slice(recordPrefix.length))], [randomUUID()]);
+      if ((await client.exists(upgradedMarker)) === 0) {
+        const recordPrefix = `${prefix}mfa:`;
+        for await (const keys of client.scanIterator({ MATCH: `${recordPrefix}*`, COUNT: 500 })) {
+          for (const key of keys) {
+            await runScript(client, UPGRADE_ONE_METHOD_RECORD, [key, methodsKey(key.slice(recordPrefix.length))], [randomUUID()]);
+          }
         }
+        await client.set(upgradedMarker, '1');
       }
-      await client.set(upgradedMarker, '1');
+      if ((await client.exists(ownersIndexedMarker)) === 0) {
+        const methodsPrefix = `${prefix}mfa-methods:`;
+        for await (const keys of client.scanIterator({ MATCH: `${methodsPrefix}*`, COUNT: 500 })) {
+          for (const key of keys) {
+            for (const credential of toCredentials(await client.hGetAll(key))) {
+              if (credential.passkey) await client.set(passkeyOwnerPrefix + credential.passkey.credentialId, key.slice(methodsPrefix.length), { NX: true });
+            }
+          }
+        }
+        await client.set(ownersIndexedMarker, '1');
+      }
     })().catch((error: unknown) => {
       upgrading = undefined;
       throw error;
@@ -78,11 +99,13 @@ export function createRedisMfa(client: RedisClient, prefix: string): MfaStore {
     },
     async addCredential(accountId, credential, backupCodeHash, now) {
       await upgradeOneMethodRecords();
-      await runScript(client, ADD_CREDENTIAL, [mfaKey(accountId), methodsKey(accountId)], [credential.id, JSON.stringify(credential), backupCodeHash, String(now)]);
+      const keys = [mfaKey(accountId), methodsKey(accountId)];
+      if (credential.passkey) keys.push(passkeyOwnerPrefix + credential.passkey.credentialId);
+      return (await runScript(client, ADD_CREDENTIAL, keys, [credential.id, JSON.stringify(credential), backupCodeHash, String(now), accountId])) === 1;
     },
     async removeCredential(accountId, credentialId) {
       await upgradeOneMethodRecords();
-      return Number(await runScript(client, REMOVE_CREDENTIAL, [mfaKey(accountId), methodsKey(accountId)], [credentialId]));
+      return Number(await runScript(client, REMOVE_CREDENTIAL, [mfaKey(accountId), methodsKey(accountId)], [credentialId, passkeyOwnerPrefix]));
     },
     async setDefaultCredential(accountId, credentialId) {
       await upgradeOneMethodRecords();
@@ -113,10 +136,10 @@ export function createRedisMfa(client: RedisClient, prefix: string): MfaStore {
     },
     async disable(accountId, now) {
       await upgradeOneMethodRecords();
-      await runScript(client, DISABLE_MFA, [mfaKey(accountId), accountGrantsKey(prefix, accountId), methodsKey(accountId)], [String(now), grantKeyPrefix(prefix)]);
+      await runScript(client, DISABLE_MFA, [mfaKey(accountId), accountGrantsKey(prefix, accountId), methodsKey(accountId)], [String(now), grantKeyPrefix(prefix), passkeyOwnerPrefix]);
     },
     async remove(accountId) {
-      await client.del([mfaKey(accountId), methodsKey(accountId)]);
+      await runScript(client, REMOVE_MFA_RECORD, [mfaKey(accountId), methodsKey(accountId)], [passkeyOwnerPrefix]);
     },
   };
 }

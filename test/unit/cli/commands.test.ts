@@ -117,6 +117,28 @@ describe('operator CLI', () => {
     expect(await run('mfa', 'status', '--email', 'nobody@example.com')).toBe(1);
   });
 
+  test('mfa status names each passkey and, for support, which key it is (synced or bound to one device), never its public key', async () => {
+    stdin = 'a good long password';
+    await run('user', 'add', '--email', 'keys@example.com', '--password-stdin');
+    const account = (await store.accounts.findByEmail('keys@example.com'))!;
+    const key = (credentialId: string, synced: boolean) => ({
+      credentialId, publicKey: 'pQECAyYgASFYIPublicKeyBytes', counter: synced ? 0 : 17, transports: synced ? ['internal', 'hybrid'] : ['usb'],
+      backupEligible: synced, backupState: synced, name: synced ? 'Phone' : 'Security key', hardwareBound: !synced,
+    });
+    const passkey = (id: string, credentialId: string, synced: boolean) =>
+      ({ id, type: 'passkey' as const, setUp: { how: 'security-page' as const, device: 'Chrome on Linux' }, sealedSecret: null, lastAcceptedStep: null, phone: null, passkey: key(credentialId, synced) });
+    expect(await store.mfa.addCredential(account.id, passkey('pk-1', 'c3luY2VkLWNyZWRlbnRpYWwtaWQ', true), 'hash', Date.now())).toBe(true);
+    expect(await store.mfa.addCredential(account.id, passkey('pk-2', 'aGFyZHdhcmUta2V5LWlk', false), 'hash', Date.now())).toBe(true);
+    out = [];
+    expect(await run('mfa', 'status', '--email', 'keys@example.com')).toBe(0);
+    const text = out.join('\n');
+    expect(text).toMatch(/method\s+Passkey “Phone” \(default\)/);
+    expect(text).toContain('credential c3luY2VkLWNy…, synced, internal/hybrid, counter 0');
+    expect(text).toMatch(/method\s+Passkey “Security key”,/);
+    expect(text).toContain('credential aGFyZHdhcmUt…, bound to one device, attested hardware, usb, counter 17');
+    expect(text).not.toContain('PublicKeyBytes');
+  });
+
   test('mfa reset turns MFA off, revokes trusted devices, ends sessions, and writes one audit event without secrets', async () => {
     stdin = 'a good long password';
     await run('user', 'add', '--email', 'lost@example.com', '--password-stdin');
