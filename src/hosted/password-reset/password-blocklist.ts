@@ -12,11 +12,12 @@ const COMMON = new Set(
 export type NewPasswordProblem = NonNullable<PasswordProblem> | 'PASSWORD_TOO_COMMON' | undefined;
 
 /**
- * The usual policy (password-policy.ts: length), then the blocklist: NIST SP 800-63B §3.1.1.2
+ * Every new password of the built-in directory (an account added, `user set-password`, a reset):
+ * the usual policy (password-policy.ts: length), then the blocklist: NIST SP 800-63B §3.1.1.2
  * asks that a new password be compared with commonly used ones and refused when it is one.
  * Compared without case and surrounding spaces, so "Password1 " is "password1".
  */
-export function checkResetPassword(password: string): NewPasswordProblem {
+export function checkNewAccountPassword(password: string): NewPasswordProblem {
   const problem = checkNewPassword(password);
   if (problem) return problem;
   return COMMON.has(password.trim().toLowerCase()) ? 'PASSWORD_TOO_COMMON' : undefined;

@@ -4,7 +4,7 @@ import { AppError, type ErrorCode } from '../../errors.ts';
 import { assertSameOrigin } from '../../http/origin-check.ts';
 import { redirectAfterPost } from '../../http/page-notice.ts';
 import { field, readForm } from '../../http/read-form.ts';
-import { checkResetPassword } from './password-blocklist.ts';
+import { checkNewAccountPassword } from './password-blocklist.ts';
 import { backWithProblem, problemIn, renderPage, type PasswordResetDeps } from './reset-deps.ts';
 
 const RESET_PROBLEMS: readonly ErrorCode[] = ['PASSWORD_REQUIRED', 'PASSWORD_TOO_SHORT', 'PASSWORD_TOO_LONG', 'PASSWORD_TOO_COMMON', 'PASSWORDS_DIFFERENT'];
@@ -41,7 +41,7 @@ export function addResetRoutes(router: Router, deps: PasswordResetDeps): void {
     if (!deps.csrf.verify(csrfScope(token), field(form, 'csrf'))) throw new AppError('CSRF_FAILED');
     const password = field(form, 'password');
     // Checked before the link is used: a refused password leaves the link as it was.
-    const problem: ErrorCode | undefined = !password ? 'PASSWORD_REQUIRED' : checkResetPassword(password) ?? (field(form, 'confirm') !== password ? 'PASSWORDS_DIFFERENT' : undefined);
+    const problem: ErrorCode | undefined = !password ? 'PASSWORD_REQUIRED' : checkNewAccountPassword(password) ?? (field(form, 'confirm') !== password ? 'PASSWORDS_DIFFERENT' : undefined);
     if (problem) return backWithProblem(ctx, resetPath(token), problem);
 
     const account = await deps.links.redeem(token);
