@@ -1,8 +1,9 @@
-import { hiddenField, HttpSession } from '../helpers/http-session.ts';
+import { formAction, hiddenField, HttpSession } from '../helpers/http-session.ts';
 import { recordingLogger } from '../helpers/abuse.ts';
 import { useIdpWorld } from '../helpers/idp-world.ts';
-import { codeFor, enrolledAccount, openSecurityPage, enrolAuthenticator, isCallback, submitCode, useBackupCode } from '../helpers/mfa-flow.ts';
+import { codeFor, enrolledAccount, textOf, openSecurityPage, enrolAuthenticator, isCallback, submitCode, useBackupCode } from '../helpers/mfa-flow.ts';
 import { buildAuthorization, discoverClient, openAuthorization, submitPassword } from '../helpers/oidc-flow.ts';
+import { STRICT_CLIENT, TEST_CLIENTS } from '../helpers/start-idp.ts';
 import { startSmtpCatcher, type SmtpCatcher } from '../helpers/smtp-catcher.ts';
 import { testConfig } from '../helpers/test-config.ts';
 import { STORE_KINDS } from '../helpers/test-stores.ts';
@@ -15,6 +16,7 @@ describe.each(STORE_KINDS)('security notices by mail over real SMTP on %s', (kin
   const log = recordingLogger();
   const { idp, clock } = useIdpWorld(kind, {
     log,
+    clients: [...TEST_CLIENTS, STRICT_CLIENT],
     config: async () => {
       smtp = await startSmtpCatcher();
       const base = testConfig();
@@ -68,6 +70,21 @@ describe.each(STORE_KINDS)('security notices by mail over real SMTP on %s', (kin
     expect(told.subject).toBe('Your backup code was used on your Example ID account');
     expect(told.raw).not.toContain(backupCode);
     expect(told.raw).not.toContain(used.newCode!);
+  });
+
+  test('a method set up during a sign-in (an app that requires MFA): the mail says so, on the password alone', async () => {
+    const email = 'enrolled-at-sign-in@example.com';
+    await idp.directory.add({ email, password: PASSWORD });
+    const browser = new HttpSession();
+    const client = await discoverClient(idp.issuer, 'strict-app');
+    const enrol = await submitPassword(browser, idp.issuer, await openAuthorization(browser, idp.issuer, await buildAuthorization(client)), email, PASSWORD);
+    const key = textOf(enrol.text, 'totp-key');
+    const shown = await browser.submitForm(formAction(enrol.text, '/enrol', idp.issuer), { csrf: hiddenField(enrol.text, 'csrf'), code: codeFor(key, clock) });
+    expect(textOf(shown.text, 'backup-code')).toMatch(/-/);
+    const [mail] = await smtp.waitFor(email);
+    expect(mail!.subject).toBe('A sign-in method was added to your Example ID account');
+    expect(mail!.text).toContain('An authenticator app was set up as your second step during a sign-in, with your password only');
+    expect(mail!.raw).not.toContain(key.replace(/\s/g, ''));
   });
 
   test('turning MFA off: told', async () => {
