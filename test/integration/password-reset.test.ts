@@ -1,5 +1,5 @@
 import { ERRORS } from '../../src/errors.ts';
-import { errorCodeOf } from '../helpers/abuse.ts';
+import { errorCodeOf, recordingLogger } from '../helpers/abuse.ts';
 import { hiddenField, HttpSession } from '../helpers/http-session.ts';
 import { useIdpWorld } from '../helpers/idp-world.ts';
 import { codeFor, enrolledAccount, isCallback, submitCode } from '../helpers/mfa-flow.ts';
@@ -16,7 +16,9 @@ const MINUTE_MS = 60_000;
 
 describe.each(STORE_KINDS)('"Forgot password?" over real SMTP on %s', (kind) => {
   let smtp: SmtpCatcher;
+  const log = recordingLogger();
   const { idp, clock, store } = useIdpWorld(kind, {
+    log,
     config: async () => {
       smtp = await startSmtpCatcher();
       return {
@@ -207,6 +209,24 @@ describe.each(STORE_KINDS)('"Forgot password?" over real SMTP on %s', (kind) => 
     expect(posted.location).toContain('problem=RESET_TOO_MANY');
     expect(page.status).toBe(429);
     expect(smtp.to(email)).toHaveLength(3);
+  });
+
+  test('a mail server that refuses the link: the same answer (nothing tells the account exists), the failure logged without the link', async () => {
+    const email = await plainAccount();
+    const account = (await idp.directory.findByEmail(email))!;
+    smtp.refuseAll(true);
+    try {
+      const { posted, page } = await askForResetLink(new HttpSession(), idp.issuer, email);
+      expect(posted.location).toBe(`${idp.issuer}/account/password/forgot/sent`);
+      expect(page.status).toBe(200);
+      const failed = () => log.lines.find((line) => line.event === 'mail.reset.failed' && line.fields.accountId === account.id);
+      for (let waited = 0; waited < 5000 && !failed(); waited += 20) await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(failed()?.fields).toMatchObject({ errorName: 'MailSendError' });
+      expect(JSON.stringify(failed())).not.toContain('token=');
+    } finally {
+      smtp.refuseAll(false);
+    }
+    expect(log.failures()).toEqual([]);
   });
 
   test('bad input: a clear 4xx, and the link still works', async () => {
