@@ -134,6 +134,23 @@ describe.each(STORE_KINDS)('"Forgot password?" over real SMTP on %s', (kind) => 
     expectRefusedPage(await tabA.get(link), 'RESET_LINK_INVALID');
   });
 
+  test('ten tabs sending the same link at once: one new password takes, the others are told the link is used', async () => {
+    const email = await plainAccount();
+    const link = await freshLink(email);
+    const tabs = await Promise.all(Array.from({ length: 10 }, async (_, i) => {
+      const tab = new HttpSession();
+      const form = await tab.get(link);
+      return { tab, password: `tab ${i} chose this new password`, fields: { csrf: hiddenField(form.text, 'csrf'), token: hiddenField(form.text, 'token') } };
+    }));
+    const answers = await Promise.all(tabs.map(({ tab, password, fields }) => tab.postForm(`${idp.issuer}/account/password/reset`, { ...fields, password, confirm: password })));
+    const won = answers.flatMap((answer, i) => (answer.location?.endsWith('/account/password/reset/done') ? [i] : []));
+    expect(won).toHaveLength(1);
+    expect(await idp.directory.authenticate(email, tabs[won[0]!]!.password)).toBeDefined();
+    for (const [i, answer] of answers.entries()) {
+      if (i !== won[0]) expectRefusedPage(await tabs[i]!.tab.follow(answer, idp.issuer), 'RESET_LINK_INVALID');
+    }
+  });
+
   test('a link lasts 30 minutes, by the clock', async () => {
     const email = await plainAccount();
     const link = await freshLink(email);
