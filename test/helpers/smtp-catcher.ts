@@ -19,6 +19,8 @@ export interface SmtpCatcher {
   to(address: string): CaughtMail[];
   /** Waits (real time, a few seconds at most) until `count` mails reached `address`. */
   waitFor(address: string, count?: number): Promise<CaughtMail[]>;
+  /** Waits (real time, a few seconds at most) for the first mail to `address` whose subject starts with `subject`. */
+  waitForSubject(address: string, subject: string): Promise<CaughtMail>;
   /** From now on every mail is refused with a 554 (a delivery failure); `false` accepts again. */
   refuseAll(refuse: boolean): void;
   close(): Promise<void>;
@@ -110,6 +112,13 @@ export async function startSmtpCatcher(): Promise<SmtpCatcher> {
       for (let waited = 0; waited < 5000 && to(address).length < count; waited += 20) await new Promise((resolve) => setTimeout(resolve, 20));
       if (to(address).length < count) throw new Error(`expected ${count} mail(s) to ${address}, got ${to(address).length}`);
       return to(address);
+    },
+    async waitForSubject(address, subject) {
+      const find = () => to(address).find((mail) => mail.subject.startsWith(subject));
+      for (let waited = 0; waited < 5000 && !find(); waited += 20) await new Promise((resolve) => setTimeout(resolve, 20));
+      const found = find();
+      if (!found) throw new Error(`no mail "${subject}…" to ${address}; got: ${to(address).map((mail) => mail.subject).join(' | ')}`);
+      return found;
     },
     refuseAll(refuse) {
       refusing = refuse;

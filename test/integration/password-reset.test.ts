@@ -39,14 +39,6 @@ describe.each(STORE_KINDS)('"Forgot password?" over real SMTP on %s', (kind) => 
     return openAuthorization(browser, idp.issuer, await buildAuthorization(client));
   }
 
-  /** The first mail to `email` whose subject starts so, waiting for it (notices arrive after their change). */
-  async function mailTo(email: string, subject: string) {
-    const find = () => smtp.to(email).find((mail) => mail.subject.startsWith(subject));
-    for (let waited = 0; waited < 5000 && !find(); waited += 20) await new Promise((resolve) => setTimeout(resolve, 20));
-    if (!find()) throw new Error(`no mail "${subject}…" to ${email}`);
-    return find()!;
-  }
-
   /** A new link by mail (other mails to the address, like "your password was changed", are passed over). */
   async function freshLink(email: string): Promise<string> {
     const links = () => smtp.to(email).filter((mail) => mail.subject.startsWith('Reset your'));
@@ -86,7 +78,7 @@ describe.each(STORE_KINDS)('"Forgot password?" over real SMTP on %s', (kind) => 
     const { posted, page } = await askForResetLink(browser, idp.issuer, ` ${email.toUpperCase()} `);
     expect(posted.status).toBe(303);
     expect(page.text).toContain('If an account uses that address');
-    const link = resetLinkIn(await mailTo(email, 'Reset your'));
+    const link = resetLinkIn(await smtp.waitForSubject(email, 'Reset your'));
     const token = new URL(link).searchParams.get('token')!;
     expect(token).toMatch(/^[\w-]{43}$/);
     // The store keeps the token's HMAC, not the token.
@@ -101,7 +93,7 @@ describe.each(STORE_KINDS)('"Forgot password?" over real SMTP on %s', (kind) => 
     expect(reset.page.text).toContain('Your password was changed');
 
     // Told by mail.
-    const told = await mailTo(email, 'Your Example ID password was changed');
+    const told = await smtp.waitForSubject(email, 'Your Example ID password was changed');
     expect(told.text).toContain('Your second step is still asked for.');
     expect(told.raw).not.toContain(NEW_PASSWORD);
 

@@ -1,5 +1,6 @@
 import { formAction, hiddenField, HttpSession } from '../helpers/http-session.ts';
 import { recordingLogger } from '../helpers/abuse.ts';
+import { signedInConsole, twoMethodAccount } from '../helpers/abuse-accounts.ts';
 import { useIdpWorld } from '../helpers/idp-world.ts';
 import { codeFor, enrolledAccount, textOf, openSecurityPage, enrolAuthenticator, isCallback, submitCode, useBackupCode } from '../helpers/mfa-flow.ts';
 import { buildAuthorization, discoverClient, openAuthorization, submitPassword } from '../helpers/oidc-flow.ts';
@@ -14,7 +15,7 @@ const STEP_MS = 30_000;
 describe.each(STORE_KINDS)('security notices by mail over real SMTP on %s', (kind) => {
   let smtp: SmtpCatcher;
   const log = recordingLogger();
-  const { idp, clock } = useIdpWorld(kind, {
+  const w = useIdpWorld(kind, {
     log,
     clients: [...TEST_CLIENTS, STRICT_CLIENT],
     config: async () => {
@@ -26,6 +27,7 @@ describe.each(STORE_KINDS)('security notices by mail over real SMTP on %s', (kin
       };
     },
   });
+  const { idp, clock } = w;
   afterAll(() => smtp.close());
 
   async function passwordStep(browser: HttpSession, email: string) {
@@ -85,6 +87,17 @@ describe.each(STORE_KINDS)('security notices by mail over real SMTP on %s', (kin
     expect(mail!.subject).toBe('A sign-in method was added to your Example ID account');
     expect(mail!.text).toContain('An authenticator app was set up as your second step during a sign-in, with your password only');
     expect(mail!.raw).not.toContain(key.replace(/\s/g, ''));
+  });
+
+  test('a method removed (the account keeps another): told, naming the kind of method and never the number', async () => {
+    const account = await twoMethodAccount(w, 'removing');
+    const console = await signedInConsole(w, account);
+    const csrf = hiddenField((await console.get(`${idp.issuer}/account/security`)).text, 'csrf');
+    const app = (await w.store.mfa.get(account.id))!.credentials.find((method) => method.type === 'totp')!;
+    expect((await console.postForm(`${idp.issuer}/account/security/methods/remove`, { csrf, method: app.id })).status).toBe(303);
+    const mail = await smtp.waitForSubject(account.email, 'A sign-in method was removed');
+    expect(mail.text).toContain('An authenticator app was removed from your account');
+    expect(mail.raw).not.toContain(account.phone);
   });
 
   test('turning MFA off: told', async () => {
