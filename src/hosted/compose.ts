@@ -73,6 +73,7 @@ export function composeIdentityProvider({ config, keys, store, clients, log, clo
     counters: store.counters,
     directory,
     links: createResetLinks({ store: store.passwordResets, accounts: store.accounts, secrets: keys.secrets.passwordResets, clock }),
+    transient: store.transient,
     mailer,
     mfa: mfa.service,
     trusted: mfa.trusted,

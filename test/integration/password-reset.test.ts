@@ -143,6 +143,23 @@ describe.each(STORE_KINDS)('"Forgot password?" over real SMTP on %s', (kind) => 
     }
   });
 
+  test('two different links of one account sent at once: one new password takes, the other link is dead', async () => {
+    const email = await plainAccount();
+    const links = [await freshLink(email), await freshLink(email)];
+    const tabs = await Promise.all(links.map(async (link, i) => {
+      const tab = new HttpSession();
+      const form = await tab.get(link);
+      const password = `link ${i} chose this new password`;
+      return { tab, password, fields: { csrf: hiddenField(form.text, 'csrf'), token: hiddenField(form.text, 'token'), password, confirm: password } };
+    }));
+    const answers = await Promise.all(tabs.map(({ tab, fields }) => tab.postForm(`${idp.issuer}/account/password/reset`, fields)));
+    const won = answers.flatMap((answer, i) => (answer.location?.endsWith('/account/password/reset/done') ? [i] : []));
+    expect(won).toHaveLength(1);
+    expect(await idp.directory.authenticate(email, tabs[won[0]!]!.password)).toBeDefined();
+    expect(await idp.directory.authenticate(email, tabs[1 - won[0]!]!.password)).toBeUndefined();
+    expectRefusedPage(await new HttpSession().get(links[1 - won[0]!]!), 'RESET_LINK_INVALID');
+  });
+
   test('a link lasts 30 minutes, by the clock', async () => {
     const email = await plainAccount();
     const link = await freshLink(email);

@@ -8,6 +8,7 @@ import type { RenderPage } from '../../http/views.ts';
 import type { Logger } from '../../log.ts';
 import type { MailSender } from '../../mail/mail-sender.ts';
 import type { MfaService } from '../../mfa/mfa-service.ts';
+import type { TransientStore } from '../../mfa/mfa-store.ts';
 import type { TrustedDevices } from '../../trusted-device/trusted-devices.ts';
 import { ERRORS, type ErrorCode } from '../../errors.ts';
 import type { AccountDirectory } from '../account-directory.ts';
@@ -25,6 +26,8 @@ export interface PasswordResetDeps {
   counters: CounterStore;
   directory: AccountDirectory;
   links: ResetLinks;
+  /** Claims one reset at a time per account (two links used at once: one wins). */
+  transient: TransientStore;
   mailer: MailSender;
   mfa: MfaService;
   trusted: TrustedDevices;

@@ -9,6 +9,9 @@ import { backWithProblem, problemIn, renderPage, type PasswordResetDeps } from '
 
 const RESET_PROBLEMS: readonly ErrorCode[] = ['PASSWORD_REQUIRED', 'PASSWORD_TOO_SHORT', 'PASSWORD_TOO_LONG', 'PASSWORD_TOO_COMMON', 'PASSWORDS_DIFFERENT'];
 
+/** Longer than a reset takes (argon2, then under a second until the sessions' stamp has passed). */
+const RESET_CLAIM_SECONDS = 30;
+
 /** The longest token field worth reading: a token is 43 characters. */
 const MAX_TOKEN = 100;
 
@@ -45,8 +48,11 @@ export function addResetRoutes(router: Router, deps: PasswordResetDeps): void {
     if (problem) return backWithProblem(ctx, resetPath(token), problem);
 
     const account = await deps.links.redeem(token);
-    // Used, expired, another password since, or not a link: its page says so.
-    if (!account || !(await deps.directory.setPassword(account.email, password))) return redirectAfterPost(ctx, resetPath(token));
+    // Used, expired, another password since, or not a link: its page says so. Two different links
+    // of one account used at once could both pass the password check before either changed it:
+    // the claim lets one through; the other's link is dead by the time the claim lapses.
+    if (!account || !(await deps.transient.claim(`password-reset:${account.id}`, '1', RESET_CLAIM_SECONDS))
+      || !(await deps.directory.setPassword(account.email, password))) return redirectAfterPost(ctx, resetPath(token));
     await deps.links.revokeAllOf(account.id);
     await deps.trusted.revokeAll(account.id);
     await deps.mfa.endSessions(account.id);
