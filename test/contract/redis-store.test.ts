@@ -243,6 +243,26 @@ describe('redis store specifics', () => {
     }
   });
 
+  it('keeps reset links under the prefix with a real TTL as cleanup, and leaves nothing after revokeAllOf', async () => {
+    const prefix = nextPrefix();
+    const clock = createFakeClock();
+    const store = await openRedisStore({ url: TEST_REDIS_URL, prefix, clock, logger: silentLogger });
+    try {
+      await store.passwordResets.save('hash-1', { accountId: 'sub-1', passwordFingerprint: 'fp', expiresAt: clock() + 30 * 60_000 });
+      const keys = (await keysUnder(prefix)).map((key) => key.slice(prefix.length)).sort();
+      expect(keys).toEqual(['password-reset:hash-1', 'password-resets-of:sub-1']);
+      for (const key of keys) {
+        const ttl = await inspector.pTTL(prefix + key);
+        expect(ttl).toBeGreaterThan(30 * 60_000);
+        expect(ttl).toBeLessThanOrEqual(30 * 60_000 + 10_000);
+      }
+      expect(await store.passwordResets.revokeAllOf('sub-1')).toBe(1);
+      expect(await keysUnder(prefix)).toEqual([]);
+    } finally {
+      await store.close();
+    }
+  });
+
   it('rejects with StoreUnavailableError when Redis cannot be reached at startup', async () => {
     await expect(openRedisStore({ url: 'redis://127.0.0.1:1', prefix: nextPrefix(), logger: silentLogger }))
       .rejects.toBeInstanceOf(StoreUnavailableError);
