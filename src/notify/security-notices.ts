@@ -11,6 +11,7 @@ import { plainMail, type MailParagraph } from './plain-mail.ts';
 export type SecurityNoticeKind =
   | 'method-added'
   | 'method-removed'
+  | 'default-method-changed'
   | 'mfa-turned-off'
   | 'mfa-reset-by-support'
   | 'backup-code-used'
@@ -20,6 +21,7 @@ export type SecurityNoticeKind =
 const KIND_OF: Partial<Record<AuditEvent['event'], SecurityNoticeKind>> = {
   'mfa.enrolled': 'method-added',
   'mfa.method.removed': 'method-removed',
+  'mfa.method.default': 'default-method-changed',
   'mfa.disabled': 'mfa-turned-off',
   'mfa.reset': 'mfa-reset-by-support',
   'mfa.backup_code.used': 'backup-code-used',
@@ -64,6 +66,8 @@ function what(kind: SecurityNoticeKind, event: AuditEvent, appName: string): { s
       };
     case 'method-removed':
       return { subject: `A sign-in method was removed from your ${appName} account`, lines: [`${method} was removed from your account's second steps.`] };
+    case 'default-method-changed':
+      return { subject: `Your ${appName} sign-in method was changed`, lines: ['Another of your methods is now asked for first when you sign in.'] };
     case 'mfa-turned-off':
       return { subject: `2-step verification was turned off on your ${appName} account`, lines: ['2-step verification was turned off on your Security page: your password alone now signs you in.'] };
     case 'mfa-reset-by-support':

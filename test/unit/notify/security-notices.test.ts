@@ -20,6 +20,7 @@ describe('which audit events are told to the owner', () => {
   test.each([
     ['mfa.enrolled', 'method-added'],
     ['mfa.method.removed', 'method-removed'],
+    ['mfa.method.default', 'default-method-changed'],
     ['mfa.disabled', 'mfa-turned-off'],
     ['mfa.reset', 'mfa-reset-by-support'],
     ['mfa.backup_code.used', 'backup-code-used'],
