@@ -1,6 +1,10 @@
 import type { ClientMetadata } from 'oidc-provider';
 import type twilio from 'twilio';
 import { createSmsProvider } from '../factors/sms/create-sms-provider.ts';
+import { createMailSender } from './mail/create-mail-sender.ts';
+import { createPasswordResetRoutes } from './password-reset/password-reset-routes.ts';
+import { createResetLinks } from './password-reset/reset-links.ts';
+import { createCsrf } from '../http/csrf.ts';
 import { createAccountDirectory } from './account-directory.ts';
 import { memoizedDirectory } from '../plugin/request-scope.ts';
 import { createApp } from './app.ts';
@@ -37,6 +41,7 @@ export function composeIdentityProvider({ config, keys, store, clients, log, clo
   // findById shared within a request with the plugin (request-scope.ts): findAccount reads the account once.
   const directory = memoizedDirectory(createAccountDirectory(store.accounts, systemClock, (accountId) => store.mfa.remove(accountId)));
   const smsProvider = createSmsProvider(config.sms, log, smsHttpClient);
+  const mailer = createMailSender(config.mail, log);
   const mfa = composeMfa({
     issuer: config.issuer,
     directory,
@@ -52,8 +57,32 @@ export function composeIdentityProvider({ config, keys, store, clients, log, clo
     log,
     render,
     clock,
+    // Security notices go out through the provider's own mail (SMTP, or the development outbox).
+    onSecurityNotice: mailer && ((notice) => mailer.send(notice)),
+    // "Forgot password?" needs a way to send the link: offered only while mail is on.
+    forgotPasswordUrl: mailer && pluginPathsFor(config.issuer).to('/account/password/forgot'),
   });
   const provider = createProvider({ config, keys, store, directory, clients, mfa });
-  const app = createApp({ provider, mfa, store, log, render, demoUrl: config.demoApp.enabled ? demoBaseUrl(config) : undefined });
-  return { app, provider, directory, mfa };
+  const passwordReset = mailer && createPasswordResetRoutes({
+    issuer: config.issuer,
+    issuerOrigin: new URL(config.issuer).origin,
+    paths: pluginPathsFor(config.issuer),
+    render,
+    csrf: createCsrf(keys.secrets.csrf),
+    bodyLimitBytes: config.http.bodyLimitBytes,
+    counters: store.counters,
+    directory,
+    links: createResetLinks({ store: store.passwordResets, accounts: store.accounts, secrets: keys.secrets.passwordResets, clock }),
+    transient: store.transient,
+    mailer,
+    mfa: mfa.service,
+    trusted: mfa.trusted,
+    audit: mfa.audit,
+    log,
+    limits: config.passwordReset,
+    appName: brandOf(config.mfa, config.issuer).productName,
+    support: { url: config.mfa.supportUrl, email: config.mfa.supportEmail },
+  });
+  const app = createApp({ provider, mfa, store, log, render, passwordReset, demoUrl: config.demoApp.enabled ? demoBaseUrl(config) : undefined });
+  return { app, provider, directory, mfa, mailer };
 }

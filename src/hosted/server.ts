@@ -63,6 +63,8 @@ async function main(): Promise<void> {
   if (config.env === 'production' && !config.trustProxy) log.warn('config.trust_proxy.off', { hint: 'behind a TLS proxy or load balancer, set TRUST_PROXY=true (README "Running in production")' });
   console.log(`Identity provider: ${config.issuer} (listening on port ${(idp.address() as AddressInfo).port}, store: ${store.kind})`);
   if (config.sms.provider === 'outbox') console.log(`Text messages (development outbox): ${config.sms.outboxFile}`);
+  if (config.mail.transport === 'outbox') console.log(`Mail (development outbox): ${config.mail.outboxFile}`);
+  if (config.mail.transport === 'none') log.warn('config.mail.off', { hint: 'without SMTP_URL and MAIL_FROM no security notice is mailed and "Forgot password?" is not offered (README "Configuration")' });
 
   if (config.demoApp.enabled) {
     const demo = createDemoApp({ issuer: config.issuer, baseUrl: demoUrl, render: createPageRenderer() });

@@ -25,6 +25,9 @@ const scope = new AsyncLocalStorage<RequestLanguage>();
 /** Our own pages' shapes: the home page, the Security pages, a sign-in's pages (no query, no percent-encoding). */
 const OWN_PAGE = /^\/(account(\/[a-z0-9/-]*)?|interaction\/[A-Za-z0-9_-]{1,64}(\/[a-z0-9/-]*)?)?$/;
 
+/** Our pages that are nothing without their query. */
+const NEEDS_QUERY: ReadonlySet<string> = new Set(['/account/password/reset']);
+
 /**
  * Where a page is, inside the mount, when the switcher should come back to it: only a GET of one of
  * our own pages' shapes, so a page never writes back into a link anything else its request carried
@@ -35,6 +38,8 @@ function hereOf(ctx: Context): string | undefined {
   if (ctx.method !== 'GET' && ctx.method !== 'HEAD') return undefined;
   // The Security page's sign-in callback answers once (its state is spent): its page leads back to the Security page.
   if (ctx.path === '/account/callback') return '/account/security';
+  // A page that needs its query (a password reset's link token) is not repeated: the Referer brings the person back.
+  if (ctx.querystring && NEEDS_QUERY.has(ctx.path)) return undefined;
   return OWN_PAGE.test(ctx.path) ? ctx.path : undefined;
 }
 

@@ -1,6 +1,7 @@
 import type { Context } from 'koa';
 import path from 'node:path';
 import { createAudit, type AuditSink } from '../audit/audit.ts';
+import { createSecurityNotifier, type DeliverNotice } from '../notify/security-notifier.ts';
 import { createAccountSecurity } from '../mfa/account-security.ts';
 import type { AccountGrantStore } from '../consent/account-grant-store.ts';
 import { createLoadExistingGrant } from '../consent/load-existing-grant.ts';
@@ -92,6 +93,19 @@ export interface MfaPluginOptions {
   log?: Logger;
   /** Called with every security event (enrolled, challenge passed/failed, device trusted, ...). */
   onAuditEvent?: AuditSink;
+  /**
+   * Mails the account's owner about a security change (a method set up or removed, MFA off or
+   * reset, the backup code used, a new trusted device, the password changed): called with the
+   * mail ready to send (`to`, `subject`, `text`, `html`) and what it is about (`kind`,
+   * `accountId`). The host delivers it its own way; a failure is logged and never breaks the change.
+   */
+  onSecurityNotice?: DeliverNotice;
+  /**
+   * Where "Forgot password?" on the plugin's sign-in page leads: your own reset page (a path
+   * under your site, or an http(s) URL). Left out, the link is not shown. Whatever your reset
+   * does, it must create no session: the second factor is still asked for at the next sign-in.
+   */
+  forgotPasswordUrl?: string;
   clock?: Clock;
   render?: RenderPage;
 }
@@ -113,7 +127,19 @@ export function composeMfa(options: MfaPluginOptions) {
   const paths = pluginPathsFor(options.issuer);
   const brand = brandOf(settings, options.issuer);
   const render = withBrand(withPaths(options.render ?? createPageRenderer(), paths), brand);
-  const audit = createAudit(log, options.onAuditEvent);
+  const notifier = options.onSecurityNotice && createSecurityNotifier({
+    // Not the request-scoped copy: the notice is sent after the request's own work.
+    directory: options.directory,
+    deliver: options.onSecurityNotice,
+    context: {
+      appName: brand.productName,
+      securityPageUrl: `${options.issuer.replace(/\/+$/, '')}/account/security`,
+      support: { url: settings.supportUrl, email: settings.supportEmail },
+    },
+    log,
+  });
+  // The one place security notices hook in: every audited change that calls for one sends it.
+  const audit = createAudit(log, [options.onAuditEvent, notifier]);
   // Reads shared within one request (request-scope.ts): one load of an account's state per step.
   const mfaStore = memoizedMfaStore(options.store.mfa);
   const directory = memoizedDirectory(options.directory);
@@ -213,6 +239,7 @@ export function composeMfa(options: MfaPluginOptions) {
       bodyLimitBytes: parsed.bodyLimitBytes,
       settings,
       clock,
+      forgotPasswordHref: parsed.forgotPasswordUrl,
       passkeys: createPasskeys({
         store: mfaStore, guard, transient: options.store.transient, clock,
         rp: relyingPartyOf(options.issuer, brand.issuerLabel, settings.passkeyRpId),

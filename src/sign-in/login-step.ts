@@ -35,6 +35,7 @@ export async function showLogin(ctx: Context, deps: InteractionPageDeps, details
     error: problem ? errorMessage(problem.code) : undefined,
     errorCode: problem?.code,
     passkeySignIn: passwordlessActions(deps.paths, details.uid),
+    forgotPasswordHref: deps.forgotPasswordHref,
   });
 }
 

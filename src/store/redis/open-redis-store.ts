@@ -8,6 +8,7 @@ import { createRedisAdapterFactory, revokeAccountGrants } from './redis-adapter.
 import { createRedisCounters } from './redis-counters.ts';
 import { createRedisMfa } from './redis-mfa.ts';
 import { createRedisTransient } from './redis-transient.ts';
+import { createRedisPasswordResets } from './redis-password-resets.ts';
 import { createRedisTrustedDevices } from './redis-trusted-devices.ts';
 import { withRedisErrors } from './redis-errors.ts';
 import { withDeadline, withinDeadline } from '../store-deadline.ts';
@@ -109,6 +110,7 @@ export async function openRedisStore(options: RedisStoreOptions): Promise<Store>
     transient: guarded(createRedisTransient(client, options.prefix, clock)),
     trustedDevices: guarded(createRedisTrustedDevices(client, options.prefix, clock)),
     grants: guarded(createRedisAccountGrants(client, options.prefix, clock)),
+    passwordResets: guarded(createRedisPasswordResets(client, options.prefix, clock)),
     async ping() {
       try {
         await withinDeadline(client.ping(), timeoutMs);

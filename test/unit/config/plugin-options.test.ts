@@ -106,3 +106,13 @@ describe('one set of defaults', () => {
     }
   });
 });
+
+describe('forgotPasswordUrl', () => {
+  test.each(['/my/reset', 'https://id.host.example/reset?from=sign-in'])('%s is accepted', (url) => {
+    expect(parsePluginOptions({ ...hostOptions(), forgotPasswordUrl: url }).forgotPasswordUrl).toBe(url);
+  });
+
+  test.each(['//evil.example/reset', '/\\evil.example', 'javascript:alert(1)', 'reset', ''])('%j is refused, naming the option', (url) => {
+    expect(refusal(hostOptions({ forgotPasswordUrl: url })).path).toBe('forgotPasswordUrl');
+  });
+});
