@@ -1,6 +1,7 @@
 import type { AuditEvent } from '../audit/audit.ts';
 import type { MailMessage } from '../mail/mail-sender.ts';
-import { deviceLabel } from '../trusted-device/device-label.ts';
+import { deviceLabel, deviceLabelInWords } from '../trusted-device/device-label.ts';
+import { t, type MessageKey } from '../i18n/translate.ts';
 import { plainMail, type MailParagraph } from './plain-mail.ts';
 
 /**
@@ -34,10 +35,10 @@ export function noticeKindOf(event: AuditEvent): SecurityNoticeKind | undefined 
   return event.accountId ? KIND_OF[event.event] : undefined;
 }
 
-const METHOD_NAMES: Record<string, string> = {
-  totp: 'An authenticator app',
-  sms: 'A phone number for text messages',
-  passkey: 'A passkey',
+const METHOD_NAMES: Record<string, MessageKey> = {
+  totp: 'notice.method.totp',
+  sms: 'notice.method.sms',
+  passkey: 'notice.method.passkey',
 };
 
 /** A security notice, ready to send: the mail, and what it is about (for a host that sends its own). */
@@ -54,34 +55,38 @@ export interface NoticeContext {
   support: { url: string | null; email: string | null };
 }
 
-function what(kind: SecurityNoticeKind, event: AuditEvent, appName: string): { subject: string; lines: string[] } {
-  const method = METHOD_NAMES[String(event.details?.method)] ?? 'A way to confirm it is you';
+/**
+ * The subject and what happened, in the language of the request that made the change (its page's,
+ * i18n/request-language.ts); a change made outside a request (the CLI's reset) is told in English.
+ */
+function what(kind: SecurityNoticeKind, event: AuditEvent, app: string): { subject: string; lines: string[] } {
+  const methodKey = METHOD_NAMES[String(event.details?.method)];
+  const method = t(methodKey ?? 'notice.method.other');
   switch (kind) {
     case 'method-added':
       return {
-        subject: `A sign-in method was added to your ${appName} account`,
-        lines: [event.details?.during === 'sign-in'
-          ? `${method} was set up as your second step during a sign-in, with your password only (this app asks everyone to set one up).`
-          : `${method} was set up as a second step on your Security page.`],
+        subject: t('notice.methodAdded.subject', { app }),
+        lines: [t(event.details?.during === 'sign-in' ? 'notice.methodAdded.duringSignIn' : 'notice.methodAdded.onPage', { method })],
       };
     case 'method-removed':
-      return { subject: `A sign-in method was removed from your ${appName} account`, lines: [`${method} was removed from your account's second steps.`] };
+      return { subject: t('notice.methodRemoved.subject', { app }), lines: [t('notice.methodRemoved.line', { method })] };
     case 'default-method-changed':
-      return { subject: `Your ${appName} sign-in method was changed`, lines: ['Another of your methods is now asked for first when you sign in.'] };
+      return { subject: t('notice.defaultChanged.subject', { app }), lines: [t('notice.defaultChanged.line')] };
     case 'mfa-turned-off':
-      return { subject: `2-step verification was turned off on your ${appName} account`, lines: ['2-step verification was turned off on your Security page: your password alone now signs you in.'] };
+      return { subject: t('notice.mfaOff.subject', { app }), lines: [t('notice.mfaOff.line')] };
     case 'mfa-reset-by-support':
-      return { subject: `Our support team reset 2-step verification on your ${appName} account`, lines: ['At your request, our support team turned 2-step verification off, removed your trusted devices and signed you out everywhere. Set up a second step again on your Security page.'] };
+      return { subject: t('notice.mfaReset.subject', { app }), lines: [t('notice.mfaReset.line')] };
     case 'backup-code-used':
-      return { subject: `Your backup code was used on your ${appName} account`, lines: ['Your backup code was used to sign in, and a new one was shown. The old code no longer works.'] };
-    case 'device-trusted':
-      return { subject: `A new device is trusted on your ${appName} account`, lines: [`"${String(event.details?.label ?? 'A browser')}" will skip the code at sign-in until the trust expires or you revoke it.`] };
+      return { subject: t('notice.backupUsed.subject', { app }), lines: [t('notice.backupUsed.line')] };
+    case 'device-trusted': {
+      const label = event.details?.label;
+      const device = label === undefined ? t('notice.deviceTrusted.aBrowser') : deviceLabelInWords(String(label));
+      return { subject: t('notice.deviceTrusted.subject', { app }), lines: [t('notice.deviceTrusted.line', { device })] };
+    }
     case 'password-changed':
       return {
-        subject: `Your ${appName} password was changed`,
-        lines: [event.details?.by === 'reset-link'
-          ? 'Your password was changed through a "Forgot password?" link. Every session and trusted device was signed out, and apps must sign in again. Your second step is still asked for.'
-          : 'Your password was changed. Every session and trusted device was signed out, and apps must sign in again.'],
+        subject: t('notice.passwordChanged.subject', { app }),
+        lines: [t(event.details?.by === 'reset-link' ? 'notice.passwordChanged.byLink' : 'notice.passwordChanged.line')],
       };
   }
 }
@@ -89,19 +94,19 @@ function what(kind: SecurityNoticeKind, event: AuditEvent, appName: string): { s
 /** When and from where, as far as the event knows it; never an address beyond what the person's own network shows. */
 function where(event: AuditEvent): string {
   const when = `${event.at.slice(0, 16).replace('T', ' ')} UTC`;
-  if (event.details?.by === 'cli') return `When: ${when}.`;
-  const from = [event.userAgent ? deviceLabel(event.userAgent) : undefined, event.ip ? `network address ${event.ip}` : undefined].filter(Boolean).join(', ');
-  return from ? `When: ${when}, from ${from}.` : `When: ${when}.`;
+  if (event.details?.by === 'cli') return t('notice.when', { when });
+  const from = [event.userAgent ? deviceLabelInWords(deviceLabel(event.userAgent)) : undefined, event.ip ? t('notice.networkAddress', { ip: event.ip }) : undefined].filter(Boolean).join(', ');
+  return from ? t('notice.whenFrom', { when, from }) : t('notice.when', { when });
 }
 
 /** "Wasn't you?": what to do at once, and who to ask. */
 function wasntYou(context: NoticeContext): MailParagraph[] {
   const support = context.support.url ?? (context.support.email ? `mailto:${context.support.email}` : null);
   return [
-    "Wasn't you? Someone may know your password. Change it now (use \"Forgot password?\" on the sign-in page if you cannot sign in), then check your methods and trusted devices on your Security page:",
-    { text: 'Security page', href: context.securityPageUrl },
-    ...(support ? [{ text: `Contact our support team${context.support.email ? ` (${context.support.email})` : ''}:`, href: support }] : []),
-    'If it was you, there is nothing to do.',
+    t('notice.wasntYou'),
+    { text: t('notice.securityPage'), href: context.securityPageUrl },
+    ...(support ? [{ text: context.support.email ? t('notice.contactSupportEmail', { email: context.support.email }) : t('notice.contactSupport'), href: support }] : []),
+    t('notice.ifYou'),
   ];
 }
 

@@ -8,6 +8,8 @@ import { useIdpWorld } from '../helpers/idp-world.ts';
 import { codeFor, submitCode } from '../helpers/mfa-flow.ts';
 import { buildAuthorization, discoverClient, isCallback, openAuthorization, submitConsent, submitPassword } from '../helpers/oidc-flow.ts';
 import { readOutbox } from '../helpers/sms-outbox.ts';
+import { askForResetLink } from '../helpers/password-reset-flow.ts';
+import { existsSync, readFileSync } from 'node:fs';
 import { STORE_KINDS } from '../helpers/test-stores.ts';
 
 const FRENCH = '<html lang="fr-CA">';
@@ -175,6 +177,31 @@ describe.each(STORE_KINDS)('languages on %s', (kind) => {
     const english = await startSignIn(world, 'first-party-app', {});
     await submitPassword(english.browser, world.idp.issuer, english.page, person.email, ABUSE_PASSWORD);
     expect(readOutbox(outbox).filter((m) => m.to === person.phone).at(-1)!.body).toMatch(/^\d{6} is your .+ code\./);
+  });
+
+  test('"Forgot password?" in French: the page, the answer, and the mail with the link, in the language of the page it was asked from', async () => {
+    const person = await totpAccount(world, 'oubli');
+    const browser = new HttpSession({ 'accept-language': 'fr-CA,fr;q=0.9' });
+    const { page } = await atLoginPage(world, 'first-party-app', browser);
+    expect(page.text).toContain('>Mot de passe oublié?</a>');
+    const form = await browser.get(`${world.idp.issuer}/account/password/forgot`);
+    expect(form.text).toContain('<h1>Vous avez oublié votre mot de passe?</h1>');
+    const { page: sent } = await askForResetLink(browser, world.idp.issuer, person.email);
+    expect(sent.text).toContain('<h1>Consultez vos courriels</h1>');
+    const outbox = world.idp.config.mail.outboxFile!;
+    // The mail goes out after the answer: wait for its line.
+    const mails = async () => {
+      for (let tries = 0; tries < 50; tries += 1) {
+        const found = existsSync(outbox) ? readFileSync(outbox, 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line) as { to: string; subject: string; text: string }).filter((m) => m.to === person.email) : [];
+        if (found.length) return found;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      throw new Error('no mail');
+    };
+    const mail = (await mails()).at(-1)!;
+    expect(mail.subject).toMatch(/^Réinitialisez le mot de passe de votre compte /);
+    expect(mail.text).toContain('Ce lien fonctionne une seule fois, pendant 30 minutes');
+    expect(mail.text).toMatch(/\/account\/password\/reset\?token=[\w-]+/);
   });
 
   test('the Security page, its dates and its device labels follow the language too', async () => {
