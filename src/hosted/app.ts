@@ -9,6 +9,9 @@ import type { Store } from '../store/store.ts';
 import { answerStoreUnavailable } from '../http/store-unavailable.ts';
 import { describeError, type Logger } from '../log.ts';
 import { isStoreUnavailable } from '../store/store-errors.ts';
+import type { Metrics } from './metrics/metrics.ts';
+import { metricsRoute } from './metrics/metrics-endpoint.ts';
+import { requestTiming } from './metrics/request-timing.ts';
 
 /**
  * The identity provider's HTTP app. oidc-provider's Provider is itself a Koa app: the MFA
@@ -23,15 +26,20 @@ export interface AppOptions {
   render: RenderPage;
   /** The demo relying app's address while it runs: the home page links to it. */
   demoUrl?: string;
+  /** Metrics on: every request timed; `GET /metrics` here too when they have no port of their own. */
+  metrics?: { metrics: Metrics; token: string | null; onMainPort: boolean };
 }
 
-export function createApp({ provider, mfa, store, log, render, demoUrl }: AppOptions): Provider {
+export function createApp({ provider, mfa, store, log, render, demoUrl, metrics }: AppOptions): Provider {
   // An ISSUER with a path serves everything under it, the health probe included.
   provider.use(issuerPathMount(pluginPathsFor(provider.issuer)));
+  if (metrics) provider.use(requestTiming(metrics.metrics));
   // The health probe goes first, so it answers whatever Host a load balancer sends (it often
   // probes the instance's own address); it reflects nothing. Every other route is behind the
   // plugin's host check.
   provider.use(healthCheck(store));
+  // Like the probe, in front of the host check: a scraper asks for the instance's own address.
+  if (metrics?.onMainPort) provider.use(metricsRoute(metrics.metrics, metrics.token));
   mfa.install(provider);
   // Behind the plugin's host check, headers and error pages, like every page.
   provider.use(homePage({ render, demoUrl }));

@@ -13,6 +13,7 @@ import { createJsonLogger, describeError } from '../log.ts';
 import { loadClients } from './provider/load-clients.ts';
 import { openStore } from './open-store.ts';
 import { isStoreUnavailable } from '../store/store-errors.ts';
+import { createMetricsServer } from './metrics/metrics-endpoint.ts';
 
 /** Listens; a port that is taken or not ours to take is told as the setting to change, not a stack. */
 function listenOn(app: { listen(port: number, host?: string): Server }, port: number, host: string | null, setting: string): Promise<Server> {
@@ -48,7 +49,7 @@ async function main(): Promise<void> {
   const clients = [...fileClients!];
   if (config.demoApp.enabled) clients.push(demoClientMetadata(demoUrl));
 
-  const { app, provider, directory } = composeIdentityProvider({ config, keys: keys!, store, clients, log });
+  const { app, provider, directory, metrics } = composeIdentityProvider({ config, keys: keys!, store, clients, log });
   try {
     await checkClients(provider, fileClients!, config.clientsFile);
   } catch (error) {
@@ -62,6 +63,11 @@ async function main(): Promise<void> {
   // TRUST_PROXY every person shares the proxy's address in the sign-in limits, and no cookie is Secure.
   if (config.env === 'production' && !config.trustProxy) log.warn('config.trust_proxy.off', { hint: 'behind a TLS proxy or load balancer, set TRUST_PROXY=true (README "Running in production")' });
   console.log(`Identity provider: ${config.issuer} (listening on port ${(idp.address() as AddressInfo).port}, store: ${store.kind})`);
+  if (metrics && config.metrics.port !== null) {
+    const metricsServer = await listenOn(createMetricsServer(metrics, config.metrics.token), config.metrics.port, config.host, 'METRICS_PORT');
+    servers.push(metricsServer);
+    console.log(`Metrics: http://${config.host ?? 'localhost'}:${(metricsServer.address() as AddressInfo).port}/metrics`);
+  }
   if (config.sms.provider === 'outbox') console.log(`Text messages (development outbox): ${config.sms.outboxFile}`);
 
   if (config.demoApp.enabled) {

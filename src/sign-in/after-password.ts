@@ -30,6 +30,7 @@ export async function continueAfterPassword(ctx: Context, deps: AfterPasswordDep
     throw new AppError(phishingResistant ? 'PASSKEY_REQUIRED' : 'MFA_SET_UP_FIRST', { link: { href: '/account/security', text: 'Open the Security page' } });
   }
   if (requirement === 'none') {
+    deps.log.info('login.finished', { accountId, clientId: details.params.client_id, method: 'password' });
     await finishInteraction(ctx, deps, details, { login: { accountId, acr: ACR.password, amr: [...AMR.password], remember: true } }, false);
     return;
   }
