@@ -42,7 +42,7 @@ async function main(): Promise<void> {
   const persistence = await store.persistence();
   if (config.env === 'production' && persistence === 'ephemeral') {
     await store.close();
-    throw new ConfigError('REDIS_URL', 'points at a Redis that keeps nothing on disk (no AOF, no RDB snapshots): accounts and sessions would vanish at its restart; enable persistence (e.g. redis-server --appendonly yes)');
+    throw new ConfigError(config.redis.sentinel ? 'REDIS_SENTINEL_URLS' : 'REDIS_URL', `${config.redis.sentinel ? 'name a primary' : 'points at a Redis'} that keeps nothing on disk (no AOF, no RDB snapshots): accounts and sessions would vanish at its restart; enable persistence (e.g. redis-server --appendonly yes)`);
   }
   if (persistence === 'unknown') log.warn('store.persistence.unknown', { store: store.kind, hint: 'could not read the Redis persistence settings (CONFIG is not allowed); make sure AOF or RDB is on' });
   const demoUrl = demoBaseUrl(config);
@@ -95,7 +95,7 @@ main().catch((error: unknown) => {
     console.error(`Cannot start: ${error.message}`);
   } else if (isStoreUnavailable(error)) {
     const cause = (error as Error).cause;
-    console.error(`Cannot start: the store did not answer (is Redis running at REDIS_URL? is the SQLite file in DATA_DIR locked by another process, or unreadable?): ${describeError(cause).errorMessage ?? ''}`);
+    console.error(`Cannot start: the store did not answer (is Redis running at REDIS_URL, or do the sentinels of REDIS_SENTINEL_URLS answer and know REDIS_SENTINEL_NAME? is the SQLite file in DATA_DIR locked by another process, or unreadable?): ${describeError(cause).errorMessage ?? ''}`);
   } else {
     console.error('Cannot start:', describeError(error));
   }

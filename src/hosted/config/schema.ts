@@ -244,6 +244,9 @@ export function validateConfig(input: unknown): Config {
   if (fine('redis') && config.redis.url !== null && config.redis.sentinel !== null) {
     problems.add(LABELS['redis.sentinel']!, 'cannot be set with REDIS_URL: set the sentinels (and the name they monitor) or one Redis, not both');
   }
+  if (fine('redis') && config.redis.waitReplicas > 0 && config.redis.url === null && config.redis.sentinel === null) {
+    problems.add(LABELS['redis.waitReplicas']!, 'only applies to Redis (REDIS_URL or REDIS_SENTINEL_URLS): the embedded SQLite store has no replicas');
+  }
   problems.check();
   return { ...config, issuer, demoApp, keysFile, sms, metrics };
 }
