@@ -27,3 +27,27 @@ describe('METRICS_TOKEN and METRICS_PORT', () => {
     expect(loadConfig({ METRICS_PORT: '3001', DEMO_APP: 'false' }).metrics.port).toBe(3001);
   });
 });
+
+describe('REDIS_SENTINEL_URLS, REDIS_SENTINEL_NAME and REDIS_WAIT_REPLICAS', () => {
+  test('the sentinels are a comma-separated list of redis:// URLs; the name goes with them; no wait by default', () => {
+    const config = loadConfig({ REDIS_SENTINEL_URLS: 'redis://10.0.0.1:26379, redis://10.0.0.2:26379,redis://10.0.0.3', REDIS_SENTINEL_NAME: 'idp' });
+    expect(config.redis.sentinel).toEqual({ urls: ['redis://10.0.0.1:26379', 'redis://10.0.0.2:26379', 'redis://10.0.0.3'], name: 'idp' });
+    expect(config.redis.url).toBeNull();
+    expect(config.redis.waitReplicas).toBe(0);
+    expect(loadConfig({ REDIS_URL: 'redis://127.0.0.1:6379', REDIS_WAIT_REPLICAS: '1' }).redis.waitReplicas).toBe(1);
+    expect(loadConfig({}).redis.sentinel).toBeNull();
+  });
+
+  test.each([
+    [{ REDIS_SENTINEL_URLS: 'redis://10.0.0.1:26379' }, 'config.redis.sentinel.name (REDIS_SENTINEL_NAME)'],
+    [{ REDIS_SENTINEL_NAME: 'idp' }, 'config.redis.sentinel.urls (REDIS_SENTINEL_URLS) must name at least one sentinel'],
+    [{ REDIS_SENTINEL_URLS: 'http://10.0.0.1:26379', REDIS_SENTINEL_NAME: 'idp' }, 'must start with redis:// or rediss://'],
+    [{ REDIS_SENTINEL_URLS: 'redis://10.0.0.1', REDIS_SENTINEL_NAME: 'two words' }, 'config.redis.sentinel.name (REDIS_SENTINEL_NAME)'],
+    [{ REDIS_SENTINEL_URLS: 'redis://10.0.0.1', REDIS_SENTINEL_NAME: 'idp', REDIS_URL: 'redis://10.0.0.9' }, 'cannot be set with REDIS_URL'],
+    [{ REDIS_WAIT_REPLICAS: '1' }, 'the embedded SQLite store has no replicas'],
+    [{ REDIS_URL: 'redis://10.0.0.9', REDIS_WAIT_REPLICAS: '17' }, 'config.redis.waitReplicas (REDIS_WAIT_REPLICAS)'],
+  ])('%j is refused, naming %s', (env, where) => {
+    expect(() => loadConfig(env)).toThrow(ConfigError);
+    expect(() => loadConfig(env)).toThrow(where);
+  });
+});
