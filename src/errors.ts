@@ -44,6 +44,10 @@ export const ERRORS = {
     status: 403,
     message: 'This app asks for a passkey, which resists phishing. Add one on your Security page, then sign in to the app again.',
   },
+  HARDWARE_PASSKEY_REQUIRED: {
+    status: 403,
+    message: 'This app asks for a passkey on a security key that this service can verify, such as one your organisation gave you. Add it on your Security page, then sign in to the app again.',
+  },
   NOT_SIGNED_IN: { status: 401, message: 'You are not signed in. Sign in and try again.' },
   REAUTH_REQUIRED: { status: 403, message: 'For your security, confirm it is you: sign in again, then repeat the change.' },
   SETUP_EXPIRED: { status: 400, message: 'This setup has expired. Start again from the Security page.' },

@@ -1,3 +1,4 @@
+import { X509Certificate } from 'node:crypto';
 import * as v from 'valibot';
 
 /**
@@ -84,3 +85,31 @@ export const issuerUrl = v.pipe(
 
 /** ISO 3166-1 alpha-2 country codes, upper case. */
 export const COUNTRY_CODE = /^[A-Z]{2}$/;
+
+/** PEM blocks in a bundle (a file of several "-----BEGIN CERTIFICATE-----" blocks). */
+export function pemBlocksOf(bundle: string): string[] {
+  return bundle.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
+}
+
+/** Why this PEM cannot be a passkey attestation trust anchor, or null when it can (a parseable CA certificate). */
+export function trustAnchorProblem(pem: string): string | null {
+  let certificate: X509Certificate;
+  try {
+    certificate = new X509Certificate(pem);
+  } catch {
+    return 'must be a PEM certificate (-----BEGIN CERTIFICATE-----)';
+  }
+  return certificate.ca ? null : 'must be a CA certificate (basicConstraints CA:TRUE): an attestation root, not a device certificate';
+}
+
+/** PEM attestation roots (WebAuthn L3 §13.4.3), each a CA certificate. */
+export const trustAnchors = v.pipe(
+  v.array(v.string('must be a PEM certificate (-----BEGIN CERTIFICATE-----)'), 'must be a list of PEM certificates'),
+  v.rawCheck(({ dataset, addIssue }) => {
+    if (!dataset.typed) return;
+    dataset.value.forEach((pem, index) => {
+      const problem = trustAnchorProblem(pem);
+      if (problem) addIssue({ message: problem, path: [{ type: 'array', origin: 'value', input: dataset.value, key: index, value: pem }] });
+    });
+  }),
+);

@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import { COUNTRY_CODE, domainName, httpUrl, integer, oneOf, optionalText, text } from './setting-rules.ts';
+import { COUNTRY_CODE, domainName, httpUrl, integer, oneOf, optionalText, text, trustAnchors } from './setting-rules.ts';
 
 /**
  * The settings the MFA plugin and the hosted app share, each with its bounds and its default:
@@ -36,6 +36,14 @@ export const MFA_SETTINGS = v.pipe(
      * never be changed once passkeys exist, since each is bound to the RP ID it was made for.
      */
     passkeyRpId: v.nullish(domainName, null),
+    /**
+     * Attestation roots (PEM CA certificates) the operator trusts to say a key lives in hardware
+     * (e.g. a security-key vendor's root from the FIDO Metadata Service). Empty (the default):
+     * passkeys are registered with attestation `none` and no sign-in is `phrh`. With roots,
+     * registration asks for `direct` attestation and a device-bound key whose chain leads to one
+     * of them makes its sign-ins `phrh` (EAP ACR Values 1.0).
+     */
+    passkeyAttestationRoots: v.optional(trustAnchors, []),
   }, 'must be an object'),
   v.forward(
     v.partialCheck([['lockAfterFailures'], ['maxFailures']], (s) => s.lockAfterFailures <= s.maxFailures, 'must not be more than maxFailures'),

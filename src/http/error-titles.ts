@@ -26,6 +26,7 @@ export const ERROR_TITLES: Partial<Record<ErrorCode, string>> = {
   PASSKEY_RESPONSE_REQUIRED: 'Your passkey was not used',
   PASSKEY_NAME_INVALID: 'That passkey name is not right',
   PASSKEY_REQUIRED: 'This app asks for a passkey',
+  HARDWARE_PASSKEY_REQUIRED: 'This app asks for a security key',
   NOT_SIGNED_IN: "You're not signed in",
   REAUTH_REQUIRED: 'Confirm it is you',
   SETUP_EXPIRED: 'This setup has expired',

@@ -29,6 +29,12 @@ export interface PasskeyKey {
   backupState: boolean;
   /** The name its owner gave it on the Security page. */
   name: string;
+  /**
+   * Shown at registration to live in hardware the operator trusts: bound to one device (BE unset)
+   * and attested by a certificate chain to one of the operator's trust anchors
+   * (attestation-trust.ts). Only such a passkey makes a sign-in `phrh` (EAP ACR Values 1.0).
+   */
+  hardwareBound: boolean;
 }
 
 /**

@@ -23,18 +23,21 @@ export const ACR = {
   /**
    * OpenID Connect EAP ACR Values 1.0 §2 `phr`: phishing-resistant authentication — here the
    * password and a passkey with user verification, bound to our origin (WebAuthn L3 §13.4.9).
-   * `phrh` (phishing-resistant and hardware-protected) is not issued: it needs the key shown to
-   * be hardware-bound through attestation against trust anchors, which we do not keep (we ask
-   * for attestation `none`).
    */
   phishingResistant: 'phr',
+  /**
+   * EAP ACR Values 1.0 §2 `phrh`: phishing-resistant and hardware-protected — a passkey shown at
+   * registration to be bound to one device and attested to one of the operator's trust anchors
+   * (attestation-trust.ts). Never issued without anchors configured. It also meets `phr`.
+   */
+  phishingResistantHardware: 'phrh',
 } as const;
 
 /** OpenID Provider Authentication Policy Extension 1.0: accepted in acr_values as a synonym of ACR.mfa. */
 export const PAPE_MULTI_FACTOR = 'http://schemas.openid.net/pape/policies/2007/06/multi-factor';
 
 /** acr_values that ask for a second factor. */
-export const MFA_ACR_REQUESTS: ReadonlySet<string> = new Set([ACR.mfa, PAPE_MULTI_FACTOR, ACR.mfaSetUpAtSignIn, ACR.phishingResistant]);
+export const MFA_ACR_REQUESTS: ReadonlySet<string> = new Set([ACR.mfa, PAPE_MULTI_FACTOR, ACR.mfaSetUpAtSignIn, ACR.phishingResistant, ACR.phishingResistantHardware]);
 
 /**
  * RFC 8176 §2 values: pwd (password), otp (one-time password), sms (code by text message),
@@ -59,7 +62,15 @@ export const AMR = {
    * 800-63B rev 4 §3.1.7, multi-factor cryptographic authenticator), so `mfa` without `pwd`.
    */
   passkeyOnly: ['pop', 'user', 'mfa'],
+  /** The same with a passkey shown to be hardware-bound: RFC 8176 `hwk` (proof of possession of a hardware-secured key) instead of `pop`. */
+  passkeyHardware: ['pwd', 'hwk', 'user', 'mfa'],
+  passkeyOnlyHardware: ['hwk', 'user', 'mfa'],
 } as const;
 
 /** Advertised in discovery (`acr_values_supported`); oidc-provider adds `acr` to ID tokens only when non-empty. */
 export const ACR_VALUES_SUPPORTED = [ACR.password, ACR.rememberedDevice, ACR.mfaSetUpAtSignIn, ACR.mfa, PAPE_MULTI_FACTOR, ACR.phishingResistant];
+
+/** What discovery lists: `phrh` only when the operator configured attestation roots (nothing else can issue it). */
+export function acrValuesSupported(hardwareAttestation: boolean): string[] {
+  return hardwareAttestation ? [...ACR_VALUES_SUPPORTED, ACR.phishingResistantHardware] : [...ACR_VALUES_SUPPORTED];
+}

@@ -26,6 +26,7 @@ import { isPluginPath, securityHeaders } from '../http/security-headers.ts';
 import { STATIC_DIR, staticFile, staticFiles } from '../http/static-files.ts';
 import { createPasskeys } from '../factors/passkey/passkeys.ts';
 import { relyingPartyOf } from '../factors/passkey/relying-party.ts';
+import { trustAnchorsOf } from '../factors/passkey/attestation-trust.ts';
 import { SIMPLEWEBAUTHN_BROWSER_BUNDLE } from '../factors/passkey/browser-bundle.ts';
 import { withPaths, type RenderPage } from '../http/views.ts';
 import { createPageRenderer } from './page-renderer.ts';
@@ -39,7 +40,7 @@ import { smsTimingOf } from '../factors/sms/sms-timing.ts';
 import { createSmsCodes } from '../factors/sms/sms-codes.ts';
 import { createSmsBudget } from '../guard/sms-budget.ts';
 import type { SmsProvider } from '../factors/sms/sms-provider.ts';
-import { ACR, ACR_VALUES_SUPPORTED } from '../oidc/acr.ts';
+import { ACR, acrValuesSupported } from '../oidc/acr.ts';
 import { acrRequestOf } from '../oidc/acr-request.ts';
 import { readTrustCookie } from '../trusted-device/trust-cookie.ts';
 import { extraClientMetadata } from '../oidc/client-metadata.ts';
@@ -208,7 +209,11 @@ export function composeMfa(options: MfaPluginOptions) {
       bodyLimitBytes: parsed.bodyLimitBytes,
       settings,
       clock,
-      passkeys: createPasskeys({ store: mfaStore, guard, transient: options.store.transient, clock, rp: relyingPartyOf(options.issuer, settings.issuerLabel, settings.passkeyRpId) }),
+      passkeys: createPasskeys({
+        store: mfaStore, guard, transient: options.store.transient, clock,
+        rp: relyingPartyOf(options.issuer, settings.issuerLabel, settings.passkeyRpId),
+        attestationRoots: trustAnchorsOf(settings.passkeyAttestationRoots),
+      }),
     };
     const signIn = {
       ...parts,
@@ -236,7 +241,7 @@ export function composeMfa(options: MfaPluginOptions) {
   return {
     policy,
     interactionUrl: (_ctx: KoaContextWithOIDC, interaction: { uid: string }) => paths.to(`/interaction/${interaction.uid}`),
-    acrValues: ACR_VALUES_SUPPORTED,
+    acrValues: acrValuesSupported(settings.passkeyAttestationRoots.length > 0),
     /** Merge into `claims`: acr, amr and auth_time in every ID token. */
     claims: { openid: ['sub', 'acr', 'amr', 'auth_time'] },
     extraClientMetadata,

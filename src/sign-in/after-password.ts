@@ -27,7 +27,8 @@ export async function continueAfterPassword(ctx: Context, deps: AfterPasswordDep
   const requirement = await deps.requirementFor({ accountId, client: clientMetadata, acrRequest, amr: AMR.password });
   const phishingResistant = phishingResistanceDemanded(acrRequest, clientMetadata);
   if (requirement === 'setup-first') {
-    throw new AppError(phishingResistant ? 'PASSKEY_REQUIRED' : 'MFA_SET_UP_FIRST', { link: { href: '/account/security', text: 'Open the Security page' } });
+    const code = phishingResistant === 'phrh' ? 'HARDWARE_PASSKEY_REQUIRED' : phishingResistant ? 'PASSKEY_REQUIRED' : 'MFA_SET_UP_FIRST';
+    throw new AppError(code, { link: { href: '/account/security', text: 'Open the Security page' } });
   }
   if (requirement === 'none') {
     deps.log.info('login.finished', { accountId, clientId: details.params.client_id, method: 'password' });

@@ -1,6 +1,7 @@
 import type { Context } from 'koa';
 import { AppError } from '../errors.ts';
 import { ACR } from '../oidc/acr.ts';
+import { meetsPhishingResistance } from '../oidc/phishing-resistance.ts';
 import { demandsPhishingResistance } from './phishing-resistance-demand.ts';
 import { requestFields } from '../audit/audit.ts';
 import { finishInteraction, type InteractionDetails, type PathsPart, type ProviderPart } from './interaction-io.ts';
@@ -18,8 +19,9 @@ export interface CompleteSecondFactorDeps extends ProviderPart, PathsPart, Trust
  */
 export async function completeSecondFactor(ctx: Context, deps: CompleteSecondFactorDeps, details: InteractionDetails, subject: SecondFactorSubject, proof: Proof & { acr?: string }) {
   const clientId = String(details.params.client_id);
-  // The last line of defence for `phr` (EAP ACR Values 1.0): no other proof finishes such a sign-in.
-  if (proof.acr !== ACR.phishingResistant && (await demandsPhishingResistance(deps, details))) throw new AppError('PASSKEY_REQUIRED');
+  // The last line of defence for `phr` and `phrh` (EAP ACR Values 1.0): no other proof finishes such a sign-in.
+  const demand = await demandsPhishingResistance(deps, details);
+  if (demand && !meetsPhishingResistance(proof.acr, demand)) throw new AppError(demand === 'phrh' ? 'HARDWARE_PASSKEY_REQUIRED' : 'PASSKEY_REQUIRED');
   await forgetPending(deps, details.uid);
   if (proof.trust) await trustThisDevice(ctx, deps, subject.accountId, clientId);
   if (!proof.setUpNow) deps.audit({ event: 'mfa.challenge.passed', accountId: subject.accountId, clientId, ...requestFields(ctx), details: { method: proof.method } });

@@ -1,4 +1,5 @@
 import { ACR, MFA_ACR_REQUESTS } from '../oidc/acr.ts';
+import { meetsPhishingResistance, type PhishingResistance } from '../oidc/phishing-resistance.ts';
 import type { AcrRequest } from '../oidc/acr-request.ts';
 
 /**
@@ -25,10 +26,12 @@ export interface RequirementInput {
   enforcement: 'optional' | 'required';
   /** The session rests on a trusted device and this client accepts that (allow_trusted_device). */
   rememberedDevice: boolean;
-  /** A phishing-resistant sign-in (acr `phr`) is demanded: src/oidc/phishing-resistance.ts. */
-  phishingResistant?: boolean;
+  /** A phishing-resistant sign-in (acr `phr`, or `phrh`) is demanded: src/oidc/phishing-resistance.ts. */
+  phishingResistant?: PhishingResistance | undefined;
   /** The account has a passkey (the one phishing-resistant factor we offer). */
   hasPasskey?: boolean;
+  /** The account has a passkey shown to be hardware-bound (the one that meets `phrh`). */
+  hasHardwarePasskey?: boolean;
 }
 
 /** Whether a factor set up during this sign-in (ACR.mfaSetUpAtSignIn) meets what the app asked for. */
@@ -43,10 +46,11 @@ function setUpAtSignInSatisfies(input: RequirementInput): boolean {
  * An account that has MFA always uses it: the password alone never completes its sign-in.
  */
 export function mfaRequirement(input: RequirementInput): MfaRequirement {
-  // EAP ACR Values 1.0 `phr`: only a passkey in this session meets it; codes and trusted devices never do.
+  // EAP ACR Values 1.0 `phr` / `phrh`: only a passkey (hardware-bound for `phrh`) in this session meets it; codes and trusted devices never do.
   if (input.phishingResistant) {
-    if (input.acr === ACR.phishingResistant) return 'none';
-    return input.hasPasskey ? 'challenge' : 'setup-first';
+    if (meetsPhishingResistance(input.acr, input.phishingResistant)) return 'none';
+    const canMeet = input.phishingResistant === 'phrh' ? input.hasHardwarePasskey : input.hasPasskey;
+    return canMeet ? 'challenge' : 'setup-first';
   }
   const requested = input.acrRequest.values.some((value) => MFA_ACR_REQUESTS.has(value));
   const appWantsMfa = requested || input.clientRequiresMfa;

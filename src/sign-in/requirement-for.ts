@@ -32,6 +32,7 @@ export function createRequirementFor(mfa: MfaService, enforcement: 'optional' | 
       rememberedDevice: rememberedDevice && (client ? allowsTrustedDevices(client) : true),
       phishingResistant: phishingResistanceDemanded(acrRequest, client),
       hasPasskey: status.methods.some((method) => method.type === 'passkey'),
+      hasHardwarePasskey: status.methods.some((method) => method.passkey?.hardwareBound === true),
     });
   };
 }

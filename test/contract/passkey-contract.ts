@@ -10,6 +10,7 @@ const KEY: PasskeyKey = {
   backupEligible: true,
   backupState: false,
   name: 'Laptop',
+  hardwareBound: false,
 };
 
 const passkey = (id: string, key: Partial<PasskeyKey> = {}): NewCredential =>
@@ -86,6 +87,13 @@ export function describePasskeyContract(label: string, open: OpenStore, cleanup?
       expect((await mfa().get(ALICE))?.credentials.map((method) => [method.id, method.isDefault])).toEqual([['pk-2', true]]);
       await mfa().disable(ALICE, ctx.clock());
       expect((await mfa().get(ALICE))?.credentials).toEqual([]);
+    });
+
+    it('keeps whether a passkey was shown to be hardware-bound', async () => {
+      await mfa().addCredential(ALICE, passkey('pk-hw', { credentialId: 'aGFyZHdhcmU', backupEligible: false, hardwareBound: true }), HASH, ctx.clock());
+      await mfa().addCredential(ALICE, passkey('pk-sw'), HASH, ctx.clock() + 1);
+      expect((await passkeyOf(ALICE, 'pk-hw'))?.passkey).toMatchObject({ backupEligible: false, hardwareBound: true });
+      expect((await passkeyOf(ALICE, 'pk-sw'))?.passkey?.hardwareBound).toBe(false);
     });
 
     it('a credential id registers to one account: a second registration, here or on another account, is refused and writes nothing', async () => {

@@ -49,6 +49,26 @@ describe('redis store specifics', () => {
     return keys;
   };
 
+  it('passkeys stored before owner keys existed get theirs on upgrade: their credential id is refused to another account', async () => {
+    const prefix = nextPrefix();
+    const passkey = { credentialId: 'b2xkLXBhc3NrZXk', publicKey: 'pQECAyYg', counter: 3, transports: ['usb'], backupEligible: false, backupState: false, name: 'Old key' };
+    // As the previous version wrote a passkey: the method in the methods hash, no owner key.
+    await inspector.hSet(`${prefix}mfa-methods:sub-old`, 'pk-old', JSON.stringify({
+      id: 'pk-old', type: 'passkey', createdAt: 1, lastUsedAt: null, isDefault: true, setUp: null, sealedSecret: null, lastAcceptedStep: null, phone: null, passkey,
+    }));
+    await inspector.hSet(`${prefix}mfa:sub-old`, { backupCodeHash: 'hash', backupCodeCreatedAt: '1', epoch: '1' });
+    await inspector.set(`${prefix}mfa-methods-upgraded`, '1');
+    const store = await openRedisStore({ url: TEST_REDIS_URL, prefix, clock: createFakeClock(), logger: silentLogger });
+    try {
+      const stolen = { id: 'pk-new', type: 'passkey' as const, setUp: null, sealedSecret: null, lastAcceptedStep: null, phone: null, passkey: { ...passkey, name: 'Not mine', hardwareBound: false } };
+      expect(await store.mfa.addCredential('sub-new', stolen, 'hash', 2)).toBe(false);
+      expect(await inspector.get(`${prefix}passkey-owner:${passkey.credentialId}`)).toBe('sub-old');
+      expect((await store.mfa.get('sub-old'))?.credentials[0]?.passkey).toEqual({ ...passkey, hardwareBound: false });
+    } finally {
+      await store.close();
+    }
+  });
+
   it('writes every key under its prefix, and gives expiring entries a real TTL as cleanup', async () => {
     const prefix = nextPrefix();
     const clock = createFakeClock();
@@ -66,7 +86,7 @@ describe('redis store specifics', () => {
       await store.transient.set('pending:uid-1', 'sub-1', 300);
 
       const keys = await keysUnder(prefix);
-      expect(keys).toHaveLength(15);
+      expect(keys).toHaveLength(16);
       const ttls = Object.fromEntries(await Promise.all(keys.map(async (key) => [key.slice(prefix.length), await inspector.pTTL(key)] as const)));
       for (const [name, seconds] of [['oidc:Session:s1', 60], ['oidc-uid:Session:uid-1', 60], ['oidc:DeviceCode:d1', 120],
         ['oidc-user-code:DeviceCode:AB-CD', 120], ['oidc-grant:g1', 120], ['oidc:AccessToken:t1', 30], ['counter:ip:1', 60], ['transient:pending:uid-1', 300]] as const) {
@@ -86,8 +106,8 @@ describe('redis store specifics', () => {
       await store.mfa.remove('sub-1');
       expect(await store.transient.take('pending:uid-1')).toBe('sub-1');
       // Only the markers of the one-time upgrades stay: older accounts' skeletons indexed (redis-accounts.ts),
-      // one-method MFA records moved to methods (redis-mfa.ts).
-      expect((await keysUnder(prefix)).sort()).toEqual([`${prefix}account-skeletons-built`, `${prefix}mfa-methods-upgraded`]);
+      // one-method MFA records moved to methods, passkeys given owner keys (redis-mfa.ts).
+      expect((await keysUnder(prefix)).sort()).toEqual([`${prefix}account-skeletons-built`, `${prefix}mfa-methods-upgraded`, `${prefix}passkey-owners-indexed`]);
     } finally {
       await store.close();
     }
@@ -216,7 +236,7 @@ describe('redis store specifics', () => {
       });
       expect((await both((store) => store.trustedDevices.revoke('sub-1', 'td-1'))).filter(Boolean)).toHaveLength(1);
       await first!.mfa.remove('sub-1');
-      expect(await keysUnder(prefix)).toEqual([`${prefix}mfa-methods-upgraded`]);
+      expect((await keysUnder(prefix)).sort()).toEqual([`${prefix}mfa-methods-upgraded`, `${prefix}passkey-owners-indexed`]);
     } finally {
       await Promise.all([first!.close(), second!.close()]);
     }

@@ -8,7 +8,8 @@ import { encodeCbor, type Cbor } from './cbor.ts';
  * A software WebAuthn authenticator for tests: real ES256 keys (node:crypto, P-256), real
  * authenticator data (WebAuthn L3 §6.1: rpIdHash, flags UP/UV/BE/BS/AT, a 32-bit counter,
  * attested credential data with a COSE_Key), a real CBOR attestation object of format `none`
- * (§8.7) and real assertion signatures over authenticatorData ‖ SHA-256(clientDataJSON) (§6.3.3).
+ * (§8.7) — or `packed` full attestation (§8.2) signed by a vendor's batch key with its x5c chain,
+ * for a security key (attestation-ca.ts) — and real assertion signatures over authenticatorData ‖ SHA-256(clientDataJSON) (§6.3.3).
  * Each option lets a test break one thing at a time: the origin, the RP ID, UV, the counter.
  */
 const FLAG_UP = 0x01;
@@ -52,6 +53,8 @@ export interface SoftAuthenticatorOptions {
   /** Start each new credential's counter here (0: an authenticator that keeps none, if `counterStep` is 0 too). */
   counterStart?: number;
   counterStep?: number;
+  /** A security key's vendor: registrations answer with `packed` attestation by its batch key and chain. */
+  attestation?: { chain: Buffer[]; attestationKey: KeyObject };
 }
 
 function flags(userVerified: boolean, options: SoftAuthenticatorOptions, attested: boolean): number {
@@ -77,6 +80,13 @@ export function createSoftAuthenticator(options: SoftAuthenticatorOptions) {
 
   const clientData = (type: string, challenge: string, origin: string) => JSON.stringify({ type, challenge, origin, crossOrigin: false });
 
+  /** §8.2 packed, full attestation: alg ES256, the batch key's signature over authData ‖ SHA-256(clientDataJSON), x5c; or none's empty map. */
+  const attestationStatement = (authData: Buffer, clientDataJSON: string): Map<Cbor, Cbor> => {
+    if (!options.attestation) return new Map();
+    const sig = sign('sha256', Buffer.concat([authData, sha256(clientDataJSON)]), options.attestation.attestationKey);
+    return new Map<Cbor, Cbor>([['alg', -7], ['sig', sig], ['x5c', options.attestation.chain]]);
+  };
+
   return {
     credentials,
 
@@ -90,14 +100,17 @@ export function createSoftAuthenticator(options: SoftAuthenticatorOptions) {
         sha256(rpId), Uint8Array.of(flags(overrides.userVerified ?? true, options, true)), counterBytes(counter),
         Buffer.alloc(16), Uint8Array.of(id.length >> 8, id.length & 0xff), id, coseKeyOf(publicKey),
       ]);
-      const attestationObject = encodeCbor(new Map<Cbor, Cbor>([['fmt', 'none'], ['attStmt', new Map()], ['authData', authData]]));
+      const clientDataJSON = clientData('webauthn.create', overrides.challenge ?? request.challenge, overrides.origin ?? options.origin);
+      const attestationObject = encodeCbor(new Map<Cbor, Cbor>([
+        ['fmt', options.attestation ? 'packed' : 'none'], ['attStmt', attestationStatement(authData, clientDataJSON)], ['authData', authData],
+      ]));
       credentials.push({ id: b64url(id), privateKey, counter: counter + (options.counterStep ?? 1), userHandle: request.user.id });
       return {
         id: b64url(id),
         rawId: b64url(id),
         type: 'public-key',
         response: {
-          clientDataJSON: b64url(clientData('webauthn.create', overrides.challenge ?? request.challenge, overrides.origin ?? options.origin)),
+          clientDataJSON: b64url(clientDataJSON),
           attestationObject: b64url(attestationObject),
           transports: ['internal', 'hybrid'],
         },

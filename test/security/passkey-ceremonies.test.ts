@@ -107,7 +107,7 @@ describe.each(STORE_KINDS)('passkey ceremonies on %s', (kind) => {
     expect(options).toMatchObject({ rpId: 'id.example.com', userVerification: 'required', allowCredentials: [{ id: device.credentials[0]!.id }] });
     const assertion = device.authenticate(options);
     const use = await passkeys.authenticate(ALICE, 'uid-1', assertion);
-    expect(use).toEqual({ methodId: (await passkeyOf(ALICE))!.id, backupEligible: true, backupState: true });
+    expect(use).toEqual({ methodId: (await passkeyOf(ALICE))!.id, backupEligible: true, backupState: true, hardwareBound: false });
     expect(await passkeyOf(ALICE)).toMatchObject({ lastUsedAt: clock(), passkey: { counter: 2 } });
     // Replayed as is: its challenge is spent.
     expect(await passkeys.authenticate(ALICE, 'uid-1', assertion)).toBeUndefined();

@@ -2,7 +2,6 @@ import type { Context } from 'koa';
 import { requestFields } from '../../audit/audit.ts';
 import type { MfaService } from '../../mfa/mfa-service.ts';
 import { hasOtherMethods } from '../../mfa/mfa-status.ts';
-import { AMR } from '../../oidc/acr.ts';
 import { completeSecondFactor, type CompleteSecondFactorDeps } from '../../sign-in/complete-second-factor.ts';
 import { pauseOf, type FactorPauseDeps } from '../../sign-in/factor-pause.ts';
 import { noticeFor, tellPage } from '../../sign-in/sign-in-notice.ts';
@@ -10,7 +9,7 @@ import type { InteractionDetails } from '../../sign-in/interaction-io.ts';
 import { demandsPhishingResistance } from '../../sign-in/phishing-resistance-demand.ts';
 import { secondFactorModel, sendPage, type SecondFactorPageDeps } from '../../sign-in/second-factor-pages.ts';
 import type { SecondFactorSubject } from '../../sign-in/second-factor-state.ts';
-import { passkeyAcrOf } from './passkey-acr.ts';
+import { passkeyAcrOf, passkeyAmrOf } from './passkey-acr.ts';
 import { authenticationResponseOf } from './passkey-response.ts';
 import type { Passkeys } from './passkeys.ts';
 
@@ -30,10 +29,11 @@ const PAGE = 'passkey';
  * until when and the other ways.
  */
 export async function showPasskeyChallenge(ctx: Context, deps: PasskeyChallengeDeps, details: InteractionDetails, subject: SecondFactorSubject) {
-  const [options, status, strict, notice, pause] = await Promise.all([
-    deps.passkeys.authenticationOptions(subject.accountId, scopeOf(details)),
+  const strict = await demandsPhishingResistance(deps, details);
+  const [options, status, notice, pause] = await Promise.all([
+    // `phrh` demanded: only the hardware-bound passkeys can meet it, so only they are offered.
+    deps.passkeys.authenticationOptions(subject.accountId, scopeOf(details), strict === 'phrh'),
     deps.mfa.status(subject.accountId),
-    demandsPhishingResistance(deps, details),
     noticeFor(ctx, deps, details, subject, PAGE),
     pauseOf(deps, details, subject, 'passkey'),
   ]);
@@ -64,5 +64,7 @@ export async function submitPasskey(ctx: Context, deps: PasskeyChallengeDeps, de
     deps.audit({ event: 'mfa.challenge.failed', accountId: subject.accountId, clientId: String(details.params.client_id), ...requestFields(ctx), details: { method: 'passkey' } });
     return tellPage(ctx, deps, details, subject, { page: PAGE, problem: 'PASSKEY_FAILED' });
   }
-  await completeSecondFactor(ctx, deps, details, subject, { method: 'passkey', amr: AMR.passkey, trust: false, setUpNow: false, acr: passkeyAcrOf(details) });
+  await completeSecondFactor(ctx, deps, details, subject, {
+    method: 'passkey', amr: passkeyAmrOf(use.hardwareBound, true), trust: false, setUpNow: false, acr: passkeyAcrOf(details, use.hardwareBound),
+  });
 }

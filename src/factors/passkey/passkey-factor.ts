@@ -14,7 +14,7 @@ import { addPasskeySetupRoutes, startPasskeySetup, type PasskeySetupDeps } from 
 function passkeySupportDetails(method: MethodView): string {
   const key = method.passkey;
   if (!key) return '';
-  const kind = key.backupEligible ? (key.backupState ? 'synced' : 'can sync, not backed up yet') : 'bound to one device';
+  const kind = key.backupEligible ? (key.backupState ? 'synced' : 'can sync, not backed up yet') : `bound to one device${key.hardwareBound ? ', attested hardware' : ''}`;
   const transports = key.transports.length > 0 ? key.transports.join('/') : 'transports unknown';
   return `credential ${key.credentialId.slice(0, 12)}…, ${kind}, ${transports}, counter ${key.counter}`;
 }

@@ -9,6 +9,7 @@ import { hashPassword as hashSecret } from '../../crypto/password-hash.ts';
 import type { FactorGuard } from '../../guard/factor-guard.ts';
 import type { Credential, MethodSetUp, MfaStore, TransientStore } from '../../mfa/mfa-store.ts';
 import { canonicalBackupCode, newBackupCode } from '../backup-code/backup-code.ts';
+import { attestedByAnchors, type TrustAnchors } from './attestation-trust.ts';
 import { NO_ACCOUNT_YET, PASSKEY_CEREMONY_SECONDS, passkeyChallenges } from './passkey-challenges.ts';
 import { accountOfUserHandle, userHandleOf, type RelyingParty } from './relying-party.ts';
 
@@ -18,13 +19,16 @@ export interface PasskeysDeps {
   transient: TransientStore;
   clock: Clock;
   rp: RelyingParty;
+  /** The operator's attestation roots; none: attestation `none`, and no passkey is ever hardware-bound. */
+  attestationRoots?: TrustAnchors;
 }
 
-/** What a passkey that just signed in tells: which of the account's methods, and its backup flags. */
+/** What a passkey that just signed in tells: which of the account's methods, its backup flags, whether it is hardware-bound. */
 export interface PasskeyUse {
   methodId: string;
   backupEligible: boolean;
   backupState: boolean;
+  hardwareBound: boolean;
 }
 
 export type RegisterOutcome = { ok: true; backupCode: string } | { ok: false; problem: 'SETUP_EXPIRED' | 'PASSKEY_FAILED' };
@@ -37,11 +41,12 @@ const isPasskey = (credential: Credential): credential is PasskeyMethod => crede
  * The two WebAuthn ceremonies (WebAuthn L3 §7.1 registration, §7.2 authentication) for one RP,
  * with @simplewebauthn/server doing the byte-level checks. What is ours: user verification is
  * required in both (the passkey is then something you have AND something you are or know,
- * NIST SP 800-63B rev 4 §3.1.7); attestation `none` (we keep no trust anchors, so nothing here
- * claims a key is hardware-bound); challenges bound to scope and account (passkey-challenges.ts);
- * the counter and BS flag written only through the store's conditional write.
+ * NIST SP 800-63B rev 4 §3.1.7); attestation `none` unless the operator gave attestation roots
+ * (then `direct`, and a device-bound key attested to one of them is recorded as hardware-bound:
+ * attestation-trust.ts); challenges bound to scope and account (passkey-challenges.ts); the
+ * counter and BS flag written only through the store's conditional write.
  */
-export function createPasskeys({ store, guard, transient, clock, rp }: PasskeysDeps) {
+export function createPasskeys({ store, guard, transient, clock, rp, attestationRoots = [] }: PasskeysDeps) {
   const challenges = passkeyChallenges(transient);
   const passkeysOf = async (accountId: string) => ((await store.get(accountId))?.credentials ?? []).filter(isPasskey);
   const descriptor = (method: PasskeyMethod) => ({ id: method.passkey.credentialId, transports: method.passkey.transports as AuthenticatorTransport[] });
@@ -57,7 +62,7 @@ export function createPasskeys({ store, guard, transient, clock, rp }: PasskeysD
         userName,
         userDisplayName: userName,
         timeout: PASSKEY_CEREMONY_SECONDS * 1000,
-        attestationType: 'none',
+        attestationType: attestationRoots.length > 0 ? 'direct' : 'none',
         // The same authenticator twice is refused by the browser itself (WebAuthn L3 §5.4.3 excludeCredentials).
         excludeCredentials: (await passkeysOf(accountId)).map(descriptor),
         authenticatorSelection: { residentKey: 'preferred', userVerification: 'required' },
@@ -95,6 +100,8 @@ export function createPasskeys({ store, guard, transient, clock, rp }: PasskeysD
           backupEligible: info.credentialDeviceType === 'multiDevice',
           backupState: info.credentialBackedUp,
           name,
+          // Device-bound (BE unset: WebAuthn L3 §6.1.3) and attested to the operator's roots.
+          hardwareBound: info.credentialDeviceType === 'singleDevice' && attestedByAnchors(info.attestationObject, attestationRoots, clock()),
         },
       }, await hashSecret(canonicalBackupCode(backupCode)!), clock());
       if (!added) return { ok: false, problem: 'PASSKEY_FAILED' };
@@ -102,12 +109,16 @@ export function createPasskeys({ store, guard, transient, clock, rp }: PasskeysD
       return { ok: true, backupCode };
     },
 
-    /** Options for navigator.credentials.get(): the account's passkeys only; the challenge kept for `scope` and the account. */
-    async authenticationOptions(accountId: string, scope: string): Promise<PublicKeyCredentialRequestOptionsJSON> {
+    /**
+     * Options for navigator.credentials.get(): the account's passkeys only (its hardware-bound
+     * ones when the app demands `phrh`); the challenge kept for `scope` and the account.
+     */
+    async authenticationOptions(accountId: string, scope: string, hardwareOnly = false): Promise<PublicKeyCredentialRequestOptionsJSON> {
+      const allowed = (await passkeysOf(accountId)).filter((method) => !hardwareOnly || method.passkey.hardwareBound);
       const options = await generateAuthenticationOptions({
         challenge: await challenges.pending('authenticate', scope, accountId),
         rpID: rp.id,
-        allowCredentials: (await passkeysOf(accountId)).map(descriptor),
+        allowCredentials: allowed.map(descriptor),
         userVerification: 'required',
         timeout: PASSKEY_CEREMONY_SECONDS * 1000,
       });
@@ -189,7 +200,7 @@ export function createPasskeys({ store, guard, transient, clock, rp }: PasskeysD
     const { newCounter, credentialBackedUp } = verified.authenticationInfo;
     // The conditional write is the real replay guard: of two racing uses with one counter, one wins.
     if (!(await store.acceptPasskeyUse(accountId, method.id, newCounter, credentialBackedUp, clock()))) return undefined;
-    return { methodId: method.id, backupEligible: method.passkey.backupEligible, backupState: credentialBackedUp };
+    return { methodId: method.id, backupEligible: method.passkey.backupEligible, backupState: credentialBackedUp, hardwareBound: method.passkey.hardwareBound };
   }
 }
 

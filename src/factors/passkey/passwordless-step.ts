@@ -5,11 +5,10 @@ import { requestFields, type Audit } from '../../audit/audit.ts';
 import { AppError, assertThat } from '../../errors.ts';
 import type { LoginThrottle } from '../../guard/login-throttle.ts';
 import type { Logger } from '../../log.ts';
-import { AMR } from '../../oidc/acr.ts';
 import type { UserDirectory } from '../../plugin/user-directory.ts';
 import { finishInteraction, readInteractionForm, type InteractionDetails, type InteractionFormDeps } from '../../sign-in/interaction-io.ts';
 import { passwordAlreadyPassed, signInUnderWay, type SecondFactorStateDeps } from '../../sign-in/second-factor-state.ts';
-import { passkeyAcrOf } from './passkey-acr.ts';
+import { passkeyAcrOf, passkeyAmrOf } from './passkey-acr.ts';
 import { authenticationResponseOf } from './passkey-response.ts';
 import type { Passkeys } from './passkeys.ts';
 
@@ -73,7 +72,7 @@ export function addPasswordlessRoutes(router: Router, deps: PasswordlessDeps): v
     }
     deps.audit({ event: 'mfa.challenge.passed', accountId: signedIn.accountId, clientId, ...requestFields(ctx), details: { method: 'passkey', passwordless: true } });
     await finishInteraction(ctx, deps, details, {
-      login: { accountId: signedIn.accountId, acr: passkeyAcrOf(details), amr: [...AMR.passkeyOnly], remember: true },
+      login: { accountId: signedIn.accountId, acr: passkeyAcrOf(details, signedIn.use.hardwareBound), amr: [...passkeyAmrOf(signedIn.use.hardwareBound, false)], remember: true },
     }, false);
   });
 }

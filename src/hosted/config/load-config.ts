@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { ConfigProblems } from '../../config/config-error.ts';
+import { pemBlocksOf } from '../../config/setting-rules.ts';
 import { validateConfig, type Config } from './schema.ts';
 
 /** The project root: config/ and views/ are found from here, wherever the process was started. */
@@ -51,6 +52,24 @@ function environmentReader(env: Env, problems: ConfigProblems) {
   };
 }
 
+/**
+ * PASSKEY_ATTESTATION_ROOTS: a file of PEM certificates (the operator's attestation roots); each
+ * block is then checked by the schema like those given in a JSON file.
+ */
+function attestationRootsFrom(file: string | undefined, problems: ConfigProblems): string[] | undefined {
+  if (!file) return undefined;
+  let bundle: string;
+  try {
+    bundle = readFileSync(path.resolve(PROJECT_ROOT, file), 'utf8');
+  } catch (error) {
+    problems.add('PASSKEY_ATTESTATION_ROOTS', `could not be read: ${(error as Error).message}`);
+    return undefined;
+  }
+  const blocks = pemBlocksOf(bundle);
+  if (blocks.length === 0) problems.add('PASSKEY_ATTESTATION_ROOTS', `holds no PEM certificate (-----BEGIN CERTIFICATE-----): ${file}`);
+  return blocks;
+}
+
 /** Sets `key` only when `value` is given: an unset variable never overrides the files. */
 function put(target: Record<string, unknown>, key: string, value: unknown): void {
   if (value !== undefined && value !== '') target[key] = value;
@@ -89,6 +108,7 @@ function fromEnvironment(env: Env, problems: ConfigProblems): Record<string, unk
   put(mfa, 'supportUrl', env.SUPPORT_URL);
   put(mfa, 'supportEmail', env.SUPPORT_EMAIL);
   put(mfa, 'passkeyRpId', env.PASSKEY_RP_ID);
+  put(mfa, 'passkeyAttestationRoots', attestationRootsFrom(env.PASSKEY_ATTESTATION_ROOTS, problems));
   const sms = smsFromEnvironment(env);
   if (Object.keys(mfa).length) over.mfa = mfa;
   if (Object.keys(sms).length) over.sms = sms;

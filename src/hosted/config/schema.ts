@@ -154,6 +154,7 @@ const LABELS: Record<string, string> = {
   'mfa.supportUrl': 'config.mfa.supportUrl (SUPPORT_URL)',
   'mfa.supportEmail': 'config.mfa.supportEmail (SUPPORT_EMAIL)',
   'mfa.passkeyRpId': 'config.mfa.passkeyRpId (PASSKEY_RP_ID)',
+  'mfa.passkeyAttestationRoots': 'config.mfa.passkeyAttestationRoots (PASSKEY_ATTESTATION_ROOTS)',
   'sms.provider': 'config.sms.provider (SMS_PROVIDER)',
   'sms.outboxFile': 'config.sms.outboxFile (SMS_OUTBOX)',
   'sms.allowedCountries': 'config.sms.allowedCountries (SMS_ALLOWED_COUNTRIES)',

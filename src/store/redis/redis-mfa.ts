@@ -10,9 +10,13 @@ import { runScript, type RedisClient } from './redis-script.ts';
 
 const optionalNumber = (value: string | undefined) => (value === undefined ? null : Number(value));
 
-/** cjson writes an empty Lua table as `{}`: a passkey's empty transports come back as an object. */
+/**
+ * cjson writes an empty Lua table as `{}`: a passkey's empty transports come back as an object.
+ * A passkey stored before hardwareBound existed was never shown to be hardware-bound: false.
+ */
 function normalised(credential: Credential): Credential {
   if (credential.passkey && !Array.isArray(credential.passkey.transports)) credential.passkey.transports = [];
+  if (credential.passkey) credential.passkey.hardwareBound = credential.passkey.hardwareBound === true;
   return credential;
 }
 
@@ -49,22 +53,37 @@ export function createRedisMfa(client: RedisClient, prefix: string): MfaStore {
   // passkey-owner:<credential id> -> account id: a credential id registers to one account only.
   const passkeyOwnerPrefix = `${prefix}passkey-owner:`;
   const upgradedMarker = `${prefix}mfa-methods-upgraded`;
+  const ownersIndexedMarker = `${prefix}passkey-owners-indexed`;
   let upgrading: Promise<void> | undefined;
 
   /**
-   * Once per process (and once per deployment, through the marker): records written when an
-   * account had one method (totp* or sms* fields in mfa:<id>) move into its methods hash.
+   * Once per process (and once per deployment, through the markers): records written when an
+   * account had one method (totp* or sms* fields in mfa:<id>) move into its methods hash; then
+   * passkeys registered before owner keys existed get theirs (SET NX: a credential id already
+   * owned stays with its owner).
    */
   function upgradeOneMethodRecords(): Promise<void> {
     upgrading ??= (async () => {
-      if ((await client.exists(upgradedMarker)) === 1) return;
-      const recordPrefix = `${prefix}mfa:`;
-      for await (const keys of client.scanIterator({ MATCH: `${recordPrefix}*`, COUNT: 500 })) {
-        for (const key of keys) {
-          await runScript(client, UPGRADE_ONE_METHOD_RECORD, [key, methodsKey(key.slice(recordPrefix.length))], [randomUUID()]);
+      if ((await client.exists(upgradedMarker)) === 0) {
+        const recordPrefix = `${prefix}mfa:`;
+        for await (const keys of client.scanIterator({ MATCH: `${recordPrefix}*`, COUNT: 500 })) {
+          for (const key of keys) {
+            await runScript(client, UPGRADE_ONE_METHOD_RECORD, [key, methodsKey(key.slice(recordPrefix.length))], [randomUUID()]);
+          }
         }
+        await client.set(upgradedMarker, '1');
       }
-      await client.set(upgradedMarker, '1');
+      if ((await client.exists(ownersIndexedMarker)) === 0) {
+        const methodsPrefix = `${prefix}mfa-methods:`;
+        for await (const keys of client.scanIterator({ MATCH: `${methodsPrefix}*`, COUNT: 500 })) {
+          for (const key of keys) {
+            for (const credential of toCredentials(await client.hGetAll(key))) {
+              if (credential.passkey) await client.set(passkeyOwnerPrefix + credential.passkey.credentialId, key.slice(methodsPrefix.length), { NX: true });
+            }
+          }
+        }
+        await client.set(ownersIndexedMarker, '1');
+      }
     })().catch((error: unknown) => {
       upgrading = undefined;
       throw error;

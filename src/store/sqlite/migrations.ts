@@ -111,6 +111,9 @@ const MIGRATIONS: string[] = [
    ALTER TABLE mfa_credential ADD COLUMN passkey_backup_state INTEGER;
    ALTER TABLE mfa_credential ADD COLUMN passkey_name TEXT;
    CREATE UNIQUE INDEX mfa_credential_passkey ON mfa_credential (passkey_id) WHERE passkey_id IS NOT NULL;`,
+  // A passkey shown to be hardware-bound at registration (attested to the operator's trust
+  // anchors): the only kind that makes a sign-in `phrh`. Passkeys made before: not shown, 0.
+  `ALTER TABLE mfa_credential ADD COLUMN passkey_hardware_bound INTEGER NOT NULL DEFAULT 0;`,
 ];
 
 export function migrate(db: DatabaseSync): void {

@@ -27,6 +27,7 @@ interface CredentialRow {
   passkey_backup_eligible: number | null;
   passkey_backup_state: number | null;
   passkey_name: string | null;
+  passkey_hardware_bound: number;
 }
 
 function toPasskey(row: CredentialRow): Pick<Credential, 'passkey'> {
@@ -40,6 +41,7 @@ function toPasskey(row: CredentialRow): Pick<Credential, 'passkey'> {
       backupEligible: row.passkey_backup_eligible === 1,
       backupState: row.passkey_backup_state === 1,
       name: row.passkey_name ?? '',
+      hardwareBound: row.passkey_hardware_bound === 1,
     },
   };
 }
@@ -60,9 +62,9 @@ function toCredential(row: CredentialRow): Credential {
 }
 
 function passkeyColumns(passkey: PasskeyKey | undefined) {
-  if (!passkey) return [null, null, null, null, null, null, null];
+  if (!passkey) return [null, null, null, null, null, null, null, 0];
   return [passkey.credentialId, passkey.publicKey, passkey.counter, JSON.stringify(passkey.transports),
-    passkey.backupEligible ? 1 : 0, passkey.backupState ? 1 : 0, passkey.name];
+    passkey.backupEligible ? 1 : 0, passkey.backupState ? 1 : 0, passkey.name, passkey.hardwareBound ? 1 : 0];
 }
 
 /**
@@ -77,8 +79,8 @@ export function createSqliteMfa(db: DatabaseSync, revokeGrantsOf: RevokeGrantsOf
   const credentials = db.prepare('SELECT * FROM mfa_credential WHERE account_id = ? ORDER BY created_at, rowid');
   // The first method of an account is its default.
   const insertCredential = db.prepare(`INSERT INTO mfa_credential (id, account_id, type, created_at, last_used_at, is_default, set_up, sealed_secret, last_step, phone,
-      passkey_id, passkey_public_key, passkey_counter, passkey_transports, passkey_backup_eligible, passkey_backup_state, passkey_name)
-    VALUES (?, ?, ?, ?, NULL, NOT EXISTS (SELECT 1 FROM mfa_credential WHERE account_id = ?), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+      passkey_id, passkey_public_key, passkey_counter, passkey_transports, passkey_backup_eligible, passkey_backup_state, passkey_name, passkey_hardware_bound)
+    VALUES (?, ?, ?, ?, NULL, NOT EXISTS (SELECT 1 FROM mfa_credential WHERE account_id = ?), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
   // A factor change raises the epoch with it: no crash can leave devices trusted before it working.
   const newBackupCodeAndEpoch = db.prepare(`INSERT INTO mfa (account_id, backup_code_hash, backup_code_created_at, epoch) VALUES (?, ?, ?, 1)
     ON CONFLICT (account_id) DO UPDATE SET backup_code_hash = excluded.backup_code_hash,

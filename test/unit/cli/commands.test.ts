@@ -123,7 +123,7 @@ describe('operator CLI', () => {
     const account = (await store.accounts.findByEmail('keys@example.com'))!;
     const key = (credentialId: string, synced: boolean) => ({
       credentialId, publicKey: 'pQECAyYgASFYIPublicKeyBytes', counter: synced ? 0 : 17, transports: synced ? ['internal', 'hybrid'] : ['usb'],
-      backupEligible: synced, backupState: synced, name: synced ? 'Phone' : 'Security key',
+      backupEligible: synced, backupState: synced, name: synced ? 'Phone' : 'Security key', hardwareBound: !synced,
     });
     const passkey = (id: string, credentialId: string, synced: boolean) =>
       ({ id, type: 'passkey' as const, setUp: { how: 'security-page' as const, device: 'Chrome on Linux' }, sealedSecret: null, lastAcceptedStep: null, phone: null, passkey: key(credentialId, synced) });
@@ -135,7 +135,7 @@ describe('operator CLI', () => {
     expect(text).toMatch(/method\s+Passkey “Phone” \(default\)/);
     expect(text).toContain('credential c3luY2VkLWNy…, synced, internal/hybrid, counter 0');
     expect(text).toMatch(/method\s+Passkey “Security key”,/);
-    expect(text).toContain('credential aGFyZHdhcmUt…, bound to one device, usb, counter 17');
+    expect(text).toContain('credential aGFyZHdhcmUt…, bound to one device, attested hardware, usb, counter 17');
     expect(text).not.toContain('PublicKeyBytes');
   });
 

@@ -89,7 +89,7 @@ describe('one set of defaults', () => {
   test('the defaults are the ones documented before the schema (README "Configuration")', () => {
     expect(DEFAULT_MFA_SETTINGS).toEqual({
       enforcement: 'optional', issuerLabel: 'oidc-mfa', reauthWithinSeconds: 300, lockAfterFailures: 5, maxFailures: 100,
-      setupTtlSeconds: 900, trustedDeviceDays: 30, supportUrl: null, supportEmail: null, passkeyRpId: null,
+      setupTtlSeconds: 900, trustedDeviceDays: 30, supportUrl: null, supportEmail: null, passkeyRpId: null, passkeyAttestationRoots: [],
     });
     expect(plugin.login).toEqual({ maxFailuresPerAccount: 10, maxFailuresPerIp: 100, failureWindowSeconds: 900 });
     expect(plugin.sms?.limits).toEqual({ codeTtlSeconds: 600, resendCooldownSeconds: 30, perAccountPerHour: 5, perNumberPerDay: 10, perIpPerHour: 20, globalPerHour: 500, allowedCountries: null });

@@ -1,8 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import { createMfa, MfaOptionsError, type MfaPluginOptions } from '../../../src/index.ts';
+import { X509Certificate } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { loadConfig } from '../../../src/hosted/config/load-config.ts';
+import { createAttestationVendor } from '../../helpers/attestation-ca.ts';
+import { tempDir } from '../../helpers/server-process.ts';
 
-/** The passkeys' RP ID (WebAuthn L3 §5.1.1): the issuer's host or a parent domain of it, checked at start-up on both sides. */
+/**
+ * The passkey settings, checked at start-up: the RP ID (WebAuthn L3 §5.1.1: the issuer's host or a
+ * parent domain of it) on both sides, and the attestation roots (PEM CA certificates, from a file).
+ */
 const ISSUER = 'https://id.example.com';
 
 describe('PASSKEY_RP_ID (hosted)', () => {
@@ -53,5 +61,35 @@ describe('settings.passkeyRpId (plugin)', () => {
     expect(refused).toBeInstanceOf(MfaOptionsError);
     expect((refused as MfaOptionsError).path).toBe('settings.passkeyRpId');
     expect((refused as MfaOptionsError).message).toContain("must be the issuer's host name (id.example.com) or a parent domain of it");
+  });
+});
+
+describe('PASSKEY_ATTESTATION_ROOTS (hosted): a file of PEM attestation roots', () => {
+  const vendor = createAttestationVendor('Config Keys');
+  const other = createAttestationVendor('Other Keys');
+  const work = tempDir('oidc-mfa-roots-');
+  afterAll(() => work.remove());
+  const file = (name: string, content: string) => {
+    const where = path.join(work.dir, name);
+    writeFileSync(where, content);
+    return where;
+  };
+
+  test('left out: no roots (attestation none, no phrh)', () => {
+    expect(loadConfig({ ISSUER }).mfa.passkeyAttestationRoots).toEqual([]);
+  });
+
+  test('a bundle of two roots, with text around them as vendors ship it, gives both', () => {
+    const bundle = file('roots.pem', `# Config Keys\n${vendor.rootPem}\nOther Keys:\n${other.rootPem}`);
+    expect(loadConfig({ ISSUER, PASSKEY_ATTESTATION_ROOTS: bundle }).mfa.passkeyAttestationRoots).toEqual([vendor.rootPem.trim(), other.rootPem.trim()]);
+  });
+
+  test.each([
+    ['a file that is not there', () => path.join(work.dir, 'missing.pem'), 'PASSKEY_ATTESTATION_ROOTS could not be read'],
+    ['a file with no certificate', () => file('empty.pem', 'nothing here'), 'PASSKEY_ATTESTATION_ROOTS holds no PEM certificate'],
+    ['a device (leaf) certificate instead of a root', () => file('leaf.pem', new X509Certificate(vendor.chain[0]!).toString()), 'config.mfa.passkeyAttestationRoots[0] must be a CA certificate'],
+    ['a broken certificate', () => file('broken.pem', '-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----'), 'config.mfa.passkeyAttestationRoots[0] must be a PEM certificate'],
+  ])('%s is refused at start-up, saying what is wrong', (_case, where, problem) => {
+    expect(() => loadConfig({ ISSUER, PASSKEY_ATTESTATION_ROOTS: where() })).toThrow(problem);
   });
 });
