@@ -1,0 +1,106 @@
+/**
+ * `node bench/malloc-soak.ts [--seconds 180] [--warmup 30] [--stores sqlite,redis] [--variants default,arena2,...]`
+ *
+ * The memory soak (`npm run bench -- --soak`) once per store and per glibc malloc setting, one
+ * after the other (never in parallel: they would share the cores), and a table of what the
+ * server's RSS did after the warm-up. Issue 15's target: less than 30 MiB of growth over a 180 s
+ * soak after a 30 s warm-up, on both stores.
+ *
+ * Why malloc: argon2id (m = 19 MiB, OWASP) allocates its work buffer with malloc on libuv's
+ * worker threads. glibc gives each thread its own arena (up to 8 per core) and raises its mmap
+ * threshold to the size of the last freed mmapped chunk (up to 32 MiB on 64-bit), so after the
+ * first few hashes every 19 MiB buffer comes from an arena's heap and stays there when freed
+ * (mallopt(3): M_MMAP_THRESHOLD, M_ARENA_MAX; "Memory Allocation Tunables" in the glibc manual).
+ */
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { fileURLToPath } from 'node:url';
+
+const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url));
+
+/** Each setting as the environment glibc reads at process start. */
+const VARIANTS: Record<string, Record<string, string>> = {
+  default: {},
+  // Two arenas however many threads: the worker threads share them.
+  arena2: { MALLOC_ARENA_MAX: '2' },
+  // A fixed mmap threshold (128 KiB, glibc's initial one) turns the dynamic raise off: every argon2
+  // buffer is its own mmap, returned to the system at free.
+  mmap: { MALLOC_MMAP_THRESHOLD_: '131072' },
+  'arena2+mmap': { MALLOC_ARENA_MAX: '2', MALLOC_MMAP_THRESHOLD_: '131072' },
+};
+
+interface Memory {
+  startMiB?: number;
+  endMiB?: number;
+  growthMiB?: number;
+  peakSampledMiB?: number;
+  secondHalfTrendMiBPerMinute?: number;
+  heapAfterGc?: { startMiB: number; endMiB: number };
+}
+
+interface SoakRun {
+  store: string;
+  variant: string;
+  flows?: number;
+  errors?: number;
+  perSecond?: number;
+  memory?: Memory;
+  failure?: string;
+}
+
+function runOne(store: string, variant: string, seconds: number, warmup: number): Promise<SoakRun> {
+  const env: Record<string, string | undefined> = { ...process.env };
+  // Whatever the calling shell set must not leak into another variant.
+  for (const name of Object.keys(env)) if (name.startsWith('MALLOC_')) delete env[name];
+  Object.assign(env, VARIANTS[variant]);
+  const child = spawn(process.execPath, [path.join(BENCH_DIR, 'run.ts'), '--soak', String(seconds), '--soak-store', store, '--warmup', String(warmup)], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+    process.stderr.write(chunk);
+  });
+  return new Promise((resolve) => {
+    child.on('exit', () => {
+      const file = /results written to (\S+\.json)/.exec(stderr)?.[1];
+      if (!file) return resolve({ store, variant, failure: `no results (exit): ${stderr.slice(-300)}` });
+      const { results } = JSON.parse(readFileSync(file, 'utf8')) as { results: { driver?: { flows: number; errors: number; warmupErrors: number }; signInsPerSecond?: number; memory: Memory; failure?: string } };
+      resolve({
+        store, variant,
+        flows: results.driver?.flows,
+        errors: results.driver ? results.driver.errors + results.driver.warmupErrors : undefined,
+        perSecond: results.signInsPerSecond,
+        memory: results.memory,
+        failure: results.failure,
+      });
+    });
+  });
+}
+
+const fixed = (value: number | undefined, digits = 1) => (value === undefined ? 'n/a' : value.toFixed(digits));
+
+function table(runs: SoakRun[], seconds: number, warmup: number): string {
+  return [
+    `RSS of the server over a ${seconds} s soak after a ${warmup} s warm-up (target: growth < 30 MiB):`,
+    '',
+    '| store | malloc | sign-ins | errors | /s | RSS start → end MiB | growth MiB | 2nd-half trend MiB/min | peak MiB | heap after GC MiB | target |',
+    '|---|---|--:|--:|--:|--:|--:|--:|--:|--:|---|',
+    ...runs.map((r) => {
+      const m = r.memory;
+      const setting = Object.entries(VARIANTS[r.variant] ?? {}).map(([k, v]) => `${k}=${v}`).join(' ') || 'glibc defaults';
+      const met = m?.growthMiB === undefined ? 'n/a' : m.growthMiB < 30 ? 'met' : 'not met';
+      return `| ${r.store} | ${setting} | ${r.flows ?? 'n/a'} | ${r.errors ?? 'n/a'} | ${fixed(r.perSecond)} | ${fixed(m?.startMiB, 0)} → ${fixed(m?.endMiB, 0)} | ${fixed(m?.growthMiB)} | ${fixed(m?.secondHalfTrendMiBPerMinute)} | ${fixed(m?.peakSampledMiB, 0)} | ${m?.heapAfterGc ? `${m.heapAfterGc.startMiB} → ${m.heapAfterGc.endMiB}` : 'n/a'} | ${r.failure ? `FAILED: ${r.failure}` : met} |`;
+    }),
+  ].join('\n');
+}
+
+const { values } = parseArgs({ options: { seconds: { type: 'string' }, warmup: { type: 'string' }, stores: { type: 'string' }, variants: { type: 'string' } } });
+const seconds = Number(values.seconds ?? 180);
+const warmup = Number(values.warmup ?? 30);
+const stores = (values.stores ?? 'sqlite,redis').split(',');
+const variants = (values.variants ?? 'default,arena2').split(',');
+for (const variant of variants) if (!VARIANTS[variant]) throw new Error(`unknown variant ${variant}: ${Object.keys(VARIANTS).join(', ')}`);
+const runs: SoakRun[] = [];
+for (const store of stores) for (const variant of variants) runs.push(await runOne(store, variant, seconds, warmup));
+console.log(table(runs, seconds, warmup));
