@@ -32,6 +32,7 @@ const VARIANTS: Record<string, Record<string, string>> = {
 };
 
 interface Memory {
+  samples: { t: number; mib: number }[];
   startMiB?: number;
   endMiB?: number;
   growthMiB?: number;
@@ -50,6 +51,19 @@ interface SoakRun {
   failure?: string;
 }
 
+/** One soak's figures from the JSON the bench wrote. */
+function readRun(store: string, variant: string, file: string): SoakRun {
+  const { results } = JSON.parse(readFileSync(file, 'utf8')) as { results: { driver?: { flows: number; errors: number; warmupErrors: number }; signInsPerSecond?: number; memory: Memory; failure?: string } };
+  return {
+    store, variant,
+    flows: results.driver?.flows,
+    errors: results.driver ? results.driver.errors + results.driver.warmupErrors : undefined,
+    perSecond: results.signInsPerSecond,
+    memory: results.memory,
+    failure: results.failure,
+  };
+}
+
 function runOne(store: string, variant: string, seconds: number, warmup: number): Promise<SoakRun> {
   const env: Record<string, string | undefined> = { ...process.env };
   // Whatever the calling shell set must not leak into another variant.
@@ -65,42 +79,65 @@ function runOne(store: string, variant: string, seconds: number, warmup: number)
     child.on('exit', () => {
       const file = /results written to (\S+\.json)/.exec(stderr)?.[1];
       if (!file) return resolve({ store, variant, failure: `no results (exit): ${stderr.slice(-300)}` });
-      const { results } = JSON.parse(readFileSync(file, 'utf8')) as { results: { driver?: { flows: number; errors: number; warmupErrors: number }; signInsPerSecond?: number; memory: Memory; failure?: string } };
-      resolve({
-        store, variant,
-        flows: results.driver?.flows,
-        errors: results.driver ? results.driver.errors + results.driver.warmupErrors : undefined,
-        perSecond: results.signInsPerSecond,
-        memory: results.memory,
-        failure: results.failure,
-      });
+      resolve(readRun(store, variant, file));
     });
   });
 }
 
 const fixed = (value: number | undefined, digits = 1) => (value === undefined ? 'n/a' : value.toFixed(digits));
 
+function median(values: number[]): number | undefined {
+  if (!values.length) return undefined;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+/** Samples of the measured phase in [from, to) seconds. */
+const within = (m: Memory | undefined, from: number, to: number) => (m?.samples ?? []).filter((s) => s.t >= from && s.t < to).map((s) => s.mib);
+
+/**
+ * RSS under load, robust to the moment of a sample: argon2 buffers in flight (19 MiB each, up to
+ * libuv's 4 threads) and V8's young generation swing one sample by tens of MiB, and the soak's own
+ * "end" is taken after the load stopped (when glibc may trim). So: the median of the first 30 s
+ * of the measured phase against the median of its last 30 s, and the highest sample.
+ */
+function underLoad(m: Memory | undefined, seconds: number) {
+  const first = median(within(m, 0, 30));
+  const last = median(within(m, seconds - 30, seconds + 1));
+  return { first, last, growth: first === undefined || last === undefined ? undefined : last - first, peak: Math.max(...within(m, 0, seconds + 1)) };
+}
+
 function table(runs: SoakRun[], seconds: number, warmup: number): string {
   return [
     `RSS of the server over a ${seconds} s soak after a ${warmup} s warm-up (target: growth < 30 MiB):`,
     '',
-    '| store | malloc | sign-ins | errors | /s | RSS start → end MiB | growth MiB | 2nd-half trend MiB/min | peak MiB | heap after GC MiB | target |',
-    '|---|---|--:|--:|--:|--:|--:|--:|--:|--:|---|',
+    '| store | malloc | sign-ins | errors | /s | RSS first 30 s → last 30 s (median) MiB | growth MiB | highest sample MiB | start → end sample MiB | trend, 2nd half MiB/min | heap after GC MiB | target |',
+    '|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|',
     ...runs.map((r) => {
       const m = r.memory;
+      const load = underLoad(m, seconds);
       const setting = Object.entries(VARIANTS[r.variant] ?? {}).map(([k, v]) => `${k}=${v}`).join(' ') || 'glibc defaults';
-      const met = m?.growthMiB === undefined ? 'n/a' : m.growthMiB < 30 ? 'met' : 'not met';
-      return `| ${r.store} | ${setting} | ${r.flows ?? 'n/a'} | ${r.errors ?? 'n/a'} | ${fixed(r.perSecond)} | ${fixed(m?.startMiB, 0)} → ${fixed(m?.endMiB, 0)} | ${fixed(m?.growthMiB)} | ${fixed(m?.secondHalfTrendMiBPerMinute)} | ${fixed(m?.peakSampledMiB, 0)} | ${m?.heapAfterGc ? `${m.heapAfterGc.startMiB} → ${m.heapAfterGc.endMiB}` : 'n/a'} | ${r.failure ? `FAILED: ${r.failure}` : met} |`;
+      const met = load.growth === undefined ? 'n/a' : load.growth < 30 ? 'met' : 'not met';
+      return `| ${r.store} | ${setting} | ${r.flows ?? 'n/a'} | ${r.errors ?? 'n/a'} | ${fixed(r.perSecond)} | ${fixed(load.first, 0)} → ${fixed(load.last, 0)} | ${fixed(load.growth)} | ${fixed(load.peak, 0)} | ${fixed(m?.startMiB, 0)} → ${fixed(m?.endMiB, 0)} | ${fixed(m?.secondHalfTrendMiBPerMinute)} | ${m?.heapAfterGc ? `${m.heapAfterGc.startMiB} → ${m.heapAfterGc.endMiB}` : 'n/a'} | ${r.failure ? `FAILED: ${r.failure}` : met} |`;
     }),
   ].join('\n');
 }
 
-const { values } = parseArgs({ options: { seconds: { type: 'string' }, warmup: { type: 'string' }, stores: { type: 'string' }, variants: { type: 'string' } } });
+const { values } = parseArgs({ options: { seconds: { type: 'string' }, warmup: { type: 'string' }, stores: { type: 'string' }, variants: { type: 'string' }, table: { type: 'string' } } });
 const seconds = Number(values.seconds ?? 180);
 const warmup = Number(values.warmup ?? 30);
 const stores = (values.stores ?? 'sqlite,redis').split(',');
 const variants = (values.variants ?? 'default,arena2').split(',');
 for (const variant of variants) if (!VARIANTS[variant]) throw new Error(`unknown variant ${variant}: ${Object.keys(VARIANTS).join(', ')}`);
 const runs: SoakRun[] = [];
-for (const store of stores) for (const variant of variants) runs.push(await runOne(store, variant, seconds, warmup));
+if (values.table) {
+  // --table store:variant:file.json,…: tabulate soaks already run (bench/results/soak-*.json).
+  for (const entry of values.table.split(',')) {
+    const [store, variant, file] = entry.split(':') as [string, string, string];
+    runs.push(readRun(store, variant, file));
+  }
+} else {
+  for (const store of stores) for (const variant of variants) runs.push(await runOne(store, variant, seconds, warmup));
+}
 console.log(table(runs, seconds, warmup));
