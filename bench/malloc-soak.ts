@@ -38,7 +38,7 @@ interface Memory {
   growthMiB?: number;
   peakSampledMiB?: number;
   secondHalfTrendMiBPerMinute?: number;
-  heapAfterGc?: { startMiB: number; endMiB: number };
+  heapAfterGc?: { startMiB: number; endMiB: number; totalStartMiB?: number; totalEndMiB?: number };
 }
 
 interface SoakRun {
@@ -112,14 +112,14 @@ function table(runs: SoakRun[], seconds: number, warmup: number): string {
   return [
     `RSS of the server over a ${seconds} s soak after a ${warmup} s warm-up (target: growth < 30 MiB):`,
     '',
-    '| store | malloc | sign-ins | errors | /s | RSS first 30 s → last 30 s (median) MiB | growth MiB | highest sample MiB | start → end sample MiB | trend, 2nd half MiB/min | heap after GC MiB | target |',
+    '| store | malloc | sign-ins | errors | /s | RSS first 30 s → last 30 s (median) MiB | growth MiB | highest sample MiB | start → end sample MiB | trend, 2nd half MiB/min | V8 heap after GC: used (reserved) MiB | target |',
     '|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|',
     ...runs.map((r) => {
       const m = r.memory;
       const load = underLoad(m, seconds);
       const setting = Object.entries(VARIANTS[r.variant] ?? {}).map(([k, v]) => `${k}=${v}`).join(' ') || 'glibc defaults';
       const met = load.growth === undefined ? 'n/a' : load.growth < 30 ? 'met' : 'not met';
-      return `| ${r.store} | ${setting} | ${r.flows ?? 'n/a'} | ${r.errors ?? 'n/a'} | ${fixed(r.perSecond)} | ${fixed(load.first, 0)} → ${fixed(load.last, 0)} | ${fixed(load.growth)} | ${fixed(load.peak, 0)} | ${fixed(m?.startMiB, 0)} → ${fixed(m?.endMiB, 0)} | ${fixed(m?.secondHalfTrendMiBPerMinute)} | ${m?.heapAfterGc ? `${m.heapAfterGc.startMiB} → ${m.heapAfterGc.endMiB}` : 'n/a'} | ${r.failure ? `FAILED: ${r.failure}` : met} |`;
+      return `| ${r.store} | ${setting} | ${r.flows ?? 'n/a'} | ${r.errors ?? 'n/a'} | ${fixed(r.perSecond)} | ${fixed(load.first, 0)} → ${fixed(load.last, 0)} | ${fixed(load.growth)} | ${fixed(load.peak, 0)} | ${fixed(m?.startMiB, 0)} → ${fixed(m?.endMiB, 0)} | ${fixed(m?.secondHalfTrendMiBPerMinute)} | ${m?.heapAfterGc ? `${m.heapAfterGc.startMiB} → ${m.heapAfterGc.endMiB} (${fixed(m.heapAfterGc.totalStartMiB, 0)} → ${fixed(m.heapAfterGc.totalEndMiB, 0)})` : 'n/a'} | ${r.failure ? `FAILED: ${r.failure}` : met} |`;
     }),
   ].join('\n');
 }
