@@ -29,6 +29,9 @@ const VARIANTS: Record<string, Record<string, string>> = {
   // buffer is its own mmap, returned to the system at free.
   mmap: { MALLOC_MMAP_THRESHOLD_: '131072' },
   'arena2+mmap': { MALLOC_ARENA_MAX: '2', MALLOC_MMAP_THRESHOLD_: '131072' },
+  // Not malloc: V8's young generation capped at 8 MiB per semi-space (Node's flag), to see how much
+  // of the RSS is V8 keeping a large heap reserved (heapTotal) rather than native memory.
+  'mmap+semi8': { MALLOC_MMAP_THRESHOLD_: '131072', NODE_OPTIONS: '--max-semi-space-size=8' },
 };
 
 interface Memory {
@@ -67,7 +70,7 @@ function readRun(store: string, variant: string, file: string): SoakRun {
 function runOne(store: string, variant: string, seconds: number, warmup: number): Promise<SoakRun> {
   const env: Record<string, string | undefined> = { ...process.env };
   // Whatever the calling shell set must not leak into another variant.
-  for (const name of Object.keys(env)) if (name.startsWith('MALLOC_')) delete env[name];
+  for (const name of Object.keys(env)) if (name.startsWith('MALLOC_') || name === 'NODE_OPTIONS') delete env[name];
   Object.assign(env, VARIANTS[variant]);
   const child = spawn(process.execPath, [path.join(BENCH_DIR, 'run.ts'), '--soak', String(seconds), '--soak-store', store, '--warmup', String(warmup)], { env, stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
