@@ -22,3 +22,6 @@ export { createTwilioSender, type TwilioSenderOptions } from './factors/sms/twil
 export { createTwilioVerify, type TwilioVerifyOptions } from './factors/sms/twilio-verify.ts';
 export { createOutboxSender, type OutboxOptions } from './factors/sms/outbox-sender.ts';
 export { SmsSendError, type SmsCodeSender, type SmsProvider, type SmsVerifyService } from './factors/sms/sms-provider.ts';
+/** What `onSecurityNotice` is called with: a mail ready to send, and what it is about. */
+export type { SecurityNoticeKind, SecurityNoticeMail } from './notify/security-notices.ts';
+export type { MailMessage } from './mail/mail-sender.ts';

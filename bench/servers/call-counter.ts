@@ -13,7 +13,7 @@ import type { Store } from '../../src/store/store.ts';
 import type { CallCounts } from '../lib/protocol.ts';
 
 /** The Store's parts whose methods count, under these names. */
-const PARTS = ['accounts', 'counters', 'mfa', 'transient', 'trustedDevices', 'grants'] as const;
+const PARTS = ['accounts', 'counters', 'mfa', 'transient', 'trustedDevices', 'grants', 'passwordResets'] as const;
 
 /**
  * node-redis (v5+) publishes every command on these diagnostics channels (its tracing.js): one

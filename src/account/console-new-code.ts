@@ -1,6 +1,6 @@
 import type Router from '@koa/router';
 import type { Context } from 'koa';
-import { shownBackupCode, type ShownBackupCode } from '../factors/backup-code/shown-backup-code.ts';
+import { backupCodeDownloadHref, shownBackupCode, type ShownBackupCode } from '../factors/backup-code/shown-backup-code.ts';
 import { redirectAfterPost } from '../http/page-notice.ts';
 import type { SecretBox } from '../crypto/secret-box.ts';
 import type { TransientStore } from '../mfa/mfa-store.ts';
@@ -39,7 +39,7 @@ export function addNewCodeRoutes(router: Router, deps: NewCodeDeps): void {
       ctx.redirect(deps.paths.to('/account/security'));
       return;
     }
-    renderConsole(ctx, deps, session, 'backup-code-new', { ...shown, savedAction: deps.paths.to(SAVED_ACTION) });
+    renderConsole(ctx, deps, session, 'backup-code-new', { ...shown, downloadHref: backupCodeDownloadHref(shown.code), savedAction: deps.paths.to(SAVED_ACTION) });
   });
 
   // "I've saved it": the code is kept nowhere but with its owner now.

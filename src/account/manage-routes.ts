@@ -11,7 +11,7 @@ import { signInUrl, type ConsoleSession } from './console-session.ts';
 /** The pages after sessions were ended: fixed wording, chosen by a query value that carries nothing else. */
 const SIGNED_OUT_PAGES = {
   mfaOff: {
-    title: 'Multi-factor authentication is off',
+    title: '2-step verification is off',
     lead: 'Your sign-ins now need only your password. For your security you have been signed out everywhere, here too.',
   },
   everywhere: {
@@ -95,7 +95,7 @@ export function addManageRoutes(router: Router, deps: ManageDeps): void {
     const session = await pageSession(ctx, deps, { fresh: true });
     if (!session) return;
     assertThat(deps.settings.enforcement === 'optional', 'MFA_REQUIRED_BY_POLICY');
-    renderConsole(ctx, deps, session, 'turn-off', { title: 'Turn off multi-factor authentication', mfaEnabled: session.mfaEnabled });
+    renderConsole(ctx, deps, session, 'turn-off', { title: 'Turn off 2-step verification', mfaEnabled: session.mfaEnabled });
   });
 
   router.post('/account/security/turn-off', async (ctx) => {

@@ -11,7 +11,7 @@ export function addSetupChoiceRoutes(router: Router, deps: ConsolePageDeps & Fac
     const session = await pageSession(ctx, deps, { fresh: true });
     if (!session) return;
     renderConsole(ctx, deps, session, 'setup-choose', {
-      title: 'Set up multi-factor authentication',
+      title: 'Set up 2-step verification',
       choices: choices().map(({ id, title, hint }) => ({ id, title, hint })),
     });
   });

@@ -16,6 +16,8 @@ export type AuditEventName =
   | 'mfa.reset'
   | 'session.ended_everywhere'
   | 'consent.revoked'
+  | 'account.password.changed'
+  | 'account.password.reset_requested'
   | 'sms.breaker.open';
 
 /**
@@ -39,16 +41,36 @@ export type AuditSink = (event: AuditEvent) => void | Promise<void>;
 
 export type Audit = (input: AuditInput, level?: 'info' | 'warn') => void;
 
-export function createAudit(log: Logger, sink?: AuditSink): Audit {
-  return (input, level = 'info') => {
+/** The audit with what its sinks are still doing: a CLI command waits for it before it exits. */
+export interface FlushableAudit extends Audit {
+  /** Resolves once every sink call made so far has finished (or failed, and was logged). */
+  flush(): Promise<void>;
+}
+
+/**
+ * Every event is logged, then handed to each sink (the host's `onAuditEvent`, the security
+ * notices) after the request's own work: a sink that throws or rejects is logged and never
+ * breaks the action that caused the event.
+ */
+export function createAudit(log: Logger, sinks?: AuditSink | readonly (AuditSink | undefined)[]): FlushableAudit {
+  const all = (Array.isArray(sinks) ? sinks : [sinks]).filter((sink): sink is AuditSink => typeof sink === 'function');
+  const pending = new Set<Promise<void>>();
+  const audit = ((input, level = 'info') => {
     const event: AuditEvent = { ...input, at: new Date().toISOString(), userAgent: input.userAgent?.slice(0, 200) };
     const { event: name, ...fields } = event;
     log[level](name, { audit: true, ...fields });
-    if (!sink) return;
-    Promise.resolve()
-      .then(() => sink(event))
-      .catch((error: unknown) => log.warn('audit.sink.failed', { auditEvent: name, errorName: (error as Error)?.name }));
+    for (const sink of all) {
+      const running: Promise<void> = Promise.resolve()
+        .then(() => sink(event))
+        .catch((error: unknown) => log.warn('audit.sink.failed', { auditEvent: name, errorName: (error as Error)?.name }))
+        .finally(() => pending.delete(running));
+      pending.add(running);
+    }
+  }) as FlushableAudit;
+  audit.flush = async () => {
+    while (pending.size > 0) await Promise.all([...pending]);
   };
+  return audit;
 }
 
 /** The request side of an event: address and browser. */

@@ -2,7 +2,7 @@ import * as v from 'valibot';
 import { describeProblem, dottedPath } from './describe-problem.ts';
 import { MfaOptionsError } from './mfa-options-error.ts';
 import { BODY_LIMIT_BYTES, LOGIN_LIMITS, MFA_SETTINGS, SMS_LIMITS } from './settings-schema.ts';
-import { issuerUrl, passkeyRpIdProblem } from './setting-rules.ts';
+import { httpUrl, issuerUrl, passkeyRpIdProblem } from './setting-rules.ts';
 import { PURPOSE_SECRETS } from './purpose-secrets.ts';
 
 /**
@@ -24,6 +24,13 @@ const PLUGIN_OPTIONS = v.pipe(v.object({
   login: v.optional(LOGIN_LIMITS, {}),
   bodyLimitBytes: BODY_LIMIT_BYTES,
   passwordPage: v.optional(v.picklist(['plugin', 'host'], 'must be plugin or host'), 'plugin'),
+  // The hooks are the host's functions: only their kind is checked here.
+  onAuditEvent: v.optional(v.custom<(...args: unknown[]) => unknown>((f) => typeof f === 'function', 'must be a function')),
+  onSecurityNotice: v.optional(v.custom<(...args: unknown[]) => unknown>((f) => typeof f === 'function', 'must be a function (notice) => Promise<void>')),
+  forgotPasswordUrl: v.optional(v.union([
+    v.pipe(v.string(), v.regex(/^\/(?![/\\])/)),
+    httpUrl,
+  ], 'must be a path of this site (/…) or an http(s) URL')),
   securityHeaders: v.optional(v.picklist(['plugin-pages', 'everywhere'], 'must be plugin-pages or everywhere'), 'plugin-pages'),
 }), v.rawCheck(({ dataset, addIssue }) => {
   if (!dataset.typed || dataset.value.settings.passkeyRpId === null) return;

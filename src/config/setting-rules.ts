@@ -1,5 +1,6 @@
 import { X509Certificate } from 'node:crypto';
 import * as v from 'valibot';
+import { contrastRatio, HEX_COLOUR, MIN_TEXT_CONTRAST } from './contrast.ts';
 
 /**
  * The building blocks every setting is made of, each carrying its own message: a setting that
@@ -85,6 +86,25 @@ export const issuerUrl = v.pipe(
 
 /** ISO 3166-1 alpha-2 country codes, upper case. */
 export const COUNTRY_CODE = /^[A-Z]{2}$/;
+
+const COLOUR = 'must be a colour written #rrggbb';
+
+/**
+ * A brand colour for links, buttons and the focus ring on white: it must reach 4.5:1 against
+ * white (WCAG 2.1 1.4.3), which also keeps white text on a button of that colour readable.
+ */
+export const accentColour = v.pipe(
+  v.string(COLOUR),
+  v.regex(HEX_COLOUR, COLOUR),
+  v.check((value) => contrastRatio(value, '#ffffff') >= MIN_TEXT_CONTRAST,
+    (issue) => `must have a contrast of at least ${MIN_TEXT_CONTRAST}:1 against white for text and buttons (WCAG 2.1 1.4.3); ${String(issue.input)} has ${contrastRatio(String(issue.input), '#ffffff').toFixed(2)}:1 — choose a darker shade`),
+);
+
+/** A short name people see (a product name, an authenticator label): one line, at most 64 characters. */
+export function shortName() {
+  const message = 'must be a name of 1 to 64 characters on one line';
+  return v.nullish(v.pipe(v.string(message), v.trim(), v.minLength(1, message), v.maxLength(64, message), v.regex(/^[^\r\n\t]*$/, message)), null);
+}
 
 /** PEM blocks in a bundle (a file of several "-----BEGIN CERTIFICATE-----" blocks). */
 export function pemBlocksOf(bundle: string): string[] {

@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import { COUNTRY_CODE, domainName, httpUrl, integer, oneOf, optionalText, text, trustAnchors } from './setting-rules.ts';
+import { accentColour, COUNTRY_CODE, domainName, httpUrl, integer, oneOf, optionalText, shortName, trustAnchors } from './setting-rules.ts';
 
 /**
  * The settings the MFA plugin and the hosted app share, each with its bounds and its default:
@@ -12,8 +12,18 @@ export const MFA_SETTINGS = v.pipe(
   v.strictObject({
     /** optional: people opt in from the Security page; required: enrolment during sign-in for anyone without MFA. */
     enforcement: oneOf(['optional', 'required'], 'optional'),
-    /** The issuer name authenticator apps show beside the account. */
-    issuerLabel: text('oidc-mfa'),
+    /**
+     * The brand (issue 13 §7). The product name people know the service by: page titles, the
+     * text message ("123456 is your <name> code"), the authenticator label's default. Null: the
+     * issuer's host name (what the address bar shows).
+     */
+    productName: shortName(),
+    /** The name authenticator apps show beside the account (the otpauth issuer), and the passkey RP name. Null: productName. */
+    issuerLabel: shortName(),
+    /** A logo shown at the top of every page: an http(s) URL; its origin joins the CSP's img-src. Null: none. */
+    logoUrl: v.nullish(httpUrl, null),
+    /** Links, buttons and focus ring in the light scheme: #rrggbb with 4.5:1 on white. Null: the built-in blue. */
+    primaryColor: v.nullish(accentColour, null),
     /**
      * How recent a sign-in must be for a sensitive change (enable MFA, new backup code): five
      * minutes by default, at most a day (beyond that "recent" means little).

@@ -2,6 +2,7 @@ import * as v from 'valibot';
 import type { ConfigProblems } from './config-error.ts';
 import { SMS_LIMITS, type SmsLimits } from './settings-schema.ts';
 import { COUNTRY_CODE, oneOf } from './setting-rules.ts';
+import { refuseOutboxInProduction } from './development-only.ts';
 
 export interface TwilioSettings {
   accountSid: string;
@@ -102,9 +103,7 @@ function allowedCountries(value: string[] | '*' | null, provider: SmsProviderNam
  * Every problem goes to `problems` (the caller throws them together with the rest of the config's).
  */
 export function smsSettingsFor(section: v.InferOutput<typeof SMS_SECTION>, env: string, problems: ConfigProblems): SmsSettings {
-  if (section.provider === 'outbox' && env === 'production') {
-    problems.add('config.sms.provider (SMS_PROVIDER)', 'must not be outbox when NODE_ENV=production: use twilio, twilio-verify or none');
-  }
+  if (section.provider === 'outbox') refuseOutboxInProduction(env, problems, 'config.sms.provider (SMS_PROVIDER)', 'must not be outbox', 'use twilio, twilio-verify or none');
   return {
     ...section,
     allowedCountries: allowedCountries(section.allowedCountries, section.provider, env, problems),

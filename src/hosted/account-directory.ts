@@ -5,7 +5,8 @@ import { AppError, assertThat } from '../errors.ts';
 import { endSessionsNow } from '../mfa/account-security.ts';
 import type { AccountRecord, AccountStore } from '../accounts/account-store.ts';
 import { hasInvisibleCharacters, looksLikeEmail, MAX_EMAIL_LENGTH, normalizeEmail } from '../accounts/normalize-email.ts';
-import { checkNewPassword, MAX_PASSWORD_LENGTH, passwordLength } from '../accounts/password-policy.ts';
+import { MAX_PASSWORD_LENGTH, passwordLength } from '../accounts/password-policy.ts';
+import { checkNewAccountPassword } from './password-reset/password-blocklist.ts';
 
 export interface NewAccount {
   email: string;
@@ -48,8 +49,9 @@ export function validateEmail(input: string): string {
   return email;
 }
 
+/** Every new password of the built-in directory (an account added, set by support, or reset): length, then the blocklist. */
 function validateNewPassword(password: string): void {
-  const problem = checkNewPassword(password);
+  const problem = checkNewAccountPassword(password);
   if (problem) throw new AppError(problem);
 }
 

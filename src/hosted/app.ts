@@ -1,3 +1,4 @@
+import type Router from '@koa/router';
 import type Provider from 'oidc-provider';
 import { healthCheck } from '../http/health.ts';
 import type { RenderPage } from '../http/views.ts';
@@ -26,11 +27,13 @@ export interface AppOptions {
   render: RenderPage;
   /** The demo relying app's address while it runs: the home page links to it. */
   demoUrl?: string;
+  /** "Forgot password?" and its link's page, while mail can be sent. */
+  passwordReset?: Router;
   /** Metrics on: every request timed; `GET /metrics` here too when they have no port of their own. */
   metrics?: { metrics: Metrics; token: string | null; onMainPort: boolean };
 }
 
-export function createApp({ provider, mfa, store, log, render, demoUrl, metrics }: AppOptions): Provider {
+export function createApp({ provider, mfa, store, log, render, demoUrl, passwordReset, metrics }: AppOptions): Provider {
   // An ISSUER with a path serves everything under it, the health probe included.
   provider.use(issuerPathMount(pluginPathsFor(provider.issuer)));
   if (metrics) provider.use(requestTiming(metrics.metrics));
@@ -43,6 +46,10 @@ export function createApp({ provider, mfa, store, log, render, demoUrl, metrics 
   mfa.install(provider);
   // Behind the plugin's host check, headers and error pages, like every page.
   provider.use(homePage({ render, demoUrl }));
+  if (passwordReset) {
+    provider.use(passwordReset.routes());
+    provider.use(passwordReset.allowedMethods({ throw: true }));
+  }
   // oidc-provider's JSON endpoints (token, userinfo, …) answer every failure as 500 server_error;
   // a store that is down is a 503 there too, and every other server error is logged.
   provider.on('server_error', (ctx, error) => {

@@ -16,7 +16,7 @@ export function issuerPathMount(paths: PluginPaths): Middleware {
     if (!inside) {
       ctx.status = 404;
       ctx.type = 'text';
-      ctx.body = `Not found. This identity provider is at ${mount}/`;
+      ctx.body = `Not found. This sign-in service is at ${mount}/`;
       return;
     }
     ctx.path = ctx.path.slice(mount.length) || '/';

@@ -69,6 +69,8 @@ async function main(): Promise<void> {
     console.log(`Metrics: http://${config.host ?? 'localhost'}:${(metricsServer.address() as AddressInfo).port}/metrics`);
   }
   if (config.sms.provider === 'outbox') console.log(`Text messages (development outbox): ${config.sms.outboxFile}`);
+  if (config.mail.transport === 'outbox') console.log(`Mail (development outbox): ${config.mail.outboxFile}`);
+  if (config.mail.transport === 'none') log.warn('config.mail.off', { hint: 'without SMTP_URL and MAIL_FROM no security notice is mailed and "Forgot password?" is not offered (README "Configuration")' });
 
   if (config.demoApp.enabled) {
     const demo = createDemoApp({ issuer: config.issuer, baseUrl: demoUrl, render: createPageRenderer() });

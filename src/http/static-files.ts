@@ -6,7 +6,7 @@ import type { Middleware } from 'koa';
 /** static/ beside the code, wherever the process was started (a host's working directory is its own). */
 export const STATIC_DIR = fileURLToPath(new URL('../../static/', import.meta.url));
 
-const TYPES: Record<string, string> = { '.css': 'text/css; charset=utf-8', '.js': 'text/javascript; charset=utf-8' };
+const TYPES: Record<string, string> = { '.css': 'text/css; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.svg': 'image/svg+xml' };
 
 /** Serves the few files in static/ from memory; the list is fixed at start-up, so no path tricks reach the disk. */
 export function staticFiles(dir: string, names: string[]): Middleware {

@@ -1,6 +1,7 @@
 import type { Context } from 'koa';
 import path from 'node:path';
 import { createAudit, type AuditSink } from '../audit/audit.ts';
+import { createSecurityNotifier, type DeliverNotice } from '../notify/security-notifier.ts';
 import { createAccountSecurity } from '../mfa/account-security.ts';
 import type { AccountGrantStore } from '../consent/account-grant-store.ts';
 import { createLoadExistingGrant } from '../consent/load-existing-grant.ts';
@@ -29,6 +30,7 @@ import { relyingPartyOf } from '../factors/passkey/relying-party.ts';
 import { trustAnchorsOf } from '../factors/passkey/attestation-trust.ts';
 import { SIMPLEWEBAUTHN_BROWSER_BUNDLE } from '../factors/passkey/browser-bundle.ts';
 import { withPaths, type RenderPage } from '../http/views.ts';
+import { brandOf, brandStylesheet, imageSourcesOf, withBrand } from '../http/brand.ts';
 import { createPageRenderer } from './page-renderer.ts';
 import { pluginPathsFor } from '../http/plugin-paths.ts';
 import { createInteractionRoutes } from '../sign-in/interaction-routes.ts';
@@ -89,6 +91,19 @@ export interface MfaPluginOptions {
   log?: Logger;
   /** Called with every security event (enrolled, challenge passed/failed, device trusted, ...). */
   onAuditEvent?: AuditSink;
+  /**
+   * Mails the account's owner about a security change (a method set up or removed, MFA off or
+   * reset, the backup code used, a new trusted device, the password changed): called with the
+   * mail ready to send (`to`, `subject`, `text`, `html`) and what it is about (`kind`,
+   * `accountId`). The host delivers it its own way; a failure is logged and never breaks the change.
+   */
+  onSecurityNotice?: DeliverNotice;
+  /**
+   * Where "Forgot password?" on the plugin's sign-in page leads: your own reset page (a path
+   * under your site, or an http(s) URL). Left out, the link is not shown. Whatever your reset
+   * does, it must create no session: the second factor is still asked for at the next sign-in.
+   */
+  forgotPasswordUrl?: string;
   clock?: Clock;
   render?: RenderPage;
 }
@@ -108,8 +123,21 @@ export function composeMfa(options: MfaPluginOptions) {
   const clock = options.clock ?? systemClock;
   // The issuer's path is where the host mounted the provider: every address we hand out starts with it.
   const paths = pluginPathsFor(options.issuer);
-  const render = withPaths(options.render ?? createPageRenderer(), paths);
-  const audit = createAudit(log, options.onAuditEvent);
+  const brand = brandOf(settings, options.issuer);
+  const render = withBrand(withPaths(options.render ?? createPageRenderer(), paths), brand);
+  const notifier = options.onSecurityNotice && createSecurityNotifier({
+    // Not the request-scoped copy: the notice is sent after the request's own work.
+    directory: options.directory,
+    deliver: options.onSecurityNotice,
+    context: {
+      appName: brand.productName,
+      securityPageUrl: `${options.issuer.replace(/\/+$/, '')}/account/security`,
+      support: { url: settings.supportUrl, email: settings.supportEmail },
+    },
+    log,
+  });
+  // The one place security notices hook in: every audited change that calls for one sends it.
+  const audit = createAudit(log, [options.onAuditEvent, notifier]);
   // Reads shared within one request (request-scope.ts): one load of an account's state per step.
   const mfaStore = memoizedMfaStore(options.store.mfa);
   const directory = memoizedDirectory(options.directory);
@@ -121,7 +149,7 @@ export function composeMfa(options: MfaPluginOptions) {
     guard,
     box,
     clock,
-    issuerLabel: settings.issuerLabel,
+    issuerLabel: brand.issuerLabel,
   });
   const requirementFor = createRequirementFor(service, settings.enforcement);
   const sms = options.sms && createSmsCodes({
@@ -133,7 +161,7 @@ export function composeMfa(options: MfaPluginOptions) {
     clock,
     log,
     codeTtlSeconds: smsLimits.codeTtlSeconds,
-    appName: settings.issuerLabel,
+    appName: brand.productName,
     host: new URL(options.issuer).host,
   });
   const trusted = createTrustedDevices({
@@ -209,9 +237,10 @@ export function composeMfa(options: MfaPluginOptions) {
       bodyLimitBytes: parsed.bodyLimitBytes,
       settings,
       clock,
+      forgotPasswordHref: parsed.forgotPasswordUrl,
       passkeys: createPasskeys({
         store: mfaStore, guard, transient: options.store.transient, clock,
-        rp: relyingPartyOf(options.issuer, settings.issuerLabel, settings.passkeyRpId),
+        rp: relyingPartyOf(options.issuer, brand.issuerLabel, settings.passkeyRpId),
         attestationRoots: trustAnchorsOf(settings.passkeyAttestationRoots),
       }),
     };
@@ -226,11 +255,13 @@ export function composeMfa(options: MfaPluginOptions) {
     const console = createAccountConsoleRoutes({ ...parts, issuer: options.issuer });
     provider.use(requestScope());
     // Headers first: the error pages, rendered inside, keep them.
-    provider.use(securityHeaders(parsed.securityHeaders === 'everywhere' ? {} : { only: isPluginPath }));
+    const imageSources = imageSourcesOf(brand);
+    provider.use(securityHeaders(parsed.securityHeaders === 'everywhere' ? { imageSources } : { only: isPluginPath, imageSources }));
     // Before any page or provider route: nothing is answered for a host that is not the issuer's.
     provider.use(hostCheck({ issuer: options.issuer, render, paths }));
     provider.use(errorPages(render, log, { paths, support, appHome: appHomeIn(provider) }));
-    provider.use(staticFiles(STATIC_DIR, ['site.css', 'copy.js', 'timing.js', 'passkey.js']));
+    provider.use(staticFiles(STATIC_DIR, ['site.css', 'favicon.svg', 'copy.js', 'timing.js', 'passkey.js']));
+    provider.use(brandStylesheet(brand));
     provider.use(staticFile('/static/simplewebauthn-browser.js', SIMPLEWEBAUTHN_BROWSER_BUNDLE));
     provider.use(interactions.routes());
     provider.use(interactions.allowedMethods({ throw: true }));

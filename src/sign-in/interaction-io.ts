@@ -31,6 +31,8 @@ export interface InteractionFormDeps extends ProviderPart, PathsPart {
 export interface InteractionPageDeps extends ProviderPart, PathsPart {
   render: RenderPage;
   csrf: Csrf;
+  /** "Forgot password?" on the sign-in page; not shown when undefined. */
+  forgotPasswordHref?: string | undefined;
 }
 
 export type InteractionDetails = Awaited<ReturnType<Provider['interactionDetails']>>;

@@ -34,6 +34,7 @@ export async function showLogin(ctx: Context, deps: InteractionPageDeps, details
     error: problem ? ERRORS[problem.code].message : undefined,
     errorCode: problem?.code,
     passkeySignIn: passwordlessActions(deps.paths, details.uid),
+    forgotPasswordHref: deps.forgotPasswordHref,
   });
 }
 

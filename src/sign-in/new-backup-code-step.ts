@@ -1,5 +1,5 @@
 import type { Context } from 'koa';
-import { shownBackupCode } from '../factors/backup-code/shown-backup-code.ts';
+import { backupCodeDownloadHref, shownBackupCode } from '../factors/backup-code/shown-backup-code.ts';
 import { redirectAfterPost } from '../http/page-notice.ts';
 import type { SecretBox } from '../crypto/secret-box.ts';
 import { actionsFor, lifetimeOf, type InteractionDetails } from './interaction-io.ts';
@@ -38,7 +38,7 @@ export async function showNewBackupCode(ctx: Context, deps: NewBackupCodeDeps, d
   }
   ctx.set('cache-control', 'no-store');
   const model = secondFactorModel(deps, details);
-  sendPage(ctx, deps, 'backup-code-new', { title: shown.title, lead: shown.lead, code: shown.code, savedAction: model.actions.continue, ...model });
+  sendPage(ctx, deps, 'backup-code-new', { title: shown.title, lead: shown.lead, code: shown.code, downloadHref: backupCodeDownloadHref(shown.code), savedAction: model.actions.continue, ...model });
 }
 
 /** "I've saved it": the code is no longer kept anywhere but with its owner. */

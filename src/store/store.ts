@@ -1,5 +1,6 @@
 import type { AdapterFactory } from 'oidc-provider';
 import type { AccountStore } from '../accounts/account-store.ts';
+import type { PasswordResetStore } from '../accounts/password-reset-store.ts';
 import type { AccountGrantStore } from '../consent/account-grant-store.ts';
 import type { CounterStore } from '../guard/counter-store.ts';
 import type { MfaStore, TransientStore } from '../mfa/mfa-store.ts';
@@ -20,6 +21,8 @@ export interface Store {
   readonly trustedDevices: TrustedDeviceStore;
   /** An account's grants, one by one: remembered consent and the Security page's "Apps with access". */
   readonly grants: AccountGrantStore;
+  /** "Forgot password?" links of the built-in directory (hosted provider). */
+  readonly passwordResets: PasswordResetStore;
   /**
    * Deletes every grant of the account and every code and token of those grants (ACCOUNT_MODELS),
    * so refresh, userinfo and introspection refuse them. The store already does this, in the same

@@ -77,6 +77,14 @@ describe.each([375, 1280])('honest pages in Chromium at %ipx', (width) => {
     await page.getByRole('button', { name: 'Verify', exact: true }).click();
     await page.waitForSelector('[data-code="CODE_INVALID"]');
     expect(await page.getAttribute('#code', 'aria-invalid')).toBe('true');
+    // Item 8: the title says Error first; the summary's message leads to the field; the shared-computer warning describes its checkbox.
+    expect(await page.title()).toMatch(/^Error: Enter your code · /);
+    expect(await page.getAttribute('.error-summary a', 'href')).toBe('#code');
+    await page.locator('.error-summary a').click();
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('code');
+    expect(await page.getAttribute('#code', 'aria-describedby')).toBe('form-error');
+    expect(await page.getAttribute('input[name="trust"]', 'aria-describedby')).toBe('trust-hint');
+    expect(await page.textContent('#trust-hint')).toContain('shared or public computer');
     await shot(page, 'wrong-code');
     await page.reload();
     await page.reload();

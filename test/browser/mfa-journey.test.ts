@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { totpCode, timeStep } from '../../src/factors/totp/totp.ts';
 import { base32Decode } from '../helpers/base32.ts';
@@ -60,7 +61,39 @@ describe.each([375, 1280])('a person in Chromium at %ipx', (width) => {
     await page.waitForURL(`${stack.demoUrl}/`);
   }
 
+  /** Item 9: the new backup code on one line, copied, downloaded (a file with that code) and printed (the code, no buttons). */
+  async function keepBackupCode(backupCode: string) {
+    expect(await page.locator('#backup-code').evaluate((code) => code.getClientRects().length)).toBe(1);
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
+    await page.getByRole('button', { name: 'Copy code' }).click();
+    await page.waitForSelector('button:has-text("Copied")');
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(backupCode);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Download' }).click()]);
+    expect(download.suggestedFilename()).toBe('backup-code.txt');
+    expect(readFileSync((await download.path())!, 'utf8')).toContain(`\n${backupCode}\n`);
+    expect(await page.getByRole('button', { name: 'Print' }).isVisible()).toBe(true);
+    await page.emulateMedia({ media: 'print' });
+    expect(await page.isVisible('#backup-code')).toBe(true);
+    expect(await page.getByRole('button', { name: "I've saved it" }).isVisible()).toBe(false);
+    await page.emulateMedia({ media: null });
+  }
+
   test('sets up the app, signs in with a code and trusts the device, skips the code, revokes it, uses the backup code, adds text messages beside the app', async () => {
+    // A wrong password first: the error state is held to the same checks (title, summary, aria-invalid, axe-core).
+    await page.goto(`${stack.demoUrl}/`);
+    await page.getByRole('link', { name: 'Sign in' }).click();
+    await page.fill('#email', EMAIL);
+    await page.fill('#password', 'not the password');
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await page.waitForSelector('.error-summary');
+    expect(await page.title()).toMatch(/^Error: Sign in · /);
+    expect(await page.getAttribute('#password', 'aria-invalid')).toBe('true');
+    expect(await page.getAttribute('.error-summary a', 'href')).toBe('#email');
+    await shot(page, 'sign-in-wrong-password');
+    // The favicon is served under the strict CSP (img-src 'self').
+    const favicon = await page.request.get(await page.locator('link[rel="icon"]').evaluate((link) => (link as HTMLLinkElement).href));
+    expect(favicon.headers()['content-type']).toBe('image/svg+xml');
+
     await signInWithPassword();
     await page.waitForSelector('text=Allow access?');
     await shot(page, 'consent');
@@ -80,11 +113,16 @@ describe.each([375, 1280])('a person in Chromium at %ipx', (width) => {
     expect(await page.locator('figure.qr svg').count()).toBe(1);
     const key = (await page.textContent('#totp-key'))!.replace(/\s/g, '');
     const secret = base32Decode(key);
+    // Item 9: on the phone itself, the same key opens in the authenticator app (Key Uri Format).
+    const openApp = new URL((await page.getAttribute('#open-app', 'href'))!);
+    expect(openApp.protocol).toBe('otpauth:');
+    expect(openApp.searchParams.get('secret')).toBe(key);
     await page.fill('#code', totpCode(secret, timeStep(clock())));
     await page.getByRole('button', { name: 'Verify and turn on' }).click();
     await page.waitForSelector('#backup-code');
     const backupCode = (await page.textContent('#backup-code'))!.trim();
     await shot(page, 'backup-code');
+    await keepBackupCode(backupCode);
     await page.getByRole('button', { name: "I've saved it" }).click();
     await page.waitForSelector('text=Authenticator app · since');
     await shot(page, 'security-on');
@@ -147,6 +185,8 @@ describe.each([375, 1280])('a person in Chromium at %ipx', (width) => {
     await shot(page, 'sms-phone');
     await page.getByRole('button', { name: 'Send code' }).click();
     await page.waitForSelector('#code');
+    // Item 9: the masked number is never broken across lines.
+    expect(await page.locator('#code-status strong').evaluate((phone) => phone.getClientRects().length)).toBe(1);
     await shot(page, 'sms-code');
     await page.fill('#code', latestCode(stack.idp.config.sms.outboxFile!, PHONE));
     await page.getByRole('button', { name: 'Verify and turn on' }).click();
@@ -170,5 +210,11 @@ describe.each([375, 1280])('a person in Chromium at %ipx', (width) => {
     await page.getByRole('button', { name: 'Verify', exact: true }).click();
     await allow();
     await page.waitForURL(`${stack.demoUrl}/`);
+
+    // An error page is held to the same checks: a sign-in that does not exist.
+    await page.goto(`${stack.idp.issuer}/interaction/no-such-sign-in`);
+    await page.waitForSelector('text=Error code');
+    expect(await page.title()).toMatch(/^Error: /);
+    await shot(page, 'error-page');
   }, 90_000);
 });

@@ -67,7 +67,7 @@ describe.each([375, 1280])('a person with a passkey in Chromium at %ipx', (width
     await page.waitForURL(`${stack.demoUrl}/`);
   }
 
-  test('adds a passkey on the Security page, signs in with the password and the passkey, then with the passkey alone: the token says phr', async () => {
+  test('adds a passkey on the Security page, signs in with the password and the passkey, then with the passkey alone (button and autofill), signs out, removes it: the token says phr', async () => {
     await signInWithPassword();
     await allowIfAskedThenBackAtDemo();
 
@@ -88,6 +88,12 @@ describe.each([375, 1280])('a person with a passkey in Chromium at %ipx', (width
     await shot(page, 'security-with-passkey');
     const { credentials } = await cdp.send('WebAuthn.getCredentials', { authenticatorId });
     expect(credentials).toHaveLength(1);
+    // Sign out from the Security page (oidc-provider's end_session, confirmed on our page).
+    await page.getByRole('link', { name: 'Sign out', exact: true }).click();
+    await shot(page, 'sign-out-confirm');
+    await page.getByRole('button', { name: 'Yes, sign me out' }).click();
+    await page.waitForSelector('h1:has-text("Signed out")');
+    await shot(page, 'signed-out');
 
     // A fresh browser profile's cookies (the passkey stays on the virtual authenticator): the password, then the passkey.
     // The sign-in page offers the passkey in the email field's autofill (conditional UI); the virtual
@@ -132,6 +138,19 @@ describe.each([375, 1280])('a person with a passkey in Chromium at %ipx', (width
     const fromAutofill = (await page.textContent('body'))!;
     expect(fromAutofill).toContain('phr');
     expect(fromAutofill).not.toContain('pwd');
+
+    // Remove it on the Security page (the passkey sign-in just made is recent enough), then sign out there.
+    await page.getByRole('link', { name: /Security settings/ }).click();
+    await page.waitForSelector('text=Passkey “Virtual laptop”');
+    await page.getByRole('button', { name: 'Remove Passkey “Virtual laptop”' }).click();
+    // The last method: removing it turns 2-step verification off, after a confirmation.
+    await page.waitForSelector('text=Turn off 2-step verification?');
+    await shot(page, 'remove-last-passkey-confirm');
+    await page.getByRole('button', { name: 'Turn off' }).click();
+    await page.waitForLoadState();
+    await shot(page, 'passkey-removed');
+    const account = (await testStore.store.accounts.findByEmail(EMAIL))!;
+    expect((await testStore.store.mfa.get(account.id))?.credentials ?? []).toEqual([]);
     expect(cspViolations).toEqual([]);
   }, 120_000);
 

@@ -14,6 +14,7 @@ import { describeMfaContract } from './mfa-contract.ts';
 import { describeMfaEpochContract } from './mfa-epoch-contract.ts';
 import { describePasskeyContract } from './passkey-contract.ts';
 import { describeTransientContract } from './transient-contract.ts';
+import { describePasswordResetsContract } from './password-resets-contract.ts';
 import { describeTrustedDevicesContract } from './trusted-devices-contract.ts';
 import { addApp } from '../helpers/mfa-records.ts';
 
@@ -26,7 +27,7 @@ const open: OpenStore = (clock) => openRedisStore({ url: TEST_REDIS_URL, prefix:
 const cleanup = () => deleteRedisPrefix(TEST_REDIS_URL, runPrefix);
 for (const describeContract of [
   describeAdapterContract, describeAccountsContract, describeCountersContract, describeMfaContract, describeMfaEpochContract, describePasskeyContract,
-  describeTransientContract, describeTrustedDevicesContract, describeAccountGrantsContract, describeLifecycleContract,
+  describeTransientContract, describeTrustedDevicesContract, describeAccountGrantsContract, describeLifecycleContract, describePasswordResetsContract,
 ]) {
   describeContract('redis', open, cleanup);
 }
@@ -239,6 +240,26 @@ describe('redis store specifics', () => {
       expect((await keysUnder(prefix)).sort()).toEqual([`${prefix}mfa-methods-upgraded`, `${prefix}passkey-owners-indexed`]);
     } finally {
       await Promise.all([first!.close(), second!.close()]);
+    }
+  });
+
+  it('keeps reset links under the prefix with a real TTL as cleanup, and leaves nothing after revokeAllOf', async () => {
+    const prefix = nextPrefix();
+    const clock = createFakeClock();
+    const store = await openRedisStore({ url: TEST_REDIS_URL, prefix, clock, logger: silentLogger });
+    try {
+      await store.passwordResets.save('hash-1', { accountId: 'sub-1', passwordFingerprint: 'fp', expiresAt: clock() + 30 * 60_000 });
+      const keys = (await keysUnder(prefix)).map((key) => key.slice(prefix.length)).sort();
+      expect(keys).toEqual(['password-reset:hash-1', 'password-resets-of:sub-1']);
+      for (const key of keys) {
+        const ttl = await inspector.pTTL(prefix + key);
+        expect(ttl).toBeGreaterThan(30 * 60_000);
+        expect(ttl).toBeLessThanOrEqual(30 * 60_000 + 10_000);
+      }
+      expect(await store.passwordResets.revokeAllOf('sub-1')).toBe(1);
+      expect(await keysUnder(prefix)).toEqual([]);
+    } finally {
+      await store.close();
     }
   });
 

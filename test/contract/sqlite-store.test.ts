@@ -15,12 +15,13 @@ import { describeMfaContract } from './mfa-contract.ts';
 import { describeMfaEpochContract } from './mfa-epoch-contract.ts';
 import { describePasskeyContract } from './passkey-contract.ts';
 import { describeTransientContract } from './transient-contract.ts';
+import { describePasswordResetsContract } from './password-resets-contract.ts';
 import { describeTrustedDevicesContract } from './trusted-devices-contract.ts';
 
 const open: OpenStore = async (clock) => openSqliteStore({ file: ':memory:', clock, sweepIntervalMs: 0 });
 for (const describeContract of [
   describeAdapterContract, describeAccountsContract, describeCountersContract, describeMfaContract, describeMfaEpochContract, describePasskeyContract,
-  describeTransientContract, describeTrustedDevicesContract, describeAccountGrantsContract, describeLifecycleContract,
+  describeTransientContract, describeTrustedDevicesContract, describeAccountGrantsContract, describeLifecycleContract, describePasswordResetsContract,
 ]) {
   describeContract('sqlite', open);
 }

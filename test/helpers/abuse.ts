@@ -9,8 +9,11 @@ export interface Answer {
   location?: string;
 }
 
-/** Stack frames, file paths and Node internals: none may ever reach a response body. */
-const INTERNALS = /node_modules|\bat [\w.<>]+ \(|\bat (?:file|node):|\/work\/|\/src\/[\w/-]+\.ts|Error: [A-Z]|TypeError|ReferenceError|SyntaxError|ERR_[A-Z_]+/;
+/**
+ * Stack frames, file paths and Node internals: none may ever reach a response body. A page title
+ * may start "Error: " (the WCAG/GOV.UK pattern for a page reporting a problem): that one is ours.
+ */
+const INTERNALS = /node_modules|\bat [\w.<>]+ \(|\bat (?:file|node):|\/work\/|\/src\/[\w/-]+\.ts|(?<!<title>)Error: [A-Z]|TypeError|ReferenceError|SyntaxError|ERR_[A-Z_]+/;
 
 export function expectNoInternals(answer: Answer): void {
   const leaked = INTERNALS.exec(answer.text);

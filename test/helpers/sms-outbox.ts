@@ -6,10 +6,19 @@ export interface OutboxMessage {
   at: string;
 }
 
-/** Every message the development outbox sender wrote, oldest first. */
-export function readOutbox(file: string): OutboxMessage[] {
+/** Every message a development outbox wrote (texts by default; mails with `T` = OutboxMail), oldest first. */
+export function readOutbox<T = OutboxMessage>(file: string): T[] {
   if (!existsSync(file)) return [];
-  return readFileSync(file, 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line) as OutboxMessage);
+  return readFileSync(file, 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line) as T);
+}
+
+/** A line of the mail outbox (EMAIL_OUTBOX). */
+export interface OutboxMail {
+  to: string;
+  subject: string;
+  text: string;
+  html: string;
+  at: string;
 }
 
 /** The code in the latest message to `to`. */

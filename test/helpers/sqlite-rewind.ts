@@ -14,6 +14,7 @@ const UNDO: Record<number, string> = {
   9: `DROP INDEX mfa_credential_passkey;
     ${['id', 'public_key', 'counter', 'transports', 'backup_eligible', 'backup_state', 'name'].map((column) => `ALTER TABLE mfa_credential DROP COLUMN passkey_${column};`).join(' ')}`,
   10: 'ALTER TABLE mfa_credential DROP COLUMN passkey_hardware_bound;',
+  11: 'DROP TABLE password_reset;',
 };
 
 /** Takes the SQLite file back to schema `version`, keeping the rows (and the columns) that version had. */

@@ -11,7 +11,13 @@ const defaults = JSON.parse(readFileSync(new URL('../../config/default.json', im
 export function testConfig(overrides: Partial<Config> = {}): Config {
   const base = validateConfig({ ...defaults, env: 'test' });
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'oidc-mfa-test-'));
-  return { ...base, dataDir, sms: { ...base.sms, outboxFile: path.join(dataDir, 'sms-outbox.jsonl') }, ...overrides };
+  return {
+    ...base,
+    dataDir,
+    sms: { ...base.sms, outboxFile: path.join(dataDir, 'sms-outbox.jsonl') },
+    mail: { ...base.mail, outboxFile: path.join(dataDir, 'email-outbox.jsonl') },
+    ...overrides,
+  };
 }
 
 let sharedKeys: Keys | undefined;

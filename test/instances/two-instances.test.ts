@@ -100,7 +100,7 @@ async function enrolledAccount(name: string, via: 'a' | 'b') {
   const console = new HttpSession();
   proxy.route(via);
   const security = await openSecurityPage(console, proxy.url, { email, password: PASSWORD });
-  expect(security.text).toContain('Multi-factor authentication');
+  expect(security.text).toContain('2-step verification');
   const { key } = await enrolAuthenticator(console, proxy.url, totp.clock);
   return { email, accountId: record.id, key, totp, console };
 }

@@ -67,11 +67,11 @@ describe.each(STORE_KINDS)('MFA by text message (development outbox) on %s', (ki
   test('enrol by text message, then sign in with the texted code: amr sms, acr mfa', async () => {
     const { email, phone, session } = await enrolBySms();
     const security = await session.get(`${idp.issuer}/account/security`);
-    expect(security.text).toContain(`Text message to +44 ••• ••• ${phone.slice(-4)}`);
+    expect(security.text).toContain(`Text message to +44\u00a0•••\u00a0•••\u00a0${phone.slice(-4)}`);
 
     const { client, authorization, session: browser, challenge } = await toSmsChallenge(email);
     expect(challenge.status).toBe(200);
-    expect(challenge.text).toContain(`+44 ••• ••• ${phone.slice(-4)}`);
+    expect(challenge.text).toContain(`+44\u00a0•••\u00a0•••\u00a0${phone.slice(-4)}`);
     expect(challenge.text).not.toContain(phone);
     expect(challenge.text).toContain('autocomplete="one-time-code"');
     const callback = await submitSms(browser, challenge, latestCode(outbox, phone));

@@ -17,7 +17,7 @@ describe.each(STORE_KINDS)('MFA with an authenticator app and the backup code on
   /** A new account, signed in on the Security page, with the authenticator app set up. */
   async function enrolledAccount() {
     const account = await enrolAccount(idp, clock, PASSWORD);
-    expect(textOf(account.security.text, 'mfa-heading')).toBe('Multi-factor authentication');
+    expect(textOf(account.security.text, 'mfa-heading')).toBe('2-step verification');
     return account;
   }
 

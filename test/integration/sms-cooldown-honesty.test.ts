@@ -41,7 +41,7 @@ describe.each(STORE_KINDS)('what the text-message page says around the resend co
     expect(texts(account.phone)).toBe(sent);
     expect(stateOf(second.page)).toBe('cooldown');
     expect(second.page.text).toContain('<h1>Get a code by text message</h1>');
-    expect(second.page.text).toContain('We have not sent a code for this sign-in yet. A text went to <strong>+44 ••• ••• ');
+    expect(second.page.text).toContain('We have not sent a code for this sign-in yet. A text went to <strong>+44\u00a0•••\u00a0•••\u00a0');
     expect(second.page.text).not.toContain('We sent a 6-digit code');
     expect(second.page.text).not.toContain('role="alert"');
     expect(second.page.text).not.toContain('SMS_COOLDOWN');

@@ -98,7 +98,7 @@ describe.each(STORE_KINDS.flatMap((kind) => (['twilio', 'twilio-verify'] as Mode
     if (mode === 'twilio') {
       expect(request.path).toBe(`/2010-04-01/Accounts/${ACCOUNT_SID}/Messages.json`);
       expect(request.form).toMatchObject({ To: phone, From: FROM });
-      expect(request.form.Body).toMatch(/^\d{6} is your oidc-mfa code\. It expires in 10 minutes\. Don't share it\.\n\n@127\.0\.0\.1:\d+ #\d{6}$/);
+      expect(request.form.Body).toMatch(/^\d{6} is your 127\.0\.0\.1:\d+ code\. It expires in 10 minutes\. Don't share it\.\n\n@127\.0\.0\.1:\d+ #\d{6}$/);
     } else {
       expect(request.path).toBe(`/v2/Services/${VERIFY_SID}/Verifications`);
       expect(request.form).toEqual({ To: phone, Channel: 'sms' });

@@ -178,7 +178,7 @@ const EVENTS: SessionEndingEvent[] = [
       expect(page.status).toBe(200);
       const done = await console.submitForm(`${world.idp.issuer}/account/security/turn-off`, { csrf: hiddenField(page.text, 'csrf') });
       expect(done.status).toBe(200);
-      expect(done.text).toContain('Multi-factor authentication is off');
+      expect(done.text).toContain('2-step verification is off');
       return { ...person, key: undefined };
     },
   },

@@ -11,7 +11,7 @@ import { formAction, hiddenField, HttpSession, type HttpResponse } from '../help
 import { useIdpWorld } from '../helpers/idp-world.ts';
 import { codeFor, textOf } from '../helpers/mfa-flow.ts';
 import { discoverClient, isCallback, signIn } from '../helpers/oidc-flow.ts';
-import { latestCode, readOutbox } from '../helpers/sms-outbox.ts';
+import { latestCode, readOutbox, type OutboxMail } from '../helpers/sms-outbox.ts';
 import { RP_LOGGED_OUT } from '../helpers/start-idp.ts';
 import { STORE_KINDS } from '../helpers/test-stores.ts';
 import { appOf, phoneOf } from '../helpers/mfa-records.ts';
@@ -95,7 +95,8 @@ async function send(armed: Armed, variant: Variant, foreign: ForeignTokens, issu
   return armed.session.postForm(request.url, request.fields, request.headers);
 }
 
-type Route = { route: string; arm(world: AbuseWorld): Promise<Armed> };
+/** `sessionless`: a form no cookie owns ("Forgot password?", a reset link's page): bound to its purpose or link instead. */
+type Route = { route: string; sessionless?: true; arm(world: AbuseWorld): Promise<Armed> };
 
 describe.each(STORE_KINDS)('CSRF and origin checks on every POST route on %s', (kind) => {
   let foreign: ForeignTokens;
@@ -721,7 +722,57 @@ describe.each(STORE_KINDS)('CSRF and origin checks on every POST route on %s', (
     },
   ];
 
-  const ROUTES = [...INTERACTION_ROUTES, ...CONSOLE_ROUTES, ...PASSKEY_ROUTES];
+  const mails = (to: string) => readOutbox<OutboxMail>(world.idp.config.mail.outboxFile!).filter((mail) => mail.to === to);
+  async function mailArrives(to: string, count: number) {
+    for (let waited = 0; waited < 5000 && mails(to).length < count; waited += 20) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(mails(to)).toHaveLength(count);
+  }
+
+  const PASSWORD_RESET_ROUTES: Route[] = [
+    {
+      route: '/account/password/forgot',
+      sessionless: true,
+      async arm(w) {
+        const account = await plainAccount(w, 'forgetful');
+        const session = new HttpSession();
+        const page = await session.get(`${issuer()}/account/password/forgot`);
+        return {
+          session, url: `${issuer()}/account/password/forgot`,
+          fields: { csrf: hiddenField(page.text, 'csrf'), email: account.email },
+          snapshot: async () => ({ mails: mails(account.email).length }),
+          async expectDone(response) {
+            expect(response.location).toBe(`${issuer()}/account/password/forgot/sent`);
+            await mailArrives(account.email, 1);
+          },
+        };
+      },
+    },
+    {
+      route: '/account/password/reset',
+      sessionless: true,
+      async arm(w) {
+        const account = await plainAccount(w, 'resetting');
+        const session = new HttpSession();
+        const forgot = await session.get(`${issuer()}/account/password/forgot`);
+        await session.postForm(`${issuer()}/account/password/forgot`, { csrf: hiddenField(forgot.text, 'csrf'), email: account.email });
+        await mailArrives(account.email, 1);
+        const link = /(http\S+token=[\w-]+)/.exec(mails(account.email)[0]!.text)![1]!;
+        const page = await session.get(link);
+        const fresh = 'a new password nobody guesses';
+        return {
+          session, url: `${issuer()}/account/password/reset`,
+          fields: { csrf: hiddenField(page.text, 'csrf'), token: hiddenField(page.text, 'token'), password: fresh, confirm: fresh },
+          snapshot: async () => ({ oldPassword: Boolean(await w.idp.directory.authenticate(account.email, ABUSE_PASSWORD)), link: (await session.get(link)).status }),
+          async expectDone(response) {
+            expect(response.location).toBe(`${issuer()}/account/password/reset/done`);
+            expect(await w.idp.directory.authenticate(account.email, fresh)).toBe(account.id);
+          },
+        };
+      },
+    },
+  ];
+
+  const ROUTES = [...INTERACTION_ROUTES, ...CONSOLE_ROUTES, ...PASSKEY_ROUTES, ...PASSWORD_RESET_ROUTES];
 
   test('the table covers every POST route the routers define', () => {
     // @koa/router hangs its router on the middleware it returns: read the POST routes it registered.
@@ -750,10 +801,17 @@ describe.each(STORE_KINDS)('CSRF and origin checks on every POST route on %s', (
     await armed.expectDone(await armed.session.postForm(armed.url, armed.fields));
   });
 
-  test.each(ROUTES.map((r) => [r.route, r] as const))('POST %s from a browser without our cookies: refused before anything is read', async (route, { arm }) => {
+  test.each(ROUTES.map((r) => [r.route, r] as const))('POST %s from a browser without our cookies: refused before anything is read', async (route, { arm, sessionless }) => {
     const armed = await arm(world);
     const before = await armed.snapshot();
     const stranger = new HttpSession();
+    if (sessionless) {
+      // No cookie owns these forms (a forgotten password has no session): the link or the purpose does, so only the origin checks apply.
+      expectRefused(await stranger.postForm(armed.url, armed.fields, { origin: 'https://evil.example' }), 'ORIGIN_REJECTED');
+      expectRefused(await stranger.postForm(armed.url, armed.fields, { 'sec-fetch-site': 'cross-site' }), 'ORIGIN_REJECTED');
+      expect(await armed.snapshot()).toEqual(before);
+      return;
+    }
     // No cookie means no interaction (400) or no session (401): the route cannot even tell what the form is for.
     // The Origin check comes first in both routers, so a foreign Origin is a 403 whatever else is missing.
     const missing = route.startsWith('/interaction/') ? 'INTERACTION_EXPIRED' : 'NOT_SIGNED_IN';

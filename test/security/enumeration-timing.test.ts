@@ -4,6 +4,7 @@ import { ABUSE_PASSWORD, abuseConfig, atLoginPage, nextEmail, plainAccount, totp
 import { formAction, hiddenField, type HttpResponse } from '../helpers/http-session.ts';
 import { useIdpWorld } from '../helpers/idp-world.ts';
 import { STORE_KINDS, type StoreKind } from '../helpers/test-stores.ts';
+import { describeGroup, lookAlike } from '../helpers/response-times.ts';
 
 /**
  * Account enumeration at the password step. An unknown email, a wrong password and a locked
@@ -97,19 +98,6 @@ describe('response times (SQLite)', () => {
   const SAMPLES = 15;
   const WARM_UP = 3;
   const { w } = useWorld('sqlite');
-
-  const median = (values: number[]) => {
-    const sorted = [...values].sort((a, b) => a - b);
-    const middle = Math.floor(sorted.length / 2);
-    return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
-  };
-  const describeGroup = (values: number[]) => `median ${median(values).toFixed(1)} ms, range ${Math.min(...values).toFixed(1)}–${Math.max(...values).toFixed(1)} ms`;
-
-  function lookAlike(a: number[], b: number[]): boolean {
-    const within = (m: number, values: number[]) => m >= Math.min(...values) && m <= Math.max(...values);
-    const [ma, mb] = [median(a), median(b)];
-    return (within(ma, b) && within(mb, a)) || Math.max(ma, mb) / Math.min(ma, mb) <= 2;
-  }
 
   test('an unknown email, a wrong password and a locked account take about the same time', async () => {
     // Wrong passwords spread over accounts (one failure each), so none of them locks.

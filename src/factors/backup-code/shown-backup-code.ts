@@ -41,3 +41,21 @@ export function shownBackupCode(deps: { transient: TransientStore; box: SecretBo
     forget: () => deps.transient.delete(key),
   };
 }
+
+/**
+ * "Download" on the new-code page: a `data:` link holding only the code that page already shows,
+ * so a download needs no route and no stored state another session could ask for. The page is
+ * `no-store`, like every page of ours.
+ */
+export function backupCodeDownloadHref(code: string): string {
+  const text = [
+    'Your backup code',
+    '',
+    code,
+    '',
+    'It works once, with your password, when you cannot use your other sign-in methods; you then get a new one.',
+    'Keep it private, like a password.',
+    '',
+  ].join('\n');
+  return `data:text/plain;charset=utf-8,${encodeURIComponent(text)}`;
+}

@@ -43,17 +43,23 @@ export function parseMobileNumber(input: string, allowedCountries: readonly stri
   return { ok: true, e164: number.number, country };
 }
 
-const BULLETS = '••• •••';
+/**
+ * The groups are joined by no-break spaces (U+00A0), so the number stays on one line wherever it
+ * is shown (a page's sentence, a method's label, a button) at any width, rather than breaking
+ * between its bullets; a CSS rule could not reach the labels composed here.
+ */
+const NBSP = '\u00a0';
+const BULLETS = `•••${NBSP}•••`;
 
 /**
  * A number to show back ("we sent a code to …"): the country code and the last 4 digits, e.g.
- * `+44 ••• ••• 3456`. The bullets are the same whatever the length, so they do not tell it, and
+ * `+44 ••• ••• 3456` (no-break spaces). The bullets are the same whatever the length, so they do not tell it, and
  * at most half of the national number shows, so a very short number is never shown whole.
  */
 export function maskPhone(e164: string): string {
   const number = parsePhoneNumberFromString(e164);
   const digits = number ? number.nationalNumber : e164.replace(/\D/g, '');
   const visible = Math.min(4, Math.floor(digits.length / 2));
-  const last = visible > 0 ? ` ${digits.slice(-visible)}` : '';
-  return number ? `+${number.countryCallingCode} ${BULLETS}${last}` : `${BULLETS}${last}`;
+  const last = visible > 0 ? `${NBSP}${digits.slice(-visible)}` : '';
+  return number ? `+${number.countryCallingCode}${NBSP}${BULLETS}${last}` : `${BULLETS}${last}`;
 }

@@ -102,7 +102,7 @@ export function addSmsSetupRoutes(router: Router, deps: SmsSetupDeps): void {
     deps.audit({ event: 'mfa.enrolled', accountId: session.accountId, ...requestFields(ctx), details: { method: 'sms' } });
     await showNewCodeUntilSaved(ctx, deps, session, {
       code: backupCode,
-      title: 'Multi-factor authentication is on',
+      title: '2-step verification is on',
       lead: `Codes will be sent to ${maskPhone(phone)}. Save this backup code somewhere private: it lets you sign in without your phone, and it is shown only until you say you have saved it.`,
     });
   });

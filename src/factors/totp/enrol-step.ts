@@ -45,6 +45,8 @@ export async function showEnrol(ctx: Context, deps: TotpEnrolDeps, details: Inte
     title: 'Set up your authenticator app',
     lead: 'This app requires a second step at sign-in. Set up an authenticator app to continue.',
     qrSvg: shown.qrSvg,
+    // Setting up on the phone that holds the app: the same otpauth:// URI the QR code holds, as a link.
+    otpauthUri: shown.uri,
     groupedKey: shown.groupedKey,
     action: model.actions.enrol,
     // The other methods that can be set up here (text messages, when on).

@@ -44,6 +44,8 @@ export function addAppSetupRoutes(router: Router, deps: TotpSetupDeps): void {
       title: 'Set up your authenticator app',
       lead: 'Scan the QR code with your authenticator app, or type the key into it. Then enter the 6-digit code it shows.',
       qrSvg: view.qrSvg,
+      // Setting up on the phone that holds the app: the same otpauth:// URI the QR code holds, as a link.
+      otpauthUri: view.uri,
       groupedKey: view.groupedKey,
       action: deps.paths.to(PAGE),
       cancelHref: deps.paths.to('/account/security'),
@@ -60,7 +62,7 @@ export function addAppSetupRoutes(router: Router, deps: TotpSetupDeps): void {
     deps.audit({ event: 'mfa.enrolled', accountId: session.accountId, ...requestFields(ctx), details: { method: 'totp' } });
     await showNewCodeUntilSaved(ctx, deps, session, {
       code: outcome.backupCode,
-      title: 'Multi-factor authentication is on',
+      title: '2-step verification is on',
       lead: 'Save this backup code somewhere private. It lets you sign in if you lose your phone, and it is shown only until you say you have saved it.',
     });
   });

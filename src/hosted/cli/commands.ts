@@ -66,10 +66,13 @@ const COMMANDS: Record<string, Command> = {
     assertOnlyOptions(args, ['email', 'password-stdin']);
     const email = requireOption(args, 'email');
     const password = await passwordFromStdin(args, ctx.io);
-    if (!(await (await ctx.directory()).setPassword(email, password))) {
+    const directory = await ctx.directory();
+    const account = await directory.findByEmail(email);
+    if (!account || !(await directory.setPassword(email, password))) {
       ctx.io.err(`error: no account with email ${email}`);
       return 1;
     }
+    (await ctx.mfa()).audit({ event: 'account.password.changed', accountId: account.id, details: { by: 'cli' } });
     ctx.io.out(`password changed for ${email}; its sessions must sign in again and its apps' tokens no longer work`);
     return 0;
   },

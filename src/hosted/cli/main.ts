@@ -10,6 +10,7 @@ import type { Store } from '../../store/store.ts';
 import { loadKeys } from '../config/keys.ts';
 import { createJsonLogger } from '../../log.ts';
 import { composeMfa } from '../../plugin/create-mfa.ts';
+import { createMailSender } from '../mail/create-mail-sender.ts';
 import { parseArgs, UsageError } from './args.ts';
 import { runCommand, USAGE } from './commands.ts';
 
@@ -33,6 +34,7 @@ async function main(): Promise<number> {
   let loaded: Config | undefined;
   const config = () => (loaded ??= loadConfig());
   let store: Store | undefined;
+  let composed: ReturnType<typeof composeMfa> | undefined;
   try {
     return await runCommand(args, {
       io: { out: (line) => console.log(line), err: (line) => console.error(line), readStdin },
@@ -48,7 +50,13 @@ async function main(): Promise<number> {
         const directory = createAccountDirectory(opened.accounts, systemClock, (accountId) => opened.mfa.remove(accountId));
         // Audit lines go to stderr, so stdout stays the command's answer.
         const log = createJsonLogger((line) => process.stderr.write(line));
-        return composeMfa({ issuer: config().issuer, directory, store: opened, sealingKeys: keys.sealingKeys, secrets: keys.secrets, settings: config().mfa, log });
+        const mailer = createMailSender(config().mail, log);
+        composed ??= composeMfa({
+          issuer: config().issuer, directory, store: opened, sealingKeys: keys.sealingKeys, secrets: keys.secrets, settings: config().mfa, log,
+          // Support's changes (a reset, a new password) are mailed to the owner like any other.
+          onSecurityNotice: mailer && ((notice) => mailer.send(notice)),
+        });
+        return composed;
       },
       clients() {
         const clients = loadClients(config().clientsFile);
@@ -57,6 +65,8 @@ async function main(): Promise<number> {
       },
     });
   } finally {
+    // The notices of what the command did leave before the store closes and the process exits.
+    await composed?.audit.flush();
     await store?.close();
   }
 }

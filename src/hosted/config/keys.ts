@@ -14,7 +14,7 @@ export interface KeysFile {
   cookieKeys: string[];
   sealingKeys: { id: string; key: string }[];
   /** One list per purpose (purpose-secrets-file.ts); a file without it derives them from cookieKeys[0]. */
-  secrets?: PurposeSecrets;
+  secrets?: PurposeSecrets & { passwordResets?: string[] };
 }
 
 /** A fresh set of keys: RS256 signing key (the ID token default alg), cookie keys, a sealing key, a secret per purpose. */

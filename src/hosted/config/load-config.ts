@@ -108,8 +108,17 @@ function fromEnvironment(env: Env, problems: ConfigProblems): Record<string, unk
   put(mfa, 'supportUrl', env.SUPPORT_URL);
   put(mfa, 'supportEmail', env.SUPPORT_EMAIL);
   put(mfa, 'passkeyRpId', env.PASSKEY_RP_ID);
+  put(mfa, 'productName', env.PRODUCT_NAME);
+  put(mfa, 'issuerLabel', env.AUTHENTICATOR_LABEL);
+  put(mfa, 'logoUrl', env.LOGO_URL);
+  put(mfa, 'primaryColor', env.PRIMARY_COLOR);
   put(mfa, 'passkeyAttestationRoots', attestationRootsFrom(env.PASSKEY_ATTESTATION_ROOTS, problems));
   const sms = smsFromEnvironment(env);
+  const mail: Record<string, unknown> = {};
+  put(mail, 'smtpUrl', env.SMTP_URL);
+  put(mail, 'from', env.MAIL_FROM);
+  put(mail, 'outboxFile', env.EMAIL_OUTBOX);
+  if (Object.keys(mail).length) over.mail = mail;
   if (Object.keys(mfa).length) over.mfa = mfa;
   if (Object.keys(sms).length) over.sms = sms;
   if (Object.keys(redis).length) over.redis = redis;
@@ -156,6 +165,10 @@ export function loadConfig(env: Env = process.env): Config {
     sms: {
       ...config!.sms,
       outboxFile: path.resolve(PROJECT_ROOT, config!.sms.outboxFile ?? path.join(config!.dataDir, 'sms-outbox.jsonl')),
+    },
+    mail: {
+      ...config!.mail,
+      outboxFile: config!.mail.transport === 'outbox' ? path.resolve(PROJECT_ROOT, config!.mail.outboxFile ?? path.join(config!.dataDir, 'email-outbox.jsonl')) : null,
     },
   };
 }

@@ -5,6 +5,7 @@ import { describeProblems, dottedPath } from '../../config/describe-problem.ts';
 import { BODY_LIMIT_BYTES, LOGIN_LIMITS, MFA_SETTINGS, type LoginLimits, type MfaSettings } from '../../config/settings-schema.ts';
 import { boolean, integer, issuerUrl, oneOf, optionalText, passkeyRpIdProblem, text } from '../../config/setting-rules.ts';
 import { SMS_SECTION, smsSettingsFor, type SmsSettings } from '../../config/sms-schema.ts';
+import { MAIL_LABELS, MAIL_SECTION, mailSettingsFor, PASSWORD_RESET_SECTION, type MailSettings, type PasswordResetSettings } from './mail-schema.ts';
 
 export type { MfaSettings } from '../../config/settings-schema.ts';
 
@@ -19,8 +20,8 @@ export interface Keys {
   cookieKeys: string[];
   /** The first key seals; all of them open (rotation). */
   sealingKeys: SealingKey[];
-  /** Server secrets per purpose, newest first. */
-  secrets: PurposeSecrets;
+  /** Server secrets per purpose, newest first (the plugin's, and the hosted reset links'). */
+  secrets: PurposeSecrets & { passwordResets: string[] };
 }
 
 export interface RedisSettings {
@@ -58,6 +59,9 @@ export interface Config {
   login: LoginLimits;
   mfa: MfaSettings;
   sms: SmsSettings;
+  /** Security notices and reset links: SMTP, the development outbox, or none. */
+  mail: MailSettings;
+  passwordReset: PasswordResetSettings;
   ttl: {
     interactionSeconds: number;
     sessionSeconds: number;
@@ -117,6 +121,8 @@ const CONFIG = v.strictObject({
   login: v.optional(LOGIN_LIMITS, {}),
   mfa: v.optional(MFA_SETTINGS, {}),
   sms: v.optional(SMS_SECTION, {}),
+  mail: v.optional(MAIL_SECTION, {}),
+  passwordReset: v.optional(PASSWORD_RESET_SECTION, {}),
   ttl: v.optional(v.strictObject({
     interactionSeconds: lifetime(1800),
     sessionSeconds: lifetime(14 * DAY),
@@ -154,10 +160,15 @@ const LABELS: Record<string, string> = {
   'mfa.supportUrl': 'config.mfa.supportUrl (SUPPORT_URL)',
   'mfa.supportEmail': 'config.mfa.supportEmail (SUPPORT_EMAIL)',
   'mfa.passkeyRpId': 'config.mfa.passkeyRpId (PASSKEY_RP_ID)',
+  'mfa.productName': 'config.mfa.productName (PRODUCT_NAME)',
+  'mfa.issuerLabel': 'config.mfa.issuerLabel (AUTHENTICATOR_LABEL)',
+  'mfa.logoUrl': 'config.mfa.logoUrl (LOGO_URL)',
+  'mfa.primaryColor': 'config.mfa.primaryColor (PRIMARY_COLOR)',
   'mfa.passkeyAttestationRoots': 'config.mfa.passkeyAttestationRoots (PASSKEY_ATTESTATION_ROOTS)',
   'sms.provider': 'config.sms.provider (SMS_PROVIDER)',
   'sms.outboxFile': 'config.sms.outboxFile (SMS_OUTBOX)',
   'sms.allowedCountries': 'config.sms.allowedCountries (SMS_ALLOWED_COUNTRIES)',
+  ...MAIL_LABELS,
 };
 
 function labelOf(path: (string | number)[]): string {
@@ -248,6 +259,7 @@ export function validateConfig(input: unknown): Config {
   if (fine('redis') && config.redis.waitReplicas > 0 && config.redis.url === null && config.redis.sentinel === null) {
     problems.add(LABELS['redis.waitReplicas']!, 'only applies to Redis (REDIS_URL or REDIS_SENTINEL_URLS): the embedded SQLite store has no replicas');
   }
+  const mail = fine('env', 'mail') ? mailSettingsFor(config.mail, config.env, problems) : (config.mail as unknown as MailSettings);
   problems.check();
-  return { ...config, issuer, demoApp, keysFile, sms, metrics };
+  return { ...config, issuer, demoApp, keysFile, sms, mail, metrics };
 }

@@ -61,7 +61,7 @@ export function createDemoApp({ issuer, baseUrl, render: renderPage }: DemoAppOp
   const redirectUri = `${baseUrl}/callback`;
 
   app.use(securityHeaders());
-  app.use(staticFiles(path.join(PROJECT_ROOT, 'static'), ['site.css', 'timing.js']));
+  app.use(staticFiles(path.join(PROJECT_ROOT, 'static'), ['site.css', 'favicon.svg', 'timing.js']));
   app.use(async (ctx, next) => {
     try {
       await next();

@@ -37,6 +37,7 @@ export function meteredStore(store: Store, metrics: Metrics): Store {
     transient: { value: observed(store.transient, count) },
     trustedDevices: { value: observed(store.trustedDevices, count) },
     grants: { value: observed(store.grants, count) },
+    passwordResets: { value: observed(store.passwordResets, count) },
     revokeGrantsOf: { value: observed({ revokeGrantsOf: store.revokeGrantsOf.bind(store) }, count).revokeGrantsOf },
   }) as Store;
 }

@@ -9,6 +9,7 @@ import { createRedisAdapterFactory, revokeAccountGrants } from './redis-adapter.
 import { createRedisCounters } from './redis-counters.ts';
 import { createRedisMfa } from './redis-mfa.ts';
 import { createRedisTransient } from './redis-transient.ts';
+import { createRedisPasswordResets } from './redis-password-resets.ts';
 import { createRedisTrustedDevices } from './redis-trusted-devices.ts';
 import { withRedisErrors } from './redis-errors.ts';
 import { withDeadline, withinDeadline } from '../store-deadline.ts';
@@ -66,6 +67,7 @@ export async function openRedisStore(options: RedisStoreOptions): Promise<Store>
     transient: guarded(createRedisTransient(client, options.prefix, clock)),
     trustedDevices: guarded(replicaWait(createRedisTrustedDevices(client, options.prefix, clock), DURABLE_WRITES.trustedDevices)),
     grants: guarded(replicaWait(createRedisAccountGrants(client, options.prefix, clock), DURABLE_WRITES.grants)),
+    passwordResets: guarded(replicaWait(createRedisPasswordResets(client, options.prefix, clock), DURABLE_WRITES.passwordResets)),
     async ping() {
       try {
         await withinDeadline(client.ping(), timeoutMs);

@@ -15,6 +15,8 @@ export const DURABLE_WRITES = {
   accounts: ['create', 'remove', 'updatePassword'],
   trustedDevices: ['save', 'revoke', 'revokeAll'],
   grants: ['revokeGrant'],
+  // A reset link spent (or all of an account's revoked) must not work again on the new primary.
+  passwordResets: ['take', 'revokeAllOf'],
   revokeGrantsOf: ['revokeGrantsOf'],
 } as const;
 

@@ -114,6 +114,15 @@ const MIGRATIONS: string[] = [
   // A passkey shown to be hardware-bound at registration (attested to the operator's trust
   // anchors): the only kind that makes a sign-in `phrh`. Passkeys made before: not shown, 0.
   `ALTER TABLE mfa_credential ADD COLUMN passkey_hardware_bound INTEGER NOT NULL DEFAULT 0;`,
+  // "Forgot password?" links: the HMAC of the token only, bound to the account and its password.
+  `CREATE TABLE password_reset (
+     token_hash TEXT PRIMARY KEY,
+     account_id TEXT NOT NULL,
+     password_fingerprint TEXT NOT NULL,
+     expires_at INTEGER NOT NULL
+   );
+   CREATE INDEX password_reset_account ON password_reset (account_id);
+   CREATE INDEX password_reset_expiry ON password_reset (expires_at);`,
 ];
 
 export function migrate(db: DatabaseSync): void {

@@ -11,6 +11,7 @@ import { createSqliteCounters } from './sqlite-counters.ts';
 import { createSqliteGrantRevoker, inTransaction } from './sqlite-grants.ts';
 import { createSqliteMfa } from './sqlite-mfa.ts';
 import { createSqliteTransient } from './sqlite-transient.ts';
+import { createSqlitePasswordResets } from './sqlite-password-resets.ts';
 import { createSqliteTrustedDevices } from './sqlite-trusted-devices.ts';
 import { toSqliteStoreError, withSqliteErrors } from './sqlite-errors.ts';
 
@@ -60,6 +61,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     db.prepare(`DELETE FROM counter WHERE rowid IN (SELECT rowid FROM counter WHERE reset_at <= ? LIMIT ${SWEEP_BATCH})`),
     db.prepare(`DELETE FROM transient WHERE rowid IN (SELECT rowid FROM transient WHERE expires_at <= ? LIMIT ${SWEEP_BATCH})`),
     db.prepare(`DELETE FROM trusted_device WHERE rowid IN (SELECT rowid FROM trusted_device WHERE expires_at <= ? LIMIT ${SWEEP_BATCH})`),
+    db.prepare(`DELETE FROM password_reset WHERE rowid IN (SELECT rowid FROM password_reset WHERE expires_at <= ? LIMIT ${SWEEP_BATCH})`),
   ];
   let sweeping = false;
   const sweep = async () => {
@@ -104,6 +106,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     transient: withSqliteErrors(createSqliteTransient(db, clock)),
     trustedDevices: withSqliteErrors(createSqliteTrustedDevices(db, clock)),
     grants: withSqliteErrors(createSqliteAccountGrants(db, clock)),
+    passwordResets: withSqliteErrors(createSqlitePasswordResets(db, clock)),
     revokeGrantsOf: storeWide.revokeGrantsOf,
     ping: storeWide.ping,
     async persistence() {

@@ -22,6 +22,12 @@ describe('validateConfig names the setting a JSON file got wrong', () => {
     expect(validate).not.toThrow(/AC-not-a-sid|a-secret-token-value/);
   });
 
+  test('a refused REDIS_URL never echoes the password it may carry', () => {
+    const validate = () => validateConfig({ env: 'test', redis: { url: 'http://user:a-redis-password@cache.example:6379' } });
+    expect(validate).toThrow('config.redis.url');
+    expect(validate).not.toThrow(/a-redis-password/);
+  });
+
   test('what is left out takes its default; what is given is kept', () => {
     const config = validateConfig({ env: 'test', mfa: { lockAfterFailures: 3 } });
     expect(config.mfa).toMatchObject({ lockAfterFailures: 3, maxFailures: 100, enforcement: 'optional' });

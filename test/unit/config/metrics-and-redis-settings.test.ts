@@ -23,6 +23,12 @@ describe('METRICS_TOKEN and METRICS_PORT', () => {
     expect(() => loadConfig(env)).toThrow(where);
   });
 
+  test('a wrong token is never echoed (it is a credential)', () => {
+    const almost = `${'s3cret'.repeat(5)} x`;
+    expect(() => loadConfig({ METRICS_TOKEN: almost })).toThrow('config.metrics.token (METRICS_TOKEN)');
+    expect(() => loadConfig({ METRICS_TOKEN: almost })).not.toThrow('s3cret');
+  });
+
   test('the demo app\'s port is free for metrics while the demo app is off', () => {
     expect(loadConfig({ METRICS_PORT: '3001', DEMO_APP: 'false' }).metrics.port).toBe(3001);
   });

@@ -88,7 +88,7 @@ describe('one set of defaults', () => {
 
   test('the defaults are the ones documented before the schema (README "Configuration")', () => {
     expect(DEFAULT_MFA_SETTINGS).toEqual({
-      enforcement: 'optional', issuerLabel: 'oidc-mfa', reauthWithinSeconds: 300, lockAfterFailures: 5, maxFailures: 100,
+      enforcement: 'optional', productName: null, issuerLabel: null, logoUrl: null, primaryColor: null, reauthWithinSeconds: 300, lockAfterFailures: 5, maxFailures: 100,
       setupTtlSeconds: 900, trustedDeviceDays: 30, supportUrl: null, supportEmail: null, passkeyRpId: null, passkeyAttestationRoots: [],
     });
     expect(plugin.login).toEqual({ maxFailuresPerAccount: 10, maxFailuresPerIp: 100, failureWindowSeconds: 900 });
@@ -104,5 +104,15 @@ describe('one set of defaults', () => {
     } finally {
       await store.close();
     }
+  });
+});
+
+describe('forgotPasswordUrl', () => {
+  test.each(['/my/reset', 'https://id.host.example/reset?from=sign-in'])('%s is accepted', (url) => {
+    expect(parsePluginOptions({ ...hostOptions(), forgotPasswordUrl: url }).forgotPasswordUrl).toBe(url);
+  });
+
+  test.each(['//evil.example/reset', '/\\evil.example', 'javascript:alert(1)', 'reset', ''])('%j is refused, naming the option', (url) => {
+    expect(refusal(hostOptions({ forgotPasswordUrl: url })).path).toBe('forgotPasswordUrl');
   });
 });

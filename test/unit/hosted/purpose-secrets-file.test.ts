@@ -6,8 +6,8 @@ describe('the keys file\'s secrets, one list per purpose', () => {
   test('keys generate writes a separate secret for each purpose, and they are read back', () => {
     const file = generateKeysFile();
     const secrets = file.secrets!;
-    const all = [secrets.csrf, secrets.textCodes, secrets.trustedDevices, secrets.loginDevices].map((list) => list[0]);
-    expect(new Set(all).size).toBe(4);
+    const all = [secrets.csrf, secrets.textCodes, secrets.trustedDevices, secrets.loginDevices, secrets.passwordResets!].map((list) => list[0]);
+    expect(new Set(all).size).toBe(5);
     expect(parseKeys(file).secrets).toEqual(secrets);
   });
 
@@ -20,6 +20,7 @@ describe('the keys file\'s secrets, one list per purpose', () => {
       textCodes: [derived('sms-codes')],
       trustedDevices: [derived('trusted-device')],
       loginDevices: [derived('login-device')],
+      passwordResets: [derived('password-reset')],
     });
   });
 
