@@ -15,7 +15,7 @@ export interface RedisConnection {
 const CONNECT_TIMEOUT_MS = 5_000;
 const CLOSE_TIMEOUT_MS = 2_000;
 const MAX_RECONNECT_DELAY_MS = 2_000;
-/** RFC: the port a sentinel listens on unless told otherwise (redis.io, "Sentinel"). */
+/** The port a sentinel listens on unless told otherwise (redis.io, "High availability with Redis Sentinel"). */
 const SENTINEL_PORT = 26379;
 
 /** Connection problems are logged once per outage, not once per retry; the message never carries a URL. */
