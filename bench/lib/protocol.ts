@@ -66,7 +66,7 @@ export type ServerMessage =
   | { type: 'ready'; baseUrl: string; client: BenchClient; account: BenchAccount; pools?: Pools }
   | { type: 'failed'; message: string }
   /** The answer to a 'memory' request (KiB), after a full GC when asked and available (--expose-gc). */
-  | { type: 'memory'; rssKiB: number; heapUsedKiB: number; externalKiB: number; gcRan: boolean }
+  | { type: 'memory'; rssKiB: number; heapUsedKiB: number; heapTotalKiB: number; externalKiB: number; gcRan: boolean }
   /** The answer to 'count-start'. */
   | { type: 'counting' }
   /** The answer to 'count-stop': what the server counted since 'count-start'. */

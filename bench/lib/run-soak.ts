@@ -33,7 +33,7 @@ export interface SoakMemory {
   /** VmHWM: the peak since the process started, the pools' enrolment included. */
   vmHwmMiB?: number;
   /** V8's heap, and memory outside it held by JS objects (Buffers...), after a full GC. */
-  heapAfterGc?: { startMiB: number; endMiB: number; externalStartMiB: number; externalEndMiB: number; gcRan: boolean };
+  heapAfterGc?: { startMiB: number; endMiB: number; totalStartMiB?: number; totalEndMiB?: number; externalStartMiB: number; externalEndMiB: number; gcRan: boolean };
   samples: RssSample[];
 }
 
@@ -59,12 +59,12 @@ function slopePerMinute(samples: RssSample[]): number | undefined {
   return variance ? Math.round((covariance / variance) * 60 * 100) / 100 : undefined;
 }
 
-async function heapAfterGc(server: ChildProcess): Promise<{ mib: number; externalMiB: number; gcRan: boolean }> {
+async function heapAfterGc(server: ChildProcess): Promise<{ mib: number; totalMiB: number; externalMiB: number; gcRan: boolean }> {
   const answer = nextMessage<ServerMessage>(server, 'server memory report', 30_000);
   server.send({ type: 'memory', gc: true });
   const report = await answer;
   if (report.type !== 'memory') throw new Error(`the server answered a memory request with ${report.type}`);
-  return { mib: MiB(report.heapUsedKiB)!, externalMiB: MiB(report.externalKiB)!, gcRan: report.gcRan };
+  return { mib: MiB(report.heapUsedKiB)!, totalMiB: MiB(report.heapTotalKiB)!, externalMiB: MiB(report.externalKiB)!, gcRan: report.gcRan };
 }
 
 export async function runSoak(soak: SoakOptions, settings: RunSettings, cleanups: CleanupRegistry): Promise<SoakResult> {
@@ -100,7 +100,7 @@ export async function runSoak(soak: SoakOptions, settings: RunSettings, cleanups
       result.driver = outcome;
       result.signInsPerSecond = outcome.elapsedMs > 0 ? (outcome.flows * 1000) / outcome.elapsedMs : 0;
       const heapEnd = await heapAfterGc(server);
-      memory.heapAfterGc = { startMiB: heapStart.mib, endMiB: heapEnd.mib, externalStartMiB: heapStart.externalMiB, externalEndMiB: heapEnd.externalMiB, gcRan: heapStart.gcRan && heapEnd.gcRan };
+      memory.heapAfterGc = { startMiB: heapStart.mib, endMiB: heapEnd.mib, totalStartMiB: heapStart.totalMiB, totalEndMiB: heapEnd.totalMiB, externalStartMiB: heapStart.externalMiB, externalEndMiB: heapEnd.externalMiB, gcRan: heapStart.gcRan && heapEnd.gcRan };
       memory.vmHwmMiB = MiB(peakRssKiB(server.pid));
     } finally {
       clearInterval(sampler);

@@ -61,8 +61,9 @@ const KiB = (bytes: number) => Math.round(bytes / 1024);
 function memoryReport(gc: boolean): ServerMessage {
   const collect = globalThis.gc;
   if (gc && collect) collect();
-  const { rss, heapUsed, external } = process.memoryUsage();
-  return { type: 'memory', rssKiB: KiB(rss), heapUsedKiB: KiB(heapUsed), externalKiB: KiB(external), gcRan: Boolean(gc && collect) };
+  // heapTotal: what V8 has reserved for its heap (in RSS), however little of it is in use after the GC.
+  const { rss, heapUsed, heapTotal, external } = process.memoryUsage();
+  return { type: 'memory', rssKiB: KiB(rss), heapUsedKiB: KiB(heapUsed), heapTotalKiB: KiB(heapTotal), externalKiB: KiB(external), gcRan: Boolean(gc && collect) };
 }
 
 /**

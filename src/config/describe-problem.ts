@@ -7,8 +7,8 @@ export interface SettingProblem {
   problem: string;
 }
 
-/** Settings whose values are never echoed in a message: keys and credentials (a Redis or SMTP URL may carry a password). */
-const SECRET = /^(secrets|sealingKeys|sms\.twilio|mail\.smtpUrl|redis\.url|redis\.sentinel\w*)\b/;
+/** Settings whose values are never echoed in a message: keys and credentials (a Redis or SMTP URL may carry a password; the metrics bearer token). */
+const SECRET = /^(secrets|sealingKeys|sms\.twilio|mail\.smtpUrl|redis\.url|redis\.sentinel\w*|metrics\.token)\b/;
 
 /** `a.b[0].c` */
 export function dottedPath(path: (string | number)[]): string {

@@ -93,3 +93,12 @@ export function createSmsBudget(counters: CounterStore, limits: SmsBudgetLimits,
     cooldownEndsAt: (purpose, accountId) => counters.windowEndsAt(cooldownKey(purpose, accountId)),
   };
 }
+
+/**
+ * Whether each global budget is spent right now (the breaker is open: the next text of that kind
+ * is refused until the hour's window ends). For an operator's gauge; reads two counters, no write.
+ */
+export async function readSmsBreakers(counters: CounterStore, globalPerHour: number): Promise<{ all: boolean; setup: boolean }> {
+  const [all, setup] = await counters.batch([{ get: GLOBAL_KEY }, { get: SETUP_GLOBAL_KEY }]);
+  return { all: all! >= globalPerHour, setup: setup! >= setupShare(globalPerHour) };
+}

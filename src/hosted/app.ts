@@ -10,6 +10,9 @@ import type { Store } from '../store/store.ts';
 import { answerStoreUnavailable } from '../http/store-unavailable.ts';
 import { describeError, type Logger } from '../log.ts';
 import { isStoreUnavailable } from '../store/store-errors.ts';
+import type { Metrics } from './metrics/metrics.ts';
+import { metricsRoute } from './metrics/metrics-endpoint.ts';
+import { requestTiming } from './metrics/request-timing.ts';
 
 /**
  * The identity provider's HTTP app. oidc-provider's Provider is itself a Koa app: the MFA
@@ -26,15 +29,20 @@ export interface AppOptions {
   demoUrl?: string;
   /** "Forgot password?" and its link's page, while mail can be sent. */
   passwordReset?: Router;
+  /** Metrics on: every request timed; `GET /metrics` here too when they have no port of their own. */
+  metrics?: { metrics: Metrics; token: string | null; onMainPort: boolean };
 }
 
-export function createApp({ provider, mfa, store, log, render, demoUrl, passwordReset }: AppOptions): Provider {
+export function createApp({ provider, mfa, store, log, render, demoUrl, passwordReset, metrics }: AppOptions): Provider {
   // An ISSUER with a path serves everything under it, the health probe included.
   provider.use(issuerPathMount(pluginPathsFor(provider.issuer)));
+  if (metrics) provider.use(requestTiming(metrics.metrics));
   // The health probe goes first, so it answers whatever Host a load balancer sends (it often
   // probes the instance's own address); it reflects nothing. Every other route is behind the
   // plugin's host check.
   provider.use(healthCheck(store));
+  // Like the probe, in front of the host check: a scraper asks for the instance's own address.
+  if (metrics?.onMainPort) provider.use(metricsRoute(metrics.metrics, metrics.token));
   mfa.install(provider);
   // Behind the plugin's host check, headers and error pages, like every page.
   provider.use(homePage({ render, demoUrl }));

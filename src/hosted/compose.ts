@@ -18,6 +18,10 @@ import { withPaths } from '../http/views.ts';
 import { brandOf, withBrand } from '../http/brand.ts';
 import type { Logger } from '../log.ts';
 import { createProvider } from './provider/create-provider.ts';
+import { createMetrics, type Metrics } from './metrics/metrics.ts';
+import { meteredLogger } from './metrics/metered-logger.ts';
+import { meteredStore } from './metrics/metered-store.ts';
+import { readSmsBreakers } from '../guard/sms-budget.ts';
 import type { Store } from '../store/store.ts';
 
 export interface ComposeOptions {
@@ -33,7 +37,14 @@ export interface ComposeOptions {
 }
 
 /** Wires the hosted identity provider from its parts; server.ts and the tests both start here. */
-export function composeIdentityProvider({ config, keys, store, clients, log, clock = systemClock, smsHttpClient }: ComposeOptions) {
+export function composeIdentityProvider({ config, keys, store: bareStore, clients, log: bareLog, clock = systemClock, smsHttpClient }: ComposeOptions) {
+  // With metrics on, every logged event (audit included) and every store call is observed in one
+  // place each (metrics/): nothing below knows metrics exist.
+  const metrics: Metrics | undefined = config.metrics.enabled
+    ? createMetrics({ readBreakers: () => readSmsBreakers(bareStore.counters, config.sms.globalPerHour) })
+    : undefined;
+  const log = metrics ? meteredLogger(bareLog, metrics) : bareLog;
+  const store = metrics ? meteredStore(bareStore, metrics) : bareStore;
   // Every page's links start with the issuer's path (plugin-paths.ts): the home page's as the plugin's.
   // The home page wears the brand too: the same brand the plugin's pages get (brand.ts).
   const render = withBrand(withPaths(createPageRenderer(), pluginPathsFor(config.issuer)), brandOf(config.mfa, config.issuer));
@@ -83,6 +94,11 @@ export function composeIdentityProvider({ config, keys, store, clients, log, clo
     appName: brandOf(config.mfa, config.issuer).productName,
     support: { url: config.mfa.supportUrl, email: config.mfa.supportEmail },
   });
-  const app = createApp({ provider, mfa, store, log, render, passwordReset, demoUrl: config.demoApp.enabled ? demoBaseUrl(config) : undefined });
-  return { app, provider, directory, mfa, mailer };
+  const app = createApp({
+    provider, mfa, store, log, render, passwordReset,
+    demoUrl: config.demoApp.enabled ? demoBaseUrl(config) : undefined,
+    // On the main port only when no port of their own is set (server.ts listens on METRICS_PORT).
+    metrics: metrics && { metrics, token: config.metrics.token, onMainPort: config.metrics.port === null },
+  });
+  return { app, provider, directory, mfa, mailer, metrics };
 }

@@ -6,9 +6,13 @@ import { openRedisStore } from '../store/redis/open-redis-store.ts';
 import { openSqliteStore } from '../store/sqlite/open-sqlite-store.ts';
 import type { Store } from '../store/store.ts';
 
-/** REDIS_URL set: Redis (shared by every instance). Otherwise the embedded SQLite file in DATA_DIR. */
+/**
+ * REDIS_URL, or REDIS_SENTINEL_URLS with REDIS_SENTINEL_NAME, set: Redis (shared by every
+ * instance). Otherwise the embedded SQLite file in DATA_DIR.
+ */
 export async function openStore(config: Config, options: { clock?: Clock; logger?: Logger } = {}): Promise<Store> {
   const { clock, logger } = options;
-  if (config.redis.url) return openRedisStore({ url: config.redis.url, prefix: config.redis.prefix, clock, logger, timeoutMs: config.storeTimeoutMs });
+  const { url, sentinel, prefix, waitReplicas } = config.redis;
+  if (url || sentinel) return openRedisStore({ url: url ?? undefined, sentinel: sentinel ?? undefined, prefix, clock, logger, timeoutMs: config.storeTimeoutMs, waitReplicas });
   return openSqliteStore({ file: path.join(config.dataDir, 'oidc-mfa.sqlite'), clock });
 }

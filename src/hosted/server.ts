@@ -13,6 +13,7 @@ import { createJsonLogger, describeError } from '../log.ts';
 import { loadClients } from './provider/load-clients.ts';
 import { openStore } from './open-store.ts';
 import { isStoreUnavailable } from '../store/store-errors.ts';
+import { createMetricsServer } from './metrics/metrics-endpoint.ts';
 
 /** Listens; a port that is taken or not ours to take is told as the setting to change, not a stack. */
 function listenOn(app: { listen(port: number, host?: string): Server }, port: number, host: string | null, setting: string): Promise<Server> {
@@ -41,14 +42,14 @@ async function main(): Promise<void> {
   const persistence = await store.persistence();
   if (config.env === 'production' && persistence === 'ephemeral') {
     await store.close();
-    throw new ConfigError('REDIS_URL', 'points at a Redis that keeps nothing on disk (no AOF, no RDB snapshots): accounts and sessions would vanish at its restart; enable persistence (e.g. redis-server --appendonly yes)');
+    throw new ConfigError(config.redis.sentinel ? 'REDIS_SENTINEL_URLS' : 'REDIS_URL', `${config.redis.sentinel ? 'name a primary' : 'points at a Redis'} that keeps nothing on disk (no AOF, no RDB snapshots): accounts and sessions would vanish at its restart; enable persistence (e.g. redis-server --appendonly yes)`);
   }
   if (persistence === 'unknown') log.warn('store.persistence.unknown', { store: store.kind, hint: 'could not read the Redis persistence settings (CONFIG is not allowed); make sure AOF or RDB is on' });
   const demoUrl = demoBaseUrl(config);
   const clients = [...fileClients!];
   if (config.demoApp.enabled) clients.push(demoClientMetadata(demoUrl));
 
-  const { app, provider, directory } = composeIdentityProvider({ config, keys: keys!, store, clients, log });
+  const { app, provider, directory, metrics } = composeIdentityProvider({ config, keys: keys!, store, clients, log });
   try {
     await checkClients(provider, fileClients!, config.clientsFile);
   } catch (error) {
@@ -62,6 +63,11 @@ async function main(): Promise<void> {
   // TRUST_PROXY every person shares the proxy's address in the sign-in limits, and no cookie is Secure.
   if (config.env === 'production' && !config.trustProxy) log.warn('config.trust_proxy.off', { hint: 'behind a TLS proxy or load balancer, set TRUST_PROXY=true (README "Running in production")' });
   console.log(`Identity provider: ${config.issuer} (listening on port ${(idp.address() as AddressInfo).port}, store: ${store.kind})`);
+  if (metrics && config.metrics.port !== null) {
+    const metricsServer = await listenOn(createMetricsServer(metrics, config.metrics.token), config.metrics.port, config.host, 'METRICS_PORT');
+    servers.push(metricsServer);
+    console.log(`Metrics: http://${config.host ?? 'localhost'}:${(metricsServer.address() as AddressInfo).port}/metrics`);
+  }
   if (config.sms.provider === 'outbox') console.log(`Text messages (development outbox): ${config.sms.outboxFile}`);
   if (config.mail.transport === 'outbox') console.log(`Mail (development outbox): ${config.mail.outboxFile}`);
   if (config.mail.transport === 'none') log.warn('config.mail.off', { hint: 'without SMTP_URL and MAIL_FROM no security notice is mailed and "Forgot password?" is not offered (README "Configuration")' });
@@ -91,7 +97,7 @@ main().catch((error: unknown) => {
     console.error(`Cannot start: ${error.message}`);
   } else if (isStoreUnavailable(error)) {
     const cause = (error as Error).cause;
-    console.error(`Cannot start: the store did not answer (is Redis running at REDIS_URL? is the SQLite file in DATA_DIR locked by another process, or unreadable?): ${describeError(cause).errorMessage ?? ''}`);
+    console.error(`Cannot start: the store did not answer (is Redis running at REDIS_URL, or do the sentinels of REDIS_SENTINEL_URLS answer and know REDIS_SENTINEL_NAME? is the SQLite file in DATA_DIR locked by another process, or unreadable?): ${describeError(cause).errorMessage ?? ''}`);
   } else {
     console.error('Cannot start:', describeError(error));
   }

@@ -32,6 +32,7 @@ export async function continueAfterPassword(ctx: Context, deps: AfterPasswordDep
     throw new AppError(code, { link: { href: '/account/security', text: t('ways.openSecurityPage') } });
   }
   if (requirement === 'none') {
+    deps.log.info('login.finished', { accountId, clientId: details.params.client_id, method: 'password' });
     await finishInteraction(ctx, deps, details, { login: { accountId, acr: ACR.password, amr: [...AMR.password], remember: true } }, false);
     return;
   }

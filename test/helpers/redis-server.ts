@@ -10,6 +10,8 @@ export interface OwnRedisServer {
   isRunning(): boolean;
   /** SIGTERM, waits for the exit (SIGKILL after `timeoutMs`). Everything it held is gone. */
   stop(timeoutMs?: number): Promise<ExitInfo>;
+  /** SIGKILL: the machine dies, nothing is flushed or handed over. */
+  kill(): Promise<ExitInfo>;
   /** Starts it again on the same port, empty. */
   start(): Promise<void>;
   /** Stops it (if running) and removes its working directory. */
@@ -18,7 +20,11 @@ export interface OwnRedisServer {
 
 const READY = /Ready to accept connections/;
 
-export async function startRedisServer(options: { port?: number; readyTimeoutMs?: number } = {}): Promise<OwnRedisServer> {
+/**
+ * `args` are added to the command line (e.g. `--replicaof 127.0.0.1 <port>` for a replica);
+ * `ready` is what it prints once it serves (a replica: once it has synced with its primary).
+ */
+export async function startRedisServer(options: { port?: number; readyTimeoutMs?: number; args?: string[]; ready?: RegExp } = {}): Promise<OwnRedisServer> {
   const port = options.port ?? (await freePort());
   const work = tempDir('oidc-mfa-redis-');
   const readyTimeoutMs = options.readyTimeoutMs ?? 10_000;
@@ -28,9 +34,10 @@ export async function startRedisServer(options: { port?: number; readyTimeoutMs?
     if (current?.isRunning()) throw new Error(`redis-server on ${port} is already running`);
     current = spawnTracked(`redis-server :${port}`, 'redis-server', [
       '--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'no', '--dir', work.dir,
+      ...(options.args ?? []),
     ], { env: { PATH: process.env.PATH ?? '' }, cwd: work.dir });
     try {
-      await waitForOutput(current, READY, readyTimeoutMs);
+      await waitForOutput(current, options.ready ?? READY, readyTimeoutMs);
     } catch (error) {
       await current.kill().catch(() => undefined);
       throw error;
@@ -43,6 +50,7 @@ export async function startRedisServer(options: { port?: number; readyTimeoutMs?
     url: `redis://127.0.0.1:${port}`,
     isRunning: () => Boolean(current?.isRunning()),
     stop: async (timeoutMs = 5_000) => current!.stop({ timeoutMs }),
+    kill: async () => current!.kill(),
     start,
     async dispose() {
       if (current?.isRunning()) await current.stop().catch(() => undefined);

@@ -26,7 +26,7 @@ describe('Redis stalls with the connection open (a TCP proxy that stops forwardi
     proxy = await startStallProxy({ host: '127.0.0.1', port: Number(new URL(REDIS_URL).port) });
     // Through the config, as the server opens it: REDIS_URL and STORE_TIMEOUT_MS.
     const config = testConfig({ storeTimeoutMs: STORE_TIMEOUT_MS });
-    store = await openStore({ ...config, redis: { url: proxy.url, prefix } });
+    store = await openStore({ ...config, redis: { ...config.redis, url: proxy.url, prefix } });
     idp = await startIdp({ store, config: { storeTimeoutMs: STORE_TIMEOUT_MS } });
   });
 

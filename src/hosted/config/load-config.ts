@@ -92,6 +92,15 @@ function fromEnvironment(env: Env, problems: ConfigProblems): Record<string, unk
   put(over, 'trustProxy', read.boolean('TRUST_PROXY'));
   put(redis, 'url', env.REDIS_URL);
   put(redis, 'prefix', env.REDIS_PREFIX);
+  put(redis, 'waitReplicas', read.integer('REDIS_WAIT_REPLICAS'));
+  if (env.REDIS_SENTINEL_URLS || env.REDIS_SENTINEL_NAME) {
+    // Both or neither: the schema names whichever is missing.
+    redis.sentinel = { urls: (env.REDIS_SENTINEL_URLS ?? '').split(',').map((url) => url.trim()).filter(Boolean), name: env.REDIS_SENTINEL_NAME };
+  }
+  const metrics: Record<string, unknown> = {};
+  put(metrics, 'token', env.METRICS_TOKEN);
+  put(metrics, 'port', read.integer('METRICS_PORT'));
+  if (Object.keys(metrics).length) over.metrics = metrics;
   put(over, 'storeTimeoutMs', read.integer('STORE_TIMEOUT_MS'));
   put(demoApp, 'enabled', read.boolean('DEMO_APP'));
   put(demoApp, 'port', read.integer('DEMO_PORT'));

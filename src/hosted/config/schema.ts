@@ -24,6 +24,18 @@ export interface Keys {
   secrets: PurposeSecrets & { passwordResets: string[] };
 }
 
+export interface RedisSettings {
+  url: string | null;
+  prefix: string;
+  /** Redis Sentinel (REDIS_SENTINEL_URLS, REDIS_SENTINEL_NAME): instead of url, the sentinels that name the primary. */
+  sentinel: { urls: string[]; name: string } | null;
+  /**
+   * Replicas that must acknowledge a write that must not be lost (an enrolment, a spent backup
+   * code, a revoked device) before it is answered (REDIS_WAIT_REPLICAS, Redis WAIT); 0 waits for none.
+   */
+  waitReplicas: number;
+}
+
 export interface Config {
   env: NodeEnv;
   port: number;
@@ -36,7 +48,9 @@ export interface Config {
   /** JSON file with signing, cookie and sealing keys; required in production. */
   keysFile: string | null;
   trustProxy: boolean;
-  redis: { url: string | null; prefix: string };
+  redis: RedisSettings;
+  /** GET /metrics (Prometheus): off unless a token or a port of its own is set. */
+  metrics: { enabled: boolean; token: string | null; port: number | null };
   /** Deadline of every store call in ms (STORE_TIMEOUT_MS): past it the page answers 503 instead of hanging. */
   storeTimeoutMs: number;
   /** On by default in development and test, off in production unless DEMO_APP=true. */
@@ -64,6 +78,10 @@ const DAY = 86_400;
 const lifetime = (fallback: number) => integer(1, SECONDS_PER_YEAR, fallback);
 const OBJECT = 'must be an object';
 const PORT = (fallback: number) => integer(0, 65535, fallback);
+const REDIS_URL = 'must start with redis:// or rediss://';
+const redisUrl = v.pipe(v.string(REDIS_URL), v.regex(/^rediss?:\/\//, REDIS_URL));
+// A bearer token guessed by nobody: at least 128 bits as hex or base64 (RFC 6750 §5.2 wants it unguessable).
+const METRICS_TOKEN = 'must be 32 to 512 visible characters without spaces (e.g. `openssl rand -hex 32`)';
 
 /**
  * The hosted app's configuration: every setting, its bounds and its default. config/*.json and
@@ -81,8 +99,18 @@ const CONFIG = v.strictObject({
   keysFile: optionalText(),
   trustProxy: boolean(false),
   redis: v.optional(v.strictObject({
-    url: v.nullish(v.pipe(v.string('must start with redis:// or rediss://'), v.regex(/^rediss?:\/\//, 'must start with redis:// or rediss://')), null),
+    url: v.nullish(redisUrl, null),
     prefix: text('oidc-mfa:'),
+    sentinel: v.nullish(v.strictObject({
+      urls: v.pipe(v.array(redisUrl, 'must be a list of redis:// URLs'), v.minLength(1, 'must name at least one sentinel')),
+      name: v.pipe(v.string('must be the name the sentinels monitor (their `sentinel monitor <name> …`)'), v.regex(/^[A-Za-z0-9._-]{1,64}$/, 'must be the name the sentinels monitor (letters, digits, . _ -)')),
+    }, OBJECT), null),
+    // At most the replicas a primary usually has; 0 (the default) never waits.
+    waitReplicas: integer(0, 16, 0),
+  }, OBJECT), {}),
+  metrics: v.optional(v.strictObject({
+    token: v.nullish(v.pipe(v.string(METRICS_TOKEN), v.regex(/^[\x21-\x7e]{32,512}$/, METRICS_TOKEN)), null),
+    port: v.nullish(v.pipe(v.number('must be an integer from 1 to 65535'), v.integer('must be an integer from 1 to 65535'), v.minValue(1, 'must be an integer from 1 to 65535'), v.maxValue(65535, 'must be an integer from 1 to 65535')), null),
   }, OBJECT), {}),
   // Long enough for a busy Redis's slowest script, short enough that a person sees a 503 page
   // rather than a spinner; at most a minute.
@@ -119,6 +147,12 @@ const LABELS: Record<string, string> = {
   trustProxy: 'config.trustProxy (TRUST_PROXY)',
   'redis.url': 'config.redis.url (REDIS_URL)',
   'redis.prefix': 'config.redis.prefix (REDIS_PREFIX)',
+  'redis.sentinel': 'config.redis.sentinel (REDIS_SENTINEL_URLS, REDIS_SENTINEL_NAME)',
+  'redis.sentinel.urls': 'config.redis.sentinel.urls (REDIS_SENTINEL_URLS)',
+  'redis.sentinel.name': 'config.redis.sentinel.name (REDIS_SENTINEL_NAME)',
+  'redis.waitReplicas': 'config.redis.waitReplicas (REDIS_WAIT_REPLICAS)',
+  'metrics.token': 'config.metrics.token (METRICS_TOKEN)',
+  'metrics.port': 'config.metrics.port (METRICS_PORT)',
   storeTimeoutMs: 'config.storeTimeoutMs (STORE_TIMEOUT_MS)',
   'demoApp.enabled': 'config.demoApp.enabled (DEMO_APP)',
   'demoApp.port': 'config.demoApp.port (DEMO_PORT)',
@@ -172,6 +206,18 @@ function keysFileFor(config: Parsed, problems: ConfigProblems): string | null {
   return config.keysFile;
 }
 
+/**
+ * Metrics are served only when asked for: with a token (on the main port, behind it), or on a port
+ * of their own (which a network policy keeps for the scraper). That port must be nobody else's.
+ */
+function metricsFor(config: Parsed, demoApp: Config['demoApp'], problems: ConfigProblems): Config['metrics'] {
+  const { token, port } = config.metrics;
+  if (port !== null && (port === config.port || (demoApp.enabled && port === demoApp.port))) {
+    problems.add(LABELS['metrics.port']!, `is ${port}, which the provider or the demo app already listens on: choose a port of its own`);
+  }
+  return { enabled: token !== null || port !== null, token, port };
+}
+
 /** What an operator runs to make a keys file: `--out` writes it (mode 0600), so npm's banner never lands in it. */
 export const KEYS_GENERATE_COMMAND = 'npm run --silent cli -- keys generate --out keys.json';
 
@@ -206,7 +252,14 @@ export function validateConfig(input: unknown): Config {
     const problem = passkeyRpIdProblem(issuer, config.mfa.passkeyRpId);
     if (problem) problems.add(LABELS['mfa.passkeyRpId']!, `${problem} (got "${config.mfa.passkeyRpId}")`);
   }
+  const metrics = fine('metrics', 'port', 'demoApp', 'env') ? metricsFor(config, demoApp, problems) : { ...config.metrics, enabled: false };
+  if (fine('redis') && config.redis.url !== null && config.redis.sentinel !== null) {
+    problems.add(LABELS['redis.sentinel']!, 'cannot be set with REDIS_URL: set the sentinels (and the name they monitor) or one Redis, not both');
+  }
+  if (fine('redis') && config.redis.waitReplicas > 0 && config.redis.url === null && config.redis.sentinel === null) {
+    problems.add(LABELS['redis.waitReplicas']!, 'only applies to Redis (REDIS_URL or REDIS_SENTINEL_URLS): the embedded SQLite store has no replicas');
+  }
   const mail = fine('env', 'mail') ? mailSettingsFor(config.mail, config.env, problems) : (config.mail as unknown as MailSettings);
   problems.check();
-  return { ...config, issuer, demoApp, keysFile, sms, mail };
+  return { ...config, issuer, demoApp, keysFile, sms, mail, metrics };
 }

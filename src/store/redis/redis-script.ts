@@ -1,8 +1,14 @@
 import { createHash } from 'node:crypto';
 import type { RedisClientType } from 'redis';
 
-/** What createClient() returns with its defaults (RESP3, no extra modules or scripts). */
-export type RedisClient = RedisClientType;
+/**
+ * The commands the store sends, and nothing else: what createClient() and createSentinel() both
+ * answer (redis-connection.ts), so one code path serves a single Redis and a Sentinel-watched one.
+ */
+export type RedisClient = Pick<RedisClientType, 'evalSha' | 'eval' | 'del' | 'exists' | 'hGet' | 'hGetAll' | 'hmGet' | 'sMembers' | 'set' | 'ping' | 'configGet' | 'wait'> & {
+  // Each client types its own `this`; the store only iterates.
+  scanIterator(options: { MATCH: string; COUNT: number }): AsyncIterable<string[]>;
+};
 
 /**
  * Extra real lifetime on top of the logical one. Expiry is decided by the injected clock (so

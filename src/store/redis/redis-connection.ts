@@ -1,0 +1,145 @@
+import { createClient, createSentinel } from 'redis';
+import { describeError, type Logger } from '../../log.ts';
+import { StoreUnavailableError } from '../store.ts';
+import type { RedisClient } from './redis-script.ts';
+
+/** Where Redis is: one server (REDIS_URL), or the sentinels that name the current primary (REDIS_SENTINEL_URLS). */
+export type RedisTarget = { url: string } | { sentinel: { urls: string[]; name: string } };
+
+/** The commands the store sends, and how to let go of the connection behind them. */
+export interface RedisConnection {
+  readonly client: RedisClient;
+  close(): Promise<void>;
+}
+
+const CONNECT_TIMEOUT_MS = 5_000;
+const CLOSE_TIMEOUT_MS = 2_000;
+const MAX_RECONNECT_DELAY_MS = 2_000;
+/** The port a sentinel listens on unless told otherwise (redis.io, "High availability with Redis Sentinel"). */
+const SENTINEL_PORT = 26379;
+
+/** Connection problems are logged once per outage, not once per retry; the message never carries a URL. */
+function outageLog(logger: Logger) {
+  let healthy = true;
+  return {
+    failed(error: unknown) {
+      if (!healthy) return;
+      healthy = false;
+      // node-redis errors all have the name 'Error'; the class says which one it was.
+      logger.warn('store.redis.unavailable', { ...describeError(error), errorClass: (error as object | undefined)?.constructor?.name });
+    },
+    recovered() {
+      if (healthy) return;
+      healthy = true;
+      logger.info('store.redis.available');
+    },
+  };
+}
+
+interface Closable {
+  readonly isOpen: boolean;
+  close(): Promise<void>;
+  destroy(): void | Promise<void>;
+}
+
+/** close() lets in-flight commands finish; a Redis that stopped answering must not hold it up. */
+async function closeWithin(connection: Closable): Promise<void> {
+  if (!connection.isOpen) {
+    await connection.destroy();
+    return;
+  }
+  const timer = setTimeout(() => void connection.destroy(), CLOSE_TIMEOUT_MS);
+  try {
+    await connection.close();
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * Opens the connection the store sends its commands through: one client, or node-redis's own
+ * Sentinel client, which asks the sentinels for the primary, follows a failover (the sentinels'
+ * `switch-master`, or a READONLY reply from a demoted primary) and re-sends a command that met
+ * one. Both answer the same commands (RedisClient), so every store module has one code path.
+ * Rejects with StoreUnavailableError when the first connection fails, so a wrong address shows at
+ * start-up; later outages are retried forever in the background.
+ */
+export async function openRedisConnection(target: RedisTarget, options: { timeoutMs: number; logger: Logger }): Promise<RedisConnection> {
+  return 'url' in target ? openSingle(target.url, options) : openSentinel(target.sentinel, options);
+}
+
+async function openSingle(url: string, { timeoutMs, logger }: { timeoutMs: number; logger: Logger }): Promise<RedisConnection> {
+  let connected = false;
+  const outage = outageLog(logger);
+  const client = createClient({
+    url,
+    // No offline queue: while disconnected every command fails at once (503) instead of hanging.
+    disableOfflineQueue: true,
+    commandOptions: { timeout: timeoutMs },
+    socket: {
+      connectTimeout: CONNECT_TIMEOUT_MS,
+      // false stops retrying, so only the very first connection gives up; later outages back
+      // off (with jitter, so instances do not reconnect in lockstep) and retry forever.
+      reconnectStrategy: (retries) => connected
+        ? Math.min(50 * 2 ** retries, MAX_RECONNECT_DELAY_MS) + Math.floor(Math.random() * 100)
+        : false,
+    },
+  });
+  // Without an 'error' listener node-redis's EventEmitter would throw and crash the process.
+  client.on('error', (error: unknown) => outage.failed(error));
+  client.on('ready', () => outage.recovered());
+  try {
+    await client.connect();
+  } catch (error) {
+    client.destroy();
+    throw new StoreUnavailableError(error);
+  }
+  connected = true;
+  return { client, close: () => closeWithin(client) };
+}
+
+/** A sentinel's address and credentials from its redis:// URL. */
+function sentinelNode(url: string) {
+  const parsed = new URL(url);
+  return {
+    node: { host: parsed.hostname.replace(/^\[|\]$/g, ''), port: Number(parsed.port || SENTINEL_PORT) },
+    username: parsed.username ? decodeURIComponent(parsed.username) : undefined,
+    password: parsed.password ? decodeURIComponent(parsed.password) : undefined,
+    tls: parsed.protocol === 'rediss:',
+  };
+}
+
+async function openSentinel(sentinel: { urls: string[]; name: string }, { timeoutMs, logger }: { timeoutMs: number; logger: Logger }): Promise<RedisConnection> {
+  const nodes = sentinel.urls.map(sentinelNode);
+  // The first URL's credentials and TLS are used for the sentinels and the servers they name:
+  // one deployment, one set of settings.
+  const { username, password, tls } = nodes[0]!;
+  const clientOptions = {
+    username,
+    password,
+    disableOfflineQueue: true,
+    socket: { connectTimeout: CONNECT_TIMEOUT_MS, ...(tls ? { tls: true as const } : {}) },
+  };
+  const outage = outageLog(logger);
+  const client = createSentinel({
+    name: sentinel.name,
+    sentinelRootNodes: nodes.map(({ node }) => node),
+    nodeClientOptions: clientOptions,
+    sentinelClientOptions: clientOptions,
+    commandOptions: { timeout: timeoutMs },
+    // One connection to the primary: a WAIT (REDIS_WAIT_REPLICAS) then follows the writes it
+    // must cover on the same connection (WAIT counts the writes of its own connection).
+    masterPoolSize: 1,
+    // Every node client's errors reach the one listener below.
+    passthroughClientErrorEvents: true,
+  });
+  client.on('error', (error: unknown) => outage.failed(error));
+  client.on('ready', () => outage.recovered());
+  try {
+    await client.connect();
+  } catch (error) {
+    await client.destroy().catch(() => undefined);
+    throw new StoreUnavailableError(error);
+  }
+  return { client, close: () => closeWithin(client) };
+}
