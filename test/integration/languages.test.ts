@@ -28,6 +28,18 @@ async function startSignIn(world: AbuseWorld, clientId: string, extra: Record<st
   return { browser, page };
 }
 
+/** The development mail outbox's mails to `to` that `pick` accepts, once at least one is there (mails go out after the answer). */
+async function mailsTo(outbox: string, to: string, pick: (mail: { subject: string; text: string }) => boolean) {
+  for (let tries = 0; tries < 100; tries += 1) {
+    const found = existsSync(outbox)
+      ? readFileSync(outbox, 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line) as { to: string; subject: string; text: string }).filter((m) => m.to === to && pick(m))
+      : [];
+    if (found.length) return found;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  throw new Error(`no such mail to ${to}`);
+}
+
 describe.each(STORE_KINDS)('languages on %s', (kind) => {
   const world = useIdpWorld(kind, { config: () => abuseConfig() });
 
@@ -188,21 +200,24 @@ describe.each(STORE_KINDS)('languages on %s', (kind) => {
     expect(form.text).toContain('<h1>Vous avez oublié votre mot de passe?</h1>');
     const { page: sent } = await askForResetLink(browser, world.idp.issuer, person.email);
     expect(sent.text).toContain('<h1>Consultez vos courriels</h1>');
-    const outbox = world.idp.config.mail.outboxFile!;
-    // The mail goes out after the answer: wait for its line.
-    const mails = async () => {
-      for (let tries = 0; tries < 50; tries += 1) {
-        // Only the reset link's mail (the notice of the app set up for this account may come after it).
-        const found = existsSync(outbox) ? readFileSync(outbox, 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line) as { to: string; subject: string; text: string }).filter((m) => m.to === person.email && m.text.includes('/account/password/reset?token=')) : [];
-        if (found.length) return found;
-        await new Promise((resolve) => setTimeout(resolve, 20));
-      }
-      throw new Error('no mail');
-    };
-    const mail = (await mails()).at(-1)!;
+    // Only the reset link's mail (the notice of the app set up for this account may come after it).
+    const mail = (await mailsTo(world.idp.config.mail.outboxFile!, person.email, (m) => m.text.includes('/account/password/reset?token='))).at(-1)!;
     expect(mail.subject).toMatch(/^Réinitialisez le mot de passe de votre compte /);
     expect(mail.text).toContain('Ce lien fonctionne une seule fois, pendant 30 minutes');
     expect(mail.text).toMatch(/\/account\/password\/reset\?token=[\w-]+/);
+  });
+
+  test('a security notice in the language of the sign-in that caused it: a device trusted during a French sign-in', async () => {
+    const person = await totpAccount(world, 'avis');
+    const { browser, page } = await startSignIn(world, 'first-party-app', { ui_locales: 'fr-CA' });
+    const challenge = await submitPassword(browser, world.idp.issuer, page, person.email, ABUSE_PASSWORD);
+    world.clock.advance(STEP_MS);
+    expect(isCallback(await submitCode(browser, world.idp.issuer, challenge, codeFor(person.key, world.clock), { trust: '1' }))).toBe(true);
+    const notice = (await mailsTo(world.idp.config.mail.outboxFile!, person.email, (m) => m.subject.startsWith('Un nouvel appareil'))).at(-1)!;
+    expect(notice.subject).toMatch(/^Un nouvel appareil est de confiance sur votre compte /);
+    expect(notice.text).toContain('«\u00a0Navigateur inconnu\u00a0» sautera l’étape du code à la connexion');
+    expect(notice.text).toContain('Ce n’était pas vous?');
+    expect(notice.text).toMatch(/Quand\u00a0: \d{4}-\d\d-\d\d \d\d:\d\d UTC/);
   });
 
   test('the Security page, its dates and its device labels follow the language too', async () => {
