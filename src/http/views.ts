@@ -5,7 +5,7 @@ import pug from 'pug';
 import type { PluginPaths } from './plugin-paths.ts';
 import { currentLocale } from '../i18n/request-language.ts';
 import { switcherFor } from '../i18n/language-switch.ts';
-import { t } from '../i18n/translate.ts';
+import { t, tCount } from '../i18n/translate.ts';
 import { tag, th } from '../i18n/html.ts';
 
 /** The shared templates (layout, includes, the pages that belong to no factor), found beside the code, not from the process's directory. */
@@ -42,12 +42,12 @@ export function createRenderer(viewDirs: readonly string[]): RenderPage {
 /**
  * Every page is given `mount`, the prefix its links, form actions and files start with
  * (plugin-paths.ts): templates write `href=mount + "/account/security"`, never a bare `/account/…`.
- * And its language: `t(key, params)` for every word it shows (i18n/messages/), `th` for a
+ * And its language: `t(key, params)` for every word it shows (i18n/messages/), `tCount(key, n)` for a count, `th` for a
  * sentence with markup inside and `tag` to build that markup (i18n/html.ts), `lang` for
  * `<html lang>`, and `switcher`, the link to the same page in the other language. These read the
  * request's language where the page is rendered (i18n/request-language.ts), so no step has to
  * pass it along.
  */
 export function withPaths(render: RenderPage, paths: PluginPaths): RenderPage {
-  return (template, model) => render(template, { mount: paths.mount, t, th, tag, lang: currentLocale(), switcher: switcherFor(paths), ...model });
+  return (template, model) => render(template, { mount: paths.mount, t, tCount: (key: string, count: number) => tCount(key, count), th, tag, lang: currentLocale(), switcher: switcherFor(paths), ...model });
 }
