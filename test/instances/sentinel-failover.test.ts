@@ -76,9 +76,15 @@ describe('Redis Sentinel: the primary dies during sign-ins', () => {
       await redeemCode(client, callback, authorization);
     } catch (error) {
       // The token endpoint is the app's, not the person's: its 503 is JSON temporarily_unavailable.
-      const { status, error: code } = error as { status?: number; error?: string };
+      // openid-client reads a JSON error body into `status` and `error`; a body it cannot read as one
+      // leaves the response as the cause: its status and body say what the app really got.
+      // (openid-client reads error bodies of 400 and 401 only, so a 503's comes here.)
+      const { status, error: code, cause } = error as { status?: number; error?: string; cause?: unknown };
       if (status === 503 && code === 'temporarily_unavailable') return { kind: 'unavailable', startedAt };
-      return { kind: 'wrong', startedAt, what: `token: ${status} ${code} ${String(error)}` };
+      const response = cause instanceof Response ? cause : undefined;
+      const body = response ? await response.text().catch(() => '') : '';
+      if (response?.status === 503 && /"error":"temporarily_unavailable"/.test(body)) return { kind: 'unavailable', startedAt };
+      return { kind: 'wrong', startedAt, what: `token: ${status ?? response?.status} ${code} ${String(error)} ${body.slice(0, 300)}` };
     }
     return { kind: 'signed-in', startedAt, endedAt: Date.now() };
   }
