@@ -1,12 +1,13 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { createFactorGuard } from '../../src/guard/factor-guard.ts';
 import { ABUSE_PASSWORD, twoMethodAccount } from '../helpers/abuse-accounts.ts';
-import { launchChromium, screenshotter } from '../helpers/chromium.ts';
+import { screenshotter } from '../helpers/chromium.ts';
+import { openChromiumDemo, type ChromiumDemo } from '../helpers/chromium-demo.ts';
 import { createFakeClock } from '../helpers/fake-clock.ts';
 import { RP_CALLBACK } from '../helpers/start-idp.ts';
-import { startDemoStack, type DemoStack } from '../helpers/start-demo-stack.ts';
-import { openTestStore, type TestStore } from '../helpers/test-stores.ts';
+import type { DemoStack } from '../helpers/start-demo-stack.ts';
+import type { TestStore } from '../helpers/test-stores.ts';
 
 /**
  * Issue 13 §1–3 as a person meets them in Chromium: wrong codes until the app's codes are paused
@@ -16,7 +17,7 @@ import { openTestStore, type TestStore } from '../helpers/test-stores.ts';
  */
 describe.each([375, 1280])('honest pages in Chromium at %ipx', (width) => {
   const clock = createFakeClock(Date.now());
-  let browser: Browser;
+  let demo: ChromiumDemo;
   let context: BrowserContext;
   let testStore: TestStore;
   let stack: DemoStack;
@@ -24,19 +25,11 @@ describe.each([375, 1280])('honest pages in Chromium at %ipx', (width) => {
   const shot = screenshotter(`honest-pages-${width}`);
 
   beforeAll(async () => {
-    browser = await launchChromium();
-    testStore = await openTestStore('sqlite', clock);
-    stack = await startDemoStack(testStore.store, clock);
-    context = await browser.newContext({ viewport: { width, height: 800 } });
-    page = await context.newPage();
-    page.setDefaultTimeout(5000);
+    demo = await openChromiumDemo(width, { clock, storeClock: true });
+    ({ context, testStore, stack, page } = demo);
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await stack?.close();
-    await testStore?.dispose();
-  });
+  afterAll(() => demo?.close());
 
   const guard = () => createFactorGuard(testStore.store.counters, { lockAfterFailures: 5, maxFailures: 100 });
   const errorText = (on: Page) => on.locator('[role="alert"]').allTextContents();

@@ -1,10 +1,11 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { ABUSE_PASSWORD, STEP_MS, totpAccount } from '../helpers/abuse-accounts.ts';
-import { launchChromium, screenshotter } from '../helpers/chromium.ts';
+import { screenshotter } from '../helpers/chromium.ts';
+import { openChromiumDemo, type ChromiumDemo } from '../helpers/chromium-demo.ts';
 import { createFakeClock } from '../helpers/fake-clock.ts';
 import { codeFor } from '../helpers/mfa-flow.ts';
-import { startDemoStack, type DemoStack } from '../helpers/start-demo-stack.ts';
-import { openTestStore, type TestStore } from '../helpers/test-stores.ts';
+import type { DemoStack } from '../helpers/start-demo-stack.ts';
+import type { TestStore } from '../helpers/test-stores.ts';
 
 /**
  * Issue 13 §6 as a person meets it in Chromium set to Canadian French: the sign-in in French (its
@@ -14,28 +15,19 @@ import { openTestStore, type TestStore } from '../helpers/test-stores.ts';
  */
 describe.each([375, 1280])('the pages in French in Chromium at %ipx', (width) => {
   const clock = createFakeClock(Date.now());
-  let browser: Browser;
-  let context: BrowserContext;
+  let demo: ChromiumDemo;
   let testStore: TestStore;
   let stack: DemoStack;
   let page: Page;
   const shot = screenshotter(`languages-${width}`);
 
   beforeAll(async () => {
-    browser = await launchChromium();
-    testStore = await openTestStore('sqlite', clock);
-    stack = await startDemoStack(testStore.store, clock);
     // The browser's own language: Chromium sends Accept-Language fr-CA.
-    context = await browser.newContext({ viewport: { width, height: 800 }, locale: 'fr-CA' });
-    page = await context.newPage();
-    page.setDefaultTimeout(5000);
+    demo = await openChromiumDemo(width, { clock, storeClock: true, locale: 'fr-CA' });
+    ({ testStore, stack, page } = demo);
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await stack?.close();
-    await testStore?.dispose();
-  });
+  afterAll(() => demo?.close());
 
   const heading = () => page.locator('h1').textContent();
   const lang = () => page.getAttribute('html', 'lang');

@@ -1,12 +1,12 @@
 import { readFileSync } from 'node:fs';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { totpCode, timeStep } from '../../src/factors/totp/totp.ts';
 import { base32Decode } from '../helpers/base32.ts';
-import { launchChromium, screenshotter } from '../helpers/chromium.ts';
+import { screenshotter } from '../helpers/chromium.ts';
+import { openChromiumDemo, type ChromiumDemo } from '../helpers/chromium-demo.ts';
 import { createFakeClock } from '../helpers/fake-clock.ts';
 import { latestCode } from '../helpers/sms-outbox.ts';
-import { startDemoStack, type DemoStack } from '../helpers/start-demo-stack.ts';
-import { openTestStore, type TestStore } from '../helpers/test-stores.ts';
+import type { DemoStack } from '../helpers/start-demo-stack.ts';
 
 const EMAIL = 'browser@example.com';
 const PASSWORD = 'a password typed in a browser';
@@ -14,27 +14,18 @@ const PHONE = '+447400123456';
 
 describe.each([375, 1280])('a person in Chromium at %ipx', (width) => {
   const clock = createFakeClock(Date.now());
-  let browser: Browser;
-  let testStore: TestStore;
+  let demo: ChromiumDemo;
   let stack: DemoStack;
   let page: Page;
   const shot = screenshotter(`mfa-journey-${width}`);
 
   beforeAll(async () => {
-    browser = await launchChromium();
-    testStore = await openTestStore('sqlite');
-    stack = await startDemoStack(testStore.store, clock);
+    demo = await openChromiumDemo(width, { clock });
+    ({ stack, page } = demo);
     await stack.idp.directory.add({ email: EMAIL, password: PASSWORD, name: 'Browser Person' });
-    page = await browser.newPage({ viewport: { width, height: 800 } });
-    // Fail at the step that is stuck, with its locator, rather than at the test's own timeout.
-    page.setDefaultTimeout(5000);
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await stack?.close();
-    await testStore?.dispose();
-  });
+  afterAll(() => demo?.close());
 
   async function signInWithPassword() {
     await page.goto(`${stack.demoUrl}/`);

@@ -1,8 +1,9 @@
-import type { Browser, CDPSession, Page } from 'playwright-core';
-import { launchChromium, screenshotter } from '../helpers/chromium.ts';
+import type { CDPSession, Page } from 'playwright-core';
+import { screenshotter } from '../helpers/chromium.ts';
+import { openChromiumDemo, type ChromiumDemo } from '../helpers/chromium-demo.ts';
 import { createFakeClock } from '../helpers/fake-clock.ts';
-import { startDemoStack, type DemoStack } from '../helpers/start-demo-stack.ts';
-import { openTestStore, type TestStore } from '../helpers/test-stores.ts';
+import type { DemoStack } from '../helpers/start-demo-stack.ts';
+import type { TestStore } from '../helpers/test-stores.ts';
 
 const EMAIL = 'passkey-browser@example.com';
 const PASSWORD = 'a password typed in a browser';
@@ -15,7 +16,7 @@ const PASSWORD = 'a password typed in a browser';
  */
 describe.each([375, 1280])('a person with a passkey in Chromium at %ipx', (width) => {
   const clock = createFakeClock(Date.now());
-  let browser: Browser;
+  let demo: ChromiumDemo;
   let testStore: TestStore;
   let stack: DemoStack;
   let page: Page;
@@ -25,12 +26,9 @@ describe.each([375, 1280])('a person with a passkey in Chromium at %ipx', (width
   const cspViolations: string[] = [];
 
   beforeAll(async () => {
-    browser = await launchChromium();
-    testStore = await openTestStore('sqlite');
-    stack = await startDemoStack(testStore.store, clock, 'localhost');
+    demo = await openChromiumDemo(width, { clock, issuerHost: 'localhost', stepTimeoutMs: 8000 });
+    ({ testStore, stack, page } = demo);
     await stack.idp.directory.add({ email: EMAIL, password: PASSWORD, name: 'Passkey Person' });
-    page = await browser.newPage({ viewport: { width, height: 800 } });
-    page.setDefaultTimeout(8000);
     page.on('console', (message) => {
       if (/Content Security Policy/i.test(message.text())) cspViolations.push(message.text());
     });
@@ -41,11 +39,7 @@ describe.each([375, 1280])('a person with a passkey in Chromium at %ipx', (width
     }));
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await stack?.close();
-    await testStore?.dispose();
-  });
+  afterAll(() => demo?.close());
 
   /** Whether the virtual authenticator answers by itself (the person touching it), or leaves requests waiting. */
   const presence = (enabled: boolean) => cdp.send('WebAuthn.setAutomaticPresenceSimulation', { authenticatorId, enabled });

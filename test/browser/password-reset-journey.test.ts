@@ -1,35 +1,27 @@
-import type { Browser, Page } from 'playwright-core';
-import { launchChromium, screenshotter } from '../helpers/chromium.ts';
+import type { Page } from 'playwright-core';
+import { screenshotter } from '../helpers/chromium.ts';
+import { openChromiumDemo, type ChromiumDemo } from '../helpers/chromium-demo.ts';
 import { createFakeClock } from '../helpers/fake-clock.ts';
 import { codeFor, enrolledAccount } from '../helpers/mfa-flow.ts';
 import { readOutbox, type OutboxMail } from '../helpers/sms-outbox.ts';
-import { startDemoStack, type DemoStack } from '../helpers/start-demo-stack.ts';
-import { openTestStore, type TestStore } from '../helpers/test-stores.ts';
+import type { DemoStack } from '../helpers/start-demo-stack.ts';
 
 const OLD_PASSWORD = 'the password I forgot';
 const NEW_PASSWORD = 'a new password I will remember';
 
 describe.each([375, 1280])('"Forgot password?" in Chromium at %ipx', (width) => {
   const clock = createFakeClock(Date.now());
-  let browser: Browser;
-  let testStore: TestStore;
+  let demo: ChromiumDemo;
   let stack: DemoStack;
   let page: Page;
   const shot = screenshotter(`password-reset-${width}`);
 
   beforeAll(async () => {
-    browser = await launchChromium();
-    testStore = await openTestStore('sqlite');
-    stack = await startDemoStack(testStore.store, clock);
-    page = await browser.newPage({ viewport: { width, height: 800 } });
-    page.setDefaultTimeout(5000);
+    demo = await openChromiumDemo(width, { clock });
+    ({ stack, page } = demo);
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await stack?.close();
-    await testStore?.dispose();
-  });
+  afterAll(() => demo?.close());
 
   async function linkMailedTo(email: string): Promise<string> {
     const mailsTo = () => readOutbox<OutboxMail>(stack.idp.config.mail.outboxFile!).filter((mail) => mail.to === email && mail.subject.startsWith('Reset your'));

@@ -1,26 +1,12 @@
-import { randomBytes } from 'node:crypto';
 import { createMfa, MfaOptionsError, type MfaPluginOptions } from '../../../src/index.ts';
 import { ConfigError } from '../../../src/config/config-error.ts';
 import { contrastRatio } from '../../../src/config/contrast.ts';
 import { loadConfig } from '../../../src/hosted/config/load-config.ts';
 import { brandOf } from '../../../src/http/brand.ts';
 import { contentSecurityPolicy } from '../../../src/http/security-headers.ts';
+import { hostOptions } from '../../helpers/host-options.ts';
 
-function hostOptions(settings: MfaPluginOptions['settings']): MfaPluginOptions {
-  return {
-    issuer: 'https://id.host.example',
-    directory: { authenticate: async () => undefined, findById: async () => undefined },
-    store: {} as MfaPluginOptions['store'],
-    sealingKeys: [{ id: 'host-k1', key: randomBytes(32) }],
-    secrets: {
-      csrf: ['a host CSRF secret that is long enough'],
-      textCodes: ['a host text-code secret, long enough too'],
-      trustedDevices: ['a host trusted-device secret, long enough'],
-      loginDevices: ['a host device-cookie secret, long enough'],
-    },
-    settings,
-  };
-}
+const brandOptions = (settings: MfaPluginOptions['settings']): MfaPluginOptions => hostOptions({ settings });
 
 function thrown(call: () => unknown): Error {
   try {
@@ -40,10 +26,10 @@ describe('brand settings (issue 13 §7)', () => {
   });
 
   test('the plugin refuses at start-up a primary colour under 4.5:1 on white, saying why and by how much', () => {
-    const error = thrown(() => createMfa(hostOptions({ primaryColor: '#4f8ff7' })));
+    const error = thrown(() => createMfa(brandOptions({ primaryColor: '#4f8ff7' })));
     expect(error).toBeInstanceOf(MfaOptionsError);
     expect(error.message).toMatch(/^createMfa: settings\.primaryColor must have a contrast of at least 4\.5:1 against white .*WCAG 2\.1 1\.4\.3.*#4f8ff7 has 3\.\d\d:1/);
-    expect(thrown(() => createMfa(hostOptions({ primaryColor: 'navy' }))).message).toContain('settings.primaryColor must be a colour written #rrggbb');
+    expect(thrown(() => createMfa(brandOptions({ primaryColor: 'navy' }))).message).toContain('settings.primaryColor must be a colour written #rrggbb');
   });
 
   test('the hosted app refuses PRIMARY_COLOR under 4.5:1 with its variable name, among every other problem', () => {

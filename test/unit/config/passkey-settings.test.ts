@@ -1,10 +1,10 @@
-import { randomBytes } from 'node:crypto';
 import { createMfa, MfaOptionsError, type MfaPluginOptions } from '../../../src/index.ts';
 import { X509Certificate } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { loadConfig } from '../../../src/hosted/config/load-config.ts';
 import { createAttestationVendor } from '../../helpers/attestation-ca.ts';
+import { hostOptions } from '../../helpers/host-options.ts';
 import { tempDir } from '../../helpers/server-process.ts';
 
 /**
@@ -35,21 +35,7 @@ describe('PASSKEY_RP_ID (hosted)', () => {
 });
 
 describe('settings.passkeyRpId (plugin)', () => {
-  function options(passkeyRpId: string): MfaPluginOptions {
-    return {
-      issuer: ISSUER,
-      directory: { authenticate: async () => undefined, findById: async () => undefined },
-      store: {} as MfaPluginOptions['store'],
-      sealingKeys: [{ id: 'k1', key: randomBytes(32) }],
-      secrets: {
-        csrf: ['a host CSRF secret that is long enough'],
-        textCodes: ['a host text-code secret, long enough too'],
-        trustedDevices: ['a host trusted-device secret, long enough'],
-        loginDevices: ['a host device-cookie secret, long enough'],
-      },
-      settings: { passkeyRpId },
-    };
-  }
+  const options = (passkeyRpId: string): MfaPluginOptions => hostOptions({ issuer: ISSUER, settings: { passkeyRpId } });
 
   test('another site is refused before anything is built, naming settings.passkeyRpId', () => {
     let refused: unknown;

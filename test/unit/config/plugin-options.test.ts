@@ -1,25 +1,8 @@
-import { randomBytes } from 'node:crypto';
 import { createMfa, DEFAULT_MFA_SETTINGS, MfaOptionsError, type MfaPluginOptions } from '../../../src/index.ts';
 import { parsePluginOptions } from '../../../src/config/plugin-options.ts';
 import { validateConfig } from '../../../src/hosted/config/schema.ts';
 import { openSqliteStore } from '../../../src/store/sqlite/open-sqlite-store.ts';
-
-/** The options a host must give; the store and directory are never reached when an option is refused. */
-function hostOptions(over: Partial<MfaPluginOptions> = {}): MfaPluginOptions {
-  return {
-    issuer: 'https://id.host.example',
-    directory: { authenticate: async () => undefined, findById: async () => undefined },
-    store: {} as MfaPluginOptions['store'],
-    sealingKeys: [{ id: 'host-k1', key: randomBytes(32) }],
-    secrets: {
-      csrf: ['a host CSRF secret that is long enough'],
-      textCodes: ['a host text-code secret, long enough too'],
-      trustedDevices: ['a host trusted-device secret, long enough'],
-      loginDevices: ['a host device-cookie secret, long enough'],
-    },
-    ...over,
-  };
-}
+import { hostOptions } from '../../helpers/host-options.ts';
 
 function refusal(options: MfaPluginOptions): MfaOptionsError {
   try {
