@@ -1,8 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import Provider from 'oidc-provider';
-import { createMfa, openSqliteStore, type UserDirectory } from '../../src/index.ts';
+import { randomBytes } from 'node:crypto';
+import { createMfa, openSqliteStore } from '../../src/index.ts';
 import { ACR } from '../../src/oidc/acr.ts';
 import { createFakeClock } from '../helpers/fake-clock.ts';
 import { formAction, hiddenField, HttpSession, type HttpResponse } from '../helpers/http-session.ts';
@@ -10,6 +9,7 @@ import { buildAuthorization, discoverClient, isCallback, openAuthorization, rede
 import { codeFor, openSecurityPage, submitCode, textOf } from '../helpers/mfa-flow.ts';
 import { RP_CALLBACK } from '../helpers/start-idp.ts';
 import { testKeys } from '../helpers/test-config.ts';
+import { hostDirectory, hostProvider } from '../helpers/plugin-host.ts';
 
 /**
  * A host that serves its provider under a path, the way oidc-provider's docs mount it in Express
@@ -30,22 +30,6 @@ function mounted(handler: (req: IncomingMessage, res: ServerResponse) => void) {
     // The host's own pages: nothing of the provider's answers outside its mount.
     res.statusCode = 404;
     res.end('not the provider');
-  };
-}
-
-function hostDirectory(): UserDirectory {
-  const users = new Map([['kim', { id: 'mounted-user-1', email: 'kim@host.example', password: 'host password 2' }]]);
-  const digest = (s: string) => createHash('sha256').update(s).digest();
-  return {
-    async authenticate(login, password) {
-      const user = users.get(login);
-      const ok = timingSafeEqual(digest(user?.password ?? 'x'), digest(password));
-      return user && ok ? user.id : undefined;
-    },
-    async findById(id) {
-      const user = [...users.values()].find((u) => u.id === id);
-      return user ? { id: user.id, email: user.email } : undefined;
-    },
   };
 }
 
@@ -70,25 +54,9 @@ async function startMountedHost() {
   const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const issuer = `${origin}${MOUNT}`;
   const keys = testKeys();
-  const mfa = createMfa({ issuer, directory: hostDirectory(), store, sealingKeys: [{ id: 'm1', key: randomBytes(32) }], secrets: keys.secrets, clock });
-  const provider = new Provider(issuer, {
-    adapter: store.adapterFactory,
-    clients: [
-      { client_id: 'mounted-app', token_endpoint_auth_method: 'none', redirect_uris: [RP_CALLBACK], first_party: true, require_mfa: true },
-      ...mfa.clients,
-    ],
-    jwks: keys.jwks,
-    cookies: { keys: keys.cookieKeys },
-    findAccount: async (_ctx, sub) => ({ accountId: sub, claims: async () => ({ sub }) }),
-    features: { devInteractions: { enabled: false } },
-    ttl: { Interaction: 600, Session: 3600, Grant: 3600, AuthorizationCode: 60, AccessToken: 600, IdToken: 600 },
-    interactions: { policy: mfa.policy, url: mfa.interactionUrl },
-    acrValues: mfa.acrValues,
-    claims: { ...mfa.claims },
-    extraClientMetadata: mfa.extraClientMetadata,
-    responseTypes: ['code', 'none'],
-    loadExistingGrant: mfa.loadExistingGrant,
-    ...mfa.providerPages,
+  const mfa = createMfa({ issuer, directory: hostDirectory({ login: 'kim', id: 'mounted-user-1', email: 'kim@host.example', password: 'host password 2' }), store, sealingKeys: [{ id: 'm1', key: randomBytes(32) }], secrets: keys.secrets, clock });
+  const provider = hostProvider(issuer, mfa, {
+    store, keys, clients: [{ client_id: 'mounted-app', token_endpoint_auth_method: 'none', redirect_uris: [RP_CALLBACK], first_party: true, require_mfa: true }],
   });
   mfa.install(provider);
   server.on('request', mounted(provider.callback()));

@@ -1,8 +1,6 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import Provider from 'oidc-provider';
-import type { UserDirectory } from '../../src/index.ts';
+import { randomBytes } from 'node:crypto';
 // The internal composition: this host test also enrols through the MFA service, which createMfa() keeps inside.
 import { composeMfa } from '../../src/plugin/create-mfa.ts';
 import { AMR, ACR } from '../../src/oidc/acr.ts';
@@ -15,24 +13,7 @@ import { buildAuthorization, discoverClient, isCallback, openAuthorization, rede
 import { submitCode } from '../helpers/mfa-flow.ts';
 import { RP_CALLBACK } from '../helpers/start-idp.ts';
 import { testKeys } from '../helpers/test-config.ts';
-
-/** A host's own user directory: plain objects in a Map (a test stand-in; a real one hashes), compared in constant time. */
-function hostDirectory(): UserDirectory & { users: Map<string, { id: string; email: string; password: string }> } {
-  const users = new Map([['sam', { id: 'host-user-1', email: 'sam@host.example', password: 'host password 1' }]]);
-  const digest = (s: string) => createHash('sha256').update(s).digest();
-  return {
-    users,
-    async authenticate(login, password) {
-      const user = users.get(login);
-      const ok = timingSafeEqual(digest(user?.password ?? 'x'), digest(password));
-      return user && ok ? user.id : undefined;
-    },
-    async findById(id) {
-      const user = [...users.values()].find((u) => u.id === id);
-      return user ? { id: user.id, email: user.email } : undefined;
-    },
-  };
-}
+import { hostDirectory, hostProvider } from '../helpers/plugin-host.ts';
 
 test('a host with its own Provider and user directory adds MFA through createMfa(); password + TOTP signs in', async () => {
   const clock = createFakeClock(Date.now());
@@ -40,30 +21,13 @@ test('a host with its own Provider and user directory adds MFA through createMfa
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const directory = hostDirectory();
+  const directory = hostDirectory({ login: 'sam', id: 'host-user-1', email: 'sam@host.example', password: 'host password 1' });
   const sealingKeys = [{ id: 'host-k1', key: randomBytes(32) }];
   const keys = testKeys();
 
   const mfa = composeMfa({ issuer, directory, store, sealingKeys, secrets: keys.secrets, clock });
-  const provider = new Provider(issuer, {
-    // The host's own configuration, with the plugin's pieces merged in.
-    adapter: store.adapterFactory,
-    clients: [
-      { client_id: 'host-app', token_endpoint_auth_method: 'none', redirect_uris: [RP_CALLBACK], first_party: true },
-      ...mfa.clients,
-    ],
-    jwks: keys.jwks,
-    cookies: { keys: keys.cookieKeys },
-    findAccount: async (_ctx, sub) => ({ accountId: sub, claims: async () => ({ sub }) }),
-    features: { devInteractions: { enabled: false } },
-    ttl: { Interaction: 600, Session: 3600, Grant: 3600, AuthorizationCode: 60, AccessToken: 600, IdToken: 600 },
-    interactions: { policy: mfa.policy, url: mfa.interactionUrl },
-    acrValues: mfa.acrValues,
-    claims: { ...mfa.claims },
-    extraClientMetadata: mfa.extraClientMetadata,
-    responseTypes: ['code', 'none'],
-    // First-party apps get their grant on the spot; consent to others is remembered per account and app.
-    loadExistingGrant: mfa.loadExistingGrant,
+  const provider = hostProvider(issuer, mfa, {
+    store, keys, clients: [{ client_id: 'host-app', token_endpoint_auth_method: 'none', redirect_uris: [RP_CALLBACK], first_party: true }],
   });
   mfa.install(provider);
   server.on('request', provider.callback());
