@@ -65,6 +65,14 @@ describe('redis store specifics', () => {
       expect(await store.mfa.addCredential('sub-new', stolen, 'hash', 2)).toBe(false);
       expect(await inspector.get(`${prefix}passkey-owner:${passkey.credentialId}`)).toBe('sub-old');
       expect((await store.mfa.get('sub-old'))?.credentials[0]?.passkey).toEqual({ ...passkey, hardwareBound: false });
+      // Had an older store given the id to a second account too, that account's removal frees only its own: the key stays the owner's.
+      await inspector.hSet(`${prefix}mfa-methods:sub-twin`, 'pk-twin', JSON.stringify({
+        id: 'pk-twin', type: 'passkey', createdAt: 1, lastUsedAt: null, isDefault: true, setUp: null, sealedSecret: null, lastAcceptedStep: null, phone: null, passkey,
+      }));
+      expect(await store.mfa.removeCredential('sub-twin', 'pk-twin')).toBe(0);
+      expect(await inspector.get(`${prefix}passkey-owner:${passkey.credentialId}`)).toBe('sub-old');
+      await store.mfa.disable('sub-old', 3);
+      expect(await inspector.get(`${prefix}passkey-owner:${passkey.credentialId}`)).toBeNull();
     } finally {
       await store.close();
     }

@@ -30,13 +30,16 @@ end
 /**
  * A passkey's credential id belongs to one account (WebAuthn L3 §7.1 step 26): the key
  * <prefix>passkey-owner:<credential id> names it, set with the passkey and deleted with it
- * (removed, MFA off, account deleted). A local function of the scripts that delete methods.
+ * (removed, MFA off, account deleted), and only while it names this account (a store upgraded
+ * from before owner keys may hold one id twice: the other account keeps its key). A local
+ * function of the scripts that delete methods.
  */
 export const RELEASE_PASSKEY_OWNER = `
-local function releasePasskeyOwner(ownerPrefix, raw)
+local function releasePasskeyOwner(ownerPrefix, accountId, raw)
   local method = cjson.decode(raw)
   if method.type == 'passkey' and type(method.passkey) == 'table' then
-    redis.call('DEL', ownerPrefix .. method.passkey.credentialId)
+    local key = ownerPrefix .. method.passkey.credentialId
+    if redis.call('GET', key) == accountId then redis.call('DEL', key) end
   end
 end
 `;
@@ -59,14 +62,14 @@ return 1
 `);
 
 /**
- * KEYS: MFA record, methods. ARGV: id, passkey owner key prefix. Returns how many methods remain,
- * or -1 when there was no such method.
+ * KEYS: MFA record, methods. ARGV: id, passkey owner key prefix, account id. Returns how many
+ * methods remain, or -1 when there was no such method.
  */
 export const REMOVE_CREDENTIAL = defineScript(`${OLDEST_BECOMES_DEFAULT}${RELEASE_PASSKEY_OWNER}
 local raw = redis.call('HGET', KEYS[2], ARGV[1])
 if not raw then return -1 end
 redis.call('HDEL', KEYS[2], ARGV[1])
-releasePasskeyOwner(ARGV[2], raw)
+releasePasskeyOwner(ARGV[2], ARGV[3], raw)
 redis.call('HINCRBY', KEYS[1], 'epoch', 1)
 if cjson.decode(raw).isDefault then oldestBecomesDefault(KEYS[2]) end
 return redis.call('HLEN', KEYS[2])

@@ -37,13 +37,13 @@ return epoch
 
 /**
  * KEYS: MFA record, the account's grant set, its methods. ARGV: now (ms), grant set key prefix,
- * passkey owner key prefix. Turns MFA off: every method (its passkeys' credential ids freed) and
+ * passkey owner key prefix, account id. Turns MFA off: every method (its passkeys' credential ids freed) and
  * the backup code go, the epoch rises and sessions end (their grants with them). The record stays
  * (created when absent) so the epoch survives. Returns the new epoch.
  */
 export const DISABLE_MFA = defineScript(`${GRANT_FUNCTIONS}${RELEASE_PASSKEY_OWNER}
 redis.call('HDEL', KEYS[1], 'backupCodeHash', 'backupCodeCreatedAt')
-for _, raw in ipairs(redis.call('HVALS', KEYS[3])) do releasePasskeyOwner(ARGV[3], raw) end
+for _, raw in ipairs(redis.call('HVALS', KEYS[3])) do releasePasskeyOwner(ARGV[3], ARGV[4], raw) end
 redis.call('DEL', KEYS[3])
 local epoch = redis.call('HINCRBY', KEYS[1], 'epoch', 1)
 redis.call('HSET', KEYS[1], 'sessionsValidAfter', ARGV[1])
@@ -51,9 +51,9 @@ revokeAccountGrants(KEYS[2], ARGV[2])
 return epoch
 `);
 
-/** KEYS: MFA record, methods. ARGV: passkey owner key prefix. Deletes both, and frees the passkeys' credential ids. */
+/** KEYS: MFA record, methods. ARGV: passkey owner key prefix, account id. Deletes both, and frees the passkeys' credential ids. */
 export const REMOVE_MFA_RECORD = defineScript(`${RELEASE_PASSKEY_OWNER}
-for _, raw in ipairs(redis.call('HVALS', KEYS[2])) do releasePasskeyOwner(ARGV[1], raw) end
+for _, raw in ipairs(redis.call('HVALS', KEYS[2])) do releasePasskeyOwner(ARGV[1], ARGV[2], raw) end
 redis.call('DEL', KEYS[1], KEYS[2])
 return 1
 `);

@@ -50,7 +50,7 @@ export async function openRedisStore(options: RedisStoreOptions): Promise<Store>
   const connection = await openRedisConnection(target, { timeoutMs, logger });
   const { client } = connection;
   // WAIT gets half the deadline, so a missing replica is a 503 well before the store call's own deadline.
-  const replicaWait = <T extends object>(part: T, methods: readonly string[]) => withReplicaWait(part, methods, client, options.waitReplicas ?? 0, Math.max(1, Math.floor(timeoutMs / 2)));
+  const replicaWait = <T extends object>(part: T, methods: readonly string[]) => withReplicaWait(part, methods, client, connection.generation, options.waitReplicas ?? 0, Math.max(1, Math.floor(timeoutMs / 2)));
 
   const adapterFactory = createRedisAdapterFactory(client, options.prefix, clock);
   let closing: Promise<void> | undefined;

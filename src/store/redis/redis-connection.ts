@@ -9,7 +9,20 @@ export type RedisTarget = { url: string } | { sentinel: { urls: string[]; name: 
 /** The commands the store sends, and how to let go of the connection behind them. */
 export interface RedisConnection {
   readonly client: RedisClient;
+  /**
+   * Rises each time the connection fails or a new one is made: when it changed between a write
+   * and its WAIT, the two may have gone over different sockets (a WAIT on a new connection counts
+   * none of the old one's writes), so the write cannot be called replicated (replica-wait.ts).
+   */
+  generation(): number;
   close(): Promise<void>;
+}
+
+/** Counts the connection's failures and (re)connections: RedisConnection.generation. */
+function connectionGenerations(client: { on(event: string, listener: (...args: unknown[]) => void): unknown }): () => number {
+  let generation = 0;
+  for (const event of ['error', 'ready', 'end', 'topology-change']) client.on(event, () => { generation += 1; });
+  return () => generation;
 }
 
 const CONNECT_TIMEOUT_MS = 5_000;
@@ -88,6 +101,7 @@ async function openSingle(url: string, { timeoutMs, logger }: { timeoutMs: numbe
   // Without an 'error' listener node-redis's EventEmitter would throw and crash the process.
   client.on('error', (error: unknown) => outage.failed(error));
   client.on('ready', () => outage.recovered());
+  const generation = connectionGenerations(client as never);
   try {
     await client.connect();
   } catch (error) {
@@ -95,7 +109,7 @@ async function openSingle(url: string, { timeoutMs, logger }: { timeoutMs: numbe
     throw new StoreUnavailableError(error);
   }
   connected = true;
-  return { client, close: () => closeWithin(client) };
+  return { client, generation, close: () => closeWithin(client) };
 }
 
 /** A sentinel's address and credentials from its redis:// URL. */
@@ -135,11 +149,12 @@ async function openSentinel(sentinel: { urls: string[]; name: string }, { timeou
   });
   client.on('error', (error: unknown) => outage.failed(error));
   client.on('ready', () => outage.recovered());
+  const generation = connectionGenerations(client as never);
   try {
     await client.connect();
   } catch (error) {
     await client.destroy().catch(() => undefined);
     throw new StoreUnavailableError(error);
   }
-  return { client, close: () => closeWithin(client) };
+  return { client, generation, close: () => closeWithin(client) };
 }

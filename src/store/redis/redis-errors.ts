@@ -11,8 +11,12 @@ const CONNECTION_ERRORS = [
   SocketClosedUnexpectedlyError, SocketTimeoutError, TimeoutError,
 ];
 const SOCKET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND']);
-/** Error replies during a failover or restart: Redis is there but cannot serve yet. */
-const NOT_SERVING_REPLY = /^(LOADING|READONLY|MASTERDOWN|TRYAGAIN|CLUSTERDOWN|OOM) /;
+/**
+ * Error replies during a failover or restart: Redis is there but cannot serve yet. A WAIT that
+ * reaches a primary just demoted to replica is refused with "ERR WAIT cannot be used with
+ * replica instances…": the same moment of a failover.
+ */
+const NOT_SERVING_REPLY = /^(LOADING|READONLY|MASTERDOWN|TRYAGAIN|CLUSTERDOWN|OOM) |^ERR WAIT cannot be used with replica/;
 
 /**
  * node-redis's errors keep the default `name` ('Error'), so callers cannot tell "Redis is

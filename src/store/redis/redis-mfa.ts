@@ -105,7 +105,7 @@ export function createRedisMfa(client: RedisClient, prefix: string): MfaStore {
     },
     async removeCredential(accountId, credentialId) {
       await upgradeOneMethodRecords();
-      return Number(await runScript(client, REMOVE_CREDENTIAL, [mfaKey(accountId), methodsKey(accountId)], [credentialId, passkeyOwnerPrefix]));
+      return Number(await runScript(client, REMOVE_CREDENTIAL, [mfaKey(accountId), methodsKey(accountId)], [credentialId, passkeyOwnerPrefix, accountId]));
     },
     async setDefaultCredential(accountId, credentialId) {
       await upgradeOneMethodRecords();
@@ -136,10 +136,10 @@ export function createRedisMfa(client: RedisClient, prefix: string): MfaStore {
     },
     async disable(accountId, now) {
       await upgradeOneMethodRecords();
-      await runScript(client, DISABLE_MFA, [mfaKey(accountId), accountGrantsKey(prefix, accountId), methodsKey(accountId)], [String(now), grantKeyPrefix(prefix), passkeyOwnerPrefix]);
+      await runScript(client, DISABLE_MFA, [mfaKey(accountId), accountGrantsKey(prefix, accountId), methodsKey(accountId)], [String(now), grantKeyPrefix(prefix), passkeyOwnerPrefix, accountId]);
     },
     async remove(accountId) {
-      await runScript(client, REMOVE_MFA_RECORD, [mfaKey(accountId), methodsKey(accountId)], [passkeyOwnerPrefix]);
+      await runScript(client, REMOVE_MFA_RECORD, [mfaKey(accountId), methodsKey(accountId)], [passkeyOwnerPrefix, accountId]);
     },
   };
 }

@@ -24,9 +24,11 @@ export const DURABLE_WRITES = {
  * Redis WAIT after each durable write of `part`: the write is answered only once `replicas`
  * replicas have it (or fails as "store unavailable", a 503, when they do not within `timeoutMs`).
  * WAIT covers every earlier write of its connection, so the write and its WAIT must share one
- * connection (redis-connection.ts keeps one to the primary). 0 replicas: the part unchanged.
+ * connection (redis-connection.ts keeps one to the primary); when the connection failed or was
+ * made anew in between (`generation` moved), the WAIT says nothing about the write: a 503 too.
+ * 0 replicas: the part unchanged.
  */
-export function withReplicaWait<T extends object>(part: T, methods: readonly string[], client: RedisClient, replicas: number, timeoutMs: number): T {
+export function withReplicaWait<T extends object>(part: T, methods: readonly string[], client: RedisClient, generation: () => number, replicas: number, timeoutMs: number): T {
   if (replicas === 0) return part;
   const durable = new Set(methods);
   return new Proxy(part, {
@@ -34,8 +36,10 @@ export function withReplicaWait<T extends object>(part: T, methods: readonly str
       const value = Reflect.get(target, property, receiver);
       if (typeof value !== 'function' || !durable.has(String(property))) return value;
       return async (...args: unknown[]) => {
+        const before = generation();
         const result = await (value as (...a: unknown[]) => unknown).apply(target, args);
         const acknowledged = await client.wait(replicas, timeoutMs);
+        if (generation() !== before) throw new StoreUnavailableError(new Error('the Redis connection changed between a write and its WAIT'));
         // The write is on the primary but not (yet) on enough replicas: not acknowledged to anyone.
         if (acknowledged < replicas) throw new StoreUnavailableError(new Error(`${acknowledged} of ${replicas} replicas acknowledged the write within ${timeoutMs} ms`));
         return result;

@@ -49,6 +49,7 @@ describe('each store translates its own failures; programming errors pass throug
     expect(toRedisStoreError(new SocketClosedUnexpectedlyError())).toBeInstanceOf(StoreUnavailableError);
     expect(toRedisStoreError(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }))).toBeInstanceOf(StoreUnavailableError);
     expect(toRedisStoreError(new Error('LOADING Redis is loading the dataset in memory'))).toBeInstanceOf(StoreUnavailableError);
+    expect(toRedisStoreError(new Error('ERR WAIT cannot be used with replica instances. Please also note that since Redis 4.0 if a replica is configured to be writable (which is not the default) writes to replicas are just local and are not propagated.'))).toBeInstanceOf(StoreUnavailableError);
     const script = new Error('ERR Error running script');
     expect(toRedisStoreError(script)).toBe(script);
   });
