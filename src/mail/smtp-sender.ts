@@ -2,7 +2,11 @@ import nodemailer from 'nodemailer';
 import { MailSendError, type MailSender } from './mail-sender.ts';
 
 export interface SmtpOptions {
-  /** smtp:// (STARTTLS when the server offers it) or smtps:// (TLS from the start, RFC 8314), with credentials in it when the server asks for them. */
+  /**
+   * smtps:// (TLS from the start, RFC 8314) or smtp:// (STARTTLS, required unless the server is on
+   * this machine: a reset link must not cross a network in clear because someone stripped the
+   * server's STARTTLS offer), with credentials in it when the server asks for them.
+   */
   url: string;
   /** The From header: `name@example.com` or `Example <name@example.com>`. */
   from: string;
@@ -14,11 +18,14 @@ export interface SmtpOptions {
 export function createSmtpSender({ url, from, timeoutMs = 10_000 }: SmtpOptions): MailSender {
   const parsed = new URL(url);
   const secure = parsed.protocol === 'smtps:';
+  const host = parsed.hostname.replace(/^\[|\]$/g, '');
+  const loopback = host === 'localhost' || host === '::1' || /^127\./.test(host);
   const transport = nodemailer.createTransport({
-    host: parsed.hostname.replace(/^\[|\]$/g, ''),
+    host,
     // RFC 8314 §3.3: implicit TLS on 465; submission with STARTTLS on 587.
     port: parsed.port ? Number(parsed.port) : secure ? 465 : 587,
     secure,
+    requireTLS: !secure && !loopback,
     auth: parsed.username ? { user: decodeURIComponent(parsed.username), pass: decodeURIComponent(parsed.password) } : undefined,
     connectionTimeout: timeoutMs,
     greetingTimeout: timeoutMs,

@@ -208,6 +208,15 @@ describe.each(STORE_KINDS)('"Forgot password?" over real SMTP on %s', (kind) => 
     expect(await idp.directory.authenticate(email, 'changed by support, long enough')).toBeDefined();
   });
 
+  test('a link asked for right after a reset works right away (the reset lets go of its claim once the other links are dead)', async () => {
+    const email = await plainAccount();
+    const first = await resetPassword(new HttpSession(), idp.issuer, await freshLink(email), NEW_PASSWORD);
+    expect(first.page.url).toBe(`${idp.issuer}/account/password/reset/done`);
+    const again = await resetPassword(new HttpSession(), idp.issuer, await freshLink(email), 'and once more, a new password');
+    expect(again.page.url).toBe(`${idp.issuer}/account/password/reset/done`);
+    expect(await idp.directory.authenticate(email, 'and once more, a new password')).toBeDefined();
+  });
+
   test('no enumeration: a known and an unknown address get the same answer, and only the known one a mail', async () => {
     const known = await plainAccount();
     const answers = await Promise.all([known, 'nobody-here@example.com'].map(async (email) => {

@@ -27,6 +27,9 @@ const MAIL_FROM = 'must be an address like no-reply@example.com or "Example <no-
 function smtpUrlParses(value: string): boolean {
   try {
     const url = new URL(value);
+    // The credentials are percent-decoded when the sender is made: a stray % must fail here, named.
+    decodeURIComponent(url.username);
+    decodeURIComponent(url.password);
     return /^smtps?:$/.test(url.protocol) && url.hostname !== '';
   } catch {
     return false;

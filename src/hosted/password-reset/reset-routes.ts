@@ -54,10 +54,15 @@ export function addResetRoutes(router: Router, deps: PasswordResetDeps): void {
     // the claim lets one through; the other's link is dead by the time the claim lapses.
     if (!account || !(await deps.transient.claim(`password-reset:${account.id}`, '1', RESET_CLAIM_SECONDS))
       || !(await deps.directory.setPassword(account.email, password))) return redirectAfterPost(ctx, resetPath(token));
+    // Told (audit, and the "password changed" mail) as soon as it is true: should an ending below
+    // fail (a 503), the owner still hears of it; the new password already ends sessions, tokens
+    // and trusted devices from before it (credentialsChangedAt), the endings only do it now.
+    deps.audit({ event: 'account.password.changed', accountId: account.id, ...requestFields(ctx), details: { by: 'reset-link' } });
     await deps.links.revokeAllOf(account.id);
     await deps.trusted.revokeAll(account.id);
     await deps.mfa.endSessions(account.id);
-    deps.audit({ event: 'account.password.changed', accountId: account.id, ...requestFields(ctx), details: { by: 'reset-link' } });
+    // Every other link is dead now: a new one asked for at once may be used at once.
+    await deps.transient.delete(`password-reset:${account.id}`);
     redirectAfterPost(ctx, deps.paths.to('/account/password/reset/done'));
   });
 }

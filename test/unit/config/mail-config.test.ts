@@ -25,6 +25,8 @@ describe('mail settings', () => {
     [{ ...PRODUCTION, EMAIL_OUTBOX: '/tmp/mails.jsonl' }, 'config.mail.outboxFile (EMAIL_OUTBOX) must not be set when NODE_ENV=production: set SMTP_URL and MAIL_FROM'],
     [{ SMTP_URL: 'smtp://mail.example.com' }, 'config.mail.from (MAIL_FROM) is required with SMTP_URL'],
     [{ SMTP_URL: 'http://mail.example.com', MAIL_FROM: 'a@example.com' }, 'config.mail.smtpUrl (SMTP_URL) must be an smtp:// or smtps:// URL'],
+    // A stray % in the password (not percent-encoded) is named at start-up, not a URIError when the sender is made.
+    [{ SMTP_URL: 'smtps://user:100%sure@mail.example.com', MAIL_FROM: 'a@example.com' }, 'config.mail.smtpUrl (SMTP_URL) must be an smtp:// or smtps:// URL'],
     [{ SMTP_URL: 'smtp://mail.example.com', MAIL_FROM: 'not an address' }, 'config.mail.from (MAIL_FROM) must be an address'],
     [{ SMTP_URL: 'smtp://mail.example.com', MAIL_FROM: 'a@example.com', EMAIL_OUTBOX: '/tmp/m.jsonl' }, 'config.mail.outboxFile (EMAIL_OUTBOX) must not be set with SMTP_URL'],
   ])('%j is refused: %s', (env, message) => {
