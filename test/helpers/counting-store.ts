@@ -1,6 +1,6 @@
 import type { Store } from '../../src/store/store.ts';
 
-/** Every call into a Store (its ports and oidc-provider's adapter), counted by "port.method". */
+/** Every call into a Store (each of its ports, revokeGrantsOf and oidc-provider's adapter), counted by "port.method". */
 export interface StoreCalls {
   readonly counts: Map<string, number>;
   total(): number;
@@ -37,6 +37,14 @@ export function countingStore(store: Store): { store: Store; calls: StoreCalls }
     mfa: { value: counted(store.mfa, 'mfa', counts) },
     transient: { value: counted(store.transient, 'transient', counts) },
     trustedDevices: { value: counted(store.trustedDevices, 'trustedDevices', counts) },
+    grants: { value: counted(store.grants, 'grants', counts) },
+    passwordResets: { value: counted(store.passwordResets, 'passwordResets', counts) },
+    revokeGrantsOf: {
+      value: (accountId: string) => {
+        counts.set('revokeGrantsOf', (counts.get('revokeGrantsOf') ?? 0) + 1);
+        return store.revokeGrantsOf(accountId);
+      },
+    },
   });
   return { store: wrapped, calls };
 }
