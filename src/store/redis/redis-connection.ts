@@ -18,13 +18,6 @@ export interface RedisConnection {
   close(): Promise<void>;
 }
 
-/** Counts the connection's failures and (re)connections: RedisConnection.generation. */
-function connectionGenerations(client: { on(event: string, listener: (...args: unknown[]) => void): unknown }): () => number {
-  let generation = 0;
-  for (const event of ['error', 'ready', 'end', 'topology-change']) client.on(event, () => { generation += 1; });
-  return () => generation;
-}
-
 const CONNECT_TIMEOUT_MS = 5_000;
 const CLOSE_TIMEOUT_MS = 2_000;
 const MAX_RECONNECT_DELAY_MS = 2_000;
@@ -69,6 +62,29 @@ async function closeWithin(connection: Closable): Promise<void> {
   }
 }
 
+type EventSource = { on(event: string, listener: (...args: unknown[]) => void): unknown };
+
+/**
+ * The first connection of a client (single or Sentinel), watched: its outages logged once each,
+ * its failures and (re)connections counted (RedisConnection.generation). A first connection that
+ * fails is a StoreUnavailableError, and the client is let go.
+ */
+async function connectWatched(client: Closable & EventSource & { connect(): Promise<unknown> }, logger: Logger): Promise<Omit<RedisConnection, 'client'>> {
+  const outage = outageLog(logger);
+  // Without an 'error' listener node-redis's EventEmitter would throw and crash the process.
+  client.on('error', (error) => outage.failed(error));
+  client.on('ready', () => outage.recovered());
+  let generation = 0;
+  for (const event of ['error', 'ready', 'end', 'topology-change']) client.on(event, () => { generation += 1; });
+  try {
+    await client.connect();
+  } catch (error) {
+    await Promise.resolve(client.destroy()).catch(() => undefined);
+    throw new StoreUnavailableError(error);
+  }
+  return { generation: () => generation, close: () => closeWithin(client) };
+}
+
 /**
  * Opens the connection the store sends its commands through: one client, or node-redis's own
  * Sentinel client, which asks the sentinels for the primary, follows a failover (the sentinels'
@@ -83,7 +99,6 @@ export async function openRedisConnection(target: RedisTarget, options: { timeou
 
 async function openSingle(url: string, { timeoutMs, logger }: { timeoutMs: number; logger: Logger }): Promise<RedisConnection> {
   let connected = false;
-  const outage = outageLog(logger);
   const client = createClient({
     url,
     // No offline queue: while disconnected every command fails at once (503) instead of hanging.
@@ -98,18 +113,9 @@ async function openSingle(url: string, { timeoutMs, logger }: { timeoutMs: numbe
         : false,
     },
   });
-  // Without an 'error' listener node-redis's EventEmitter would throw and crash the process.
-  client.on('error', (error: unknown) => outage.failed(error));
-  client.on('ready', () => outage.recovered());
-  const generation = connectionGenerations(client as never);
-  try {
-    await client.connect();
-  } catch (error) {
-    client.destroy();
-    throw new StoreUnavailableError(error);
-  }
+  const watched = await connectWatched(client as never, logger);
   connected = true;
-  return { client, generation, close: () => closeWithin(client) };
+  return { client, ...watched };
 }
 
 /** A sentinel's address and credentials from its redis:// URL. */
@@ -134,7 +140,6 @@ async function openSentinel(sentinel: { urls: string[]; name: string }, { timeou
     disableOfflineQueue: true,
     socket: { connectTimeout: CONNECT_TIMEOUT_MS, ...(tls ? { tls: true as const } : {}) },
   };
-  const outage = outageLog(logger);
   const client = createSentinel({
     name: sentinel.name,
     sentinelRootNodes: nodes.map(({ node }) => node),
@@ -147,14 +152,5 @@ async function openSentinel(sentinel: { urls: string[]; name: string }, { timeou
     // Every node client's errors reach the one listener below.
     passthroughClientErrorEvents: true,
   });
-  client.on('error', (error: unknown) => outage.failed(error));
-  client.on('ready', () => outage.recovered());
-  const generation = connectionGenerations(client as never);
-  try {
-    await client.connect();
-  } catch (error) {
-    await client.destroy().catch(() => undefined);
-    throw new StoreUnavailableError(error);
-  }
-  return { client, generation, close: () => closeWithin(client) };
+  return { client, ...(await connectWatched(client as never, logger)) };
 }
