@@ -74,20 +74,15 @@ describe.each(STORE_KINDS)('hardware-bound passkeys (phrh) on %s', (kind) => {
     expect(metadata.acr_values_supported).toEqual(expect.arrayContaining(['phr', 'phrh']));
   });
 
-  test('a security key attested to the root: acr phrh, amr pwd hwk user mfa', async () => {
-    const account = await accountWith(securityKey());
+  test.each([
+    ['a security key attested to the root: acr phrh, amr pwd hwk user mfa', securityKey, ACR.phishingResistantHardware, AMR.passkeyHardware],
+    ['a synced passkey: phr and pop, as without roots', syncedPasskey, ACR.phishingResistant, AMR.passkey],
+  ] as const)('%s', async (_case, device, acr, amr) => {
+    const account = await accountWith(device());
     const flow = await signIn(account.email);
     const claims = await flow.claimsOf(await answerPasskey(flow.session, w.idp.issuer, flow.page, account.authenticators[0]!));
-    expect(claims.acr).toBe(ACR.phishingResistantHardware);
-    expect(claims.amr).toEqual([...AMR.passkeyHardware]);
-  });
-
-  test('a synced passkey: phr and pop, as without roots', async () => {
-    const account = await accountWith(syncedPasskey());
-    const flow = await signIn(account.email);
-    const claims = await flow.claimsOf(await answerPasskey(flow.session, w.idp.issuer, flow.page, account.authenticators[0]!));
-    expect(claims.acr).toBe(ACR.phishingResistant);
-    expect(claims.amr).toEqual([...AMR.passkey]);
+    expect(claims.acr).toBe(acr);
+    expect(claims.amr).toEqual([...amr]);
   });
 
   test('acr_values=phrh with only a synced passkey: HARDWARE_PASSKEY_REQUIRED after the password, nothing asked', async () => {
