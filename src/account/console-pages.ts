@@ -1,5 +1,6 @@
+import { sendHtmlPage } from '../http/html-page.ts';
 import type { Context } from 'koa';
-import { AppError, assertThat, ERRORS, errorMessage, type ErrorCode } from '../errors.ts';
+import { AppError, assertThat, type ErrorCode } from '../errors.ts';
 import { assertSameOrigin } from '../http/origin-check.ts';
 import { readForm } from '../http/read-form.ts';
 import type { Csrf } from '../http/csrf.ts';
@@ -46,15 +47,5 @@ export async function formSession(ctx: Context, deps: ConsolePageDeps, options: 
 }
 
 export function renderConsole(ctx: Context, deps: ConsolePageDeps, session: ConsoleSession, template: string, model: { title: string; [key: string]: unknown }, problem?: ErrorCode): void {
-  ctx.status = problem ? ERRORS[problem].status : 200;
-  ctx.type = 'html';
-  ctx.set('cache-control', 'no-store');
-  ctx.body = deps.render(template, {
-    ...model,
-    csrf: deps.csrf.tokenFor(session.csrfScope),
-    email: session.account.email,
-    ...deps.smsTiming,
-    error: problem ? errorMessage(problem) : undefined,
-    errorCode: problem,
-  });
+  sendHtmlPage(ctx, deps.render, template, { ...model, csrf: deps.csrf.tokenFor(session.csrfScope), email: session.account.email, ...deps.smsTiming }, problem);
 }

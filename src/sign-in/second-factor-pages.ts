@@ -1,5 +1,6 @@
+import { sendHtmlPage } from '../http/html-page.ts';
 import type { Context } from 'koa';
-import { ERRORS, errorMessage, type ErrorCode } from '../errors.ts';
+import { errorMessage, type ErrorCode } from '../errors.ts';
 import type { MfaSettings } from '../config/settings-schema.ts';
 import type { SmsTiming } from '../factors/sms/sms-timing.ts';
 import type { Csrf } from '../http/csrf.ts';
@@ -28,7 +29,5 @@ export function secondFactorModel(deps: Omit<SecondFactorPageDeps, 'render'>, de
 }
 
 export function sendPage(ctx: Context, deps: Pick<SecondFactorPageDeps, 'render'>, template: string, model: { title: string; [key: string]: unknown }, problem?: ErrorCode): void {
-  ctx.status = problem ? ERRORS[problem].status : 200;
-  ctx.type = 'html';
-  ctx.body = deps.render(template, model);
+  sendHtmlPage(ctx, deps.render, template, model, problem);
 }

@@ -1,3 +1,4 @@
+import { sendHtmlPage } from '../../http/html-page.ts';
 import type { Context } from 'koa';
 import type { Audit } from '../../audit/audit.ts';
 import type { CounterStore } from '../../guard/counter-store.ts';
@@ -10,7 +11,7 @@ import type { MailSender } from '../../mail/mail-sender.ts';
 import type { MfaService } from '../../mfa/mfa-service.ts';
 import type { TransientStore } from '../../mfa/mfa-store.ts';
 import type { TrustedDevices } from '../../trusted-device/trusted-devices.ts';
-import { ERRORS, errorMessage, type ErrorCode } from '../../errors.ts';
+import type { ErrorCode } from '../../errors.ts';
 import type { AccountDirectory } from '../account-directory.ts';
 import type { PasswordResetSettings } from '../config/mail-schema.ts';
 import type { ResetLinks } from './reset-links.ts';
@@ -49,10 +50,7 @@ export function problemIn(ctx: Context, allowed: readonly ErrorCode[]): ErrorCod
 }
 
 export function renderPage(ctx: Context, deps: PasswordResetDeps, template: string, model: Record<string, unknown> & { title: string }, problem?: ErrorCode): void {
-  ctx.status = problem ? ERRORS[problem].status : 200;
-  ctx.type = 'html';
-  ctx.set('cache-control', 'no-store');
-  ctx.body = deps.render(template, { ...model, error: problem && errorMessage(problem), errorCode: problem });
+  sendHtmlPage(ctx, deps.render, template, model, problem);
 }
 
 export function backWithProblem(ctx: Context, to: string, problem: ErrorCode): void {
