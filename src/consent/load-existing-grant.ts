@@ -96,10 +96,10 @@ function dueForRenewal(grant: Grant): boolean {
  * longest where old sessions left several.
  */
 async function rememberedGrantOf(deps: RememberedConsentDeps, accountId: string, clientId: string): Promise<StoredGrant | undefined> {
-  const candidates = (await deps.grants.listGrants(accountId)).filter((grant) => grant.accountId === accountId && grant.clientId === clientId);
-  if (!candidates.length) return undefined;
-  const validAfter = await deps.validAfter(accountId);
-  if (validAfter === undefined) return undefined;
+  // Together, so they travel in one round trip: the prompt's checks need validAfter in this request anyway (read once, request-scope.ts).
+  const [grants, validAfter] = await Promise.all([deps.grants.listGrants(accountId), deps.validAfter(accountId)]);
+  const candidates = grants.filter((grant) => grant.accountId === accountId && grant.clientId === clientId);
+  if (!candidates.length || validAfter === undefined) return undefined;
   const lasting = (grant: StoredGrant) => grant.exp ?? Number.POSITIVE_INFINITY;
   return candidates
     .filter((grant) => !startedBefore(grant.iat, validAfter))

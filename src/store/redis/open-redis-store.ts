@@ -38,16 +38,16 @@ export const DEFAULT_STORE_TIMEOUT_MS = 3_000;
  * startup rather than as 503s later. After that, a lost connection is retried forever in the
  * background while every command fails (no offline queue), so requests answer 503 instead of
  * hanging. A Redis that stalls with the connection still open is met by the deadline on every
- * call (timeoutMs): node-redis's own command timeout drops the command from its queue, and our
- * wrapper covers what that timeout does not (MULTI transactions, a Sentinel client rediscovering
- * the primary), so every store call ends within the deadline.
+ * call (timeoutMs, store-deadline.ts; node-redis's own per-command timeout is not used, see
+ * redis-connection.ts), MULTI transactions and a Sentinel client rediscovering the primary
+ * included, so every store call ends within the deadline.
  */
 export async function openRedisStore(options: RedisStoreOptions): Promise<Store> {
   const clock = options.clock ?? systemClock;
   const timeoutMs = options.timeoutMs ?? DEFAULT_STORE_TIMEOUT_MS;
   const logger = options.logger ?? createJsonLogger();
   const target = options.sentinel ? { sentinel: options.sentinel } : { url: options.url ?? '' };
-  const connection = await openRedisConnection(target, { timeoutMs, logger });
+  const connection = await openRedisConnection(target, { logger });
   const { client } = connection;
   // WAIT gets half the deadline, so a missing replica is a 503 well before the store call's own deadline.
   const replicaWait = <T extends object>(part: T, methods: readonly string[]) => withReplicaWait(part, methods, client, connection.generation, options.waitReplicas ?? 0, Math.max(1, Math.floor(timeoutMs / 2)));
@@ -78,7 +78,7 @@ export async function openRedisStore(options: RedisStoreOptions): Promise<Store>
     async persistence() {
       try {
         // Managed Redis services often forbid CONFIG: then we cannot tell.
-        const [aof, rdb] = await Promise.all([client.configGet('appendonly'), client.configGet('save')]);
+        const [aof, rdb] = await withinDeadline(Promise.all([client.configGet('appendonly'), client.configGet('save')]), timeoutMs);
         return aof.appendonly === 'yes' || (rdb.save ?? '').trim() !== '' ? 'persistent' : 'ephemeral';
       } catch {
         return 'unknown';

@@ -93,17 +93,28 @@ async function connectWatched(client: Closable & EventSource & { connect(): Prom
  * Rejects with StoreUnavailableError when the first connection fails, so a wrong address shows at
  * start-up; later outages are retried forever in the background.
  */
-export async function openRedisConnection(target: RedisTarget, options: { timeoutMs: number; logger: Logger }): Promise<RedisConnection> {
+/*
+ * NO_COMMAND_TIMEOUT. node-redis's `commandOptions.timeout` is not set: every store call already
+ * has its deadline (store-deadline.ts, STORE_TIMEOUT_MS), which fails it as "store unavailable".
+ * node-redis's timeout only covers a command still waiting to be written to the socket (its
+ * listener is removed once written), yet it makes one AbortSignal.timeout per command whose timer
+ * runs its full length, answered or not, and throws a DOMException when it fires: on Redis that
+ * was about 5 % of the server's main thread under load, and thousands of signals a second kept
+ * alive for the whole deadline, long enough to be promoted into V8's old space (issue 15's memory
+ * soak). What a stalled Redis is sent still reaches it when it answers again, with or without
+ * that timeout, since it only drops commands never written.
+ */
+export async function openRedisConnection(target: RedisTarget, options: { logger: Logger }): Promise<RedisConnection> {
   return 'url' in target ? openSingle(target.url, options) : openSentinel(target.sentinel, options);
 }
 
-async function openSingle(url: string, { timeoutMs, logger }: { timeoutMs: number; logger: Logger }): Promise<RedisConnection> {
+async function openSingle(url: string, { logger }: { logger: Logger }): Promise<RedisConnection> {
   let connected = false;
   const client = createClient({
     url,
     // No offline queue: while disconnected every command fails at once (503) instead of hanging.
+    // No per-command timeout either: see NO_COMMAND_TIMEOUT.
     disableOfflineQueue: true,
-    commandOptions: { timeout: timeoutMs },
     socket: {
       connectTimeout: CONNECT_TIMEOUT_MS,
       // false stops retrying, so only the very first connection gives up; later outages back
@@ -129,7 +140,7 @@ function sentinelNode(url: string) {
   };
 }
 
-async function openSentinel(sentinel: { urls: string[]; name: string }, { timeoutMs, logger }: { timeoutMs: number; logger: Logger }): Promise<RedisConnection> {
+async function openSentinel(sentinel: { urls: string[]; name: string }, { logger }: { logger: Logger }): Promise<RedisConnection> {
   const nodes = sentinel.urls.map(sentinelNode);
   // The first URL's credentials and TLS are used for the sentinels and the servers they name:
   // one deployment, one set of settings.
@@ -145,7 +156,6 @@ async function openSentinel(sentinel: { urls: string[]; name: string }, { timeou
     sentinelRootNodes: nodes.map(({ node }) => node),
     nodeClientOptions: clientOptions,
     sentinelClientOptions: clientOptions,
-    commandOptions: { timeout: timeoutMs },
     // One connection to the primary: a WAIT (REDIS_WAIT_REPLICAS) then follows the writes it
     // must cover on the same connection (WAIT counts the writes of its own connection).
     masterPoolSize: 1,

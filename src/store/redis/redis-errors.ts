@@ -7,7 +7,7 @@ import { withStoreErrors } from '../store-errors.ts';
 
 const CONNECTION_ERRORS = [
   ClientClosedError, ClientOfflineError, ConnectionTimeoutError, DisconnectsClientError, ReconnectStrategyError,
-  // TimeoutError: a command past its deadline (commandOptions.timeout), i.e. Redis stalled.
+  // TimeoutError: a command past node-redis's own timeout (not set by us: redis-connection.ts), i.e. Redis stalled.
   SocketClosedUnexpectedlyError, SocketTimeoutError, TimeoutError,
 ];
 const SOCKET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND']);
