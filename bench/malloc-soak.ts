@@ -29,9 +29,25 @@ const VARIANTS: Record<string, Record<string, string>> = {
   // buffer is its own mmap, returned to the system at free.
   mmap: { MALLOC_MMAP_THRESHOLD_: '131072' },
   'arena2+mmap': { MALLOC_ARENA_MAX: '2', MALLOC_MMAP_THRESHOLD_: '131072' },
+  // Another allocator: jemalloc (Debian's libjemalloc2, which redis-server's package already
+  // pulls in) in place of glibc's malloc, for every thread, argon2's workers included.
+  jemalloc: { LD_PRELOAD: '/usr/lib/x86_64-linux-gnu/libjemalloc.so.2' },
   // Not malloc: V8's young generation capped at 8 MiB per semi-space (Node's flag), to see how much
   // of the RSS is V8 keeping a large heap reserved (heapTotal) rather than native memory.
   'mmap+semi8': { MALLOC_MMAP_THRESHOLD_: '131072', NODE_OPTIONS: '--max-semi-space-size=8' },
+  'mmap+grow50': { MALLOC_MMAP_THRESHOLD_: '131072' },
+  'mmap+semi8+grow50': { MALLOC_MMAP_THRESHOLD_: '131072', NODE_OPTIONS: '--max-semi-space-size=8' },
+};
+
+/**
+ * V8 flags Node refuses in NODE_OPTIONS, given on the bench's command line instead (its children,
+ * the server and the load driver, inherit them). --heap-growing-percent: V8's old generation may
+ * grow by at most that share of its live size before the next full GC, instead of by V8's own
+ * factor (up to 4× under a high allocation rate).
+ */
+const NODE_FLAGS: Record<string, string[]> = {
+  'mmap+grow50': ['--heap-growing-percent=50'],
+  'mmap+semi8+grow50': ['--heap-growing-percent=50'],
 };
 
 interface Memory {
@@ -72,7 +88,7 @@ function runOne(store: string, variant: string, seconds: number, warmup: number)
   // Whatever the calling shell set must not leak into another variant.
   for (const name of Object.keys(env)) if (name.startsWith('MALLOC_') || name === 'NODE_OPTIONS') delete env[name];
   Object.assign(env, VARIANTS[variant]);
-  const child = spawn(process.execPath, [path.join(BENCH_DIR, 'run.ts'), '--soak', String(seconds), '--soak-store', store, '--warmup', String(warmup)], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, [...(NODE_FLAGS[variant] ?? []), path.join(BENCH_DIR, 'run.ts'), '--soak', String(seconds), '--soak-store', store, '--warmup', String(warmup)], { env, stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => {
     stderr += chunk.toString();
@@ -120,7 +136,7 @@ function table(runs: SoakRun[], seconds: number, warmup: number): string {
     ...runs.map((r) => {
       const m = r.memory;
       const load = underLoad(m, seconds);
-      const setting = Object.entries(VARIANTS[r.variant] ?? {}).map(([k, v]) => `${k}=${v}`).join(' ') || 'glibc defaults';
+      const setting = [...Object.entries(VARIANTS[r.variant] ?? {}).map(([k, v]) => `${k}=${v}`), ...(NODE_FLAGS[r.variant] ?? [])].join(' ') || 'glibc defaults';
       const met = load.growth === undefined ? 'n/a' : load.growth < 30 ? 'met' : 'not met';
       return `| ${r.store} | ${setting} | ${r.flows ?? 'n/a'} | ${r.errors ?? 'n/a'} | ${fixed(r.perSecond)} | ${fixed(load.first, 0)} → ${fixed(load.last, 0)} | ${fixed(load.growth)} | ${fixed(load.peak, 0)} | ${fixed(m?.startMiB, 0)} → ${fixed(m?.endMiB, 0)} | ${fixed(m?.secondHalfTrendMiBPerMinute)} | ${m?.heapAfterGc ? `${m.heapAfterGc.startMiB} → ${m.heapAfterGc.endMiB} (${fixed(m.heapAfterGc.totalStartMiB, 0)} → ${fixed(m.heapAfterGc.totalEndMiB, 0)})` : 'n/a'} | ${r.failure ? `FAILED: ${r.failure}` : met} |`;
     }),

@@ -2,7 +2,7 @@ import { backupFlow } from './backup-flow.ts';
 import type { SignInFlow } from './flow.ts';
 import { passwordFlow } from './password-flow.ts';
 import { smsFlow } from './sms-flow.ts';
-import { totpFlow } from './totp-flow.ts';
+import { totpFirstPartyFlow, totpFlow } from './totp-flow.ts';
 import { trustedFlow } from './trusted-flow.ts';
 
 /**
@@ -13,6 +13,7 @@ import { trustedFlow } from './trusted-flow.ts';
 export const FLOWS: Record<string, SignInFlow> = {
   password: passwordFlow,
   totp: totpFlow,
+  'totp-first-party': totpFirstPartyFlow,
   sms: smsFlow,
   backup: backupFlow,
   trusted: trustedFlow,

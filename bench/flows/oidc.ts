@@ -12,7 +12,8 @@ export interface Authorization {
 
 const random = () => randomBytes(32).toString('base64url');
 
-export function buildAuthorization({ baseUrl, client }: FlowContext, extra: Record<string, string> = {}): Authorization {
+/** `askConsent`: false for a first-party app, which is never asked (prompt=consent would ask it anyway). */
+export function buildAuthorization({ baseUrl, client }: FlowContext, { askConsent = true }: { askConsent?: boolean } = {}): Authorization {
   const verifier = random();
   const state = random();
   const nonce = random();
@@ -29,8 +30,7 @@ export function buildAuthorization({ baseUrl, client }: FlowContext, extra: Reco
     // Our provider remembers consent per account and app, so the pool's accounts would skip the
     // consent page after their first sign-in; prompt=consent keeps every flow, ours and the
     // reference's, the same steps (authorize → password → consent → code → token).
-    prompt: 'consent',
-    ...extra,
+    ...(askConsent ? { prompt: 'consent' } : {}),
   }).toString();
   return { url: url.href, state, nonce, verifier };
 }

@@ -17,10 +17,10 @@ export interface SignIn {
  * authorize → (redirects) → the sign-in page; returns the sign-in in progress and that page.
  * `cookies`: what the browser holds from an earlier visit (Path=/), e.g. a trusted-device token.
  */
-export async function openSignIn(context: FlowContext, cookies: Record<string, string> = {}): Promise<{ signIn: SignIn; page: Reply }> {
+export async function openSignIn(context: FlowContext, cookies: Record<string, string> = {}, { askConsent = true } = {}): Promise<{ signIn: SignIn; page: Reply }> {
   const browser = new Browser(context.signal);
   for (const [name, value] of Object.entries(cookies)) browser.setCookie(name, value);
-  const authorization = buildAuthorization(context);
+  const authorization = buildAuthorization(context, { askConsent });
   const page = await browser.follow(await browser.get(authorization.url), context.baseUrl, 'authorize');
   return { signIn: { context, browser, authorization }, page };
 }
@@ -33,9 +33,14 @@ export async function submitPassword({ context, browser }: SignIn, loginPage: Re
 }
 
 /** consent page → allow → the callback with a code → tokens from the token endpoint. */
-export async function consentAndRedeem({ context, browser, authorization }: SignIn, consentPage: Reply): Promise<void> {
+export async function consentAndRedeem(signIn: SignIn, consentPage: Reply): Promise<void> {
+  const { context, browser } = signIn;
   const consent = expectForm(consentPage, '/consent', 'consent page');
-  const afterConsent = await browser.follow(await browser.postForm(consent.action, consent.hidden), context.baseUrl, 'consent');
-  const code = expectCallback(context, afterConsent, authorization, 'callback');
+  await redeemCallback(signIn, await browser.follow(await browser.postForm(consent.action, consent.hidden), context.baseUrl, 'consent'));
+}
+
+/** The redirect back to the app (after consent, or straight after sign-in for a first-party app) → tokens. */
+export async function redeemCallback({ context, authorization }: SignIn, callback: Reply): Promise<void> {
+  const code = expectCallback(context, callback, authorization, 'callback');
   await redeemCode(context, code, authorization);
 }

@@ -46,10 +46,13 @@ export function parseOptions(argv: string[]): { settings: RunSettings; scenarios
   if (countOnly && values['count-sign-ins'] === '0') throw new Error('--count-only needs --count-sign-ins of 1 or more');
   const soakStore = values['soak-store'] ?? 'sqlite';
   if (soakStore !== 'sqlite' && soakStore !== 'redis') throw new Error(`--soak-store must be sqlite or redis (got ${JSON.stringify(soakStore)})`);
-  const names = (values.scenarios ?? SCENARIOS.map((s) => s.name).join(',')).split(',').map((name) => name.trim()).filter(Boolean);
+  // A timed run leaves out the counted-only scenarios (scenarios.ts): their rates would not compare.
+  const defaults = SCENARIOS.filter((s) => countOnly || !s.countedOnly);
+  const names = (values.scenarios ?? defaults.map((s) => s.name).join(',')).split(',').map((name) => name.trim()).filter(Boolean);
   const named = names.map((name) => {
     const scenario = SCENARIOS.find((s) => s.name === name);
     if (!scenario) throw new Error(`unknown scenario "${name}" (known: ${SCENARIOS.map((s) => s.name).join(', ')})`);
+    if (scenario.countedOnly && !countOnly) throw new Error(`scenario "${name}" is counted, never timed: run it with --count-only`);
     return scenario;
   });
   // The reference has no store to count.

@@ -18,7 +18,7 @@ import { openStore } from '../../src/hosted/open-store.ts';
 import { BENCH_SMS_LIMITS } from '../scenarios.ts';
 import { CallCounter } from './call-counter.ts';
 import { enrolPools } from './mfa-pools.ts';
-import { BENCH_ACCOUNT, BENCH_CLIENT_METADATA, listenOnLoopback, runServer, serverOptions } from './serve.ts';
+import { BENCH_ACCOUNT, BENCH_CLIENT_METADATA, BENCH_FIRST_PARTY_CLIENT_METADATA, listenOnLoopback, runServer, serverOptions } from './serve.ts';
 
 /** The config the environment gives, with the bench's SMS budget in place of the default caps. */
 function benchConfig(env: Record<string, string>): Config {
@@ -49,7 +49,7 @@ runServer(async () => {
   const store = await openStore(config);
   const callCounter = new CallCounter(store.kind === 'redis');
   try {
-    const clients = [BENCH_CLIENT_METADATA as ClientMetadata];
+    const clients = [BENCH_CLIENT_METADATA, BENCH_FIRST_PARTY_CLIENT_METADATA] as ClientMetadata[];
     const { app, directory, mfa } = composeIdentityProvider({ config, keys, store: callCounter.wrap(store), clients, log: createJsonLogger() });
     await directory.add({ email: BENCH_ACCOUNT.email, password: BENCH_ACCOUNT.password, name: 'Bench User', emailVerified: true });
     const pools = options.pools

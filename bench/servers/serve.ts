@@ -27,6 +27,20 @@ export const BENCH_CLIENT_METADATA = {
   redirect_uris: [BENCH_CLIENT.redirectUri],
 };
 
+/**
+ * The operator's own app (`first_party`: consent is never asked), registered by our server only:
+ * the "-first-party" flows count what a sign-in costs without the consent step (issue 10 sets a
+ * target for it). The reference has no such notion, so these flows are counted, never timed.
+ */
+export const BENCH_FIRST_PARTY_CLIENT: BenchClient = { ...BENCH_CLIENT, clientId: 'bench-first-party-app' };
+
+export const BENCH_FIRST_PARTY_CLIENT_METADATA = {
+  ...BENCH_CLIENT_METADATA,
+  client_id: BENCH_FIRST_PARTY_CLIENT.clientId,
+  client_name: 'Bench First-Party App',
+  first_party: true,
+};
+
 export function serverOptions(): ServerOptions {
   return JSON.parse(process.argv[2] ?? '{}') as ServerOptions;
 }
