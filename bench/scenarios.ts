@@ -22,6 +22,8 @@ export interface Scenario {
    * step the reference takes, so its rate would not compare. Only --count-only runs it.
    */
   countedOnly?: boolean;
+  /** Node flags for this scenario's server (e.g. a V8 heap setting to compare); run only when named. */
+  execArgv?: string[];
 }
 
 /** The pool each second-factor flow signs in from (the password flow uses the one bench account). */
@@ -38,6 +40,8 @@ export const SCENARIOS: Scenario[] = [
   { name: 'reference', server: 'servers/reference-server.ts', store: 'memory', flow: 'password', reference: true },
   ...['password', 'totp', 'sms', 'backup', 'trusted'].flatMap((flow) => [ours('sqlite', flow), ours('redis', flow)]),
   ...(['sqlite', 'redis'] as const).map((store) => ({ ...ours(store, 'totp-first-party'), countedOnly: true })),
+  // What `npm start`'s --heap-growing-percent=50 costs: in the password block, beside the same server without it.
+  ...(['sqlite', 'redis'] as const).map((store) => ({ ...ours(store, 'password'), name: `${store}-heap-growing-50`, execArgv: ['--heap-growing-percent=50'] })),
 ];
 
 /** `--soak`: every kind of sign-in, each flow loop taking them in this order. */
