@@ -85,6 +85,17 @@ async function connectWatched(client: Closable & EventSource & { connect(): Prom
   return { generation: () => generation, close: () => closeWithin(client) };
 }
 
+/*
+ * NO_COMMAND_TIMEOUT. node-redis's `commandOptions.timeout` is not set: every store call already
+ * has its deadline (store-deadline.ts, STORE_TIMEOUT_MS), which fails it as "store unavailable".
+ * node-redis's timeout only covers a command still waiting to be written to the socket (its
+ * listener is removed once written), yet it makes one AbortSignal.timeout per command whose timer
+ * runs its full length, answered or not, and builds a DOMException when it fires: 3–5 % of the
+ * server's main thread under load on Redis (a CPU profile of `npm run bench`). A command sent to a
+ * stalled Redis still reaches it once it answers again, with that timeout or without: it drops
+ * only commands never written. (Removing it did not change the memory soak: README "Benchmark".)
+ */
+
 /**
  * Opens the connection the store sends its commands through: one client, or node-redis's own
  * Sentinel client, which asks the sentinels for the primary, follows a failover (the sentinels'
@@ -92,17 +103,6 @@ async function connectWatched(client: Closable & EventSource & { connect(): Prom
  * one. Both answer the same commands (RedisClient), so every store module has one code path.
  * Rejects with StoreUnavailableError when the first connection fails, so a wrong address shows at
  * start-up; later outages are retried forever in the background.
- */
-/*
- * NO_COMMAND_TIMEOUT. node-redis's `commandOptions.timeout` is not set: every store call already
- * has its deadline (store-deadline.ts, STORE_TIMEOUT_MS), which fails it as "store unavailable".
- * node-redis's timeout only covers a command still waiting to be written to the socket (its
- * listener is removed once written), yet it makes one AbortSignal.timeout per command whose timer
- * runs its full length, answered or not, and throws a DOMException when it fires: on Redis that
- * was about 5 % of the server's main thread under load, and thousands of signals a second kept
- * alive for the whole deadline, long enough to be promoted into V8's old space (issue 15's memory
- * soak). What a stalled Redis is sent still reaches it when it answers again, with or without
- * that timeout, since it only drops commands never written.
  */
 export async function openRedisConnection(target: RedisTarget, options: { logger: Logger }): Promise<RedisConnection> {
   return 'url' in target ? openSingle(target.url, options) : openSentinel(target.sentinel, options);
