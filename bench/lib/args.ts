@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { SCENARIOS, type Scenario } from '../scenarios.ts';
-import type { RunSettings } from './run-scenario.ts';
+import type { RunSettings } from './run-settings.ts';
 
 export const USAGE = `Usage: npm run bench -- [--rounds <n>] [--duration <s>] [--warmup <s>] [--concurrency <n>] [--count-sign-ins <n>] [--scenarios ${SCENARIOS.map((s) => s.name).join(',')}] [--cpu-prof-dir <dir>]
        npm run bench -- --count-only [--count-sign-ins <n>] [--scenarios …]

@@ -4,7 +4,7 @@
  */
 import { COUNT_WARMUP_SIGN_INS } from './count-calls.ts';
 import type { StepCounts } from './protocol.ts';
-import type { RunSettings } from './run-scenario.ts';
+import type { RunSettings } from './run-settings.ts';
 import type { ScenarioResult } from './summary.ts';
 
 /** The Store's parts, in the table's order, with their column titles. */

@@ -14,7 +14,7 @@ import { REDIS_URL, type Scenario } from '../scenarios.ts';
 import { nextMessage } from './children.ts';
 import type { CallCounts, DriverMessage, ServerMessage, StepCounts } from './protocol.ts';
 import { RedisScriptMonitor } from './redis-monitor.ts';
-import type { RunSettings } from './run-scenario.ts';
+import type { RunSettings } from './run-settings.ts';
 import type { OpenSession } from './server-session.ts';
 
 /** Sign-ins before the counted ones. */

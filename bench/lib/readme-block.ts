@@ -8,7 +8,7 @@ import path from 'node:path';
 import { callsNote, callsTable } from './calls-table.ts';
 import type { Machine } from './machine.ts';
 import { FLOW_LEGEND, methodLine, resultTable, tableNote } from './report.ts';
-import type { RunSettings } from './run-scenario.ts';
+import type { RunSettings } from './run-settings.ts';
 import type { ScenarioResult } from './summary.ts';
 
 function noiseNote(machine: Machine, results: ScenarioResult[]): string {

@@ -5,8 +5,8 @@
 import { BENCH_SMS_LIMITS } from '../scenarios.ts';
 import { callsByStepTable, callsNote, callsTable } from './calls-table.ts';
 import type { Machine } from './machine.ts';
-import type { RunSettings } from './run-scenario.ts';
-import { FIRST_WARMUP_MS } from './rounds.ts';
+import type { RunSettings } from './run-settings.ts';
+import { FIRST_WARMUP_MS } from './round-plan.ts';
 import type { ScenarioResult, Spread } from './summary.ts';
 
 export function failed(result: ScenarioResult): boolean {

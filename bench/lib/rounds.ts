@@ -12,29 +12,11 @@
  * every other round, so neither store always runs right after the reference. The report takes,
  * per scenario, the median over rounds of these per-round ratios (lib/summary.ts).
  */
-import type { Scenario } from '../scenarios.ts';
 import { loadAverage } from './machine.ts';
-import { measureRun, type RunResult, type RunSettings } from './run-scenario.ts';
+import { measureRun, type RunResult } from './run-scenario.ts';
+import type { RunSettings } from './run-settings.ts';
 import type { ScenarioSession } from './scenario-sessions.ts';
-
-/**
- * The first run of a session warms a fresh process up (JIT, caches, connection pools) for at
- * least this long; later runs only need the load to settle, so they use --warmup.
- */
-export const FIRST_WARMUP_MS = 3_000;
-
-/** The runs of one round (1-based), in order: a block per flow, each led by the reference. */
-export function roundPlan(chosen: Scenario[], round: number): Scenario[] {
-  const reference = chosen.find((s) => s.reference);
-  const others = chosen.filter((s) => !s.reference);
-  const flows = [...new Set(others.map((s) => s.flow))];
-  const blocks = flows.map((flow) => others.filter((s) => s.flow === flow));
-  if (round % 2 === 0) for (const block of blocks) block.reverse();
-  if (!reference) return blocks.flat();
-  return blocks.length ? blocks.flatMap((block) => [reference, ...block]) : [reference];
-}
-
-export const runsPerRound = (chosen: Scenario[]) => roundPlan(chosen, 1).length;
+import { FIRST_WARMUP_MS, roundPlan } from './round-plan.ts';
 
 /** Runs every round; a scenario whose run failed is left out of the later rounds. */
 export async function runRounds(sessions: ScenarioSession[], settings: RunSettings): Promise<RunResult[]> {

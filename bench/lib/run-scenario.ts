@@ -9,21 +9,7 @@ import { nextMessage } from './children.ts';
 import { cpuSnapshot, otherCores } from './cpu-share.ts';
 import type { DriverMessage, DriverResult } from './protocol.ts';
 import type { OpenSession } from './server-session.ts';
-
-export interface RunSettings {
-  concurrency: number;
-  warmupMs: number;
-  durationMs: number;
-  flowTimeoutMs: number;
-  /** Rounds of every chosen scenario (lib/rounds.ts); the soak has one. */
-  rounds: number;
-  /** Sequential sign-ins per scenario whose store calls and Redis commands are counted; 0: none. */
-  countSignIns: number;
-  /** `--count-only`: the calls count and nothing else (rounds is 0); its report has the counts by request step. */
-  countOnly?: boolean;
-  /** When set, every server child runs with --cpu-prof and writes <scenario>.cpuprofile here. */
-  cpuProfDir?: string;
-}
+import type { RunSettings } from './run-settings.ts';
 
 export interface RunResult {
   scenario: string;
@@ -39,9 +25,6 @@ export interface RunResult {
   /** Cores other processes (Redis included) kept busy during the warm-up and measured phases. */
   otherCores?: number;
 }
-
-/** Sends cleanup work to the caller's signal handler while it is pending. */
-export type CleanupRegistry = Set<() => Promise<unknown>>;
 
 export async function measureRun(session: OpenSession, scenario: Scenario, settings: RunSettings, round: number, warmupMs: number, loadAverage1m: number): Promise<RunResult> {
   const run: RunResult = { scenario: scenario.name, round, loadAverage1m };

@@ -12,7 +12,7 @@ import os from 'node:os';
 import { nextMessage, peakRssKiB, rssKiB } from './children.ts';
 import { cpuSnapshot, otherCores } from './cpu-share.ts';
 import type { DriverMessage, DriverResult, PoolSizes, ServerMessage } from './protocol.ts';
-import type { CleanupRegistry, RunSettings } from './run-scenario.ts';
+import type { CleanupRegistry, RunSettings } from './run-settings.ts';
 import { withServer, type SessionOutcome } from './server-session.ts';
 
 export interface RssSample {

@@ -9,8 +9,8 @@ import { poolSize } from './account-pool.ts';
 import { COUNT_WARMUP_SIGN_INS } from './count-calls.ts';
 import { peakRssKiB } from './children.ts';
 import type { PoolKind, PoolSizes } from './protocol.ts';
-import { FIRST_WARMUP_MS, runsPerRound } from './rounds.ts';
-import type { CleanupRegistry, RunSettings } from './run-scenario.ts';
+import { FIRST_WARMUP_MS, runsPerRound } from './round-plan.ts';
+import type { CleanupRegistry, RunSettings } from './run-settings.ts';
 import { isOpen, openSession, type OpenSession, type SessionOutcome } from './server-session.ts';
 
 /** A TOTP code is good for one 30 s step, and a run may straddle two. */

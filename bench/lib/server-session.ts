@@ -12,7 +12,7 @@ import { REDIS_URL } from '../scenarios.ts';
 import { nextMessage, startChild, stopChild } from './children.ts';
 import type { DriverJob, PoolKind, PoolSizes, ServerMessage, ServerOptions, StoreKind } from './protocol.ts';
 import { deleteRedisPrefix, randomRedisPrefix } from './redis-cleanup.ts';
-import type { CleanupRegistry, RunSettings } from './run-scenario.ts';
+import type { CleanupRegistry, RunSettings } from './run-settings.ts';
 
 export interface ServerSpec {
   /** Names the temporary directory and the CPU profile. */

@@ -1,6 +1,6 @@
 import type { Machine } from './machine.ts';
 import { fixed, smsBudgetNote } from './report.ts';
-import type { RunSettings } from './run-scenario.ts';
+import type { RunSettings } from './run-settings.ts';
 import type { SoakResult } from './run-soak.ts';
 
 export function soakErrors(result: SoakResult): number {

@@ -8,6 +8,17 @@ import type { FactorId } from './factor-id.ts';
 
 export type { FactorId } from './factor-id.ts';
 
+/**
+ * How factors and methods are named, and which role a factor has: the registry's answers, handed to
+ * the shared sign-in steps through their deps (factor-pause.ts) so that they need not import the
+ * registry, which imports every factor, whose challenge steps use those shared steps.
+ */
+export interface FactorNames {
+  codesNameOf(id: FactorId): string;
+  roleOf(id: FactorId): 'method' | 'fallback';
+  labelOf(method: MethodView): string;
+}
+
 /** A challenge route's handler: given the subject only once the route checked it has this factor. */
 export type ChallengeHandler = (ctx: Context, details: InteractionDetails, subject: SecondFactorSubject, form: Record<string, string>) => Promise<void>;
 

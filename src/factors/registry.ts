@@ -1,6 +1,6 @@
 import { backupCodeFactor } from './backup-code/backup-code-factor.ts';
 import type { MethodView } from '../mfa/mfa-status.ts';
-import type { Factor, FactorId } from './factor.ts';
+import type { Factor, FactorId, FactorNames } from './factor.ts';
 import { passkeyFactor } from './passkey/passkey-factor.ts';
 import { smsFactor } from './sms/sms-factor.ts';
 import { totpFactor } from './totp/totp-factor.ts';
@@ -39,6 +39,13 @@ export function factorOf(method: MethodView): RegisteredFactor {
 export function labelOf(method: MethodView): string {
   return factorOf(method).labelOf?.(method) ?? factorOf(method).name;
 }
+
+/** The registry's naming, as the shared sign-in steps take it (FactorNames). */
+export const factorNames: FactorNames = {
+  codesNameOf: (id) => factorById(id).codesName,
+  roleOf: (id) => factorById(id).role,
+  labelOf,
+};
 
 /** The CLI's extra line about a method for support staff, when its factor has one. */
 export function supportDetailsOf(method: MethodView): string | undefined {

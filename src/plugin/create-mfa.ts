@@ -26,6 +26,7 @@ import { hostCheck } from '../http/host-check.ts';
 import { isPluginPath, securityHeaders } from '../http/security-headers.ts';
 import { STATIC_DIR, staticFile, staticFiles } from '../http/static-files.ts';
 import { createPasskeys } from '../factors/passkey/passkeys.ts';
+import { factorNames } from '../factors/registry.ts';
 import { relyingPartyOf } from '../factors/passkey/relying-party.ts';
 import { trustAnchorsOf } from '../factors/passkey/attestation-trust.ts';
 import { SIMPLEWEBAUTHN_BROWSER_BUNDLE } from '../factors/passkey/browser-bundle.ts';
@@ -227,6 +228,7 @@ export function composeMfa(options: MfaPluginOptions) {
       transient: options.store.transient,
       // The guard's state, read only: pages tell a paused factor, and until when.
       factorLock: guard.lockOf,
+      factorNames,
       // Seals what a page shows again after a redirect (a new backup code) while it waits in `transient`.
       box,
       grants: options.store.grants,

@@ -1,6 +1,5 @@
 import type { Clock } from '../clock.ts';
-import type { FactorId } from '../factors/factor-id.ts';
-import { factorById, labelOf } from '../factors/registry.ts';
+import type { FactorId, FactorNames } from '../factors/factor.ts';
 import type { FactorGuard } from '../guard/factor-guard.ts';
 import { waitTime, type WaitTime } from '../http/wait-time.ts';
 import { hasOtherMethods } from '../mfa/mfa-status.ts';
@@ -13,6 +12,8 @@ export interface FactorPauseDeps extends Pick<SecondFactorStateDeps, 'transient'
   /** Whether a factor's codes are paused or locked for an account, and until when. */
   factorLock: FactorGuard['lockOf'];
   clock: Clock;
+  /** The registry's naming (factors/registry.ts factorNames), given rather than imported: the registry imports the factors that call this. */
+  factorNames: FactorNames;
 }
 
 /** A way on from a paused factor: a link on its page. */
@@ -40,12 +41,11 @@ export interface FactorPause {
 export async function pauseOf(deps: FactorPauseDeps, details: InteractionDetails, subject: SecondFactorSubject, factorId: FactorId): Promise<FactorPause | undefined> {
   const lock = await deps.factorLock(subject.accountId, factorId);
   if (!lock) return undefined;
-  const factor = factorById(factorId);
   return {
     code: lock.kind === 'paused' ? 'FACTOR_PAUSED' : 'FACTOR_LOCKED',
-    what: factor.codesName,
+    what: deps.factorNames.codesNameOf(factorId),
     until: lock.kind === 'paused' ? waitTime(lock.until, deps.clock()) : undefined,
-    ways: await waysBesides(deps, details, subject, factor.role),
+    ways: await waysBesides(deps, details, subject, deps.factorNames.roleOf(factorId)),
   };
 }
 
@@ -55,7 +55,7 @@ async function waysBesides(deps: FactorPauseDeps, details: InteractionDetails, s
   const ways: WayOn[] = [];
   if (role === 'fallback') {
     const method = await chosenMethod(deps, details, subject);
-    if (method) ways.push({ href: actions.page, text: t('pause.useMethod', { method: lowerFirst(labelOf(method)) }) });
+    if (method) ways.push({ href: actions.page, text: t('pause.useMethod', { method: lowerFirst(deps.factorNames.labelOf(method)) }) });
   }
   if (hasOtherMethods(status)) ways.push({ href: actions.otherWays, text: t('pause.otherWays') });
   if (role === 'method' && status.backupCode) ways.push({ href: actions.backupCode, text: t('pause.useBackupCode') });

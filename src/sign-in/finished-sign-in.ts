@@ -3,7 +3,7 @@ import type Provider from 'oidc-provider';
 import type { PluginPaths } from '../http/plugin-paths.ts';
 import type { RenderPage } from '../http/views.ts';
 import { clientHomeOf, type ClientHomeMetadata } from '../oidc/client-home.ts';
-import type { InteractionDetails } from './interaction-io.ts';
+import type { InteractionDetails } from './interaction-details.ts';
 import { t } from '../i18n/translate.ts';
 
 /** The page answers from the cookie and the app's registration alone. */

@@ -9,6 +9,7 @@ import type { Csrf } from '../http/csrf.ts';
 import type { PluginPaths } from '../http/plugin-paths.ts';
 import type { RenderPage } from '../http/views.ts';
 import { rememberFinished } from './finished-sign-in.ts';
+import type { InteractionDetails } from './interaction-details.ts';
 import { followSignIn } from '../i18n/request-language.ts';
 
 /** Reading, finishing and naming an interaction: oidc-provider itself. */
@@ -36,7 +37,7 @@ export interface InteractionPageDeps extends ProviderPart, PathsPart {
   forgotPasswordHref?: string | undefined;
 }
 
-export type InteractionDetails = Awaited<ReturnType<Provider['interactionDetails']>>;
+export type { InteractionDetails } from './interaction-details.ts';
 
 /** The interaction this browser is in; it must be the one the URL names (oidc-provider binds it to a cookie). */
 export async function loadInteraction(ctx: Context, deps: ProviderPart): Promise<InteractionDetails> {
