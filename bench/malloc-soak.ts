@@ -1,9 +1,12 @@
 /**
- * `node bench/malloc-soak.ts [--seconds 180] [--warmup 30] [--stores sqlite,redis] [--variants default,arena2,...]`
+ * `node bench/malloc-soak.ts [--seconds 180] [--warmup 30] [--stores sqlite,redis] [--variants default,arena2,...] [--repeats 1]`
  *
  * The memory soak (`npm run bench -- --soak`) once per store and per glibc malloc setting, one
  * after the other (never in parallel: they would share the cores), and a table of what the
- * server's RSS did after the warm-up. Issue 15's target: less than 30 MiB of growth over a 180 s
+ * server's RSS did after the warm-up. With --repeats N the whole set runs N times, interleaved
+ * (every setting once per repeat, the order reversed every other repeat, as the bench's rounds do),
+ * so neighbours that come and go on this shared machine fall on every setting alike; a second
+ * table gives each setting's median growth over the repeats, with the lowest and highest. Issue 15's target: less than 30 MiB of growth over a 180 s
  * soak after a 30 s warm-up, on both stores.
  *
  * Why malloc: argon2id (m = 19 MiB, OWASP) allocates its work buffer with malloc on libuv's
@@ -127,6 +130,25 @@ function underLoad(m: Memory | undefined, seconds: number) {
   return { first, last, growth: first === undefined || last === undefined ? undefined : last - first, peak: Math.max(...within(m, 0, seconds + 1)) };
 }
 
+/** Per store and setting: the median growth under load over the repeats, with its range. */
+function summary(runs: SoakRun[], seconds: number): string {
+  const keys = [...new Set(runs.map((r) => `${r.store}|${r.variant}`))];
+  return [
+    `Growth under load per store and setting over ${Math.max(...keys.map((key) => runs.filter((r) => `${r.store}|${r.variant}` === key).length))} interleaved repeats:`,
+    '',
+    '| store | setting | repeats | growth MiB, median (lowest–highest) | target |',
+    '|---|---|--:|--:|---|',
+    ...keys.map((key) => {
+      const [store, variant] = key.split('|') as [string, string];
+      const growths = runs.filter((r) => r.store === store && r.variant === variant && !r.failure)
+        .map((r) => underLoad(r.memory, seconds).growth).filter((g): g is number => g !== undefined);
+      const mid = median(growths);
+      const range = growths.length ? ` (${fixed(Math.min(...growths))}–${fixed(Math.max(...growths))})` : '';
+      return `| ${store} | ${variant} | ${growths.length} | ${fixed(mid)}${range} | ${mid === undefined ? 'n/a' : mid < 30 ? 'met' : 'not met'} |`;
+    }),
+  ].join('\n');
+}
+
 function table(runs: SoakRun[], seconds: number, warmup: number): string {
   return [
     `RSS of the server over a ${seconds} s soak after a ${warmup} s warm-up (target: growth < 30 MiB):`,
@@ -143,11 +165,13 @@ function table(runs: SoakRun[], seconds: number, warmup: number): string {
   ].join('\n');
 }
 
-const { values } = parseArgs({ options: { seconds: { type: 'string' }, warmup: { type: 'string' }, stores: { type: 'string' }, variants: { type: 'string' }, table: { type: 'string' } } });
+const { values } = parseArgs({ options: { seconds: { type: 'string' }, warmup: { type: 'string' }, stores: { type: 'string' }, variants: { type: 'string' }, repeats: { type: 'string' }, table: { type: 'string' } } });
 const seconds = Number(values.seconds ?? 180);
 const warmup = Number(values.warmup ?? 30);
 const stores = (values.stores ?? 'sqlite,redis').split(',');
 const variants = (values.variants ?? 'default,arena2').split(',');
+const repeats = Number(values.repeats ?? 1);
+if (!Number.isInteger(repeats) || repeats < 1) throw new Error('--repeats must be a whole number of at least 1');
 for (const variant of variants) if (!VARIANTS[variant]) throw new Error(`unknown variant ${variant}: ${Object.keys(VARIANTS).join(', ')}`);
 const runs: SoakRun[] = [];
 if (values.table) {
@@ -157,6 +181,11 @@ if (values.table) {
     runs.push(readRun(store, variant, file));
   }
 } else {
-  for (const store of stores) for (const variant of variants) runs.push(await runOne(store, variant, seconds, warmup));
+  for (let repeat = 1; repeat <= repeats; repeat += 1) {
+    const plan = stores.flatMap((store) => variants.map((variant) => ({ store, variant })));
+    if (repeat % 2 === 0) plan.reverse();
+    for (const { store, variant } of plan) runs.push(await runOne(store, variant, seconds, warmup));
+  }
 }
 console.log(table(runs, seconds, warmup));
+if (repeats > 1 || values.table) console.log(`\n${summary(runs, seconds)}`);
