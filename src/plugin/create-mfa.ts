@@ -1,23 +1,18 @@
 import type { Context } from 'koa';
 import path from 'node:path';
-import { createAudit, type AuditSink } from '../audit/audit.ts';
-import { createSecurityNotifier, type DeliverNotice } from '../notify/security-notifier.ts';
+import { createAudit } from '../audit/audit.ts';
+import { createSecurityNotifier } from '../notify/security-notifier.ts';
 import { createAccountSecurity } from '../mfa/account-security.ts';
-import type { AccountGrantStore } from '../consent/account-grant-store.ts';
 import { createLoadExistingGrant } from '../consent/load-existing-grant.ts';
-import type { TrustedDeviceStore } from '../trusted-device/trusted-device-store.ts';
 import { createTrustedDevices } from '../trusted-device/trusted-devices.ts';
 import type Provider from 'oidc-provider';
 import type { ClientMetadata, KoaContextWithOIDC } from 'oidc-provider';
 import { createAccountConsoleRoutes } from '../account/console-routes.ts';
 import { consoleClientMetadata } from '../account/console-client.ts';
-import { systemClock, type Clock } from '../clock.ts';
-import type { SealingKey } from '../crypto/secret-box.ts';
+import { systemClock } from '../clock.ts';
 import { parsePluginOptions } from '../config/plugin-options.ts';
-import type { PurposeSecrets } from '../config/purpose-secrets.ts';
-import { DEFAULT_SMS_LIMITS, type LoginLimits, type MfaSettings, type SmsLimits } from '../config/settings-schema.ts';
+import { DEFAULT_SMS_LIMITS, type MfaSettings } from '../config/settings-schema.ts';
 import { createSecretBox } from '../crypto/secret-box.ts';
-import type { CounterStore } from '../guard/counter-store.ts';
 import { createFactorGuard } from '../guard/factor-guard.ts';
 import { createLoginThrottle } from '../guard/login-throttle.ts';
 import { createCsrf } from '../http/csrf.ts';
@@ -30,19 +25,17 @@ import { factorNames } from '../factors/registry.ts';
 import { relyingPartyOf } from '../factors/passkey/relying-party.ts';
 import { trustAnchorsOf } from '../factors/passkey/attestation-trust.ts';
 import { SIMPLEWEBAUTHN_BROWSER_BUNDLE } from '../factors/passkey/browser-bundle.ts';
-import { withPaths, type RenderPage } from '../http/views.ts';
+import { withPaths } from '../http/views.ts';
 import { brandOf, brandStylesheet, imageSourcesOf, withBrand } from '../http/brand.ts';
 import { createPageRenderer } from './page-renderer.ts';
 import { pluginPathsFor } from '../http/plugin-paths.ts';
 import { createInteractionRoutes } from '../sign-in/interaction-routes.ts';
-import { silentLogger, type Logger } from '../log.ts';
+import { silentLogger } from '../log.ts';
 import { createMfaService } from '../mfa/mfa-service.ts';
-import type { MfaStore, TransientStore } from '../mfa/mfa-store.ts';
 import { createRequirementFor } from '../sign-in/requirement-for.ts';
 import { smsTimingOf } from '../factors/sms/sms-timing.ts';
 import { createSmsCodes } from '../factors/sms/sms-codes.ts';
 import { createSmsBudget } from '../guard/sms-budget.ts';
-import type { SmsProvider } from '../factors/sms/sms-provider.ts';
 import { ACR, acrValuesSupported } from '../oidc/acr.ts';
 import { acrRequestOf } from '../oidc/acr-request.ts';
 import { readTrustCookie } from '../trusted-device/trust-cookie.ts';
@@ -51,65 +44,14 @@ import { createInteractionPolicy } from '../sign-in/interaction-policy.ts';
 import { appHomeIn, createProviderPages } from '../http/provider-pages.ts';
 import type { AfterPasswordDeps } from '../sign-in/after-password.ts';
 import { handOverAfterPassword } from '../sign-in/host-hand-over.ts';
-import type { UserDirectory } from './user-directory.ts';
+import type { MfaPluginOptions } from './mfa-plugin-options.ts';
 import { memoizedDirectory, memoizedMfaStore, requestScope } from './request-scope.ts';
 import { languageScope } from '../i18n/request-language.ts';
 import { languageSwitch } from '../i18n/language-switch.ts';
 
 // The defaults live with their bounds in config/settings-schema.ts; re-exported for hosts.
 export { DEFAULT_MFA_SETTINGS } from '../config/settings-schema.ts';
-
-export interface MfaPluginOptions {
-  /** The provider's issuer URL (its origin is checked on every form POST). */
-  issuer: string;
-  directory: UserDirectory;
-  /**
-   * Our stores (openSqliteStore / openRedisStore give all of them). `grants` reads the grants your
-   * provider saved through `store.adapterFactory`: remembered consent and "Apps with access".
-   */
-  store: { mfa: MfaStore; transient: TransientStore; counters: CounterStore; trustedDevices: TrustedDeviceStore; grants: AccountGrantStore };
-  /** AES-256-GCM keys for TOTP secrets at rest; the first seals, all open. */
-  sealingKeys: SealingKey[];
-  /** Server secrets, one list per purpose, newest first (rotation): CSRF, text-code and trusted-device hashes, device cookies. */
-  secrets: PurposeSecrets;
-  /** Any left out take their defaults (DEFAULT_MFA_SETTINGS). */
-  settings?: Partial<MfaSettings>;
-  /** Codes by text message; leave out to offer the authenticator app only. Limits left out take their defaults. */
-  sms?: { provider: SmsProvider; limits?: Partial<SmsLimits> };
-  login?: Partial<LoginLimits>;
-  /** The largest form body read; 16 KiB by default. */
-  bodyLimitBytes?: number;
-  /**
-   * Who asks for the password: `plugin` (default) serves the sign-in page; `host` leaves the
-   * `login` prompt's page to the host, which checks the password itself and then calls
-   * `handOver(ctx, accountId)`; the second factor, enrolment and consent stay the plugin's.
-   */
-  passwordPage?: 'plugin' | 'host';
-  /**
-   * Where the strict headers go (CSP without inline code, no framing, nosniff, same-origin
-   * referrer and opener): `plugin-pages` (default) — the plugin's pages and files only, so a
-   * host's own pages keep theirs; `everywhere` — every answer, oidc-provider's included.
-   */
-  securityHeaders?: 'plugin-pages' | 'everywhere';
-  log?: Logger;
-  /** Called with every security event (enrolled, challenge passed/failed, device trusted, ...). */
-  onAuditEvent?: AuditSink;
-  /**
-   * Mails the account's owner about a security change (a method set up or removed, MFA off or
-   * reset, the backup code used, a new trusted device, the password changed): called with the
-   * mail ready to send (`to`, `subject`, `text`, `html`) and what it is about (`kind`,
-   * `accountId`). The host delivers it its own way; a failure is logged and never breaks the change.
-   */
-  onSecurityNotice?: DeliverNotice;
-  /**
-   * Where "Forgot password?" on the plugin's sign-in page leads: your own reset page (a path
-   * under your site, or an http(s) URL). Left out, the link is not shown. Whatever your reset
-   * does, it must create no session: the second factor is still asked for at the next sign-in.
-   */
-  forgotPasswordUrl?: string;
-  clock?: Clock;
-  render?: RenderPage;
-}
+export type { MfaPluginOptions } from './mfa-plugin-options.ts';
 
 /**
  * The MFA plugin for oidc-provider, with its internals (the MFA service, the guard, trusted
