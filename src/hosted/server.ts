@@ -42,7 +42,8 @@ async function main(): Promise<void> {
   const persistence = await store.persistence();
   if (config.env === 'production' && persistence === 'ephemeral') {
     await store.close();
-    throw new ConfigError(config.redis.sentinel ? 'REDIS_SENTINEL_URLS' : 'REDIS_URL', `${config.redis.sentinel ? 'name a primary' : 'points at a Redis'} that keeps nothing on disk (no AOF, no RDB snapshots): accounts and sessions would vanish at its restart; enable persistence (e.g. redis-server --appendonly yes)`);
+    const [setting, names] = config.redis.cluster ? ['REDIS_CLUSTER_URLS', 'name a cluster with a primary'] : config.redis.sentinel ? ['REDIS_SENTINEL_URLS', 'name a primary'] : ['REDIS_URL', 'points at a Redis'];
+    throw new ConfigError(setting, `${names} that keeps nothing on disk (no AOF, no RDB snapshots): accounts and sessions would vanish at its restart; enable persistence (e.g. redis-server --appendonly yes)`);
   }
   if (persistence === 'unknown') log.warn('store.persistence.unknown', { store: store.kind, hint: 'could not read the Redis persistence settings (CONFIG is not allowed); make sure AOF or RDB is on' });
   const demoUrl = demoBaseUrl(config);
@@ -97,7 +98,7 @@ main().catch((error: unknown) => {
     console.error(`Cannot start: ${error.message}`);
   } else if (isStoreUnavailable(error)) {
     const cause = (error as Error).cause;
-    console.error(`Cannot start: the store did not answer (is Redis running at REDIS_URL, or do the sentinels of REDIS_SENTINEL_URLS answer and know REDIS_SENTINEL_NAME? is the SQLite file in DATA_DIR locked by another process, or unreadable?): ${describeError(cause).errorMessage ?? ''}`);
+    console.error(`Cannot start: the store did not answer (is Redis running at REDIS_URL, do the sentinels of REDIS_SENTINEL_URLS answer and know REDIS_SENTINEL_NAME, or do the nodes of REDIS_CLUSTER_URLS answer? is the SQLite file in DATA_DIR locked by another process, or unreadable?): ${describeError(cause).errorMessage ?? ''}`);
   } else {
     console.error('Cannot start:', describeError(error));
   }

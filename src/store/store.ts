@@ -8,7 +8,8 @@ import type { TrustedDeviceStore } from '../trusted-device/trusted-device-store.
 
 /**
  * Everything the identity provider keeps. Two implementations, one contract suite
- * (test/contract): store/sqlite (embedded default) and store/redis (several instances).
+ * (test/contract): store/sqlite (embedded default) and store/redis (several instances: one
+ * Redis, a Sentinel-watched primary, or a Redis Cluster with its own layout, store/redis/cluster).
  */
 export interface Store {
   readonly kind: 'sqlite' | 'redis';
@@ -25,10 +26,12 @@ export interface Store {
   readonly passwordResets: PasswordResetStore;
   /**
    * Deletes every grant of the account and every code and token of those grants (ACCOUNT_MODELS),
-   * so refresh, userinfo and introspection refuse them. The store already does this, in the same
-   * atomic write, wherever it ends an account's sessions: mfa.raiseEpoch with endSessions,
-   * mfa.disable, accounts.updatePassword and accounts.remove. This is for a host whose own
-   * directory ends sessions (a password change there).
+   * so refresh, userinfo and introspection refuse them. The store already does this wherever it
+   * ends an account's sessions (mfa.raiseEpoch with endSessions, mfa.disable,
+   * accounts.updatePassword and accounts.remove): in the same atomic write on SQLite and one
+   * Redis, right after the change (before answering) on a Redis Cluster, whose entries lie in
+   * other slots (redis/cluster/cluster-grants.ts). This is for a host whose own directory ends
+   * sessions (a password change there).
    */
   revokeGrantsOf(accountId: string): Promise<void>;
   /** Resolves when the store answers; rejects when it does not. */

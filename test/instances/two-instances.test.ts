@@ -15,9 +15,8 @@ import { ACR, AMR } from '../../src/oidc/acr.ts';
 import { openRedisStore } from '../../src/store/redis/open-redis-store.ts';
 import { base32Decode } from '../helpers/base32.ts';
 import { hiddenField, HttpSession, type HttpResponse } from '../helpers/http-session.ts';
-import { enrolAuthenticator, openSecurityPage, reauthenticate, submitCode } from '../helpers/mfa-flow.ts';
+import { reauthenticate, submitCode } from '../helpers/mfa-flow.ts';
 import { buildAuthorization, discoverClient, isCallback, openAuthorization, redeemCode, submitPassword } from '../helpers/oidc-flow.ts';
-import { realTotp } from '../helpers/real-totp.ts';
 import { deleteRedisPrefix, randomRedisPrefix, TEST_REDIS_URL } from '../helpers/redis.ts';
 import { SERVED_BY_HEADER, startRouteProxy, type RouteProxy } from '../helpers/route-proxy.ts';
 import { runCli, startProviderProcess, stopAllProcesses, tempDir, writeClientsFile, writeKeysFile, type ProviderProcess } from '../helpers/server-process.ts';
@@ -27,6 +26,7 @@ import path from 'node:path';
 import { formAction } from '../helpers/http-session.ts';
 import { addPhone } from '../helpers/mfa-records.ts';
 import { latestCode, readOutbox } from '../helpers/sms-outbox.ts';
+import { enrolledThroughProxy } from '../helpers/proxied-enrolment.ts';
 
 const PASSWORD = 'a password for two real instances';
 const TEST_TIMEOUT_MS = 90_000;
@@ -92,18 +92,8 @@ const servedBy = (response: HttpResponse) => response.headers.get(SERVED_BY_HEAD
 /** The requests the proxy forwarded from index `from` on. */
 const forwardedSince = (from: number) => proxy.log.slice(from);
 
-/** A new account, signed in on the Security page through `via`, with the authenticator app set up. */
-async function enrolledAccount(name: string, via: 'a' | 'b') {
-  const email = `${name}@example.com`;
-  const record = await directory.add({ email, password: PASSWORD });
-  const totp = realTotp();
-  const console = new HttpSession();
-  proxy.route(via);
-  const security = await openSecurityPage(console, proxy.url, { email, password: PASSWORD });
-  expect(security.text).toContain('2-step verification');
-  const { key } = await enrolAuthenticator(console, proxy.url, totp.clock);
-  return { email, accountId: record.id, key, totp, console };
-}
+/** A new account with the authenticator app set up through `via` (test/helpers/proxied-enrolment.ts). */
+const enrolledAccount = (name: string, via: 'a' | 'b') => enrolledThroughProxy({ directory, proxy, password: PASSWORD }, name, via);
 
 /** The authorization request and the sign-in page, through the current route. */
 async function startSignIn(browser = new HttpSession()) {

@@ -97,6 +97,7 @@ function fromEnvironment(env: Env, problems: ConfigProblems): Record<string, unk
     // Both or neither: the schema names whichever is missing.
     redis.sentinel = { urls: (env.REDIS_SENTINEL_URLS ?? '').split(',').map((url) => url.trim()).filter(Boolean), name: env.REDIS_SENTINEL_NAME };
   }
+  if (env.REDIS_CLUSTER_URLS !== undefined) redis.cluster = { urls: env.REDIS_CLUSTER_URLS.split(',').map((url) => url.trim()).filter(Boolean) };
   const metrics: Record<string, unknown> = {};
   put(metrics, 'token', env.METRICS_TOKEN);
   put(metrics, 'port', read.integer('METRICS_PORT'));

@@ -29,6 +29,8 @@ export interface RedisSettings {
   prefix: string;
   /** Redis Sentinel (REDIS_SENTINEL_URLS, REDIS_SENTINEL_NAME): instead of url, the sentinels that name the primary. */
   sentinel: { urls: string[]; name: string } | null;
+  /** Redis Cluster (REDIS_CLUSTER_URLS): instead of url, some of its nodes; the store finds the rest. */
+  cluster: { urls: string[] } | null;
   /**
    * Replicas that must acknowledge a write that must not be lost (an enrolment, a spent backup
    * code, a revoked device) before it is answered (REDIS_WAIT_REPLICAS, Redis WAIT); 0 waits for none.
@@ -105,6 +107,9 @@ const CONFIG = v.strictObject({
       urls: v.pipe(v.array(redisUrl, 'must be a list of redis:// URLs'), v.minLength(1, 'must name at least one sentinel')),
       name: v.pipe(v.string('must be the name the sentinels monitor (their `sentinel monitor <name> …`)'), v.regex(/^[A-Za-z0-9._-]{1,64}$/, 'must be the name the sentinels monitor (letters, digits, . _ -)')),
     }, OBJECT), null),
+    cluster: v.nullish(v.strictObject({
+      urls: v.pipe(v.array(redisUrl, 'must be a list of redis:// URLs'), v.minLength(1, 'must name at least one node of the cluster')),
+    }, OBJECT), null),
     // At most the replicas a primary usually has; 0 (the default) never waits.
     waitReplicas: integer(0, 16, 0),
   }, OBJECT), {}),
@@ -150,6 +155,8 @@ const LABELS: Record<string, string> = {
   'redis.sentinel': 'config.redis.sentinel (REDIS_SENTINEL_URLS, REDIS_SENTINEL_NAME)',
   'redis.sentinel.urls': 'config.redis.sentinel.urls (REDIS_SENTINEL_URLS)',
   'redis.sentinel.name': 'config.redis.sentinel.name (REDIS_SENTINEL_NAME)',
+  'redis.cluster': 'config.redis.cluster (REDIS_CLUSTER_URLS)',
+  'redis.cluster.urls': 'config.redis.cluster.urls (REDIS_CLUSTER_URLS)',
   'redis.waitReplicas': 'config.redis.waitReplicas (REDIS_WAIT_REPLICAS)',
   'metrics.token': 'config.metrics.token (METRICS_TOKEN)',
   'metrics.port': 'config.metrics.port (METRICS_PORT)',
@@ -256,7 +263,15 @@ export function validateConfig(input: unknown): Config {
   if (fine('redis') && config.redis.url !== null && config.redis.sentinel !== null) {
     problems.add(LABELS['redis.sentinel']!, 'cannot be set with REDIS_URL: set the sentinels (and the name they monitor) or one Redis, not both');
   }
-  if (fine('redis') && config.redis.waitReplicas > 0 && config.redis.url === null && config.redis.sentinel === null) {
+  if (fine('redis') && config.redis.cluster !== null && (config.redis.url !== null || config.redis.sentinel !== null)) {
+    problems.add(LABELS['redis.cluster']!, 'cannot be set with REDIS_URL or REDIS_SENTINEL_URLS: name one Redis, its sentinels, or the nodes of a cluster');
+  }
+  if (fine('redis') && config.redis.cluster !== null && /[{}]/.test(config.redis.prefix)) {
+    problems.add(LABELS['redis.prefix']!, `must hold no { or } with a Redis Cluster: a hash tag in it would put every key in one slot (got "${config.redis.prefix}")`);
+  }
+  if (fine('redis') && config.redis.waitReplicas > 0 && config.redis.cluster !== null) {
+    problems.add(LABELS['redis.waitReplicas']!, 'does not apply to a Redis Cluster: its primaries each have their own replicas, and WAIT counts one connection\'s writes');
+  } else if (fine('redis') && config.redis.waitReplicas > 0 && config.redis.url === null && config.redis.sentinel === null) {
     problems.add(LABELS['redis.waitReplicas']!, 'only applies to Redis (REDIS_URL or REDIS_SENTINEL_URLS): the embedded SQLite store has no replicas');
   }
   const mail = fine('env', 'mail') ? mailSettingsFor(config.mail, config.env, problems) : (config.mail as unknown as MailSettings);

@@ -5,12 +5,13 @@ import { defineScript } from './redis-script.ts';
  * the method as JSON (cjson, Redis's own). Each script touches the account's MFA record, its
  * methods hash and its passkeys' owner keys only, so a check and its write cannot be split by
  * another instance. (The owner keys a removal frees are named from the stored method, not in
- * KEYS: fine on one Redis or Sentinel; a Cluster would need them in the account's hash slot.)
+ * KEYS: fine on one Redis or Sentinel; the Cluster store frees them in a step of their own:
+ * cluster/cluster-mfa.ts.)
  * Times are ms since the epoch (13 digits: cjson's 14 significant digits keep them exact).
  */
 
-/** Picks the oldest method (createdAt, then id) as the default; a local function of the scripts below. */
-const OLDEST_BECOMES_DEFAULT = `
+/** Picks the oldest method (createdAt, then id) as the default; a local function of the scripts below (and of the Cluster store's, cluster/cluster-scripts.ts). */
+export const OLDEST_BECOMES_DEFAULT = `
 local function oldestBecomesDefault(methodsKey)
   local fields = redis.call('HGETALL', methodsKey)
   local oldestId, oldest

@@ -5,8 +5,8 @@ import { defineScript } from './redis-script.ts';
  * then the entry it names) or simply beside it (a record and its methods): one script each, so
  * one command is sent and both parts come from the same moment. They write nothing. Keys read
  * through an index are built inside the script from the prefix given in ARGV, as the grant
- * scripts do (lua-scripts.ts): fine on a single Redis, not on Redis Cluster, which this store
- * does not support.
+ * scripts do (lua-scripts.ts): fine on a single Redis, not on Redis Cluster, whose store has
+ * its own layout and steps (cluster/).
  */
 
 /** KEYS: MFA record, methods hash. Returns both hashes as flat field/value lists (empty when absent). */

@@ -4,7 +4,8 @@ import { defineScript } from './redis-script.ts';
  * Every multi-key change runs as one Lua script so that concurrent instances never see (or
  * leave behind) half of it. Some scripts touch keys they read from other keys (index entries,
  * grant members, an account's grants) instead of receiving them in KEYS: fine on a single Redis
- * (or a primary with replicas), NOT on Redis Cluster, which this store does not support.
+ * (or a primary with replicas), NOT on Redis Cluster, whose store has its own layout and
+ * steps (cluster/cluster-keys.ts).
  *
  * An oidc-provider entry is a hash: id, payload (JSON), exp (logical expiry, ms since the
  * epoch, absent when it never expires), consumed (seconds since the epoch), and the names of
@@ -75,25 +76,35 @@ end
 `;
 
 /**
+ * writeEntry(entry, id, payload, optional, ttl): the entry written anew (what it held before is
+ * gone): id, payload, each optional field that is not '' (exp and the index keys), and the real
+ * PEXPIRE when ttl is a number. Shared with the Cluster store's REPLACE_ENTRY (cluster/cluster-scripts.ts).
+ */
+export const WRITE_ENTRY = `
+local function writeEntry(entry, id, payload, optional, ttl)
+  redis.call('DEL', entry)
+  local fields = { 'id', id, 'payload', payload }
+  for name, value in pairs(optional) do
+    if value ~= '' then
+      table.insert(fields, name)
+      table.insert(fields, value)
+    end
+  end
+  redis.call('HSET', entry, unpack(fields))
+  if ttl then redis.call('PEXPIRE', entry, ttl) end
+end
+`;
+
+/**
  * KEYS: entry, uid index, userCode index, grant set, account set ('' for an index the entry
  * does not have). ARGV: id, payload, exp ('' = never), ttl in ms for the real PEXPIRE ('' = none).
  */
-export const UPSERT_ENTRY = defineScript(`${GRANT_FUNCTIONS}
+export const UPSERT_ENTRY = defineScript(`${GRANT_FUNCTIONS}${WRITE_ENTRY}
 local entry, uidKey, userCodeKey, grantKey, accountKey = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
 local id, payload, exp, ttl = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4])
 
 dropIndexes(entry, grantKey, accountKey)
-redis.call('DEL', entry)
-local fields = { 'id', id, 'payload', payload }
-local optional = { exp = exp, uidKey = uidKey, userCodeKey = userCodeKey, grantKey = grantKey, accountKey = accountKey }
-for name, value in pairs(optional) do
-  if value ~= '' then
-    table.insert(fields, name)
-    table.insert(fields, value)
-  end
-end
-redis.call('HSET', entry, unpack(fields))
-if ttl then redis.call('PEXPIRE', entry, ttl) end
+writeEntry(entry, id, payload, { exp = exp, uidKey = uidKey, userCodeKey = userCodeKey, grantKey = grantKey, accountKey = accountKey }, ttl)
 
 for _, indexKey in ipairs({ uidKey, userCodeKey }) do
   if indexKey ~= '' then

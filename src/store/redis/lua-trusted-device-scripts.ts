@@ -6,8 +6,8 @@ import { defineScript } from './redis-script.ts';
  * hash through a string key (token hash -> id) and listed through a per-account set of ids.
  * The keys a script knows up front come in KEYS; the keys it reads from a device (its token
  * index, the other devices of a set) are built from prefixes in ARGV: fine on a single Redis
- * (or a primary with replicas), NOT on Redis Cluster, which this store does not support (see
- * lua-scripts.ts). Numbers are compared with tonumber(); what is written is the caller's string.
+ * (or a primary with replicas), NOT on Redis Cluster, whose store takes these
+ * in steps (cluster/cluster-trusted-devices.ts). Numbers are compared with tonumber(); what is written is the caller's string.
  */
 
 /**

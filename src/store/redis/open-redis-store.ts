@@ -13,12 +13,16 @@ import { createRedisPasswordResets } from './redis-password-resets.ts';
 import { createRedisTrustedDevices } from './redis-trusted-devices.ts';
 import { withRedisErrors } from './redis-errors.ts';
 import { withDeadline, withinDeadline } from '../store-deadline.ts';
+import { clusterStoreParts } from './cluster/cluster-store-parts.ts';
+import type { RedisClient } from './redis-script.ts';
 
 export interface RedisStoreOptions {
   /** redis:// or rediss:// URL; may carry credentials, so it is never logged. Or `sentinel`. */
   url?: string;
   /** The sentinels (their redis:// URLs) and the name of the primary they watch, instead of `url`. */
   sentinel?: { urls: string[]; name: string };
+  /** Some nodes of a Redis Cluster (their redis:// URLs), instead of `url`: the store's cluster layout (cluster/). */
+  cluster?: { urls: string[] };
   /** Starts every key, so several deployments (or test runs) can share one Redis. */
   prefix: string;
   clock?: Clock;
@@ -33,7 +37,7 @@ export const DEFAULT_STORE_TIMEOUT_MS = 3_000;
 
 /**
  * The store for several instances: one Redis (a single node, or a primary that Redis Sentinel
- * watches; Redis Cluster is not supported, see lua-scripts.ts). Resolves once connected; rejects
+ * watches), or a Redis Cluster, whose keys spread over its primaries (cluster/cluster-keys.ts). Resolves once connected; rejects
  * with StoreUnavailableError when the first connection fails, so a misconfigured address shows at
  * startup rather than as 503s later. After that, a lost connection is retried forever in the
  * background while every command fails (no offline queue), so requests answer 503 instead of
@@ -46,28 +50,30 @@ export async function openRedisStore(options: RedisStoreOptions): Promise<Store>
   const clock = options.clock ?? systemClock;
   const timeoutMs = options.timeoutMs ?? DEFAULT_STORE_TIMEOUT_MS;
   const logger = options.logger ?? createJsonLogger();
-  const target = options.sentinel ? { sentinel: options.sentinel } : { url: options.url ?? '' };
+  if (options.cluster && /[{}]/.test(options.prefix)) throw new Error('a Redis Cluster store\'s prefix must hold no { or }: a hash tag there would put every key in one slot');
+  if (options.cluster && (options.waitReplicas ?? 0) > 0) throw new Error('REDIS_WAIT_REPLICAS does not apply to a Redis Cluster');
+  const target = options.cluster ? { cluster: options.cluster } : options.sentinel ? { sentinel: options.sentinel } : { url: options.url ?? '' };
   const connection = await openRedisConnection(target, { logger });
   const { client } = connection;
   // WAIT gets half the deadline, so a missing replica is a 503 well before the store call's own deadline.
   const replicaWait = <T extends object>(part: T, methods: readonly string[]) => withReplicaWait(part, methods, client, connection.generation, options.waitReplicas ?? 0, Math.max(1, Math.floor(timeoutMs / 2)));
 
-  const adapterFactory = createRedisAdapterFactory(client, options.prefix, clock);
+  const parts = options.cluster ? clusterStoreParts(client, options.prefix, clock) : singleStoreParts(client, options.prefix, clock);
   let closing: Promise<void> | undefined;
   const guarded = <T extends object>(part: T): T => withDeadline(withRedisErrors(part), timeoutMs);
-  const grants = guarded(replicaWait({ revokeGrantsOf: (accountId: string) => revokeAccountGrants(client, options.prefix, accountId) }, DURABLE_WRITES.revokeGrantsOf));
+  const grants = guarded(replicaWait({ revokeGrantsOf: parts.revokeGrantsOf }, DURABLE_WRITES.revokeGrantsOf));
 
   return {
     kind: 'redis',
-    adapterFactory: (model) => guarded(adapterFactory(model)),
+    adapterFactory: (model) => guarded(parts.adapterFactory(model)),
     revokeGrantsOf: grants.revokeGrantsOf,
-    accounts: guarded(replicaWait(createRedisAccounts(client, options.prefix), DURABLE_WRITES.accounts)),
-    counters: guarded(createRedisCounters(client, options.prefix, clock)),
-    mfa: guarded(replicaWait(createRedisMfa(client, options.prefix), DURABLE_WRITES.mfa)),
-    transient: guarded(createRedisTransient(client, options.prefix, clock)),
-    trustedDevices: guarded(replicaWait(createRedisTrustedDevices(client, options.prefix, clock), DURABLE_WRITES.trustedDevices)),
-    grants: guarded(replicaWait(createRedisAccountGrants(client, options.prefix, clock), DURABLE_WRITES.grants)),
-    passwordResets: guarded(replicaWait(createRedisPasswordResets(client, options.prefix, clock), DURABLE_WRITES.passwordResets)),
+    accounts: guarded(replicaWait(parts.accounts, DURABLE_WRITES.accounts)),
+    counters: guarded(parts.counters),
+    mfa: guarded(replicaWait(parts.mfa, DURABLE_WRITES.mfa)),
+    transient: guarded(parts.transient),
+    trustedDevices: guarded(replicaWait(parts.trustedDevices, DURABLE_WRITES.trustedDevices)),
+    grants: guarded(replicaWait(parts.grants, DURABLE_WRITES.grants)),
+    passwordResets: guarded(replicaWait(parts.passwordResets, DURABLE_WRITES.passwordResets)),
     async ping() {
       try {
         await withinDeadline(client.ping(), timeoutMs);
@@ -88,5 +94,20 @@ export async function openRedisStore(options: RedisStoreOptions): Promise<Store>
       closing ??= connection.close();
       return closing;
     },
+  };
+}
+
+/** The store's parts on one Redis (or a Sentinel-watched primary): every multi-key change one script. */
+function singleStoreParts(client: RedisClient, prefix: string, clock: Clock) {
+  return {
+    adapterFactory: createRedisAdapterFactory(client, prefix, clock),
+    revokeGrantsOf: (accountId: string) => revokeAccountGrants(client, prefix, accountId),
+    accounts: createRedisAccounts(client, prefix),
+    counters: createRedisCounters(client, prefix, clock),
+    mfa: createRedisMfa(client, prefix),
+    transient: createRedisTransient(client, prefix, clock),
+    trustedDevices: createRedisTrustedDevices(client, prefix, clock),
+    grants: createRedisAccountGrants(client, prefix, clock),
+    passwordResets: createRedisPasswordResets(client, prefix, clock),
   };
 }

@@ -6,7 +6,8 @@ import { UPDATE_PASSWORD } from './lua-scripts.ts';
 import { accountGrantsKey, grantKeyPrefix } from './redis-adapter.ts';
 import { runScript, type RedisClient } from './redis-script.ts';
 
-function toFields(record: AccountRecord): string[] {
+/** An account as the hash's field/value pairs (the Cluster store writes the same hash: cluster/cluster-accounts.ts). */
+export function toFields(record: AccountRecord): string[] {
   return [
     'id', record.id,
     'email', record.email,
@@ -18,7 +19,7 @@ function toFields(record: AccountRecord): string[] {
   ];
 }
 
-function toRecord(hash: Record<string, string>): AccountRecord | undefined {
+export function toRecord(hash: Record<string, string>): AccountRecord | undefined {
   // HGETALL answers {} for a missing key.
   if (hash.id === undefined || hash.email === undefined) return undefined;
   return {
@@ -33,7 +34,7 @@ function toRecord(hash: Record<string, string>): AccountRecord | undefined {
 }
 
 /** Byte order, as SQLite's default BINARY collation sorts, so both stores list alike. */
-function byEmail(a: AccountRecord, b: AccountRecord): number {
+export function byEmail(a: AccountRecord, b: AccountRecord): number {
   return Buffer.compare(Buffer.from(a.email), Buffer.from(b.email));
 }
 

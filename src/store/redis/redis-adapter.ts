@@ -32,6 +32,21 @@ export async function revokeAccountGrants(client: RedisClient, prefix: string, a
   await runScript(client, REVOKE_ACCOUNT_GRANTS, [accountGrantsKey(prefix, accountId)], [grantKeyPrefix(prefix)]);
 }
 
+/**
+ * What a save of an entry writes besides its payload (here and in the Cluster store's adapter):
+ * the real lifetime (the logical one plus EXPIRY_SLACK_MS; undefined: none), the logical expiry
+ * ('' for none), and the sets it joins: its grant's (codes and tokens) and its account's (Grants).
+ */
+export function savePlan(model: string, payload: AdapterPayload, expiresIn: number | undefined, clock: Clock) {
+  const hasExpiry = typeof expiresIn === 'number';
+  return {
+    ttlMs: hasExpiry ? Math.max(1, Math.ceil(expiresIn * 1000) + EXPIRY_SLACK_MS) : undefined,
+    exp: hasExpiry ? String(clock() + expiresIn * 1000) : '',
+    grantId: GRANTABLE_MODELS.has(model) && typeof payload.grantId === 'string' ? payload.grantId : undefined,
+    accountId: model === 'Grant' && typeof payload.accountId === 'string' ? payload.accountId : undefined,
+  };
+}
+
 export function createRedisAdapterFactory(client: RedisClient, prefix: string, clock: Clock): AdapterFactory {
   const grantKey = (grantId: string) => `${grantKeyPrefix(prefix)}${grantId}`;
 
@@ -39,7 +54,6 @@ export function createRedisAdapterFactory(client: RedisClient, prefix: string, c
     const entryKey = (id: string) => `${prefix}oidc:${model}:${id}`;
     const uidKey = (uid: string) => `${prefix}oidc-uid:${model}:${uid}`;
     const userCodeKey = (userCode: string) => `${prefix}oidc-user-code:${model}:${userCode}`;
-    const grantable = GRANTABLE_MODELS.has(model);
 
     const entryOf = (fields: (string | null | undefined)[]): Entry | undefined => {
       const [payload, exp, consumed, storedUidKey, storedUserCodeKey] = fields;
@@ -65,10 +79,7 @@ export function createRedisAdapterFactory(client: RedisClient, prefix: string, c
 
     return {
       async upsert(id, payload, expiresIn) {
-        const hasExpiry = typeof expiresIn === 'number';
-        const ttlMs = hasExpiry ? Math.max(1, Math.ceil(expiresIn * 1000) + EXPIRY_SLACK_MS) : undefined;
-        const grantId = grantable && typeof payload.grantId === 'string' ? payload.grantId : undefined;
-        const accountId = model === 'Grant' && typeof payload.accountId === 'string' ? payload.accountId : undefined;
+        const { ttlMs, exp, grantId, accountId } = savePlan(model, payload, expiresIn, clock);
         await runScript(client, UPSERT_ENTRY, [
           entryKey(id),
           typeof payload.uid === 'string' ? uidKey(payload.uid) : '',
@@ -78,7 +89,7 @@ export function createRedisAdapterFactory(client: RedisClient, prefix: string, c
         ], [
           id,
           JSON.stringify(payload),
-          hasExpiry ? String(clock() + expiresIn * 1000) : '',
+          exp,
           ttlMs === undefined ? '' : String(ttlMs),
         ]);
       },

@@ -1,10 +1,14 @@
-import { createClient, createSentinel } from 'redis';
+import { createClient, createCluster, createSentinel } from 'redis';
 import { describeError, type Logger } from '../../log.ts';
 import { StoreUnavailableError } from '../store.ts';
 import type { RedisClient } from './redis-script.ts';
+import { clusterClient } from './cluster/cluster-client.ts';
 
-/** Where Redis is: one server (REDIS_URL), or the sentinels that name the current primary (REDIS_SENTINEL_URLS). */
-export type RedisTarget = { url: string } | { sentinel: { urls: string[]; name: string } };
+/**
+ * Where Redis is: one server (REDIS_URL), the sentinels that name the current primary
+ * (REDIS_SENTINEL_URLS), or some nodes of a Redis Cluster, from which the rest is found (REDIS_CLUSTER_URLS).
+ */
+export type RedisTarget = { url: string } | { sentinel: { urls: string[]; name: string } } | { cluster: { urls: string[] } };
 
 /** The commands the store sends, and how to let go of the connection behind them. */
 export interface RedisConnection {
@@ -23,6 +27,8 @@ const CLOSE_TIMEOUT_MS = 2_000;
 const MAX_RECONNECT_DELAY_MS = 2_000;
 /** The port a sentinel listens on unless told otherwise (redis.io, "High availability with Redis Sentinel"). */
 const SENTINEL_PORT = 26379;
+/** Redis's own port, for a cluster node's URL that names none. */
+const REDIS_PORT = 6379;
 
 /** Connection problems are logged once per outage, not once per retry; the message never carries a URL. */
 function outageLog(logger: Logger) {
@@ -105,7 +111,8 @@ async function connectWatched(client: Closable & EventSource & { connect(): Prom
  * start-up; later outages are retried forever in the background.
  */
 export async function openRedisConnection(target: RedisTarget, options: { logger: Logger }): Promise<RedisConnection> {
-  return 'url' in target ? openSingle(target.url, options) : openSentinel(target.sentinel, options);
+  if ('url' in target) return openSingle(target.url, options);
+  return 'sentinel' in target ? openSentinel(target.sentinel, options) : openCluster(target.cluster, options);
 }
 
 async function openSingle(url: string, { logger }: { logger: Logger }): Promise<RedisConnection> {
@@ -129,11 +136,11 @@ async function openSingle(url: string, { logger }: { logger: Logger }): Promise<
   return { client, ...watched };
 }
 
-/** A sentinel's address and credentials from its redis:// URL. */
-function sentinelNode(url: string) {
+/** A node's address and credentials from its redis:// URL (a sentinel's, or a cluster node's). */
+function nodeOf(url: string, defaultPort: number) {
   const parsed = new URL(url);
   return {
-    node: { host: parsed.hostname.replace(/^\[|\]$/g, ''), port: Number(parsed.port || SENTINEL_PORT) },
+    node: { host: parsed.hostname.replace(/^\[|\]$/g, ''), port: Number(parsed.port || defaultPort) },
     username: parsed.username ? decodeURIComponent(parsed.username) : undefined,
     password: parsed.password ? decodeURIComponent(parsed.password) : undefined,
     tls: parsed.protocol === 'rediss:',
@@ -141,7 +148,7 @@ function sentinelNode(url: string) {
 }
 
 async function openSentinel(sentinel: { urls: string[]; name: string }, { logger }: { logger: Logger }): Promise<RedisConnection> {
-  const nodes = sentinel.urls.map(sentinelNode);
+  const nodes = sentinel.urls.map((url) => nodeOf(url, SENTINEL_PORT));
   // The first URL's credentials and TLS are used for the sentinels and the servers they name:
   // one deployment, one set of settings.
   const { username, password, tls } = nodes[0]!;
@@ -163,4 +170,30 @@ async function openSentinel(sentinel: { urls: string[]; name: string }, { logger
     passthroughClientErrorEvents: true,
   });
   return { client, ...(await connectWatched(client as never, logger)) };
+}
+
+/**
+ * node-redis's cluster client: it learns the slot map from the seed nodes, sends each command to
+ * the primary of its key's slot, and follows MOVED and ASK when slots move (a resharding, a
+ * failover); cluster/cluster-client.ts adds what it leaves to us. As with one Redis, no offline
+ * queue: a node that is down fails its commands at once (503). The first URL's credentials and
+ * TLS serve every node (one deployment, one set of settings).
+ */
+async function openCluster(cluster: { urls: string[] }, { logger }: { logger: Logger }): Promise<RedisConnection> {
+  const nodes = cluster.urls.map((url) => nodeOf(url, REDIS_PORT));
+  const { username, password, tls } = nodes[0]!;
+  const client = createCluster({
+    rootNodes: nodes.map(({ node }) => ({ socket: { ...node, connectTimeout: CONNECT_TIMEOUT_MS, ...(tls ? { tls: true as const } : {}) } })),
+    defaults: {
+      username,
+      password,
+      disableOfflineQueue: true,
+      socket: {
+        connectTimeout: CONNECT_TIMEOUT_MS,
+        ...(tls ? { tls: true as const } : {}),
+        reconnectStrategy: (retries: number) => Math.min(50 * 2 ** retries, MAX_RECONNECT_DELAY_MS) + Math.floor(Math.random() * 100),
+      },
+    },
+  });
+  return { client: clusterClient(client as never), ...(await connectWatched(client as never, logger)) };
 }

@@ -20,7 +20,7 @@ function normalised(credential: Credential): Credential {
   return credential;
 }
 
-function toCredentials(methods: Record<string, string>): Credential[] {
+export function toCredentials(methods: Record<string, string>): Credential[] {
   return Object.values(methods)
     .map((json) => normalised(JSON.parse(json) as Credential))
     .sort((a, b) => a.createdAt - b.createdAt || a.id.localeCompare(b.id));
@@ -47,9 +47,10 @@ function toRecord(accountId: string, hash: Record<string, string>, methods: Reco
  * racing raises each get their own epoch. Ending sessions (raiseEpoch with endSessions, disable)
  * deletes the account's grants, codes and tokens in the same script.
  */
-export function createRedisMfa(client: RedisClient, prefix: string): MfaStore {
-  const mfaKey = (accountId: string) => `${prefix}mfa:${accountId}`;
-  const methodsKey = (accountId: string) => `${prefix}mfa-methods:${accountId}`;
+export function createRedisMfa(client: RedisClient, prefix: string, cluster?: { mfa(accountId: string): string; methods(accountId: string): string }): MfaStore {
+  // The Cluster store names them with the account's hash tag (cluster/cluster-keys.ts) and has no older data to upgrade.
+  const mfaKey = cluster?.mfa ?? ((accountId: string) => `${prefix}mfa:${accountId}`);
+  const methodsKey = cluster?.methods ?? ((accountId: string) => `${prefix}mfa-methods:${accountId}`);
   // passkey-owner:<credential id> -> account id: a credential id registers to one account only.
   const passkeyOwnerPrefix = `${prefix}passkey-owner:`;
   const upgradedMarker = `${prefix}mfa-methods-upgraded`;
@@ -63,6 +64,7 @@ export function createRedisMfa(client: RedisClient, prefix: string): MfaStore {
    * owned stays with its owner).
    */
   function upgradeOneMethodRecords(): Promise<void> {
+    if (cluster) return Promise.resolve();
     upgrading ??= (async () => {
       if ((await client.exists(upgradedMarker)) === 0) {
         const recordPrefix = `${prefix}mfa:`;

@@ -31,6 +31,13 @@ redis.call('DEL', KEYS[1])
 return n
 `);
 
+/** A link from its stored accountId, fingerprint and exp (the Cluster store's too), unless gone or expired by `now`. */
+export function resetLinkOf(fields: unknown, now: number): ResetLinkRecord | undefined {
+  const [accountId, fingerprint, exp] = (Array.isArray(fields) ? fields : []) as (string | null)[];
+  if (!accountId || !fingerprint || !exp || Number(exp) <= now) return undefined;
+  return { accountId, passwordFingerprint: fingerprint, expiresAt: Number(exp) };
+}
+
 /**
  * Reset links on Redis: one hash per link (password-reset:<token hash>: accountId, fingerprint,
  * exp) and one set per account (password-resets-of:<accountId>) so a password change can delete
@@ -39,11 +46,7 @@ return n
 export function createRedisPasswordResets(client: RedisClient, prefix: string, clock: Clock): PasswordResetStore {
   const linkPrefix = `${prefix}password-reset:`;
   const setPrefix = `${prefix}password-resets-of:`;
-  const toRecord = (fields: unknown): ResetLinkRecord | undefined => {
-    const [accountId, fingerprint, exp] = (Array.isArray(fields) ? fields : []) as (string | null)[];
-    if (!accountId || !fingerprint || !exp || Number(exp) <= clock()) return undefined;
-    return { accountId, passwordFingerprint: fingerprint, expiresAt: Number(exp) };
-  };
+  const toRecord = (fields: unknown) => resetLinkOf(fields, clock());
   return {
     async save(tokenHash, record) {
       const pexpire = Math.max(1, record.expiresAt - clock()) + EXPIRY_SLACK_MS;

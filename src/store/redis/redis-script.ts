@@ -3,9 +3,10 @@ import type { RedisClientType } from 'redis';
 
 /**
  * The commands the store sends, and nothing else: what createClient() and createSentinel() both
- * answer (redis-connection.ts), so one code path serves a single Redis and a Sentinel-watched one.
+ * answer (redis-connection.ts), so one code path serves a single Redis and a Sentinel-watched one;
+ * the Cluster store gets the same from cluster/cluster-client.ts.
  */
-export type RedisClient = Pick<RedisClientType, 'evalSha' | 'eval' | 'del' | 'exists' | 'hGet' | 'hGetAll' | 'hmGet' | 'sMembers' | 'set' | 'ping' | 'configGet' | 'wait'> & {
+export type RedisClient = Pick<RedisClientType, 'evalSha' | 'eval' | 'del' | 'exists' | 'hGet' | 'hGetAll' | 'hmGet' | 'get' | 'sMembers' | 'sRem' | 'set' | 'ping' | 'configGet' | 'wait'> & {
   // Each client types its own `this`; the store only iterates.
   scanIterator(options: { MATCH: string; COUNT: number }): AsyncIterable<string[]>;
 };

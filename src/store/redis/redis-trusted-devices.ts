@@ -6,7 +6,7 @@ import {
 import { FIND_HASH_BY_KEY, hashOf } from './lua-read-scripts.ts';
 import { EXPIRY_SLACK_MS, runScript, type RedisClient } from './redis-script.ts';
 
-function toDevice(hash: Record<string, string>): TrustedDevice | undefined {
+export function toDevice(hash: Record<string, string>): TrustedDevice | undefined {
   // HGETALL answers {} for a missing key.
   if (hash.id === undefined || hash.tokenHash === undefined || hash.accountId === undefined || hash.expiresAt === undefined) {
     return undefined;
@@ -24,7 +24,7 @@ function toDevice(hash: Record<string, string>): TrustedDevice | undefined {
 }
 
 /** Newest first; the id breaks ties in byte order (descending), as SQLite's BINARY collation does. */
-function newestFirst(a: TrustedDevice, b: TrustedDevice): number {
+export function newestFirst(a: TrustedDevice, b: TrustedDevice): number {
   return b.createdAt - a.createdAt || Buffer.compare(Buffer.from(b.id), Buffer.from(a.id));
 }
 

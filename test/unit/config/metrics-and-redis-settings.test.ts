@@ -57,3 +57,25 @@ describe('REDIS_SENTINEL_URLS, REDIS_SENTINEL_NAME and REDIS_WAIT_REPLICAS', () 
     expect(() => loadConfig(env)).toThrow(where);
   });
 });
+
+describe('REDIS_CLUSTER_URLS', () => {
+  test('some nodes of the cluster, a comma-separated list of redis:// URLs; unset, no cluster', () => {
+    const config = loadConfig({ REDIS_CLUSTER_URLS: 'redis://10.0.0.1:7000, redis://10.0.0.2:7000,redis://10.0.0.3' });
+    expect(config.redis.cluster).toEqual({ urls: ['redis://10.0.0.1:7000', 'redis://10.0.0.2:7000', 'redis://10.0.0.3'] });
+    expect(config.redis.url).toBeNull();
+    expect(config.redis.sentinel).toBeNull();
+    expect(loadConfig({}).redis.cluster).toBeNull();
+  });
+
+  test.each([
+    [{ REDIS_CLUSTER_URLS: '' }, 'config.redis.cluster.urls (REDIS_CLUSTER_URLS) must name at least one node of the cluster'],
+    [{ REDIS_CLUSTER_URLS: 'http://10.0.0.1:7000' }, 'must start with redis:// or rediss://'],
+    [{ REDIS_CLUSTER_URLS: 'redis://10.0.0.1:7000', REDIS_URL: 'redis://10.0.0.9' }, 'cannot be set with REDIS_URL or REDIS_SENTINEL_URLS'],
+    [{ REDIS_CLUSTER_URLS: 'redis://10.0.0.1:7000', REDIS_SENTINEL_URLS: 'redis://10.0.0.2', REDIS_SENTINEL_NAME: 'idp' }, 'cannot be set with REDIS_URL or REDIS_SENTINEL_URLS'],
+    [{ REDIS_CLUSTER_URLS: 'redis://10.0.0.1:7000', REDIS_PREFIX: 'idp{1}:' }, 'config.redis.prefix (REDIS_PREFIX) must hold no { or }'],
+    [{ REDIS_CLUSTER_URLS: 'redis://10.0.0.1:7000', REDIS_WAIT_REPLICAS: '1' }, 'does not apply to a Redis Cluster'],
+  ])('%j is refused, naming %s', (env, where) => {
+    expect(() => loadConfig(env)).toThrow(ConfigError);
+    expect(() => loadConfig(env)).toThrow(where);
+  });
+});
