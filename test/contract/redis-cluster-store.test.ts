@@ -11,7 +11,7 @@ import { openRedisStore } from '../../src/store/redis/open-redis-store.ts';
 import type { Store } from '../../src/store/store.ts';
 import { createFakeClock } from '../helpers/fake-clock.ts';
 import { randomRedisPrefix } from '../helpers/redis.ts';
-import { startRedisCluster, type RedisClusterDeployment } from '../helpers/own-redis-cluster.ts';
+import { startRedisCluster, type RedisClusterDeployment } from '../helpers/redis-cluster.ts';
 import { stopAllProcesses } from '../helpers/server-process.ts';
 import { describeAccountGrantsContract } from './account-grants-contract.ts';
 import { describeAccountsContract } from './accounts-contract.ts';

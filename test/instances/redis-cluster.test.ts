@@ -20,7 +20,7 @@ import { submitCode, useBackupCode } from '../helpers/mfa-flow.ts';
 import { enrolledThroughProxy } from '../helpers/proxied-enrolment.ts';
 import { buildAuthorization, discoverClient, isCallback, openAuthorization, redeemCode, submitPassword } from '../helpers/oidc-flow.ts';
 import { randomRedisPrefix } from '../helpers/redis.ts';
-import { startRedisCluster, type RedisClusterDeployment } from '../helpers/own-redis-cluster.ts';
+import { startRedisCluster, type RedisClusterDeployment } from '../helpers/redis-cluster.ts';
 import { SERVED_BY_HEADER, startRouteProxy, type RouteProxy } from '../helpers/route-proxy.ts';
 import { startProviderProcess, stopAllProcesses, tempDir, writeClientsFile, writeKeysFile, type ProviderProcess } from '../helpers/server-process.ts';
 import { TEST_CLIENTS } from '../helpers/start-idp.ts';
