@@ -9,9 +9,9 @@ import { DELETE_ENTRY_IF, DELETE_IF_EQUAL } from './cluster-scripts.ts';
  * (oidc-grant:<grantId>), an account's Grants through the set beside its other keys
  * (cluster-keys.ts accountGrants). Each entry lies in its own slot, so a revocation deletes them
  * one conditional script at a time (each only while the entry still names that grant or account,
- * as the single-Redis scripts check), then takes out of the set exactly the members it handled:
- * a member added meanwhile (a Grant saved while the account's sessions end) keeps its place,
- * rather than vanishing with a deleted set and escaping the next revocation. A revocation that
+ * as the single-Redis scripts check), then takes out of the set the members it handled that do
+ * not name it again (leaveSet): a Grant saved meanwhile keeps its place, rather than vanishing
+ * with a deleted set and escaping the next revocation. A revocation that
  * fails part-way (a node down) leaves the rest for the next one: every step can be repeated.
  */
 export interface ClusterGrants {
@@ -23,11 +23,25 @@ export interface ClusterGrants {
 }
 
 export function createClusterGrants(client: RedisClient, keys: ClusterKeys, clock: Clock): ClusterGrants {
+  /**
+   * Takes entries out of an index set, each only while it does not name that set (again): an entry
+   * deleted, or saved anew elsewhere, leaves; one saved anew into the same set since it was deleted
+   * (a Grant saved while the account's sessions end) keeps its place, so the next revocation finds
+   * it. Only a save landing between this read and the removal (well under a millisecond) could lose
+   * its place; the next save of that entry restores it.
+   */
+  async function leaveSet(set: string, field: 'grantKey' | 'accountKey', entries: string[]): Promise<void> {
+    const named = await Promise.all(entries.map((entry) => client.hGet(entry, field)));
+    const leaving = entries.filter((_, index) => named[index] !== set);
+    if (leaving.length) await client.sRem(set, leaving);
+  }
+
   /** Frees what pointed at a deleted entry: its uid and user-code index (while they name it), its set memberships. */
   async function dropIndexes(entryKey: string, [id, uidKey, userCodeKey, grantKey, accountKey]: (string | null)[]) {
     await Promise.all([
       ...[uidKey, userCodeKey].filter((key): key is string => Boolean(key)).map((key) => runScript(client, DELETE_IF_EQUAL, [key], [id!])),
-      ...[grantKey, accountKey].filter((key): key is string => Boolean(key)).map((set) => client.sRem(set, entryKey)),
+      grantKey ? leaveSet(grantKey, 'grantKey', [entryKey]) : undefined,
+      accountKey ? leaveSet(accountKey, 'accountKey', [entryKey]) : undefined,
     ]);
   }
 
@@ -42,7 +56,7 @@ export function createClusterGrants(client: RedisClient, keys: ClusterKeys, cloc
     const set = keys.grantSet(grantId);
     const members = await client.sMembers(set);
     await Promise.all(members.map((entry) => deleteEntry(entry, { field: 'grantKey', value: set })));
-    if (members.length) await client.sRem(set, members);
+    if (members.length) await leaveSet(set, 'grantKey', members);
   }
 
   /** The account's Grants as the set lists them, each read once; those gone or now another's are pruned from the set. */
