@@ -37,9 +37,9 @@ export const DEFAULT_STORE_TIMEOUT_MS = 3_000;
 
 /**
  * The store for several instances: one Redis (a single node, or a primary that Redis Sentinel
- * watches), or a Redis Cluster, whose keys spread over its primaries (cluster/cluster-keys.ts). Resolves once connected; rejects
- * with StoreUnavailableError when the first connection fails, so a misconfigured address shows at
- * startup rather than as 503s later. After that, a lost connection is retried forever in the
+ * watches), or a Redis Cluster, whose keys spread over its primaries (cluster/cluster-keys.ts).
+ * Resolves once connected; rejects with StoreUnavailableError when the first connection fails, so
+ * a misconfigured address shows at startup rather than as 503s later. After that, a lost connection is retried forever in the
  * background while every command fails (no offline queue), so requests answer 503 instead of
  * hanging. A Redis that stalls with the connection still open is met by the deadline on every
  * call (timeoutMs, store-deadline.ts; node-redis's own per-command timeout is not used, see
