@@ -5,6 +5,8 @@ import type { BenchAccount, BenchClient } from '../lib/protocol.ts';
 export interface FlowContext {
   baseUrl: string;
   client: BenchClient;
+  /** The operator's own app, when the server registers one (ours does; the reference does not). */
+  firstPartyClient?: BenchClient;
   account: BenchAccount;
   /**
    * Flows with a second factor: the authenticator app's code for this account, now. Call it

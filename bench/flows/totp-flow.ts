@@ -1,5 +1,4 @@
 import { expectForm, FlowError, pageProblem, type Reply } from '../lib/browser.ts';
-import { BENCH_FIRST_PARTY_CLIENT } from '../servers/serve.ts';
 import type { FlowContext } from './flow.ts';
 import { consentAndRedeem, openSignIn, redeemCallback, submitPassword, type SignIn } from './steps.ts';
 
@@ -32,6 +31,7 @@ export async function totpFlow(context: FlowContext): Promise<void> {
 
 /** The same for the operator's own app (first_party): no consent page, the code goes straight back to the app. */
 export async function totpFirstPartyFlow(context: FlowContext): Promise<void> {
-  const { signIn, afterCode } = await passwordAndAppCode({ ...context, client: BENCH_FIRST_PARTY_CLIENT }, false);
+  if (!context.firstPartyClient) throw new Error('this server registers no first-party app (only ours does)');
+  const { signIn, afterCode } = await passwordAndAppCode({ ...context, client: context.firstPartyClient }, false);
   await redeemCallback(signIn, afterCode);
 }

@@ -53,6 +53,7 @@ export async function runPhase(kinds: FlowKind[], job: DriverJob, outbox: Outbox
   const context = (lease: Lease | undefined): FlowContext => ({
     baseUrl: job.baseUrl,
     client: job.client,
+    firstPartyClient: job.firstPartyClient,
     account: lease?.account ?? job.account,
     oneTimeCode: lease?.oneTimeCode,
     keepBackupCode: lease?.keepBackupCode,

@@ -63,7 +63,7 @@ export interface ServerOptions {
 }
 
 export type ServerMessage =
-  | { type: 'ready'; baseUrl: string; client: BenchClient; account: BenchAccount; pools?: Pools }
+  | { type: 'ready'; baseUrl: string; client: BenchClient; firstPartyClient?: BenchClient; account: BenchAccount; pools?: Pools }
   | { type: 'failed'; message: string }
   /** The answer to a 'memory' request (KiB), after a full GC when asked and available (--expose-gc). */
   | { type: 'memory'; rssKiB: number; heapUsedKiB: number; heapTotalKiB: number; externalKiB: number; gcRan: boolean }
@@ -103,6 +103,8 @@ export interface DriverJob {
   flows: string[];
   baseUrl: string;
   client: BenchClient;
+  /** The operator's own app (first_party), where the server registers one: the "-first-party" flows sign in there. */
+  firstPartyClient?: BenchClient;
   /** The password flow's account. */
   account: BenchAccount;
   /** The pools second-factor flows sign in from, one account per flow at a time. */

@@ -116,7 +116,7 @@ export async function openSession(spec: ServerSpec, settings: RunSettings, clean
 
     const { cpuProfDir: _, ...timing } = settings;
     const job = (flows: string[], extra: Partial<DriverJob> = {}): DriverJob =>
-      ({ type: 'job', flows, baseUrl: ready.baseUrl, client: ready.client, account: ready.account, pools: ready.pools, ...timing, ...extra });
+      ({ type: 'job', flows, baseUrl: ready.baseUrl, client: ready.client, firstPartyClient: ready.firstPartyClient, account: ready.account, pools: ready.pools, ...timing, ...extra });
     return { server, driver, ready, job, redisPrefix, close };
   } catch (error) {
     outcome.failure = error instanceof Error ? error.message : String(error);

@@ -18,7 +18,7 @@ import { openStore } from '../../src/hosted/open-store.ts';
 import { BENCH_SMS_LIMITS } from '../scenarios.ts';
 import { CallCounter } from './call-counter.ts';
 import { enrolPools } from './mfa-pools.ts';
-import { BENCH_ACCOUNT, BENCH_CLIENT_METADATA, BENCH_FIRST_PARTY_CLIENT_METADATA, listenOnLoopback, runServer, serverOptions } from './serve.ts';
+import { BENCH_ACCOUNT, BENCH_CLIENT_METADATA, BENCH_FIRST_PARTY_CLIENT, BENCH_FIRST_PARTY_CLIENT_METADATA, listenOnLoopback, runServer, serverOptions } from './serve.ts';
 
 /** The config the environment gives, with the bench's SMS budget in place of the default caps. */
 function benchConfig(env: Record<string, string>): Config {
@@ -56,7 +56,7 @@ runServer(async () => {
       ? await enrolPools({ directory, mfa, sealingKeys: keys.sealingKeys, sms: { ...config.sms, outboxFile: config.sms.outboxFile! } }, options.pools)
       : undefined;
     const handle = app.callback();
-    return { server, handler: (request, response) => callCounter.inRequest(request, () => handle(request, response)), baseUrl, account: BENCH_ACCOUNT, pools, close: () => store.close(), callCounter };
+    return { server, handler: (request, response) => callCounter.inRequest(request, () => handle(request, response)), baseUrl, account: BENCH_ACCOUNT, firstPartyClient: BENCH_FIRST_PARTY_CLIENT, pools, close: () => store.close(), callCounter };
   } catch (error) {
     await store.close();
     throw error;

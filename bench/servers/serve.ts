@@ -60,6 +60,8 @@ export interface Started {
   handler: RequestListener;
   baseUrl: string;
   account: BenchAccount;
+  /** The operator's own app, when this server registers one. */
+  firstPartyClient?: BenchClient;
   /** Accounts with a second factor, when ServerOptions.pools asked for them. */
   pools?: Pools;
   /** Releases what the server holds besides its sockets (e.g. the store). */
@@ -110,7 +112,7 @@ export function runServer(start: () => Promise<Started>): void {
     (ready) => {
       started = ready;
       ready.server.on('request', ready.handler);
-      send({ type: 'ready', baseUrl: ready.baseUrl, client: BENCH_CLIENT, account: ready.account, pools: ready.pools });
+      send({ type: 'ready', baseUrl: ready.baseUrl, client: BENCH_CLIENT, firstPartyClient: ready.firstPartyClient, account: ready.account, pools: ready.pools });
     },
     (error: unknown) => {
       console.error('bench server failed to start:', error);
