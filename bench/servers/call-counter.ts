@@ -8,12 +8,9 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import type { IncomingMessage } from 'node:http';
-import type { Adapter, AdapterFactory } from 'oidc-provider';
 import type { Store } from '../../src/store/store.ts';
+import { storeAround } from '../../src/store/store-around.ts';
 import type { CallCounts } from '../lib/protocol.ts';
-
-/** The Store's parts whose methods count, under these names. */
-const PARTS = ['accounts', 'counters', 'mfa', 'transient', 'trustedDevices', 'grants', 'passwordResets'] as const;
 
 /**
  * node-redis (v5+) publishes every command on these diagnostics channels (its tracing.js): one
@@ -142,43 +139,15 @@ export class CallCounter {
     return { storeCalls: Object.fromEntries(this.calls), ...(this.redis ? { redisCommandsSent: this.redisSent, redisWrites: this.redisWrites } : {}), byStep };
   }
 
-  /** `target` whose function properties count under "<part>.<name>" when called. */
-  private counted<T extends object>(part: string, target: T): T {
-    const wrapped = new Map<PropertyKey, unknown>();
-    return new Proxy(target, {
-      get: (object, property, receiver) => {
-        const value: unknown = Reflect.get(object, property, receiver);
-        if (typeof value !== 'function' || typeof property === 'symbol') return value;
-        if (!wrapped.has(property)) {
-          const name = `${part}.${property}`;
-          wrapped.set(property, (...args: unknown[]) => {
-            this.count(name);
-            return (value as (...a: unknown[]) => unknown).apply(object, args);
-          });
-        }
-        return wrapped.get(property);
-      },
-    });
-  }
-
   /**
-   * The store with every call counted. Not counted: kind, ping, persistence and close (none is
-   * part of a sign-in). The wrapper adds one function call per store call when not counting.
+   * The store with every call counted (store-around.ts names them). Not counted: kind, ping,
+   * persistence and close (none is part of a sign-in). The wrapper adds one function call per
+   * store call when not counting.
    */
   wrap(store: Store): Store {
-    const adapterFactory: AdapterFactory = (model: string) => this.counted(`adapter.${model}`, (store.adapterFactory as (m: string) => Adapter)(model));
-    const parts = Object.fromEntries(PARTS.map((part) => [part, this.counted(part, store[part])]));
-    return {
-      ...(parts as Pick<Store, (typeof PARTS)[number]>),
-      kind: store.kind,
-      adapterFactory,
-      revokeGrantsOf: (accountId) => {
-        this.count('revokeGrantsOf');
-        return store.revokeGrantsOf(accountId);
-      },
-      ping: () => store.ping(),
-      persistence: () => store.persistence(),
-      close: () => store.close(),
-    };
+    return storeAround(store, (name, call) => {
+      this.count(name);
+      return call();
+    });
   }
 }

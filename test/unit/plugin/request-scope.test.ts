@@ -107,11 +107,11 @@ describe('one load of an account per request (request-scope.ts)', () => {
         expect(second?.params).toEqual({ scope: 'openid' });
         expect(await adapter.find('missing')).toBeUndefined();
         expect(await adapter.find('missing')).toBeUndefined();
-        expect(calls.counts.get('adapter:Interaction.find')).toBe(2);
+        expect(calls.counts.get('adapter.Interaction.find')).toBe(2);
       });
       await inOneRequest(async () => {
         await adapter.find('i1');
-        expect(calls.counts.get('adapter:Interaction.find')).toBe(3);
+        expect(calls.counts.get('adapter.Interaction.find')).toBe(3);
       });
     });
 
@@ -132,7 +132,7 @@ describe('one load of an account per request (request-scope.ts)', () => {
         expect(await sessions.find('s1')).toBeUndefined();
         // Another model's reads are kept.
         await interactions.find('i1');
-        expect(calls.counts.get('adapter:Interaction.find')).toBe(1);
+        expect(calls.counts.get('adapter.Interaction.find')).toBe(1);
       });
     });
 
@@ -157,7 +157,7 @@ describe('one load of an account per request (request-scope.ts)', () => {
       const adapter = memoizedAdapterFactory(store.adapterFactory)('Grant');
       await adapter.find('g1');
       await adapter.find('g1');
-      expect(calls.counts.get('adapter:Grant.find')).toBe(2);
+      expect(calls.counts.get('adapter.Grant.find')).toBe(2);
     });
   });
 });
