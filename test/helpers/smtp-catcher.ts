@@ -64,9 +64,10 @@ export function parseMail(raw: string): Pick<CaughtMail, 'subject' | 'text' | 'h
 
 /**
  * A real SMTP server on 127.0.0.1, port 0, that asks for a user name and password (over plain
- * SMTP: loopback only) and keeps every mail it accepts. Close it in afterAll.
+ * SMTP: loopback only) and keeps every mail it accepts. Close it in afterAll. `acceptDelayMs`
+ * makes it a slow mail server: it answers each mail that long after receiving it (real time).
  */
-export async function startSmtpCatcher(): Promise<SmtpCatcher> {
+export async function startSmtpCatcher(options: { acceptDelayMs?: number } = {}): Promise<SmtpCatcher> {
   const mails: CaughtMail[] = [];
   let refusing = false;
   const user = 'mailer';
@@ -91,13 +92,15 @@ export async function startSmtpCatcher(): Promise<SmtpCatcher> {
           return;
         }
         const raw = Buffer.concat(chunks).toString('utf8');
-        mails.push({
-          from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
-          to: session.envelope.rcptTo.map((rcpt) => rcpt.address),
-          raw,
-          ...parseMail(raw),
-        });
-        callback();
+        setTimeout(() => {
+          mails.push({
+            from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
+            to: session.envelope.rcptTo.map((rcpt) => rcpt.address),
+            raw,
+            ...parseMail(raw),
+          });
+          callback();
+        }, options.acceptDelayMs ?? 0);
       });
     },
   });

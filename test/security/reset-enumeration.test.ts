@@ -10,15 +10,19 @@ import { STORE_KINDS } from '../helpers/test-stores.ts';
 /**
  * Account enumeration at "Forgot password?": a known and an unknown address get the same answer
  * (byte for byte, once the CSRF token is blanked) and take about the same time, because the mail
- * leaves after the answer. Both stores, real SMTP.
+ * leaves after the answer. Both stores, real SMTP, from a slow mail server (it takes
+ * MAIL_SERVER_MS to accept each mail), so a mail sent before the answer would show in its time.
  */
+
+/** How long the test's mail server takes to accept a mail: far more than a whole answer takes here. */
+const MAIL_SERVER_MS = 150;
 describe.each(STORE_KINDS)('"Forgot password?" tells nothing about accounts on %s', (kind) => {
   let smtp: SmtpCatcher;
   const log = recordingLogger();
   const w = useIdpWorld(kind, {
     log,
     config: async () => {
-      smtp = await startSmtpCatcher();
+      smtp = await startSmtpCatcher({ acceptDelayMs: MAIL_SERVER_MS });
       return abuseConfig({
         mail: { transport: 'smtp', smtpUrl: smtp.url, from: 'no-reply@example.com', outboxFile: null },
         passwordReset: { perAccountPerHour: 3, perIpPerHour: 100_000 },
@@ -70,5 +74,19 @@ describe.each(STORE_KINDS)('"Forgot password?" tells nothing about accounts on %
     }
     const report = `known: ${describeGroup(times.known)}; unknown: ${describeGroup(times.unknown)}`;
     expect({ alike: lookAlike(times.known, times.unknown), report }).toEqual({ alike: true, report });
+
+    // Control: the mail really takes MAIL_SERVER_MS to go (so the answers above did not wait for
+    // it), and answers that did wait for it are what the method tells apart.
+    const probe = await plainAccount(w, 'timed-probe');
+    const started = performance.now();
+    const { ms } = await ask(probe.email);
+    await smtp.waitFor(probe.email);
+    const delivered = performance.now() - started;
+    expect(delivered).toBeGreaterThanOrEqual(MAIL_SERVER_MS);
+    // Answered while the mail was still on its way: had it waited, the answer would end at most a poll before the delivery.
+    expect(ms).toBeLessThan(delivered - MAIL_SERVER_MS / 2);
+    const waited = times.known.map((time) => time + MAIL_SERVER_MS);
+    expect({ controlLooksAlike: lookAlike(waited, times.unknown), waited: describeGroup(waited), report })
+      .toEqual({ controlLooksAlike: false, waited: describeGroup(waited), report });
   });
 });
