@@ -89,7 +89,7 @@ async function scenarios(settings: RunSettings, chosen: Scenario[]): Promise<num
   const block = readmeBlock(machine, settings, results);
   console.error(`bench: results written to ${writeJson(BENCH_DIR, machine, settings, results)}`);
   // Only an unprofiled run of every scenario with 3 rounds or more replaces latest.md: a partial table must not.
-  const complete = SCENARIOS.filter((s) => !s.countedOnly && !s.execArgv).every((s) => chosen.includes(s)) && !settings.cpuProfDir && settings.rounds >= 3;
+  const complete = SCENARIOS.filter((s) => !s.countedOnly && !s.onlyWhenNamed).every((s) => chosen.includes(s)) && !settings.cpuProfDir && settings.rounds >= 3;
   const where = complete ? `also in ${writeLatest(BENCH_DIR, block)}` : 'not written to results/latest.md: only an unprofiled run of every scenario, 3 rounds or more, is';
   console.log(`\n---\n\nFor README.md (${where}):\n\n${block}`);
   return results.some(failed) ? 1 : 0;

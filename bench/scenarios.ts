@@ -22,8 +22,12 @@ export interface Scenario {
    * step the reference takes, so its rate would not compare. Only --count-only runs it.
    */
   countedOnly?: boolean;
-  /** Node flags for this scenario's server (e.g. a V8 heap setting to compare); run only when named. */
+  /** Node flags for this scenario's server (e.g. a V8 heap setting to compare). */
   execArgv?: string[];
+  /** Our server on SQLite in memory (`:memory:`) rather than its file: what the durable file costs. */
+  sqliteInMemory?: boolean;
+  /** A variant measured only when `--scenarios` names it: not in a default run, nor in the "complete run" of latest.md. */
+  onlyWhenNamed?: boolean;
 }
 
 /** The pool each second-factor flow signs in from (the password flow uses the one bench account). */
@@ -41,7 +45,9 @@ export const SCENARIOS: Scenario[] = [
   ...['password', 'totp', 'sms', 'backup', 'trusted'].flatMap((flow) => [ours('sqlite', flow), ours('redis', flow)]),
   ...(['sqlite', 'redis'] as const).map((store) => ({ ...ours(store, 'totp-first-party'), countedOnly: true })),
   // What `npm start`'s --heap-growing-percent=50 costs: in the password block, beside the same server without it.
-  ...(['sqlite', 'redis'] as const).map((store) => ({ ...ours(store, 'password'), name: `${store}-heap-growing-50`, execArgv: ['--heap-growing-percent=50'] })),
+  ...(['sqlite', 'redis'] as const).map((store) => ({ ...ours(store, 'password'), name: `${store}-heap-growing-50`, execArgv: ['--heap-growing-percent=50'], onlyWhenNamed: true })),
+  // How much of the gap to the reference (whose adapter keeps everything in memory) is SQLite's file: in the password block.
+  { ...ours('sqlite', 'password'), name: 'sqlite-in-memory', sqliteInMemory: true, onlyWhenNamed: true },
 ];
 
 /** `--soak`: every kind of sign-in, each flow loop taking them in this order. */

@@ -47,7 +47,7 @@ export function parseOptions(argv: string[]): { settings: RunSettings; scenarios
   const soakStore = values['soak-store'] ?? 'sqlite';
   if (soakStore !== 'sqlite' && soakStore !== 'redis') throw new Error(`--soak-store must be sqlite or redis (got ${JSON.stringify(soakStore)})`);
   // A timed run leaves out the counted-only scenarios (scenarios.ts): their rates would not compare.
-  const defaults = SCENARIOS.filter((s) => (countOnly || !s.countedOnly) && !s.execArgv);
+  const defaults = SCENARIOS.filter((s) => (countOnly || !s.countedOnly) && !s.onlyWhenNamed);
   const names = (values.scenarios ?? defaults.map((s) => s.name).join(',')).split(',').map((name) => name.trim()).filter(Boolean);
   const named = names.map((name) => {
     const scenario = SCENARIOS.find((s) => s.name === name);

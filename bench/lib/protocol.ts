@@ -58,6 +58,8 @@ export interface ServerOptions {
   dataDir: string;
   redisUrl?: string;
   redisPrefix?: string;
+  /** SQLite in memory rather than a file in dataDir (Scenario.sqliteInMemory). */
+  sqliteInMemory?: boolean;
   /** How many accounts of each kind to enrol before reporting ready (flows with a second factor). */
   pools?: PoolSizes;
 }

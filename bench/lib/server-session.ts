@@ -23,6 +23,7 @@ export interface ServerSpec {
   pools?: PoolSizes;
   /** Node options for the server child besides ours (e.g. --expose-gc). */
   execArgv?: string[];
+  sqliteInMemory?: boolean;
 }
 
 export type Ready = Extract<ServerMessage, { type: 'ready' }>;
@@ -83,7 +84,7 @@ export async function openSession(spec: ServerSpec, settings: RunSettings, clean
   };
   cleanups.add(cleanup);
 
-  const options: ServerOptions = { store: spec.store, dataDir, redisUrl: redisPrefix && REDIS_URL, redisPrefix, pools: spec.pools };
+  const options: ServerOptions = { store: spec.store, dataDir, redisUrl: redisPrefix && REDIS_URL, redisPrefix, sqliteInMemory: spec.sqliteInMemory, pools: spec.pools };
   const profile = settings.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${settings.cpuProfDir}`, `--cpu-prof-name=${spec.name}.cpuprofile`] : [];
   const server = startChild(spec.server, [JSON.stringify(options)], logFd, [...profile, ...(spec.execArgv ?? [])]);
   const driver = startChild('driver.ts', []);

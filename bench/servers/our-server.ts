@@ -15,6 +15,7 @@ import { loadConfig } from '../../src/hosted/config/load-config.ts';
 import type { Config } from '../../src/hosted/config/schema.ts';
 import { createJsonLogger } from '../../src/log.ts';
 import { openStore } from '../../src/hosted/open-store.ts';
+import { openSqliteStore } from '../../src/store/sqlite/open-sqlite-store.ts';
 import { BENCH_SMS_LIMITS } from '../scenarios.ts';
 import { CallCounter } from './call-counter.ts';
 import { enrolPools } from './mfa-pools.ts';
@@ -46,7 +47,7 @@ runServer(async () => {
   }
   const config = benchConfig(env);
   const keys = loadKeys(config);
-  const store = await openStore(config);
+  const store = options.sqliteInMemory ? openSqliteStore({ file: ':memory:' }) : await openStore(config);
   const callCounter = new CallCounter(store.kind === 'redis');
   try {
     const clients = [BENCH_CLIENT_METADATA, BENCH_FIRST_PARTY_CLIENT_METADATA] as ClientMetadata[];
