@@ -62,6 +62,19 @@ describe('sqlite store on a file', () => {
     }
   });
 
+  it("finds an account's Grants through the (account, model) index, not by walking its codes and tokens", async () => {
+    const file = path.join(dir, 'store.db');
+    openSqliteStore({ file, sweepIntervalMs: 0 }).close();
+    const db = new DatabaseSync(file);
+    try {
+      const plan = db.prepare(`EXPLAIN QUERY PLAN SELECT id, payload FROM oidc_model WHERE model = 'Grant' AND account_id = ? AND (expires_at IS NULL OR expires_at > ?)`)
+        .all('sub-1', 0) as { detail: string }[];
+      expect(plan.map((step) => step.detail)).toEqual(['SEARCH oidc_model USING INDEX oidc_model_account_model (account_id=? AND model=?)']);
+    } finally {
+      db.close();
+    }
+  });
+
   it('sweeps expired trusted devices and keeps the others', async () => {
     const clock = createFakeClock();
     const file = path.join(dir, 'store.db');

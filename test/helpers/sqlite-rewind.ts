@@ -15,6 +15,7 @@ const UNDO: Record<number, string> = {
     ${['id', 'public_key', 'counter', 'transports', 'backup_eligible', 'backup_state', 'name'].map((column) => `ALTER TABLE mfa_credential DROP COLUMN passkey_${column};`).join(' ')}`,
   10: 'ALTER TABLE mfa_credential DROP COLUMN passkey_hardware_bound;',
   11: 'DROP TABLE password_reset;',
+  12: 'DROP INDEX oidc_model_account_model; CREATE INDEX oidc_model_account ON oidc_model (account_id) WHERE account_id IS NOT NULL;',
 };
 
 /** Takes the SQLite file back to schema `version`, keeping the rows (and the columns) that version had. */
