@@ -107,6 +107,8 @@ export class CallCounter {
    * same sign-in (the interaction page before and after the password) is named by its visit, "(2)".
    */
   inRequest<T>(request: IncomingMessage, handle: () => T): T {
+    // Outside the count (the timed rounds), nothing: naming the step costs a regex and an async context per request.
+    if (!this.counting) return handle();
     const step = stepOf(request);
     if (step === 'GET /auth') this.visits.clear();
     const visit = (this.visits.get(step) ?? 0) + 1;
@@ -115,6 +117,7 @@ export class CallCounter {
   }
 
   start(): void {
+    this.visits.clear();
     this.calls = new Map();
     this.bySteps = new Map();
     this.redisSent = 0;
