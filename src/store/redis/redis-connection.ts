@@ -92,15 +92,17 @@ async function connectWatched(client: Closable & EventSource & { connect(): Prom
 }
 
 /*
- * NO_COMMAND_TIMEOUT. node-redis's `commandOptions.timeout` is not set: every store call already
- * has its deadline (store-deadline.ts, STORE_TIMEOUT_MS), which fails it as "store unavailable".
- * node-redis's timeout only covers a command still waiting to be written to the socket (its
- * listener is removed once written), yet it makes one AbortSignal.timeout per command whose timer
- * runs its full length, answered or not, and builds a DOMException when it fires: 3–5 % of the
- * server's main thread under load on Redis (a CPU profile of `npm run bench`). A command sent to a
- * stalled Redis still reaches it once it answers again, with that timeout or without: it drops
- * only commands never written. (Removing it did not change the memory soak: README "Benchmark".)
+ * NO_COMMAND_TIMEOUT. node-redis's per-command timeout is turned off (`commandOptions.timeout: 0`;
+ * left unset, node-redis 6 applies its own DEFAULT_COMMAND_TIMEOUT of 5 s): every store call
+ * already has its deadline (store-deadline.ts, STORE_TIMEOUT_MS), which fails it as "store
+ * unavailable". node-redis's timeout only covers a command still waiting to be written to the
+ * socket (its listener is removed once written), yet it makes one AbortSignal.timeout per command
+ * whose timer runs its full length, answered or not, and builds a DOMException when it fires: about
+ * 2 % of the server's main thread under load on Redis (a CPU profile of `npm run bench`). A command
+ * sent to a stalled Redis still reaches it once it answers again, with that timeout or without: it
+ * drops only commands never written.
  */
+const NO_COMMAND_TIMEOUT = { timeout: 0 };
 
 /**
  * Opens the connection the store sends its commands through: one client, or node-redis's own
@@ -122,6 +124,7 @@ async function openSingle(url: string, { logger }: { logger: Logger }): Promise<
     // No offline queue: while disconnected every command fails at once (503) instead of hanging.
     // No per-command timeout either: see NO_COMMAND_TIMEOUT.
     disableOfflineQueue: true,
+    commandOptions: NO_COMMAND_TIMEOUT,
     socket: {
       connectTimeout: CONNECT_TIMEOUT_MS,
       // false stops retrying, so only the very first connection gives up; later outages back
@@ -156,6 +159,7 @@ async function openSentinel(sentinel: { urls: string[]; name: string }, { logger
     username,
     password,
     disableOfflineQueue: true,
+    commandOptions: NO_COMMAND_TIMEOUT,
     socket: { connectTimeout: CONNECT_TIMEOUT_MS, ...(tls ? { tls: true as const } : {}) },
   };
   const client = createSentinel({
@@ -184,6 +188,8 @@ async function openCluster(cluster: { urls: string[] }, { logger }: { logger: Lo
   const { username, password, tls } = nodes[0]!;
   const client = createCluster({
     rootNodes: nodes.map(({ node }) => ({ socket: { ...node, connectTimeout: CONNECT_TIMEOUT_MS, ...(tls ? { tls: true as const } : {}) } })),
+    // Sent with every command to whichever node: see NO_COMMAND_TIMEOUT.
+    commandOptions: NO_COMMAND_TIMEOUT,
     defaults: {
       username,
       password,
