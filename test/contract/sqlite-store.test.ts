@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { openSqliteStore } from '../../src/store/sqlite/open-sqlite-store.ts';
+import { GRANTS_OF_ACCOUNT } from '../../src/store/sqlite/sqlite-account-grants.ts';
 import { createFakeClock } from '../helpers/fake-clock.ts';
 import { rewindSqliteTo } from '../helpers/sqlite-rewind.ts';
 import { describeAccountGrantsContract } from './account-grants-contract.ts';
@@ -64,11 +65,10 @@ describe('sqlite store on a file', () => {
 
   it("finds an account's Grants through the (account, model) index, not by walking its codes and tokens", async () => {
     const file = path.join(dir, 'store.db');
-    openSqliteStore({ file, sweepIntervalMs: 0 }).close();
+    await openSqliteStore({ file, sweepIntervalMs: 0 }).close();
     const db = new DatabaseSync(file);
     try {
-      const plan = db.prepare(`EXPLAIN QUERY PLAN SELECT id, payload FROM oidc_model WHERE model = 'Grant' AND account_id = ? AND (expires_at IS NULL OR expires_at > ?)`)
-        .all('sub-1', 0) as { detail: string }[];
+      const plan = db.prepare(`EXPLAIN QUERY PLAN ${GRANTS_OF_ACCOUNT}`).all('sub-1', 0) as { detail: string }[];
       expect(plan.map((step) => step.detail)).toEqual(['SEARCH oidc_model USING INDEX oidc_model_account_model (account_id=? AND model=?)']);
     } finally {
       db.close();

@@ -24,6 +24,7 @@ import { startRedisCluster, type RedisClusterDeployment } from '../helpers/redis
 import { SERVED_BY_HEADER, startRouteProxy, type RouteProxy } from '../helpers/route-proxy.ts';
 import { startProviderProcess, stopAllProcesses, tempDir, writeClientsFile, writeKeysFile, type ProviderProcess } from '../helpers/server-process.ts';
 import { TEST_CLIENTS } from '../helpers/start-idp.ts';
+import { passwordSignInOutcome, type SignInOutcome } from '../helpers/sign-in-outcome.ts';
 
 const PASSWORD = 'a password for a redis cluster';
 const TEST_TIMEOUT_MS = 240_000;
@@ -99,31 +100,8 @@ async function startSignIn(client: oidc.Configuration, browser = new HttpSession
   return { authorization, browser, page: await openAuthorization(browser, proxy.url, authorization) };
 }
 
-/** What one attempt at a sign-in ended with. */
-type Outcome = { kind: 'signed-in'; startedAt: number; endedAt: number } | { kind: 'unavailable'; startedAt: number } | { kind: 'wrong'; what: string };
-
-/** A failure is only right as the store-unavailable page (or its JSON at the token endpoint). */
-function judge(page: HttpResponse, startedAt: number): Outcome {
-  if (page.status === 503 && page.text.includes('STORE_UNAVAILABLE')) return { kind: 'unavailable', startedAt };
-  return { kind: 'wrong', what: `${page.status} ${page.url} (${servedBy(page)})\n${page.text.slice(0, 300)}` };
-}
-
-async function passwordSignIn(client: oidc.Configuration, email: string): Promise<Outcome> {
-  const startedAt = Date.now();
-  const { authorization, browser, page } = await startSignIn(client);
-  if (page.status !== 200) return judge(page, startedAt);
-  const callback = await submitPassword(browser, proxy.url, page, email, PASSWORD);
-  if (!isCallback(callback)) return judge(callback, startedAt);
-  try {
-    const tokens = await redeemCode(client, callback, authorization);
-    if (!tokens.claims()?.sub) return { kind: 'wrong', what: 'no sub in the ID token' };
-  } catch (error) {
-    const { status, error: code } = error as { status?: number; error?: string };
-    if (status === 503 && code === 'temporarily_unavailable') return { kind: 'unavailable', startedAt };
-    return { kind: 'wrong', what: `token: ${status} ${code} ${String(error)}` };
-  }
-  return { kind: 'signed-in', startedAt, endedAt: Date.now() };
-}
+type Outcome = SignInOutcome;
+const passwordSignIn = (client: oidc.Configuration, email: string) => passwordSignInOutcome(proxy.url, client, email, PASSWORD);
 
 describe('two provider processes on a Redis Cluster of three primaries', () => {
   test('a sign-in with the app whose steps alternate instances completes, and the keys lie on all three primaries', async () => {

@@ -13,13 +13,14 @@ import { silentLogger } from '../../src/log.ts';
 import type { Store } from '../../src/store/store.ts';
 import { StoreUnavailableError } from '../../src/store/store.ts';
 import { createFakeClock } from '../helpers/fake-clock.ts';
-import { hiddenField, HttpSession, type HttpResponse } from '../helpers/http-session.ts';
+import { hiddenField, HttpSession } from '../helpers/http-session.ts';
 import { codeFor, enrolledAccount, reauthenticate, submitCode, useBackupCode } from '../helpers/mfa-flow.ts';
-import { buildAuthorization, discoverClient, isCallback, openAuthorization, redeemCode, submitPassword } from '../helpers/oidc-flow.ts';
+import { buildAuthorization, discoverClient, isCallback, openAuthorization, submitPassword } from '../helpers/oidc-flow.ts';
 import { startRedisServer } from '../helpers/redis-server.ts';
 import { startSentinelDeployment, type SentinelDeployment } from '../helpers/redis-sentinel.ts';
 import { stopAllProcesses } from '../helpers/server-process.ts';
 import { startIdp, type TestIdp } from '../helpers/start-idp.ts';
+import { passwordSignInOutcome, type SignInOutcome } from '../helpers/sign-in-outcome.ts';
 import { testConfig } from '../helpers/test-config.ts';
 import { randomRedisPrefix } from '../helpers/redis.ts';
 
@@ -32,14 +33,7 @@ const RESUME_WITHIN_MS = 30_000;
 /** Generous waits for a loaded 2-core machine; none of them is asserted on. */
 const SLOW = 90_000;
 
-/** What one attempt at a sign-in ended with. */
-type Outcome = { kind: 'signed-in'; startedAt: number; endedAt: number } | { kind: 'unavailable'; startedAt: number } | { kind: 'wrong'; startedAt: number; what: string };
-
-/** A 503 is only right as the store-unavailable page (or its JSON at the token endpoint). */
-function judge(page: HttpResponse, startedAt: number): Outcome {
-  if (page.status === 503 && page.text.includes('STORE_UNAVAILABLE') && page.headers.get('retry-after') === '30') return { kind: 'unavailable', startedAt };
-  return { kind: 'wrong', startedAt, what: `${page.status} ${page.url}\n${page.text.slice(0, 300)}` };
-}
+type Outcome = SignInOutcome;
 
 describe('Redis Sentinel: the primary dies during sign-ins', () => {
   let deployment: SentinelDeployment;
@@ -64,30 +58,7 @@ describe('Redis Sentinel: the primary dies during sign-ins', () => {
     await stopAllProcesses();
   });
 
-  async function signInOnce(client: oidc.Configuration, email: string): Promise<Outcome> {
-    const startedAt = Date.now();
-    const session = new HttpSession();
-    const authorization = await buildAuthorization(client);
-    const page = await openAuthorization(session, idp.issuer, authorization);
-    if (page.status !== 200) return judge(page, startedAt);
-    const callback = await submitPassword(session, idp.issuer, page, email, PASSWORD);
-    if (!isCallback(callback)) return judge(callback, startedAt);
-    try {
-      await redeemCode(client, callback, authorization);
-    } catch (error) {
-      // The token endpoint is the app's, not the person's: its 503 is JSON temporarily_unavailable.
-      // openid-client reads a JSON error body into `status` and `error`; a body it cannot read as one
-      // leaves the response as the cause: its status and body say what the app really got.
-      // (openid-client reads error bodies of 400 and 401 only, so a 503's comes here.)
-      const { status, error: code, cause } = error as { status?: number; error?: string; cause?: unknown };
-      if (status === 503 && code === 'temporarily_unavailable') return { kind: 'unavailable', startedAt };
-      const response = cause instanceof Response ? cause : undefined;
-      const body = response ? await response.text().catch(() => '') : '';
-      if (response?.status === 503 && /"error":"temporarily_unavailable"/.test(body)) return { kind: 'unavailable', startedAt };
-      return { kind: 'wrong', startedAt, what: `token: ${status ?? response?.status} ${code} ${String(error)} ${body.slice(0, 300)}` };
-    }
-    return { kind: 'signed-in', startedAt, endedAt: Date.now() };
-  }
+  const signInOnce = (client: oidc.Configuration, email: string) => passwordSignInOutcome(idp.issuer, client, email, PASSWORD);
 
   /** Waits until the new primary has a replica in sync again, so WAIT 1 can be met after the checks' writes. */
   async function replicaInSync(primaryPort: number): Promise<void> {
