@@ -18,6 +18,9 @@ import { BUMP_EPOCH, DELETE_IF_EQUAL, DELETE_MFA_RECORD, REMOVE_METHOD, TURN_MFA
  *     then on every session from before is refused: interaction-policy.ts), then deletes the grants.
  */
 export function createClusterMfa(client: RedisClient, keys: ClusterKeys, grants: ClusterGrants): MfaStore {
+  // The single-Redis store on the cluster's key names, for every method that touches the account's
+  // slot alone; those it would take across slots (owner keys, grants) are replaced below, so its
+  // own prefix (owner keys, upgrade markers) is never used here.
   const base = createRedisMfa(client, '', keys);
   const freeOwners = (accountId: string, credentialIds: string[]) =>
     Promise.all(credentialIds.map((credentialId) => runScript(client, DELETE_IF_EQUAL, [keys.passkeyOwner(credentialId)], [accountId])));
