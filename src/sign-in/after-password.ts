@@ -7,11 +7,11 @@ import { actionsFor, finishInteraction, type InteractionDetails, type PathsPart 
 import { redirectAfterPost } from '../http/page-notice.ts';
 import { skipWithTrustedDevice, type RememberedDeviceDeps } from './remembered-device.ts';
 import type { RequirementFor } from './requirement-for.ts';
-import { rememberPasswordPassed, type SecondFactorStateDeps } from './second-factor-state.ts';
+import { rememberPasswordPassed } from './second-factor-state.ts';
 import { t } from '../i18n/translate.ts';
 
 /** After a right password: the one decision, then a trusted device, the kept subject, or the finished login. */
-export interface AfterPasswordDeps extends RememberedDeviceDeps, Pick<SecondFactorStateDeps, 'transient'>, PathsPart {
+export interface AfterPasswordDeps extends RememberedDeviceDeps, PathsPart {
   requirementFor: RequirementFor;
 }
 
@@ -38,6 +38,6 @@ export async function continueAfterPassword(ctx: Context, deps: AfterPasswordDep
   }
   // A trusted device never stands in for a phishing-resistant sign-in (EAP ACR Values 1.0 `phr`).
   if (requirement === 'challenge' && !phishingResistant && (await skipWithTrustedDevice(ctx, deps, details, accountId, clientMetadata))) return;
-  await rememberPasswordPassed(deps, details, accountId, requirement);
+  await rememberPasswordPassed(details, accountId, requirement);
   redirectAfterPost(ctx, actionsFor(deps.paths, details).page);
 }

@@ -5,11 +5,11 @@ import { meetsPhishingResistance } from '../oidc/phishing-resistance.ts';
 import { demandsPhishingResistance } from './phishing-resistance-demand.ts';
 import { requestFields } from '../audit/audit.ts';
 import { finishInteraction, type InteractionDetails, type PathsPart, type ProviderPart } from './interaction-io.ts';
-import { forgetPending, type Proof, type SecondFactorStateDeps, type SecondFactorSubject } from './second-factor-state.ts';
+import type { Proof, SecondFactorSubject } from './second-factor-state.ts';
 import { trustThisDevice, type TrustDeviceDeps } from './remembered-device.ts';
 
-/** Finishing a second factor: the kept state is dropped, the device maybe trusted, the provider told. */
-export interface CompleteSecondFactorDeps extends ProviderPart, PathsPart, TrustDeviceDeps, Pick<SecondFactorStateDeps, 'transient'> {}
+/** Finishing a second factor: the device maybe trusted, the provider told (its result replaces what the sign-in kept). */
+export interface CompleteSecondFactorDeps extends ProviderPart, PathsPart, TrustDeviceDeps {}
 
 /**
  * Finishes `login` with what was proven. On the step-up path the original `ts` is re-submitted:
@@ -22,7 +22,6 @@ export async function completeSecondFactor(ctx: Context, deps: CompleteSecondFac
   // The last line of defence for `phr` and `phrh` (EAP ACR Values 1.0): no other proof finishes such a sign-in.
   const demand = await demandsPhishingResistance(deps, details);
   if (demand && !meetsPhishingResistance(proof.acr, demand)) throw new AppError(demand === 'phrh' ? 'HARDWARE_PASSKEY_REQUIRED' : 'PASSKEY_REQUIRED');
-  await forgetPending(deps, details.uid);
   if (proof.trust) await trustThisDevice(ctx, deps, subject.accountId, clientId);
   if (!proof.setUpNow) deps.audit({ event: 'mfa.challenge.passed', accountId: subject.accountId, clientId, ...requestFields(ctx), details: { method: proof.method } });
   await finishInteraction(ctx, deps, details, {

@@ -13,6 +13,6 @@ import { passwordAlreadyPassed, signInUnderWay } from './second-factor-state.ts'
 export async function handOverAfterPassword(ctx: Context, deps: AfterPasswordDeps, accountId: string): Promise<void> {
   const details = await deps.provider.interactionDetails(ctx.req, ctx.res);
   assertThat(details.prompt.name === 'login', 'WRONG_STEP');
-  if (await passwordAlreadyPassed(deps, details.uid)) throw signInUnderWay(details.uid);
+  if (passwordAlreadyPassed(details)) throw signInUnderWay(details.uid);
   await continueAfterPassword(ctx, deps, details, accountId);
 }

@@ -103,7 +103,7 @@ export function createInteractionRoutes(deps: SignInRoutesDeps): Router {
     const { methods } = await deps.mfa.status(subject.accountId);
     const picked = methods.find((method) => method.id === form.method);
     assertThat(picked, 'METHOD_NOT_FOUND');
-    await chooseMethod(deps, details, subject, picked.id);
+    await chooseMethod(details, subject, picked.id);
     redirectAfterPost(ctx, actionsFor(deps.paths, details).page);
   }));
 
@@ -113,7 +113,7 @@ export function createInteractionRoutes(deps: SignInRoutesDeps): Router {
     router.post('/interaction/:uid/login', (ctx) => post(ctx, async (details, form) => {
       assertThat(details.prompt.name === 'login', 'WRONG_STEP');
       // Once a password passed here, the interaction belongs to that account: another is refused, not swapped in.
-      if (await passwordAlreadyPassed(deps, details.uid)) throw signInUnderWay(details.uid);
+      if (passwordAlreadyPassed(details)) throw signInUnderWay(details.uid);
       await submitLogin(ctx, deps, details, form);
     }));
   }

@@ -6,6 +6,7 @@ import { ERRORS, errorMessage, type ErrorCode } from '../errors.ts';
 import { readLoginDeviceCookie, writeLoginDeviceCookie } from '../guard/login-device-cookie.ts';
 import type { LoginThrottle } from '../guard/login-throttle.ts';
 import type { Logger } from '../log.ts';
+import type { TransientStore } from '../mfa/mfa-store.ts';
 import type { UserDirectory } from '../plugin/user-directory.ts';
 import { passwordlessActions } from '../factors/passkey/passwordless-step.ts';
 import { continueAfterPassword, type AfterPasswordDeps } from './after-password.ts';
@@ -15,6 +16,8 @@ import { t } from '../i18n/translate.ts';
 
 /** The password step: the throttle and the directory, then what follows a right password. */
 export interface LoginStepDeps extends InteractionPageDeps, AfterPasswordDeps {
+  /** Where a refused password's problem waits for the sign-in page (sign-in-notice.ts). */
+  transient: TransientStore;
   directory: UserDirectory;
   throttle: LoginThrottle;
   log: Logger;

@@ -10,9 +10,9 @@ import { t } from '../i18n/translate.ts';
 
 /**
  * Who is proving a second factor in this interaction, and since when. Either the password was
- * right in this very interaction (kept server-side, keyed by the interaction uid, which
- * oidc-provider binds to this browser's cookie, for exactly as long as the interaction lives),
- * or an existing session is being stepped up.
+ * right in this very interaction (kept inside oidc-provider's Interaction, which it binds to this
+ * browser's cookie and which lives exactly as long as the sign-in may take), or an existing
+ * session is being stepped up.
  */
 export interface SecondFactorSubject {
   accountId: string;
@@ -23,8 +23,9 @@ export interface SecondFactorSubject {
 }
 
 /**
- * Where the unfinished sign-in is kept (the transient store, each item bound to interaction and
- * account) and what it is checked against (the account's methods, the provider's session).
+ * Where the unfinished sign-in's single-use items are kept (the transient store, each bound to
+ * interaction and account) and what it is checked against (the account's methods, the provider's
+ * session).
  */
 export interface SecondFactorStateDeps {
   transient: TransientStore;
@@ -34,7 +35,35 @@ export interface SecondFactorStateDeps {
 
 type Kept = Pick<SecondFactorStateDeps, 'transient'>;
 
-const pendingKey = (uid: string) => `pending-login:${uid}`;
+/**
+ * The unfinished sign-in itself lives in the Interaction, under this name in its `result` (the
+ * place oidc-provider keeps for what the interaction found out; finishing replaces it, and
+ * `login` is never written here, so resuming with it alone signs nobody in). One read of the
+ * Interaction, which every step makes anyway, answers "whose sign-in is this, and which method
+ * did they pick"; nothing about it is kept beside the Interaction with a lifetime of its own.
+ */
+export const UNFINISHED_SIGN_IN = 'urn:oidc-mfa:unfinished-sign-in';
+
+interface UnfinishedSignIn {
+  /** The interaction it was made in: a copy that oidc-provider carries on (as `lastSubmission`) is never read as another's. */
+  uid: string;
+  /** The account whose password passed here (never a step-up's: that subject is the session's). */
+  subject?: SecondFactorSubject;
+  /** The method picked under "Try another way", for that account only. */
+  chosen?: { accountId: string; methodId: string };
+}
+
+function unfinishedIn(details: InteractionDetails): UnfinishedSignIn | undefined {
+  const kept = details.result?.[UNFINISHED_SIGN_IN] as UnfinishedSignIn | undefined;
+  return kept?.uid === details.uid ? kept : undefined;
+}
+
+/** Saves `change` into this interaction, for the rest of its life (one write of the Interaction). */
+async function keepInInteraction(details: InteractionDetails, change: Omit<UnfinishedSignIn, 'uid'>): Promise<void> {
+  const kept: UnfinishedSignIn = { ...unfinishedIn(details), ...change, uid: details.uid };
+  details.result = { ...details.result, [UNFINISHED_SIGN_IN]: kept };
+  await details.save(lifetimeOf(details));
+}
 
 /**
  * The scope of everything made for one account inside one interaction: a text code (its key and
@@ -49,14 +78,18 @@ export function subjectScope(uid: string, subject: Pick<SecondFactorSubject, 'ac
 const passedKey = (uid: string, subject: SecondFactorSubject) => `second-factor-passed:${subjectScope(uid, subject)}`;
 
 /**
- * The password was right: this account becomes the interaction's subject, once. A second
- * password in the same interaction is refused (SIGN_IN_UNDER_WAY) rather than replacing the
- * subject, so nothing made for the first account can ever serve another; the claim is atomic,
- * so two racing submissions cannot both win.
+ * The password was right: this account becomes the interaction's subject. A second password in
+ * the same interaction is refused (SIGN_IN_UNDER_WAY) rather than replacing the subject. Two
+ * passwords racing in the same instant (one browser, one interaction) may both pass that check:
+ * the Interaction then keeps the one saved last, and every page and step after reads that one.
+ * That is safe because nothing is bound to the interaction alone: every item made for an account
+ * (a text code, an enrolment, a factor passed, a notice) is keyed by interaction AND account
+ * (subjectScope), so what was made for one account never serves the other
+ * (test/security/state-confusion.test.ts races two passwords to show it).
  */
-export async function rememberPasswordPassed(deps: Kept, details: InteractionDetails, accountId: string, requirement: SecondFactorSubject['requirement']): Promise<void> {
-  const subject: SecondFactorSubject = { accountId, ts: Math.floor(Date.now() / 1000), via: 'password', requirement };
-  if (!(await deps.transient.claim(pendingKey(details.uid), JSON.stringify(subject), lifetimeOf(details)))) throw signInUnderWay(details.uid);
+export async function rememberPasswordPassed(details: InteractionDetails, accountId: string, requirement: SecondFactorSubject['requirement']): Promise<void> {
+  if (passwordAlreadyPassed(details)) throw signInUnderWay(details.uid);
+  await keepInInteraction(details, { subject: { accountId, ts: Math.floor(Date.now() / 1000), via: 'password', requirement } });
 }
 
 /** The refusal of a second password, with the way on: the step this sign-in is at. */
@@ -65,15 +98,15 @@ export function signInUnderWay(uid: string): AppError {
 }
 
 /** Whether a password already passed in this interaction (its second factor still to come). */
-export async function passwordAlreadyPassed(deps: Kept, uid: string): Promise<boolean> {
-  return (await deps.transient.get(pendingKey(uid))) !== undefined;
+export function passwordAlreadyPassed(details: InteractionDetails): boolean {
+  return unfinishedIn(details)?.subject !== undefined;
 }
 
 export async function subjectOf(deps: SecondFactorStateDeps, details: InteractionDetails): Promise<SecondFactorSubject | undefined> {
   if (details.prompt.name === 'login') {
-    const raw = await deps.transient.get(pendingKey(details.uid));
-    if (!raw) return undefined;
-    const subject = JSON.parse(raw) as SecondFactorSubject;
+    const kept = unfinishedIn(details)?.subject;
+    if (!kept) return undefined;
+    const subject = { ...kept };
     // The owner may have set MFA up since the password step: then this sign-in proves it, never replaces it.
     if (subject.requirement === 'enrol' && (await deps.mfa.status(subject.accountId)).enabled) subject.requirement = 'challenge';
     return subject;
@@ -114,25 +147,18 @@ export async function takeFactorPassed(deps: Kept, uid: string, subject: SecondF
   return passed && passed.subject.accountId === subject.accountId ? passed : undefined;
 }
 
-const chosenKey = (uid: string, subject: SecondFactorSubject) => `chosen-method:${subjectScope(uid, subject)}`;
-
 /**
  * The method this sign-in asks for: the one picked under "Try another way", else the account's
  * default. Kept per interaction and account, like everything else here.
  */
-export async function chosenMethod(deps: Pick<SecondFactorStateDeps, 'transient' | 'mfa'>, details: InteractionDetails, subject: SecondFactorSubject): Promise<MethodView | undefined> {
+export async function chosenMethod(deps: Pick<SecondFactorStateDeps, 'mfa'>, details: InteractionDetails, subject: SecondFactorSubject): Promise<MethodView | undefined> {
   const status = await deps.mfa.status(subject.accountId);
-  // With one method (or none) the answer is known without reading what was picked: only a method of the account can be.
-  if (status.methods.length <= 1) return status.defaultMethod;
-  const picked = await deps.transient.get(chosenKey(details.uid, subject));
+  const chosen = unfinishedIn(details)?.chosen;
+  const picked = chosen?.accountId === subject.accountId ? chosen.methodId : undefined;
   return status.methods.find((method) => method.id === picked) ?? status.defaultMethod;
 }
 
 /** "Try another way": this sign-in now asks for that method (the caller checked it is the subject's). */
-export async function chooseMethod(deps: Kept, details: InteractionDetails, subject: SecondFactorSubject, methodId: string): Promise<void> {
-  await deps.transient.set(chosenKey(details.uid, subject), methodId, lifetimeOf(details));
-}
-
-export async function forgetPending(deps: Kept, uid: string): Promise<void> {
-  await deps.transient.delete(pendingKey(uid));
+export async function chooseMethod(details: InteractionDetails, subject: SecondFactorSubject, methodId: string): Promise<void> {
+  await keepInInteraction(details, { chosen: { accountId: subject.accountId, methodId } });
 }

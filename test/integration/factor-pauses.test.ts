@@ -8,6 +8,7 @@ import { codeFor, submitCode } from '../helpers/mfa-flow.ts';
 import { submitPassword } from '../helpers/oidc-flow.ts';
 import { readOutbox } from '../helpers/sms-outbox.ts';
 import { STORE_KINDS } from '../helpers/test-stores.ts';
+import { providerResultOf } from '../helpers/interaction-result.ts';
 
 /**
  * Issue 13 §1: a paused factor is told, not hidden behind "That code didn't work". Once the
@@ -174,7 +175,7 @@ describe.each(STORE_KINDS)('paused and locked factors at sign-in on %s', (kind) 
     clock.advance(STEP_MS);
     const posted = await session.submitForm(`${w.idp.issuer}/interaction/${uidOf(page.url)}/totp`, { csrf: hiddenField(page.text, 'csrf'), code: codeFor(account.key, clock) });
     expectRefused(posted, 'FACTOR_PAUSED');
-    expect((await w.idp.app.Interaction.find(uidOf(page.url)))?.result).toBeUndefined();
+    expect(providerResultOf(await w.idp.app.Interaction.find(uidOf(page.url)))).toBeUndefined();
     await expectNoSessionIn(session);
   });
 

@@ -10,6 +10,7 @@ import { codeFor, submitCode, textOf } from '../helpers/mfa-flow.ts';
 import { isCallback, submitPassword } from '../helpers/oidc-flow.ts';
 import { latestCode, readOutbox } from '../helpers/sms-outbox.ts';
 import { STORE_KINDS } from '../helpers/test-stores.ts';
+import { providerResultOf } from '../helpers/interaction-result.ts';
 
 /**
  * Guessing, spread out to dodge per-sign-in limits. Code guesses are counted per account and
@@ -71,7 +72,7 @@ describe.each(STORE_KINDS)('code guessing across fresh sign-ins on %s', (kind) =
     const uid = uidOf(page.url);
     const answer = await session.submitForm(`${w.idp.issuer}/interaction/${uid}/totp`, { csrf: hiddenField(page.text, 'csrf'), code: rightCode });
     expectPaused(answer);
-    expect((await w.idp.app.Interaction.find(uid))?.result).toBeUndefined();
+    expect(providerResultOf(await w.idp.app.Interaction.find(uid))).toBeUndefined();
     expect(await hasSession(w, session)).toBe(false);
   }
 
@@ -129,7 +130,7 @@ describe.each(STORE_KINDS)('code guessing across fresh sign-ins on %s', (kind) =
     expectRefused(await last.send(account.backupCode), 'FACTOR_PAUSED');
     // Not spent by the refused attempt, and no sign-in resulted.
     expect((await w.store.mfa.get(account.id))?.backupCodeHash).toBe(before?.backupCodeHash);
-    expect((await w.idp.app.Interaction.find(last.uid))?.result).toBeUndefined();
+    expect(providerResultOf(await w.idp.app.Interaction.find(last.uid))).toBeUndefined();
     expect(await hasSession(w, last.session)).toBe(false);
     clock.advance(61_000);
     expect(textOf((await (await backupForm()).send(account.backupCode)).text, 'backup-code')).not.toBe(account.backupCode);
@@ -159,7 +160,7 @@ describe.each(STORE_KINDS)('code guessing across fresh sign-ins on %s', (kind) =
     expectPaused(resend);
     expect(texts()).toBe(sent);
     expectPaused(await session.submitForm(`${w.idp.issuer}/interaction/${uid}/sms`, { csrf: hiddenField(page.text, 'csrf'), code: latestCode(outbox, account.phone) }));
-    expect((await w.idp.app.Interaction.find(uid))?.result).toBeUndefined();
+    expect(providerResultOf(await w.idp.app.Interaction.find(uid))).toBeUndefined();
     expect(await hasSession(w, session)).toBe(false);
   });
 });

@@ -12,6 +12,7 @@ import { buildAuthorization, discoverClient, isCallback } from '../helpers/oidc-
 import { cookieHeaderFor, rawRequest, type RawResponse } from '../helpers/raw-http.ts';
 import { latestCode, readOutbox } from '../helpers/sms-outbox.ts';
 import { STORE_KINDS } from '../helpers/test-stores.ts';
+import { providerResultOf } from '../helpers/interaction-result.ts';
 
 /**
  * Bodies, content types, encodings, characters, paths and cookies no page of ours would send.
@@ -42,7 +43,7 @@ describe.each(STORE_KINDS)('malformed input on %s: a clear 4xx, and nothing gain
   });
 
   const issuer = () => world.idp.issuer;
-  const resultOf = async (uid: string) => (await world.idp.app.Interaction.find(uid))?.result;
+  const resultOf = async (uid: string) => providerResultOf(await world.idp.app.Interaction.find(uid));
 
   /** A POST with this browser's cookies, as raw as we like. */
   function rawPost(session: HttpSession, url: string, body: string | Buffer | Array<string | Buffer> | undefined, headers: Record<string, string> = {}): Promise<RawResponse> {

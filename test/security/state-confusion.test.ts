@@ -116,6 +116,33 @@ describe.each(STORE_KINDS)('state confusion across accounts within one sign-in o
     expect(wrongMethod).toEqual([]);
   });
 
+  test("two passwords racing in one interaction: the subject kept is one of them, and only that account's own code finishes the sign-in, as that account", async () => {
+    const attacker = await totpAccount(w, 'attacker');
+    const victim = await totpAccount(w, 'victim');
+    for (let round = 0; round < 5; round += 1) {
+      const flow = await startSignIn();
+      const answers = await Promise.all([attacker, victim].map((account) => postPasswordAgain(flow.session, flow.login, account.email)));
+      // Each answer leads on to the code page, or refuses the later password; never anything else.
+      for (const answer of answers) {
+        if (answer.status === 303) expect(answer.location).toBe(`${w.idp.issuer}/interaction/${uidOf(flow.login.url)}`);
+        else expectRefused(answer, 'SIGN_IN_UNDER_WAY');
+      }
+      const challenge = await flow.session.get(`${w.idp.issuer}/interaction/${uidOf(flow.login.url)}`);
+      expect(challenge.text).toContain('autocomplete="one-time-code"');
+
+      clock.advance(STEP_MS);
+      // The attacker's own code first: it finishes the sign-in only if the attacker is the subject kept, and then as the attacker.
+      const withAttackerCode = await flow.session.submitForm(formAction(challenge.text, '/totp', w.idp.issuer), { csrf: hiddenField(challenge.text, 'csrf'), code: codeFor(attacker.key, clock) });
+      if (isCallback(withAttackerCode)) {
+        expect(await subjectOfCallback(flow, withAttackerCode)).toBe(attacker.id);
+        continue;
+      }
+      expectRefused(withAttackerCode, 'CODE_INVALID');
+      const withVictimCode = await flow.session.submitForm(formAction(withAttackerCode.text, '/totp', w.idp.issuer), { csrf: hiddenField(withAttackerCode.text, 'csrf'), code: codeFor(victim.key, clock) });
+      expect(await subjectOfCallback(flow, withVictimCode)).toBe(victim.id);
+    }
+  });
+
   test("two tabs: A's code from one interaction does not finish B's sign-in in another", async () => {
     const attacker = await smsAccount(w, 'attacker');
     const victim = await smsAccount(w, 'victim');

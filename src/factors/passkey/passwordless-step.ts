@@ -40,7 +40,7 @@ export function passwordlessActions(paths: PluginPaths, uid: string) {
 export function addPasswordlessRoutes(router: Router, deps: PasswordlessDeps): void {
   const atPasswordStep = async (details: InteractionDetails) => {
     assertThat(details.prompt.name === 'login', 'WRONG_STEP');
-    if (await passwordAlreadyPassed(deps, details.uid)) throw signInUnderWay(details.uid);
+    if (passwordAlreadyPassed(details)) throw signInUnderWay(details.uid);
   };
 
   router.post('/interaction/:uid/passkey-sign-in/options', async (ctx) => {
