@@ -57,6 +57,8 @@ export function composeIdentityProvider({ config, keys, store: bareStore, client
     issuer: config.issuer,
     directory,
     store,
+    // The built-in directory's findById is the store's: both of an account's records in one read.
+    readAccountWithMfa: (accountId) => store.accountStates.read(accountId),
     sealingKeys: keys.sealingKeys,
     secrets: keys.secrets,
     settings: config.mfa,

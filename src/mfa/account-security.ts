@@ -1,8 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Clock } from '../clock.ts';
-import type { UserDirectory } from '../plugin/user-directory.ts';
+import type { DirectoryAccount, UserDirectory } from '../plugin/user-directory.ts';
 import type { TrustConditions } from '../trusted-device/trusted-devices.ts';
-import type { MfaStore } from './mfa-store.ts';
+import type { MfaRecord, MfaStore } from './mfa-store.ts';
 
 /*
  * When sessions end. A password change, MFA off or reset, and "sign out everywhere" stamp a time
@@ -80,14 +80,22 @@ export async function endSessionsNow<T>(clock: Clock, write: (validAfter: number
   return result;
 }
 
+/** An account and its MFA record, as the directory's findById and the MFA store's get answer them. */
+export type ReadAccountAndRecord = (accountId: string) => Promise<[DirectoryAccount | undefined, MfaRecord | undefined]>;
+
+/** The two reads side by side: what a host whose store cannot read both in one call gets. */
+export function readSideBySide(directory: UserDirectory, mfa: MfaStore): ReadAccountAndRecord {
+  return (accountId) => Promise.all([directory.findById(accountId), mfa.get(accountId)]);
+}
+
 /**
  * When an account's sessions, tokens and trusted devices stop counting: the later of its last
  * password change (the directory's) and its last "end every session" (ours: MFA off or reset, sign
  * out everywhere); and its security epoch. Undefined when the account no longer exists.
  */
-export function createAccountSecurity(directory: UserDirectory, mfa: MfaStore) {
+export function createAccountSecurity(readBoth: ReadAccountAndRecord) {
   async function conditions(accountId: string): Promise<TrustConditions | undefined> {
-    const [account, record] = await Promise.all([directory.findById(accountId), mfa.get(accountId)]);
+    const [account, record] = await readBoth(accountId);
     if (!account) return undefined;
     return {
       accountId,

@@ -2,7 +2,7 @@ import type { Context } from 'koa';
 import path from 'node:path';
 import { createAudit } from '../audit/audit.ts';
 import { createSecurityNotifier } from '../notify/security-notifier.ts';
-import { createAccountSecurity } from '../mfa/account-security.ts';
+import { createAccountSecurity, readSideBySide } from '../mfa/account-security.ts';
 import { createLoadExistingGrant } from '../consent/load-existing-grant.ts';
 import { createTrustedDevices } from '../trusted-device/trusted-devices.ts';
 import type Provider from 'oidc-provider';
@@ -45,7 +45,7 @@ import { appHomeIn, createProviderPages } from '../http/provider-pages.ts';
 import type { AfterPasswordDeps } from '../sign-in/after-password.ts';
 import { handOverAfterPassword } from '../sign-in/host-hand-over.ts';
 import type { MfaPluginOptions } from './mfa-plugin-options.ts';
-import { memoizedDirectory, memoizedMfaStore, requestScope } from './request-scope.ts';
+import { memoizedDirectory, memoizedMfaStore, readTogether, requestScope } from './request-scope.ts';
 import { languageScope } from '../i18n/request-language.ts';
 import { languageSwitch } from '../i18n/language-switch.ts';
 
@@ -115,7 +115,15 @@ export function composeMfa(options: MfaPluginOptions) {
     clock,
     trustSeconds: settings.trustedDeviceDays * 86_400,
   });
-  const security = createAccountSecurity(directory, mfaStore);
+  // Asked at every resume and token request: both in one read where the host's store offers it, each shared for the rest of the request.
+  const readBoth = readSideBySide(directory, mfaStore);
+  const { readAccountWithMfa } = options;
+  const security = createAccountSecurity(readAccountWithMfa
+    ? (accountId) => {
+      readTogether(accountId, readAccountWithMfa);
+      return readBoth(accountId);
+    }
+    : readBoth);
 
   /**
    * A "remembered device" session counts only while its device does: revoked, expired, from an

@@ -13,6 +13,7 @@ import type { MfaStore, TransientStore } from '../mfa/mfa-store.ts';
 import type { DeliverNotice } from '../notify/security-notifier.ts';
 import type { TrustedDeviceStore } from '../trusted-device/trusted-device-store.ts';
 import type { UserDirectory } from './user-directory.ts';
+import type { ReadAccountWithMfa } from './request-scope.ts';
 export interface MfaPluginOptions {
   /** The provider's issuer URL (its origin is checked on every form POST). */
   issuer: string;
@@ -22,6 +23,13 @@ export interface MfaPluginOptions {
    * provider saved through `store.adapterFactory`: remembered consent and "Apps with access".
    */
   store: { mfa: MfaStore; transient: TransientStore; counters: CounterStore; trustedDevices: TrustedDeviceStore; grants: AccountGrantStore };
+  /**
+   * Optional: an account and its MFA record in one read, for a host whose directory's `findById`
+   * answers from the same store (the hosted provider gives `store.accountStates.read`; `account`
+   * must be exactly what `directory.findById` answers). Every resume and token request asks
+   * whether the session still counts, which reads both: with this, one store call instead of two.
+   */
+  readAccountWithMfa?: ReadAccountWithMfa;
   /** AES-256-GCM keys for TOTP secrets at rest; the first seals, all open. */
   sealingKeys: SealingKey[];
   /** Server secrets, one list per purpose, newest first (rotation): CSRF, text-code and trusted-device hashes, device cookies. */

@@ -1,8 +1,8 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Middleware } from 'koa';
 import type { Adapter, AdapterFactory, AdapterPayload } from 'oidc-provider';
-import type { MfaStore } from '../mfa/mfa-store.ts';
-import type { UserDirectory } from './user-directory.ts';
+import type { MfaRecord, MfaStore } from '../mfa/mfa-store.ts';
+import type { DirectoryAccount, UserDirectory } from './user-directory.ts';
 
 /**
  * One load of an account's security state per request. A sign-in step asks "who is this, what
@@ -29,6 +29,27 @@ function remembered<T>(key: string, load: () => Promise<T>): Promise<T> {
   // A failed read is not kept: the next caller tries again (and meets the same 503 if the store is down).
   loading.catch(() => memo.delete(key));
   return loading;
+}
+
+/** The names an account's reads are shared under: memoizedDirectory's findById and memoizedMfaStore's get, and readTogether for both. */
+const accountKey = (accountId: string) => `account:${accountId}`;
+const mfaKey = (accountId: string) => `mfa:${accountId}`;
+
+/** An account and its MFA record, read in one call (the hosted provider's AccountStateStore); `account` is what the directory's findById answers. */
+export type ReadAccountWithMfa = (accountId: string) => Promise<{ account: DirectoryAccount | undefined; mfa: MfaRecord | undefined }>;
+
+/**
+ * About to read an account and its MFA record both: when neither was read yet in this request,
+ * `read` loads them in one call, and each is then shared exactly as if read alone. Outside a
+ * request, or once either was read, nothing is done (the two reads go as before).
+ */
+export function readTogether(accountId: string, read: ReadAccountWithMfa): void {
+  const memo = scope.getStore();
+  if (!memo || memo.has(accountKey(accountId)) || memo.has(mfaKey(accountId))) return;
+  const both = read(accountId);
+  // Each part fails with the read (and is forgotten by remembered()); neither is an unhandled rejection.
+  void remembered(accountKey(accountId), () => both.then((state) => state.account)).catch(() => {});
+  void remembered(mfaKey(accountId), () => both.then((state) => state.mfa)).catch(() => {});
 }
 
 function forget(key: string): void {
@@ -81,7 +102,7 @@ export function memoizedAdapterFactory(factory: AdapterFactory): AdapterFactory 
 
 /** The MFA port, its reads shared within a request; every write forgets that account's record first and after. */
 export function memoizedMfaStore(store: MfaStore): MfaStore {
-  const key = (accountId: string) => `mfa:${accountId}`;
+  const key = mfaKey;
   const writing = <A extends [string, ...unknown[]], R>(write: (...args: A) => Promise<R>) => async (...args: A): Promise<R> => {
     forget(key(args[0]));
     try {
@@ -116,7 +137,7 @@ export function memoizedDirectory<D extends UserDirectory>(directory: D): D {
   return new Proxy(directory, {
     get(target, property, receiver) {
       const value = Reflect.get(target, property, receiver);
-      if (property === 'findById') return (id: string) => remembered(`account:${id}`, () => target.findById(id));
+      if (property === 'findById') return (id: string) => remembered(accountKey(id), () => target.findById(id));
       if (property === 'authenticate' || typeof value !== 'function') return value;
       return (...args: unknown[]) => {
         forgetAccounts();

@@ -2,7 +2,7 @@ import type { Adapter } from 'oidc-provider';
 import type { Store } from './store.ts';
 
 /** The Store's parts whose every method a wrapper sees; kind, ping, persistence and close are no part of a sign-in. */
-const PARTS = ['accounts', 'counters', 'mfa', 'transient', 'trustedDevices', 'grants', 'passwordResets'] as const;
+const PARTS = ['accounts', 'accountStates', 'counters', 'mfa', 'transient', 'trustedDevices', 'grants', 'passwordResets'] as const;
 
 /** What a wrapper does around one store call: `name` is "<part>.<method>", "adapter.<Model>.<method>" or "revokeGrantsOf". */
 export type AroundCall = (name: string, call: () => Promise<unknown>) => Promise<unknown>;

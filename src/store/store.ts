@@ -1,10 +1,27 @@
 import type { AdapterFactory } from 'oidc-provider';
-import type { AccountStore } from '../accounts/account-store.ts';
+import type { AccountRecord, AccountStore } from '../accounts/account-store.ts';
 import type { PasswordResetStore } from '../accounts/password-reset-store.ts';
 import type { AccountGrantStore } from '../consent/account-grant-store.ts';
 import type { CounterStore } from '../guard/counter-store.ts';
-import type { MfaStore, TransientStore } from '../mfa/mfa-store.ts';
+import type { MfaRecord, MfaStore, TransientStore } from '../mfa/mfa-store.ts';
 import type { TrustedDeviceStore } from '../trusted-device/trusted-device-store.ts';
+
+/**
+ * An account and its MFA record, read together: whether a session, code or token still counts
+ * depends on both (the password's last change, the MFA record's epoch and sessionsValidAfter),
+ * and it is asked at every resume and token request. One call, one command on Redis (both lie in
+ * the account's slot on a Redis Cluster): where the two reads would have been two.
+ */
+export interface AccountStateStore {
+  read(accountId: string): Promise<AccountState>;
+}
+
+export interface AccountState {
+  /** What accounts.findById answers. */
+  account: AccountRecord | undefined;
+  /** What mfa.get answers. */
+  mfa: MfaRecord | undefined;
+}
 
 /**
  * Everything the identity provider keeps. Two implementations, one contract suite
@@ -20,6 +37,8 @@ export interface Store {
   readonly mfa: MfaStore;
   readonly transient: TransientStore;
   readonly trustedDevices: TrustedDeviceStore;
+  /** An account and its MFA record in one call: what deciding whether a session still counts reads. */
+  readonly accountStates: AccountStateStore;
   /** An account's grants, one by one: remembered consent and the Security page's "Apps with access". */
   readonly grants: AccountGrantStore;
   /** "Forgot password?" links of the built-in directory (hosted provider). */

@@ -1,7 +1,7 @@
 import type { AccountRecord } from '../../src/accounts/account-store.ts';
 import { useFreshStore, type Cleanup, type OpenStore } from './contract-harness.ts';
 
-function accountFor(email: string, overrides: Partial<AccountRecord> = {}): AccountRecord {
+export function accountFor(email: string, overrides: Partial<AccountRecord> = {}): AccountRecord {
   return {
     id: `sub-${email.split('@')[0]}`,
     email,

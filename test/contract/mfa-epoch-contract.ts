@@ -2,6 +2,7 @@ import type { NewCredential } from '../../src/mfa/mfa-store.ts';
 import { useFreshStore, type Cleanup, type OpenStore } from './contract-harness.ts';
 
 import { ALICE, BOB, HASH, NEW_HASH, SECRET, STEP } from './mfa-fixtures.ts';
+import { accountFor } from './accounts-contract.ts';
 
 const app = (step = STEP): NewCredential => ({ id: 'app-1', type: 'totp', setUp: null, sealedSecret: SECRET, lastAcceptedStep: step, phone: null });
 const phone: NewCredential = { id: 'phone-1', type: 'sms', setUp: null, sealedSecret: null, lastAcceptedStep: null, phone: '+447400123456' };
@@ -141,6 +142,24 @@ export function describeMfaEpochContract(label: string, open: OpenStore, cleanup
         });
       });
 
+    });
+
+    describe('accountStates', () => {
+      it('read answers, in one call, what accounts.findById and mfa.get answer: with a record, without one, and for no account', async () => {
+        const alice = accountFor('alice@example.com', { id: ALICE });
+        await ctx.store.accounts.create(alice);
+        await ctx.store.accounts.create(accountFor('bob@example.com', { id: BOB }));
+        await mfa().addCredential(ALICE, app(), HASH, ctx.clock());
+        await mfa().raiseEpoch(ALICE, ctx.clock(), true);
+
+        const aliceState = await ctx.store.accountStates.read(ALICE);
+        expect(aliceState).toEqual({ account: await ctx.store.accounts.findById(ALICE), mfa: await mfa().get(ALICE) });
+        expect(aliceState.account).toEqual(alice);
+        expect(aliceState.mfa).toMatchObject({ accountId: ALICE, epoch: 2, credentials: [{ id: 'app-1' }] });
+        // Each account's own: Bob has no MFA record, and nothing of Alice's.
+        expect(await ctx.store.accountStates.read(BOB)).toEqual({ account: accountFor('bob@example.com', { id: BOB }), mfa: undefined });
+        expect(await ctx.store.accountStates.read('sub-nobody')).toEqual({ account: undefined, mfa: undefined });
+      });
     });
   });
 }

@@ -14,6 +14,11 @@ export const READ_MFA_RECORD = defineScript(`
 return { redis.call('HGETALL', KEYS[1]), redis.call('HGETALL', KEYS[2]) }
 `);
 
+/** KEYS: account, MFA record, methods hash. Returns the three hashes as flat field/value lists (empty when absent). */
+export const READ_ACCOUNT_AND_MFA_RECORD = defineScript(`
+return { redis.call('HGETALL', KEYS[1]), redis.call('HGETALL', KEYS[2]), redis.call('HGETALL', KEYS[3]) }
+`);
+
 /**
  * KEYS: email index. ARGV: email, account key prefix. Returns the account's hash as a flat
  * field/value list, or an empty list when the email names none.

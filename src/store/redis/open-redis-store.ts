@@ -8,6 +8,7 @@ import { createRedisAccountGrants } from './redis-account-grants.ts';
 import { createRedisAdapterFactory, revokeAccountGrants } from './redis-adapter.ts';
 import { createRedisCounters } from './redis-counters.ts';
 import { createRedisMfa } from './redis-mfa.ts';
+import { createRedisAccountStates } from './redis-account-states.ts';
 import { createRedisTransient } from './redis-transient.ts';
 import { createRedisPasswordResets } from './redis-password-resets.ts';
 import { createRedisTrustedDevices } from './redis-trusted-devices.ts';
@@ -70,6 +71,7 @@ export async function openRedisStore(options: RedisStoreOptions): Promise<Store>
     accounts: guarded(replicaWait(parts.accounts, DURABLE_WRITES.accounts)),
     counters: guarded(parts.counters),
     mfa: guarded(replicaWait(parts.mfa, DURABLE_WRITES.mfa)),
+    accountStates: guarded(parts.accountStates),
     transient: guarded(parts.transient),
     trustedDevices: guarded(replicaWait(parts.trustedDevices, DURABLE_WRITES.trustedDevices)),
     grants: guarded(replicaWait(parts.grants, DURABLE_WRITES.grants)),
@@ -99,12 +101,14 @@ export async function openRedisStore(options: RedisStoreOptions): Promise<Store>
 
 /** The store's parts on one Redis (or a Sentinel-watched primary): every multi-key change one script. */
 function singleStoreParts(client: RedisClient, prefix: string, clock: Clock) {
+  const mfa = createRedisMfa(client, prefix);
   return {
     adapterFactory: createRedisAdapterFactory(client, prefix, clock),
     revokeGrantsOf: (accountId: string) => revokeAccountGrants(client, prefix, accountId),
     accounts: createRedisAccounts(client, prefix),
     counters: createRedisCounters(client, prefix, clock),
-    mfa: createRedisMfa(client, prefix),
+    mfa,
+    accountStates: createRedisAccountStates(mfa),
     transient: createRedisTransient(client, prefix, clock),
     trustedDevices: createRedisTrustedDevices(client, prefix, clock),
     grants: createRedisAccountGrants(client, prefix, clock),

@@ -4,7 +4,7 @@ import {
   ACCEPT_CREDENTIAL_STEP, ACCEPT_PASSKEY_USE, ADD_CREDENTIAL, RENAME_PASSKEY, REMOVE_CREDENTIAL, SET_DEFAULT_CREDENTIAL, TOUCH_CREDENTIAL, UPGRADE_ONE_METHOD_RECORD,
 } from './lua-credential-scripts.ts';
 import { DISABLE_MFA, RAISE_EPOCH, REMOVE_MFA_RECORD, SWAP_BACKUP_CODE } from './lua-mfa-scripts.ts';
-import { hashOf, READ_MFA_RECORD } from './lua-read-scripts.ts';
+import { hashOf, READ_ACCOUNT_AND_MFA_RECORD, READ_MFA_RECORD } from './lua-read-scripts.ts';
 import { accountGrantsKey, grantKeyPrefix } from './redis-adapter.ts';
 import { runScript, type RedisClient } from './redis-script.ts';
 
@@ -39,6 +39,18 @@ function toRecord(accountId: string, hash: Record<string, string>, methods: Reco
   };
 }
 
+/** Where an account's MFA record, its methods and the account itself lie (cluster/cluster-keys.ts gives the cluster's). */
+export interface RedisMfaKeys {
+  mfa(accountId: string): string;
+  methods(accountId: string): string;
+  account(accountId: string): string;
+}
+
+/** The MfaStore, and the MFA record read with the account's own hash in one script (AccountStateStore). */
+export interface RedisMfa extends MfaStore {
+  readWithAccount(accountId: string): Promise<{ accountHash: Record<string, string>; mfa: MfaRecord | undefined }>;
+}
+
 /**
  * An account's second factors on Redis: the MFA record (mfa:<accountId>: backupCodeHash,
  * backupCodeCreatedAt, epoch — absent means 0 — and sessionsValidAfter) and its methods
@@ -47,10 +59,12 @@ function toRecord(accountId: string, hash: Record<string, string>, methods: Reco
  * racing raises each get their own epoch. Ending sessions (raiseEpoch with endSessions, disable)
  * deletes the account's grants, codes and tokens in the same script.
  */
-export function createRedisMfa(client: RedisClient, prefix: string, cluster?: { mfa(accountId: string): string; methods(accountId: string): string }): MfaStore {
+export function createRedisMfa(client: RedisClient, prefix: string, cluster?: RedisMfaKeys): RedisMfa {
   // The Cluster store names them with the account's hash tag (cluster/cluster-keys.ts) and has no older data to upgrade.
   const mfaKey = cluster?.mfa ?? ((accountId: string) => `${prefix}mfa:${accountId}`);
   const methodsKey = cluster?.methods ?? ((accountId: string) => `${prefix}mfa-methods:${accountId}`);
+  // The account's own hash (redis-accounts.ts names it the same way), read beside the record by readWithAccount.
+  const accountKey = cluster?.account ?? ((accountId: string) => `${prefix}account:${accountId}`);
   // passkey-owner:<credential id> -> account id: a credential id registers to one account only.
   const passkeyOwnerPrefix = `${prefix}passkey-owner:`;
   const upgradedMarker = `${prefix}mfa-methods-upgraded`;
@@ -98,6 +112,11 @@ export function createRedisMfa(client: RedisClient, prefix: string, cluster?: { 
       await upgradeOneMethodRecords();
       const [hash, methods] = await runScript(client, READ_MFA_RECORD, [mfaKey(accountId), methodsKey(accountId)], []) as [unknown, unknown];
       return toRecord(accountId, hashOf(hash), hashOf(methods));
+    },
+    async readWithAccount(accountId) {
+      await upgradeOneMethodRecords();
+      const [account, hash, methods] = await runScript(client, READ_ACCOUNT_AND_MFA_RECORD, [accountKey(accountId), mfaKey(accountId), methodsKey(accountId)], []) as [unknown, unknown, unknown];
+      return { accountHash: hashOf(account), mfa: toRecord(accountId, hashOf(hash), hashOf(methods)) };
     },
     async addCredential(accountId, credential, backupCodeHash, now) {
       await upgradeOneMethodRecords();

@@ -86,6 +86,8 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
 
   const revokeGrantsOf = createSqliteGrantRevoker(db);
   const adapterFactory = createSqliteAdapterFactory(db, clock);
+  const accounts = createSqliteAccounts(db, revokeGrantsOf);
+  const mfa = createSqliteMfa(db, revokeGrantsOf);
   // The store's boundary: a busy lock, a disk error or a closed database leaves as
   // StoreUnavailableError (503), like Redis's connection errors; a bug leaves as itself.
   const storeWide = withSqliteErrors({
@@ -100,9 +102,16 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
   return {
     kind: 'sqlite',
     adapterFactory: (model) => withSqliteErrors(adapterFactory(model)),
-    accounts: withSqliteErrors(createSqliteAccounts(db, revokeGrantsOf)),
+    accounts: withSqliteErrors(accounts),
     counters: withSqliteErrors(createSqliteCounters(db, clock)),
-    mfa: withSqliteErrors(createSqliteMfa(db, revokeGrantsOf)),
+    mfa: withSqliteErrors(mfa),
+    // Two point reads in the same turn: nothing of this process writes between them.
+    accountStates: withSqliteErrors({
+      async read(accountId: string) {
+        const [account, record] = await Promise.all([accounts.findById(accountId), mfa.get(accountId)]);
+        return { account, mfa: record };
+      },
+    }),
     transient: withSqliteErrors(createSqliteTransient(db, clock)),
     trustedDevices: withSqliteErrors(createSqliteTrustedDevices(db, clock)),
     grants: withSqliteErrors(createSqliteAccountGrants(db, clock)),

@@ -1,5 +1,5 @@
 import type { Context, Next } from 'koa';
-import { memoizedAdapterFactory, memoizedDirectory, memoizedMfaStore, requestScope } from '../../../src/plugin/request-scope.ts';
+import { memoizedAdapterFactory, memoizedDirectory, memoizedMfaStore, readTogether, requestScope } from '../../../src/plugin/request-scope.ts';
 import { countingStore } from '../../helpers/counting-store.ts';
 import { addApp, appOf } from '../../helpers/mfa-records.ts';
 import { createFakeClock } from '../../helpers/fake-clock.ts';
@@ -50,6 +50,39 @@ describe('one load of an account per request (request-scope.ts)', () => {
     await mfa.get('alice');
     await mfa.get('alice');
     expect(calls.counts.get('mfa.get')).toBe(2);
+  });
+
+  test('readTogether: an account and its MFA record in one call, each then shared as if read alone; not when either was read, nor outside a request', async () => {
+    const { store, calls } = countingStore(testStore.store);
+    await store.accounts.create({ id: 'alice', email: 'alice@example.com', emailVerified: true, name: 'Alice', passwordHash: 'x', createdAt: clock(), credentialsChangedAt: clock() });
+    await addApp(store.mfa, 'alice', 'k1.sealed', 7, 'hash', clock());
+    const mfa = memoizedMfaStore(store.mfa);
+    const directory = memoizedDirectory({ authenticate: async () => undefined, findById: (id: string) => store.accounts.findById(id) });
+    const read = (id: string) => store.accountStates.read(id);
+    const count = (name: string) => calls.counts.get(name) ?? 0;
+
+    await inOneRequest(async () => {
+      readTogether('alice', read);
+      expect((await directory.findById('alice'))?.email).toBe('alice@example.com');
+      expect(appOf(await mfa.get('alice'))?.sealedSecret).toBe('k1.sealed');
+      expect([count('accountStates.read'), count('accounts.findById'), count('mfa.get')]).toEqual([1, 0, 0]);
+      // Already read: a second call reads nothing more.
+      readTogether('alice', read);
+      expect(count('accountStates.read')).toBe(1);
+      // Another account is its own read.
+      readTogether('bob', read);
+      expect(await mfa.get('bob')).toBeUndefined();
+      expect(count('accountStates.read')).toBe(2);
+    });
+    await inOneRequest(async () => {
+      // The record was read alone first: the account is read alone too, not both again.
+      await mfa.get('alice');
+      readTogether('alice', read);
+      await directory.findById('alice');
+      expect([count('accountStates.read'), count('accounts.findById'), count('mfa.get')]).toEqual([2, 1, 1]);
+    });
+    readTogether('alice', read);
+    expect(count('accountStates.read')).toBe(2);
   });
 
   test('a read that failed is not kept: the next caller in the request tries again', async () => {

@@ -1,6 +1,6 @@
 import type { MfaStore } from '../../../mfa/mfa-store.ts';
 import { ADD_CREDENTIAL } from '../lua-credential-scripts.ts';
-import { createRedisMfa, toCredentials } from '../redis-mfa.ts';
+import { createRedisMfa, toCredentials, type RedisMfa } from '../redis-mfa.ts';
 import { runScript, type RedisClient } from '../redis-script.ts';
 import type { ClusterGrants } from './cluster-grants.ts';
 import type { ClusterKeys } from './cluster-keys.ts';
@@ -17,7 +17,7 @@ import { BUMP_EPOCH, DELETE_IF_EQUAL, DELETE_MFA_RECORD, REMOVE_METHOD, TURN_MFA
  *   - ending sessions (a raised epoch, MFA off) raises the epoch and sessionsValidAfter first (from
  *     then on every session from before is refused: interaction-policy.ts), then deletes the grants.
  */
-export function createClusterMfa(client: RedisClient, keys: ClusterKeys, grants: ClusterGrants): MfaStore {
+export function createClusterMfa(client: RedisClient, keys: ClusterKeys, grants: ClusterGrants): RedisMfa {
   // The single-Redis store on the cluster's key names, for every method that touches the account's
   // slot alone; those it would take across slots (owner keys, grants) are replaced below, so its
   // own prefix (owner keys, upgrade markers) is never used here.

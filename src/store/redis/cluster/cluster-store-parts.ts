@@ -7,6 +7,7 @@ import { createClusterAdapterFactory } from './cluster-adapter.ts';
 import { createClusterGrants } from './cluster-grants.ts';
 import { clusterKeys } from './cluster-keys.ts';
 import { createClusterMfa } from './cluster-mfa.ts';
+import { createRedisAccountStates } from '../redis-account-states.ts';
 import { createClusterPasswordResets } from './cluster-password-resets.ts';
 import { createClusterTrustedDevices } from './cluster-trusted-devices.ts';
 
@@ -19,12 +20,15 @@ import { createClusterTrustedDevices } from './cluster-trusted-devices.ts';
 export function clusterStoreParts(client: RedisClient, prefix: string, clock: Clock) {
   const keys = clusterKeys(prefix);
   const grants = createClusterGrants(client, keys, clock);
+  const mfa = createClusterMfa(client, keys, grants);
   return {
     adapterFactory: createClusterAdapterFactory(client, keys, grants, clock),
     revokeGrantsOf: (accountId: string) => grants.revokeAccountGrants(accountId),
     accounts: createClusterAccounts(client, keys, grants),
     counters: createRedisCounters(client, keys.counterPrefix, clock),
-    mfa: createClusterMfa(client, keys, grants),
+    mfa,
+    // The account and its MFA record share the account's slot: one script, as on one Redis.
+    accountStates: createRedisAccountStates(mfa),
     transient: createRedisTransient(client, prefix, clock),
     trustedDevices: createClusterTrustedDevices(client, keys, clock),
     grants: grants.store,
