@@ -11,6 +11,7 @@ import type { ScenarioResult } from './summary.ts';
 const PARTS: [string, string][] = [
   ['accounts', 'accounts'],
   ['mfa', 'mfa'],
+  ['accountStates', 'account + mfa'],
   ['transient', 'transient'],
   ['counters', 'counters'],
   ['trustedDevices', 'trusted devices'],
@@ -49,7 +50,7 @@ export function callsTable(results: ScenarioResult[]): string[] {
 }
 
 export function callsNote(settings: RunSettings): string {
-  return `Per complete sign-in, averaged over ${settings.countSignIns} sign-ins made one at a time with no other load, ${settings.countOnly ? 'with --count-only (no rounds)' : 'before the rounds'} and after ${COUNT_WARMUP_SIGN_INS} sign-ins of warm-up (counts do not depend on load; a Grant upsert on Redis keeps its index sets in constant time, so they do not grow with the account's live grants). Store calls: calls into the Store's methods (accounts, mfa, transient, counters, trusted devices, grants, revokeGrantsOf, and each oidc-provider adapter method), counted by a wrapper the bench server puts around the store. Redis sent: commands our client wrote (an EVALSHA is one; MULTI and EXEC count), counted on the client through node-redis's diagnostics channels. Redis round trips: the socket writes those commands went out in (node-redis writes the commands started in one turn of the event loop together: a Promise.all, a pipeline, a MULTI), what a sign-in waits on at most. Redis in scripts: commands Redis ran inside our Lua scripts, counted with MONITOR on its own connection, filtered by this server's key prefix (the Redis is shared, so server-wide INFO commandstats would count others' commands). Executed = sent + in scripts, what commandstats would count. Per method: bench/results/<date>.json.`;
+  return `Per complete sign-in, averaged over ${settings.countSignIns} sign-ins made one at a time with no other load, ${settings.countOnly ? 'with --count-only (no rounds)' : 'before the rounds'} and after ${COUNT_WARMUP_SIGN_INS} sign-ins of warm-up (counts do not depend on load; a Grant upsert on Redis keeps its index sets in constant time, so they do not grow with the account's live grants). Store calls: calls into the Store's methods (accounts, mfa, an account with its MFA record in one read, transient, counters, trusted devices, grants, revokeGrantsOf, and each oidc-provider adapter method), counted by a wrapper the bench server puts around the store. Redis sent: commands our client wrote (an EVALSHA is one; MULTI and EXEC count), counted on the client through node-redis's diagnostics channels. Redis round trips: the socket writes those commands went out in (node-redis writes the commands started in one turn of the event loop together: a Promise.all, a pipeline, a MULTI), what a sign-in waits on at most. Redis in scripts: commands Redis ran inside our Lua scripts, counted with MONITOR on its own connection, filtered by this server's key prefix (the Redis is shared, so server-wide INFO commandstats would count others' commands). Executed = sent + in scripts, what commandstats would count. Per method: bench/results/<date>.json.`;
 }
 
 const listed = (counts: Record<string, number> | undefined) => Object.entries(counts ?? {}).map(([name, n]) => (n === 1 ? name : `${name} ×${count(n)}`)).join(', ');

@@ -41,10 +41,14 @@ export function createProvider({ config, keys, store, directory, clients, mfa }:
     // a grant or token was written back after that delete (a refresh or authorization racing the
     // change), and for rows stored before grants were indexed by account.
     async findAccount(_ctx, id, token) {
-      const [record, current] = await Promise.all([
-        directory.findById(id),
+      // Whether the session (at an authorization, the `credentials_changed` check right after) or
+      // the code or token still counts needs the account and its MFA record: read first, together
+      // (one store call, shared for the rest of the request), so findById below is already answered.
+      const [, current] = await Promise.all([
+        mfa.security.conditions(id),
         token ? mfa.security.tokenStillValid(id, token) : true,
       ]);
+      const record = await directory.findById(id);
       if (!record || !current) return undefined;
       return { accountId: record.id, claims: async () => directory.claims(record) };
     },
