@@ -13,6 +13,7 @@ import { isStoreUnavailable } from '../store/store-errors.ts';
 import type { Metrics } from './metrics/metrics.ts';
 import { metricsRoute } from './metrics/metrics-endpoint.ts';
 import { requestTiming } from './metrics/request-timing.ts';
+import { routesUnder } from '../http/routes-under.ts';
 
 /**
  * The identity provider's HTTP app. oidc-provider's Provider is itself a Koa app: the MFA
@@ -47,8 +48,7 @@ export function createApp({ provider, mfa, store, log, render, demoUrl, password
   // Behind the plugin's host check, headers and error pages, like every page.
   provider.use(homePage({ render, demoUrl }));
   if (passwordReset) {
-    provider.use(passwordReset.routes());
-    provider.use(passwordReset.allowedMethods({ throw: true }));
+    provider.use(routesUnder('/account', passwordReset));
   }
   // oidc-provider's JSON endpoints (token, userinfo, …) answer every failure as 500 server_error;
   // a store that is down is a 503 there too, and every other server error is logged.

@@ -18,6 +18,7 @@ import { createLoginThrottle } from '../guard/login-throttle.ts';
 import { createCsrf } from '../http/csrf.ts';
 import { errorPages } from '../http/error-pages.ts';
 import { hostCheck } from '../http/host-check.ts';
+import { routesUnder } from '../http/routes-under.ts';
 import { isPluginPath, securityHeaders } from '../http/security-headers.ts';
 import { STATIC_DIR, staticFile, staticFiles } from '../http/static-files.ts';
 import { createPasskeys } from '../factors/passkey/passkeys.ts';
@@ -220,10 +221,8 @@ export function composeMfa(options: MfaPluginOptions) {
     provider.use(brandStylesheet(brand));
     provider.use(staticFile('/static/simplewebauthn-browser.js', SIMPLEWEBAUTHN_BROWSER_BUNDLE));
     provider.use(languageSwitch(paths));
-    provider.use(interactions.routes());
-    provider.use(interactions.allowedMethods({ throw: true }));
-    provider.use(console.routes());
-    provider.use(console.allowedMethods({ throw: true }));
+    provider.use(routesUnder('/interaction', interactions));
+    provider.use(routesUnder('/account', console));
   }
 
   return {

@@ -62,12 +62,31 @@ function forgetStartingWith(prefix: string): void {
   for (const key of memo.keys()) if (key.startsWith(prefix)) memo.delete(key);
 }
 
+/** A payload as read, handed out once as itself, then as copies of how it was when loaded. */
+interface LoadedPayload {
+  payload: AdapterPayload | undefined;
+  json: string | undefined;
+  handedOut: boolean;
+}
+
+const loaded = (payload: AdapterPayload | undefined): LoadedPayload => ({ payload, json: payload && JSON.stringify(payload), handedOut: false });
+
+function handOut(entry: LoadedPayload): AdapterPayload | undefined {
+  if (!entry.handedOut) {
+    entry.handedOut = true;
+    return entry.payload;
+  }
+  return entry.json === undefined ? undefined : (JSON.parse(entry.json) as AdapterPayload);
+}
+
 /**
  * oidc-provider's adapter with its reads shared within a request. One request loads the same
  * model more than once: a sign-in step reads the Interaction (interactionDetails), then
  * interactionResult reads it again before saving the result; the consent step reads the Session
  * twice through the interaction. Each later read is answered from the first, as a copy (a model
- * changes the payload it is built from). Any write to a model in this request (upsert, consume,
+ * changes the payload it is built from): the first reader gets the payload the store made, the
+ * others a copy of it as it was loaded (its JSON, taken before anyone could change it: a payload
+ * is what the store keeps as JSON, and a parse is cheaper than structuredClone). Any write to a model in this request (upsert, consume,
  * destroy) forgets every read of that model, and revokeByGrantId forgets every read, so a request
  * always reads back what it wrote. What another instance writes between two reads of one request
  * is seen by the next request, as it would be had the two reads come a few microseconds apart.
@@ -76,9 +95,8 @@ export function memoizedAdapterFactory(factory: AdapterFactory): AdapterFactory 
   return (model: string): Adapter => {
     const adapter = factory(model);
     const prefix = `adapter:${model}:`;
-    const copy = (payload: AdapterPayload | undefined | void) => (payload ? structuredClone(payload) : undefined);
     const read = (kind: string, value: string, load: () => Promise<AdapterPayload | undefined | void>) =>
-      remembered(`${prefix}${kind}:${value}`, async () => (await load()) ?? undefined).then(copy);
+      remembered(`${prefix}${kind}:${value}`, async () => loaded((await load()) ?? undefined)).then(handOut);
     const writing = <A extends unknown[]>(write: (...args: A) => Promise<undefined | void>, forgetting = prefix) => async (...args: A) => {
       forgetStartingWith(forgetting);
       try {
