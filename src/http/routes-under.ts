@@ -3,8 +3,9 @@ import type { Middleware } from 'koa';
 
 /**
  * A router's routes and its 405 answers, asked only for paths under `prefix`, which every route it
- * holds starts with (checked here, once: a route outside it is a programming error, refused at start). Most requests of a sign-in are oidc-provider's own
- * (`/auth`, `/auth/:uid`, `/token`): they pass by without the router trying each of its routes.
+ * holds starts with (checked here, once: a route outside it is a programming error, refused at
+ * start). Most requests of a sign-in are oidc-provider's own (`/auth`, `/auth/:uid`, `/token`):
+ * they pass by without the router trying each of its routes.
  */
 export function routesUnder(prefix: string, router: Router): Middleware {
   const inside = (path: string) => path === prefix || path.startsWith(`${prefix}/`);
