@@ -38,6 +38,9 @@ export function byEmail(a: AccountRecord, b: AccountRecord): number {
   return Buffer.compare(Buffer.from(a.email), Buffer.from(b.email));
 }
 
+/** An account's hash on one Redis (the MFA part reads it beside the MFA record: redis-mfa.ts). */
+export const accountKeyOf = (prefix: string, id: string) => `${prefix}account:${id}`;
+
 /**
  * Accounts on Redis: one hash per account (account:<id>), one hash email -> id
  * (account-emails) that both answers findByEmail and makes the email unique, and one hash
@@ -45,7 +48,7 @@ export function byEmail(a: AccountRecord, b: AccountRecord): number {
  * password change or a removal deletes the account's grants, codes and tokens in the same script.
  */
 export function createRedisAccounts(client: RedisClient, prefix: string): AccountStore {
-  const accountKey = (id: string) => `${prefix}account:${id}`;
+  const accountKey = (id: string) => accountKeyOf(prefix, id);
   const emailIndex = `${prefix}account-emails`;
   const skeletonIndex = `${prefix}account-skeletons`;
   /** Set once every account made before the skeleton index is in it. */

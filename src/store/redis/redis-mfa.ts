@@ -5,6 +5,7 @@ import {
 } from './lua-credential-scripts.ts';
 import { DISABLE_MFA, RAISE_EPOCH, REMOVE_MFA_RECORD, SWAP_BACKUP_CODE } from './lua-mfa-scripts.ts';
 import { hashOf, READ_ACCOUNT_AND_MFA_RECORD, READ_MFA_RECORD } from './lua-read-scripts.ts';
+import { accountKeyOf } from './redis-accounts.ts';
 import { accountGrantsKey, grantKeyPrefix } from './redis-adapter.ts';
 import { runScript, type RedisClient } from './redis-script.ts';
 
@@ -63,8 +64,8 @@ export function createRedisMfa(client: RedisClient, prefix: string, cluster?: Re
   // The Cluster store names them with the account's hash tag (cluster/cluster-keys.ts) and has no older data to upgrade.
   const mfaKey = cluster?.mfa ?? ((accountId: string) => `${prefix}mfa:${accountId}`);
   const methodsKey = cluster?.methods ?? ((accountId: string) => `${prefix}mfa-methods:${accountId}`);
-  // The account's own hash (redis-accounts.ts names it the same way), read beside the record by readWithAccount.
-  const accountKey = cluster?.account ?? ((accountId: string) => `${prefix}account:${accountId}`);
+  // The account's own hash (redis-accounts.ts), read beside the record by readWithAccount.
+  const accountKey = cluster?.account ?? ((accountId: string) => accountKeyOf(prefix, accountId));
   // passkey-owner:<credential id> -> account id: a credential id registers to one account only.
   const passkeyOwnerPrefix = `${prefix}passkey-owner:`;
   const upgradedMarker = `${prefix}mfa-methods-upgraded`;
