@@ -7,6 +7,20 @@ import { signInToApp } from '../../helpers/consent-flow.ts';
 import type { RouteKit } from './route-kit.ts';
 import type { Route } from './variants.ts';
 
+type ConsoleForm = Awaited<ReturnType<RouteKit['consoleForm']>>;
+
+/** A revocation form of the Devices page, armed: what it changes is the account's trusted devices, all gone once it acts. */
+function devicesRevoked(w: Parameters<Route['arm']>[0], accountId: string, form: ConsoleForm) {
+  return {
+    ...form,
+    snapshot: async () => ({ devices: await w.store.trustedDevices.listForAccount(accountId) }),
+    async expectDone(response: { status: number }) {
+      expect(response.status).toBe(303);
+      expect(await w.store.trustedDevices.listForAccount(accountId)).toEqual([]);
+    },
+  };
+}
+
 /** Every POST route of the Security page (/account/…), each armed to act. */
 export function consoleRoutes(kit: RouteKit): Route[] {
   const { issuer, outboxSize, pageAfter, consoleForm, clock } = kit;
@@ -174,15 +188,7 @@ export function consoleRoutes(kit: RouteKit): Route[] {
         const account = await totpAccount(w);
         await trustABrowser(w, account);
         const [device] = await w.store.trustedDevices.listForAccount(account.id);
-        const form = await consoleForm(w, account, '/account/security/devices/revoke', { id: device!.id }, '/account/security/devices');
-        return {
-          ...form,
-          snapshot: async () => ({ devices: await w.store.trustedDevices.listForAccount(account.id) }),
-          async expectDone(response) {
-            expect(response.status).toBe(303);
-            expect(await w.store.trustedDevices.listForAccount(account.id)).toEqual([]);
-          },
-        };
+        return devicesRevoked(w, account.id, await consoleForm(w, account, '/account/security/devices/revoke', { id: device!.id }, '/account/security/devices'));
       },
     },
     {
@@ -191,15 +197,7 @@ export function consoleRoutes(kit: RouteKit): Route[] {
         const account = await totpAccount(w);
         await trustABrowser(w, account);
         await trustABrowser(w, account);
-        const form = await consoleForm(w, account, '/account/security/devices/revoke-all', {}, '/account/security/devices');
-        return {
-          ...form,
-          snapshot: async () => ({ devices: await w.store.trustedDevices.listForAccount(account.id) }),
-          async expectDone(response) {
-            expect(response.status).toBe(303);
-            expect(await w.store.trustedDevices.listForAccount(account.id)).toEqual([]);
-          },
-        };
+        return devicesRevoked(w, account.id, await consoleForm(w, account, '/account/security/devices/revoke-all', {}, '/account/security/devices'));
       },
     },
     {
