@@ -14,7 +14,8 @@ export interface CpuSnapshot {
   ours: number;
 }
 
-function processJiffies(pid: number | undefined): number {
+/** utime + stime of one process, in jiffies (0 when it is gone or this is not Linux). */
+export function processJiffies(pid: number | undefined): number {
   if (pid === undefined) return 0;
   try {
     // Fields after "pid (comm)": state is 3rd, utime the 14th and stime the 15th of the whole line.
@@ -44,4 +45,19 @@ export function otherCores(before: CpuSnapshot | undefined, after: CpuSnapshot |
   const wallPerCore = (after.total - before.total) / nproc;
   const other = after.busy - before.busy - (after.ours - before.ours);
   return Math.round((Math.max(0, other) / wallPerCore) * 100) / 100;
+}
+
+/** Linux's USER_HZ: /proc counts CPU time in hundredths of a second on every architecture Node runs on. */
+const MS_PER_JIFFY = 10;
+
+/**
+ * CPU milliseconds (user + system, every thread: V8, libuv's pool with argon2, SQLite) that one
+ * process spent per sign-in between two readings of processJiffies. A rate of sign-ins per
+ * second on a shared machine moves with the neighbours; the CPU a sign-in costs barely does,
+ * so this says where a gap between two scenarios lies (the server, or the driver reading
+ * bigger pages) even when rates are noisy. One decimal; undefined without sign-ins.
+ */
+export function cpuMsPerSignIn(jiffiesBefore: number, jiffiesAfter: number, signIns: number): number | undefined {
+  if (signIns <= 0 || jiffiesAfter < jiffiesBefore) return undefined;
+  return Math.round(((jiffiesAfter - jiffiesBefore) * MS_PER_JIFFY * 10) / signIns) / 10;
 }

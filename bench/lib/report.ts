@@ -22,6 +22,13 @@ function ratio(spread: Spread | undefined): string {
   return spread.n > 1 && spread.max > spread.min ? `${median} (${spread.min.toFixed(2)}–${spread.max.toFixed(2)})` : median;
 }
 
+/** "+4.9 (+2.8–+5.3)": the median of the per-round differences in ms and their range. */
+function added(spread: Spread | undefined): string {
+  if (!spread) return 'n/a';
+  const signed = (ms: number) => `${ms >= 0 ? '+' : '−'}${Math.abs(ms).toFixed(1)}`;
+  return spread.n > 1 && spread.max > spread.min ? `${signed(spread.median)} (${signed(spread.min)} to ${signed(spread.max)})` : signed(spread.median);
+}
+
 /** More than this many cores used by other processes during a run (beyond Redis's share) is a warning. */
 export const BUSY_NEIGHBOUR_CORES = 0.35;
 
@@ -29,18 +36,18 @@ export const BUSY_NEIGHBOUR_CORES = 0.35;
 export function resultTable(results: ScenarioResult[]): string[] {
   const rows = results.map((r) => {
     const vsPassword = r.flow === 'password' ? '—' : ratio(r.vsPasswordOnly);
-    return `| ${r.scenario}${r.failure ? ' (failed)' : ''} | ${r.rounds} | ${r.flows} | ${r.errors} | ${fixed(r.signInsPerSecond, 1)} | ${fixed(r.p50Ms, 0)} | ${fixed(r.p99Ms, 0)} | ${ratio(r.vsReference)} | ${vsPassword} | ${fixed(r.peakRssMiB, 0)} |`;
+    return `| ${r.scenario}${r.failure ? ' (failed)' : ''} | ${r.rounds} | ${r.flows} | ${r.errors} | ${fixed(r.signInsPerSecond, 1)} | ${fixed(r.p50Ms, 0)} | ${fixed(r.p99Ms, 0)} | ${ratio(r.vsReference)} | ${vsPassword} | ${fixed(r.serverCpuMs, 1)} | ${r.reference ? '—' : added(r.serverCpuOverReference)} | ${fixed(r.driverCpuMs, 1)} | ${fixed(r.peakRssMiB, 0)} |`;
   });
   return [
-    '| Scenario | Runs | Flows | Errors | Sign-ins/s | p50 ms | p99 ms | vs reference | vs password-only | Peak RSS MiB |',
-    '|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|',
+    '| Scenario | Runs | Flows | Errors | Sign-ins/s | p50 ms | p99 ms | vs reference | vs password-only | Server CPU ms | over reference | Driver CPU ms | Peak RSS MiB |',
+    '|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|',
     ...rows,
   ];
 }
 
 /** What the table's columns are, for the report and the README block alike. */
 export function tableNote(settings: RunSettings): string {
-  return `Sign-ins/s, p50 and p99 are medians over the ${settings.rounds} rounds. Each round runs a block per flow, the reference first: "vs reference" is the median over rounds of the scenario's rate over that of the reference run just before it in the same round, with the lowest and highest of those per-round ratios in brackets; "vs password-only" likewise, each round's ratio being the scenario's ratio to its reference over the password flow's (same store, same round). The reference runs once per flow, so more often than the rest. Runs and flows are summed over rounds; errors include the warm-ups.`;
+  return `Sign-ins/s, p50 and p99 are medians over the ${settings.rounds} rounds. Each round runs a block per flow, the reference first: "vs reference" is the median over rounds of the scenario's rate over that of the reference run just before it in the same round, with the lowest and highest of those per-round ratios in brackets; "vs password-only" likewise, each round's ratio being the scenario's ratio to its reference over the password flow's (same store, same round). The reference runs once per flow, so more often than the rest. Runs and flows are summed over rounds; errors include the warm-ups. CPU ms are per sign-in, medians over rounds, warm-ups included: the user + system time of the server process (every thread: argon2 on libuv's pool, SQLite, the Redis client) and of the load driver, read from /proc; "over reference" is, per round, the server's CPU ms minus that of the reference run that led its block, with the range over rounds. A rate moves with the machine's neighbours from run to run; the CPU a sign-in costs moves less, so these columns say how much work our server adds even when the rates are noisy.`;
 }
 
 export const FLOW_LEGEND = 'password: the password alone; totp: the authenticator app\'s code; sms: a code texted to the development outbox, read back by the driver; backup: the backup code (spent and replaced on every use); trusted: a trusted-device cookie, so no code is asked';

@@ -18,6 +18,8 @@ import type { RunSettings } from './run-settings.ts';
 import type { ScenarioSession } from './scenario-sessions.ts';
 import { FIRST_WARMUP_MS, roundPlan } from './round-plan.ts';
 
+const cpuLine = (run: RunResult) => (run.serverCpuMs === undefined ? '' : `, CPU per sign-in: server ${run.serverCpuMs} ms, driver ${run.driverCpuMs ?? 'n/a'} ms`);
+
 /** Runs every round; a scenario whose run failed is left out of the later rounds. */
 export async function runRounds(sessions: ScenarioSession[], settings: RunSettings): Promise<RunResult[]> {
   const runs: RunResult[] = [];
@@ -26,10 +28,11 @@ export async function runRounds(sessions: ScenarioSession[], settings: RunSettin
   for (let round = 1; round <= settings.rounds; round += 1) {
     console.error(`bench: round ${round}/${settings.rounds} (${settings.warmupMs / 1000} s warm-up + ${settings.durationMs / 1000} s per run, ${settings.concurrency} concurrent flows)`);
     let referenceRate: number | undefined;
+    let referenceCpuMs: number | undefined;
     for (const scenario of roundPlan(started.map((s) => s.scenario), round)) {
       const entry = started.find((s) => s.scenario === scenario)!;
       if (broken.has(scenario.name)) {
-        if (scenario.reference) referenceRate = undefined;
+        if (scenario.reference) [referenceRate, referenceCpuMs] = [undefined, undefined];
         continue;
       }
       const warmupMs = entry.runs === 0 ? Math.max(FIRST_WARMUP_MS, settings.warmupMs) : settings.warmupMs;
@@ -39,11 +42,14 @@ export async function runRounds(sessions: ScenarioSession[], settings: RunSettin
         broken.add(scenario.name);
         console.error(`bench: ${scenario.name} failed (left out of later rounds): ${run.failure}`);
       }
-      if (scenario.reference) referenceRate = run.failure ? undefined : run.signInsPerSecond;
-      else if (referenceRate && run.signInsPerSecond !== undefined) run.vsReference = run.signInsPerSecond / referenceRate;
+      if (scenario.reference) [referenceRate, referenceCpuMs] = run.failure ? [undefined, undefined] : [run.signInsPerSecond, run.serverCpuMs];
+      else {
+        if (referenceRate && run.signInsPerSecond !== undefined) run.vsReference = run.signInsPerSecond / referenceRate;
+        if (referenceCpuMs !== undefined && run.serverCpuMs !== undefined) run.serverCpuOverReferenceMs = Math.round((run.serverCpuMs - referenceCpuMs) * 10) / 10;
+      }
       runs.push(run);
       const vs = run.vsReference === undefined ? '' : ` (${run.vsReference.toFixed(2)}× the reference just before)`;
-      console.error(`bench:   ${scenario.name}: ${run.signInsPerSecond?.toFixed(1) ?? 'n/a'} sign-ins/s${vs}${run.otherCores !== undefined ? `, others ${run.otherCores.toFixed(2)} cores` : ''}`);
+      console.error(`bench:   ${scenario.name}: ${run.signInsPerSecond?.toFixed(1) ?? 'n/a'} sign-ins/s${vs}${run.otherCores !== undefined ? `, others ${run.otherCores.toFixed(2)} cores` : ''}${cpuLine(run)}`);
     }
   }
   return runs;

@@ -6,7 +6,7 @@
 import os from 'node:os';
 import type { Scenario } from '../scenarios.ts';
 import { nextMessage } from './children.ts';
-import { cpuSnapshot, otherCores } from './cpu-share.ts';
+import { cpuMsPerSignIn, cpuSnapshot, otherCores, processJiffies } from './cpu-share.ts';
 import type { DriverMessage, DriverResult } from './protocol.ts';
 import type { OpenSession } from './server-session.ts';
 import type { RunSettings } from './run-settings.ts';
@@ -24,6 +24,11 @@ export interface RunResult {
   loadAverage1m?: number;
   /** Cores other processes (Redis included) kept busy during the warm-up and measured phases. */
   otherCores?: number;
+  /** CPU ms per sign-in of the scenario's server and of its load driver, warm-up included (lib/cpu-share.ts). */
+  serverCpuMs?: number;
+  driverCpuMs?: number;
+  /** serverCpuMs minus that of the reference run that led this run's block: what our server adds per sign-in. */
+  serverCpuOverReferenceMs?: number;
 }
 
 export async function measureRun(session: OpenSession, scenario: Scenario, settings: RunSettings, round: number, warmupMs: number, loadAverage1m: number): Promise<RunResult> {
@@ -33,10 +38,16 @@ export async function measureRun(session: OpenSession, scenario: Scenario, setti
   try {
     const answer = nextMessage<DriverMessage>(driver, `${scenario.name} load driver`, limit);
     const before = cpuSnapshot([server.pid, driver.pid]);
+    const [serverBefore, driverBefore] = [processJiffies(server.pid), processJiffies(driver.pid)];
     driver.send(session.job([scenario.flow], { warmupMs }));
     const result = await answer;
+    const [serverAfter, driverAfter] = [processJiffies(server.pid), processJiffies(driver.pid)];
     run.otherCores = otherCores(before, cpuSnapshot([server.pid, driver.pid]), os.availableParallelism());
     if (result.type !== 'result') throw new Error(`${scenario.name} load driver failed: ${result.type === 'failed' ? result.message : result.type}`);
+    // Warm-up flows count too: the CPU readings span both phases.
+    const signIns = result.flows + result.warmupFlows;
+    run.serverCpuMs = cpuMsPerSignIn(serverBefore, serverAfter, signIns);
+    run.driverCpuMs = cpuMsPerSignIn(driverBefore, driverAfter, signIns);
     run.driver = result;
     run.signInsPerSecond = result.elapsedMs > 0 ? (result.flows * 1000) / result.elapsedMs : 0;
   } catch (error) {

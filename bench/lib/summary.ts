@@ -38,6 +38,10 @@ export interface ScenarioResult extends SessionOutcome {
   vsReference?: Spread;
   /** Per-round ratio to the password flow on the same store (see vsPasswordOnly below). */
   vsPasswordOnly?: Spread;
+  /** Medians over rounds of CPU ms per sign-in (lib/cpu-share.ts): the server's, the driver's, and the server's over its block's reference. */
+  serverCpuMs?: number;
+  driverCpuMs?: number;
+  serverCpuOverReference?: Spread;
   peakRssMiB?: number;
   /** The most cores other processes kept busy during any of its runs. */
   otherCoresMax?: number;
@@ -106,6 +110,9 @@ export function summarise(scenario: Scenario, entry: ScenarioSession, allRuns: R
     p99Ms: spread(defined(good.map((r) => r.driver!.latencyMs?.p99)))?.median,
     vsReference: scenario.reference ? { median: 1, min: 1, max: 1, n: good.length } : spread(defined(good.map((r) => r.vsReference))),
     vsPasswordOnly: scenario.flow === 'password' ? undefined : spread(defined(good.map((r) => vsPasswordOnly(r, passwordRun(r.round))))),
+    serverCpuMs: good.length ? spread(defined(good.map((r) => r.serverCpuMs)))?.median : undefined,
+    driverCpuMs: good.length ? spread(defined(good.map((r) => r.driverCpuMs)))?.median : undefined,
+    serverCpuOverReference: scenario.reference ? undefined : spread(defined(good.map((r) => r.serverCpuOverReferenceMs))),
     peakRssMiB: entry.peakRssMiB,
     otherCoresMax: defined(runs.map((r) => r.otherCores)).reduce<number | undefined>((max, c) => Math.max(max ?? 0, c), undefined),
     poolUsage: poolUsage(runs),
