@@ -20,7 +20,7 @@ import { countsReport, failed, markdownReport } from './lib/report.ts';
 import { runRounds } from './lib/rounds.ts';
 import type { RunResult } from './lib/run-scenario.ts';
 import type { CleanupRegistry, RunSettings } from './lib/run-settings.ts';
-import { closeScenarioSessions, openScenarioSessions, type ScenarioSession } from './lib/scenario-sessions.ts';
+import { closeScenarioSessions, openScenarioSessions, perScenario, type ScenarioSession } from './lib/scenario-sessions.ts';
 import { summarise } from './lib/summary.ts';
 import { runSoak } from './lib/run-soak.ts';
 import { soakFailed, soakReport } from './lib/soak-report.ts';
@@ -79,7 +79,7 @@ async function scenarios(settings: RunSettings, chosen: Scenario[]): Promise<num
     await closeScenarioSessions(sessions);
   }
   machine.loadAverageEnd1m = loadAverage();
-  const results = sessions.map((entry) => summarise(entry.scenario, entry, runs, counts.get(entry.scenario.name)));
+  const results = perScenario(sessions).map((entry) => summarise(entry.scenario, entry, runs, counts.get(entry.scenario.name)));
   if (settings.countOnly) {
     console.log(countsReport(machine, settings, results));
     console.error(`bench: results written to ${writeJson(BENCH_DIR, machine, settings, results)}`);

@@ -11,6 +11,14 @@
  * (15 runs a round instead of 11), which we judged worth it. The order inside a block flips
  * every other round, so neither store always runs right after the reference. The report takes,
  * per scenario, the median over rounds of these per-round ratios (lib/summary.ts).
+ *
+ * Each block's reference is a server and driver of its own (lib/scenario-sessions.ts), so the
+ * reference runs once per round like every other scenario. With one reference leading every
+ * block, it ran every 15 s while ours ran every two minutes, and a process that has sat idle for
+ * minutes spends more CPU per sign-in in its next run (on 2026-12-03 the same driver code doing
+ * the same flow: about 3 ms when run every 15 s, about 7 ms after 100 s idle): the reference was
+ * measured hot and ours cold. Why idle costs that was not found (not page faults, not V8's
+ * bytecode flushing or memory reducer).
  */
 import { loadAverage } from './machine.ts';
 import { measureRun, type RunResult } from './run-scenario.ts';
@@ -24,14 +32,14 @@ const cpuLine = (run: RunResult) => (run.serverCpuMs === undefined ? '' : `, CPU
 export async function runRounds(sessions: ScenarioSession[], settings: RunSettings): Promise<RunResult[]> {
   const runs: RunResult[] = [];
   const started = sessions.filter((s) => s.session);
-  const broken = new Set<string>();
+  const broken = new Set<ScenarioSession>();
   for (let round = 1; round <= settings.rounds; round += 1) {
     console.error(`bench: round ${round}/${settings.rounds} (${settings.warmupMs / 1000} s warm-up + ${settings.durationMs / 1000} s per run, ${settings.concurrency} concurrent flows)`);
     let referenceRate: number | undefined;
     let referenceCpuMs: number | undefined;
-    for (const scenario of roundPlan(started.map((s) => s.scenario), round)) {
-      const entry = started.find((s) => s.scenario === scenario)!;
-      if (broken.has(scenario.name)) {
+    for (const { scenario, leads } of roundPlan(started.map((s) => s.scenario), round)) {
+      const entry = started.find((s) => s.scenario === scenario && s.leads === leads)!;
+      if (broken.has(entry)) {
         if (scenario.reference) [referenceRate, referenceCpuMs] = [undefined, undefined];
         continue;
       }
@@ -39,7 +47,7 @@ export async function runRounds(sessions: ScenarioSession[], settings: RunSettin
       const run = await measureRun(entry.session!, scenario, settings, round, warmupMs, loadAverage());
       entry.runs += 1;
       if (run.failure) {
-        broken.add(scenario.name);
+        broken.add(entry);
         console.error(`bench: ${scenario.name} failed (left out of later rounds): ${run.failure}`);
       }
       if (scenario.reference) [referenceRate, referenceCpuMs] = run.failure ? [undefined, undefined] : [run.signInsPerSecond, run.serverCpuMs];

@@ -3,13 +3,14 @@
  * the first round and kept for every round and the calls count: enrolling a pool of 600 TOTP
  * accounts takes longer than a run, and the driver must remember what earlier rounds used (a
  * TOTP step, an SMS cooldown, a backup code already spent). Idle sessions cost memory, not CPU.
+ * The reference has one session per block it leads, so it runs as seldom as the rest (lib/rounds.ts).
  */
 import { POOL_OF_FLOW, type Scenario } from '../scenarios.ts';
 import { poolSize } from './account-pool.ts';
 import { COUNT_WARMUP_SIGN_INS } from './count-calls.ts';
 import { peakRssKiB } from './children.ts';
 import type { PoolKind, PoolSizes } from './protocol.ts';
-import { FIRST_WARMUP_MS, runsPerRound } from './round-plan.ts';
+import { blockFlows, FIRST_WARMUP_MS, runsPerRound } from './round-plan.ts';
 import type { CleanupRegistry, RunSettings } from './run-settings.ts';
 import { isOpen, openSession, type OpenSession, type SessionOutcome } from './server-session.ts';
 
@@ -40,6 +41,8 @@ function poolsFor(scenario: Scenario, settings: RunSettings, chosen: Scenario[])
 
 export interface ScenarioSession {
   scenario: Scenario;
+  /** A reference session's block: the flow whose runs it leads (lib/round-plan.ts). */
+  leads?: string;
   /** Undefined when it did not start; then `outcome` says why. */
   session?: OpenSession;
   outcome?: SessionOutcome;
@@ -52,16 +55,41 @@ export interface ScenarioSession {
 /** Starts every session, one after another (enrolment keeps both cores busy). */
 export async function openScenarioSessions(chosen: Scenario[], settings: RunSettings, cleanups: CleanupRegistry): Promise<ScenarioSession[]> {
   const sessions: ScenarioSession[] = [];
-  for (const scenario of chosen) {
-    console.error(`bench: starting ${scenario.name}...`);
-    const opened = await openSession({ ...scenario, pools: poolsFor(scenario, settings, chosen) }, settings, cleanups);
-    if (isOpen(opened)) sessions.push({ scenario, session: opened, runs: 0 });
+  // The reference once per block it leads (no block in a calls count, or when it is alone); every other scenario once.
+  const flows = settings.countOnly ? [] : blockFlows(chosen);
+  const wanted = chosen.flatMap((scenario): { scenario: Scenario; leads?: string }[] => (scenario.reference && flows.length ? flows.map((leads) => ({ scenario, leads })) : [{ scenario }]));
+  for (const { scenario, leads } of wanted) {
+    const name = leads ? `${scenario.name}-${leads}` : scenario.name;
+    console.error(`bench: starting ${name}...`);
+    const opened = await openSession({ ...scenario, name, pools: poolsFor(scenario, settings, chosen) }, settings, cleanups);
+    if (isOpen(opened)) sessions.push({ scenario, leads, session: opened, runs: 0 });
     else {
-      console.error(`bench: ${scenario.name} did not start: ${opened.failure}`);
-      sessions.push({ scenario, outcome: opened, runs: 0 });
+      console.error(`bench: ${name} did not start: ${opened.failure}`);
+      sessions.push({ scenario, leads, outcome: opened, runs: 0 });
     }
   }
   return sessions;
+}
+
+/**
+ * One entry per scenario for the report: a reference's sessions (one per block) as one, with the
+ * first failure, every session's log problems, the highest peak RSS and the runs added up.
+ */
+export function perScenario(sessions: ScenarioSession[]): ScenarioSession[] {
+  const merged = new Map<Scenario, ScenarioSession>();
+  for (const entry of sessions) {
+    const seen = merged.get(entry.scenario);
+    if (!seen) {
+      merged.set(entry.scenario, { ...entry });
+      continue;
+    }
+    const outcomes = [seen.outcome, entry.outcome].filter((o): o is SessionOutcome => o !== undefined);
+    const failure = outcomes.find((o) => o.failure)?.failure;
+    seen.outcome = { ...(failure ? { failure } : {}), serverLogProblems: outcomes.flatMap((o) => o.serverLogProblems) };
+    seen.peakRssMiB = Math.max(seen.peakRssMiB ?? 0, entry.peakRssMiB ?? 0) || undefined;
+    seen.runs += entry.runs;
+  }
+  return [...merged.values()];
 }
 
 /** Stops every session still open; each one's outcome (log problems, keys deleted) is kept. */
