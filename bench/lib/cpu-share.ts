@@ -53,7 +53,7 @@ const MS_PER_JIFFY = 10;
 /**
  * CPU milliseconds (user + system, every thread: V8, libuv's pool with argon2, SQLite) that one
  * process spent per sign-in between two readings of processJiffies. A rate of sign-ins per
- * second on a shared machine moves with the neighbours; the CPU a sign-in costs barely does,
+ * second on a shared machine moves with the neighbours; the CPU a sign-in costs moves less,
  * so this says where a gap between two scenarios lies (the server, or the driver reading
  * bigger pages) even when rates are noisy. One decimal; undefined without sign-ins.
  */

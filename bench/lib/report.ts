@@ -22,7 +22,7 @@ function ratio(spread: Spread | undefined): string {
   return spread.n > 1 && spread.max > spread.min ? `${median} (${spread.min.toFixed(2)}–${spread.max.toFixed(2)})` : median;
 }
 
-/** "+4.9 (+2.8–+5.3)": the median of the per-round differences in ms and their range. */
+/** "+4.9 (+2.8 to +5.3)": the median of the per-round differences in ms and their range. */
 function added(spread: Spread | undefined): string {
   if (!spread) return 'n/a';
   const signed = (ms: number) => `${ms >= 0 ? '+' : '−'}${Math.abs(ms).toFixed(1)}`;

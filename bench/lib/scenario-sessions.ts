@@ -85,7 +85,7 @@ export function perScenario(sessions: ScenarioSession[]): ScenarioSession[] {
     }
     const outcomes = [seen.outcome, entry.outcome].filter((o): o is SessionOutcome => o !== undefined);
     const failure = outcomes.find((o) => o.failure)?.failure;
-    seen.outcome = { ...(failure ? { failure } : {}), serverLogProblems: outcomes.flatMap((o) => o.serverLogProblems) };
+    seen.outcome = { ...seen.outcome, ...(failure ? { failure } : {}), serverLogProblems: outcomes.flatMap((o) => o.serverLogProblems) };
     seen.peakRssMiB = Math.max(seen.peakRssMiB ?? 0, entry.peakRssMiB ?? 0) || undefined;
     seen.runs += entry.runs;
   }
