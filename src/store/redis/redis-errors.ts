@@ -1,6 +1,6 @@
 import {
-  ClientClosedError, ClientOfflineError, ConnectionTimeoutError, DisconnectsClientError, ReconnectStrategyError,
-  SocketClosedUnexpectedlyError, SocketTimeoutError, TimeoutError,
+  ClientClosedError, ClientOfflineError, ConnectionTimeoutError, DisconnectsClientError, MaxCommandRedirectionsError,
+  ReconnectStrategyError, RootNodesUnavailableError, SocketClosedUnexpectedlyError, SocketTimeoutError, TimeoutError,
 } from 'redis';
 import { StoreUnavailableError } from '../store.ts';
 import { withStoreErrors } from '../store-errors.ts';
@@ -9,6 +9,10 @@ const CONNECTION_ERRORS = [
   ClientClosedError, ClientOfflineError, ConnectionTimeoutError, DisconnectsClientError, ReconnectStrategyError,
   // TimeoutError: a command past node-redis's own timeout (not set by us: redis-connection.ts), i.e. Redis stalled.
   SocketClosedUnexpectedlyError, SocketTimeoutError, TimeoutError,
+  // A Cluster whose slot map no node would give (RootNodesUnavailableError), or whose slots kept
+  // moving past node-redis's limit of redirections for one command (16) during a resharding: it
+  // cannot serve this call now, and a later one finds the slots settled.
+  RootNodesUnavailableError, MaxCommandRedirectionsError,
 ];
 const SOCKET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND']);
 /**

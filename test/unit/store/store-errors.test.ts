@@ -1,5 +1,5 @@
 import { DatabaseSync } from 'node:sqlite';
-import { ClientClosedError, SocketClosedUnexpectedlyError } from 'redis';
+import { ClientClosedError, MaxCommandRedirectionsError, RootNodesUnavailableError, SocketClosedUnexpectedlyError } from 'redis';
 import { toRedisStoreError } from '../../../src/store/redis/redis-errors.ts';
 import { toSqliteStoreError, withSqliteErrors } from '../../../src/store/sqlite/sqlite-errors.ts';
 import { isStoreUnavailable } from '../../../src/store/store-errors.ts';
@@ -47,6 +47,9 @@ describe('each store translates its own failures; programming errors pass throug
   test('Redis: connection errors and a loading Redis become StoreUnavailableError; a script error passes through', () => {
     expect(toRedisStoreError(new ClientClosedError())).toBeInstanceOf(StoreUnavailableError);
     expect(toRedisStoreError(new SocketClosedUnexpectedlyError())).toBeInstanceOf(StoreUnavailableError);
+    // A Cluster during a resharding: no slot map, or slots still moving after 16 redirections.
+    expect(toRedisStoreError(new RootNodesUnavailableError())).toBeInstanceOf(StoreUnavailableError);
+    expect(toRedisStoreError(new MaxCommandRedirectionsError(new Error('MOVED 866 127.0.0.1:7001')))).toBeInstanceOf(StoreUnavailableError);
     expect(toRedisStoreError(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }))).toBeInstanceOf(StoreUnavailableError);
     expect(toRedisStoreError(new Error('LOADING Redis is loading the dataset in memory'))).toBeInstanceOf(StoreUnavailableError);
     expect(toRedisStoreError(new Error('ERR WAIT cannot be used with replica instances. Please also note that since Redis 4.0 if a replica is configured to be writable (which is not the default) writes to replicas are just local and are not propagated.'))).toBeInstanceOf(StoreUnavailableError);
