@@ -1,11 +1,11 @@
 import type { AdapterPayload } from 'oidc-provider';
 import type * as oidc from 'openid-client';
 import type { Store } from '../../../src/store/store.ts';
-import { ABUSE_CLIENTS, ABUSE_PASSWORD, abuseConfig, STEP_MS, THIRD_PARTY_SECRET, type AbuseWorld } from '../../helpers/abuse-accounts.ts';
+import { ABUSE_CLIENTS, abuseConfig, THIRD_PARTY_SECRET, type AbuseWorld } from '../../helpers/abuse-accounts.ts';
+import { OFFLINE, reachConsent, type Person as ConsentPerson } from '../../helpers/consent-flow.ts';
 import { hiddenField, HttpSession, type HttpResponse } from '../../helpers/http-session.ts';
 import { useIdpWorld } from '../../helpers/idp-world.ts';
-import { codeFor, submitCode } from '../../helpers/mfa-flow.ts';
-import { buildAuthorization, discoverClient, isCallback, openAuthorization, redeemCode, submitConsent, submitPassword, type Authorization } from '../../helpers/oidc-flow.ts';
+import { isCallback, redeemCode, submitConsent, type Authorization } from '../../helpers/oidc-flow.ts';
 import type { StoreKind } from '../../helpers/test-stores.ts';
 
 /**
@@ -16,13 +16,10 @@ import type { StoreKind } from '../../helpers/test-stores.ts';
 
 export const NEW_PASSWORD = 'a new password, chosen after the change';
 /** Refresh tokens come with offline_access, which OpenID Connect Core §11 ties to prompt=consent. */
-export const OFFLINE = { scope: 'openid email profile offline_access', prompt: 'consent' };
+export { OFFLINE };
 
-export interface Person {
-  email: string;
+export interface Person extends ConsentPerson {
   id: string;
-  key?: string;
-  password?: string;
 }
 
 /** A relying app (the confidential third-party client) and what one sign-in gave it. */
@@ -40,17 +37,8 @@ export interface AppTokens {
  * and consent.
  */
 export async function authorize(world: AbuseWorld, person: Person, browser = new HttpSession()): Promise<{ client: oidc.Configuration; browser: HttpSession; authorization: Authorization; callback: HttpResponse }> {
-  const { issuer } = world.idp;
-  const client = await discoverClient(issuer, 'third-party-app', THIRD_PARTY_SECRET);
-  const authorization = await buildAuthorization(client, OFFLINE);
-  let page = await openAuthorization(browser, issuer, authorization);
-  if (page.text.includes('autocomplete="current-password"')) page = await submitPassword(browser, issuer, page, person.email, person.password ?? ABUSE_PASSWORD);
-  if (page.text.includes('autocomplete="one-time-code"')) {
-    if (!person.key) throw new Error(`asked for a code, but ${person.email} has no authenticator app here`);
-    world.clock.advance(STEP_MS);
-    page = await submitCode(browser, issuer, page, codeFor(person.key, world.clock));
-  }
-  if (!isCallback(page) && page.text.includes('/consent')) page = await submitConsent(browser, issuer, page);
+  const { client, authorization, page: reached } = await reachConsent(world, person, { browser, extra: OFFLINE });
+  const page = isCallback(reached) ? reached : await submitConsent(browser, world.idp.issuer, reached);
   if (!isCallback(page)) throw new Error(`the sign-in did not reach the app: ${page.status} ${page.url}\n${page.text.slice(0, 400)}`);
   return { client, browser, authorization, callback: page };
 }
