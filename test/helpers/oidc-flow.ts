@@ -63,6 +63,25 @@ export function redeemCode(client: oidc.Configuration, callback: HttpResponse, a
   });
 }
 
+/**
+ * The first-party app's token request for the code at `callback`, sent as raw HTTP rather than
+ * through openid-client (which throws on an error answer): for tests that read the status and
+ * body of a refusal, such as a 503 while the store is down.
+ */
+export function postCodeToTokenEndpoint(issuer: string, callback: HttpResponse, authorization: Authorization): Promise<Response> {
+  return fetch(`${issuer}/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+    body: new URLSearchParams({
+      grant_type: 'authorization_code',
+      code: new URL(callback.location!).searchParams.get('code')!,
+      redirect_uri: RP_CALLBACK,
+      client_id: 'first-party-app',
+      code_verifier: authorization.verifier,
+    }),
+  });
+}
+
 /** The whole journey: authorize → sign-in page → password → consent (if asked) → code → tokens. */
 export async function signIn(options: { issuer: string; client: oidc.Configuration; session?: HttpSession; email: string; password: string; extra?: Record<string, string> }) {
   const session = options.session ?? new HttpSession();

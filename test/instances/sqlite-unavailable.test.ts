@@ -5,8 +5,8 @@ import { DatabaseSync } from 'node:sqlite';
 import { openSqliteStore } from '../../src/store/sqlite/open-sqlite-store.ts';
 import type { Store } from '../../src/store/store.ts';
 import { HttpSession, type HttpResponse } from '../helpers/http-session.ts';
-import { buildAuthorization, discoverClient, isCallback, openAuthorization, submitPassword, type Authorization } from '../helpers/oidc-flow.ts';
-import { RP_CALLBACK, startIdp, type TestIdp } from '../helpers/start-idp.ts';
+import { buildAuthorization, discoverClient, isCallback, openAuthorization, postCodeToTokenEndpoint, submitPassword, type Authorization } from '../helpers/oidc-flow.ts';
+import { startIdp, type TestIdp } from '../helpers/start-idp.ts';
 
 const EMAIL = 'sqlite-outage@example.com';
 const PASSWORD = 'a password for sqlite outages';
@@ -54,19 +54,7 @@ describe.each([
     };
   }
 
-  function redeem(callback: HttpResponse, authorization: Authorization) {
-    return fetch(`${idp.issuer}/token`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
-      body: new URLSearchParams({
-        grant_type: 'authorization_code',
-        code: new URL(callback.location!).searchParams.get('code')!,
-        redirect_uri: RP_CALLBACK,
-        client_id: 'first-party-app',
-        code_verifier: authorization.verifier,
-      }),
-    });
-  }
+  const redeem = (callback: HttpResponse, authorization: Authorization) => postCodeToTokenEndpoint(idp.issuer, callback, authorization);
 
   test('the sign-in page, the password step and POST /token answer 503 with Retry-After, not 500', async () => {
     const client = await discoverClient(idp.issuer, 'first-party-app');

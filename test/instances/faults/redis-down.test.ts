@@ -1,9 +1,8 @@
 import { AMR } from '../../../src/oidc/acr.ts';
 import { formAction, hiddenField } from '../../helpers/http-session.ts';
-import { isCallback, redeemCode, submitPassword } from '../../helpers/oidc-flow.ts';
+import { isCallback, postCodeToTokenEndpoint, redeemCode, submitPassword } from '../../helpers/oidc-flow.ts';
 import { startRedisServer, type OwnRedisServer } from '../../helpers/redis-server.ts';
 import { addAccountWithCli, type ProviderProcess } from '../../helpers/server-process.ts';
-import { RP_CALLBACK } from '../../helpers/start-idp.ts';
 import { PASSWORD, startSignIn, TEST_TIMEOUT_MS, useFaultDeployments } from './faults-kit.ts';
 
 /**
@@ -116,17 +115,7 @@ describe('Redis down: the JSON endpoints of oidc-provider', () => {
     expect(isCallback(callback)).toBe(true);
 
     await redis.stop();
-    const token = await fetch(`${issuer}/token`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
-      body: new URLSearchParams({
-        grant_type: 'authorization_code',
-        code: new URL(callback.location!).searchParams.get('code')!,
-        redirect_uri: RP_CALLBACK,
-        client_id: 'first-party-app',
-        code_verifier: second.authorization.verifier,
-      }),
-    });
+    const token = await postCodeToTokenEndpoint(issuer, callback, second.authorization);
     const userinfo = await fetch(`${issuer}/me`, { headers: { authorization: `Bearer ${tokens.access_token}`, accept: 'application/json' } });
     const seen = { token: { status: token.status, body: await token.json() }, userinfo: { status: userinfo.status, body: await userinfo.json() } };
     expect(provider.isRunning()).toBe(true);
