@@ -3,16 +3,15 @@ import { runCommand } from '../../src/hosted/cli/commands.ts';
 import { createJsonLogger } from '../../src/log.ts';
 import { composeMfa } from '../../src/plugin/create-mfa.ts';
 import { AMR } from '../../src/oidc/acr.ts';
-import { openRedisStore } from '../../src/store/redis/open-redis-store.ts';
 import { createFakeClock } from '../helpers/fake-clock.ts';
 import { hiddenField, HttpSession } from '../helpers/http-session.ts';
 import { codeFor, enrolAuthenticator, openSecurityPage, reauthenticate, submitCode } from '../helpers/mfa-flow.ts';
 import { buildAuthorization, discoverClient, isCallback, openAuthorization, redeemCode, submitPassword } from '../helpers/oidc-flow.ts';
-import { deleteRedisPrefix, randomRedisPrefix } from '../helpers/redis.ts';
 import { startIdp } from '../helpers/start-idp.ts';
 import { testKeys } from '../helpers/test-config.ts';
+import { withTwoIdpsOnOneRedis } from '../helpers/two-idps-on-one-redis.ts';
 import { nextWholeSecond } from '../helpers/whole-second.ts';
-import { openTestStore, REDIS_URL } from '../helpers/test-stores.ts';
+import { openTestStore } from '../helpers/test-stores.ts';
 
 const PASSWORD = 'a password for support and instances';
 
@@ -57,13 +56,8 @@ test('support recovery: `mfa reset` through the CLI, then the person signs in wi
 });
 
 test('two instances on one Redis: a device trusted on A and revoked on B no longer skips the challenge on A', async () => {
-  const clock = createFakeClock(Date.now());
-  const prefix = randomRedisPrefix();
-  const storeA = await openRedisStore({ url: REDIS_URL, prefix, clock });
-  const storeB = await openRedisStore({ url: REDIS_URL, prefix, clock });
-  const a = await startIdp({ store: storeA, clock, config: { mfa: { ...(await import('../helpers/test-config.ts')).testConfig().mfa, reauthWithinSeconds: 3600 } } });
-  const b = await startIdp({ store: storeB, clock });
-  try {
+  const onA = { config: { mfa: { ...(await import('../helpers/test-config.ts')).testConfig().mfa, reauthWithinSeconds: 3600 } } };
+  await withTwoIdpsOnOneRedis({ a: onA }, async ({ a, b, clock }) => {
     const email = 'two-instances@example.com';
     await a.directory.add({ email, password: PASSWORD });
     const console = new HttpSession();
@@ -83,11 +77,5 @@ test('two instances on one Redis: a device trusted on A and revoked on B no long
     const devices = await reauthenticate(console, b.issuer, await console.get(`${b.issuer}/account/security/devices`), { email, password: PASSWORD, key, clock });
     await console.postForm(`${b.issuer}/account/security/devices/revoke-all`, { csrf: hiddenField(devices.text, 'csrf') });
     expect((await passwordStep(browser, a.issuer, email)).page.text).toContain('one-time-code');
-  } finally {
-    await a.close();
-    await b.close();
-    await storeA.close();
-    await storeB.close();
-    await deleteRedisPrefix(REDIS_URL, prefix);
-  }
+  });
 });

@@ -1,12 +1,8 @@
 import type { AdapterPayload } from 'oidc-provider';
-import { silentLogger } from '../../../src/log.ts';
-import { openRedisStore } from '../../../src/store/redis/open-redis-store.ts';
 import { ABUSE_CLIENTS, abuseConfig, plainAccount, signedInConsole, totpAccount, type AbuseWorld } from '../../helpers/abuse-accounts.ts';
-import { createFakeClock } from '../../helpers/fake-clock.ts';
 import { buildAuthorization, discoverClient, isCallback, openAuthorization } from '../../helpers/oidc-flow.ts';
-import { deleteRedisPrefix, randomRedisPrefix } from '../../helpers/redis.ts';
-import { startIdp } from '../../helpers/start-idp.ts';
-import { REDIS_URL, STORE_KINDS } from '../../helpers/test-stores.ts';
+import { withTwoIdpsOnOneRedis } from '../../helpers/two-idps-on-one-redis.ts';
+import { STORE_KINDS } from '../../helpers/test-stores.ts';
 import { nextWholeSecond } from '../../helpers/whole-second.ts';
 import {
   expectEnded, expectWorking, NEW_PASSWORD, OFFLINE, signInToApp, signOutEverywhere, storedRows, useTokensWorld,
@@ -74,15 +70,10 @@ describe.each(STORE_KINDS)('tokens after a session-ending event, on %s: the same
 });
 
 test('two provider instances on one Redis prefix: sign out everywhere on B ends the tokens A issued, and A signs the person in again right after', async () => {
-  const clock = createFakeClock(Date.now());
-  const prefix = randomRedisPrefix();
-  const storeA = await openRedisStore({ url: REDIS_URL, prefix, clock, logger: silentLogger });
-  const storeB = await openRedisStore({ url: REDIS_URL, prefix, clock, logger: silentLogger });
-  const a = await startIdp({ store: storeA, clock, clients: ABUSE_CLIENTS, config: abuseConfig() });
-  const b = await startIdp({ store: storeB, clock, clients: ABUSE_CLIENTS, config: abuseConfig() });
-  const onA: AbuseWorld = { idp: a, store: storeA, clock };
-  const onB: AbuseWorld = { idp: b, store: storeB, clock };
-  try {
+  const abuse = { clients: ABUSE_CLIENTS, config: abuseConfig() };
+  await withTwoIdpsOnOneRedis({ a: abuse, b: abuse }, async ({ a, b, storeA, storeB, clock }) => {
+    const onA: AbuseWorld = { idp: a, store: storeA, clock };
+    const onB: AbuseWorld = { idp: b, store: storeB, clock };
     const person = await totpAccount(onB, 'instances');
     const app = await signInToApp(onA, person);
     expect(app.claims.amr).toContain('mfa');
@@ -97,11 +88,5 @@ test('two provider instances on one Redis prefix: sign out everywhere on B ends 
     const fresh = await signInToApp(onA, person);
     expect(fresh.claims.amr).toContain('mfa');
     await expectWorking(fresh);
-  } finally {
-    await a.close();
-    await b.close();
-    await storeA.close();
-    await storeB.close();
-    await deleteRedisPrefix(REDIS_URL, prefix);
-  }
+  });
 });
