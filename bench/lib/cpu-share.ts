@@ -10,12 +10,14 @@ export interface CpuSnapshot {
   /** Jiffies since boot, all CPUs: every state, and busy ones (not idle, iowait or steal). */
   total: number;
   busy: number;
-  /** utime + stime of the bench's processes (jiffies). */
+  /** utime + stime of the bench's processes (jiffies): this one and those named. */
   ours: number;
+  /** utime + stime of each process named, in the order given (jiffies). */
+  each: number[];
 }
 
 /** utime + stime of one process, in jiffies (0 when it is gone or this is not Linux). */
-export function processJiffies(pid: number | undefined): number {
+function processJiffies(pid: number | undefined): number {
   if (pid === undefined) return 0;
   try {
     // Fields after "pid (comm)": state is 3rd, utime the 14th and stime the 15th of the whole line.
@@ -33,7 +35,8 @@ export function cpuSnapshot(pids: (number | undefined)[]): CpuSnapshot | undefin
     const values = line.trim().split(/\s+/).slice(1, 9).map(Number);
     const total = values.reduce((sum, v) => sum + v, 0);
     const notOurs = values[3]! + values[4]! + values[7]!; // idle, iowait, and steal (the hypervisor's)
-    return { total, busy: total - notOurs, ours: [process.pid, ...pids].reduce<number>((sum, pid) => sum + processJiffies(pid), 0) };
+    const each = pids.map(processJiffies);
+    return { total, busy: total - notOurs, ours: processJiffies(process.pid) + each.reduce((sum, jiffies) => sum + jiffies, 0), each };
   } catch {
     return undefined;
   }
@@ -52,7 +55,7 @@ const MS_PER_JIFFY = 10;
 
 /**
  * CPU milliseconds (user + system, every thread: V8, libuv's pool with argon2, SQLite) that one
- * process spent per sign-in between two readings of processJiffies. A rate of sign-ins per
+ * process spent per sign-in between two readings of its jiffies (CpuSnapshot.each). A rate of sign-ins per
  * second on a shared machine moves with the neighbours; the CPU a sign-in costs moves less,
  * so this says where a gap between two scenarios lies (the server, or the driver reading
  * bigger pages) even when rates are noisy. One decimal; undefined without sign-ins.

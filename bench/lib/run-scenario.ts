@@ -6,7 +6,7 @@
 import os from 'node:os';
 import type { Scenario } from '../scenarios.ts';
 import { nextMessage } from './children.ts';
-import { cpuMsPerSignIn, cpuSnapshot, otherCores, processJiffies } from './cpu-share.ts';
+import { cpuMsPerSignIn, cpuSnapshot, otherCores } from './cpu-share.ts';
 import type { DriverMessage, DriverResult } from './protocol.ts';
 import type { OpenSession } from './server-session.ts';
 import type { RunSettings } from './run-settings.ts';
@@ -38,16 +38,17 @@ export async function measureRun(session: OpenSession, scenario: Scenario, setti
   try {
     const answer = nextMessage<DriverMessage>(driver, `${scenario.name} load driver`, limit);
     const before = cpuSnapshot([server.pid, driver.pid]);
-    const [serverBefore, driverBefore] = [processJiffies(server.pid), processJiffies(driver.pid)];
     driver.send(session.job([scenario.flow], { warmupMs }));
     const result = await answer;
-    const [serverAfter, driverAfter] = [processJiffies(server.pid), processJiffies(driver.pid)];
-    run.otherCores = otherCores(before, cpuSnapshot([server.pid, driver.pid]), os.availableParallelism());
+    const after = cpuSnapshot([server.pid, driver.pid]);
+    run.otherCores = otherCores(before, after, os.availableParallelism());
     if (result.type !== 'result') throw new Error(`${scenario.name} load driver failed: ${result.type === 'failed' ? result.message : result.type}`);
     // Warm-up flows count too: the CPU readings span both phases.
     const signIns = result.flows + result.warmupFlows;
-    run.serverCpuMs = cpuMsPerSignIn(serverBefore, serverAfter, signIns);
-    run.driverCpuMs = cpuMsPerSignIn(driverBefore, driverAfter, signIns);
+    if (before && after) {
+      run.serverCpuMs = cpuMsPerSignIn(before.each[0]!, after.each[0]!, signIns);
+      run.driverCpuMs = cpuMsPerSignIn(before.each[1]!, after.each[1]!, signIns);
+    }
     run.driver = result;
     run.signInsPerSecond = result.elapsedMs > 0 ? (result.flows * 1000) / result.elapsedMs : 0;
   } catch (error) {

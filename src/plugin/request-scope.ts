@@ -87,8 +87,8 @@ function handOut(entry: LoadedPayload): AdapterPayload | undefined {
  * changes the payload it is built from): the first reader gets the payload the store made, the
  * others a copy of it as it was loaded (its JSON, taken before anyone could change it: a payload
  * is what the store keeps as JSON, and a parse is cheaper than structuredClone). Any write to a
- * model in this request (upsert, consume, destroy) forgets every read of that model, and revokeByGrantId forgets every read, so a request
- * always reads back what it wrote. What another instance writes between two reads of one request
+ * model in this request (upsert, consume, destroy) forgets every read of that model, and
+ * revokeByGrantId forgets every read, so a request always reads back what it wrote. What another instance writes between two reads of one request
  * is seen by the next request, as it would be had the two reads come a few microseconds apart.
  */
 export function memoizedAdapterFactory(factory: AdapterFactory): AdapterFactory {
