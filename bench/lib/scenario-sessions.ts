@@ -2,7 +2,8 @@
  * One session (server + driver, lib/server-session.ts) per chosen scenario, started once before
  * the first round and kept for every round and the calls count: enrolling a pool of 600 TOTP
  * accounts takes longer than a run, and the driver must remember what earlier rounds used (a
- * TOTP step, an SMS cooldown, a backup code already spent). Idle sessions cost memory, not CPU.
+ * TOTP step, an SMS cooldown, a backup code already spent). An idle session uses memory, not CPU
+ * (though its next run costs more CPU per sign-in after minutes idle: lib/rounds.ts).
  * The reference has one session per block it leads, so it runs as seldom as the rest (lib/rounds.ts).
  */
 import { POOL_OF_FLOW, type Scenario } from '../scenarios.ts';
